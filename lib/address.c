@@ -1,0 +1,2 @@
+/* address.c - placeholder until implemented. */
+#include "config.h"

@@ -1,0 +1,545 @@
+/*
+ * conf.c - table-driven loader for maildesk.conf.
+ *
+ * Syntax: one "key = value" per line; '#' starts a comment when it is the
+ * first non-blank character of a line; blank lines are ignored; values may
+ * be wrapped in double quotes to keep leading/trailing blanks.  Every error
+ * is reported as "file:line: key: reason" so an admin can go straight to it.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+
+#include "conf.h"
+#include "log.h"
+
+enum cfg_type { T_STR, T_INT, T_BOOL, T_SIZE, T_DOUBLE, T_RATE, T_FACILITY, T_ENUM };
+
+struct cfg_key {
+	const char	*name;
+	enum cfg_type	 type;
+	size_t		 off;
+	long		 min, max;	/* T_INT bounds */
+	const char	*const *enums;	/* T_ENUM: values, index = stored int */
+};
+
+static const char *const e_automated[] = { "accept", "reject", NULL };
+static const char *const e_spf_fail[] = { "reject", "score", NULL };
+static const char *const e_fallback[] = { "ignore", "tempfail", NULL };
+
+#define K(n, t, mn, mx) { #n, t, offsetof(struct md_config, n), mn, mx, NULL }
+#define E(n, tab) { #n, T_ENUM, offsetof(struct md_config, n), 0, 0, tab }
+
+static const struct cfg_key keys[] = {
+	K(syslog_facility, T_FACILITY, 0, 0),
+	K(log_debug, T_BOOL, 0, 0),
+
+	K(redis_host, T_STR, 0, 0),
+	K(redis_port, T_INT, 1, 65535),
+	K(redis_socket, T_STR, 0, 0),
+	K(redis_username, T_STR, 0, 0),
+	K(redis_password, T_STR, 0, 0),
+	K(redis_db, T_INT, 0, 1024),
+	K(redis_prefix, T_STR, 0, 0),
+	K(redis_connect_timeout_ms, T_INT, 10, 60000),
+	K(redis_command_timeout_ms, T_INT, 10, 60000),
+	K(redis_pool_size, T_INT, 1, 256),
+
+	K(desk_domain, T_STR, 0, 0),
+	K(desk_local, T_STR, 0, 0),
+	K(desk_separator, T_STR, 0, 0),
+	K(reply_prefix, T_STR, 0, 0),
+	K(unsub_prefix, T_STR, 0, 0),
+	K(alias_refresh, T_INT, 0, 86400),
+
+	K(milter_socket, T_STR, 0, 0),
+	K(milter_pid_file, T_STR, 0, 0),
+	K(max_message_size, T_SIZE, 0, 0),
+	K(inbox_max_backlog, T_INT, 1, LONG_MAX),
+	K(discard_desk_only, T_BOOL, 0, 0),
+	E(automated_policy, e_automated),
+
+	K(spf_enable, T_BOOL, 0, 0),
+	E(spf_fail_policy, e_spf_fail),
+	K(trusted_networks, T_STR, 0, 0),
+	K(spf_timeout_ms, T_INT, 100, 25000),
+	K(spf_receiver, T_STR, 0, 0),
+
+	K(spam_mark, T_DOUBLE, 0, 0),
+	K(spam_reject, T_DOUBLE, 0, 0),
+	K(spamd_address, T_STR, 0, 0),
+	K(spamd_timeout_ms, T_INT, 100, 120000),
+	E(spamd_fallback, e_fallback),
+	K(spamd_max_size, T_SIZE, 0, 0),
+
+	K(rate_ip, T_RATE, 0, 0),
+	K(rate_sender, T_RATE, 0, 0),
+	K(rate_project, T_RATE, 0, 0),
+
+	K(worker_pid_file, T_STR, 0, 0),
+	K(worker_max_failures, T_INT, 1, 1000),
+	K(worker_claim_idle_ms, T_INT, 100, 86400000),
+	K(worker_block_ms, T_INT, 10, 60000),
+	K(relay, T_STR, 0, 0),
+	K(relay_timeout_ms, T_INT, 100, 600000),
+	K(retry_base_s, T_INT, 1, 86400),
+	K(retry_max_s, T_INT, 1, 7 * 86400),
+	K(from_name, T_STR, 0, 0),
+	K(base_url, T_STR, 0, 0),
+	K(attachment_max_size, T_SIZE, 0, 0),
+	K(max_auto_mails_per_hour, T_INT, 0, 100000),
+	K(max_participants, T_INT, 0, 100),
+
+	K(web_listen, T_STR, 0, 0),
+	K(web_pid_file, T_STR, 0, 0),
+	K(session_ttl, T_INT, 60, 30 * 86400),
+	K(web_static_dir, T_STR, 0, 0),
+};
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+_Static_assert(NKEYS <= sizeof(((struct md_config *)0)->key_lines) / sizeof(int),
+    "key_lines too small for the key table");
+
+static char **
+str_at(struct md_config *cfg, const struct cfg_key *k)
+{
+	return (char **)((char *)cfg + k->off);
+}
+
+static void
+set_str(char **dst, const char *v)
+{
+	char *n = strdup(v);
+
+	if (n == NULL) {
+		md_log(LOG_CRIT, "out of memory loading configuration");
+		abort();
+	}
+	free(*dst);
+	*dst = n;
+}
+
+void
+md_config_defaults(struct md_config *cfg)
+{
+	size_t i;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->syslog_facility = LOG_MAIL;
+
+	set_str(&cfg->redis_host, "127.0.0.1");
+	cfg->redis_port = 6379;
+	cfg->redis_connect_timeout_ms = 1000;
+	cfg->redis_command_timeout_ms = 2000;
+	cfg->redis_pool_size = 8;
+	set_str(&cfg->redis_prefix, "maildesk:");
+
+	set_str(&cfg->desk_domain, "desk.example");
+	set_str(&cfg->desk_local, "support");
+	set_str(&cfg->desk_separator, "+");
+	set_str(&cfg->reply_prefix, "r-");
+	set_str(&cfg->unsub_prefix, "u-");
+	cfg->alias_refresh = 10;
+
+	set_str(&cfg->milter_socket, "inet:8891@127.0.0.1");
+	cfg->max_message_size = 10 * 1024 * 1024;
+	cfg->inbox_max_backlog = 100000;
+	cfg->discard_desk_only = 1;
+	cfg->automated_policy = MD_AUTO_ACCEPT;
+
+	cfg->spf_enable = 1;
+	cfg->spf_fail_policy = MD_SPF_FAIL_REJECT;
+	cfg->spf_timeout_ms = 10000;
+
+	cfg->spam_mark = 5.0;
+	cfg->spam_reject = 10.0;
+	cfg->spamd_timeout_ms = 15000;
+	cfg->spamd_fallback = MD_FALLBACK_IGNORE;
+	cfg->spamd_max_size = 512 * 1024;
+
+	cfg->rate_ip = (struct md_rate){ 60, 3600 };
+	cfg->rate_sender = (struct md_rate){ 30, 3600 };
+	cfg->rate_project = (struct md_rate){ 1000, 3600 };
+
+	cfg->worker_max_failures = 5;
+	cfg->worker_claim_idle_ms = 60000;
+	cfg->worker_block_ms = 1000;
+	set_str(&cfg->relay, "smtp://127.0.0.1:25");
+	cfg->relay_timeout_ms = 30000;
+	cfg->retry_base_s = 30;
+	cfg->retry_max_s = 3600;
+	set_str(&cfg->from_name, "Support");
+	set_str(&cfg->base_url, "https://desk.example");
+	cfg->attachment_max_size = 10 * 1024 * 1024;
+	cfg->max_auto_mails_per_hour = 20;
+	cfg->max_participants = 10;
+
+	set_str(&cfg->web_listen, "127.0.0.1:8080");
+	cfg->session_ttl = 8 * 3600;
+
+	/* Every string key is non-NULL so callers never test for NULL. */
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].type == T_STR && *str_at(cfg, &keys[i]) == NULL)
+			set_str(str_at(cfg, &keys[i]), "");
+}
+
+void
+md_config_free(struct md_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].type == T_STR) {
+			free(*str_at(cfg, &keys[i]));
+			*str_at(cfg, &keys[i]) = NULL;
+		}
+	free(cfg->path);
+	cfg->path = NULL;
+}
+
+int
+md_size_parse(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned long long mult = 1;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (*end != '\0') {
+		switch (tolower((unsigned char)*end)) {
+		case 'k': mult = 1024ULL; break;
+		case 'm': mult = 1024ULL * 1024; break;
+		case 'g': mult = 1024ULL * 1024 * 1024; break;
+		default: return -1;
+		}
+		end++;
+		if (*end == 'b' || *end == 'B')
+			end++;
+		if (*end != '\0')
+			return -1;
+	}
+	if (v > SIZE_MAX / mult)
+		return -1;
+	*out = (size_t)(v * mult);
+	return 0;
+}
+
+int
+md_rate_parse(const char *s, struct md_rate *out)
+{
+	char *end;
+	long count, secs, mult = 1;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	count = strtol(s, &end, 10);
+	if (errno != 0 || count < 0)
+		return -1;
+	if (*end == '\0' && count == 0) {
+		*out = (struct md_rate){ 0, 1 };
+		return 0;
+	}
+	if (*end != '/')
+		return -1;
+	s = end + 1;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	secs = strtol(s, &end, 10);
+	if (errno != 0 || secs <= 0)
+		return -1;
+	switch (*end) {
+	case '\0': case 's': break;
+	case 'm': mult = 60; break;
+	case 'h': mult = 3600; break;
+	case 'd': mult = 86400; break;
+	default: return -1;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return -1;
+	if (secs > LONG_MAX / mult)
+		return -1;
+	out->count = count;
+	out->seconds = secs * mult;
+	return 0;
+}
+
+static int
+parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0) { *out = 1; return 0; }
+		if (strcasecmp(v, no[i]) == 0) { *out = 0; return 0; }
+	}
+	return -1;
+}
+
+/* Stores a "rule.<name>" weight; names are validated later by the score module. */
+static int
+set_rule(struct md_config *cfg, const char *name, const char *v, int line,
+    const char **why)
+{
+	char *end;
+	double w;
+	int i;
+
+	if (*name == '\0' || strlen(name) >= sizeof cfg->rules[0].name) {
+		*why = "bad rule name";
+		return -1;
+	}
+	errno = 0;
+	w = strtod(v, &end);
+	if (errno != 0 || end == v || *end != '\0') {
+		*why = "not a number";
+		return -1;
+	}
+	for (i = 0; i < cfg->nrules; i++)
+		if (strcmp(cfg->rules[i].name, name) == 0)
+			break;
+	if (i == cfg->nrules) {
+		if (cfg->nrules == MD_MAX_RULES) {
+			*why = "too many rule weights";
+			return -1;
+		}
+		cfg->nrules++;
+	}
+	snprintf(cfg->rules[i].name, sizeof cfg->rules[i].name, "%s", name);
+	cfg->rules[i].weight = w;
+	cfg->rules[i].line = line;
+	return 0;
+}
+
+static int
+set_key(struct md_config *cfg, const char *key, const char *v, int line,
+    const char **why)
+{
+	const struct cfg_key *k = NULL;
+	void *dst;
+	size_t i;
+	char *end;
+
+	if (strncmp(key, "rule.", 5) == 0)
+		return set_rule(cfg, key + 5, v, line, why);
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, key) == 0) {
+			k = &keys[i];
+			break;
+		}
+	if (k == NULL) {
+		*why = "unknown key";
+		return -1;
+	}
+	dst = (char *)cfg + k->off;
+	switch (k->type) {
+	case T_STR:
+		set_str((char **)dst, v);
+		break;
+	case T_INT: {
+		long n;
+
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno != 0 || end == v || *end != '\0') {
+			*why = "not an integer";
+			return -1;
+		}
+		if (n < k->min || n > k->max) {
+			*why = "out of range";
+			return -1;
+		}
+		if (k->max > INT_MAX)
+			*(long *)dst = n;
+		else
+			*(int *)dst = (int)n;
+		break;
+	}
+	case T_BOOL:
+		if (parse_bool(v, (int *)dst) < 0) {
+			*why = "expected yes or no";
+			return -1;
+		}
+		break;
+	case T_SIZE:
+		if (md_size_parse(v, (size_t *)dst) < 0) {
+			*why = "expected a size such as 10M, 512k or 1048576";
+			return -1;
+		}
+		break;
+	case T_DOUBLE:
+		errno = 0;
+		*(double *)dst = strtod(v, &end);
+		if (errno != 0 || end == v || *end != '\0') {
+			*why = "not a number";
+			return -1;
+		}
+		break;
+	case T_RATE:
+		if (md_rate_parse(v, (struct md_rate *)dst) < 0) {
+			*why = "expected COUNT/SECONDS such as 20/3600, 20/1h or 0";
+			return -1;
+		}
+		break;
+	case T_FACILITY: {
+		int f = md_log_facility(v);
+
+		if (f < 0) {
+			*why = "unknown syslog facility";
+			return -1;
+		}
+		*(int *)dst = f;
+		break;
+	}
+	case T_ENUM:
+		for (i = 0; k->enums[i] != NULL; i++)
+			if (strcasecmp(k->enums[i], v) == 0)
+				break;
+		if (k->enums[i] == NULL) {
+			*why = "value not allowed";
+			return -1;
+		}
+		*(int *)dst = (int)i;
+		break;
+	}
+	cfg->key_lines[k - keys] = line;
+	return 0;
+}
+
+/* Cross-key checks a single line cannot express. */
+static int
+validate(struct md_config *cfg, char *err, size_t errlen)
+{
+	const char *file = cfg->path ? cfg->path : "(defaults)";
+
+	if (cfg->spam_mark > cfg->spam_reject) {
+		snprintf(err, errlen, "%s:%d: spam_mark: must not exceed spam_reject (%.2f > %.2f)",
+		    file, md_config_line(cfg, "spam_mark"), cfg->spam_mark, cfg->spam_reject);
+		return -1;
+	}
+	if (strlen(cfg->desk_separator) != 1) {
+		snprintf(err, errlen, "%s:%d: desk_separator: must be exactly one character",
+		    file, md_config_line(cfg, "desk_separator"));
+		return -1;
+	}
+	if (*cfg->desk_domain == '\0' || strchr(cfg->desk_domain, '@') != NULL ||
+	    *cfg->desk_local == '\0' || strchr(cfg->desk_local, '@') != NULL) {
+		snprintf(err, errlen, "%s:%d: desk_domain: desk_local@desk_domain is not an address",
+		    file, md_config_line(cfg, "desk_domain"));
+		return -1;
+	}
+	if (cfg->worker_block_ms >= cfg->redis_command_timeout_ms) {
+		/* hiredis kills the connection when a BLOCK outlives the socket timeout. */
+		snprintf(err, errlen, "%s:%d: worker_block_ms: must be below redis_command_timeout_ms",
+		    file, md_config_line(cfg, "worker_block_ms"));
+		return -1;
+	}
+	return 0;
+}
+
+int
+md_config_set(struct md_config *cfg, const char *key, const char *value,
+    char *err, size_t errlen)
+{
+	const char *why = NULL;
+
+	if (set_key(cfg, key, value, 0, &why) < 0) {
+		snprintf(err, errlen, "%s: %s", key, why);
+		return -1;
+	}
+	return 0;
+}
+
+int
+md_config_line(const struct md_config *cfg, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, key) == 0)
+			return cfg->key_lines[i];
+	for (i = 0; i < (size_t)cfg->nrules; i++)
+		if (strncmp(key, "rule.", 5) == 0 && strcmp(cfg->rules[i].name, key + 5) == 0)
+			return cfg->rules[i].line;
+	return 0;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int
+md_config_load(struct md_config *cfg, const char *path, char *err, size_t errlen)
+{
+	FILE *fp;
+	char line[4096];
+	int lineno = 0;
+
+	set_str(&cfg->path, path);
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, fp) != NULL) {
+		char *key, *val, *eq;
+		const char *why = NULL;
+		size_t n = strlen(line);
+
+		lineno++;
+		if (n == sizeof line - 1 && line[n - 1] != '\n') {
+			snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+			fclose(fp);
+			return -1;
+		}
+		key = trim(line);
+		if (*key == '\0' || *key == '#')
+			continue;
+		eq = strchr(key, '=');
+		if (eq == NULL) {
+			snprintf(err, errlen, "%s:%d: %.64s: expected key = value", path, lineno, key);
+			fclose(fp);
+			return -1;
+		}
+		*eq = '\0';
+		key = trim(key);
+		val = trim(eq + 1);
+		n = strlen(val);
+		if (n >= 2 && val[0] == '"' && val[n - 1] == '"') {
+			val[n - 1] = '\0';
+			val++;
+		}
+		if (set_key(cfg, key, val, lineno, &why) < 0) {
+			snprintf(err, errlen, "%s:%d: %.64s: %s", path, lineno, key, why);
+			fclose(fp);
+			return -1;
+		}
+	}
+	fclose(fp);
+	return validate(cfg, err, errlen);
+}

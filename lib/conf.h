@@ -1,0 +1,134 @@
+/*
+ * conf.h - maildesk.conf: one "key = value" file shared by all programs.
+ *
+ * The loader is table driven (conf.c): each key has a type, bounds and a
+ * place in struct md_config.  Errors name the file, the line and the key,
+ * e.g. "/etc/maildesk/maildesk.conf:12: spam_reject: not a number".
+ * Projects are not configured here: they live in Redis (see maildesk(1)).
+ */
+#ifndef MD_CONF_H
+#define MD_CONF_H
+
+#include <stddef.h>
+
+#define MD_DEFAULT_CONFIG	SYSCONFDIR "/maildesk/maildesk.conf"
+#define MD_MAX_RULES		64
+
+/* "N per S seconds"; count 0 disables the limit. */
+struct md_rate {
+	long	count;
+	long	seconds;
+};
+
+/* A "rule.<name> = weight" line; names are checked by score.c at validation. */
+struct md_rule_weight {
+	char	name[48];
+	double	weight;
+	int	line;
+};
+
+enum md_automated_policy { MD_AUTO_ACCEPT, MD_AUTO_REJECT };
+enum md_spf_fail_policy { MD_SPF_FAIL_REJECT, MD_SPF_FAIL_SCORE };
+enum md_fallback { MD_FALLBACK_IGNORE, MD_FALLBACK_TEMPFAIL };
+
+struct md_config {
+	char	*path;			/* file this was loaded from (or NULL: defaults) */
+
+	/* logging */
+	int	 syslog_facility;	/* LOG_MAIL by default */
+	int	 log_debug;
+
+	/* redis */
+	char	*redis_host;
+	int	 redis_port;
+	char	*redis_socket;		/* unix socket path; wins over host/port when set */
+	char	*redis_username;	/* Redis 6 ACL user; empty = legacy AUTH */
+	char	*redis_password;
+	int	 redis_db;
+	char	*redis_prefix;		/* "maildesk:" */
+	int	 redis_connect_timeout_ms;
+	int	 redis_command_timeout_ms;
+	int	 redis_pool_size;	/* milter: connections shared by all threads */
+
+	/* addresses */
+	char	*desk_domain;		/* desk.example */
+	char	*desk_local;		/* support */
+	char	*desk_separator;	/* "+" (one character) */
+	char	*reply_prefix;		/* "r-" */
+	char	*unsub_prefix;		/* "u-" */
+	int	 alias_refresh;		/* seconds between alias table reloads */
+
+	/* milter */
+	char	*milter_socket;		/* inet:8891@127.0.0.1 or unix:/path */
+	char	*milter_pid_file;
+	size_t	 max_message_size;	/* bytes; 552 5.3.4 past it */
+	long	 inbox_max_backlog;	/* XLEN limit; 451 4.3.0 past it */
+	int	 discard_desk_only;	/* all recipients are desk ones: discard (1) or delrcpt (0) */
+	enum md_automated_policy automated_policy;
+
+	/* SPF */
+	int	 spf_enable;
+	enum md_spf_fail_policy spf_fail_policy;
+	char	*trusted_networks;	/* comma/space separated CIDRs that skip SPF and score */
+	int	 spf_timeout_ms;
+	char	*spf_receiver;		/* hostname in Received-SPF; default: desk_domain */
+
+	/* spam score */
+	double	 spam_mark;
+	double	 spam_reject;
+	char	*spamd_address;		/* inet:783@127.0.0.1, unix:/path, or empty = off */
+	int	 spamd_timeout_ms;
+	enum md_fallback spamd_fallback;
+	size_t	 spamd_max_size;
+	struct md_rule_weight rules[MD_MAX_RULES];
+	int	 nrules;
+
+	/* rate limits */
+	struct md_rate rate_ip;
+	struct md_rate rate_sender;
+	struct md_rate rate_project;
+
+	/* worker and outbound mail */
+	char	*worker_pid_file;
+	int	 worker_max_failures;
+	int	 worker_claim_idle_ms;
+	int	 worker_block_ms;
+	char	*relay;			/* smtp://127.0.0.1:25 */
+	int	 relay_timeout_ms;
+	int	 retry_base_s;
+	int	 retry_max_s;
+	char	*from_name;		/* display name of outbound mail */
+	char	*base_url;		/* https://desk.example (issue and unsubscribe links) */
+	size_t	 attachment_max_size;
+	int	 max_auto_mails_per_hour;
+	int	 max_participants;
+
+	/* web */
+	char	*web_listen;		/* 127.0.0.1:8080 */
+	char	*web_pid_file;
+	int	 session_ttl;		/* seconds */
+	char	*web_static_dir;
+
+	int	 key_lines[96];		/* line each table key was set on (conf.c) */
+};
+
+/* Fills cfg with built-in defaults (every string non-NULL). */
+void	md_config_defaults(struct md_config *cfg);
+/*
+ * Loads path on top of the defaults.  On error returns -1 and writes
+ * "path:line: key: reason" into err.  A missing file is an error.
+ */
+int	md_config_load(struct md_config *cfg, const char *path, char *err, size_t errlen);
+/* Parses one "key = value" assignment (used by -o style overrides and tests). */
+int	md_config_set(struct md_config *cfg, const char *key, const char *value,
+	    char *err, size_t errlen);
+/* Line on which key was last set in the file, 0 if it kept its default. */
+int	md_config_line(const struct md_config *cfg, const char *key);
+void	md_config_free(struct md_config *cfg);
+
+/* Parses "N/S" ("20/3600", "20/1h", "0" = off) into a rate. */
+int	md_rate_parse(const char *s, struct md_rate *out);
+/* Parses "10M", "512k", "1048576" into bytes. */
+int	md_size_parse(const char *s, size_t *out);
+
+#endif

@@ -1,0 +1,2 @@
+/* html2text.c - placeholder until implemented. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* keygen.c - placeholder until implemented. */
+#include "config.h"

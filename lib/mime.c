@@ -1,0 +1,2 @@
+/* mime.c - placeholder until implemented. */
+#include "config.h"

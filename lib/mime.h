@@ -1,0 +1,72 @@
+/*
+ * mime.h - a raw RFC 5322 message turned into the facts maildesk needs.
+ *
+ * GMime 3 does the parsing.  Everything returned is valid UTF-8 without NUL
+ * bytes (invalid sequences are replaced), whatever charset or garbage the
+ * sender used, so the strings can go into Redis, JSON and HTML safely.
+ * A message GMime cannot make sense of still yields a result: parse_error
+ * is set and text holds a best-effort rendering of the raw body.
+ */
+#ifndef MD_MIME_H
+#define MD_MIME_H
+
+#include <stddef.h>
+
+/* Must be called once before threads start (wraps g_mime_init). */
+void	md_mime_init(void);
+void	md_mime_shutdown(void);
+
+struct md_attachment {
+	char	*filename;	/* UTF-8, never NULL ("" if none); path separators removed */
+	char	*content_type;	/* "application/pdf" */
+	char	*data;		/* decoded bytes, only when md_mime_parse(..., want_data) */
+	size_t	 size;		/* decoded size */
+};
+
+struct md_mime {
+	char	*subject;	/* decoded, "" if missing */
+	char	*from;		/* first From mailbox as "Name <addr>", "" if none */
+	char	*from_addr;	/* addr only, lower-cased domain, "" if none */
+	char	*from_name;	/* display name, "" if none */
+	int	 from_count;	/* number of From mailboxes (0, 1, or more = suspicious) */
+	char	*reply_to;	/* first Reply-To address, "" */
+	char	*cc;		/* Cc addresses, comma separated, "" */
+	char	*message_id;	/* without <>, "" if missing */
+	char	*in_reply_to;	/* without <>, "" */
+	char	*references;	/* space separated ids without <>, "" */
+	int	 has_date;
+	char	*text;		/* text/plain body (or HTML rendered to text), UTF-8 */
+	int	 html_only;	/* text came from an HTML part */
+	int	 parse_error;	/* GMime could not parse the structure */
+
+	/* automated-mail signals (raw header values, "" when absent) */
+	char	*auto_submitted;
+	char	*precedence;
+	char	*x_autoreply;	/* X-Autoreply or X-Autorespond */
+	char	*list_id;	/* List-Id or List-Unsubscribe */
+	int	 is_report;	/* multipart/report (DSN, MDN) or message/delivery-status */
+
+	size_t	 nattachments;
+	struct md_attachment *attachments;
+};
+
+/*
+ * Parses len bytes of raw message.  want_data: also keep attachment bytes.
+ * max_attachment: attachments bigger than this are listed with data NULL.
+ * Returns 0 (out filled; free with md_mime_free) or -1 only on ENOMEM.
+ */
+int	md_mime_parse(const char *raw, size_t len, int want_data,
+	    size_t max_attachment, struct md_mime *out);
+void	md_mime_free(struct md_mime *m);
+
+/*
+ * Renders HTML to plain text: drops tags, script/style contents and
+ * comments, decodes entities, turns <br>, <p>, <div>, <li>, <tr> into line
+ * breaks.  Input need not be valid.  Returns a malloc'd UTF-8 string.
+ */
+char	*md_html_to_text(const char *html, size_t len);
+
+/* Makes s valid UTF-8 (bad bytes -> U+FFFD, NUL -> dropped); malloc'd. */
+char	*md_utf8_sanitize(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,2 @@
+/* projects.c - placeholder until implemented. */
+#include "config.h"

@@ -1,0 +1,82 @@
+/*
+ * projects.h - projects, aliases and issue keys as stored in Redis.
+ *
+ * Keys (see doc/redis-schema.md; <p> is redis_prefix, "maildesk:"):
+ *   <p>projects                 SET of project names
+ *   <p>project:<name>           HASH enabled, created, last_iid, settings
+ *   <p>aliases                  HASH alias address -> project name
+ *   <p>rkey:<key>               HASH project, iid, email  (reply address key)
+ *   <p>ukey:<key>               HASH project, iid, email  (unsubscribe key)
+ *
+ * The milter calls the lookup functions at RCPT; the CLI and the web UI
+ * call the management functions.  All return -1 on a Redis failure (the
+ * milter then answers 451) and never log.
+ */
+#ifndef MD_PROJECTS_H
+#define MD_PROJECTS_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "address.h"
+#include "redis.h"
+
+/* Per-project settings stored as fields of <p>project:<name>. */
+struct md_project {
+	char	name[MD_PROJECT_MAX + 1];
+	int	enabled;
+	long	created;
+	long	last_iid;
+	int	verified_senders;	/* only SPF pass senders get mail from us */
+	int	reopen_on_reply;	/* reply to closed issue reopens it (else new issue) */
+	int	notify_state;		/* send close/reopen notices */
+	int	automated_policy;	/* -1 = config default, else enum md_automated_policy */
+	double	spam_mark;		/* < 0: config default */
+	double	spam_reject;		/* < 0: config default */
+	char	**aliases;		/* NULL-terminated, md_project_free */
+	size_t	naliases;
+};
+
+int	md_project_add(struct md_redis *r, const char *name, char *err, size_t errlen);
+/* 1 found, 0 no such project, -1 Redis error. */
+int	md_project_get(struct md_redis *r, const char *name, struct md_project *out);
+void	md_project_free(struct md_project *p);
+int	md_project_set_enabled(struct md_redis *r, const char *name, int enabled);
+/* Sets one settings field (verified_senders, reopen_on_reply, ...), validated. */
+int	md_project_set(struct md_redis *r, const char *name, const char *field,
+	    const char *value, char *err, size_t errlen);
+int	md_project_alias_add(struct md_redis *r, const char *name, const char *alias,
+	    char *err, size_t errlen);
+int	md_project_alias_del(struct md_redis *r, const char *name, const char *alias,
+	    char *err, size_t errlen);
+/* Fills a malloc'd, sorted, NULL-terminated list of names; caller frees each + array. */
+int	md_project_list(struct md_redis *r, char ***names, size_t *n);
+
+/*
+ * RCPT-time lookups.  md_project_enabled: 1 enabled, 0 unknown or disabled,
+ * -1 Redis error.  md_issue_key_lookup: kind is MD_ADDR_REPLY or
+ * MD_ADDR_UNSUB; 1 valid (project filled), 0 unknown, -1 error.
+ */
+int	md_project_enabled(struct md_redis *r, const char *name);
+int	md_issue_key_lookup(struct md_redis *r, enum md_addr_kind kind,
+	    const char *key, char *project, size_t projlen);
+
+/*
+ * Alias table cached in memory so that mail for ordinary recipients costs
+ * no Redis round trip: reloaded at most every refresh seconds.  Thread safe.
+ */
+struct md_alias_cache;
+struct md_alias_cache *md_alias_cache_new(int refresh_seconds);
+void	md_alias_cache_free(struct md_alias_cache *c);
+/*
+ * 1 alias found (project filled), 0 not an alias, -1 the table could not be
+ * loaded and the domain is one aliases may use (caller tempfails).
+ * r may be NULL if no connection is at hand: a stale table is then used.
+ */
+int	md_alias_cache_lookup(struct md_alias_cache *c, struct md_redis *r,
+	    const char *addr, char *project, size_t projlen);
+/* 1 if some alias or the desk itself lives in this domain (cheap pre-filter). */
+int	md_alias_cache_domain_known(struct md_alias_cache *c, const char *domain);
+
+#endif

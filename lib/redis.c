@@ -1,0 +1,2 @@
+/* redis.c - placeholder until implemented. */
+#include "config.h"

@@ -1,0 +1,71 @@
+/*
+ * redis.h - a hiredis (0.14) connection with timeouts, auth and reconnect.
+ *
+ * hiredis leaves a context unusable after any I/O error or timeout; this
+ * wrapper notices (NULL reply), frees the context and reconnects on the next
+ * command, re-applying the command timeout, keepalive, AUTH and SELECT that
+ * redisReconnect() in 0.14 forgets.  A struct md_redis is not thread safe:
+ * one per thread, or borrow one from a struct md_redis_pool.
+ */
+#ifndef MD_REDIS_H
+#define MD_REDIS_H
+
+#include <stddef.h>
+#include <hiredis.h>
+
+#include "buf.h"
+#include "conf.h"
+
+struct md_redis;
+
+/* Copies what it needs from cfg; does not connect yet. */
+struct md_redis *md_redis_new(const struct md_config *cfg);
+void	 md_redis_free(struct md_redis *r);
+/* Connects now (0) or returns -1; md_redis_errstr() says why. */
+int	 md_redis_connect(struct md_redis *r);
+const char *md_redis_errstr(const struct md_redis *r);
+/* The configured key prefix ("maildesk:"). */
+const char *md_redis_prefix(const struct md_redis *r);
+
+/*
+ * Runs one command (printf-style as redisCommand, %b for binary).  Connects
+ * first if needed.  Returns the reply (caller freeReplyObject()s it), or NULL
+ * on connection/timeout failure.  A REDIS_REPLY_ERROR reply is returned as
+ * is: check reply->type.  Never retries by itself: a command whose reply was
+ * lost may or may not have run.
+ */
+redisReply *md_redis_cmd(struct md_redis *r, const char *fmt, ...);
+redisReply *md_redis_cmdv(struct md_redis *r, int argc, const char **argv,
+	    const size_t *lens);
+/* Like md_redis_cmdv but takes a key-building helper: argv[0..] as given. */
+
+/* Builds "<prefix><fmt...>" into b (reset first); returns md_buf_str(b). */
+const char *md_key(const struct md_redis *r, md_buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Lua scripts: EVALSHA with a fallback to EVAL on NOSCRIPT.  sha is filled
+ * lazily (char[41] inside the struct).
+ */
+struct md_script {
+	const char	*source;
+	char		 sha[41];
+};
+redisReply *md_redis_eval(struct md_redis *r, struct md_script *s, int nkeys,
+	    int argc, const char **argv, const size_t *lens);
+
+/*
+ * A fixed pool of connections for threaded programs (the milter): acquire
+ * waits up to wait_ms for a free connection and returns NULL on timeout.
+ */
+struct md_redis_pool;
+struct md_redis_pool *md_redis_pool_new(const struct md_config *cfg, int size);
+struct md_redis *md_redis_pool_acquire(struct md_redis_pool *p, int wait_ms);
+void	 md_redis_pool_release(struct md_redis_pool *p, struct md_redis *r);
+void	 md_redis_pool_free(struct md_redis_pool *p);
+
+/* Small helpers over a reply. */
+int	 md_reply_is_error(const redisReply *rep);	/* NULL or ERROR */
+long long md_reply_int(const redisReply *rep, long long dflt);	/* INTEGER or numeric STRING */
+
+#endif

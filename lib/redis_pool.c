@@ -1,0 +1,2 @@
+/* redis_pool.c - placeholder until implemented. */
+#include "config.h"

@@ -1,0 +1,160 @@
+/* test_conf.c - maildesk.conf loader: values, defaults, file:line:key errors. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "unit.h"
+
+static char path[64];
+
+static void
+write_conf(const char *text)
+{
+	FILE *fp;
+	int fd;
+
+	snprintf(path, sizeof path, "/tmp/md-conf-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static int
+load(const char *text, struct md_config *cfg, char *err, size_t errlen)
+{
+	int rc;
+
+	write_conf(text);
+	md_config_defaults(cfg);
+	rc = md_config_load(cfg, path, err, errlen);
+	unlink(path);
+	return rc;
+}
+
+START_TEST(defaults_are_complete)
+{
+	struct md_config cfg;
+
+	md_config_defaults(&cfg);
+	ck_assert_str_eq(cfg.redis_prefix, "maildesk:");
+	ck_assert_str_eq(cfg.desk_local, "support");
+	ck_assert_str_eq(cfg.redis_password, "");
+	ck_assert_uint_eq(cfg.max_message_size, 10 * 1024 * 1024);
+	ck_assert_int_eq(cfg.syslog_facility, LOG_MAIL);
+	md_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(values_comments_quotes)
+{
+	struct md_config cfg;
+	char err[256] = "";
+
+	ck_assert_int_eq(load("# comment\n\n  redis_port = 7000\n"
+	    "desk_domain=help.example.org\n"
+	    "from_name = \"  Acme Support \"\n"
+	    "max_message_size = 2M\nrate_ip = 5/1m\nlog_debug = yes\n"
+	    "automated_policy = reject\nrule.missing_date = 1.5\n"
+	    "syslog_facility = local3\n", &cfg, err, sizeof err), 0);
+	ck_assert_int_eq(cfg.redis_port, 7000);
+	ck_assert_str_eq(cfg.desk_domain, "help.example.org");
+	ck_assert_str_eq(cfg.from_name, "  Acme Support ");
+	ck_assert_uint_eq(cfg.max_message_size, 2 * 1024 * 1024);
+	ck_assert_int_eq(cfg.rate_ip.count, 5);
+	ck_assert_int_eq(cfg.rate_ip.seconds, 60);
+	ck_assert_int_eq(cfg.log_debug, 1);
+	ck_assert_int_eq(cfg.automated_policy, MD_AUTO_REJECT);
+	ck_assert_int_eq(cfg.nrules, 1);
+	ck_assert_str_eq(cfg.rules[0].name, "missing_date");
+	ck_assert_int_eq(cfg.rules[0].line, 10);
+	ck_assert_int_eq(cfg.syslog_facility, LOG_LOCAL3);
+	ck_assert_int_eq(md_config_line(&cfg, "redis_port"), 3);
+	ck_assert_int_eq(md_config_line(&cfg, "redis_host"), 0);
+	md_config_free(&cfg);
+}
+END_TEST
+
+static void
+expect_error(const char *text, const char *want_suffix)
+{
+	struct md_config cfg;
+	char err[256] = "";
+	char want[320];
+
+	ck_assert_int_eq(load(text, &cfg, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s%s", path, want_suffix);
+	ck_assert_msg(strcmp(err, want) == 0, "got '%s', want '%s'", err, want);
+	md_config_free(&cfg);
+}
+
+START_TEST(errors_name_file_line_key)
+{
+	expect_error("redis_port = 1\nfrobnicate = 3\n", ":2: frobnicate: unknown key");
+	expect_error("\n\nredis_port = 99999\n", ":3: redis_port: out of range");
+	expect_error("redis_port = 12ab\n", ":1: redis_port: not an integer");
+	expect_error("log_debug = maybe\n", ":1: log_debug: expected yes or no");
+	expect_error("spam_mark = lots\n", ":1: spam_mark: not a number");
+	expect_error("just some words\n", ":1: just some words: expected key = value");
+	expect_error("automated_policy = bounce\n", ":1: automated_policy: value not allowed");
+	expect_error("syslog_facility = kitchen\n", ":1: syslog_facility: unknown syslog facility");
+	expect_error("rate_ip = fast\n", ":1: rate_ip: expected COUNT/SECONDS such as 20/3600, 20/1h or 0");
+	expect_error("spam_mark = 8\nspam_reject = 4\n",
+	    ":1: spam_mark: must not exceed spam_reject (8.00 > 4.00)");
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+	struct md_config cfg;
+	char err[256];
+
+	md_config_defaults(&cfg);
+	ck_assert_int_eq(md_config_load(&cfg, "/nonexistent/md.conf", err, sizeof err), -1);
+	ck_assert_str_eq(err, "/nonexistent/md.conf: cannot open: No such file or directory");
+	md_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(size_and_rate_parsers)
+{
+	size_t sz;
+	struct md_rate rt;
+
+	ck_assert_int_eq(md_size_parse("512k", &sz), 0);
+	ck_assert_uint_eq(sz, 512 * 1024);
+	ck_assert_int_eq(md_size_parse("10MB", &sz), 0);
+	ck_assert_int_eq(md_size_parse("-1", &sz), -1);
+	ck_assert_int_eq(md_size_parse("99999999999999999999999", &sz), -1);
+	ck_assert_int_eq(md_size_parse("10X", &sz), -1);
+	ck_assert_int_eq(md_rate_parse("0", &rt), 0);
+	ck_assert_int_eq(rt.count, 0);
+	ck_assert_int_eq(md_rate_parse("20/1h", &rt), 0);
+	ck_assert_int_eq(rt.seconds, 3600);
+	ck_assert_int_eq(md_rate_parse("20/", &rt), -1);
+	ck_assert_int_eq(md_rate_parse("20/0", &rt), -1);
+	ck_assert_int_eq(md_rate_parse("20/5hx", &rt), -1);
+}
+END_TEST
+
+static Suite *
+conf_suite(void)
+{
+	Suite *s = suite_create("conf");
+	TCase *tc = tcase_create("conf");
+
+	tcase_add_test(tc, defaults_are_complete);
+	tcase_add_test(tc, values_comments_quotes);
+	tcase_add_test(tc, errors_name_file_line_key);
+	tcase_add_test(tc, missing_file);
+	tcase_add_test(tc, size_and_rate_parsers);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+MD_UNIT_MAIN(conf_suite)
