@@ -1,0 +1,85 @@
+/*
+ * inbox.c - all-or-nothing XADD of a message's records with a backlog check.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "inbox.h"
+
+/*
+ * KEYS[1] = inbox stream, ARGV[1] = max backlog, ARGV[2] = fields per
+ * record (pairs * 2), then the records' name/value lists back to back.
+ * Never trims: entries are deleted by the worker once processed.
+ */
+static struct md_script append_script = { .source =
+	"local max = tonumber(ARGV[1])\n"
+	"local per = tonumber(ARGV[2])\n"
+	"if redis.call('XLEN', KEYS[1]) >= max then return {err='FULL inbox backlog over limit'} end\n"
+	"local ids = {}\n"
+	"local i = 3\n"
+	"while i + per - 1 <= #ARGV do\n"
+	"  ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', unpack(ARGV, i, i + per - 1))\n"
+	"  i = i + per\n"
+	"end\n"
+	"return ids\n",
+	.sha = "" };
+
+enum md_inbox_result
+md_inbox_append(struct md_redis *r, long max_backlog, struct md_record *const *recs,
+    size_t n, char (*ids)[32], char *err, size_t errlen)
+{
+	const size_t per = 2 * MD_F_COUNT;
+	size_t argc = 3 + n * per, i;
+	const char **argv;
+	size_t *lens;
+	char maxs[32], pers[16];
+	md_buf key = MD_BUF_INIT;
+	redisReply *rep;
+	enum md_inbox_result res = MD_INBOX_ERROR;
+
+	argv = calloc(argc, sizeof *argv);
+	lens = calloc(argc, sizeof *lens);
+	if (argv == NULL || lens == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	snprintf(maxs, sizeof maxs, "%ld", max_backlog);
+	snprintf(pers, sizeof pers, "%zu", per);
+	argv[0] = md_key(r, &key, "inbox");
+	lens[0] = key.len;
+	argv[1] = maxs;
+	lens[1] = strlen(maxs);
+	argv[2] = pers;
+	lens[2] = strlen(pers);
+	for (i = 0; i < n; i++)
+		md_record_to_argv(recs[i], argv + 3 + i * per, lens + 3 + i * per, (int)per);
+
+	rep = md_redis_eval(r, &append_script, 1, (int)argc, argv, lens);
+	if (rep == NULL) {
+		snprintf(err, errlen, "%s", md_redis_errstr(r));
+	} else if (rep->type == REDIS_REPLY_ERROR) {
+		if (strstr(rep->str, "FULL") != NULL) {
+			res = MD_INBOX_FULL;
+			snprintf(err, errlen, "inbox backlog over %ld entries", max_backlog);
+		} else {
+			snprintf(err, errlen, "redis: %s", rep->str);
+		}
+	} else if (rep->type == REDIS_REPLY_ARRAY && rep->elements == n) {
+		for (i = 0; ids != NULL && i < n; i++)
+			snprintf(ids[i], 32, "%s", rep->element[i]->str ? rep->element[i]->str : "");
+		res = MD_INBOX_OK;
+	} else {
+		snprintf(err, errlen, "unexpected reply to inbox append");
+	}
+	if (rep != NULL)
+		freeReplyObject(rep);
+out:
+	md_buf_free(&key);
+	free(argv);
+	free(lens);
+	return res;
+}

@@ -1,0 +1,27 @@
+/*
+ * smtp.h - submit one message to the configured relay (libcurl SMTP).
+ *
+ * The result tells the outbox what to do: SENT (ack it), TEMPFAIL (keep it,
+ * retry later with backoff: 4xx, connection refused, timeout, TLS trouble)
+ * or PERMFAIL (5xx from the relay: record on the issue, never retry).
+ */
+#ifndef MD_SMTP_H
+#define MD_SMTP_H
+
+#include <stddef.h>
+
+enum md_smtp_result { MD_SMTP_SENT = 0, MD_SMTP_TEMPFAIL = 1, MD_SMTP_PERMFAIL = 2 };
+
+/* Once per process, before threads (curl_global_init). */
+void	md_smtp_global_init(void);
+
+/*
+ * relay: "smtp://host:port" (or smtps://).  mail_from may be "" (null
+ * sender).  err receives a one-line reason (the relay's reply when there is
+ * one, e.g. "550 5.1.1 <x@y>: Recipient address rejected").
+ */
+enum md_smtp_result md_smtp_send(const char *relay, int timeout_ms,
+	    const char *mail_from, const char *rcpt,
+	    const char *data, size_t len, char *err, size_t errlen);
+
+#endif

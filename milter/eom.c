@@ -1,0 +1,131 @@
+/*
+ * eom.c - end of message: parse, judge, write to Redis, then answer.
+ *
+ * The order is the promise: the MTA gets "accept" (250 to the client) only
+ * after Redis acknowledged the XADD of every record of this message.  Any
+ * doubt on the way (no memory, no Redis, backlog full) is a 451 so the
+ * sending MTA keeps the message and retries; nothing is dropped silently.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "inbox.h"
+#include "ingest.h"
+#include "log.h"
+#include "mime.h"
+#include "reply.h"
+#include "verdict.h"
+
+static sfsistat
+store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
+    const struct md_mime *mime, const struct md_verdict *v, const char *qid)
+{
+	struct md_record recs[MAX_DESK_RCPTS];
+	struct md_record *ptrs[MAX_DESK_RCPTS];
+	char ids[MAX_DESK_RCPTS][32];
+	char err[256];
+	struct md_envelope env = { qid, cc->client_ip, cc->helo, m->mail_from, (long)time(NULL) };
+	struct md_redis *r;
+	enum md_inbox_result res = MD_INBOX_ERROR;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < m->nrcpts; i++) {
+		md_record_init(&recs[i]);
+		ptrs[i] = &recs[i];
+		if (md_ingest_record(&env, &m->rcpts[i], mime, m->raw.data ? m->raw.data : "",
+		    m->raw.len, v, &recs[i]) < 0)
+			bad = 1;
+	}
+	if (bad) {
+		snprintf(err, sizeof err, "out of memory building records");
+	} else if ((r = md_redis_pool_acquire(G.pool, G.cfg.redis_command_timeout_ms)) == NULL) {
+		snprintf(err, sizeof err, "no Redis connection free within %d ms",
+		    G.cfg.redis_command_timeout_ms);
+	} else {
+		res = md_inbox_append(r, G.cfg.inbox_max_backlog, ptrs, m->nrcpts, ids,
+		    err, sizeof err);
+		md_redis_pool_release(G.pool, r);
+	}
+	for (i = 0; i < m->nrcpts; i++)
+		md_record_free(&recs[i]);
+
+	if (res != MD_INBOX_OK) {
+		md_log(LOG_WARNING, "%s: tempfail from=<%s> [%s]: %s", qid, m->mail_from,
+		    cc->client_ip, err);
+		return md_tempfail(ctx, "4.3.0",
+		    res == MD_INBOX_FULL ?
+		    "Support desk is busy, please try again later" :
+		    "Support desk temporarily unavailable, please try again later");
+	}
+	for (i = 0; i < m->nrcpts; i++)
+		md_log(LOG_INFO, "%s: stored from=<%s> [%s] rcpt=<%s> project=%s kind=%s "
+		    "score=%.2f spf=%s stream_id=%s", qid, m->mail_from, cc->client_ip,
+		    m->rcpts[i].addr, m->rcpts[i].project, md_ingest_kind(&m->rcpts[i], v),
+		    v->score, v->spf ? v->spf : "", ids[i]);
+	return SMFIS_CONTINUE;
+}
+
+/* Desk recipients are consumed: the message is not also delivered to them. */
+static sfsistat
+consume_desk_rcpts(SMFICTX *ctx, struct msg_ctx *m, const char *qid)
+{
+	char path[MD_ADDR_MAX + 3];
+	size_t i;
+
+	if (m->nother == 0 && G.cfg.discard_desk_only)
+		return SMFIS_DISCARD;
+	for (i = 0; i < m->nrcpts; i++) {
+		snprintf(path, sizeof path, "<%s>", m->rcpts[i].addr);
+		if (smfi_delrcpt(ctx, path) != MI_SUCCESS) {
+			/* Already stored: a duplicate delivery is better than a lost one. */
+			md_log(LOG_WARNING, "%s: smfi_delrcpt(%s) failed", qid, path);
+		}
+	}
+	return SMFIS_ACCEPT;
+}
+
+sfsistat
+md_milter_eom(SMFICTX *ctx)
+{
+	struct conn_ctx *cc = (struct conn_ctx *)smfi_getpriv(ctx);
+	struct msg_ctx *m = cc ? cc->msg : NULL;
+	struct md_mime mime;
+	struct md_verdict v;
+	const char *qid;
+	sfsistat st;
+
+	if (m == NULL)
+		return md_tempfail(ctx, "4.3.0", "maildesk: no message state");
+	if (m->nrcpts == 0) {
+		msg_free(cc);
+		return SMFIS_ACCEPT;
+	}
+	if (m->oversize != 0) {
+		msg_free(cc);
+		if (m->oversize < 0)	/* never reached with >0: the body callback rejected */
+			return md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
+		return md_reject(ctx, "552", "5.3.4", "Message is too big for the support desk");
+	}
+	qid = smfi_getsymval(ctx, "i");
+	if (qid == NULL || *qid == '\0')
+		qid = "NOQUEUE";
+	if (md_mime_parse(m->raw.data ? m->raw.data : "", m->raw.len, 0, 0, &mime) < 0) {
+		msg_free(cc);
+		return md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
+	}
+	st = md_eom_verdict(ctx, cc, m, &mime, qid, &v);
+	if (st == SMFIS_CONTINUE)
+		st = store_records(ctx, cc, m, &mime, &v, qid);
+	if (st == SMFIS_CONTINUE)
+		st = consume_desk_rcpts(ctx, m, qid);
+	md_verdict_free(&v);
+	md_mime_free(&mime);
+	msg_free(cc);
+	return st;
+}

@@ -1,0 +1,60 @@
+/*
+ * milter.h - state shared by the maildesk-milter callbacks.
+ *
+ * Two small structs with one owner each: struct conn_ctx lives from connect
+ * to close (smfi_setpriv), struct msg_ctx from MAIL FROM to end of message
+ * or abort.  msg_free() is idempotent because libmilter may call abort after
+ * a completed eom, and close without connect.
+ */
+#ifndef MD_MILTER_H
+#define MD_MILTER_H
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <libmilter/mfapi.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "projects.h"
+#include "resolve.h"
+
+#define MAX_DESK_RCPTS	50	/* desk recipients per message; more get 452 */
+
+struct msg_ctx {
+	char		 mail_from[MD_ADDR_MAX + 1];	/* normalized, "" = null sender */
+	int		 authenticated;			/* {auth_authen} was set */
+	struct md_desk_rcpt rcpts[MAX_DESK_RCPTS];
+	size_t		 nrcpts;			/* desk recipients */
+	size_t		 nother;			/* ordinary recipients */
+	md_buf		 raw;				/* headers + body as received */
+	int		 oversize;
+	int		 checked;			/* per-message trust checks done */
+	char		 spf[16];
+	char		*received_spf;
+};
+
+struct conn_ctx {
+	char		 client_ip[64];		/* "" when unknown (local submission) */
+	struct sockaddr_storage addr;
+	int		 has_addr;
+	char		 helo[256];
+	unsigned long	 pflags;		/* negotiated protocol flags (SMFIP_NR_*) */
+	struct msg_ctx	*msg;
+};
+
+/* Process-wide state, set up by main() before smfi_main(). */
+struct milter_globals {
+	struct md_config	 cfg;
+	struct md_redis_pool	*pool;
+	struct md_alias_cache	*aliases;
+	struct md_addr_format	 fmt;
+};
+extern struct milter_globals G;
+
+void	msg_free(struct conn_ctx *cc);
+
+/* callbacks.c */
+extern struct smfiDesc md_milter_desc;
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * verdict.h - the content verdict at end of message: automated mail,
+ * spam score, thresholds.
+ */
+#ifndef MD_MILTER_VERDICT_H
+#define MD_MILTER_VERDICT_H
+
+#include <libmilter/mfapi.h>
+
+#include "ingest.h"
+#include "milter.h"
+
+/*
+ * Fills v (free with md_verdict_free) and returns SMFIS_CONTINUE to store
+ * the message, or the reply status after setting a rejection.
+ */
+sfsistat md_eom_verdict(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
+	    const struct md_mime *mime, const char *qid, struct md_verdict *v);
+void	 md_verdict_free(struct md_verdict *v);
+
+#endif
