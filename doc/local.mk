@@ -1,1 +1,3 @@
-# doc: filled in by its issue
+# Manual pages and design notes.
+dist_man_MANS += doc/maildesk-milter.8 doc/maildesk.conf.5
+EXTRA_DIST += doc/redis-schema.md

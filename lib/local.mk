@@ -11,7 +11,11 @@ lib_libmaildesk_a_SOURCES = \
 	lib/html2text.c \
 	lib/redis.c lib/redis.h \
 	lib/redis_pool.c \
-	lib/projects.c lib/projects.h
+	lib/projects.c lib/projects.h \
+	lib/inbox.c lib/inbox.h \
+	lib/resolve.c lib/resolve.h \
+	lib/ingest.c lib/ingest.h
 
 # What every program linking libmaildesk needs.
 MD_LIBS = lib/libmaildesk.a $(GMIME_LIBS) $(HIREDIS_LIBS) $(CURL_LIBS) $(SPF_LIBS) -lpthread
+lib_libmaildesk_a_SOURCES += lib/trim.c lib/trim.h
