@@ -1,1 +1,8 @@
-# cli: filled in by its issue
+# maildesk(1): the admin and responder command line.  One cmd_<name>.c per
+# top-level command, listed in cli/main.c.
+bin_PROGRAMS += cli/maildesk
+cli_maildesk_SOURCES = cli/main.c cli/cli.h cli/output.c cli/output.h \
+	cli/cmd_project.c
+cli_maildesk_LDADD = $(MD_LIBS)
+cli_maildesk_SOURCES += cli/cmd_user.c
+cli_maildesk_SOURCES += cli/cmd_issue.c cli/cmd_queue.c

@@ -1,2 +1,639 @@
-/* html2text.c - placeholder until implemented. */
+/*
+ * html2text.c - foreign bytes into clean UTF-8 text.
+ *
+ * Three small tools mime.c builds on: strict UTF-8 repair (what the rest of
+ * maildesk relies on: no invalid sequences, no NUL), windows-1252 decoding
+ * (the last-resort charset for 8-bit text that is not UTF-8), and an HTML to
+ * text renderer.  The renderer is a single forward pass over the markup with
+ * no tree and no recursion, so hostile or truncated HTML costs linear time
+ * and constant stack; it only has to produce something a responder can read.
+ */
 #include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "mime.h"
+
+#define REPLACEMENT	0xfffdu
+#define HREF_MAX	2048	/* longer link targets are not shown */
+#define TAG_NAME_MAX	16
+
+/* ---- UTF-8 ---------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 if it is invalid. */
+static size_t
+utf8_seq(const unsigned char *p, size_t n)
+{
+	uint32_t cp, min;
+	size_t len, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2, cp = p[0] & 0x1f, min = 0x80;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		len = 3, cp = p[0] & 0x0f, min = 0x800;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4, cp = p[0] & 0x07, min = 0x10000;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	/* overlong forms, surrogates and beyond-Unicode are all invalid */
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* Encodes a code point (invalid ones as U+FFFD); returns the length. */
+static size_t
+utf8_put(uint32_t cp, char out[4])
+{
+	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = REPLACEMENT;
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+static int
+buf_put_cp(md_buf *b, uint32_t cp)
+{
+	char u[4];
+
+	return md_buf_append(b, u, utf8_put(cp, u));
+}
+
+int
+md_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if ((n = utf8_seq(p + i, len - i)) == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+char *
+md_utf8_sanitize(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	md_buf b = MD_BUF_INIT;
+	size_t i = 0, run = 0, n;
+	int rc = md_buf_reserve(&b, len);
+
+	/* Copy runs of valid bytes in one append; fix up what breaks a run. */
+	while (rc == 0 && i < len) {
+		n = utf8_seq(p + i, len - i);
+		if (n > 0 && p[i] != '\0') {
+			i += n;
+			continue;
+		}
+		rc = md_buf_append(&b, p + run, i - run);
+		if (rc == 0 && n == 0)
+			rc = buf_put_cp(&b, REPLACEMENT);
+		i++;
+		run = i;
+	}
+	if (rc == 0)
+		rc = md_buf_append(&b, p + run, i - run);
+	if (rc < 0) {
+		md_buf_free(&b);
+		return NULL;
+	}
+	return md_buf_detach(&b);
+}
+
+/* ---- windows-1252 --------------------------------------------------- */
+
+/* 0x80-0x9f; the five unassigned bytes become U+FFFD. */
+static const uint16_t cp1252_c1[32] = {
+	0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0xfffd, 0x017d, 0xfffd,
+	0xfffd, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0xfffd, 0x017e, 0x0178
+};
+
+static uint32_t
+cp1252_char(unsigned char c)
+{
+	return c >= 0x80 && c < 0xa0 ? cp1252_c1[c - 0x80] : c;
+}
+
+char *
+md_cp1252_to_utf8(const char *s, size_t len)
+{
+	md_buf b = MD_BUF_INIT;
+	size_t i;
+	int rc = md_buf_reserve(&b, len);
+
+	for (i = 0; rc == 0 && i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\0')
+			continue;
+		rc = c < 0x80 ? md_buf_putc(&b, (char)c) :
+		    buf_put_cp(&b, cp1252_char(c));
+	}
+	if (rc < 0) {
+		md_buf_free(&b);
+		return NULL;
+	}
+	return md_buf_detach(&b);
+}
+
+/* ---- HTML entities -------------------------------------------------- */
+
+/* HTML 4 names of U+00A0..U+00FF, in code point order. */
+static const char *const latin1_names[96] = {
+	"nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect",
+	"uml", "copy", "ordf", "laquo", "not", "shy", "reg", "macr",
+	"deg", "plusmn", "sup2", "sup3", "acute", "micro", "para", "middot",
+	"cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34", "iquest",
+	"Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil",
+	"Egrave", "Eacute", "Ecirc", "Euml", "Igrave", "Iacute", "Icirc", "Iuml",
+	"ETH", "Ntilde", "Ograve", "Oacute", "Ocirc", "Otilde", "Ouml", "times",
+	"Oslash", "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute", "THORN", "szlig",
+	"agrave", "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil",
+	"egrave", "eacute", "ecirc", "euml", "igrave", "iacute", "icirc", "iuml",
+	"eth", "ntilde", "ograve", "oacute", "ocirc", "otilde", "ouml", "divide",
+	"oslash", "ugrave", "uacute", "ucirc", "uuml", "yacute", "thorn", "yuml"
+};
+
+static const struct {
+	const char	*name;
+	uint32_t	 cp;
+} other_names[] = {
+	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
+	{ "apos", '\'' }, { "euro", 0x20ac }, { "ndash", 0x2013 },
+	{ "mdash", 0x2014 }, { "lsquo", 0x2018 }, { "rsquo", 0x2019 },
+	{ "sbquo", 0x201a }, { "ldquo", 0x201c }, { "rdquo", 0x201d },
+	{ "bdquo", 0x201e }, { "hellip", 0x2026 }, { "bull", 0x2022 },
+	{ "trade", 0x2122 }, { "dagger", 0x2020 }, { "Dagger", 0x2021 },
+	{ "permil", 0x2030 }, { "lsaquo", 0x2039 }, { "rsaquo", 0x203a },
+	{ "OElig", 0x0152 }, { "oelig", 0x0153 }, { "Scaron", 0x0160 },
+	{ "scaron", 0x0161 }, { "Yuml", 0x0178 }, { "fnof", 0x0192 },
+	{ "circ", 0x02c6 }, { "tilde", 0x02dc }, { "ensp", 0x2002 },
+	{ "emsp", 0x2003 }, { "thinsp", 0x2009 }, { "zwnj", 0x200c },
+	{ "zwj", 0x200d }, { "lrm", 0x200e }, { "rlm", 0x200f },
+	{ "larr", 0x2190 }, { "uarr", 0x2191 }, { "rarr", 0x2192 },
+	{ "darr", 0x2193 }, { "hearts", 0x2665 }
+};
+
+static uint32_t
+entity_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof latin1_names / sizeof latin1_names[0]; i++)
+		if (strcmp(name, latin1_names[i]) == 0)
+			return 0xa0 + (uint32_t)i;
+	for (i = 0; i < sizeof other_names / sizeof other_names[0]; i++)
+		if (strcmp(name, other_names[i].name) == 0)
+			return other_names[i].cp;
+	return 0;
+}
+
+/* Numeric reference: digits after "&#" or "&#x"; browsers' rules for C1. */
+static size_t
+entity_number(const char *p, const char *end, int hex, uint32_t *cp)
+{
+	const char *q = p;
+	uint32_t v = 0;
+	int d;
+
+	for (; q < end; q++) {
+		if (*q >= '0' && *q <= '9')
+			d = *q - '0';
+		else if (hex && *q >= 'a' && *q <= 'f')
+			d = *q - 'a' + 10;
+		else if (hex && *q >= 'A' && *q <= 'F')
+			d = *q - 'A' + 10;
+		else
+			break;
+		v = v > 0x10ffff ? v : v * (hex ? 16 : 10) + (uint32_t)d;
+	}
+	if (q == p)
+		return 0;
+	if (v >= 0x80 && v < 0xa0)
+		v = cp1252_char((unsigned char)v);
+	*cp = v;	/* 0, surrogates, > 0x10ffff: utf8_put makes U+FFFD */
+	return (size_t)(q - p) + (q < end && *q == ';');
+}
+
+/*
+ * Decodes the reference at p ('&'); returns the bytes consumed, or 0 when
+ * this '&' starts no known reference and is literal text.
+ */
+static size_t
+entity(const char *p, const char *end, uint32_t *cp)
+{
+	char name[12];
+	size_t n = 0, used;
+
+	if (end - p >= 3 && p[1] == '#') {
+		if (p[2] == 'x' || p[2] == 'X')
+			used = entity_number(p + 3, end, 1, cp);
+		else
+			used = entity_number(p + 2, end, 0, cp);
+		return used == 0 ? 0 : used + (p[2] == 'x' || p[2] == 'X' ? 3 : 2);
+	}
+	for (p++; p + n < end && n < sizeof name - 1; n++) {
+		char c = p[n];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9')))
+			break;
+		name[n] = c;
+	}
+	name[n] = '\0';
+	if (n == 0 || p + n >= end || p[n] != ';')
+		return 0;
+	if ((*cp = entity_by_name(name)) == 0)
+		return 0;
+	return n + 2;
+}
+
+/* ---- HTML rendering ------------------------------------------------- */
+
+struct h2t {
+	md_buf	 out;
+	int	 space;		/* a collapsed space is pending */
+	int	 nl;		/* newlines at the end of out */
+	int	 pre;		/* inside <pre>: whitespace is kept */
+	int	 err;		/* ENOMEM seen */
+	md_buf	 href;		/* target of the open <a>, empty if none */
+	size_t	 link_at;	/* out.len where that link's text began */
+};
+
+enum tag_kind {
+	T_OTHER, T_SKIP, T_BR, T_PARA, T_LINE, T_LI, T_CELL, T_PRE, T_A
+};
+
+static const struct {
+	const char	*name;
+	enum tag_kind	 kind;
+} tag_kinds[] = {
+	{ "script", T_SKIP }, { "style", T_SKIP }, { "title", T_SKIP },
+	{ "xml", T_SKIP }, { "template", T_SKIP },
+	{ "br", T_BR },
+	{ "p", T_PARA }, { "h1", T_PARA }, { "h2", T_PARA }, { "h3", T_PARA },
+	{ "h4", T_PARA }, { "h5", T_PARA }, { "h6", T_PARA },
+	{ "blockquote", T_PARA }, { "table", T_PARA },
+	{ "div", T_LINE }, { "tr", T_LINE }, { "ul", T_LINE }, { "ol", T_LINE },
+	{ "dl", T_LINE }, { "dt", T_LINE }, { "dd", T_LINE }, { "hr", T_LINE },
+	{ "section", T_LINE }, { "article", T_LINE }, { "header", T_LINE },
+	{ "footer", T_LINE }, { "nav", T_LINE }, { "aside", T_LINE },
+	{ "address", T_LINE }, { "center", T_LINE }, { "form", T_LINE },
+	{ "caption", T_LINE }, { "figure", T_LINE }, { "body", T_LINE },
+	{ "li", T_LI }, { "td", T_CELL }, { "th", T_CELL },
+	{ "pre", T_PRE }, { "a", T_A }
+};
+
+static enum tag_kind
+tag_kind(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof tag_kinds / sizeof tag_kinds[0]; i++)
+		if (strcmp(name, tag_kinds[i].name) == 0)
+			return tag_kinds[i].kind;
+	return T_OTHER;
+}
+
+static void
+out_bytes(struct h2t *h, const char *p, size_t n)
+{
+	if (n == 0)
+		return;
+	if (h->space && h->out.len > 0 && h->nl == 0 &&
+	    md_buf_putc(&h->out, ' ') < 0)
+		h->err = 1;
+	h->space = 0;
+	h->nl = 0;
+	if (md_buf_append(&h->out, p, n) < 0)
+		h->err = 1;
+}
+
+/* Ensures the output ends in at least n (at most 2) line breaks. */
+static void
+out_break(struct h2t *h, int n)
+{
+	h->space = 0;
+	if (h->out.len == 0)
+		return;
+	while (h->nl < n) {
+		if (md_buf_putc(&h->out, '\n') < 0)
+			h->err = 1;
+		h->nl++;
+	}
+}
+
+static void
+out_cp(struct h2t *h, uint32_t cp)
+{
+	char u[4];
+
+	if (cp == 0xa0 || cp == 0x2002 || cp == 0x2003 || cp == 0x2009) {
+		if (h->pre)
+			out_bytes(h, " ", 1);
+		else
+			h->space = 1;
+		return;
+	}
+	out_bytes(h, u, utf8_put(cp, u));
+}
+
+static int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v';
+}
+
+static int
+is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Text between tags: collapse whitespace, decode references. */
+static const char *
+text_run(struct h2t *h, const char *p, const char *end)
+{
+	const char *run = p;
+	uint32_t cp;
+	size_t n;
+
+	while (p < end && *p != '<') {
+		if (*p == '\0') {	/* dropped here, not later: it is no text */
+			out_bytes(h, run, (size_t)(p - run));
+			run = ++p;
+		} else if (*p == '&' && (n = entity(p, end, &cp)) > 0) {
+			out_bytes(h, run, (size_t)(p - run));
+			out_cp(h, cp);
+			p += n;
+			run = p;
+		} else if (is_ws(*p)) {
+			out_bytes(h, run, (size_t)(p - run));
+			if (!h->pre)
+				h->space = 1;
+			else if (*p == '\n')
+				out_break(h, h->nl + 1 > 2 ? 2 : h->nl + 1);
+			else if (*p != '\r')
+				out_bytes(h, " ", 1);
+			run = ++p;
+		} else
+			p++;
+	}
+	out_bytes(h, run, (size_t)(p - run));
+	return p;
+}
+
+/* Skips "<!-- ... -->", "<!DOCTYPE ...>" and "<?...?>". */
+static const char *
+skip_decl(const char *p, const char *end)
+{
+	const char *q;
+
+	if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+		for (q = p + 4; end - q >= 3; q++)
+			if (memcmp(q, "-->", 3) == 0)
+				return q + 3;
+		return end;
+	}
+	q = memchr(p, '>', (size_t)(end - p));
+	return q ? q + 1 : end;
+}
+
+/* Raw text elements: everything up to "</name" is dropped. */
+static const char *
+skip_raw(const char *p, const char *end, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; p < end; p++)
+		if (*p == '<' && (size_t)(end - p) >= n + 2 && p[1] == '/' &&
+		    strncasecmp(p + 2, name, n) == 0)
+			return p;
+	return end;
+}
+
+/* Stores the (reference-decoded) value of an href attribute. */
+static void
+set_href(struct h2t *h, const char *v, size_t n)
+{
+	const char *end = v + n;
+	uint32_t cp;
+	size_t used;
+
+	md_buf_reset(&h->href);
+	if (n > HREF_MAX)
+		return;
+	while (v < end) {
+		if (*v == '&' && (used = entity(v, end, &cp)) > 0) {
+			if (buf_put_cp(&h->href, cp) < 0)
+				h->err = 1;
+			v += used;
+		} else if (md_buf_putc(&h->href, *v++) < 0)
+			h->err = 1;
+	}
+}
+
+/*
+ * Attributes of a tag, up to and including '>'; quoted values may contain
+ * '>'.  Only href matters (on <a>).
+ */
+static const char *
+attributes(struct h2t *h, const char *p, const char *end, int want_href)
+{
+	const char *name, *val;
+	size_t nlen, vlen;
+	char q;
+
+	while (p < end) {
+		while (p < end && (is_ws(*p) || *p == '/'))
+			p++;
+		if (p >= end || *p == '>')
+			break;
+		for (name = p; p < end && !is_ws(*p) && *p != '=' &&
+		    *p != '>' && *p != '/'; p++)
+			;
+		nlen = (size_t)(p - name);
+		while (p < end && is_ws(*p))
+			p++;
+		if (p >= end || *p != '=')
+			continue;
+		for (p++; p < end && is_ws(*p); p++)
+			;
+		if (p < end && (*p == '"' || *p == '\'')) {
+			q = *p++;
+			for (val = p; p < end && *p != q; p++)
+				;
+			vlen = (size_t)(p - val);
+			if (p < end)
+				p++;
+		} else {
+			for (val = p; p < end && !is_ws(*p) && *p != '>'; p++)
+				;
+			vlen = (size_t)(p - val);
+		}
+		if (want_href && nlen == 4 && strncasecmp(name, "href", 4) == 0)
+			set_href(h, val, vlen);
+	}
+	return p < end ? p + 1 : end;
+}
+
+/* At </a>: show the target when it adds something to the link text. */
+static void
+close_link(struct h2t *h)
+{
+	const char *href = md_buf_str(&h->href), *text, *shown = href;
+	size_t tlen;
+
+	if (h->href.len == 0)
+		return;
+	if (strncasecmp(href, "mailto:", 7) == 0)
+		shown = href + 7;
+	else if (strncasecmp(href, "http://", 7) != 0 &&
+	    strncasecmp(href, "https://", 8) != 0)
+		shown = NULL;
+	text = h->link_at <= h->out.len ? md_buf_str(&h->out) + h->link_at : "";
+	tlen = strlen(text);
+	while (tlen > 0 && is_ws(text[tlen - 1]))
+		tlen--;
+	while (tlen > 0 && is_ws(*text))
+		text++, tlen--;
+	if (shown != NULL && *shown != '\0' &&
+	    !(tlen == strlen(shown) && memcmp(text, shown, tlen) == 0) &&
+	    !(tlen == h->href.len && memcmp(text, href, tlen) == 0)) {
+		h->space = 1;
+		out_bytes(h, "(", 1);
+		out_bytes(h, href, h->href.len);
+		out_bytes(h, ")", 1);
+	}
+	md_buf_reset(&h->href);
+}
+
+static void
+apply_tag(struct h2t *h, enum tag_kind kind, int closing)
+{
+	switch (kind) {
+	case T_BR:
+		out_break(h, h->nl + 1 > 2 ? 2 : h->nl + 1);
+		break;
+	case T_PARA:
+		out_break(h, 2);
+		break;
+	case T_LINE:
+		out_break(h, 1);
+		break;
+	case T_LI:
+		out_break(h, 1);
+		if (!closing) {
+			out_bytes(h, "-", 1);
+			h->space = 1;
+		}
+		break;
+	case T_CELL:
+		h->space = 1;
+		break;
+	case T_PRE:
+		out_break(h, 2);
+		h->pre = !closing;
+		break;
+	case T_A:
+		if (closing)
+			close_link(h);
+		else
+			h->link_at = h->out.len + (h->space && h->nl == 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* p is at '<'; returns where text resumes. */
+static const char *
+tag(struct h2t *h, const char *p, const char *end)
+{
+	char name[TAG_NAME_MAX];
+	const char *q = p + 1;
+	enum tag_kind kind;
+	size_t n = 0;
+	int closing = 0;
+
+	if (q < end && (*q == '!' || *q == '?'))
+		return skip_decl(p, end);
+	if (q < end && *q == '/') {
+		closing = 1;
+		q++;
+	}
+	if (q >= end || !is_alpha(*q)) {
+		out_bytes(h, "<", 1);	/* "a < b": not markup */
+		return p + 1;
+	}
+	for (; q < end && !is_ws(*q) && *q != '>' && *q != '/'; q++)
+		if (n < sizeof name - 1)
+			name[n++] = (char)((*q >= 'A' && *q <= 'Z') ? *q + 32 : *q);
+	name[n] = '\0';
+	kind = tag_kind(name);
+	if (kind == T_A && !closing)
+		md_buf_reset(&h->href);
+	q = attributes(h, q, end, kind == T_A && !closing);
+	if (kind == T_SKIP && !closing)
+		return skip_raw(q, end, name);
+	apply_tag(h, kind, closing);
+	return q;
+}
+
+char *
+md_html_to_text(const char *html, size_t len)
+{
+	struct h2t h;
+	const char *p = html, *end = html + len;
+	char *res = NULL;
+
+	memset(&h, 0, sizeof h);
+	md_buf_init(&h.out);
+	md_buf_init(&h.href);
+	while (p < end && !h.err)
+		p = *p == '<' ? tag(&h, p, end) : text_run(&h, p, end);
+	while (h.out.len > 0 && h.out.data[h.out.len - 1] == '\n')
+		h.out.data[--h.out.len] = '\0';
+	if (!h.err)
+		res = md_utf8_sanitize(md_buf_str(&h.out), h.out.len);
+	md_buf_free(&h.out);
+	md_buf_free(&h.href);
+	return res;
+}

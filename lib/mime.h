@@ -12,14 +12,31 @@
 
 #include <stddef.h>
 
-/* Must be called once before threads start (wraps g_mime_init). */
+/*
+ * Bounds on what one message can make md_mime_parse produce.  Longer
+ * header-derived strings and texts are cut at a character boundary; parts
+ * nested deeper than MD_MIME_MAX_DEPTH are ignored (and parse_error set);
+ * attachments past MD_MIME_MAX_ATTACHMENTS are not listed.
+ */
+#define MD_MIME_MAX_HEADER	(64 * 1024)	/* any header-derived string */
+#define MD_MIME_MAX_TEXT	(1024 * 1024)	/* text, after HTML rendering */
+#define MD_MIME_MAX_FILENAME	255
+#define MD_MIME_MAX_DEPTH	64		/* multipart levels walked */
+#define MD_MIME_MAX_ATTACHMENTS	1000
+
+/*
+ * Must be called once before threads start (wraps g_mime_init and builds
+ * the parser options every thread then shares read-only).  Calling it again
+ * is harmless; md_mime_parse calls it too.
+ */
 void	md_mime_init(void);
 void	md_mime_shutdown(void);
 
 struct md_attachment {
 	char	*filename;	/* UTF-8, never NULL ("" if none); path separators removed */
 	char	*content_type;	/* "application/pdf" */
-	char	*data;		/* decoded bytes, only when md_mime_parse(..., want_data) */
+	char	*data;		/* decoded bytes (plus a NUL), only when want_data
+				   and size <= max_attachment; else NULL */
 	size_t	 size;		/* decoded size */
 };
 
@@ -35,23 +52,29 @@ struct md_mime {
 	char	*in_reply_to;	/* without <>, "" */
 	char	*references;	/* space separated ids without <>, "" */
 	int	 has_date;
-	char	*text;		/* text/plain body (or HTML rendered to text), UTF-8 */
+	char	*text;		/* text/plain body (or HTML rendered to text), UTF-8,
+				   "\n" line ends, at most MD_MIME_MAX_TEXT bytes */
 	int	 html_only;	/* text came from an HTML part */
-	int	 parse_error;	/* GMime could not parse the structure */
+	int	 parse_error;	/* GMime could not parse the structure, or it
+				   is broken (unclosed or unused boundary,
+				   nesting beyond MD_MIME_MAX_DEPTH) */
 
 	/* automated-mail signals (raw header values, "" when absent) */
 	char	*auto_submitted;
 	char	*precedence;
 	char	*x_autoreply;	/* X-Autoreply or X-Autorespond */
 	char	*list_id;	/* List-Id or List-Unsubscribe */
-	int	 is_report;	/* multipart/report (DSN, MDN) or message/delivery-status */
+	int	 is_report;	/* multipart/report (DSN, MDN), message/delivery-status
+				   or message/disposition-notification anywhere */
 
 	size_t	 nattachments;
 	struct md_attachment *attachments;
 };
 
 /*
- * Parses len bytes of raw message.  want_data: also keep attachment bytes.
+ * Parses len bytes of raw message (CRLF or LF line ends).  Safe to call
+ * from many threads at once, each with its own out.
+ * An attached message/rfc822 is one attachment; its body is never the text.  want_data: also keep attachment bytes.
  * max_attachment: attachments bigger than this are listed with data NULL.
  * Returns 0 (out filled; free with md_mime_free) or -1 only on ENOMEM.
  */
@@ -68,5 +91,11 @@ char	*md_html_to_text(const char *html, size_t len);
 
 /* Makes s valid UTF-8 (bad bytes -> U+FFFD, NUL -> dropped); malloc'd. */
 char	*md_utf8_sanitize(const char *s, size_t len);
+
+/* 1 if s is valid UTF-8 (NUL bytes allowed: md_utf8_sanitize drops them). */
+int	md_utf8_valid(const char *s, size_t len);
+
+/* Decodes windows-1252 (never fails; NUL dropped); malloc'd, NULL on ENOMEM. */
+char	*md_cp1252_to_utf8(const char *s, size_t len);
 
 #endif

@@ -3,8 +3,12 @@
  *
  * Keys (see doc/redis-schema.md; <p> is redis_prefix, "maildesk:"):
  *   <p>projects                 SET of project names
- *   <p>project:<name>           HASH enabled, created, last_iid, settings
+ *   <p>project:<name>           HASH enabled (0/1), created (unix time), last_iid,
+ *                               verified_senders, reopen_on_reply, notify_state (0/1),
+ *                               automated_policy (default|accept|reject),
+ *                               spam_mark, spam_reject (number or "default")
  *   <p>aliases                  HASH alias address -> project name
+ *                               (address as md_addr_canon_alias leaves it)
  *   <p>rkey:<key>               HASH project, iid, email  (reply address key)
  *   <p>ukey:<key>               HASH project, iid, email  (unsubscribe key)
  *
@@ -38,14 +42,26 @@ struct md_project {
 	size_t	naliases;
 };
 
+/*
+ * Management calls return 0, or -1 with a sentence in err ("project acme
+ * already exists", "no such project: x", "alias a@b is already used by
+ * project y", or the Redis error).  md_project_add creates the project
+ * enabled, with every setting at its default.
+ */
 int	md_project_add(struct md_redis *r, const char *name, char *err, size_t errlen);
 /* 1 found, 0 no such project, -1 Redis error. */
 int	md_project_get(struct md_redis *r, const char *name, struct md_project *out);
 void	md_project_free(struct md_project *p);
+/* 1 done, 0 no such project, -1 Redis error. */
 int	md_project_set_enabled(struct md_redis *r, const char *name, int enabled);
-/* Sets one settings field (verified_senders, reopen_on_reply, ...), validated. */
+/*
+ * Sets one field: enabled, verified_senders, reopen_on_reply, notify_state
+ * (yes/no/on/off/true/false/1/0), automated_policy (default|accept|reject),
+ * spam_mark, spam_reject (number >= 0 or default).
+ */
 int	md_project_set(struct md_redis *r, const char *name, const char *field,
 	    const char *value, char *err, size_t errlen);
+/* Adding an alias the project already has is not an error. */
 int	md_project_alias_add(struct md_redis *r, const char *name, const char *alias,
 	    char *err, size_t errlen);
 int	md_project_alias_del(struct md_redis *r, const char *name, const char *alias,
@@ -64,7 +80,11 @@ int	md_issue_key_lookup(struct md_redis *r, enum md_addr_kind kind,
 
 /*
  * Alias table cached in memory so that mail for ordinary recipients costs
- * no Redis round trip: reloaded at most every refresh seconds.  Thread safe.
+ * no Redis round trip: reloaded when older than refresh seconds (0: every
+ * lookup).  Thread safe.  Matching: exact canonical address, else ignoring
+ * the case of the local part.  Failure policy (see alias_cache.c): a table
+ * that loaded once is used however stale while Redis is unreachable; before
+ * the first successful load every domain counts as known and lookups say -1.
  */
 struct md_alias_cache;
 struct md_alias_cache *md_alias_cache_new(int refresh_seconds);
@@ -76,7 +96,12 @@ void	md_alias_cache_free(struct md_alias_cache *c);
  */
 int	md_alias_cache_lookup(struct md_alias_cache *c, struct md_redis *r,
 	    const char *addr, char *project, size_t projlen);
-/* 1 if some alias or the desk itself lives in this domain (cheap pre-filter). */
+/*
+ * Cheap pre-filter, no Redis: 1 if some alias lives in this domain, and also
+ * when the table is due for a reload or never loaded (the lookup decides).
+ */
 int	md_alias_cache_domain_known(struct md_alias_cache *c, const char *domain);
+/* 1 when the next lookup would reload the table (so it needs a connection). */
+int	md_alias_cache_due(struct md_alias_cache *c);
 
 #endif

@@ -1,2 +1,444 @@
-/* redis.c - placeholder until implemented. */
+/*
+ * redis.c - one hiredis 0.14 connection that survives Redis restarts.
+ *
+ * hiredis marks a context dead after any I/O error or timeout (the command
+ * returns NULL) and redisReconnect() in 0.14 restores only the connect
+ * timeout.  So on a NULL reply we free the context, and the next command
+ * opens a fresh one and re-applies the command timeout, TCP keepalive, AUTH
+ * and SELECT.  Failed connects are rate limited with a capped exponential
+ * backoff: while Redis is down a caller pays one connect attempt per
+ * backoff window and otherwise fails at once, instead of waiting for the
+ * connect timeout on every command.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "redis.h"
+
+#define BACKOFF_MIN_MS	100
+#define BACKOFF_MAX_MS	5000
+
+struct md_redis {
+	redisContext	*c;
+	char		*host;
+	int		 port;
+	char		*socket;	/* NULL: TCP */
+	char		*username;	/* NULL: legacy AUTH */
+	char		*password;	/* NULL: no AUTH */
+	int		 db;
+	char		*prefix;
+	int		 connect_ms;
+	int		 command_ms;
+
+	int		 backoff_ms;	/* current window; 0 = no failure yet */
+	long long	 retry_at;	/* monotonic ms before which we fail fast */
+	unsigned int	 seed;		/* jitter */
+	char		 err[256];	/* "redis <endpoint>: <cause>" */
+	size_t		 errpfx;	/* length of "redis <endpoint>: " in err */
+	char		 cause[192];	/* why the last connect failed */
+};
+
+/* Scripts are shared by all threads of a program; only their sha changes. */
+static pthread_mutex_t script_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct timeval
+ms_to_tv(int ms)
+{
+	struct timeval tv;
+
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	return tv;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL && *s != '\0' ? strdup(s) : NULL;
+}
+
+struct md_redis *
+md_redis_new(const struct md_config *cfg)
+{
+	struct md_redis *r;
+
+	if (cfg == NULL || (r = calloc(1, sizeof *r)) == NULL)
+		return NULL;
+	r->host = strdup(cfg->redis_host ? cfg->redis_host : "127.0.0.1");
+	r->port = cfg->redis_port;
+	r->socket = dup_or_null(cfg->redis_socket);
+	r->username = dup_or_null(cfg->redis_username);
+	r->password = dup_or_null(cfg->redis_password);
+	r->db = cfg->redis_db;
+	r->prefix = strdup(cfg->redis_prefix ? cfg->redis_prefix : "");
+	r->connect_ms = cfg->redis_connect_timeout_ms > 0 ? cfg->redis_connect_timeout_ms : 1000;
+	r->command_ms = cfg->redis_command_timeout_ms > 0 ? cfg->redis_command_timeout_ms : 2000;
+	r->seed = (unsigned int)(now_ms() ^ (long long)(size_t)r);
+	if (r->host == NULL || r->prefix == NULL ||
+	    (cfg->redis_socket && *cfg->redis_socket && r->socket == NULL) ||
+	    (cfg->redis_username && *cfg->redis_username && r->username == NULL) ||
+	    (cfg->redis_password && *cfg->redis_password && r->password == NULL)) {
+		md_redis_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void
+drop(struct md_redis *r)
+{
+	if (r->c != NULL) {
+		redisFree(r->c);
+		r->c = NULL;
+	}
+}
+
+void
+md_redis_free(struct md_redis *r)
+{
+	if (r == NULL)
+		return;
+	drop(r);
+	free(r->host);
+	free(r->socket);
+	free(r->username);
+	if (r->password != NULL)
+		memset(r->password, 0, strlen(r->password));
+	free(r->password);
+	free(r->prefix);
+	free(r);
+}
+
+const char *
+md_redis_errstr(const struct md_redis *r)
+{
+	if (r == NULL)
+		return "no Redis connection";
+	return r->err[0] ? r->err : "no error";
+}
+
+const char *
+md_redis_prefix(const struct md_redis *r)
+{
+	return r->prefix;
+}
+
+/* "redis /run/redis.sock: why" or "redis 127.0.0.1:6379: why". */
+static void
+set_err(struct md_redis *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+set_err(struct md_redis *r, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (r->socket != NULL)
+		n = snprintf(r->err, sizeof r->err, "redis %s: ", r->socket);
+	else
+		n = snprintf(r->err, sizeof r->err, "redis %s:%d: ", r->host, r->port);
+	if (n < 0 || (size_t)n >= sizeof r->err)
+		return;
+	r->errpfx = (size_t)n;
+	va_start(ap, fmt);
+	vsnprintf(r->err + n, sizeof r->err - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* The message of set_err() without the endpoint. */
+static const char *
+err_cause(const struct md_redis *r)
+{
+	return r->errpfx < sizeof r->err ? r->err + r->errpfx : "";
+}
+
+/* Records why the context died, in words an admin understands. */
+static void
+set_ctx_err(struct md_redis *r, const char *what)
+{
+	if (r->c == NULL)
+		set_err(r, "%s: out of memory", what);
+	else if (r->c->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK))
+		set_err(r, "%s: timed out after %d ms", what, r->command_ms);
+	else if (r->c->err == REDIS_ERR_EOF ||
+	    (r->c->err == REDIS_ERR_IO && (errno == EPIPE || errno == ECONNRESET)))
+		set_err(r, "%s: connection closed by server", what);
+	else
+		set_err(r, "%s: %s", what, r->c->errstr[0] ? r->c->errstr : "I/O error");
+}
+
+/* Runs one setup command on a fresh context; 0 when it answered OK. */
+static int
+setup_cmd(struct md_redis *r, const char *what, int argc, const char **argv)
+{
+	redisReply *rep = redisCommandArgv(r->c, argc, argv, NULL);
+	int rc = -1;
+
+	if (rep == NULL)
+		set_ctx_err(r, what);
+	else if (rep->type == REDIS_REPLY_ERROR)
+		set_err(r, "%s failed: %s", what, rep->str);
+	else
+		rc = 0;
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return rc;
+}
+
+static int
+open_ctx(struct md_redis *r)
+{
+	struct timeval ctv = ms_to_tv(r->connect_ms);
+	char db[16];
+	const char *argv[3];
+
+	if (r->socket != NULL)
+		r->c = redisConnectUnixWithTimeout(r->socket, ctv);
+	else
+		r->c = redisConnectWithTimeout(r->host, r->port, ctv);
+	if (r->c == NULL || r->c->err) {
+		set_ctx_err(r, "connect");
+		return -1;
+	}
+	if (redisSetTimeout(r->c, ms_to_tv(r->command_ms)) != REDIS_OK) {
+		set_ctx_err(r, "set timeout");
+		return -1;
+	}
+	if (r->socket == NULL && redisEnableKeepAlive(r->c) != REDIS_OK) {
+		set_ctx_err(r, "keepalive");
+		return -1;
+	}
+	if (r->password != NULL) {
+		argv[0] = "AUTH";
+		argv[1] = r->username ? r->username : r->password;
+		argv[2] = r->password;
+		if (setup_cmd(r, "AUTH", r->username ? 3 : 2, argv) < 0)
+			return -1;
+	}
+	if (r->db != 0) {
+		snprintf(db, sizeof db, "%d", r->db);
+		argv[0] = "SELECT";
+		argv[1] = db;
+		if (setup_cmd(r, "SELECT", 2, argv) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Next window: doubled each failure, capped, with up to 25% jitter off. */
+static void
+schedule_retry(struct md_redis *r)
+{
+	int jitter;
+
+	if (r->backoff_ms == 0)
+		r->backoff_ms = BACKOFF_MIN_MS;
+	else if (r->backoff_ms < BACKOFF_MAX_MS / 2)
+		r->backoff_ms *= 2;
+	else
+		r->backoff_ms = BACKOFF_MAX_MS;
+	jitter = (int)(rand_r(&r->seed) % (unsigned int)(r->backoff_ms / 4 + 1));
+	r->retry_at = now_ms() + r->backoff_ms - jitter;
+}
+
+int
+md_redis_connect(struct md_redis *r)
+{
+	if (r == NULL)
+		return -1;
+	drop(r);
+	if (open_ctx(r) < 0) {
+		drop(r);
+		snprintf(r->cause, sizeof r->cause, "%s", err_cause(r));
+		schedule_retry(r);
+		return -1;
+	}
+	r->backoff_ms = 0;
+	r->retry_at = 0;
+	r->err[0] = '\0';
+	return 0;
+}
+
+/* Connected, or a fresh attempt made unless inside the backoff window. */
+static int
+ensure(struct md_redis *r)
+{
+	long long now;
+
+	if (r->c != NULL)
+		return 0;
+	now = now_ms();
+	if (r->retry_at > now) {
+		set_err(r, "unavailable (retrying in %lldms): %s", r->retry_at - now,
+		    r->cause);
+		return -1;
+	}
+	return md_redis_connect(r);
+}
+
+/*
+ * A NULL reply leaves the context unusable: forget it.  An error reply is
+ * also noted, so md_redis_errstr() explains whatever went wrong last.
+ */
+static redisReply *
+checked(struct md_redis *r, redisReply *rep)
+{
+	if (rep == NULL) {
+		set_ctx_err(r, "command");
+		drop(r);
+	} else if (rep->type == REDIS_REPLY_ERROR) {
+		set_err(r, "%s", rep->str ? rep->str : "error reply");
+	}
+	return rep;
+}
+
+redisReply *
+md_redis_cmd(struct md_redis *r, const char *fmt, ...)
+{
+	va_list ap;
+	redisReply *rep;
+
+	if (r == NULL || ensure(r) < 0)
+		return NULL;
+	va_start(ap, fmt);
+	rep = redisvCommand(r->c, fmt, ap);
+	va_end(ap);
+	return checked(r, rep);
+}
+
+redisReply *
+md_redis_cmdv(struct md_redis *r, int argc, const char **argv, const size_t *lens)
+{
+	if (r == NULL || argc < 1 || ensure(r) < 0)
+		return NULL;
+	return checked(r, redisCommandArgv(r->c, argc, argv, lens));
+}
+
+const char *
+md_key(const struct md_redis *r, md_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	md_buf_reset(b);
+	if (md_buf_puts(b, r->prefix) < 0)
+		return NULL;
+	va_start(ap, fmt);
+	rc = md_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc < 0 ? NULL : md_buf_str(b);
+}
+
+/* SCRIPT LOAD once per process; fills sha (41 bytes). */
+static int
+script_sha(struct md_redis *r, struct md_script *s, char *sha)
+{
+	redisReply *rep;
+
+	pthread_mutex_lock(&script_lock);
+	memcpy(sha, s->sha, 41);
+	pthread_mutex_unlock(&script_lock);
+	if (sha[0] != '\0')
+		return 0;
+	rep = md_redis_cmd(r, "SCRIPT LOAD %s", s->source);
+	if (rep == NULL)
+		return -1;
+	if (rep->type != REDIS_REPLY_STRING || rep->len != 40) {
+		set_err(r, "SCRIPT LOAD failed: %s",
+		    rep->type == REDIS_REPLY_ERROR ? rep->str : "unexpected reply");
+		freeReplyObject(rep);
+		return -1;
+	}
+	memcpy(sha, rep->str, 40);
+	sha[40] = '\0';
+	freeReplyObject(rep);
+	pthread_mutex_lock(&script_lock);
+	memcpy(s->sha, sha, 41);
+	pthread_mutex_unlock(&script_lock);
+	return 0;
+}
+
+redisReply *
+md_redis_eval(struct md_redis *r, struct md_script *s, int nkeys,
+    int argc, const char **argv, const size_t *lens)
+{
+	const char **av;
+	size_t *al;
+	char sha[41], nk[16];
+	redisReply *rep = NULL;
+	int i;
+
+	if (r == NULL || s == NULL || argc < 0 || nkeys < 0 || nkeys > argc)
+		return NULL;
+	av = calloc((size_t)argc + 3, sizeof *av);
+	al = calloc((size_t)argc + 3, sizeof *al);
+	if (av == NULL || al == NULL) {
+		set_err(r, "out of memory");
+		goto out;
+	}
+	if (script_sha(r, s, sha) < 0)
+		goto out;
+	snprintf(nk, sizeof nk, "%d", nkeys);
+	av[0] = "EVALSHA", al[0] = 7;
+	av[1] = sha, al[1] = 40;
+	av[2] = nk, al[2] = strlen(nk);
+	for (i = 0; i < argc; i++) {
+		av[i + 3] = argv[i];
+		al[i + 3] = lens ? lens[i] : strlen(argv[i]);
+	}
+	rep = md_redis_cmdv(r, argc + 3, av, al);
+	if (rep != NULL && rep->type == REDIS_REPLY_ERROR &&
+	    strncmp(rep->str, "NOSCRIPT", 8) == 0) {
+		/* Flushed or restarted server: EVAL runs it and caches it again. */
+		freeReplyObject(rep);
+		av[0] = "EVAL", al[0] = 4;
+		av[1] = s->source, al[1] = strlen(s->source);
+		rep = md_redis_cmdv(r, argc + 3, av, al);
+	}
+out:
+	free(av);
+	free(al);
+	return rep;
+}
+
+int
+md_reply_is_error(const redisReply *rep)
+{
+	return rep == NULL || rep->type == REDIS_REPLY_ERROR;
+}
+
+long long
+md_reply_int(const redisReply *rep, long long dflt)
+{
+	char *end;
+	long long v;
+
+	if (rep == NULL)
+		return dflt;
+	if (rep->type == REDIS_REPLY_INTEGER)
+		return rep->integer;
+	if ((rep->type != REDIS_REPLY_STRING && rep->type != REDIS_REPLY_STATUS) ||
+	    rep->str == NULL || rep->len == 0)
+		return dflt;
+	errno = 0;
+	v = strtoll(rep->str, &end, 10);
+	if (errno != 0 || end != rep->str + rep->len)
+		return dflt;
+	return v;
+}

@@ -5,7 +5,8 @@
  * wrapper notices (NULL reply), frees the context and reconnects on the next
  * command, re-applying the command timeout, keepalive, AUTH and SELECT that
  * redisReconnect() in 0.14 forgets.  A struct md_redis is not thread safe:
- * one per thread, or borrow one from a struct md_redis_pool.
+ * one per thread, or borrow one from a struct md_redis_pool.  Programs must
+ * ignore SIGPIPE (hiredis writes to a socket the server may have closed).
  */
 #ifndef MD_REDIS_H
 #define MD_REDIS_H
@@ -21,8 +22,16 @@ struct md_redis;
 /* Copies what it needs from cfg; does not connect yet. */
 struct md_redis *md_redis_new(const struct md_config *cfg);
 void	 md_redis_free(struct md_redis *r);
-/* Connects now (0) or returns -1; md_redis_errstr() says why. */
+/*
+ * Connects now (0) or returns -1; md_redis_errstr() says why.  Ignores the
+ * backoff window (an explicit request), but a failure extends it.
+ */
 int	 md_redis_connect(struct md_redis *r);
+/*
+ * The last failure as "redis <socket or host:port>: <why>": connect errors,
+ * timeouts, a closed connection, error replies, and inside the backoff
+ * window "unavailable (retrying in Nms): <last connect error>".
+ */
 const char *md_redis_errstr(const struct md_redis *r);
 /* The configured key prefix ("maildesk:"). */
 const char *md_redis_prefix(const struct md_redis *r);
@@ -31,21 +40,27 @@ const char *md_redis_prefix(const struct md_redis *r);
  * Runs one command (printf-style as redisCommand, %b for binary).  Connects
  * first if needed.  Returns the reply (caller freeReplyObject()s it), or NULL
  * on connection/timeout failure.  A REDIS_REPLY_ERROR reply is returned as
- * is: check reply->type.  Never retries by itself: a command whose reply was
- * lost may or may not have run.
+ * is: check reply->type (its text is also in md_redis_errstr()).  Never
+ * retries by itself: a command whose reply was lost may or may not have run.
+ * After a NULL reply the connection is closed; the next command reconnects,
+ * except that after a failed connect, commands fail at once (NULL) until a
+ * capped exponential backoff (100ms doubling to 5s, with jitter) expires.
  */
 redisReply *md_redis_cmd(struct md_redis *r, const char *fmt, ...);
 redisReply *md_redis_cmdv(struct md_redis *r, int argc, const char **argv,
 	    const size_t *lens);
-/* Like md_redis_cmdv but takes a key-building helper: argv[0..] as given. */
+/* argv/lens as for redisCommandArgv (lens NULL: strlen of each argv). */
 
-/* Builds "<prefix><fmt...>" into b (reset first); returns md_buf_str(b). */
+/* Builds "<prefix><fmt...>" into b (reset first); returns md_buf_str(b), NULL on ENOMEM. */
 const char *md_key(const struct md_redis *r, md_buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 /*
- * Lua scripts: EVALSHA with a fallback to EVAL on NOSCRIPT.  sha is filled
- * lazily (char[41] inside the struct).
+ * Lua scripts: EVALSHA with a fallback to EVAL on NOSCRIPT (server restarted
+ * or SCRIPT FLUSH; EVAL caches it again).  sha is filled lazily by SCRIPT
+ * LOAD on first use, under a lock: a static md_script may be shared by
+ * threads using different connections.  argv holds the nkeys keys first,
+ * then the arguments.
  */
 struct md_script {
 	const char	*source;
@@ -56,7 +71,9 @@ redisReply *md_redis_eval(struct md_redis *r, struct md_script *s, int nkeys,
 
 /*
  * A fixed pool of connections for threaded programs (the milter): acquire
- * waits up to wait_ms for a free connection and returns NULL on timeout.
+ * waits up to wait_ms (<= 0: does not wait) for a free connection and returns
+ * NULL on timeout.  Connections connect lazily on their first command.
+ * md_redis_pool_free: every connection must have been released.
  */
 struct md_redis_pool;
 struct md_redis_pool *md_redis_pool_new(const struct md_config *cfg, int size);

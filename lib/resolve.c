@@ -74,12 +74,18 @@ resolve_alias(const struct md_resolver *res, struct md_desk_rcpt *out,
 	if (res->aliases == NULL || at == NULL ||
 	    !md_alias_cache_domain_known(res->aliases, at + 1))
 		return MD_RCPT_PASS;
-	r = res->get_redis ? res->get_redis(res->arg) : NULL;
+	/* A fresh table answers from memory: no connection needed. */
+	r = (md_alias_cache_due(res->aliases) && res->get_redis) ? res->get_redis(res->arg) : NULL;
 	rc = md_alias_cache_lookup(res->aliases, r, out->addr, out->project,
 	    sizeof out->project);
 	if (rc < 0) {
-		snprintf(why, whylen, "alias table unavailable");
-		return MD_RCPT_TEMPFAIL;
+		/*
+		 * The table never loaded (Redis down since start-up): we cannot
+		 * tell aliases from ordinary addresses.  Ordinary mail must keep
+		 * flowing, so the MTA delivers it to the alias's own destination.
+		 */
+		snprintf(why, whylen, "alias table not loaded yet; passing %s through", out->addr);
+		return MD_RCPT_PASS;
 	}
 	if (rc == 0)
 		return MD_RCPT_PASS;

@@ -16,9 +16,12 @@ enum md_smtp_result { MD_SMTP_SENT = 0, MD_SMTP_TEMPFAIL = 1, MD_SMTP_PERMFAIL =
 void	md_smtp_global_init(void);
 
 /*
- * relay: "smtp://host:port" (or smtps://).  mail_from may be "" (null
- * sender).  err receives a one-line reason (the relay's reply when there is
- * one, e.g. "550 5.1.1 <x@y>: Recipient address rejected").
+ * relay: "smtp://host:port" (or smtps://; a path names the EHLO domain,
+ * e.g. "smtp://127.0.0.1:25/desk.example").  timeout_ms bounds the whole
+ * submission.  mail_from may be "" (null sender).  err receives a one-line
+ * reason: the relay's reply when it refused (starting with its 3-digit
+ * code, e.g. "550 5.1.1 <x@y>: Recipient address rejected"), else curl's
+ * description ("Failed to connect to ...", "Timeout was reached").
  */
 enum md_smtp_result md_smtp_send(const char *relay, int timeout_ms,
 	    const char *mail_from, const char *rcpt,

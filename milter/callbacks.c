@@ -194,6 +194,7 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 		if (trust != SMFIS_CONTINUE)
 			return trust;
 	}
+	snprintf(m->rcpt_args[m->nrcpts], sizeof m->rcpt_args[0], "%s", argv[0]);
 	m->rcpts[m->nrcpts++] = rcpt;
 	return SMFIS_CONTINUE;
 }

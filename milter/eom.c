@@ -22,7 +22,7 @@
 #include "verdict.h"
 
 static sfsistat
-store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
+store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis *r,
     const struct md_mime *mime, const struct md_verdict *v, const char *qid)
 {
 	struct md_record recs[MAX_DESK_RCPTS];
@@ -30,7 +30,6 @@ store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 	char ids[MAX_DESK_RCPTS][32];
 	char err[256];
 	struct md_envelope env = { qid, cc->client_ip, cc->helo, m->mail_from, (long)time(NULL) };
-	struct md_redis *r;
 	enum md_inbox_result res = MD_INBOX_ERROR;
 	size_t i;
 	int bad = 0;
@@ -42,16 +41,11 @@ store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 		    m->raw.len, v, &recs[i]) < 0)
 			bad = 1;
 	}
-	if (bad) {
+	if (bad)
 		snprintf(err, sizeof err, "out of memory building records");
-	} else if ((r = md_redis_pool_acquire(G.pool, G.cfg.redis_command_timeout_ms)) == NULL) {
-		snprintf(err, sizeof err, "no Redis connection free within %d ms",
-		    G.cfg.redis_command_timeout_ms);
-	} else {
+	else
 		res = md_inbox_append(r, G.cfg.inbox_max_backlog, ptrs, m->nrcpts, ids,
 		    err, sizeof err);
-		md_redis_pool_release(G.pool, r);
-	}
 	for (i = 0; i < m->nrcpts; i++)
 		md_record_free(&recs[i]);
 
@@ -75,16 +69,15 @@ store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 static sfsistat
 consume_desk_rcpts(SMFICTX *ctx, struct msg_ctx *m, const char *qid)
 {
-	char path[MD_ADDR_MAX + 3];
 	size_t i;
 
 	if (m->nother == 0 && G.cfg.discard_desk_only)
 		return SMFIS_DISCARD;
 	for (i = 0; i < m->nrcpts; i++) {
-		snprintf(path, sizeof path, "<%s>", m->rcpts[i].addr);
-		if (smfi_delrcpt(ctx, path) != MI_SUCCESS) {
+		/* The recipient exactly as the MTA sent it, so it matches. */
+		if (smfi_delrcpt(ctx, m->rcpt_args[i]) != MI_SUCCESS) {
 			/* Already stored: a duplicate delivery is better than a lost one. */
-			md_log(LOG_WARNING, "%s: smfi_delrcpt(%s) failed", qid, path);
+			md_log(LOG_WARNING, "%s: smfi_delrcpt(%s) failed", qid, m->rcpt_args[i]);
 		}
 	}
 	return SMFIS_ACCEPT;
@@ -97,8 +90,11 @@ md_milter_eom(SMFICTX *ctx)
 	struct msg_ctx *m = cc ? cc->msg : NULL;
 	struct md_mime mime;
 	struct md_verdict v;
+	struct md_project proj;
+	struct md_redis *r;
 	const char *qid;
 	sfsistat st;
+	int have_proj;
 
 	if (m == NULL)
 		return md_tempfail(ctx, "4.3.0", "maildesk: no message state");
@@ -115,17 +111,37 @@ md_milter_eom(SMFICTX *ctx)
 	qid = smfi_getsymval(ctx, "i");
 	if (qid == NULL || *qid == '\0')
 		qid = "NOQUEUE";
-	if (md_mime_parse(m->raw.data ? m->raw.data : "", m->raw.len, 0, 0, &mime) < 0) {
+	r = md_redis_pool_acquire(G.pool, G.cfg.redis_command_timeout_ms);
+	if (r == NULL) {
+		md_log(LOG_WARNING, "%s: tempfail: no Redis connection free within %d ms", qid,
+		    G.cfg.redis_command_timeout_ms);
 		msg_free(cc);
-		return md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
+		return md_tempfail(ctx, "4.3.0",
+		    "Support desk temporarily unavailable, please try again later");
 	}
-	st = md_eom_verdict(ctx, cc, m, &mime, qid, &v);
-	if (st == SMFIS_CONTINUE)
-		st = store_records(ctx, cc, m, &mime, &v, qid);
-	if (st == SMFIS_CONTINUE)
-		st = consume_desk_rcpts(ctx, m, qid);
-	md_verdict_free(&v);
-	md_mime_free(&mime);
+	/* Per-project thresholds and policies of the (first) project addressed. */
+	have_proj = md_project_get(r, m->rcpts[0].project, &proj);
+	if (have_proj < 0) {
+		md_log(LOG_WARNING, "%s: tempfail: %s", qid, md_redis_errstr(r));
+		md_redis_pool_release(G.pool, r);
+		msg_free(cc);
+		return md_tempfail(ctx, "4.3.0",
+		    "Support desk temporarily unavailable, please try again later");
+	}
+	if (md_mime_parse(m->raw.data ? m->raw.data : "", m->raw.len, 0, 0, &mime) < 0) {
+		st = md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
+	} else {
+		st = md_eom_verdict(ctx, cc, m, &mime, qid, have_proj ? &proj : NULL, &v);
+		if (st == SMFIS_CONTINUE)
+			st = store_records(ctx, cc, m, r, &mime, &v, qid);
+		if (st == SMFIS_CONTINUE)
+			st = consume_desk_rcpts(ctx, m, qid);
+		md_verdict_free(&v);
+		md_mime_free(&mime);
+	}
+	md_redis_pool_release(G.pool, r);
+	if (have_proj > 0)
+		md_project_free(&proj);
 	msg_free(cc);
 	return st;
 }

@@ -25,13 +25,20 @@ struct msg_ctx {
 	char		 mail_from[MD_ADDR_MAX + 1];	/* normalized, "" = null sender */
 	int		 authenticated;			/* {auth_authen} was set */
 	struct md_desk_rcpt rcpts[MAX_DESK_RCPTS];
+	char		 rcpt_args[MAX_DESK_RCPTS][MD_ADDR_MAX + 8];	/* as sent, for smfi_delrcpt */
 	size_t		 nrcpts;			/* desk recipients */
 	size_t		 nother;			/* ordinary recipients */
 	md_buf		 raw;				/* headers + body as received */
 	int		 oversize;
-	int		 checked;			/* per-message trust checks done */
-	char		 spf[16];
+	/* trust.c: per-message checks run once, at the first desk recipient */
+	int		 checked;
+	int		 trusted;			/* authenticated or trusted network */
+	sfsistat	 sender_verdict;		/* SPF/rate result replayed for later rcpts */
+	const char	*sender_code, *sender_xcode;
+	char		 sender_text[600];
+	char		 spf[16];			/* result name, "" = not checked */
 	char		*received_spf;
+	int		 allowlisted;			/* some project allow-lists the sender */
 };
 
 struct conn_ctx {

@@ -1,35 +1,231 @@
 /*
  * trust.c - trust checks at RCPT time for desk recipients: SPF, rate
- * limits, block lists.  Ordinary recipients never get here.
+ * limits, block and allow lists.  Ordinary recipients never get here.
+ *
+ * SPF and the per-client/per-sender rate limits are properties of the
+ * transaction, so they run once, at the first desk recipient, and their
+ * verdict is replayed for the following ones.  Block lists and the project
+ * rate limit depend on the recipient's project and run per recipient.
  */
 #include "config.h"
 
-#include "milter_trust.h"
-#include "reply.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
 
-sfsistat
-md_rcpt_trust(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
-    const struct md_desk_rcpt *rcpt)
-{
-	(void)ctx; (void)cc; (void)m; (void)rcpt;
-	return SMFIS_CONTINUE;
-}
+#include "lists.h"
+#include "log.h"
+#include "milter_trust.h"
+#include "netlist.h"
+#include "ratelimit.h"
+#include "reply.h"
+#include "score.h"
+#include "spamd.h"
+#include "spf.h"
+
+static struct md_spf *spf_server;
+static struct md_netlist *trusted_nets;
 
 int
 md_milter_trust_validate(const struct md_config *cfg, char *err, size_t errlen)
 {
-	(void)cfg; (void)err; (void)errlen;
+	struct md_netlist *nl;
+	char why[256];
+
+	if (md_score_validate(cfg, err, errlen) < 0)
+		return -1;
+	nl = md_netlist_parse(cfg->trusted_networks, why, sizeof why);
+	if (nl == NULL) {
+		snprintf(err, errlen, "%s:%d: trusted_networks: %s", cfg->path ? cfg->path : "",
+		    md_config_line(cfg, "trusted_networks"), why);
+		return -1;
+	}
+	md_netlist_free(nl);
+	if (*cfg->spamd_address != '\0' &&
+	    md_spamd_address_check(cfg->spamd_address, why, sizeof why) < 0) {
+		snprintf(err, errlen, "%s:%d: spamd_address: %s", cfg->path ? cfg->path : "",
+		    md_config_line(cfg, "spamd_address"), why);
+		return -1;
+	}
 	return 0;
 }
 
 int
 md_milter_trust_init(const struct md_config *cfg)
 {
-	(void)cfg;
+	char why[256];
+
+	trusted_nets = md_netlist_parse(cfg->trusted_networks, why, sizeof why);
+	if (trusted_nets == NULL) {
+		md_log(LOG_ERR, "trusted_networks: %s", why);
+		return -1;
+	}
+	if (cfg->spf_enable) {
+		spf_server = md_spf_new(*cfg->spf_receiver ? cfg->spf_receiver : cfg->desk_domain, NULL);
+		if (spf_server == NULL) {
+			md_log(LOG_ERR, "cannot set up libspf2");
+			return -1;
+		}
+		md_spf_set_timeout(spf_server, cfg->spf_timeout_ms);
+	}
 	return 0;
 }
 
 void
 md_milter_trust_free(void)
 {
+	md_spf_free(spf_server);
+	spf_server = NULL;
+	md_netlist_free(trusted_nets);
+	trusted_nets = NULL;
+}
+
+/* Remembers a refusal so that later desk recipients get the same answer. */
+static sfsistat
+sender_refuse(SMFICTX *ctx, struct msg_ctx *m, const char *code, const char *xcode,
+    const char *text, sfsistat st)
+{
+	m->sender_verdict = st;
+	m->sender_code = code;
+	m->sender_xcode = xcode;
+	snprintf(m->sender_text, sizeof m->sender_text, "%s", text);
+	return md_reply(ctx, code, xcode, text, st);
+}
+
+static sfsistat
+check_spf(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m)
+{
+	struct md_spf_result res;
+	char text[sizeof m->sender_text];
+
+	if (spf_server == NULL || m->trusted) {
+		snprintf(m->spf, sizeof m->spf, "%s", m->trusted ? "skipped" : "");
+		return SMFIS_CONTINUE;
+	}
+	md_spf_check(spf_server, cc->has_addr ? (const struct sockaddr *)&cc->addr : NULL,
+	    cc->helo, m->mail_from, &res);
+	snprintf(m->spf, sizeof m->spf, "%s", md_spf_result_name(res.result));
+	free(m->received_spf);
+	m->received_spf = strdup(res.received_spf);
+	if (res.result == MD_SPF_FAIL && G.cfg.spf_fail_policy == MD_SPF_FAIL_REJECT) {
+		md_log(LOG_INFO, "reject from=<%s> [%s]: SPF fail: %s", m->mail_from,
+		    cc->client_ip, res.received_spf);
+		if (res.explanation[0] != '\0') {
+			/* md_reply doubles '%' itself: undo the doubling spf.c did. */
+			const char *p;
+			size_t o = 0;
+
+			o = (size_t)snprintf(text, sizeof text, "SPF check failed: ");
+			for (p = res.explanation; *p != '\0' && o + 1 < sizeof text; p++) {
+				text[o++] = *p;
+				if (p[0] == '%' && p[1] == '%')
+					p++;
+			}
+			text[o] = '\0';
+		} else {
+			snprintf(text, sizeof text, "SPF check failed: %s is not allowed to send for %s",
+			    cc->client_ip, *m->mail_from ? m->mail_from : cc->helo);
+		}
+		return sender_refuse(ctx, m, "550", "5.7.23", text, SMFIS_REJECT);
+	}
+	if (res.result == MD_SPF_TEMPERROR) {
+		md_log(LOG_INFO, "tempfail from=<%s> [%s]: SPF temperror", m->mail_from, cc->client_ip);
+		return sender_refuse(ctx, m, "451", "4.7.24",
+		    "Temporary error checking SPF, please try again later", SMFIS_TEMPFAIL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* 1 over, 0 fine, -1 Redis trouble. */
+static int
+over_limit(struct md_redis *r, const char *kind, const char *id, const struct md_rate *rate)
+{
+	if (rate->count == 0)
+		return 0;
+	return md_ratelimit_hit(r, kind, *id ? id : "<>", rate, (long)time(NULL));
+}
+
+static sfsistat
+check_sender_rates(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis *r)
+{
+	int a = 0, b = 0;
+
+	if (m->trusted)
+		return SMFIS_CONTINUE;
+	if ((a = over_limit(r, "ip", cc->client_ip, &G.cfg.rate_ip)) == 0)
+		b = over_limit(r, "sender", m->mail_from, &G.cfg.rate_sender);
+	if (a < 0 || b < 0)
+		return sender_refuse(ctx, m, "451", "4.3.0",
+		    "Support desk temporarily unavailable, please try again later", SMFIS_TEMPFAIL);
+	if (a > 0 || b > 0) {
+		md_log(LOG_INFO, "rate limit from=<%s> [%s]: %s over its limit", m->mail_from,
+		    cc->client_ip, a > 0 ? "client address" : "sender");
+		return sender_refuse(ctx, m, "450", "4.7.1",
+		    "Too many messages to the support desk, please try again later", SMFIS_TEMPFAIL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+check_project(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis *r,
+    const struct md_desk_rcpt *rcpt)
+{
+	int l = md_lists_check(r, rcpt->project, m->mail_from), o = 0;
+
+	if (l == MD_LIST_BLOCK) {
+		md_log(LOG_INFO, "reject from=<%s> [%s] rcpt=<%s>: sender on the block list of %s",
+		    m->mail_from, cc->client_ip, rcpt->addr, rcpt->project);
+		return md_reject(ctx, "550", "5.7.1",
+		    "This support desk does not accept mail from this sender");
+	}
+	if (l == MD_LIST_ALLOW)
+		m->allowlisted = 1;
+	if (l >= 0 && rcpt->kind == MD_ADDR_PROJECT && !m->trusted)
+		o = over_limit(r, "project", rcpt->project, &G.cfg.rate_project);
+	if (l < 0 || o < 0)
+		return md_tempfail(ctx, "4.3.0",
+		    "Support desk temporarily unavailable, please try again later");
+	if (o > 0) {
+		md_log(LOG_INFO, "rate limit rcpt=<%s>: project %s over its limit", rcpt->addr,
+		    rcpt->project);
+		return md_reply(ctx, "450", "4.7.1",
+		    "This support desk receives too much mail right now, please try again later",
+		    SMFIS_TEMPFAIL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+sfsistat
+md_rcpt_trust(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
+    const struct md_desk_rcpt *rcpt)
+{
+	struct md_redis *r;
+	sfsistat st = SMFIS_CONTINUE;
+
+	if (m->checked && m->sender_verdict != SMFIS_CONTINUE)
+		return md_reply(ctx, m->sender_code, m->sender_xcode, m->sender_text,
+		    m->sender_verdict);
+	if (!m->checked) {
+		m->checked = 1;
+		m->sender_verdict = SMFIS_CONTINUE;
+		m->trusted = m->authenticated ||
+		    (cc->has_addr && md_netlist_match(trusted_nets, (const struct sockaddr *)&cc->addr));
+		st = check_spf(ctx, cc, m);
+		if (st != SMFIS_CONTINUE)
+			return st;
+	}
+	r = md_redis_pool_acquire(G.pool, G.cfg.redis_command_timeout_ms);
+	if (r == NULL)
+		return md_tempfail(ctx, "4.3.0",
+		    "Support desk temporarily unavailable, please try again later");
+	if (m->checked == 1) {
+		m->checked = 2;	/* rates counted once per message */
+		st = check_sender_rates(ctx, cc, m, r);
+	}
+	if (st == SMFIS_CONTINUE)
+		st = check_project(ctx, cc, m, r, rcpt);
+	md_redis_pool_release(G.pool, r);
+	return st;
 }

@@ -9,13 +9,15 @@
 
 #include "ingest.h"
 #include "milter.h"
+#include "projects.h"
 
 /*
  * Fills v (free with md_verdict_free) and returns SMFIS_CONTINUE to store
  * the message, or the reply status after setting a rejection.
  */
 sfsistat md_eom_verdict(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
-	    const struct md_mime *mime, const char *qid, struct md_verdict *v);
+	    const struct md_mime *mime, const char *qid, const struct md_project *proj,
+	    struct md_verdict *v);
 void	 md_verdict_free(struct md_verdict *v);
 
 #endif

@@ -1,1 +1,7 @@
-# worker: filled in by its issue
+# maildesk-worker(8): inbox records -> issues (main thread), outbox -> SMTP
+# relay (second thread).
+sbin_PROGRAMS += worker/maildesk-worker
+worker_maildesk_worker_SOURCES = worker/main.c worker/inbox.c worker/inbox.h \
+	worker/outbox.c worker/outbox.h
+worker_maildesk_worker_LDADD = $(MD_LIBS)
+dist_man_MANS += doc/maildesk-worker.8

@@ -5,3 +5,35 @@ EXTRA_DIST += tests/fixtures/e2e/latin1.eml tests/fixtures/e2e/utf8.eml \
 	tests/fixtures/e2e/html.eml tests/fixtures/e2e/attachment.eml \
 	tests/fixtures/e2e/broken_boundary.eml tests/fixtures/e2e/no_headers.eml \
 	tests/fixtures/e2e/junk.eml
+TESTS += tests/e2e/cli_project.sh
+dist_check_SCRIPTS += tests/e2e/cli_project.sh
+
+# maildesk-web: JSON API and security headers (curl), front-end (Chromium).
+check_PROGRAMS += tests/web/mkissue
+tests_web_mkissue_SOURCES = tests/web/mkissue.c
+tests_web_mkissue_LDADD = $(MD_LIBS)
+EXTRA_DIST += tests/web/web.sh tests/web/browser.mjs tests/web/package.json \
+	tests/web/package-lock.json tests/fixtures/web/attachment.eml
+
+TESTS += tests/web/api.sh
+dist_check_SCRIPTS += tests/web/api.sh
+
+TESTS += tests/web/browser.sh
+dist_check_SCRIPTS += tests/web/browser.sh
+
+# maildesk-worker: records -> issues -> mail (helper "tracker").
+EXTRA_DIST += tests/e2e/worker_common.sh
+TESTS += tests/e2e/worker_basic.sh
+dist_check_SCRIPTS += tests/e2e/worker_basic.sh
+
+TESTS += tests/e2e/worker_crash.sh
+dist_check_SCRIPTS += tests/e2e/worker_crash.sh
+
+TESTS += tests/e2e/worker_poison.sh
+dist_check_SCRIPTS += tests/e2e/worker_poison.sh
+
+TESTS += tests/e2e/worker_relay.sh
+dist_check_SCRIPTS += tests/e2e/worker_relay.sh
+
+TESTS += tests/e2e/worker_parallel.sh
+dist_check_SCRIPTS += tests/e2e/worker_parallel.sh

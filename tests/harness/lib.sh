@@ -1,0 +1,763 @@
+# lib.sh - the end-to-end test harness (sourced by tests/e2e/*.sh, bash).
+#
+# Every test gets a private directory $T and private servers on free
+# 127.0.0.1 ports: Redis, the milter, a Postfix instance wired to the
+# milter, a second Postfix acting as the outbound relay ("sink"), spamd,
+# the worker, and dnsmasq inside a private network namespace.  An EXIT
+# trap stops everything that was started (SIGKILL for what does not stop
+# in time) and removes $T (MD_KEEP=1 keeps it).  Nothing touches the
+# machine's own services, ports 25/6379 or systemd.
+#
+# Typical test:
+#	. "$top_srcdir/tests/harness/tap.sh"
+#	. "$top_srcdir/tests/harness/lib.sh"
+#	md_start_redis
+#	md_start_sink
+#	md_write_config spf_enable=no
+#	md_cli project add acme
+#	md_start_milter
+#	md_start_postfix
+#	md_start_worker
+#	md_swaks --to support+acme@desk.test --header "Subject: hi"
+#	md_wait_sink 1
+#	done_testing
+#
+# Variables set (all exported):
+#	T		per-test directory (mode 755, removed at exit)
+#	REDIS_PORT REDIS_SOCK REDIS_PID
+#	MD_CONF		$T/maildesk.conf
+#	MILTER_PORT MILTER_PID	(MILTER_WRAPPER="valgrind ..." is put in front)
+#	SMTP_PORT	the Postfix that runs the milter
+#	SINK_PORT	the Postfix that takes outbound mail (relay = smtp://127.0.0.1:SINK_PORT)
+#	WORKER_PID	(WORKER_WRAPPER like MILTER_WRAPPER)
+#	SPAMD_PORT SPAMD_PID
+#	DNSMASQ_PID	(inside md_reexec_in_netns only)
+# Logs: $T/redis.log milter.log worker.log postfix.log sink.log spamd.log
+# dnsmasq.log; their tails are printed as TAP comments when a test fails.
+#
+# Knobs: MD_KEEP=1 (keep $T), MD_TEST_TIMEOUT (seconds, default 600: the
+# whole script bails out after it), MD_MILTER_BIN / MD_WORKER_BIN (other
+# binaries speaking the same -f -c CONF interface).
+
+[ -n "${_MD_LIB_LOADED:-}" ] && return 0
+_MD_LIB_LOADED=1
+
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${top_builddir:=${BUILD_DIR:-$top_srcdir/build}}"
+export top_srcdir top_builddir
+
+# shellcheck source=tap.sh
+. "$top_srcdir/tests/harness/tap.sh"
+
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/maildesk-test.XXXXXX") || bail_out "mktemp failed"
+# Postfix daemons and the Maildir owner (nobody) must traverse it.
+chmod 755 "$T"
+export T
+
+# State inherited from a parent test (these are exported) must not make us
+# use or stop its servers.
+unset REDIS_PORT REDIS_SOCK REDIS_PID MD_CONF MILTER_PORT MILTER_PID SMTP_PORT \
+	SINK_PORT WORKER_PID SPAMD_PORT SPAMD_PID DNSMASQ_PID MD_SPAWN_PID
+
+_md_ports=" "
+_md_extra_pids=()
+_md_at_exit=()
+_md_started=0
+
+# --- small tools -------------------------------------------------------------
+
+# md_free_port: prints a free TCP port on 127.0.0.1, never one handed out
+# before in this test (the kernel may offer a just-closed port again).
+md_free_port() {
+	local p i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		p=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1,
+		    LocalAddr => "127.0.0.1", LocalPort => 0, ReuseAddr => 1)->sockport')
+		case $_md_ports in
+		*" $p "*) continue ;;
+		esac
+		_md_ports="$_md_ports$p "
+		echo "$p"
+		return 0
+	done
+	bail_out "no free port found"
+}
+
+# md_wait_port PORT [TIMEOUT_S [PID]]: polls a TCP connect to 127.0.0.1:PORT;
+# fails early when PID (the server being waited for) has died.
+md_wait_port() {
+	perl -MIO::Socket::INET -MTime::HiRes=sleep,time -e '
+		my ($port, $timeout, $pid) = @ARGV;
+		my $end = time + $timeout;
+		while (time < $end) {
+			exit 0 if IO::Socket::INET->new(PeerAddr => "127.0.0.1",
+			    PeerPort => $port, Timeout => 1);
+			if ($pid) {
+				exit 2 unless kill 0, $pid;
+				if (open my $fh, "<", "/proc/$pid/status") {
+					local $/; exit 2 if <$fh> =~ /^State:\s*Z/m;
+				}
+			}
+			sleep 0.02;
+		}
+		exit 1' "$1" "${2:-10}" "${3:-}"
+}
+
+# _md_gone PID: true when PID no longer runs (absent or a zombie).
+_md_gone() {
+	[ -e "/proc/$1" ] || return 0
+	grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# _md_reap PID TIMEOUT_S: waits for PID to end, SIGKILLs it after the
+# timeout.  Returns 0 when it ended by itself.
+_md_reap() {
+	_md_reap2 "$@" 2>/dev/null	# no "Killed" job notices in the log
+}
+
+_md_reap2() {
+	local pid=$1 n=$(($2 * 20)) rc=0
+	while [ $n -gt 0 ] && ! _md_gone "$pid"; do
+		sleep 0.05
+		n=$((n - 1))
+	done
+	if ! _md_gone "$pid"; then
+		kill -KILL "$pid" 2>/dev/null
+		rc=1
+		n=100
+		while [ $n -gt 0 ] && ! _md_gone "$pid"; do
+			sleep 0.05
+			n=$((n - 1))
+		done
+	fi
+	wait "$pid" 2>/dev/null
+	return $rc
+}
+
+# _md_stop_pid PID TIMEOUT_S [SIGNAL]: signal (TERM), then _md_reap.
+_md_stop_pid() {
+	[ -n "$1" ] || return 0
+	kill -"${3:-TERM}" "$1" 2>/dev/null
+	_md_reap "$1" "$2"
+}
+
+# _md_start_failed NAME LOG: reports why a server did not come up and stops.
+_md_start_failed() {
+	diag "$1 did not start; last lines of $2:"
+	[ -f "$2" ] && diag "$(tail -n 30 "$2")"
+	bail_out "$1 did not start"
+}
+
+# md_spawn CMD [ARG...]: runs CMD in the background (output to
+# $T/spawn.log), stopped at exit like the servers; prints nothing, sets
+# MD_SPAWN_PID.
+md_spawn() {
+	"$@" </dev/null >>"$T/spawn.log" 2>&1 &
+	MD_SPAWN_PID=$!
+	_md_extra_pids+=("$MD_SPAWN_PID")
+	_md_started=1
+}
+
+# md_at_exit CMD: runs CMD (a string, eval'd) during cleanup, before the
+# servers are stopped.
+md_at_exit() {
+	_md_at_exit+=("$1")
+}
+
+# --- Redis ---------------------------------------------------------------------
+
+# md_start_redis [redis-server ARGS]: TCP 127.0.0.1:$REDIS_PORT plus the unix
+# socket $REDIS_SOCK, no persistence unless ARGS say otherwise (later
+# arguments win, e.g. --appendonly yes --appendfsync always).
+md_start_redis() {
+	_md_redis_args=("$@")
+	[ -n "${REDIS_PORT:-}" ] || REDIS_PORT=$(md_free_port)
+	REDIS_SOCK=$T/redis.sock
+	export REDIS_PORT REDIS_SOCK
+	mkdir -p "$T/redis"
+	_md_redis_launch
+}
+
+_md_redis_launch() {
+	redis-server --bind 127.0.0.1 --port "$REDIS_PORT" \
+		--unixsocket "$REDIS_SOCK" --unixsocketperm 770 \
+		--dir "$T/redis" --save '' --appendonly no --daemonize no \
+		--logfile "$T/redis.log" "${_md_redis_args[@]}" \
+		</dev/null >>"$T/redis.log" 2>&1 &
+	REDIS_PID=$!
+	export REDIS_PID
+	_md_started=1
+	local n=500
+	until redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do
+		n=$((n - 1))
+		if [ $n -le 0 ] || _md_gone "$REDIS_PID"; then
+			_md_start_failed redis "$T/redis.log"
+		fi
+		sleep 0.02
+	done
+}
+
+rcli() {
+	redis-cli -p "$REDIS_PORT" "$@"
+}
+
+# md_stop_redis: SHUTDOWN NOSAVE and wait; also reaps a Redis that was
+# shut down by someone else (e.g. a miltertest script).
+md_stop_redis() {
+	[ -n "${REDIS_PID:-}" ] || return 0
+	_md_gone "$REDIS_PID" ||
+		redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1
+	_md_reap "$REDIS_PID" 10
+	REDIS_PID=
+}
+
+# md_restart_redis: same port, socket, directory and arguments (so an AOF
+# written before is loaded again).
+md_restart_redis() {
+	md_stop_redis
+	_md_redis_launch
+}
+
+# --- configuration ---------------------------------------------------------------
+
+# md_write_config [key=value ...]: (re)writes $MD_CONF.  Ports stay the same
+# across calls; the relay always points at the sink port, even before the
+# sink runs, so outbound mail never reaches a real MTA.
+md_write_config() {
+	local kv key line i found
+	local -a lines
+	MD_CONF=$T/maildesk.conf
+	[ -n "${MILTER_PORT:-}" ] || MILTER_PORT=$(md_free_port)
+	[ -n "${SINK_PORT:-}" ] || SINK_PORT=$(md_free_port)
+	export MD_CONF MILTER_PORT SINK_PORT
+	lines=(
+		"redis_host = 127.0.0.1"
+		"redis_port = ${REDIS_PORT:-6379}"
+		"milter_socket = inet:$MILTER_PORT@127.0.0.1"
+		"desk_domain = desk.test"
+		"relay = smtp://127.0.0.1:$SINK_PORT"
+		"worker_block_ms = 200"
+		"redis_command_timeout_ms = 1000"
+		"log_debug = yes"
+	)
+	[ -n "${REDIS_PORT:-}" ] || lines[1]="# redis_port: md_start_redis was not called"
+	for kv in "$@"; do
+		case $kv in
+		*=*) ;;
+		*) bail_out "md_write_config: '$kv' is not key=value" ;;
+		esac
+		key=${kv%%=*}
+		found=0
+		for i in "${!lines[@]}"; do
+			line=${lines[$i]}
+			if [ "${line%% = *}" = "$key" ]; then
+				lines[$i]="$key = ${kv#*=}"
+				found=1
+			fi
+		done
+		[ $found = 1 ] || lines+=("$key = ${kv#*=}")
+	done
+	{
+		echo "# written by tests/harness/lib.sh"
+		printf '%s\n' "${lines[@]}"
+	} >"$MD_CONF"
+}
+
+# --- milter ------------------------------------------------------------------------
+
+# md_start_milter [extra args]: maildesk-milter -f -c $MD_CONF in the
+# foreground, output to $T/milter.log; returns when it accepts connections.
+md_start_milter() {
+	local bin=${MD_MILTER_BIN:-$top_builddir/milter/maildesk-milter} timeout=15
+	[ -n "${MD_CONF:-}" ] || md_write_config
+	[ -x "$bin" ] || bail_out "no milter binary $bin (build first)"
+	[ -n "${MILTER_WRAPPER:-}" ] && timeout=120
+	# shellcheck disable=SC2086 # the wrapper is a command line
+	${MILTER_WRAPPER:-} "$bin" -f -c "$MD_CONF" "$@" </dev/null >>"$T/milter.log" 2>&1 &
+	MILTER_PID=$!
+	export MILTER_PID
+	_md_started=1
+	md_wait_port "$MILTER_PORT" "$timeout" "$MILTER_PID" ||
+		_md_start_failed milter "$T/milter.log"
+}
+
+# md_stop_milter [--graceful]: SIGKILL by default (libmilter needs ~5 s to
+# leave smfi_main after SIGTERM); SIGTERM and a wait with --graceful or when
+# MILTER_WRAPPER is set (valgrind must write its report).  Returns the
+# milter's exit status when graceful.
+md_stop_milter() {
+	local rc=0
+	[ -n "${MILTER_PID:-}" ] || return 0
+	if [ "${1:-}" = --graceful ] || [ -n "${MILTER_WRAPPER:-}" ]; then
+		kill -TERM "$MILTER_PID" 2>/dev/null
+		_md_reap "$MILTER_PID" 30 || diag "milter needed SIGKILL"
+		wait "$MILTER_PID" 2>/dev/null
+		rc=$?
+	else
+		_md_stop_pid "$MILTER_PID" 5 KILL
+	fi
+	MILTER_PID=
+	return $rc
+}
+
+md_milter_alive() {
+	[ -n "${MILTER_PID:-}" ] && ! _md_gone "$MILTER_PID"
+}
+
+# --- Postfix -----------------------------------------------------------------------
+
+# _md_pf_prepare DIR PORT NAME: a private Postfix instance in DIR (etc,
+# spool, data) listening on 127.0.0.1:PORT, logging to $T/NAME.log; main.cf
+# gets the common part, the caller appends its own.  Written without
+# postconf and `postfix check`: under load each postconf call costs 0.1-0.3 s
+# and the first-start integrity check several seconds.
+_md_pf_prepare() {
+	local dir=$1 port=$2 name=$3 path type owner group mode
+	mkdir -p "$dir/etc"
+	install -d -m 755 "$dir/spool"
+	install -d -o postfix -m 700 "$dir/data"
+	# The queue directories, as post-install would create them.
+	while IFS=: read -r path type owner group mode _; do
+		[ "$type" = d ] || continue
+		case $path in
+		'$queue_directory/'*) path=$dir/spool/${path#\$queue_directory/} ;;
+		*) continue ;;
+		esac
+		owner=${owner/\$mail_owner/postfix}
+		group=${group/\$setgid_group/postdrop}
+		[ "$group" = - ] && group=$owner
+		install -d -o "$owner" -g "$group" -m "$mode" "$path"
+	done </etc/postfix/postfix-files
+	# Debian's master.cf with chroot off everywhere (the private spool has
+	# no etc/ and lib/ copies) and the port-25 listener replaced by PORT.
+	awk -v port="$port" '
+		/^[^#[:space:]]/ {
+			skip = ($1 == "smtp" && $2 == "inet")
+			if (!skip && NF >= 8) { $5 = "n" }
+		}
+		/^[[:space:]]/ && skip { next }
+		!skip { print }
+		END { print port " inet n - n - - smtpd" }
+	' /etc/postfix/master.cf >"$dir/etc/master.cf"
+	cat >"$dir/etc/main.cf" <<-EOF
+	# private test instance written by tests/harness/lib.sh
+	compatibility_level = 3.6
+	queue_directory = $dir/spool
+	data_directory = $dir/data
+	mail_owner = postfix
+	setgid_group = postdrop
+	syslog_name = md-$name
+	maillog_file = $T/$name.log
+	maillog_file_prefixes = $T
+	inet_interfaces = 127.0.0.1
+	inet_protocols = ipv4
+	mynetworks = 127.0.0.0/8
+	alias_maps =
+	alias_database =
+	local_recipient_maps =
+	biff = no
+	smtpd_banner = \$myhostname ESMTP $name
+	in_flow_delay = 0
+	smtpd_error_sleep_time = 0
+	smtpd_soft_error_limit = 1000
+	smtpd_hard_error_limit = 1000
+	smtpd_peername_lookup = no
+	smtp_dns_support_level = disabled
+	queue_run_delay = 2s
+	minimal_backoff_time = 2s
+	maximal_backoff_time = 4s
+	virtual_uid_maps = static:65534
+	virtual_gid_maps = static:65534
+	EOF
+}
+
+# _md_pf_start DIR PORT NAME: starts (or restarts) the instance, waits for SMTP.
+_md_pf_start() {
+	local dir=$1 port=$2 name=$3
+	_md_started=1
+	# quick-start: skip the integrity check, the spool is ours and complete.
+	touch "$dir/spool/quick-start"
+	postfix -c "$dir/etc" start </dev/null >>"$T/$name.start.log" 2>&1 ||
+		_md_start_failed "postfix ($name)" "$T/$name.start.log"
+	md_wait_port "$port" 15 || _md_start_failed "postfix ($name)" "$T/$name.log"
+}
+
+# _md_pf_stop DIR: stops the instance (SIGTERM to master, as `postfix
+# stop` does), SIGKILL for a master that does not go in 10 s.
+_md_pf_stop() {
+	local pid
+	pid=$(sed -n '1s/ //gp' "$1/spool/pid/master.pid" 2>/dev/null)
+	[ -n "$pid" ] && ! _md_gone "$pid" || return 0
+	kill -TERM "$pid" 2>/dev/null
+	_md_reap "$pid" 10 || diag "postfix master $pid did not stop: SIGKILL"
+	return 0
+}
+
+# md_start_postfix [main.cf key=value ...]: the MTA under test on
+# 127.0.0.1:$SMTP_PORT with smtpd_milters = the maildesk milter
+# (milter_default_action = tempfail).  desk.test, example.test and
+# mx.example.test are local; every local delivery lands in the Maildir
+# $T/mail/inbox/new (a desk recipient the milter did not consume shows up
+# there; Delivered-To names the recipient); other domains are relayed to
+# the sink.  XCLIENT is allowed from
+# 127.0.0.0/8.  Extra arguments are postconf -e settings, e.g.
+# md_start_postfix smtpd_milters= (no milter).
+md_start_postfix() {
+	local pf=$T/postfix
+	[ -n "${SMTP_PORT:-}" ] || SMTP_PORT=$(md_free_port)
+	[ -n "${MILTER_PORT:-}" ] || MILTER_PORT=$(md_free_port)
+	[ -n "${SINK_PORT:-}" ] || SINK_PORT=$(md_free_port)
+	export SMTP_PORT MILTER_PORT SINK_PORT
+	if [ ! -f "$pf/etc/main.cf" ]; then
+		_md_pf_prepare "$pf" "$SMTP_PORT" postfix
+		install -d -o 65534 -g 65534 -m 755 "$T/mail"
+		cat >>"$pf/etc/main.cf" <<-EOF
+		myhostname = mx.example.test
+		mydomain = example.test
+		myorigin = example.test
+		mydestination = desk.test, example.test, mx.example.test, localhost
+		local_transport = virtual
+		virtual_mailbox_domains =
+		virtual_mailbox_base = $T/mail
+		virtual_mailbox_maps = static:inbox/
+		relayhost = [127.0.0.1]:$SINK_PORT
+		smtpd_milters = inet:127.0.0.1:$MILTER_PORT
+		non_smtpd_milters =
+		milter_default_action = tempfail
+		milter_connect_timeout = 5s
+		smtpd_authorized_xclient_hosts = 127.0.0.0/8
+		EOF
+	fi
+	[ $# -gt 0 ] && postconf -c "$pf/etc" -e "$@"
+	_md_pf_start "$pf" "$SMTP_PORT" postfix
+}
+
+md_stop_postfix() {
+	_md_pf_stop "$T/postfix"
+}
+
+# md_swaks ARGS: swaks against the MTA under test.
+md_swaks() {
+	swaks --server "127.0.0.1:$SMTP_PORT" "$@"
+}
+
+# md_maildir_count: messages delivered to local mailboxes so far.
+md_maildir_count() {
+	find "$T/mail" -path '*/new/*' -type f 2>/dev/null | wc -l
+}
+
+# md_maildir_files [ADDRESS]: delivered files (for ADDRESS only: by their
+# Delivered-To header), oldest first.
+md_maildir_files() {
+	local f
+	ls -1tr "$T"/mail/inbox/new/* 2>/dev/null | while read -r f; do
+		[ -z "${1:-}" ] || grep -qixF "Delivered-To: $1" "$f" || continue
+		echo "$f"
+	done
+}
+
+# _md_wait_count FUNC N TIMEOUT_S: polls FUNC until it prints >= N.
+_md_wait_count() {
+	local f=$1 want=$2 n=$(($3 * 10)) have
+	while :; do
+		have=$($f)
+		[ "$have" -ge "$want" ] && return 0
+		[ $n -le 0 ] && break
+		sleep 0.1
+		n=$((n - 1))
+	done
+	diag "timeout: $f is $have, waited for $want"
+	return 1
+}
+
+# md_wait_mail N [TIMEOUT_S=10]: waits until N messages were delivered locally.
+md_wait_mail() {
+	_md_wait_count md_maildir_count "$1" "${2:-10}"
+}
+
+# --- the sink: where outbound mail goes ------------------------------------------------
+
+# md_start_sink: a second Postfix on 127.0.0.1:$SINK_PORT that takes mail
+# for every domain into $T/sink/Maildir/new.  No milter.  Can be stopped
+# and started again (same port) to simulate a relay outage.
+md_start_sink() {
+	local pf=$T/sinkpf
+	[ -n "${SINK_PORT:-}" ] || SINK_PORT=$(md_free_port)
+	export SINK_PORT
+	if [ ! -f "$pf/etc/main.cf" ]; then
+		_md_pf_prepare "$pf" "$SINK_PORT" sink
+		install -d -o 65534 -g 65534 -m 755 "$T/sink"
+		cat >>"$pf/etc/main.cf" <<-EOF
+		myhostname = sink.test
+		mydomain = sink.test
+		mydestination =
+		relay_domains =
+		virtual_mailbox_domains = static:all
+		virtual_mailbox_base = $T/sink
+		virtual_mailbox_maps = static:Maildir/
+		smtpd_milters =
+		EOF
+	fi
+	_md_pf_start "$pf" "$SINK_PORT" sink
+}
+
+md_stop_sink() {
+	_md_pf_stop "$T/sinkpf"
+}
+
+md_sink_count() {
+	find "$T/sink/Maildir/new" -type f 2>/dev/null | wc -l
+}
+
+# md_sink_files: delivered files, oldest first.
+md_sink_files() {
+	ls -1tr "$T"/sink/Maildir/new/* 2>/dev/null
+}
+
+# md_wait_sink N [TIMEOUT_S=10]
+md_wait_sink() {
+	_md_wait_count md_sink_count "$1" "${2:-10}"
+}
+
+# --- worker -----------------------------------------------------------------------------
+
+# md_start_worker [extra args]: maildesk-worker -f -c $MD_CONF, output to
+# $T/worker.log.  Waits until the worker has a consumer in the inbox group
+# (it has called XREADGROUP), at most 5 s; a worker that dies is fatal.
+md_start_worker() {
+	local bin=${MD_WORKER_BIN:-$top_builddir/worker/maildesk-worker} n=100 prefix
+	[ -n "${MD_CONF:-}" ] || md_write_config
+	[ -x "$bin" ] || bail_out "no worker binary $bin (build first)"
+	# shellcheck disable=SC2086 # the wrapper is a command line
+	${WORKER_WRAPPER:-} "$bin" -f -c "$MD_CONF" "$@" </dev/null >>"$T/worker.log" 2>&1 &
+	WORKER_PID=$!
+	export WORKER_PID
+	_md_started=1
+	prefix=$(sed -n 's/^redis_prefix = //p' "$MD_CONF")
+	[ -n "${WORKER_WRAPPER:-}" ] && n=1200
+	while [ $n -gt 0 ]; do
+		_md_gone "$WORKER_PID" && _md_start_failed worker "$T/worker.log"
+		rcli XINFO CONSUMERS "${prefix:-maildesk:}inbox" workers 2>/dev/null |
+			grep -q . && return 0
+		sleep 0.05
+		n=$((n - 1))
+	done
+	note "worker runs but has no consumer in ${prefix:-maildesk:}inbox/workers yet"
+}
+
+# md_stop_worker: SIGTERM, wait up to 10 s (then SIGKILL, returns 1).
+md_stop_worker() {
+	local rc=0
+	[ -n "${WORKER_PID:-}" ] || return 0
+	kill -TERM "$WORKER_PID" 2>/dev/null
+	_md_reap "$WORKER_PID" 10 || { diag "worker needed SIGKILL"; rc=1; }
+	WORKER_PID=
+	return $rc
+}
+
+# md_kill_worker: SIGKILL (a crash).
+md_kill_worker() {
+	[ -n "${WORKER_PID:-}" ] || return 0
+	_md_stop_pid "$WORKER_PID" 5 KILL
+	WORKER_PID=
+}
+
+md_worker_alive() {
+	[ -n "${WORKER_PID:-}" ] && ! _md_gone "$WORKER_PID"
+}
+
+# --- spamd ----------------------------------------------------------------------------------
+
+# md_start_spamd: SpamAssassin's spamd on 127.0.0.1:$SPAMD_PORT, offline
+# (-L), no Bayes, no user config, one child; ready when it answers PING.
+md_start_spamd() {
+	local n=600
+	command -v spamd >/dev/null || bail_out "spamd is not installed"
+	[ -n "${SPAMD_PORT:-}" ] || SPAMD_PORT=$(md_free_port)
+	export SPAMD_PORT
+	install -d -m 755 "$T/spamd"
+	spamd --listen="127.0.0.1:$SPAMD_PORT" --allowed-ips=127.0.0.1 --local \
+		--nouser-config --username=nobody --helper-home-dir="$T/spamd" \
+		--max-children=1 --min-children=1 \
+		--cf='use_bayes 0' --cf='bayes_auto_learn 0' \
+		--pidfile="$T/spamd/spamd.pid" --syslog=stderr \
+		</dev/null >>"$T/spamd.log" 2>&1 &
+	SPAMD_PID=$!
+	export SPAMD_PID
+	_md_started=1
+	until spamc -d 127.0.0.1 -p "$SPAMD_PORT" -K >/dev/null 2>&1; do
+		n=$((n - 1))
+		if [ $n -le 0 ] || _md_gone "$SPAMD_PID"; then
+			_md_start_failed spamd "$T/spamd.log"
+		fi
+		sleep 0.05
+	done
+}
+
+md_stop_spamd() {
+	[ -n "${SPAMD_PID:-}" ] || return 0
+	_md_stop_pid "$SPAMD_PID" 10
+	SPAMD_PID=
+}
+
+# --- DNS in a private network namespace ------------------------------------------------------
+
+# md_reexec_in_netns "$0" "$@": call right after sourcing lib.sh, before
+# starting anything.  Re-executes the test inside new network and mount
+# namespaces (skip_all where that is not permitted), then, in there: lo is
+# up, /etc/resolv.conf is bind-mounted to $T/resolv.conf (nameserver
+# 127.0.0.1) and dnsmasq serves the records of MD_DNS_RECORDS, lines in
+# dnsmasq.conf syntax, e.g.
+#	MD_DNS_RECORDS='txt-record=example.test,"v=spf1 ip4:192.0.2.1 -all"
+#	host-record=mx.example.test,192.0.2.25'
+# plus whatever md_dns_txt / md_dns_a / md_dns_line add later.  Every server
+# started afterwards sees only this namespace's loopback; the machine's
+# resolver and network are untouched.
+md_reexec_in_netns() {
+	if [ -z "${MD_IN_NETNS:-}" ]; then
+		[ $_md_started = 0 ] || bail_out "md_reexec_in_netns must come before any md_start_*"
+		[ "$(id -u)" = 0 ] || skip_all "network namespaces need root"
+		command -v dnsmasq >/dev/null || skip_all "dnsmasq is not installed"
+		unshare -n -m true 2>/dev/null || skip_all "unshare -n -m is not permitted here"
+		_md_watchdog_stop
+		rm -rf "$T"
+		trap - EXIT
+		export MD_IN_NETNS=1 MD_DNS_RECORDS
+		exec unshare -n -m bash "$@"
+	fi
+	ip link set lo up || bail_out "cannot bring lo up in the namespace"
+	printf 'nameserver 127.0.0.1\noptions attempts:1 timeout:2\n' >"$T/resolv.conf"
+	mount --bind "$T/resolv.conf" /etc/resolv.conf ||
+		bail_out "cannot bind-mount $T/resolv.conf on /etc/resolv.conf"
+	printf '%s\n' "${MD_DNS_RECORDS:-}" >"$T/dns.records"
+	md_start_dns
+}
+
+# md_start_dns: (re)starts dnsmasq on 127.0.0.1:53 with $T/dns.records.
+md_start_dns() {
+	[ -n "${MD_IN_NETNS:-}" ] || bail_out "md_start_dns outside md_reexec_in_netns"
+	md_stop_dns
+	{
+		echo "no-resolv"
+		echo "no-hosts"
+		echo "listen-address=127.0.0.1"
+		echo "bind-interfaces"
+		echo "port=53"
+		echo "user=root"
+		echo "log-queries"
+		cat "$T/dns.records"
+	} >"$T/dnsmasq.conf"
+	dnsmasq --keep-in-foreground --conf-file="$T/dnsmasq.conf" --log-facility=- \
+		</dev/null >>"$T/dnsmasq.log" 2>&1 &
+	DNSMASQ_PID=$!
+	export DNSMASQ_PID
+	_md_started=1
+	md_wait_port 53 10 "$DNSMASQ_PID" || _md_start_failed dnsmasq "$T/dnsmasq.log"
+}
+
+md_stop_dns() {
+	[ -n "${DNSMASQ_PID:-}" ] || return 0
+	_md_stop_pid "$DNSMASQ_PID" 5
+	DNSMASQ_PID=
+}
+
+# md_dns_line LINE...: adds dnsmasq.conf lines and restarts dnsmasq.
+md_dns_line() {
+	printf '%s\n' "$@" >>"$T/dns.records"
+	md_start_dns
+}
+
+# md_dns_txt NAME TEXT / md_dns_a NAME ADDRESS
+md_dns_txt() {
+	md_dns_line "txt-record=$1,\"$2\""
+}
+
+md_dns_a() {
+	md_dns_line "host-record=$1,$2"
+}
+
+# --- CLI ----------------------------------------------------------------------------------------
+
+md_cli() {
+	"$top_builddir/cli/maildesk" -c "$MD_CONF" "$@"
+}
+
+# --- watchdog and cleanup ----------------------------------------------------------------------
+
+# A hung test must not hang `make check`: after MD_TEST_TIMEOUT seconds the
+# watchdog sends SIGTERM to the test script (whose trap prints a bail-out
+# line and cleans up) and, 2 s later, SIGKILL to the script's children so a
+# blocked foreground command cannot delay that.  It never holds the TAP
+# pipe open (stdout is /dev/null).
+_md_watchdog_start() {
+	local me=$$ limit=${MD_TEST_TIMEOUT:-600}
+	(
+		s=
+		trap '[ -n "$s" ] && kill -TERM "$s" 2>/dev/null; exit 0' TERM
+		sleep "$limit" &
+		s=$!
+		wait "$s"
+		kill -TERM "$me" 2>/dev/null
+		sleep 2 &
+		s=$!
+		wait "$s"
+		for p in $(ps -o pid= --ppid "$me"); do
+			[ "$p" = "$BASHPID" ] || kill -KILL "$p" 2>/dev/null
+		done
+	) </dev/null >/dev/null 2>&1 &
+	_md_watchdog=$!
+}
+
+_md_watchdog_stop() {
+	[ -n "${_md_watchdog:-}" ] || return 0
+	kill -TERM "$_md_watchdog" 2>/dev/null
+	wait "$_md_watchdog" 2>/dev/null
+	_md_watchdog=
+}
+
+# When a test failed or died, the tails of the logs go into its .log.
+_md_dump_logs() {
+	local f
+	for f in "$T"/*.log; do
+		[ -s "$f" ] || continue
+		diag "---- last lines of ${f##*/} ----"
+		diag "$(tail -n 25 "$f")"
+	done
+}
+
+_md_cleanup() {
+	local rc=$? c p
+	trap - EXIT INT TERM
+	for c in "${_md_at_exit[@]}"; do
+		eval "$c"
+	done
+	if [ "$TAP_FAILED" -gt 0 ] || [ "$_md_tap_done" = 0 ]; then
+		_md_dump_logs
+	fi
+	[ -n "${WORKER_PID:-}" ] && _md_stop_pid "$WORKER_PID" 5
+	[ -n "${MILTER_PID:-}" ] && _md_stop_pid "$MILTER_PID" 5 \
+		"$([ -n "${MILTER_WRAPPER:-}" ] && echo TERM || echo KILL)"
+	_md_pf_stop "$T/postfix"
+	_md_pf_stop "$T/sinkpf"
+	[ -n "${SPAMD_PID:-}" ] && _md_stop_pid "$SPAMD_PID" 5
+	for p in "${_md_extra_pids[@]}"; do
+		_md_stop_pid "$p" 5
+	done
+	md_stop_redis
+	md_stop_dns
+	_md_watchdog_stop
+	if [ -n "${MD_KEEP:-}" ]; then
+		echo "# kept $T" >&2
+	else
+		rm -rf "$T"
+	fi
+	exit $rc
+}
+
+trap _md_cleanup EXIT
+trap 'echo "Bail out! SIGTERM (MD_TEST_TIMEOUT is ${MD_TEST_TIMEOUT:-600} s)"; exit 143' TERM
+trap 'exit 130' INT
+_md_watchdog_start

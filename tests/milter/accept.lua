@@ -6,7 +6,6 @@ md_run(function()
   mt.macro(conn, SMFIC_MAIL, "i", "QACCEPT1")
   md_expect(md_mail(conn, "<alice@example.org>"), SMFIR_CONTINUE, "MAIL")
   md_expect(md_rcpt(conn, "<support+acme@desk.test>"), SMFIR_CONTINUE, "RCPT")
-  mt.macro(conn, SMFIC_BODYEOB, "i", "QACCEPT1")
   md_expect(md_message(conn, md_headers("Printer on fire", "accept-1@example.org"),
     "Hello,\r\nthe printer is on fire.\r\n"), SMFIR_DISCARD, "EOM")
   mt.disconnect(conn)

@@ -8,6 +8,6 @@ md_run(function()
   md_expect(md_rcpt(conn, "<bob@example.test>"), SMFIR_CONTINUE, "RCPT other")
   md_expect(md_message(conn, md_headers("Mixed", "mixed-1@example.org"), "both\r\n"),
     SMFIR_ACCEPT, "EOM")
-  assert(mt.eom_check(conn, MT_RCPTDEL, "<support+acme@desk.test>"), "desk rcpt not deleted")
+  assert(mt.eom_check(conn, MT_RCPTDELETE, "<Support+ACME@Desk.Test>"), "desk rcpt not deleted")
   mt.disconnect(conn)
 end)

@@ -41,3 +41,117 @@ EXTRA_DIST += tests/fixtures/replies/apple_mail.expected \
 	tests/fixtures/replies/plain.txt \
 	tests/fixtures/replies/thunderbird_bottom.expected \
 	tests/fixtures/replies/thunderbird_bottom.txt
+
+# SMTP-stage trust decisions (helper "trust").
+check_PROGRAMS += tests/unit/test_spf
+tests_unit_test_spf_SOURCES = tests/unit/test_spf.c tests/unit/unit.h
+tests_unit_test_spf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_spf_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_spf
+check_PROGRAMS += tests/unit/test_netlist
+tests_unit_test_netlist_SOURCES = tests/unit/test_netlist.c tests/unit/unit.h
+tests_unit_test_netlist_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_netlist_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_netlist
+check_PROGRAMS += tests/unit/test_spamd
+tests_unit_test_spamd_SOURCES = tests/unit/test_spamd.c tests/unit/unit.h
+tests_unit_test_spamd_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_spamd_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_spamd
+EXTRA_DIST += tests/fixtures/spam/gtube.eml tests/fixtures/spam/ham.eml
+check_PROGRAMS += tests/unit/test_score
+tests_unit_test_score_SOURCES = tests/unit/test_score.c tests/unit/unit.h
+tests_unit_test_score_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_score_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_score
+check_PROGRAMS += tests/unit/test_automated
+tests_unit_test_automated_SOURCES = tests/unit/test_automated.c tests/unit/unit.h
+tests_unit_test_automated_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_automated_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_automated
+check_PROGRAMS += tests/unit/test_ratelimit
+tests_unit_test_ratelimit_SOURCES = tests/unit/test_ratelimit.c tests/unit/unit.h tests/unit/redis_fixture.h
+tests_unit_test_ratelimit_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ratelimit_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_ratelimit
+check_PROGRAMS += tests/unit/test_lists
+tests_unit_test_lists_SOURCES = tests/unit/test_lists.c tests/unit/unit.h tests/unit/redis_fixture.h
+tests_unit_test_lists_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_lists_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_lists
+
+# redis, projects (real redis-server via redis_fixture.h), json
+check_PROGRAMS += tests/unit/test_redis tests/unit/test_projects tests/unit/test_json
+tests_unit_test_redis_SOURCES = tests/unit/test_redis.c tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_redis_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_redis_LDADD = $(UNIT_LDADD)
+tests_unit_test_projects_SOURCES = tests/unit/test_projects.c tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_projects_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_projects_LDADD = $(UNIT_LDADD)
+tests_unit_test_json_SOURCES = tests/unit/test_json.c tests/unit/unit.h
+tests_unit_test_json_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_json_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_redis tests/unit/test_projects tests/unit/test_json
+
+# Desk addresses and keys (helper "addr").
+check_PROGRAMS += tests/unit/test_address tests/unit/test_keygen
+tests_unit_test_address_SOURCES = tests/unit/test_address.c tests/unit/unit.h
+tests_unit_test_address_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_address_LDADD = $(UNIT_LDADD)
+tests_unit_test_keygen_SOURCES = tests/unit/test_keygen.c tests/unit/unit.h
+tests_unit_test_keygen_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_keygen_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_address tests/unit/test_keygen
+
+check_PROGRAMS += tests/unit/test_mime tests/unit/test_html2text
+tests_unit_test_mime_SOURCES = tests/unit/test_mime.c tests/unit/unit.h
+tests_unit_test_mime_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mime_LDADD = $(UNIT_LDADD)
+tests_unit_test_html2text_SOURCES = tests/unit/test_html2text.c tests/unit/unit.h
+tests_unit_test_html2text_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_html2text_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_mime tests/unit/test_html2text
+EXTRA_DIST += tests/fixtures/mime/alternative.eml \
+	tests/fixtures/mime/autoreply.eml \
+	tests/fixtures/mime/binary_junk.eml \
+	tests/fixtures/mime/boundary_unclosed.eml \
+	tests/fixtures/mime/boundary_unused.eml \
+	tests/fixtures/mime/cp1252_as_latin1.eml \
+	tests/fixtures/mime/dsn.eml \
+	tests/fixtures/mime/empty.eml \
+	tests/fixtures/mime/headers_only.eml \
+	tests/fixtures/mime/html_only.eml \
+	tests/fixtures/mime/latin1_qp.eml \
+	tests/fixtures/mime/missing_headers.eml \
+	tests/fixtures/mime/mixed_pdf.eml \
+	tests/fixtures/mime/plain_utf8.eml \
+	tests/fixtures/mime/two_from.eml \
+	tests/fixtures/mime/unknown_charset.eml
+
+# outbound mail: templates, composition, SMTP submission, the outbox loop
+check_PROGRAMS += tests/unit/test_template tests/unit/test_compose \
+	tests/unit/test_smtp tests/unit/test_outbox
+tests_unit_test_template_SOURCES = tests/unit/test_template.c tests/unit/unit.h
+tests_unit_test_template_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_template_LDADD = $(UNIT_LDADD)
+tests_unit_test_compose_SOURCES = tests/unit/test_compose.c tests/unit/unit.h
+tests_unit_test_compose_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_compose_LDADD = $(UNIT_LDADD)
+tests_unit_test_smtp_SOURCES = tests/unit/test_smtp.c tests/unit/unit.h \
+	tests/unit/smtp_peer.c tests/unit/smtp_peer.h
+tests_unit_test_smtp_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_smtp_LDADD = $(UNIT_LDADD)
+tests_unit_test_outbox_SOURCES = tests/unit/test_outbox.c tests/unit/unit.h \
+	tests/unit/smtp_peer.c tests/unit/smtp_peer.h \
+	worker/outbox.c worker/outbox.h
+tests_unit_test_outbox_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/worker
+tests_unit_test_outbox_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_template tests/unit/test_compose \
+	tests/unit/test_smtp tests/unit/test_outbox
+
+# The tracker against a real redis-server (helper "tracker").
+check_PROGRAMS += tests/unit/test_tracker
+tests_unit_test_tracker_SOURCES = tests/unit/test_tracker.c tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_tracker_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tracker_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_tracker

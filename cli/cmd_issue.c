@@ -1,0 +1,547 @@
+/*
+ * cmd_issue.c - "maildesk issue ...": list, show, comment, close, reopen,
+ * label and unlabel issues (lib/tracker.h does the work).
+ *
+ * The JSON shapes printed with --json are documented in maildesk(1) and
+ * kept stable: fields are only ever added.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "json.h"
+#include "output.h"
+#include "tracker.h"
+
+#define MAX_STDIN	(1024 * 1024)	/* "issue comment ... -" */
+
+struct args {
+	const char	*pos[4];
+	int		 npos;
+	int		 json;
+	int		 internal;
+	const char	*state;
+	const char	*label;
+	const char	*customer;
+	const char	*search;
+	const char	*sort;
+	const char	*author;
+	long		 limit;
+	long		 offset;
+};
+
+static const struct {
+	const char	*name;
+	size_t		 off;
+} str_opts[] = {
+	{ "--state", offsetof(struct args, state) },
+	{ "--label", offsetof(struct args, label) },
+	{ "--customer", offsetof(struct args, customer) },
+	{ "--search", offsetof(struct args, search) },
+	{ "--sort", offsetof(struct args, sort) },
+	{ "--author", offsetof(struct args, author) },
+};
+
+static int
+parse_long(const char *opt, const char *s, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || end == s || *out < 0)
+		return cli_usage_error(&cli_cmd_issue, "%s needs a number >= 0", opt);
+	return 0;
+}
+
+static int
+parse_args(int argc, char **argv, struct args *a)
+{
+	int i, opts = 1;
+	size_t k;
+
+	memset(a, 0, sizeof *a);
+	for (i = 0; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (opts && strcmp(s, "--") == 0) {
+			opts = 0;
+			continue;
+		}
+		if (opts && strcmp(s, "--json") == 0) {
+			a->json = 1;
+			continue;
+		}
+		if (opts && strcmp(s, "--internal") == 0) {
+			a->internal = 1;
+			continue;
+		}
+		if (opts && (strcmp(s, "--limit") == 0 || strcmp(s, "--offset") == 0)) {
+			if (i + 1 == argc)
+				return cli_usage_error(&cli_cmd_issue, "%s needs a value", s);
+			if (parse_long(s, argv[i + 1], s[2] == 'l' ? &a->limit : &a->offset))
+				return CLI_EXIT_USAGE;
+			i++;
+			continue;
+		}
+		for (k = 0; opts && k < sizeof str_opts / sizeof str_opts[0]; k++)
+			if (strcmp(s, str_opts[k].name) == 0)
+				break;
+		if (opts && k < sizeof str_opts / sizeof str_opts[0]) {
+			if (i + 1 == argc)
+				return cli_usage_error(&cli_cmd_issue, "%s needs a value", s);
+			*(const char **)(void *)((char *)a + str_opts[k].off) = argv[++i];
+		} else if (opts && s[0] == '-' && s[1] != '\0') {
+			return cli_usage_error(&cli_cmd_issue, "unknown option: %s", s);
+		} else if (a->npos == 4) {
+			return cli_usage_error(&cli_cmd_issue, "too many arguments");
+		} else {
+			a->pos[a->npos++] = s;
+		}
+	}
+	return 0;
+}
+
+static void
+fmt_time(long t, char *out, size_t outlen)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+		snprintf(out, outlen, "-");
+	else
+		strftime(out, outlen, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* The issue's fields as members of the open JSON object. */
+static void
+issue_members(struct md_json *j, const struct md_issue *i)
+{
+	const char *labels = i->labels;
+	const char *p;
+
+	md_json_key(j, "project");
+	md_json_string(j, i->project);
+	md_json_key(j, "iid");
+	md_json_int(j, i->iid);
+	md_json_key(j, "title");
+	md_json_string(j, i->title);
+	md_json_key(j, "state");
+	md_json_string(j, i->state);
+	md_json_key(j, "labels");
+	md_json_open_array(j);
+	while (*labels != '\0') {
+		p = strchr(labels, ',');
+		md_json_stringn(j, labels, p ? (size_t)(p - labels) : strlen(labels));
+		labels = p ? p + 1 : labels + strlen(labels);
+	}
+	md_json_close_array(j);
+	md_json_key(j, "author");
+	md_json_string(j, i->author);
+	md_json_key(j, "customer_email");
+	md_json_string(j, i->customer_email);
+	md_json_key(j, "customer_name");
+	md_json_string(j, i->customer_name);
+	md_json_key(j, "confidential");
+	md_json_bool(j, i->confidential);
+	md_json_key(j, "created");
+	md_json_int(j, i->created);
+	md_json_key(j, "updated");
+	md_json_int(j, i->updated);
+	md_json_key(j, "message_id");
+	md_json_string(j, i->message_id);
+	md_json_key(j, "spf");
+	md_json_string(j, i->spf);
+	md_json_key(j, "score");
+	md_json_string(j, i->score);
+	md_json_key(j, "flags");
+	md_json_string(j, i->flags);
+}
+
+static int
+print_json(struct md_json *j)
+{
+	if (out_json_print(j, stdout) < 0)
+		return cli_error("could not build the JSON output");
+	return CLI_EXIT_OK;
+}
+
+static int
+do_list(struct cli *c, const struct args *a)
+{
+	struct md_issue_filter f;
+	struct md_issue_list l;
+	struct md_redis *r;
+	struct out_table *t;
+	char err[512], id[96], upd[32];
+	md_buf b = MD_BUF_INIT;
+	struct md_json j;
+	size_t k;
+	int rc = CLI_EXIT_OK;
+
+	if (a->npos != 1)
+		return cli_usage_error(&cli_cmd_issue, "issue list needs a PROJECT");
+	if (a->sort != NULL && strcmp(a->sort, "created") != 0 && strcmp(a->sort, "updated") != 0)
+		return cli_usage_error(&cli_cmd_issue, "--sort is created or updated");
+	memset(&f, 0, sizeof f);
+	f.state = a->state != NULL ? a->state : "opened";
+	f.label = a->label;
+	f.customer = a->customer;
+	f.search = a->search;
+	f.sort_updated = a->sort != NULL && strcmp(a->sort, "updated") == 0;
+	f.limit = a->limit > 0 ? a->limit : 20;
+	f.offset = a->offset;
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (md_tracker_list(r, a->pos[0], &f, &l, err, sizeof err) < 0)
+		return cli_error("%s", err);
+	if (a->json) {
+		md_json_init(&j, &b);
+		md_json_open_object(&j);
+		md_json_key(&j, "project");
+		md_json_string(&j, a->pos[0]);
+		md_json_key(&j, "total");
+		md_json_int(&j, l.total);
+		md_json_key(&j, "opened");
+		md_json_int(&j, l.opened);
+		md_json_key(&j, "closed");
+		md_json_int(&j, l.closed);
+		md_json_key(&j, "issues");
+		md_json_open_array(&j);
+		for (k = 0; k < l.n; k++) {
+			md_json_open_object(&j);
+			issue_members(&j, &l.items[k]);
+			md_json_close_object(&j);
+		}
+		md_json_close_array(&j);
+		md_json_close_object(&j);
+		rc = print_json(&j);
+	} else {
+		t = out_table_new(6, "ISSUE", "STATE", "UPDATED", "CUSTOMER", "LABELS", "TITLE");
+		for (k = 0; t != NULL && k < l.n; k++) {
+			snprintf(id, sizeof id, "%s#%ld", l.items[k].project, l.items[k].iid);
+			fmt_time(l.items[k].updated, upd, sizeof upd);
+			out_table_add(t, id, l.items[k].state, upd, l.items[k].customer_email,
+			    *l.items[k].labels ? l.items[k].labels : NULL, l.items[k].title);
+		}
+		if (t == NULL)
+			rc = cli_error("out of memory");
+		else if (l.n > 0)
+			out_table_print(t, stdout);
+		out_table_free(t);
+		printf("%ld opened, %ld closed; %ld shown of %ld %s\n", l.opened, l.closed,
+		    (long)l.n, l.total, f.state);
+	}
+	md_buf_free(&b);
+	md_issue_list_free(&l);
+	return rc;
+}
+
+static int
+ref_arg(const struct args *a, int n, const char *what, char *project, long *iid)
+{
+	if (a->npos != n)
+		return cli_usage_error(&cli_cmd_issue, "%s", what);
+	if (md_issue_ref_parse(a->pos[0], project, MD_PROJECT_MAX + 1, iid) < 0)
+		return cli_usage_error(&cli_cmd_issue, "bad issue reference '%s' (want project#number)",
+		    a->pos[0]);
+	return 0;
+}
+
+static void
+show_json(const struct md_issue_full *f)
+{
+	md_buf b = MD_BUF_INIT;
+	struct md_json j;
+	size_t k;
+
+	md_json_init(&j, &b);
+	md_json_open_object(&j);
+	issue_members(&j, &f->issue);
+	md_json_key(&j, "description");
+	md_json_string(&j, f->issue.description);
+	md_json_key(&j, "notes");
+	md_json_open_array(&j);
+	for (k = 0; k < f->nnotes; k++) {
+		const struct md_note *n = &f->notes[k];
+
+		md_json_open_object(&j);
+		md_json_key(&j, "id");
+		md_json_string(&j, n->id);
+		md_json_key(&j, "kind");
+		md_json_string(&j, n->kind);
+		md_json_key(&j, "author");
+		md_json_string(&j, n->author);
+		md_json_key(&j, "author_email");
+		md_json_string(&j, n->author_email);
+		md_json_key(&j, "created");
+		md_json_int(&j, n->created);
+		md_json_key(&j, "text");
+		md_json_string(&j, n->text);
+		md_json_key(&j, "attachments");
+		md_json_int(&j, n->attachments);
+		md_json_close_object(&j);
+	}
+	md_json_close_array(&j);
+	md_json_key(&j, "attachments");
+	md_json_open_array(&j);
+	for (k = 0; k < f->natts; k++) {
+		md_json_open_object(&j);
+		md_json_key(&j, "n");
+		md_json_int(&j, f->atts[k].n);
+		md_json_key(&j, "filename");
+		md_json_string(&j, f->atts[k].filename);
+		md_json_key(&j, "content_type");
+		md_json_string(&j, f->atts[k].content_type);
+		md_json_key(&j, "size");
+		md_json_int(&j, (long long)f->atts[k].size);
+		md_json_key(&j, "stored");
+		md_json_bool(&j, f->atts[k].stored);
+		md_json_key(&j, "note");
+		md_json_string(&j, f->atts[k].note);
+		md_json_close_object(&j);
+	}
+	md_json_close_array(&j);
+	md_json_key(&j, "subscribers");
+	md_json_open_array(&j);
+	for (k = 0; k < f->nsubs; k++) {
+		md_json_open_object(&j);
+		md_json_key(&j, "email");
+		md_json_string(&j, f->subs[k].email);
+		md_json_key(&j, "subscribed");
+		md_json_bool(&j, f->subs[k].subscribed);
+		md_json_close_object(&j);
+	}
+	md_json_close_array(&j);
+	md_json_close_object(&j);
+	print_json(&j);
+	md_buf_free(&b);
+}
+
+/* Multi-line text with control characters (escape sequences) shown as '?'. */
+static void
+print_text(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '\r')
+			continue;
+		putchar((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f ? '?' : ch);
+	}
+	putchar('\n');
+}
+
+static void
+show_human(const struct md_issue_full *f)
+{
+	const struct md_issue *i = &f->issue;
+	char t[32], line[256];
+	size_t k;
+
+	snprintf(line, sizeof line, "%s#%ld", i->project, i->iid);
+	out_kv(stdout, 10, "issue", line);
+	out_kv(stdout, 10, "title", i->title);
+	out_kv(stdout, 10, "state", i->state);
+	out_kv(stdout, 10, "labels", *i->labels ? i->labels : "-");
+	snprintf(line, sizeof line, "%s%s%s%s", i->customer_name, *i->customer_name ? " <" : "",
+	    i->customer_email, *i->customer_name ? ">" : "");
+	out_kv(stdout, 10, "customer", line);
+	fmt_time(i->created, t, sizeof t);
+	out_kv(stdout, 10, "created", t);
+	fmt_time(i->updated, t, sizeof t);
+	out_kv(stdout, 10, "updated", t);
+	snprintf(line, sizeof line, "%s, score %s%s%s", *i->spf ? i->spf : "-",
+	    *i->score ? i->score : "-", *i->flags ? ", flags " : "", i->flags);
+	out_kv(stdout, 10, "spf", line);
+	for (k = 0; k < f->nsubs; k++)
+		out_kv(stdout, 10, k == 0 ? "subscribers" : "", f->subs[k].subscribed ?
+		    f->subs[k].email : "(unsubscribed)");
+	for (k = 0; k < f->natts; k++) {
+		snprintf(line, sizeof line, "%ld. %s (%s, %zu bytes%s)", f->atts[k].n,
+		    f->atts[k].filename, f->atts[k].content_type, f->atts[k].size,
+		    f->atts[k].stored ? "" : ", not stored: too big");
+		out_kv(stdout, 10, "attachment", line);
+	}
+	printf("\n");
+	print_text(i->description);
+	for (k = 0; k < f->nnotes; k++) {
+		const struct md_note *n = &f->notes[k];
+
+		fmt_time(n->created, t, sizeof t);
+		snprintf(line, sizeof line, "--- %s, %s note by %s", t, n->kind, n->author);
+		printf("\n");
+		print_text(line);
+		print_text(n->text);
+	}
+}
+
+static int
+do_show(struct cli *c, const struct args *a)
+{
+	char project[MD_PROJECT_MAX + 1], err[512];
+	struct md_issue_full f;
+	struct md_redis *r;
+	long iid;
+
+	if (ref_arg(a, 1, "issue show needs PROJECT#NUMBER", project, &iid))
+		return CLI_EXIT_USAGE;
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (md_tracker_get(r, project, iid, &f, err, sizeof err) != 0)
+		return cli_error("%s", err);
+	if (a->json)
+		show_json(&f);
+	else
+		show_human(&f);
+	md_issue_full_free(&f);
+	return CLI_EXIT_OK;
+}
+
+/* All of stdin, at most MAX_STDIN bytes; NULL after an error message. */
+static char *
+read_stdin(void)
+{
+	md_buf b = MD_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
+		if (b.len + n > MAX_STDIN) {
+			md_buf_free(&b);
+			cli_error("note text longer than %d bytes", MAX_STDIN);
+			return NULL;
+		}
+		if (md_buf_append(&b, chunk, n) < 0) {
+			md_buf_free(&b);
+			cli_error("out of memory");
+			return NULL;
+		}
+	}
+	if (ferror(stdin)) {
+		md_buf_free(&b);
+		cli_error("reading the note from stdin: %s", strerror(errno));
+		return NULL;
+	}
+	return b.data != NULL ? md_buf_detach(&b) : strdup("");
+}
+
+static int
+do_comment(struct cli *c, const struct args *a)
+{
+	char project[MD_PROJECT_MAX + 1], err[512], nid[32];
+	struct md_redis *r;
+	char *text;
+	long iid;
+	int mailed, rc;
+
+	if (ref_arg(a, 2, "issue comment needs PROJECT#NUMBER and a TEXT (or - for stdin)",
+	    project, &iid))
+		return CLI_EXIT_USAGE;
+	text = strcmp(a->pos[1], "-") == 0 ? read_stdin() : strdup(a->pos[1]);
+	if (text == NULL)
+		return CLI_EXIT_FAIL;
+	if ((r = cli_redis(c)) == NULL) {
+		free(text);
+		return CLI_EXIT_FAIL;
+	}
+	rc = md_tracker_note(r, &c->cfg, project, iid, text, a->internal, a->author,
+	    nid, sizeof nid, &mailed, err, sizeof err);
+	free(text);
+	if (rc != 0)
+		return cli_error("%s", err);
+	printf("%s note %s added to %s#%ld, %d mail%s queued\n",
+	    a->internal ? "internal" : "public", nid, project, iid, mailed,
+	    mailed == 1 ? "" : "s");
+	return CLI_EXIT_OK;
+}
+
+static int
+do_state(struct cli *c, const struct args *a, int close)
+{
+	char project[MD_PROJECT_MAX + 1], err[512];
+	struct md_redis *r;
+	long iid;
+	int changed, mailed;
+
+	if (ref_arg(a, 1, close ? "issue close needs PROJECT#NUMBER" :
+	    "issue reopen needs PROJECT#NUMBER", project, &iid))
+		return CLI_EXIT_USAGE;
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (md_tracker_set_state(r, &c->cfg, project, iid, close,
+	    a->author != NULL ? a->author : getenv("USER"), &changed, &mailed,
+	    err, sizeof err) != 0)
+		return cli_error("%s", err);
+	if (!changed)
+		printf("%s#%ld was already %s\n", project, iid, close ? "closed" : "open");
+	else
+		printf("%s#%ld %s, %d notice%s queued\n", project, iid,
+		    close ? "closed" : "reopened", mailed, mailed == 1 ? "" : "s");
+	return CLI_EXIT_OK;
+}
+
+static int
+do_label(struct cli *c, const struct args *a, int add)
+{
+	char project[MD_PROJECT_MAX + 1], err[512];
+	struct md_redis *r;
+	long iid;
+	int changed;
+
+	if (ref_arg(a, 2, add ? "issue label needs PROJECT#NUMBER and a LABEL" :
+	    "issue unlabel needs PROJECT#NUMBER and a LABEL", project, &iid))
+		return CLI_EXIT_USAGE;
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (md_tracker_label(r, project, iid, a->pos[1], add, &changed, err, sizeof err) != 0)
+		return cli_error("%s", err);
+	if (!changed)
+		printf("%s#%ld %s label %s\n", project, iid, add ? "already has" : "has no",
+		    a->pos[1]);
+	else
+		printf("%s#%ld: label %s %s\n", project, iid, a->pos[1], add ? "added" : "removed");
+	return CLI_EXIT_OK;
+}
+
+static int
+run(struct cli *c, int argc, char **argv)
+{
+	struct args a;
+	const char *sub;
+	int rc;
+
+	if (argc < 2)
+		return cli_usage_error(&cli_cmd_issue, "issue needs a subcommand");
+	sub = argv[1];
+	if ((rc = parse_args(argc - 2, argv + 2, &a)) != 0)
+		return rc;
+	if (strcmp(sub, "list") == 0)
+		return do_list(c, &a);
+	if (strcmp(sub, "show") == 0)
+		return do_show(c, &a);
+	if (strcmp(sub, "comment") == 0)
+		return do_comment(c, &a);
+	if (strcmp(sub, "close") == 0 || strcmp(sub, "reopen") == 0)
+		return do_state(c, &a, sub[0] == 'c');
+	if (strcmp(sub, "label") == 0 || strcmp(sub, "unlabel") == 0)
+		return do_label(c, &a, sub[0] == 'l');
+	return cli_usage_error(&cli_cmd_issue, "unknown issue subcommand: %s", sub);
+}
+
+const struct cli_command cli_cmd_issue = {
+	"issue", run,
+	"  maildesk issue list PROJECT [--state opened|closed|all] [--label L]\n"
+	"          [--customer ADDR] [--search TEXT] [--sort created|updated]\n"
+	"          [--limit N] [--offset N] [--json]\n"
+	"  maildesk issue show PROJECT#N [--json]\n"
+	"  maildesk issue comment PROJECT#N TEXT|- [--internal] [--author NAME]\n"
+	"  maildesk issue close|reopen PROJECT#N [--author NAME]\n"
+	"  maildesk issue label|unlabel PROJECT#N LABEL\n",
+};

@@ -1,0 +1,402 @@
+/*
+ * cmd_project.c - "maildesk project ...": create, inspect and configure
+ * projects and their alias addresses (lib/projects.h does the work).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "address.h"
+#include "cli.h"
+#include "json.h"
+#include "output.h"
+#include "projects.h"
+
+#define MAX_ALIASES	64
+
+/* Options and positional arguments after "project <sub>". */
+struct args {
+	const char	*pos[4];
+	int		 npos;
+	int		 json;
+	const char	*alias[MAX_ALIASES];
+	int		 nalias;
+};
+
+static const char *const policy_name[] = { "accept", "reject" };	/* md_automated_policy */
+
+/* Accepts --json and --alias where allowed; 0 or a usage exit status. */
+static int
+parse_args(int argc, char **argv, int allow_json, int allow_alias, struct args *a)
+{
+	int i, opts = 1;
+
+	memset(a, 0, sizeof *a);
+	for (i = 0; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (opts && strcmp(s, "--") == 0) {
+			opts = 0;
+		} else if (opts && allow_json && strcmp(s, "--json") == 0) {
+			a->json = 1;
+		} else if (opts && allow_alias && strcmp(s, "--alias") == 0) {
+			if (i + 1 == argc)
+				return cli_usage_error(&cli_cmd_project, "--alias needs an address");
+			if (a->nalias == MAX_ALIASES)
+				return cli_usage_error(&cli_cmd_project, "too many --alias options");
+			a->alias[a->nalias++] = argv[++i];
+		} else if (opts && allow_alias && strncmp(s, "--alias=", 8) == 0) {
+			if (a->nalias == MAX_ALIASES)
+				return cli_usage_error(&cli_cmd_project, "too many --alias options");
+			a->alias[a->nalias++] = s + 8;
+		} else if (opts && s[0] == '-' && s[1] != '\0') {
+			return cli_usage_error(&cli_cmd_project, "unknown option: %s", s);
+		} else if (a->npos == 4) {
+			return cli_usage_error(&cli_cmd_project, "too many arguments");
+		} else {
+			a->pos[a->npos++] = s;
+		}
+	}
+	return 0;
+}
+
+static int
+need(const struct args *a, int n, const char *what)
+{
+	if (a->npos != n)
+		return cli_usage_error(&cli_cmd_project, "%s", what);
+	return 0;
+}
+
+static int
+do_add(struct cli *c, const struct args *a)
+{
+	char addr[MD_ADDR_MAX + 1], err[512];
+	struct md_redis *r;
+	int i;
+
+	if (need(a, 1, "project add needs a NAME"))
+		return CLI_EXIT_USAGE;
+	/* Check every alias first so a typo does not leave a half-made project. */
+	for (i = 0; i < a->nalias; i++)
+		if (md_addr_normalize(a->alias[i], addr, sizeof addr) < 0 ||
+		    strchr(addr, '@') == NULL)
+			return cli_error("invalid alias address '%s'", a->alias[i]);
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (md_project_add(r, a->pos[0], err, sizeof err) < 0)
+		return cli_error("%s", err);
+	printf("project %s added\n", a->pos[0]);
+	for (i = 0; i < a->nalias; i++) {
+		if (md_project_alias_add(r, a->pos[0], a->alias[i], err, sizeof err) < 0)
+			return cli_error("project %s added, but: %s", a->pos[0], err);
+		printf("alias %s -> %s\n", a->alias[i], a->pos[0]);
+	}
+	return CLI_EXIT_OK;
+}
+
+static void
+json_threshold(struct md_json *j, const char *key, double v)
+{
+	md_json_key(j, key);
+	if (v < 0)
+		md_json_null(j);
+	else
+		md_json_double(j, v);
+}
+
+/* One project as a JSON object; null thresholds/policy "default" = config value. */
+static void
+project_json(struct md_json *j, const struct md_project *p)
+{
+	size_t i;
+
+	md_json_open_object(j);
+	md_json_key(j, "name");
+	md_json_string(j, p->name);
+	md_json_key(j, "enabled");
+	md_json_bool(j, p->enabled);
+	md_json_key(j, "created");
+	md_json_int(j, p->created);
+	md_json_key(j, "last_iid");
+	md_json_int(j, p->last_iid);
+	md_json_key(j, "verified_senders");
+	md_json_bool(j, p->verified_senders);
+	md_json_key(j, "reopen_on_reply");
+	md_json_bool(j, p->reopen_on_reply);
+	md_json_key(j, "notify_state");
+	md_json_bool(j, p->notify_state);
+	md_json_key(j, "automated_policy");
+	md_json_string(j, p->automated_policy < 0 ? "default" :
+	    policy_name[p->automated_policy == MD_AUTO_REJECT]);
+	json_threshold(j, "spam_mark", p->spam_mark);
+	json_threshold(j, "spam_reject", p->spam_reject);
+	md_json_key(j, "aliases");
+	md_json_open_array(j);
+	for (i = 0; i < p->naliases; i++)
+		md_json_string(j, p->aliases[i]);
+	md_json_close_array(j);
+	md_json_close_object(j);
+}
+
+/* Fetches one project; exit status on failure (message printed). */
+static int
+fetch(struct md_redis *r, const char *name, struct md_project *p)
+{
+	int rc = md_project_get(r, name, p);
+
+	if (rc < 0)
+		return cli_error("%s", md_redis_errstr(r));
+	if (rc == 0)
+		return cli_error("no such project: %s", name);
+	return 0;
+}
+
+static char *
+join_aliases(const struct md_project *p)
+{
+	md_buf b = MD_BUF_INIT;
+	size_t i;
+
+	if (p->naliases == 0)
+		return NULL;
+	for (i = 0; i < p->naliases; i++)
+		if ((i > 0 && md_buf_puts(&b, ", ") < 0) || md_buf_puts(&b, p->aliases[i]) < 0)
+			break;
+	return md_buf_detach(&b);
+}
+
+static int
+list_rows(struct md_redis *r, char **names, size_t n, int json)
+{
+	struct out_table *t = out_table_new(4, "NAME", "STATE", "ISSUES", "ALIASES");
+	md_buf b = MD_BUF_INIT;
+	struct md_json j;
+	struct md_project p;
+	char issues[32], *al;
+	size_t i;
+	int rc = CLI_EXIT_OK, got;
+
+	md_json_init(&j, &b);
+	md_json_open_array(&j);
+	for (i = 0; i < n && rc == CLI_EXIT_OK && t != NULL; i++) {
+		if ((got = md_project_get(r, names[i], &p)) < 0) {
+			rc = cli_error("%s", md_redis_errstr(r));
+			break;
+		}
+		if (got == 0)
+			continue;	/* removed meanwhile */
+		if (json) {
+			project_json(&j, &p);
+		} else {
+			snprintf(issues, sizeof issues, "%ld", p.last_iid);
+			al = join_aliases(&p);
+			if (out_table_add(t, p.name, p.enabled ? "enabled" : "disabled",
+			    issues, al) < 0)
+				rc = cli_error("out of memory");
+			free(al);
+		}
+		md_project_free(&p);
+	}
+	md_json_close_array(&j);
+	if (t == NULL)
+		rc = cli_error("out of memory");
+	else if (rc == CLI_EXIT_OK && json && out_json_print(&j, stdout) < 0)
+		rc = cli_error("out of memory");
+	else if (rc == CLI_EXIT_OK && !json)
+		out_table_print(t, stdout);
+	out_table_free(t);
+	md_buf_free(&b);
+	return rc;
+}
+
+static int
+do_list(struct cli *c, const struct args *a)
+{
+	struct md_redis *r;
+	char **names;
+	size_t n, i;
+	int rc;
+
+	if (need(a, 0, "project list takes no arguments"))
+		return CLI_EXIT_USAGE;
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (md_project_list(r, &names, &n) < 0)
+		return cli_error("%s", md_redis_errstr(r));
+	rc = list_rows(r, names, n, a->json);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* "default (accept)": the project follows maildesk.conf. */
+static void
+show_default(const char *key, int is_default, const char *own, const char *dflt)
+{
+	char v[96];
+
+	if (is_default)
+		snprintf(v, sizeof v, "default (%s)", dflt);
+	else
+		snprintf(v, sizeof v, "%s", own);
+	out_kv(stdout, 16, key, v);
+}
+
+static void
+show_human(const struct cli *c, const struct md_project *p)
+{
+	char v[64], d[64];
+	time_t t = (time_t)p->created;
+	struct tm tm;
+	size_t i;
+
+	out_kv(stdout, 16, "project", p->name);
+	out_kv(stdout, 16, "state", p->enabled ? "enabled" : "disabled");
+	if (gmtime_r(&t, &tm) != NULL && strftime(v, sizeof v, "%Y-%m-%d %H:%M:%S UTC", &tm) > 0)
+		out_kv(stdout, 16, "created", v);
+	snprintf(v, sizeof v, "%ld", p->last_iid);
+	out_kv(stdout, 16, "issues", v);
+	out_kv(stdout, 16, "verified_senders", p->verified_senders ? "yes" : "no");
+	out_kv(stdout, 16, "reopen_on_reply", p->reopen_on_reply ? "yes" : "no");
+	out_kv(stdout, 16, "notify_state", p->notify_state ? "yes" : "no");
+	show_default("automated_policy", p->automated_policy < 0,
+	    p->automated_policy < 0 ? "" : policy_name[p->automated_policy == MD_AUTO_REJECT],
+	    policy_name[c->cfg.automated_policy == MD_AUTO_REJECT]);
+	snprintf(v, sizeof v, "%g", p->spam_mark);
+	snprintf(d, sizeof d, "%g", c->cfg.spam_mark);
+	show_default("spam_mark", p->spam_mark < 0, v, d);
+	snprintf(v, sizeof v, "%g", p->spam_reject);
+	snprintf(d, sizeof d, "%g", c->cfg.spam_reject);
+	show_default("spam_reject", p->spam_reject < 0, v, d);
+	if (p->naliases == 0)
+		out_kv(stdout, 16, "aliases", "-");
+	for (i = 0; i < p->naliases; i++)
+		out_kv(stdout, 16, i == 0 ? "aliases" : "", p->aliases[i]);
+}
+
+static int
+do_show(struct cli *c, const struct args *a)
+{
+	struct md_project p;
+	struct md_redis *r;
+	md_buf b = MD_BUF_INIT;
+	struct md_json j;
+	int rc = CLI_EXIT_OK;
+
+	if (need(a, 1, "project show needs a NAME"))
+		return CLI_EXIT_USAGE;
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (fetch(r, a->pos[0], &p) != 0)
+		return CLI_EXIT_FAIL;
+	if (a->json) {
+		md_json_init(&j, &b);
+		project_json(&j, &p);
+		if (out_json_print(&j, stdout) < 0)
+			rc = cli_error("out of memory");
+		md_buf_free(&b);
+	} else {
+		show_human(c, &p);
+	}
+	md_project_free(&p);
+	return rc;
+}
+
+static int
+do_enable(struct cli *c, const struct args *a, int on)
+{
+	struct md_redis *r;
+	int rc;
+
+	if (need(a, 1, on ? "project enable needs a NAME" : "project disable needs a NAME"))
+		return CLI_EXIT_USAGE;
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	rc = md_project_set_enabled(r, a->pos[0], on);
+	if (rc < 0)
+		return cli_error("%s", md_redis_errstr(r));
+	if (rc == 0)
+		return cli_error("no such project: %s", a->pos[0]);
+	printf("project %s %s\n", a->pos[0], on ? "enabled" : "disabled");
+	return CLI_EXIT_OK;
+}
+
+static int
+do_set(struct cli *c, const struct args *a)
+{
+	struct md_redis *r;
+	char err[512];
+
+	if (need(a, 3, "project set needs NAME FIELD VALUE"))
+		return CLI_EXIT_USAGE;
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (md_project_set(r, a->pos[0], a->pos[1], a->pos[2], err, sizeof err) < 0)
+		return cli_error("%s", err);
+	printf("project %s: %s = %s\n", a->pos[0], a->pos[1], a->pos[2]);
+	return CLI_EXIT_OK;
+}
+
+static int
+do_alias(struct cli *c, const struct args *a)
+{
+	struct md_redis *r;
+	char err[512];
+	int add;
+
+	if (a->npos == 0 || (strcmp(a->pos[0], "add") != 0 && strcmp(a->pos[0], "del") != 0))
+		return cli_usage_error(&cli_cmd_project, "project alias needs add or del");
+	add = strcmp(a->pos[0], "add") == 0;
+	if (need(a, 3, add ? "project alias add needs NAME ADDR" :
+	    "project alias del needs NAME ADDR"))
+		return CLI_EXIT_USAGE;
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if ((add ? md_project_alias_add : md_project_alias_del)(r, a->pos[1], a->pos[2],
+	    err, sizeof err) < 0)
+		return cli_error("%s", err);
+	printf("alias %s %s %s\n", a->pos[2], add ? "->" : "removed from", a->pos[1]);
+	return CLI_EXIT_OK;
+}
+
+static int
+run(struct cli *c, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	struct args a;
+	int json = strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0;
+	int rc;
+
+	if (argc < 2)
+		return cli_usage_error(&cli_cmd_project, "project needs a subcommand");
+	if ((rc = parse_args(argc - 2, argv + 2, json, strcmp(sub, "add") == 0, &a)) != 0)
+		return rc;
+	if (strcmp(sub, "add") == 0)
+		return do_add(c, &a);
+	if (strcmp(sub, "list") == 0)
+		return do_list(c, &a);
+	if (strcmp(sub, "show") == 0)
+		return do_show(c, &a);
+	if (strcmp(sub, "enable") == 0 || strcmp(sub, "disable") == 0)
+		return do_enable(c, &a, sub[0] == 'e');
+	if (strcmp(sub, "set") == 0)
+		return do_set(c, &a);
+	if (strcmp(sub, "alias") == 0)
+		return do_alias(c, &a);
+	return cli_usage_error(&cli_cmd_project, "unknown project subcommand: %s", sub);
+}
+
+const struct cli_command cli_cmd_project = {
+	"project", run,
+	"  maildesk project add NAME [--alias ADDR]...\n"
+	"  maildesk project list [--json]\n"
+	"  maildesk project show NAME [--json]\n"
+	"  maildesk project enable|disable NAME\n"
+	"  maildesk project alias add|del NAME ADDR\n"
+	"  maildesk project set NAME FIELD VALUE\n"
+};

@@ -1,0 +1,259 @@
+/*
+ * cmd_user.c - "maildesk user ...": accounts of the web UI (lib/users.h).
+ *
+ * Passwords are never taken from the command line, where ps(1) and shell
+ * history would show them: they come from --password-file or from the
+ * first line of standard input (typed without echo when it is a terminal).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "json.h"
+#include "output.h"
+#include "users.h"
+
+struct args {
+	const char	*pos[3];
+	int		 npos;
+	int		 json;
+	const char	*role;
+	const char	*pwfile;
+};
+
+static int
+parse_args(int argc, char **argv, struct args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof *a);
+	for (i = 0; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (strcmp(s, "--json") == 0) {
+			a->json = 1;
+		} else if (strcmp(s, "--role") == 0 || strcmp(s, "--password-file") == 0) {
+			if (i + 1 == argc)
+				return cli_usage_error(&cli_cmd_user, "%s needs a value", s);
+			*(s[2] == 'r' ? &a->role : &a->pwfile) = argv[++i];
+		} else if (strncmp(s, "--role=", 7) == 0) {
+			a->role = s + 7;
+		} else if (strncmp(s, "--password-file=", 16) == 0) {
+			a->pwfile = s + 16;
+		} else if (s[0] == '-' && s[1] != '\0') {
+			return cli_usage_error(&cli_cmd_user, "unknown option: %s", s);
+		} else if (a->npos == 3) {
+			return cli_usage_error(&cli_cmd_user, "too many arguments");
+		} else {
+			a->pos[a->npos++] = s;
+		}
+	}
+	return 0;
+}
+
+/* Reads one line (without its newline) into pw; 0 or -1 after an error message. */
+static int
+read_line(FILE *fp, const char *what, char *pw, size_t pwlen)
+{
+	size_t n;
+
+	if (fgets(pw, (int)pwlen, fp) == NULL) {
+		cli_error("no password on %s", what);
+		return -1;
+	}
+	n = strlen(pw);
+	if (n > 0 && pw[n - 1] != '\n' && !feof(fp)) {
+		cli_error("password on %s too long (at most %d bytes)", what, MD_PASSWORD_MAX);
+		return -1;
+	}
+	pw[strcspn(pw, "\r\n")] = '\0';
+	return 0;
+}
+
+static int
+read_password(const char *file, char *pw, size_t pwlen)
+{
+	struct termios old, quiet;
+	FILE *fp;
+	int rc, tty;
+
+	if (file != NULL) {
+		if ((fp = fopen(file, "r")) == NULL) {
+			cli_error("%s: %s", file, strerror(errno));
+			return -1;
+		}
+		rc = read_line(fp, file, pw, pwlen);
+		fclose(fp);
+		return rc;
+	}
+	tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	if (tty) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		fputs("Password: ", stderr);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	rc = read_line(stdin, "standard input", pw, pwlen);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	return rc;
+}
+
+static int
+do_add_passwd(struct cli *c, const struct args *a, int add)
+{
+	char pw[MD_PASSWORD_MAX + 2], err[256];
+	enum md_role role = MD_ROLE_RESPONDER;
+	struct md_redis *r;
+	int rc;
+
+	if (a->npos != 1)
+		return cli_usage_error(&cli_cmd_user, "user %s needs a NAME",
+		    add ? "add" : "passwd");
+	if (a->role != NULL && (!add || md_role_parse(a->role, &role) < 0))
+		return cli_usage_error(&cli_cmd_user, "--role is admin or responder (user add)");
+	if ((r = cli_redis(c)) == NULL || read_password(a->pwfile, pw, sizeof pw) < 0)
+		return CLI_EXIT_FAIL;
+	rc = add ? md_user_add(r, a->pos[0], role, pw, err, sizeof err) :
+	    md_user_passwd(r, a->pos[0], pw, err, sizeof err);
+	sodium_memzero(pw, sizeof pw);
+	return rc < 0 ? cli_error("%s", err) : CLI_EXIT_OK;
+}
+
+static int
+do_role(struct cli *c, const struct args *a)
+{
+	enum md_role role;
+	struct md_redis *r;
+	char err[256];
+
+	if (a->npos != 2 || md_role_parse(a->pos[1], &role) < 0)
+		return cli_usage_error(&cli_cmd_user, "user role NAME admin|responder");
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (md_user_set_role(r, a->pos[0], role, err, sizeof err) < 0)
+		return cli_error("%s", err);
+	return CLI_EXIT_OK;
+}
+
+static int
+do_del(struct cli *c, const struct args *a)
+{
+	struct md_redis *r;
+	char err[256];
+
+	if (a->npos != 1)
+		return cli_usage_error(&cli_cmd_user, "user del needs a NAME");
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (md_user_del(r, a->pos[0], err, sizeof err) < 0)
+		return cli_error("%s", err);
+	return CLI_EXIT_OK;
+}
+
+static int
+print_users(const struct md_user *u, size_t n, int json)
+{
+	struct out_table *t = out_table_new(3, "NAME", "ROLE", "CREATED");
+	md_buf b = MD_BUF_INIT;
+	struct md_json j;
+	char when[32];
+	struct tm tm;
+	time_t tt;
+	size_t i;
+	int rc = CLI_EXIT_OK;
+
+	md_json_init(&j, &b);
+	md_json_open_array(&j);
+	for (i = 0; i < n && t != NULL; i++) {
+		md_json_open_object(&j);
+		md_json_key(&j, "name");
+		md_json_string(&j, u[i].name);
+		md_json_key(&j, "role");
+		md_json_string(&j, md_role_name(u[i].role));
+		md_json_key(&j, "created");
+		md_json_int(&j, u[i].created);
+		md_json_close_object(&j);
+		tt = (time_t)u[i].created;
+		if (gmtime_r(&tt, &tm) == NULL || strftime(when, sizeof when,
+		    "%Y-%m-%d %H:%M:%SZ", &tm) == 0)
+			snprintf(when, sizeof when, "%ld", u[i].created);
+		if (out_table_add(t, u[i].name, md_role_name(u[i].role), when) < 0)
+			rc = cli_error("out of memory");
+	}
+	md_json_close_array(&j);
+	if (t == NULL)
+		rc = cli_error("out of memory");
+	else if (rc == CLI_EXIT_OK && json && out_json_print(&j, stdout) < 0)
+		rc = cli_error("out of memory");
+	else if (rc == CLI_EXIT_OK && !json)
+		out_table_print(t, stdout);
+	out_table_free(t);
+	md_buf_free(&b);
+	return rc;
+}
+
+static int
+do_list(struct cli *c, const struct args *a)
+{
+	struct md_redis *r;
+	struct md_user *u;
+	size_t n;
+	int rc;
+
+	if (a->npos != 0)
+		return cli_usage_error(&cli_cmd_user, "user list takes no arguments");
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (md_user_list(r, &u, &n) < 0)
+		return cli_error("%s", md_redis_errstr(r));
+	rc = print_users(u, n, a->json);
+	free(u);
+	return rc;
+}
+
+static int
+run(struct cli *c, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	struct args a;
+	int rc;
+
+	if (argc < 2)
+		return cli_usage_error(&cli_cmd_user, "user needs a subcommand");
+	if ((rc = parse_args(argc - 2, argv + 2, &a)) != 0)
+		return rc;
+	if (a.json && strcmp(sub, "list") != 0)
+		return cli_usage_error(&cli_cmd_user, "--json only goes with user list");
+	if (a.pwfile != NULL && strcmp(sub, "add") != 0 && strcmp(sub, "passwd") != 0)
+		return cli_usage_error(&cli_cmd_user, "--password-file goes with add and passwd");
+	if (strcmp(sub, "add") == 0 || strcmp(sub, "passwd") == 0)
+		return do_add_passwd(c, &a, sub[0] == 'a');
+	if (strcmp(sub, "role") == 0)
+		return do_role(c, &a);
+	if (strcmp(sub, "del") == 0)
+		return do_del(c, &a);
+	if (strcmp(sub, "list") == 0)
+		return do_list(c, &a);
+	return cli_usage_error(&cli_cmd_user, "unknown user subcommand: %s", sub);
+}
+
+const struct cli_command cli_cmd_user = {
+	"user", run,
+	"  maildesk user add NAME [--role admin|responder] [--password-file FILE]\n"
+	"  maildesk user passwd NAME [--password-file FILE]\n"
+	"  maildesk user role NAME admin|responder\n"
+	"  maildesk user del NAME\n"
+	"  maildesk user list [--json]\n"
+};

@@ -1,0 +1,174 @@
+/*
+ * main.c - maildesk(1): global options, configuration, command dispatch.
+ *
+ * A new command is a cmd_<name>.c defining a struct cli_command, declared
+ * in cli.h and listed in commands[] below.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const struct cli_command *const commands[] = {
+	&cli_cmd_project,
+	&cli_cmd_issue, &cli_cmd_queue,
+	&cli_cmd_user,
+};
+#define NCOMMANDS	(sizeof commands / sizeof commands[0])
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: maildesk [-c config] command [arguments]\n"
+	    "       maildesk -h | -V\n\ncommands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fputs(commands[i]->usage, fp);
+	fprintf(fp, "\nConfiguration: -c, else $MAILDESK_CONFIG, else %s\n"
+	    "(built-in defaults when that file does not exist).  See maildesk(1).\n",
+	    MD_DEFAULT_CONFIG);
+}
+
+int
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("maildesk: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_EXIT_FAIL;
+}
+
+int
+cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("maildesk: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd != NULL)
+		fprintf(stderr, "usage:\n%s", cmd->usage);
+	else
+		usage(stderr);
+	return CLI_EXIT_USAGE;
+}
+
+struct md_redis *
+cli_redis(struct cli *c)
+{
+	if (c->r == NULL && (c->r = md_redis_new(&c->cfg)) == NULL) {
+		cli_error("out of memory");
+		return NULL;
+	}
+	/* Connect up front so a down Redis is one clear message, not a NULL later. */
+	if (md_redis_connect(c->r) < 0) {
+		cli_error("%s", md_redis_errstr(c->r));
+		return NULL;
+	}
+	return c->r;
+}
+
+/* -c wins, then $MAILDESK_CONFIG; the default path may be absent. */
+static int
+load_config(struct cli *c, const char *path)
+{
+	char err[512];
+
+	md_config_defaults(&c->cfg);
+	if (path == NULL && (path = getenv("MAILDESK_CONFIG")) != NULL && *path == '\0')
+		path = NULL;
+	if (path == NULL) {
+		path = MD_DEFAULT_CONFIG;
+		if (access(path, F_OK) != 0 && errno == ENOENT)
+			return 0;
+	}
+	if (md_config_load(&c->cfg, path, err, sizeof err) < 0)
+		return cli_error("%s", err);
+	return 0;
+}
+
+static const struct cli_command *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+/* Reports a failed write to stdout (full disk, closed pipe) as a failure. */
+static int
+finish_output(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			cli_error("write error: %s", strerror(errno));
+		return CLI_EXIT_FAIL;
+	}
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cli_command *cmd;
+	const char *config = NULL;
+	struct cli c;
+	int ch, rc;
+
+	/* hiredis writes to sockets Redis may have closed. */
+	signal(SIGPIPE, SIG_IGN);
+	memset(&c, 0, sizeof c);
+	while ((ch = getopt(argc, argv, "+c:hV")) != -1) {
+		switch (ch) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return finish_output(CLI_EXIT_OK);
+		case 'V':
+			printf("maildesk %s\n", PACKAGE_VERSION);
+			return finish_output(CLI_EXIT_OK);
+		default:
+			usage(stderr);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		return cli_usage_error(NULL, "no command given");
+	if (strcmp(argv[0], "help") == 0) {
+		usage(stdout);
+		return finish_output(CLI_EXIT_OK);
+	}
+	if ((cmd = find_command(argv[0])) == NULL)
+		return cli_usage_error(NULL, "unknown command: %s", argv[0]);
+	if (load_config(&c, config) != 0) {
+		md_config_free(&c.cfg);
+		return CLI_EXIT_FAIL;
+	}
+	rc = cmd->run(&c, argc, argv);
+	md_redis_free(c.r);
+	md_config_free(&c.cfg);
+	return finish_output(rc);
+}

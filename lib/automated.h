@@ -1,0 +1,37 @@
+/*
+ * automated.h - is this mail from a machine (bounce, auto-reply, list)?
+ *
+ * maildesk never answers automated mail (RFC 3834 section 2), so a support
+ * desk cannot be drawn into mail loops or backscatter.  The signals, checked
+ * in this order, all case-insensitive:
+ *
+ *   MAIL FROM <> (or "")                    "null sender"
+ *   multipart/report, delivery-status, MDN  "delivery report (multipart/report)"
+ *   Auto-Submitted: anything but "no"       "auto-submitted: auto-replied",
+ *                                           "auto-submitted: auto-generated",
+ *                                           "auto-submitted: auto-notified",
+ *                                           "auto-submitted" (other values)
+ *   X-Autoreply / X-Autorespond (not "no")  "x-autoreply"
+ *   Precedence: bulk, junk or list          "precedence: bulk" / "junk" / "list"
+ *   List-Id or List-Unsubscribe present     "list mail (List-Id)"
+ *   sender local part mailer-daemon,
+ *     postmaster                            "mailer-daemon sender"
+ *   sender local part bounce, bounces,
+ *     bounce-*, bounces-*, bounce+*, ...    "bounce sender"
+ *   noreply, no-reply, no_reply,
+ *     donotreply, do-not-reply              "no-reply sender"
+ *
+ * The strings are static: safe to keep and to use from any thread.
+ */
+#ifndef MD_AUTOMATED_H
+#define MD_AUTOMATED_H
+
+#include "mime.h"
+
+/*
+ * mail_from: envelope sender as given at MAIL FROM (with or without <>).
+ * m may be NULL (only the envelope is judged).  NULL if not automated.
+ */
+const char *md_automated_reason(const char *mail_from, const struct md_mime *m);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * lists.h - per-project block and allow lists of senders, in Redis.
+ *
+ *   <p>project:<name>:block   SET of entries
+ *   <p>project:<name>:allow   SET of entries
+ *
+ * An entry is a lower-cased address ("bob@example.org") or a domain
+ * ("@example.org"; given without '@' it is taken as a domain too).  A
+ * domain entry also covers every subdomain: "@example.org" matches
+ * bob@example.org and bob@mail.sales.example.org, not bob@badexample.org.
+ * A block entry wins over an allow entry, whichever is more specific, so a
+ * block can never be undone by accident.  The milter checks the envelope
+ * sender at RCPT; the CLI manages the lists.
+ */
+#ifndef MD_LISTS_H
+#define MD_LISTS_H
+
+#include <stddef.h>
+
+#include "redis.h"
+
+#define MD_LIST_NONE	0
+#define MD_LIST_BLOCK	1
+#define MD_LIST_ALLOW	2
+
+/* "block" / "allow"; NULL for other values. */
+const char *md_list_name(int which);
+/* "block" -> MD_LIST_BLOCK, "allow" -> MD_LIST_ALLOW, else -1. */
+int	md_list_parse(const char *name);
+
+/*
+ * Normalizes an entry ("<Bob@Example.ORG>" -> "bob@example.org",
+ * "Example.org" -> "@example.org").  0, or -1 if it is not an address or
+ * domain (empty, blanks, control characters, two '@', too long).
+ */
+int	md_list_entry(const char *in, char *out, size_t outlen);
+
+/* 1 added, 0 already there, -1 error (err says why: bad entry or Redis). */
+int	md_lists_add(struct md_redis *r, const char *project, int which,
+	    const char *entry, char *err, size_t errlen);
+/* 1 removed, 0 was not there, -1 error. */
+int	md_lists_del(struct md_redis *r, const char *project, int which,
+	    const char *entry, char *err, size_t errlen);
+/* Sorted, malloc'd, NULL-terminated entries; caller frees each and the array. */
+int	md_lists_get(struct md_redis *r, const char *project, int which,
+	    char ***entries, size_t *n);
+
+/*
+ * MD_LIST_BLOCK, MD_LIST_ALLOW or MD_LIST_NONE for addr (an envelope or
+ * header address, <> allowed; "" -> MD_LIST_NONE without a lookup),
+ * -1 on a Redis error.  One round trip.
+ */
+int	md_lists_check(struct md_redis *r, const char *project, const char *addr);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * smtp.c - hand one message to the relay with libcurl and classify the
+ * outcome for the outbox.
+ *
+ * libcurl does the SMTP dialogue (EHLO, MAIL, RCPT, DATA) and the
+ * dot-stuffing; it needs the data to end in CRLF before its "." line, so
+ * the read callback adds one when the caller's data lacks it.  curl's own
+ * error strings say "RCPT failed: 550", which tells a responder little, so
+ * a debug callback keeps the relay's last failure reply ("550 5.1.1
+ * <x@y>: Recipient address rejected: ...") for the error text.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "smtp.h"
+
+#define REPLY_MAX	512	/* enough for any sane reply, bounded anyway */
+
+/* The message being uploaded. */
+struct upload {
+	const char	*data;
+	size_t		 len;
+	size_t		 off;
+	int		 add_crlf;	/* data lacks the final CRLF */
+	size_t		 tail;		/* bytes of that CRLF already sent */
+};
+
+/* The relay's replies as seen by the debug callback. */
+struct replies {
+	char	cur[REPLY_MAX];		/* reply being assembled (multi-line) */
+	char	fail[REPLY_MAX];	/* last complete 4xx/5xx reply */
+	int	in_multi;
+};
+
+static int smtp_initialized;
+
+void
+md_smtp_global_init(void)
+{
+	if (!smtp_initialized && curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
+		smtp_initialized = 1;
+}
+
+static size_t
+read_cb(char *buf, size_t size, size_t nitems, void *arg)
+{
+	struct upload *u = arg;
+	size_t room = size * nitems, n;
+
+	if (u->off < u->len) {
+		n = u->len - u->off < room ? u->len - u->off : room;
+		memcpy(buf, u->data + u->off, n);
+		u->off += n;
+		return n;
+	}
+	for (n = 0; u->add_crlf && u->tail < 2 && n < room; n++)
+		buf[n] = "\r\n"[u->tail++];
+	return n;
+}
+
+/* Appends at most what fits, never more. */
+static void
+append(char *dst, size_t dstlen, const char *s, size_t n)
+{
+	size_t have = strlen(dst);
+
+	if (have + 1 >= dstlen)
+		return;
+	if (n > dstlen - have - 1)
+		n = dstlen - have - 1;
+	memcpy(dst + have, s, n);
+	dst[have + n] = '\0';
+}
+
+/* One reply line "NNN-text" or "NNN text" (without CRLF). */
+static void
+reply_line(struct replies *rp, const char *line, size_t n)
+{
+	int final = !(n >= 4 && line[3] == '-');
+
+	if (n < 3 || !isdigit((unsigned char)line[0]) ||
+	    !isdigit((unsigned char)line[1]) || !isdigit((unsigned char)line[2]))
+		return;
+	if (!rp->in_multi) {
+		rp->cur[0] = '\0';
+		append(rp->cur, sizeof rp->cur, line, 3);
+	}
+	if (n > 4) {
+		append(rp->cur, sizeof rp->cur, " ", 1);
+		append(rp->cur, sizeof rp->cur, line + 4, n - 4);
+	}
+	rp->in_multi = !final;
+	if (final && (line[0] == '4' || line[0] == '5'))
+		memcpy(rp->fail, rp->cur, sizeof rp->fail);
+}
+
+static int
+debug_cb(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct replies *rp = arg;
+	size_t i, start = 0;
+
+	(void)c;
+	if (type != CURLINFO_HEADER_IN)
+		return 0;
+	for (i = 0; i <= size; i++) {
+		if (i == size || data[i] == '\n') {
+			size_t end = i;
+
+			while (end > start && (data[end - 1] == '\r' ||
+			    data[end - 1] == '\n'))
+				end--;
+			if (end > start)
+				reply_line(rp, data + start, end - start);
+			start = i + 1;
+		}
+	}
+	return 0;
+}
+
+/* Copies s into err without control characters. */
+static void
+set_err(char *err, size_t errlen, const char *s)
+{
+	size_t i;
+
+	if (err == NULL || errlen == 0)
+		return;
+	snprintf(err, errlen, "%s", s);
+	for (i = 0; err[i] != '\0'; i++)
+		if ((unsigned char)err[i] < 0x20)
+			err[i] = ' ';
+}
+
+static enum md_smtp_result
+classify(CURLcode rc, long code)
+{
+	if (rc == CURLE_OK)
+		return MD_SMTP_SENT;
+	if (code >= 500 && code <= 599)
+		return MD_SMTP_PERMFAIL;
+	return MD_SMTP_TEMPFAIL;	/* 4xx, timeouts, refused, TLS, ... */
+}
+
+/* Sets every option of one submission; CURLE_OK or the first failure. */
+static CURLcode
+setup(CURL *c, const char *relay, int timeout_ms, const char *from,
+    struct curl_slist *rcpts, struct upload *u, struct replies *rp,
+    char *curlerr)
+{
+	CURLcode rc = CURLE_OK;
+
+#define SET(opt, val) if (rc == CURLE_OK) rc = curl_easy_setopt(c, opt, val)
+	SET(CURLOPT_URL, relay);
+	SET(CURLOPT_PROXY, "");		/* no proxy, whatever the environment says */
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	SET(CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
+	SET(CURLOPT_MAIL_FROM, from);
+	SET(CURLOPT_MAIL_RCPT, rcpts);
+	SET(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 0L);
+	SET(CURLOPT_UPLOAD, 1L);
+	SET(CURLOPT_READFUNCTION, read_cb);
+	SET(CURLOPT_READDATA, u);
+	SET(CURLOPT_INFILESIZE_LARGE,
+	    (curl_off_t)(u->len + (u->add_crlf ? 2 : 0)));
+	SET(CURLOPT_ERRORBUFFER, curlerr);
+	SET(CURLOPT_DEBUGFUNCTION, debug_cb);
+	SET(CURLOPT_DEBUGDATA, rp);
+	SET(CURLOPT_VERBOSE, 1L);	/* feeds debug_cb; nothing is printed */
+#undef SET
+	return rc;
+}
+
+enum md_smtp_result
+md_smtp_send(const char *relay, int timeout_ms, const char *mail_from,
+    const char *rcpt, const char *data, size_t len, char *err, size_t errlen)
+{
+	struct upload u = { data, len, 0, 0, 0 };
+	struct replies rp;
+	struct curl_slist *rcpts = NULL;
+	char from[512], to[512], curlerr[CURL_ERROR_SIZE];
+	CURL *c;
+	CURLcode rc;
+	long code = 0;
+	enum md_smtp_result res;
+
+	set_err(err, errlen, "");
+	memset(&rp, 0, sizeof rp);
+	curlerr[0] = '\0';
+	if (relay == NULL || rcpt == NULL || *rcpt == '\0' || data == NULL) {
+		set_err(err, errlen, "bad arguments");
+		return MD_SMTP_PERMFAIL;
+	}
+	if (snprintf(from, sizeof from, "<%s>", mail_from ? mail_from : "") >=
+	    (int)sizeof from || snprintf(to, sizeof to, "<%s>", rcpt) >=
+	    (int)sizeof to || strpbrk(to, "\r\n") != NULL ||
+	    strpbrk(from, "\r\n") != NULL) {
+		set_err(err, errlen, "invalid sender or recipient address");
+		return MD_SMTP_PERMFAIL;
+	}
+	u.add_crlf = len < 2 || memcmp(data + len - 2, "\r\n", 2) != 0;
+	md_smtp_global_init();
+	if ((c = curl_easy_init()) == NULL ||
+	    (rcpts = curl_slist_append(NULL, to)) == NULL) {
+		if (c != NULL)
+			curl_easy_cleanup(c);
+		set_err(err, errlen, "out of memory");
+		return MD_SMTP_TEMPFAIL;
+	}
+	rc = setup(c, relay, timeout_ms, from, rcpts, &u, &rp, curlerr);
+	if (rc == CURLE_OK)
+		rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	res = classify(rc, code);
+	if (res != MD_SMTP_SENT) {
+		if (rp.fail[0] != '\0' && (code < 200 || code >= 400))
+			set_err(err, errlen, rp.fail);
+		else
+			set_err(err, errlen, curlerr[0] ? curlerr :
+			    curl_easy_strerror(rc));
+	}
+	curl_easy_cleanup(c);	/* may still talk (QUIT): rp must live */
+	curl_slist_free_all(rcpts);
+	return res;
+}

@@ -1,0 +1,311 @@
+/*
+ * tracker_queue.c - the streams as admins see them: backlog, pending, dead letters.
+ *
+ * A record that keeps failing is moved to <p>dead with the reason so the
+ * inbox never blocks on it; "maildesk queue retry" puts it back unchanged
+ * once the cause (a missing project, a bug) is fixed.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tracker.h"
+#include "tracker_int.h"
+
+static long
+xlen(struct md_redis *r, const char *name, int *failed)
+{
+	md_buf key = MD_BUF_INIT;
+	redisReply *rep;
+	long v;
+
+	rep = md_redis_cmd(r, "XLEN %s", md_key(r, &key, "%s", name));
+	md_buf_free(&key);
+	if (rep == NULL || rep->type != REDIS_REPLY_INTEGER)
+		*failed = 1;
+	v = (long)md_reply_int(rep, -1);
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return v;
+}
+
+/* XINFO GROUPS <p>stream, picking group; a missing stream is not an error. */
+static int
+group_stats(struct md_redis *r, const char *stream, const char *group,
+    struct md_group_stats *g)
+{
+	md_buf key = MD_BUF_INIT;
+	redisReply *rep;
+	size_t k, f;
+
+	memset(g, 0, sizeof *g);
+	g->consumers = -1;
+	g->lag = -1;
+	rep = md_redis_cmd(r, "XINFO GROUPS %s", md_key(r, &key, "%s", stream));
+	md_buf_free(&key);
+	if (rep == NULL)
+		return -1;
+	for (k = 0; rep->type == REDIS_REPLY_ARRAY && k < rep->elements; k++) {
+		const redisReply *e = rep->element[k];
+		struct md_group_stats s = { -1, 0, -1, "" };
+		int match = 0;
+
+		for (f = 0; e->type == REDIS_REPLY_ARRAY && f + 1 < e->elements; f += 2) {
+			const char *n = e->element[f]->str;
+			const redisReply *v = e->element[f + 1];
+
+			if (n == NULL)
+				continue;
+			if (strcmp(n, "name") == 0)
+				match = v->str != NULL && strcmp(v->str, group) == 0;
+			else if (strcmp(n, "consumers") == 0)
+				s.consumers = (long)md_reply_int(v, 0);
+			else if (strcmp(n, "pending") == 0)
+				s.pending = (long)md_reply_int(v, 0);
+			else if (strcmp(n, "lag") == 0)
+				s.lag = (long)md_reply_int(v, -1);
+			else if (strcmp(n, "last-delivered-id") == 0 && v->str != NULL)
+				snprintf(s.last_id, sizeof s.last_id, "%s", v->str);
+		}
+		if (match)
+			*g = s;
+	}
+	freeReplyObject(rep);
+	return 0;
+}
+
+int
+md_queue_stats(struct md_redis *r, struct md_queue_stats *out, char *err, size_t errlen)
+{
+	int failed = 0;
+
+	memset(out, 0, sizeof *out);
+	out->inbox = xlen(r, "inbox", &failed);
+	out->outbox = xlen(r, "outbox", &failed);
+	out->dead = xlen(r, "dead", &failed);
+	out->automated = xlen(r, "automated", &failed);
+	if (failed || group_stats(r, "inbox", "workers", &out->workers) < 0 ||
+	    group_stats(r, "outbox", "senders", &out->senders) < 0) {
+		md_trk_redis_err(r, NULL, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+int
+md_queue_pending(struct md_redis *r, int outbox, size_t max,
+    struct md_pending **out, size_t *n, char *err, size_t errlen)
+{
+	md_buf key = MD_BUF_INIT;
+	redisReply *rep;
+	size_t k;
+
+	*out = NULL;
+	*n = 0;
+	rep = md_redis_cmd(r, "XPENDING %s %s - + %lu",
+	    md_key(r, &key, "%s", outbox ? "outbox" : "inbox"),
+	    outbox ? "senders" : "workers", (unsigned long)(max > 0 ? max : 100));
+	md_buf_free(&key);
+	if (rep != NULL && rep->type == REDIS_REPLY_ERROR && strstr(rep->str, "NOGROUP")) {
+		freeReplyObject(rep);
+		return 0;	/* nobody ever consumed: nothing pending */
+	}
+	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
+		md_trk_redis_err(r, rep, err, errlen);
+		if (rep != NULL)
+			freeReplyObject(rep);
+		return -1;
+	}
+	if (rep->elements > 0 && (*out = calloc(rep->elements, sizeof **out)) == NULL) {
+		freeReplyObject(rep);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (k = 0; k < rep->elements; k++) {
+		const redisReply *e = rep->element[k];
+		struct md_pending *p = &(*out)[*n];
+
+		if (e->type != REDIS_REPLY_ARRAY || e->elements != 4)
+			continue;
+		snprintf(p->id, sizeof p->id, "%s", e->element[0]->str);
+		snprintf(p->consumer, sizeof p->consumer, "%s", e->element[1]->str);
+		p->idle_ms = md_reply_int(e->element[2], 0);
+		p->deliveries = (long)md_reply_int(e->element[3], 0);
+		(*n)++;
+	}
+	freeReplyObject(rep);
+	return 0;
+}
+
+void
+md_dead_free(struct md_dead *d, size_t n)
+{
+	size_t k;
+
+	for (k = 0; d != NULL && k < n; k++) {
+		free(d[k].orig_id);
+		free(d[k].error);
+		free(d[k].project);
+		free(d[k].kind);
+		free(d[k].from);
+		free(d[k].subject);
+		free(d[k].received);
+	}
+	free(d);
+}
+
+static int
+dead_from_entry(struct md_dead *d, const redisReply *e)
+{
+	char **const all[] = { &d->orig_id, &d->error, &d->project, &d->kind,
+	    &d->from, &d->subject, &d->received };
+	const char *const names[] = { "orig_id", "error", "project", "kind",
+	    "from", "subject", "received" };
+	const redisReply *f = e->element[1];
+	size_t k, j;
+
+	snprintf(d->id, sizeof d->id, "%s", e->element[0]->str);
+	for (k = 0; f->type == REDIS_REPLY_ARRAY && k + 1 < f->elements; k += 2) {
+		const char *n = f->element[k]->str;
+		const redisReply *v = f->element[k + 1];
+
+		if (strcmp(n, "failures") == 0)
+			d->failures = (long)md_reply_int(v, 0);
+		else if (strcmp(n, "dead_at") == 0)
+			d->dead_at = (long)md_reply_int(v, 0);
+		for (j = 0; j < sizeof all / sizeof all[0]; j++)
+			if (*all[j] == NULL && strcmp(n, names[j]) == 0 &&
+			    (*all[j] = md_trk_strndup(v->str, v->len)) == NULL)
+				return -1;
+	}
+	for (j = 0; j < sizeof all / sizeof all[0]; j++)
+		if (*all[j] == NULL && (*all[j] = strdup("")) == NULL)
+			return -1;
+	return 0;
+}
+
+int
+md_queue_dead(struct md_redis *r, size_t max, struct md_dead **out, size_t *n,
+    char *err, size_t errlen)
+{
+	md_buf key = MD_BUF_INIT;
+	redisReply *rep;
+	size_t k;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	rep = md_redis_cmd(r, "XRANGE %s - + COUNT %lu", md_key(r, &key, "dead"),
+	    (unsigned long)(max > 0 ? max : 100));
+	md_buf_free(&key);
+	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
+		md_trk_redis_err(r, rep, err, errlen);
+		rc = -1;
+	} else if (rep->elements > 0 &&
+	    (*out = calloc(rep->elements, sizeof **out)) == NULL) {
+		rc = -1;
+		snprintf(err, errlen, "out of memory");
+	}
+	for (k = 0; rc == 0 && k < rep->elements; k++) {
+		const redisReply *e = rep->element[k];
+
+		if (e->type != REDIS_REPLY_ARRAY || e->elements != 2)
+			continue;
+		(*n)++;
+		if (dead_from_entry(&(*out)[*n - 1], e) < 0) {
+			snprintf(err, errlen, "out of memory");
+			rc = -1;
+		}
+	}
+	if (rep != NULL)
+		freeReplyObject(rep);
+	if (rc < 0) {
+		md_dead_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int
+md_queue_bury(struct md_redis *r, const char *entry_id, const char *error,
+    long failures, char *err, size_t errlen)
+{
+	struct md_args a;
+	redisReply *rep;
+	int rc = 0;
+
+	md_args_init(&a);
+	md_args_add(&a, md_redis_prefix(r));
+	md_args_add(&a, entry_id);
+	md_args_add(&a, error);
+	md_args_addf(&a, "%ld", failures);
+	md_args_addf(&a, "%ld", (long)time(NULL));
+	rep = a.err ? NULL : md_redis_eval(r, &md_trk_bury_script, 0, a.n, a.v, a.len);
+	if (rep == NULL || rep->type != REDIS_REPLY_INTEGER) {
+		md_trk_redis_err(r, rep, err, errlen);
+		rc = -1;
+	}
+	if (rep != NULL)
+		freeReplyObject(rep);
+	md_args_free(&a);
+	return rc;
+}
+
+int
+md_queue_retry(struct md_redis *r, const char *dead_id, char *new_id,
+    size_t idlen, char *err, size_t errlen)
+{
+	struct md_args a;
+	redisReply *rep;
+	int rc = -1;
+
+	md_args_init(&a);
+	md_args_add(&a, md_redis_prefix(r));
+	md_args_add(&a, dead_id);
+	rep = a.err ? NULL : md_redis_eval(r, &md_trk_retry_script, 0, a.n, a.v, a.len);
+	md_args_free(&a);
+	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements < 1 ||
+	    rep->element[0]->type != REDIS_REPLY_STRING) {
+		md_trk_redis_err(r, rep, err, errlen);
+	} else if (strcmp(rep->element[0]->str, "ok") != 0 || rep->elements != 2) {
+		snprintf(err, errlen, "no dead record %s", dead_id);
+		rc = MD_TRK_NOTFOUND;
+	} else {
+		if (new_id != NULL)
+			snprintf(new_id, idlen, "%s", rep->element[1]->str);
+		rc = 0;
+	}
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return rc;
+}
+
+int
+md_queue_retry_all(struct md_redis *r, long *count, char *err, size_t errlen)
+{
+	struct md_dead *d;
+	size_t n, k;
+	int rc;
+
+	*count = 0;
+	for (;;) {
+		if (md_queue_dead(r, 100, &d, &n, err, errlen) < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		for (k = 0; k < n; k++) {
+			rc = md_queue_retry(r, d[k].id, NULL, 0, err, errlen);
+			if (rc == -1) {
+				md_dead_free(d, n);
+				return -1;
+			}
+			if (rc == 0)
+				(*count)++;
+		}
+		md_dead_free(d, n);
+	}
+}

@@ -1,0 +1,333 @@
+/*
+ * tracker_scripts.c - the Lua scripts behind every tracker change.
+ *
+ * Each script is one atomic step: Redis runs it to completion before any
+ * other command, so a crash of the worker or the CLI can never leave half an
+ * issue, and two workers can never allocate the same issue number.  Keys are
+ * built inside the scripts from the prefix in ARGV[1] (nkeys is 0): fine
+ * for a single Redis server, which is what maildesk supports.
+ *
+ * Counted lists: take(i) reads ARGV[i] = n followed by n items.  Outbound
+ * mails travel as 5-tuples rcpt, message_id, data, mail_from, kind; they are
+ * queued only for addresses that are subscribed to the issue and appear in
+ * neither <p>bounced nor <p>unsubscribed, checked here so that a customer
+ * who unsubscribed a moment ago gets nothing.  Attachments are 5-tuples
+ * filename, content_type, size, stored (0/1), data.
+ */
+#include "config.h"
+
+#include "tracker_int.h"
+
+#define PRELUDE \
+	"local P = ARGV[1]\n" \
+	"local YEAR = 31536000\n" \
+	"local function take(i)\n" \
+	"  local n = tonumber(ARGV[i]) or 0\n" \
+	"  local t = {}\n" \
+	"  for j = i + 1, i + n do t[#t + 1] = ARGV[j] end\n" \
+	"  return t, i + n + 1\n" \
+	"end\n" \
+	"local function field(t, name)\n" \
+	"  for j = 1, #t - 1, 2 do if t[j] == name then return t[j + 1] end end\n" \
+	"  return ''\n" \
+	"end\n" \
+	"local function ack(entry)\n" \
+	"  if entry ~= '' then\n" \
+	"    redis.call('XACK', P .. 'inbox', 'workers', entry)\n" \
+	"    redis.call('XDEL', P .. 'inbox', entry)\n" \
+	"  end\n" \
+	"end\n" \
+	"local function thread(mid, path)\n" \
+	"  if mid ~= '' then redis.call('SET', P .. 'thread:' .. mid, path, 'EX', YEAR) end\n" \
+	"end\n" \
+	"local function blocked(email)\n" \
+	"  return redis.call('HEXISTS', P .. 'bounced', email) == 1 or\n" \
+	"    redis.call('HEXISTS', P .. 'unsubscribed', email) == 1\n" \
+	"end\n" \
+	"local function queue_mails(mails, proj, iid, now, ik)\n" \
+	"  local sent = 0\n" \
+	"  for j = 1, #mails - 4, 5 do\n" \
+	"    local rcpt = mails[j]\n" \
+	"    if not blocked(rcpt) and\n" \
+	"        redis.call('HGET', ik .. ':subscribers', rcpt) == 'subscribed' then\n" \
+	"      redis.call('XADD', P .. 'outbox', '*', 'kind', mails[j + 4],\n" \
+	"        'project', proj, 'iid', iid, 'rcpt', rcpt, 'mail_from', mails[j + 3],\n" \
+	"        'message_id', mails[j + 1], 'data', mails[j + 2], 'created', now)\n" \
+	"      thread(mails[j + 1], proj .. '#' .. iid)\n" \
+	"      sent = sent + 1\n" \
+	"    end\n" \
+	"  end\n" \
+	"  return sent\n" \
+	"end\n" \
+	"local function save_atts(atts, proj, iid, note)\n" \
+	"  local ik = P .. 'issue:' .. proj .. ':' .. iid\n" \
+	"  for j = 1, #atts - 4, 5 do\n" \
+	"    local n = redis.call('HINCRBY', ik, 'last_att', 1)\n" \
+	"    local ak = P .. 'att:' .. proj .. ':' .. iid .. ':' .. n\n" \
+	"    redis.call('HSET', ak, 'filename', atts[j], 'content_type', atts[j + 1],\n" \
+	"      'size', atts[j + 2], 'stored', atts[j + 3], 'note', note)\n" \
+	"    if atts[j + 3] == '1' then redis.call('HSET', ak, 'data', atts[j + 4]) end\n" \
+	"    redis.call('RPUSH', ik .. ':attachments', n)\n" \
+	"  end\n" \
+	"end\n" \
+	"local function touch(proj, iid, now)\n" \
+	"  redis.call('HSET', P .. 'issue:' .. proj .. ':' .. iid, 'updated', now)\n" \
+	"  redis.call('ZADD', P .. 'issues:' .. proj .. ':updated', now, iid)\n" \
+	"end\n" \
+	"local function note(proj, iid, t)\n" \
+	"  return redis.call('XADD', P .. 'issue:' .. proj .. ':' .. iid .. ':notes', '*', unpack(t))\n" \
+	"end\n"
+
+/*
+ * A new request.  ARGV: prefix, project, expected iid, inbox entry id,
+ * Message-ID, now, customer email, reply key, unsub key, labels, raw, then
+ * the counted lists: issue fields (name, value, ...), attachments, mails.
+ * Replies {"dup", iid, 0}, {"retry", last_iid, 0} when another worker took
+ * the number the mails were rendered for, or {"created", iid, mails queued}.
+ * A record without Message-ID is deduplicated by the SHA-1 of its raw text.
+ */
+struct md_script md_trk_create_script = { .source = PRELUDE
+	"local proj, want, entry, mid, now = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]\n"
+	"local email, rkey, ukey, labels, raw = ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]\n"
+	"local ifields, i = take(12)\n"
+	"local atts, mails\n"
+	"atts, i = take(i)\n"
+	"mails, i = take(i)\n"
+	"local pk = P .. 'project:' .. proj\n"
+	"if redis.call('EXISTS', pk) == 0 then\n"
+	"  return redis.error_reply('NOPROJECT no such project: ' .. proj)\n"
+	"end\n"
+	"local dkey = mid\n"
+	"if dkey == '' then dkey = 'sha1:' .. redis.sha1hex(raw) end\n"
+	"local old = redis.call('HGET', P .. 'msgid:' .. proj, dkey)\n"
+	"if old then ack(entry) return {'dup', tonumber(old), 0} end\n"
+	"local last = tonumber(redis.call('HGET', pk, 'last_iid') or '0') or 0\n"
+	"if last + 1 ~= want then return {'retry', last, 0} end\n"
+	"local iid = redis.call('HINCRBY', pk, 'last_iid', 1)\n"
+	"local ik = P .. 'issue:' .. proj .. ':' .. iid\n"
+	"local ix = P .. 'issues:' .. proj\n"
+	"if #ifields > 0 then redis.call('HSET', ik, unpack(ifields)) end\n"
+	"redis.call('HSET', ik, 'project', proj, 'iid', iid, 'author', 'Support Bot',\n"
+	"  'customer_email', email, 'confidential', '1', 'state', 'opened',\n"
+	"  'labels', labels, 'created', now, 'updated', now, 'message_id', mid,\n"
+	"  'reply_key', rkey, 'unsub_key', ukey, 'source', entry)\n"
+	"if raw ~= '' then redis.call('SET', ik .. ':raw', raw) end\n"
+	"redis.call('ZADD', ix, now, iid)\n"
+	"redis.call('ZADD', ix .. ':updated', now, iid)\n"
+	"redis.call('SADD', ix .. ':state:opened', iid)\n"
+	"for l in string.gmatch(labels, '[^,]+') do redis.call('SADD', ix .. ':label:' .. l, iid) end\n"
+	"if email ~= '' then\n"
+	"  redis.call('SADD', ix .. ':customer:' .. email, iid)\n"
+	"  redis.call('HSET', ik .. ':subscribers', email, 'subscribed')\n"
+	"  redis.call('HSET', ik .. ':keys', email, rkey .. ' ' .. ukey)\n"
+	"  redis.call('HSET', P .. 'rkey:' .. rkey, 'project', proj, 'iid', iid, 'email', email)\n"
+	"  redis.call('HSET', P .. 'ukey:' .. ukey, 'project', proj, 'iid', iid, 'email', email)\n"
+	"end\n"
+	"redis.call('HSET', P .. 'msgid:' .. proj, dkey, iid)\n"
+	"thread(mid, proj .. '#' .. iid)\n"
+	"save_atts(atts, proj, iid, 'description')\n"
+	"local sent = queue_mails(mails, proj, iid, now, ik)\n"
+	"ack(entry)\n"
+	"return {'created', iid, sent}\n",
+	.sha = "" };
+
+/*
+ * A reply or unsubscribe request.  ARGV: prefix, kind (reply|unsubscribe),
+ * key, inbox entry id, Message-ID, now, then counted lists: note fields,
+ * attachments.  Replies {"note"|"dup"|"unsubscribed", project, iid}.
+ */
+struct md_script md_trk_reply_script = { .source = PRELUDE
+	"local kind, key, entry, mid, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]\n"
+	"local fields, i = take(7)\n"
+	"local atts = take(i)\n"
+	"local kk = P .. (kind == 'unsubscribe' and 'ukey:' or 'rkey:') .. key\n"
+	"local kv = redis.call('HMGET', kk, 'project', 'iid', 'email')\n"
+	"if not kv[1] or not kv[2] then\n"
+	"  return redis.error_reply('NOKEY unknown ' .. kind .. ' key ' .. key)\n"
+	"end\n"
+	"local proj, iid, email = kv[1], kv[2], kv[3] or ''\n"
+	"local ik = P .. 'issue:' .. proj .. ':' .. iid\n"
+	"if redis.call('EXISTS', ik) == 0 then\n"
+	"  return redis.error_reply('NOISSUE key ' .. key .. ' names a missing issue ' .. proj .. '#' .. iid)\n"
+	"end\n"
+	"if kind == 'unsubscribe' then\n"
+	"  if redis.call('HGET', ik .. ':subscribers', email) ~= 'unsubscribed' then\n"
+	"    redis.call('HSET', ik .. ':subscribers', email, 'unsubscribed')\n"
+	"    note(proj, iid, {'author', 'Support Bot', 'author_email', '', 'kind', 'system',\n"
+	"      'text', email .. ' unsubscribed', 'created', now, 'message_id', mid, 'attachments', '0'})\n"
+	"  end\n"
+	"  ack(entry)\n"
+	"  return {'unsubscribed', proj, iid}\n"
+	"end\n"
+	"local dkey = mid\n"
+	"if dkey == '' then dkey = 'sha1:' .. redis.sha1hex(field(fields, 'raw')) end\n"
+	"if redis.call('HEXISTS', P .. 'msgid:' .. proj, dkey) == 1 then\n"
+	"  ack(entry)\n"
+	"  return {'dup', proj, iid}\n"
+	"end\n"
+	"local nid = note(proj, iid, fields)\n"
+	"save_atts(atts, proj, iid, nid)\n"
+	"touch(proj, iid, now)\n"
+	"redis.call('HSET', P .. 'msgid:' .. proj, dkey, iid)\n"
+	"thread(mid, proj .. '#' .. iid)\n"
+	"ack(entry)\n"
+	"return {'note', proj, iid}\n",
+	.sha = "" };
+
+/* Automated mail: ARGV prefix, entry id, counted fields.  Kept, not answered. */
+struct md_script md_trk_automated_script = { .source = PRELUDE
+	"local entry = ARGV[2]\n"
+	"local f = take(3)\n"
+	"if #f == 0 then f = {'v', '1'} end\n"
+	"redis.call('XADD', P .. 'automated', 'MAXLEN', '~', '10000', '*', unpack(f))\n"
+	"ack(entry)\n"
+	"return 'ok'\n",
+	.sha = "" };
+
+/*
+ * A responder's note.  ARGV: prefix, project, iid, now, kind
+ * (public|internal), author, author email, text, counted mails (public
+ * only).  Replies {"nosuch"} or {"ok", note id, mails queued}.
+ */
+struct md_script md_trk_note_script = { .source = PRELUDE
+	"local proj, iid, now, kind = ARGV[2], ARGV[3], ARGV[4], ARGV[5]\n"
+	"local mails = take(9)\n"
+	"local ik = P .. 'issue:' .. proj .. ':' .. iid\n"
+	"if redis.call('EXISTS', ik) == 0 then return {'nosuch'} end\n"
+	"local nid = note(proj, iid, {'author', ARGV[6], 'author_email', ARGV[7],\n"
+	"  'kind', kind, 'text', ARGV[8], 'created', now, 'message_id', '', 'attachments', '0'})\n"
+	"touch(proj, iid, now)\n"
+	"local sent = 0\n"
+	"if kind == 'public' then sent = queue_mails(mails, proj, iid, now, ik) end\n"
+	"return {'ok', nid, sent}\n",
+	.sha = "" };
+
+/*
+ * Close or reopen.  ARGV: prefix, project, iid, now, new state
+ * (opened|closed), author, counted mails.  Replies {"nosuch"}, {"same", 0}
+ * or {"ok", mails queued}.
+ */
+struct md_script md_trk_state_script = { .source = PRELUDE
+	"local proj, iid, now, new, author = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]\n"
+	"local mails = take(7)\n"
+	"local ik = P .. 'issue:' .. proj .. ':' .. iid\n"
+	"local ix = P .. 'issues:' .. proj\n"
+	"if redis.call('EXISTS', ik) == 0 then return {'nosuch'} end\n"
+	"local cur = redis.call('HGET', ik, 'state') or 'opened'\n"
+	"if cur == new then return {'same', 0} end\n"
+	"redis.call('HSET', ik, 'state', new)\n"
+	"redis.call('SREM', ix .. ':state:' .. cur, iid)\n"
+	"redis.call('SADD', ix .. ':state:' .. new, iid)\n"
+	"touch(proj, iid, now)\n"
+	"note(proj, iid, {'author', author, 'author_email', '', 'kind', 'system',\n"
+	"  'text', (new == 'closed' and 'closed' or 'reopened') .. ' by ' .. author,\n"
+	"  'created', now, 'message_id', '', 'attachments', '0'})\n"
+	"return {'ok', queue_mails(mails, proj, iid, now, ik)}\n",
+	.sha = "" };
+
+/*
+ * Label add/remove.  ARGV: prefix, project, iid, now, op (add|del), label.
+ * Replies {"nosuch"}, {"same", labels} or {"ok", labels}.
+ */
+struct md_script md_trk_label_script = { .source = PRELUDE
+	"local proj, iid, now, op, label = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]\n"
+	"local ik = P .. 'issue:' .. proj .. ':' .. iid\n"
+	"local lk = P .. 'issues:' .. proj .. ':label:' .. label\n"
+	"if redis.call('EXISTS', ik) == 0 then return {'nosuch'} end\n"
+	"local cur = redis.call('HGET', ik, 'labels') or ''\n"
+	"local set, list = {}, {}\n"
+	"for l in string.gmatch(cur, '[^,]+') do set[l] = true end\n"
+	"if (op == 'add') == (set[label] == true) then return {'same', cur} end\n"
+	"if op == 'add' then\n"
+	"  set[label] = true\n"
+	"  redis.call('SADD', lk, iid)\n"
+	"else\n"
+	"  set[label] = nil\n"
+	"  redis.call('SREM', lk, iid)\n"
+	"end\n"
+	"for l in pairs(set) do list[#list + 1] = l end\n"
+	"table.sort(list)\n"
+	"local s = table.concat(list, ',')\n"
+	"redis.call('HSET', ik, 'labels', s)\n"
+	"touch(proj, iid, now)\n"
+	"return {'ok', s}\n",
+	.sha = "" };
+
+/*
+ * Issue list (read only).  ARGV: prefix, project, state (all|opened|closed),
+ * label, customer, search (lower case), sort (created|updated), offset,
+ * limit, counted field names.  Walks the sort index newest first, so the
+ * cost is one pass over the project's issues.  Replies {total, opened,
+ * closed, {fields of issue}, ...}.
+ */
+struct md_script md_trk_list_script = { .source = PRELUDE
+	"local proj, state, label, cust, search, sort = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]\n"
+	"local offset, limit = tonumber(ARGV[8]) or 0, tonumber(ARGV[9]) or 20\n"
+	"local fields = take(10)\n"
+	"local ix = P .. 'issues:' .. proj\n"
+	"local order = redis.call('ZREVRANGE', sort == 'updated' and ix .. ':updated' or ix, 0, -1)\n"
+	"local opened, closed, total, page = 0, 0, 0, {}\n"
+	"for _, iid in ipairs(order) do\n"
+	"  local ik = P .. 'issue:' .. proj .. ':' .. iid\n"
+	"  local ok = true\n"
+	"  if label ~= '' and redis.call('SISMEMBER', ix .. ':label:' .. label, iid) == 0 then ok = false end\n"
+	"  if ok and cust ~= '' and redis.call('SISMEMBER', ix .. ':customer:' .. cust, iid) == 0 then ok = false end\n"
+	"  if ok and search ~= '' then\n"
+	"    local td = redis.call('HMGET', ik, 'title', 'description')\n"
+	"    local s = string.lower((td[1] or '') .. '\\n' .. (td[2] or ''))\n"
+	"    ok = string.find(s, search, 1, true) ~= nil\n"
+	"  end\n"
+	"  if ok then\n"
+	"    local st = redis.call('SISMEMBER', ix .. ':state:opened', iid) == 1 and 'opened' or 'closed'\n"
+	"    if st == 'opened' then opened = opened + 1 else closed = closed + 1 end\n"
+	"    if state == 'all' or state == st then\n"
+	"      total = total + 1\n"
+	"      if total > offset and #page < limit then page[#page + 1] = ik end\n"
+	"    end\n"
+	"  end\n"
+	"end\n"
+	"local res = {total, opened, closed}\n"
+	"for _, ik in ipairs(page) do res[#res + 1] = redis.call('HMGET', ik, unpack(fields)) end\n"
+	"return res\n",
+	.sha = "" };
+
+/*
+ * Dead letter.  ARGV: prefix, inbox entry id, error, failures, now.  Copies
+ * the entry to <p>dead with error, orig_id, failures and dead_at, then
+ * XACK + XDEL.  Replies 1 (moved) or 0 (the entry was gone: only acked).
+ */
+struct md_script md_trk_bury_script = { .source = PRELUDE
+	"local id = ARGV[2]\n"
+	"local r = redis.call('XRANGE', P .. 'inbox', id, id)\n"
+	"local moved = 0\n"
+	"if r[1] then\n"
+	"  local f = r[1][2]\n"
+	"  for _, v in ipairs({'error', ARGV[3], 'orig_id', id, 'failures', ARGV[4], 'dead_at', ARGV[5]}) do\n"
+	"    f[#f + 1] = v\n"
+	"  end\n"
+	"  redis.call('XADD', P .. 'dead', '*', unpack(f))\n"
+	"  moved = 1\n"
+	"end\n"
+	"redis.call('XACK', P .. 'inbox', 'workers', id)\n"
+	"redis.call('XDEL', P .. 'inbox', id)\n"
+	"return moved\n",
+	.sha = "" };
+
+/*
+ * Retry.  ARGV: prefix, dead entry id.  XADDs the original fields back to
+ * <p>inbox and XDELs the dead entry.  Replies {"nosuch"} or {"ok", new id}.
+ */
+struct md_script md_trk_retry_script = { .source = PRELUDE
+	"local id = ARGV[2]\n"
+	"local r = redis.call('XRANGE', P .. 'dead', id, id)\n"
+	"if not r[1] then return {'nosuch'} end\n"
+	"local f, out = r[1][2], {}\n"
+	"local drop = {error = true, orig_id = true, failures = true, dead_at = true}\n"
+	"for j = 1, #f - 1, 2 do\n"
+	"  if not drop[f[j]] then out[#out + 1] = f[j]; out[#out + 1] = f[j + 1] end\n"
+	"end\n"
+	"if #out == 0 then out = {'v', '1'} end\n"
+	"local nid = redis.call('XADD', P .. 'inbox', '*', unpack(out))\n"
+	"redis.call('XDEL', P .. 'dead', id)\n"
+	"return {'ok', nid}\n",
+	.sha = "" };

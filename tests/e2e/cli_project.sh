@@ -1,0 +1,115 @@
+#!/bin/bash
+# cli_project.sh - "maildesk project ..." against a private Redis: output,
+# exit codes (0 ok, 1 failure, 2 usage), what lands in Redis, config lookup.
+. "$top_srcdir/tests/harness/tap.sh"
+. "$top_srcdir/tests/harness/lib.sh"
+
+md_start_redis
+md_write_config
+
+# run CMD...: sets OUT (stdout), ERR (stderr), RC
+run() {
+	OUT=$(md_cli "$@" 2>"$T/stderr")
+	RC=$?
+	ERR=$(cat "$T/stderr")
+}
+
+# --- add ----------------------------------------------------------------------
+run project add acme --alias help@ACME.test --alias=sales@acme.test
+is "$RC" 0 "project add exits 0"
+like "$OUT" "^project acme added" "project add confirms"
+is "$(rcli HGET maildesk:project:acme enabled)" 1 "new project is enabled"
+is "$(rcli SISMEMBER maildesk:projects acme)" 1 "name in the projects set"
+is "$(rcli HGET maildesk:aliases help@acme.test)" acme "alias stored with lower-case domain"
+is "$(rcli HGET maildesk:aliases sales@acme.test)" acme "--alias=ADDR form works"
+
+run project add acme
+is "$RC" 1 "duplicate project exits 1"
+is "$ERR" "maildesk: project acme already exists" "duplicate project message"
+run project add 'Bad Name'
+is "$RC" 1 "invalid name exits 1"
+like "$ERR" "^maildesk: invalid project name 'Bad Name'" "invalid name message"
+run project add beta --alias 'not an address'
+is "$RC" 1 "invalid alias exits 1"
+is "$(rcli EXISTS maildesk:project:beta)" 0 "invalid alias leaves no half-made project"
+run project add beta
+is "$RC" 0 "second project"
+
+# --- alias ----------------------------------------------------------------------
+run project alias add beta help@acme.test
+is "$RC" 1 "alias of another project exits 1"
+is "$ERR" "maildesk: alias help@acme.test is already used by project acme" "conflict message"
+run project alias add beta desk@beta.test
+is "$RC" 0 "alias add"
+run project alias del acme desk@beta.test
+is "$RC" 1 "deleting another project's alias exits 1"
+run project alias del beta desk@beta.test
+is "$RC" 0 "alias del"
+is "$(rcli HEXISTS maildesk:aliases desk@beta.test)" 0 "alias gone from Redis"
+run project alias frob beta x@y.test
+is "$RC" 2 "alias with a bad verb is a usage error"
+
+# --- enable / disable / set --------------------------------------------------------
+run project disable beta
+is "$RC/$OUT" "0/project beta disabled" "disable"
+is "$(rcli HGET maildesk:project:beta enabled)" 0 "disabled in Redis"
+run project enable nosuch
+is "$RC/$ERR" "1/maildesk: no such project: nosuch" "enable unknown project"
+run project set acme spam_mark 3.5
+is "$RC" 0 "set spam_mark"
+is "$(rcli HGET maildesk:project:acme spam_mark)" 3.5 "spam_mark stored"
+run project set acme verified_senders yes
+is "$(rcli HGET maildesk:project:acme verified_senders)" 1 "yes stored as 1"
+run project set acme verified_senders perhaps
+is "$RC/$ERR" "1/maildesk: verified_senders: expected yes or no" "bad boolean"
+run project set acme colour blue
+is "$RC" 1 "unknown field exits 1"
+like "$ERR" "unknown setting 'colour'" "unknown field message"
+
+# --- list / show ---------------------------------------------------------------------
+run project list
+is "$RC" 0 "list exits 0"
+is "$OUT" "NAME  STATE     ISSUES  ALIASES
+acme  enabled   0       help@acme.test, sales@acme.test
+beta  disabled  0       -" "list is an aligned table"
+run project list --json
+like "$OUT" '^\[\{"name":"acme","enabled":true,' "list --json starts with acme"
+like "$OUT" '"aliases":\["help@acme.test","sales@acme.test"\]' "list --json has aliases"
+like "$OUT" '\{"name":"beta","enabled":false,' "list --json has beta disabled"
+run project show acme
+is "$RC" 0 "show exits 0"
+like "$OUT" "^spam_mark +3\.5$" "show: own spam_mark"
+like "$OUT" "^spam_reject +default \(" "show: default spam_reject"
+like "$OUT" "^verified_senders +yes$" "show: verified_senders"
+like "$OUT" "^aliases +help@acme.test$" "show: first alias"
+like "$OUT" "^ +sales@acme.test$" "show: second alias on its own line"
+run project show acme --json
+like "$OUT" '"spam_mark":3.5,"spam_reject":null' "show --json thresholds"
+run project show nosuch
+is "$RC/$ERR" "1/maildesk: no such project: nosuch" "show unknown project"
+
+# --- usage errors ------------------------------------------------------------------------
+run project
+is "$RC" 2 "project without subcommand exits 2"
+run project list extra
+is "$RC" 2 "extra argument exits 2"
+run project show acme --bogus
+is "$RC" 2 "unknown option exits 2"
+like "$ERR" "^maildesk: unknown option: --bogus" "unknown option message"
+run frobnicate
+is "$RC" 2 "unknown command exits 2"
+
+# --- configuration lookup --------------------------------------------------------------
+out=$("$top_builddir/cli/maildesk" -c "$T/nonexistent.conf" project list 2>&1)
+is "$?/$out" "1/maildesk: $T/nonexistent.conf: cannot open: No such file or directory" \
+	"explicit missing config is an error"
+out=$(MAILDESK_CONFIG=$MD_CONF "$top_builddir/cli/maildesk" project list 2>&1)
+like "$out" "^acme +enabled" "\$MAILDESK_CONFIG is used without -c"
+
+# --- Redis down ---------------------------------------------------------------------------
+md_stop_redis
+run project list
+is "$RC" 1 "Redis down exits 1"
+like "$ERR" "^maildesk: redis 127\.0\.0\.1:$REDIS_PORT: connect: " "Redis down message names the server"
+
+done_testing

@@ -1,0 +1,70 @@
+# worker_common.sh - helpers of the tests/e2e/worker_*.sh suites (sourced
+# after lib.sh).  Records are XADDed straight into the inbox with
+# redis-cli, exactly as the milter would write them, so these suites test
+# the worker without depending on the milter.
+
+# md_put_record PROJECT N [FIELD VALUE ...]: a "new" request from
+# customer N (c<N>@example.test, Message-ID <req-<N>@example.test>); extra
+# FIELD VALUE pairs replace the defaults (an empty value removes a field).
+md_put_record() {
+	local project=$1 n=$2
+	shift 2
+	local -A f=(
+		[v]=1 [id]="Q$n:support+$project@desk.test" [queue_id]="Q$n"
+		[received]="2026-01-01T00:00:00Z" [client_ip]=192.0.2.1
+		[helo]=client.example.test [mail_from]="c$n@example.test"
+		[rcpt]="support+$project@desk.test" [kind]=new [project]="$project"
+		[spf]=pass [score]=0.0 [message_id]="req-$n@example.test"
+		[from]="Customer $n <c$n@example.test>" [from_addr]="c$n@example.test"
+		[from_name]="Customer $n" [subject]="Request number $n"
+		[text]="Please help with thing $n." [attachments]=0 [flags]=
+	)
+	while [ $# -ge 2 ]; do
+		f[$1]=$2
+		shift 2
+	done
+	f[raw]="From: ${f[from]}
+To: support+$project@desk.test
+Subject: ${f[subject]}
+Message-ID: <${f[message_id]}>
+
+${f[text]}
+"
+	local -a args=()
+	local k
+	for k in "${!f[@]}"; do
+		[ -n "${f[$k]}" ] || [ "$k" = flags ] || [ "$k" = mail_from ] || continue
+		args+=("$k" "${f[$k]}")
+	done
+	rcli XADD maildesk:inbox '*' "${args[@]}" >/dev/null
+}
+
+# md_issue_count PROJECT: issues of the project (all states).
+md_issue_count() {
+	rcli ZCARD "maildesk:issues:$1"
+}
+
+# md_wait_issues PROJECT N [TIMEOUT_S=30]
+md_wait_issues() {
+	local p=$1 want=$2 n=$((${3:-30} * 10)) have
+	while :; do
+		have=$(md_issue_count "$p")
+		[ "$have" -ge "$want" ] && return 0
+		[ $n -le 0 ] && break
+		sleep 0.1
+		n=$((n - 1))
+	done
+	diag "timeout: $have issues in $p, waited for $want"
+	return 1
+}
+
+# md_wait_cond TIMEOUT_S CMD...: polls CMD until it succeeds.
+md_wait_cond() {
+	local n=$(($1 * 10))
+	shift
+	until "$@"; do
+		[ $n -le 0 ] && return 1
+		sleep 0.1
+		n=$((n - 1))
+	done
+}

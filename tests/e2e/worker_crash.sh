@@ -1,0 +1,46 @@
+#!/bin/bash
+# worker_crash.sh - a worker SIGKILLed in the middle of a backlog: the
+# next worker claims what was pending, and every request ends up as
+# exactly one issue with exactly one confirmation.
+. "$top_srcdir/tests/harness/tap.sh"
+. "$top_srcdir/tests/harness/lib.sh"
+. "$top_srcdir/tests/e2e/worker_common.sh"
+
+N=200
+md_start_redis
+md_start_sink
+md_write_config worker_claim_idle_ms=500
+md_cli project add acme >/dev/null || bail_out "project add failed"
+
+for i in $(seq 1 $N); do
+	md_put_record acme "$i"
+done
+is "$(rcli XLEN maildesk:inbox)" $N "$N records preloaded"
+
+md_start_worker
+md_wait_cond 30 test "$(md_issue_count acme)" -ge 20
+ok_rc $? "first worker got going"
+md_kill_worker
+killed_at=$(md_issue_count acme)
+note "worker killed after $killed_at issues"
+ok_run "the crash left work undone" test "$killed_at" -lt $N
+
+md_start_worker
+md_wait_issues acme $N 60
+ok_rc $? "second worker finished the backlog"
+md_wait_cond 20 test "$(rcli XLEN maildesk:inbox)" = 0
+ok_rc $? "inbox empty"
+is "$(rcli XPENDING maildesk:inbox workers | head -1)" 0 "nothing pending"
+is "$(md_issue_count acme)" $N "exactly $N issues"
+is "$(rcli HGET maildesk:project:acme last_iid)" $N "issue numbers 1..$N, none wasted"
+is "$(rcli HLEN maildesk:msgid:acme)" $N "one Message-ID per issue"
+is "$(rcli XLEN maildesk:dead)" 0 "nothing dead"
+
+md_wait_sink $N 90
+ok_rc $? "$N confirmations delivered"
+sleep 3	# a duplicate would arrive now; there is no event to wait for
+is "$(md_sink_count)" $N "no duplicate mail"
+dups=$(cat $(md_sink_files) | sed -n 's/^To: .*<\?\(c[0-9]*@example.test\)>\?.*/\1/p' |
+	sort | uniq -d | head -3)
+is "$dups" "" "no customer got two confirmations"
+done_testing

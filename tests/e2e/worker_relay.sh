@@ -1,0 +1,32 @@
+#!/bin/bash
+# worker_relay.sh - with the relay down, issues are still created and
+# their mails wait in the outbox; once the relay is back each mail is
+# delivered exactly once.
+. "$top_srcdir/tests/harness/tap.sh"
+. "$top_srcdir/tests/harness/lib.sh"
+. "$top_srcdir/tests/e2e/worker_common.sh"
+
+md_start_redis
+md_write_config retry_base_s=1 retry_max_s=2 relay_timeout_ms=2000
+md_cli project add acme >/dev/null || bail_out "project add failed"
+md_start_worker
+
+for i in 1 2 3; do
+	md_put_record acme "$i"
+done
+md_wait_issues acme 3
+ok_rc $? "issues are created while the relay is down"
+md_wait_cond 10 test "$(rcli XLEN maildesk:outbox)" = 3
+ok_rc $? "three confirmations wait in the outbox"
+sleep 2	# let the sender fail against the closed port a few times
+is "$(rcli XLEN maildesk:outbox)" 3 "nothing lost while the relay is down"
+like "$(md_cli queue stats)" "outbox +3" "queue stats shows the waiting mail"
+
+md_start_sink
+md_wait_sink 3 60
+ok_rc $? "mails delivered once the relay is back"
+md_wait_cond 10 test "$(rcli XLEN maildesk:outbox)" = 0
+ok_rc $? "outbox empty afterwards"
+sleep 3	# a duplicate would arrive now
+is "$(md_sink_count)" 3 "each mail delivered exactly once"
+done_testing

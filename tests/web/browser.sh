@@ -1,0 +1,71 @@
+#!/bin/bash
+# browser.sh - the maildesk-web front-end in headless Chromium (playwright-core):
+# login, lists, filters, comments, hostile subjects, downloads, templates.
+# Screenshots go to $top_builddir/tests/artifacts/; MD_UPDATE_SCREENSHOT=1
+# also copies the issue page to doc/screenshot-issue.png.
+. "$top_srcdir/tests/harness/tap.sh"
+
+CHROMIUM=/usr/bin/chromium
+[ -x "$CHROMIUM" ] || skip_all "no $CHROMIUM"
+command -v node >/dev/null || skip_all "node is not installed"
+command -v npm >/dev/null || skip_all "npm is not installed"
+
+. "$top_srcdir/tests/harness/lib.sh"
+. "$top_srcdir/tests/web/web.sh"
+
+# playwright-core only (no browser download); installed next to the test
+# from the committed lock file, in the build tree when the source is read-only.
+NODE_DIR=$top_srcdir/tests/web
+if [ ! -d "$NODE_DIR/node_modules/playwright-core" ]; then
+	if [ ! -w "$NODE_DIR" ]; then
+		NODE_DIR=$top_builddir/tests/web
+		mkdir -p "$NODE_DIR"
+		cp "$top_srcdir/tests/web/package.json" "$top_srcdir/tests/web/package-lock.json" \
+			"$NODE_DIR/"
+	fi
+	if ! (cd "$NODE_DIR" && npm ci --no-audit --no-fund >"$T/npm.log" 2>&1); then
+		diag "$(tail -n 20 "$T/npm.log")"
+		skip_all "npm could not install playwright-core"
+	fi
+fi
+[ "$NODE_DIR" = "$top_srcdir/tests/web" ] || cp "$top_srcdir/tests/web/browser.mjs" "$NODE_DIR/"
+
+XSS='<img src=x onerror=alert(1)>'
+ARTIFACTS=$top_builddir/tests/artifacts
+mkdir -p "$ARTIFACTS"
+
+md_start_redis
+md_write_config "web_static_dir=$top_srcdir/web/static" base_url=http://127.0.0.1
+md_cli project add acme --alias help@acme.test >/dev/null
+printf 'correct horse battery\n' | md_cli user add alice --role admin
+i1=$(md_issue acme ann@example.org "Printer on fire" "The printer is on fire.
+
+It started this morning.")
+i2=$(md_issue acme eve@example.org "$XSS" "Body with <script>alert(2)</script>")
+i3=$(MKISSUE_FLAGS=spam md_issue acme mallory@example.org "See my page" "My page is attached." \
+	"$top_srcdir/tests/fixtures/web/attachment.eml")
+is "$i1 $i2 $i3" "1 2 3" "issues filed"
+md_start_web
+
+export WEB XSS ARTIFACTS MD_USER=alice MD_PASSWORD='correct horse battery' PROFILE=$T/profile
+mkdir -p "$PROFILE"
+(cd "$NODE_DIR" && timeout 300 node browser.mjs) >"$T/browser.out" 2>"$T/browser.err"
+rc=$?
+while IFS=$'\t' read -r status desc why; do
+	case $status in
+	PASS) ok "$desc" ;;
+	FAIL) not_ok "$desc"; diag "$why" ;;
+	esac
+done <"$T/browser.out"
+[ $rc = 0 ] || diag "node exit status $rc: $(tail -n 20 "$T/browser.err")"
+ok_rc $rc "browser run completed"
+
+# What the browser did is in Redis, where the worker and the CLI see it.
+is "$(rcli --raw XRANGE maildesk:issue:acme:1:notes - + | grep -cx 'public\|internal')" 2 \
+	"both comments stored"
+[ -s "$ARTIFACTS/issue.png" ] && [ -s "$ARTIFACTS/list.png" ]
+ok_rc $? "screenshots saved in $ARTIFACTS"
+if [ -n "${MD_UPDATE_SCREENSHOT:-}" ] && [ -s "$ARTIFACTS/issue.png" ]; then
+	cp "$ARTIFACTS/issue.png" "$top_srcdir/doc/screenshot-issue.png"
+fi
+done_testing

@@ -1,0 +1,247 @@
+/*
+ * api_projects.c - GET/POST /api/projects[/<name>[/aliases]].
+ *
+ * Reading is open to every logged-in user (responders need the addresses
+ * to tell customers); changing settings and aliases is for admins (the
+ * router checks the role).  Validation of settings is projects.c's job:
+ * its error sentence is passed back to the page as is.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "address.h"
+#include "json.h"
+#include "projects.h"
+#include "tracker.h"
+#include "web.h"
+
+/* Settings an admin may change, in the order the page shows them. */
+static const char *const settings[] = {
+	"enabled", "verified_senders", "reopen_on_reply", "notify_state",
+	"automated_policy", "spam_mark", "spam_reject",
+};
+
+static void
+desk_address(struct req *rq, const char *name, char *out, size_t outlen)
+{
+	const struct md_config *c = &rq->w->cfg;
+
+	snprintf(out, outlen, "%s%s%s@%s", c->desk_local, c->desk_separator, name,
+	    c->desk_domain);
+}
+
+/* "opened"/"closed" counts; both -1 when the tracker cannot say. */
+static void
+issue_counts(struct req *rq, const char *name, long *opened, long *closed)
+{
+	struct md_issue_filter f;
+	struct md_issue_list l;
+	char err[256];
+
+	memset(&f, 0, sizeof f);
+	f.limit = 1;
+	*opened = *closed = -1;
+	if (md_tracker_list(rq->redis, name, &f, &l, err, sizeof err) == 0) {
+		*opened = l.opened;
+		*closed = l.closed;
+		md_issue_list_free(&l);
+	}
+}
+
+static void
+aliases_json(struct md_json *j, const struct md_project *p)
+{
+	size_t i;
+
+	md_json_key(j, "aliases");
+	md_json_open_array(j);
+	for (i = 0; p->aliases != NULL && p->aliases[i] != NULL; i++)
+		md_json_string(j, p->aliases[i]);
+	md_json_close_array(j);
+}
+
+/* A number setting: null means "the configuration default". */
+static void
+threshold_json(struct md_json *j, const char *key, double v)
+{
+	md_json_key(j, key);
+	if (v < 0)
+		md_json_null(j);
+	else
+		md_json_double(j, v);
+}
+
+/* The fields both the list and the detail view show. */
+static void
+summary_json(struct req *rq, struct md_json *j, const struct md_project *p)
+{
+	char addr[MD_ADDR_MAX + 1];
+	long opened, closed;
+
+	desk_address(rq, p->name, addr, sizeof addr);
+	issue_counts(rq, p->name, &opened, &closed);
+	md_json_key(j, "name");
+	md_json_string(j, p->name);
+	md_json_key(j, "enabled");
+	md_json_bool(j, p->enabled);
+	md_json_key(j, "address");
+	md_json_string(j, addr);
+	aliases_json(j, p);
+	md_json_key(j, "opened");
+	md_json_int(j, opened);
+	md_json_key(j, "closed");
+	md_json_int(j, closed);
+}
+
+web_result
+api_projects(struct req *rq, char **args, int nargs)
+{
+	md_buf b = MD_BUF_INIT;
+	struct md_json j;
+	struct md_project p;
+	char **names;
+	size_t i, n;
+	web_result rc;
+
+	(void)args;
+	(void)nargs;
+	if (md_project_list(rq->redis, &names, &n) < 0)
+		return web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
+	md_json_init(&j, &b);
+	md_json_open_object(&j);
+	md_json_key(&j, "projects");
+	md_json_open_array(&j);
+	for (i = 0; i < n; i++) {
+		if (md_project_get(rq->redis, names[i], &p) == 1) {
+			md_json_open_object(&j);
+			summary_json(rq, &j, &p);
+			md_json_close_object(&j);
+			md_project_free(&p);
+		}
+		free(names[i]);
+	}
+	free(names);
+	md_json_close_array(&j);
+	md_json_close_object(&j);
+	rc = web_json_done(rq, &j, &b);
+	md_buf_free(&b);
+	return rc;
+}
+
+static const char *
+policy_name(int policy)
+{
+	if (policy < 0)
+		return "default";
+	return policy == MD_AUTO_REJECT ? "reject" : "accept";
+}
+
+static void
+settings_json(struct req *rq, struct md_json *j, const struct md_project *p)
+{
+	const struct md_config *c = &rq->w->cfg;
+
+	md_json_key(j, "settings");
+	md_json_open_object(j);
+	md_json_key(j, "verified_senders");
+	md_json_bool(j, p->verified_senders);
+	md_json_key(j, "reopen_on_reply");
+	md_json_bool(j, p->reopen_on_reply);
+	md_json_key(j, "notify_state");
+	md_json_bool(j, p->notify_state);
+	md_json_key(j, "automated_policy");
+	md_json_string(j, policy_name(p->automated_policy));
+	threshold_json(j, "spam_mark", p->spam_mark);
+	threshold_json(j, "spam_reject", p->spam_reject);
+	md_json_close_object(j);
+	/* What "default" means, so the page can show the effective values. */
+	md_json_key(j, "defaults");
+	md_json_open_object(j);
+	md_json_key(j, "automated_policy");
+	md_json_string(j, policy_name((int)c->automated_policy));
+	md_json_key(j, "spam_mark");
+	md_json_double(j, c->spam_mark);
+	md_json_key(j, "spam_reject");
+	md_json_double(j, c->spam_reject);
+	md_json_close_object(j);
+}
+
+web_result
+api_project(struct req *rq, char **args, int nargs)
+{
+	md_buf b = MD_BUF_INIT;
+	struct md_json j;
+	struct md_project p;
+	web_result rc;
+	int found;
+
+	if (web_issue_args(rq, args, nargs, NULL, &rc) < 0)
+		return rc;
+	if ((found = md_project_get(rq->redis, args[0], &p)) < 0)
+		return web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
+	if (found == 0)
+		return web_error(rq, MHD_HTTP_NOT_FOUND, "no such project");
+	md_json_init(&j, &b);
+	md_json_open_object(&j);
+	summary_json(rq, &j, &p);
+	md_json_key(&j, "created");
+	md_json_int(&j, p.created);
+	md_json_key(&j, "last_iid");
+	md_json_int(&j, p.last_iid);
+	settings_json(rq, &j, &p);
+	md_project_free(&p);
+	if (api_templates_json(rq, args[0], &j) < 0) {
+		md_buf_free(&b);
+		return web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
+	}
+	md_json_close_object(&j);
+	rc = web_json_done(rq, &j, &b);
+	md_buf_free(&b);
+	return rc;
+}
+
+web_result
+api_project_set(struct req *rq, char **args, int nargs)
+{
+	const char *v;
+	char err[256];
+	size_t i;
+	int changed = 0;
+	web_result rc;
+
+	if (web_issue_args(rq, args, nargs, NULL, &rc) < 0)
+		return rc;
+	for (i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+		if ((v = web_field(rq, settings[i])) == NULL)
+			continue;
+		if (md_project_set(rq->redis, args[0], settings[i], v, err, sizeof err) < 0)
+			return web_error(rq, MHD_HTTP_BAD_REQUEST, err);
+		changed++;
+	}
+	if (changed == 0)
+		return web_error(rq, MHD_HTTP_BAD_REQUEST, "no setting given");
+	return api_project(rq, args, nargs);
+}
+
+web_result
+api_project_alias(struct req *rq, char **args, int nargs)
+{
+	const char *add = web_field(rq, "add"), *del = web_field(rq, "del");
+	char err[256];
+	web_result rc;
+	int r;
+
+	if (web_issue_args(rq, args, nargs, NULL, &rc) < 0)
+		return rc;
+	if ((add == NULL) == (del == NULL))
+		return web_error(rq, MHD_HTTP_BAD_REQUEST, "give one of add or del");
+	r = add != NULL ?
+	    md_project_alias_add(rq->redis, args[0], add, err, sizeof err) :
+	    md_project_alias_del(rq->redis, args[0], del, err, sizeof err);
+	if (r < 0)
+		return web_error(rq, MHD_HTTP_BAD_REQUEST, err);
+	return api_project(rq, args, nargs);
+}

@@ -1,0 +1,69 @@
+// dom.js - building the page without ever parsing data as HTML.
+//
+// Everything shown here may come from a stranger's mail.  h() makes
+// elements and puts every string in as a text node; nothing in this
+// front-end assigns innerHTML, so a subject like <img onerror=...> stays
+// the literal text it is.
+
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'value' || k === 'checked' || k === 'disabled' ||
+             k === 'selected' || k === 'hidden') el[k] = v;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else if (c instanceof Node) el.appendChild(c);
+    else el.appendChild(document.createTextNode(String(c)));
+  }
+}
+
+export function replace(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+export function fmtTime(t) {
+  if (!t) return '';
+  const d = new Date(t * 1000);
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function flash(msg, kind) {
+  const f = document.getElementById('flash');
+  f.textContent = msg || '';
+  f.className = kind || 'error';
+  f.hidden = !msg;
+}
+
+// A link handled by the router instead of a page load.
+export function link(href, ...children) {
+  return h('a', { href, 'data-nav': true }, ...children);
+}
+
+export function labelChip(name, onRemove) {
+  const chip = h('span', { class: 'label' + (name === 'spam?' ? ' label-spam' : '') }, name);
+  if (onRemove) {
+    chip.appendChild(h('button', { type: 'button', class: 'label-del',
+      title: 'Remove label ' + name, 'aria-label': 'Remove label ' + name,
+      onclick: onRemove }, '\u00d7'));
+  }
+  return chip;
+}
+
+// Client-side navigation: the router listens for popstate.
+export function navigate(href) {
+  history.pushState(null, '', href);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}

@@ -1,0 +1,136 @@
+// settings.js - one project's service desk settings, aliases and templates.
+// Admins can change them; responders see the same page read-only.
+import { h, replace, flash } from './dom.js';
+import { session, get, post, projectPath } from './api.js';
+
+const KINDS = [
+  ['thank_you', 'Thank you (new request)'],
+  ['new_note', 'New public comment'],
+  ['close', 'Issue closed'],
+  ['reopen', 'Issue reopened'],
+];
+const FLAGS = [
+  ['verified_senders', 'Only mail senders whose SPF passed'],
+  ['reopen_on_reply', 'A reply to a closed issue reopens it'],
+  ['notify_state', 'Mail the customer when the issue is closed or reopened'],
+];
+
+function copyable(text) {
+  const input = h('input', { value: text, readonly: true, class: 'copy' });
+  const btn = h('button', { type: 'button', onclick: async () => {
+    input.select();
+    try { await navigator.clipboard.writeText(text); btn.textContent = 'Copied'; }
+    catch (e) { document.execCommand('copy'); }
+  } }, 'Copy');
+  return h('div', { class: 'copyrow' }, input, btn);
+}
+
+export async function settingsView(main, name) {
+  const p = await get(projectPath(name));
+  const admin = session.role === 'admin';
+  const save = async (fields) => {
+    try {
+      const np = await post(projectPath(name), fields);
+      flash('Saved.', 'ok');
+      return np;
+    } catch (e) { flash(e.message); return null; }
+  };
+
+  const enabled = h('input', { type: 'checkbox', id: 'set-enabled', checked: p.enabled,
+    disabled: !admin, onchange: () => save({ enabled: enabled.checked ? 'yes' : 'no' }) });
+
+  const aliasInput = h('input', { id: 'alias-add', placeholder: 'help@example.com', disabled: !admin });
+  const aliasList = h('ul', { class: 'plain' }, p.aliases.map((a) => h('li', {}, copyable(a),
+    admin ? h('button', { type: 'button', onclick: async () => {
+      try { await post(projectPath(name) + '/aliases', { del: a }); settingsView(main, name); }
+      catch (e) { flash(e.message); }
+    } }, 'Remove') : null)));
+  const aliasForm = h('form', { class: 'inline' }, aliasInput,
+    h('button', { type: 'submit', disabled: !admin }, 'Add alias'));
+  aliasForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try { await post(projectPath(name) + '/aliases', { add: aliasInput.value }); settingsView(main, name); }
+    catch (e) { flash(e.message); }
+  });
+
+  const flags = FLAGS.map(([k, text]) => {
+    const box = h('input', { type: 'checkbox', id: 'set-' + k, checked: p.settings[k], disabled: !admin,
+      onchange: () => save({ [k]: box.checked ? 'yes' : 'no' }) });
+    return h('label', { class: 'check' }, box, ' ', text);
+  });
+  const policy = h('select', { id: 'set-automated_policy', disabled: !admin },
+    ['default', 'accept', 'reject'].map((v) => h('option', { value: v, selected: p.settings.automated_policy === v },
+      v === 'default' ? 'default (' + p.defaults.automated_policy + ')' : v)));
+  policy.addEventListener('change', () => save({ automated_policy: policy.value }));
+  const num = (k) => {
+    const input = h('input', { type: 'number', step: '0.1', min: '0', id: 'set-' + k,
+      value: p.settings[k] === null ? '' : String(p.settings[k]),
+      placeholder: 'default ' + p.defaults[k], disabled: !admin });
+    input.addEventListener('change', () => save({ [k]: input.value === '' ? 'default' : input.value }));
+    return input;
+  };
+
+  replace(main,
+    h('h1', {}, 'Project ', name),
+    h('section', { class: 'card' },
+      h('h2', {}, 'Service desk'),
+      h('label', { class: 'check' }, enabled, ' Service desk enabled'),
+      h('h3', {}, 'Addresses customers write to'),
+      copyable(p.address),
+      aliasList, admin ? aliasForm : null),
+    h('section', { class: 'card' },
+      h('h2', {}, 'Rules'),
+      flags,
+      h('label', {}, 'Automated mail (auto-replies, bounces) to the support address', policy),
+      h('label', {}, 'Spam score that labels an issue "spam?"', num('spam_mark')),
+      h('label', {}, 'Spam score that rejects the message', num('spam_reject'))),
+    h('section', { class: 'card', id: 'templates' },
+      h('h2', {}, 'Mail templates'),
+      h('p', { class: 'muted' }, 'Placeholders: %{ISSUE_ID} %{ISSUE_PATH} %{ISSUE_URL} ',
+        '%{ISSUE_DESCRIPTION} %{NOTE_TEXT} %{UNSUBSCRIBE_URL} %{PROJECT} %{SUBJECT}'),
+      KINDS.map(([k, title]) => templateEditor(name, k, title, p.templates[k], admin))));
+}
+
+function templateEditor(project, kind, title, t, admin) {
+  const subjIn = h('input', { id: 'tpl-subject-' + kind, class: 'tpl-subject', value: t.subject.text, readonly: !admin });
+  const area = h('textarea', { id: 'tpl-' + kind, rows: 8, value: t.body.text, readonly: !admin });
+  const subj = h('div', { class: 'preview-subject' });
+  const body = h('pre', { class: 'preview', id: 'preview-' + kind });
+  const warn = h('p', { class: 'error', hidden: true });
+  const state = h('span', { class: 'badge' });
+  const showState = (tt) => { state.textContent = tt.body.custom || tt.subject.custom ? 'custom' : 'default'; };
+  let timer = null;
+  const preview = async () => {
+    try {
+      const r = await post('/api/preview', { kind, text: area.value, subject: subjIn.value, project });
+      subj.textContent = 'Subject: ' + r.subject;
+      body.textContent = r.body;
+      warn.hidden = !r.unknown;
+      warn.textContent = r.unknown ? 'Unknown placeholders: ' + r.unknown : '';
+    } catch (e) { warn.textContent = e.message; warn.hidden = false; }
+  };
+  const later = () => { clearTimeout(timer); timer = setTimeout(preview, 250); };
+  area.addEventListener('input', later);
+  subjIn.addEventListener('input', later);
+  const store = async (text, subject) => {
+    try {
+      const np = await post(projectPath(project) + '/templates/' + kind, { text, subject });
+      const nt = np.templates[kind];
+      area.value = nt.body.text;
+      subjIn.value = nt.subject.text;
+      showState(nt);
+      flash('Template saved.', 'ok');
+      preview();
+    } catch (e) { flash(e.message); }
+  };
+  showState(t);
+  preview();
+  return h('div', { class: 'template' },
+    h('h3', {}, title, ' ', state),
+    h('div', { class: 'split' },
+      h('div', {}, h('label', {}, 'Subject', subjIn), h('label', {}, 'Body', area),
+        admin ? h('div', { class: 'buttons' },
+          h('button', { type: 'button', id: 'tpl-save-' + kind, onclick: () => store(area.value, subjIn.value) }, 'Save'),
+          h('button', { type: 'button', onclick: () => store('', '') }, 'Reset to default')) : null),
+      h('div', { class: 'preview-box' }, h('div', { class: 'muted' }, 'Preview with sample values'), subj, body, warn)));
+}

@@ -1,0 +1,291 @@
+/*
+ * inbox.c - maildesk-worker's record consumer (consumer group "workers").
+ *
+ * At-least-once: an entry is acknowledged by the tracker script that wrote
+ * its result, so a crash before that leaves it pending and another worker
+ * claims it; the tracker's Message-ID dedup makes the second run harmless.
+ * An entry that failed worker_max_failures deliveries goes to <p>dead with
+ * the last error, so one poison record never blocks the rest.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "inbox.h"
+#include "log.h"
+#include "record.h"
+#include "tracker.h"
+
+#define CLAIM_EVERY_MS	5000	/* or worker_claim_idle_ms if shorter */
+#define READ_COUNT	10
+#define CLAIM_COUNT	20
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+wk_inbox_init(struct wk_inbox *w, const struct md_config *cfg)
+{
+	char host[64];
+
+	memset(w, 0, sizeof *w);
+	w->cfg = cfg;
+	if (gethostname(host, sizeof host) < 0)
+		snprintf(host, sizeof host, "worker");
+	host[sizeof host - 1] = '\0';
+	snprintf(w->consumer, sizeof w->consumer, "%s-%ld", host, (long)getpid());
+	snprintf(w->stream, sizeof w->stream, "%sinbox", cfg->redis_prefix);
+	w->r = md_redis_new(cfg);
+	return w->r != NULL ? 0 : -1;
+}
+
+void
+wk_inbox_free(struct wk_inbox *w)
+{
+	md_redis_free(w->r);
+	w->r = NULL;
+}
+
+static int
+ensure_group(struct wk_inbox *w)
+{
+	redisReply *rep;
+	int ok;
+
+	if (w->group_ok)
+		return 0;
+	rep = md_redis_cmd(w->r, "XGROUP CREATE %s workers 0 MKSTREAM", w->stream);
+	ok = rep != NULL && (rep->type != REDIS_REPLY_ERROR ||
+	    strncmp(rep->str, "BUSYGROUP", 9) == 0);
+	if (!ok)
+		md_log(LOG_ERR, "cannot create consumer group workers on %s: %s",
+		    w->stream, md_redis_errstr(w->r));
+	if (rep != NULL)
+		freeReplyObject(rep);
+	w->group_ok = ok;
+	return ok ? 0 : -1;
+}
+
+/* How often the entry was delivered (XPENDING), 0 if unknown. */
+static long
+deliveries(struct wk_inbox *w, const char *id)
+{
+	redisReply *rep;
+	long n = 0;
+
+	rep = md_redis_cmd(w->r, "XPENDING %s workers %s %s 1", w->stream, id, id);
+	if (rep != NULL && rep->type == REDIS_REPLY_ARRAY && rep->elements == 1 &&
+	    rep->element[0]->type == REDIS_REPLY_ARRAY && rep->element[0]->elements == 4)
+		n = (long)md_reply_int(rep->element[0]->element[3], 0);
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return n;
+}
+
+static void
+bury(struct wk_inbox *w, const char *id, const char *why, long n)
+{
+	char err[512];
+
+	if (md_queue_bury(w->r, id, why, n, err, sizeof err) < 0)
+		md_log(LOG_ERR, "%s: cannot move to dead letters: %s", id, err);
+	else
+		md_log(LOG_ERR, "%s: moved to %sdead after %ld deliveries: %s", id,
+		    w->cfg->redis_prefix, n, why);
+}
+
+static void
+log_result(const char *id, const struct md_ingest *res)
+{
+	switch (res->kind) {
+	case MD_INGEST_CREATED:
+		md_log(LOG_INFO, "%s: created %s#%ld%s", id, res->project, res->iid,
+		    res->mailed ? ", confirmation queued" : ", no confirmation");
+		break;
+	case MD_INGEST_DUP:
+		md_log(LOG_INFO, "%s: duplicate of %s#%ld, acknowledged", id,
+		    res->project, res->iid);
+		break;
+	case MD_INGEST_NOTE:
+		md_log(LOG_INFO, "%s: reply added to %s#%ld", id, res->project, res->iid);
+		break;
+	case MD_INGEST_UNSUBSCRIBED:
+		md_log(LOG_INFO, "%s: unsubscribe for %s#%ld", id, res->project, res->iid);
+		break;
+	case MD_INGEST_AUTOMATED:
+		md_log(LOG_INFO, "%s: automated mail kept, no issue", id);
+		break;
+	}
+}
+
+/* Processes one [id, fields] entry; claimed: it came from XAUTOCLAIM. */
+static void
+process(struct wk_inbox *w, const redisReply *e, int claimed)
+{
+	const redisReply *f;
+	const char **items = NULL;
+	size_t *lens = NULL, k;
+	struct md_record rec;
+	struct md_ingest res;
+	char err[512];
+	const char *id;
+	long n;
+
+	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+	    e->element[0]->type != REDIS_REPLY_STRING)
+		return;
+	id = e->element[0]->str;
+	f = e->element[1];
+	if (f->type != REDIS_REPLY_ARRAY) {
+		/* Deleted while pending (trimmed by hand): nothing to do. */
+		redisReply *rep = md_redis_cmd(w->r, "XACK %s workers %s", w->stream, id);
+
+		if (rep != NULL)
+			freeReplyObject(rep);
+		return;
+	}
+	if (claimed && (n = deliveries(w, id)) > w->cfg->worker_max_failures) {
+		bury(w, id, "gave up: delivered too often without success "
+		    "(did a worker crash on it?)", n);
+		return;
+	}
+	md_record_init(&rec);
+	items = calloc(f->elements + 1, sizeof *items);
+	lens = calloc(f->elements + 1, sizeof *lens);
+	for (k = 0; items != NULL && lens != NULL && k < f->elements; k++) {
+		items[k] = f->element[k]->str != NULL ? f->element[k]->str : "";
+		lens[k] = f->element[k]->len;
+	}
+	if (items == NULL || lens == NULL ||
+	    md_record_from_pairs(&rec, f->elements, items, lens) < 0) {
+		snprintf(err, sizeof err, "out of memory");
+	} else if (md_tracker_ingest(w->r, w->cfg, id, &rec, &res, err, sizeof err) == 0) {
+		log_result(id, &res);
+		goto out;
+	}
+	n = deliveries(w, id);
+	md_log(LOG_WARNING, "%s: delivery %ld failed: %s", id, n, err);
+	if (n >= w->cfg->worker_max_failures)
+		bury(w, id, err, n);
+out:
+	free(items);
+	free(lens);
+	md_record_free(&rec);
+}
+
+/* Entries of an XREADGROUP reply [[stream, [entries]]]; returns the count. */
+static int
+process_read(struct wk_inbox *w, const redisReply *rep, volatile sig_atomic_t *stop)
+{
+	const redisReply *entries;
+	size_t k;
+
+	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 1 ||
+	    rep->element[0]->type != REDIS_REPLY_ARRAY ||
+	    rep->element[0]->elements != 2)
+		return 0;
+	entries = rep->element[0]->element[1];
+	for (k = 0; k < entries->elements && !*stop; k++)
+		process(w, entries->element[k], 0);
+	return (int)k;
+}
+
+/* XAUTOCLAIM rounds over the whole PEL; returns entries handled or -1. */
+static int
+claim(struct wk_inbox *w, volatile sig_atomic_t *stop)
+{
+	char cursor[64] = "0-0";
+	redisReply *rep;
+	size_t k;
+	int total = 0;
+
+	do {
+		rep = md_redis_cmd(w->r, "XAUTOCLAIM %s workers %s %d %s COUNT %d",
+		    w->stream, w->consumer, w->cfg->worker_claim_idle_ms, cursor,
+		    CLAIM_COUNT);
+		if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements < 2 ||
+		    rep->element[0]->type != REDIS_REPLY_STRING) {
+			if (rep != NULL && rep->type == REDIS_REPLY_ERROR &&
+			    strstr(rep->str, "NOGROUP") != NULL)
+				w->group_ok = 0;
+			if (rep != NULL)
+				freeReplyObject(rep);
+			return -1;
+		}
+		snprintf(cursor, sizeof cursor, "%s", rep->element[0]->str);
+		for (k = 0; k < rep->element[1]->elements && !*stop; k++) {
+			if (total == 0)
+				md_log(LOG_NOTICE, "claiming entries idle for %d ms",
+				    w->cfg->worker_claim_idle_ms);
+			process(w, rep->element[1]->element[k], 1);
+			total++;
+		}
+		freeReplyObject(rep);
+	} while (strcmp(cursor, "0-0") != 0 && !*stop);
+	return total;
+}
+
+int
+wk_inbox_step(struct wk_inbox *w, volatile sig_atomic_t *stop)
+{
+	redisReply *rep;
+	long long now = now_ms();
+	int n, every = w->cfg->worker_claim_idle_ms < CLAIM_EVERY_MS ?
+	    w->cfg->worker_claim_idle_ms : CLAIM_EVERY_MS;
+
+	if (ensure_group(w) < 0)
+		return -1;
+	if (now - w->last_claim >= every) {
+		w->last_claim = now;
+		if ((n = claim(w, stop)) != 0)
+			return n;
+	}
+	/* First our own history (a crash of this very consumer), then new entries. */
+	if (!w->own_done)
+		rep = md_redis_cmd(w->r, "XREADGROUP GROUP workers %s COUNT %d STREAMS %s 0",
+		    w->consumer, READ_COUNT, w->stream);
+	else
+		rep = md_redis_cmd(w->r,
+		    "XREADGROUP GROUP workers %s COUNT %d BLOCK %d STREAMS %s >",
+		    w->consumer, READ_COUNT, w->cfg->worker_block_ms, w->stream);
+	if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
+		if (rep != NULL && strstr(rep->str, "NOGROUP") != NULL)
+			w->group_ok = 0;
+		md_log(LOG_ERR, "reading %s: %s", w->stream, md_redis_errstr(w->r));
+		if (rep != NULL)
+			freeReplyObject(rep);
+		return -1;
+	}
+	n = rep->type == REDIS_REPLY_NIL ? 0 : process_read(w, rep, stop);
+	w->own_done = 1;	/* what failed there is retried through XAUTOCLAIM */
+	freeReplyObject(rep);
+	return n;
+}
+
+void
+wk_inbox_leave(struct wk_inbox *w)
+{
+	redisReply *rep;
+	long pending = -1;
+
+	rep = md_redis_cmd(w->r, "XPENDING %s workers - + 1 %s", w->stream, w->consumer);
+	if (rep != NULL && rep->type == REDIS_REPLY_ARRAY)
+		pending = (long)rep->elements;
+	if (rep != NULL)
+		freeReplyObject(rep);
+	/* DELCONSUMER would drop pending entries: only an idle consumer goes. */
+	if (pending == 0 && (rep = md_redis_cmd(w->r, "XGROUP DELCONSUMER %s workers %s",
+	    w->stream, w->consumer)) != NULL)
+		freeReplyObject(rep);
+}

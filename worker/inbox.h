@@ -1,0 +1,44 @@
+/*
+ * inbox.h - the consumer side of <prefix>inbox: read, process, acknowledge.
+ *
+ * One struct wk_inbox per worker process, used by the main thread only
+ * (it owns one Redis connection).  The consumer name is "<hostname>-<pid>",
+ * so a restarted worker is a new consumer and the entries its predecessor
+ * left pending are taken over by XAUTOCLAIM once they are idle for
+ * worker_claim_idle_ms.
+ */
+#ifndef MD_WORKER_INBOX_H
+#define MD_WORKER_INBOX_H
+
+#include <signal.h>
+
+#include "conf.h"
+#include "redis.h"
+
+struct wk_inbox {
+	const struct md_config	*cfg;
+	struct md_redis		*r;
+	char			 consumer[128];
+	char			 stream[256];	/* <prefix>inbox */
+	int			 group_ok;	/* XGROUP CREATE done */
+	int			 own_done;	/* own pending history re-read */
+	long long		 last_claim;	/* CLOCK_MONOTONIC ms */
+};
+
+/* 0, or -1 (out of memory).  Does not touch Redis yet. */
+int	wk_inbox_init(struct wk_inbox *w, const struct md_config *cfg);
+void	wk_inbox_free(struct wk_inbox *w);
+
+/*
+ * One round: claims stale entries of dead consumers (every 5 s, or every
+ * worker_claim_idle_ms when that is shorter), else
+ * reads up to 10 new entries (blocking worker_block_ms) and processes them
+ * one by one, stopping early when *stop is set.  Returns the number of
+ * entries handled, or -1 when Redis failed (the caller waits a little).
+ */
+int	wk_inbox_step(struct wk_inbox *w, volatile sig_atomic_t *stop);
+
+/* At shutdown: removes our consumer from the group if nothing is pending on it. */
+void	wk_inbox_leave(struct wk_inbox *w);
+
+#endif

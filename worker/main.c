@@ -1,0 +1,255 @@
+/*
+ * main.c - maildesk-worker: options, signals, the two loops, reload.
+ *
+ *   maildesk-worker [-c config] [-f] [-n] [-d] [-V]
+ *
+ * The main thread consumes the inbox (records -> issues, inbox.c); a
+ * second thread runs the outbox sender (outbox.c) with a configuration
+ * copy of its own, so neither shares a Redis connection or a string with
+ * the other.  Signals reach the main thread only: SIGTERM/SIGINT finish
+ * the record at hand, stop the sender and exit 0; SIGHUP re-reads the
+ * configuration file and keeps the old one if the new one has an error.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "inbox.h"
+#include "log.h"
+#include "mime.h"
+#include "outbox.h"
+#include "smtp.h"
+
+static volatile sig_atomic_t stop_flag, hup_flag;
+
+struct sender {
+	struct md_config	 cfg;
+	pthread_t		 thread;
+	volatile sig_atomic_t	 stop;
+	int			 running;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: maildesk-worker [-c config] [-f] [-n] [-d] [-V]\n"
+	    "  -c config  configuration file (default %s)\n"
+	    "  -f         stay in the foreground and log to stderr\n"
+	    "  -n         check the configuration and exit\n"
+	    "  -d         debug logging\n"
+	    "  -V         print the version and exit\n", MD_DEFAULT_CONFIG);
+	exit(2);
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		hup_flag = 1;
+	else
+		stop_flag = 1;
+}
+
+/* No SA_RESTART: a signal cuts the pause after a Redis error short. */
+static void
+setup_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int
+load(struct md_config *cfg, const char *path, char *err, size_t errlen)
+{
+	md_config_defaults(cfg);
+	if (md_config_load(cfg, path, err, errlen) < 0) {
+		md_config_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+static void *
+sender_main(void *arg)
+{
+	struct sender *s = arg;
+
+	if (md_outbox_run(&s->cfg, &s->stop) < 0)
+		md_log(LOG_ERR, "outbox sender could not start");
+	return NULL;
+}
+
+/* Starts the sender thread with signals blocked (they belong to main). */
+static int
+sender_start(struct sender *s)
+{
+	sigset_t all, old;
+	int rc;
+
+	s->stop = 0;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&s->thread, NULL, sender_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		md_log(LOG_ERR, "cannot start the outbox thread: %s", strerror(rc));
+		return -1;
+	}
+	s->running = 1;
+	return 0;
+}
+
+static void
+sender_stop(struct sender *s)
+{
+	if (!s->running)
+		return;
+	s->stop = 1;
+	pthread_join(s->thread, NULL);
+	s->running = 0;
+}
+
+static int
+write_pidfile(const char *path)
+{
+	FILE *fp;
+
+	if (*path == '\0')
+		return 0;
+	if ((fp = fopen(path, "w")) == NULL) {
+		md_log(LOG_ERR, "cannot write PID file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fprintf(fp, "%ld\n", (long)getpid());
+	return fclose(fp) == 0 ? 0 : -1;
+}
+
+/* SIGHUP: both copies load cleanly or nothing changes. */
+static void
+reload(const char *path, struct md_config *cfg, struct wk_inbox *w, struct sender *s,
+    int debug)
+{
+	struct md_config ncfg, scfg;
+	char err[512];
+
+	hup_flag = 0;
+	if (load(&ncfg, path, err, sizeof err) < 0) {
+		md_log(LOG_ERR, "reload failed, keeping the old configuration: %s", err);
+		return;
+	}
+	if (load(&scfg, path, err, sizeof err) < 0) {
+		md_config_free(&ncfg);
+		md_log(LOG_ERR, "reload failed, keeping the old configuration: %s", err);
+		return;
+	}
+	sender_stop(s);
+	md_config_free(&s->cfg);
+	s->cfg = scfg;
+	wk_inbox_free(w);
+	md_config_free(cfg);
+	*cfg = ncfg;
+	md_log_set_debug(debug || cfg->log_debug);
+	if (wk_inbox_init(w, cfg) < 0) {
+		md_log(LOG_CRIT, "out of memory after reload");
+		exit(1);
+	}
+	sender_start(s);
+	md_log(LOG_INFO, "configuration reloaded from %s", path);
+}
+
+/* A pause after a Redis failure; a signal ends it early. */
+static void
+pause_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = MD_DEFAULT_CONFIG;
+	int foreground = 0, checkonly = 0, debug = 0, ch;
+	struct md_config cfg;
+	struct sender s;
+	struct wk_inbox w;
+	char err[512];
+
+	while ((ch = getopt(argc, argv, "c:fndV")) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'f': foreground = 1; break;
+		case 'n': checkonly = 1; break;
+		case 'd': debug = 1; break;
+		case 'V':
+			printf("maildesk-worker %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	memset(&s, 0, sizeof s);
+	if (load(&cfg, path, err, sizeof err) < 0 || load(&s.cfg, path, err, sizeof err) < 0) {
+		fprintf(stderr, "maildesk-worker: %s\n", err);
+		return 1;
+	}
+	if (checkonly) {
+		printf("maildesk-worker: %s: configuration OK\n", path);
+		return 0;
+	}
+	md_log_open("maildesk-worker", foreground, cfg.syslog_facility);
+	md_log_set_debug(debug || cfg.log_debug);
+	if (!foreground && daemon(0, 0) < 0) {
+		md_log(LOG_ERR, "daemon: %s", strerror(errno));
+		return 1;
+	}
+	setup_signals();
+	/* GMime and libcurl global state, before any thread exists. */
+	md_mime_init();
+	md_smtp_global_init();
+	write_pidfile(cfg.worker_pid_file);
+	if (wk_inbox_init(&w, &cfg) < 0 || sender_start(&s) < 0) {
+		md_log(LOG_CRIT, "cannot start");
+		return 1;
+	}
+	md_log(LOG_INFO, "maildesk-worker %s started as consumer %s of %s",
+	    PACKAGE_VERSION, w.consumer, w.stream);
+
+	while (!stop_flag) {
+		if (hup_flag)
+			reload(path, &cfg, &w, &s, debug);
+		if (wk_inbox_step(&w, &stop_flag) < 0)
+			pause_ms(500);
+	}
+
+	md_log(LOG_INFO, "maildesk-worker stopping");
+	sender_stop(&s);
+	wk_inbox_leave(&w);
+	wk_inbox_free(&w);
+	if (*cfg.worker_pid_file != '\0')
+		unlink(cfg.worker_pid_file);
+	md_config_free(&s.cfg);
+	md_config_free(&cfg);
+	md_mime_shutdown();
+	return 0;
+}
