@@ -20,3 +20,4 @@ dist_webstatic_DATA = web/static/index.html web/static/app.css \
 	web/static/favicon.svg
 
 dist_man_MANS += doc/maildesk-web.8
+EXTRA_DIST += contrib/nginx/maildesk-web.conf doc/screenshot-issue.png
