@@ -96,9 +96,13 @@ server_setup(struct md_spf *s, SPF_dns_server_t *dns)
 		return -1;
 	if (SPF_server_set_rec_dom(s->srv, s->receiver) != SPF_E_SUCCESS)
 		return -1;
-	/* The default explanation points at the long dead www.openspf.org. */
+	/*
+	 * The default explanation points at the long dead www.openspf.org.
+	 * %{c}, not %{i}: RFC 7208 7.3 makes %{i} of an IPv6 client dotted
+	 * nibbles; %{c} is the readable form meant for explanations.
+	 */
 	err = SPF_server_set_explanation(s->srv,
-	    "%{i}%_is%_not%_allowed%_to%_send%_mail%_for%_%{d}", &resp);
+	    "%{c}%_is%_not%_allowed%_to%_send%_mail%_for%_%{d}", &resp);
 	if (resp != NULL)
 		SPF_response_free(resp);
 	return err == SPF_E_SUCCESS ? 0 : -1;

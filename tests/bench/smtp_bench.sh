@@ -3,84 +3,114 @@
 # one run: one private Postfix with one smtpd listener per configuration,
 # runs interleaved and repeated, msgs/s = N / wall time of smtp-source.
 #
-#   sudo BUILD=./build tests/bench/smtp_bench.sh          (N=3000 REPS=3 S=20 L=10240)
+#   sudo BUILD=/path/to/build tests/bench/smtp_bench.sh   (N=3000 REPS=3 S=20 L=10240)
 #
 # Configurations: plain Postfix; a do-nothing milter with every callback
 # (the protocol's own cost) and with eom only; maildesk on desk mail (Redis
 # with AOF everysec, the XADD included); maildesk on ordinary mail
 # (pass-through); opendkim signing; spamass-milter + spamd (NSPAM messages).
+# Then: client-side latency (one session at a time), maildesk-milter RSS
+# with 200 concurrent sessions and over a long run.  See doc/performance.md.
+#
+# Knobs (environment): N NSPAM REPS S L WARM CONFIGS, LAT_N (latency
+# samples), RSS_N (messages in the 200-session run), LONG (messages in the
+# long run, 0 = skip), R (directory to keep results.tsv and logs),
+# KEEP=1 (keep the work directory), MILTER_PREFIX (e.g. "valgrind
+# --tool=callgrind ..."), PERF=dir (perf record maildesk-milter during the
+# desk and pass runs of the first repetition).
 # Not part of the test suite: it prints numbers, it does not judge them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 BUILD=$(cd "${BUILD:-$top/build}" && pwd)
 N=${N:-3000}; NSPAM=${NSPAM:-100}; REPS=${REPS:-3}; S=${S:-20}; L=${L:-10240}
+WARM=${WARM:-200}; LAT_N=${LAT_N:-300}; RSS_N=${RSS_N:-4000}; LONG=${LONG:-20000}
 CONFIGS=${CONFIGS:-"plain null_full null_eom desk pass dkim spamass"}
+PERF=${PERF:-}; MILTER_PREFIX=${MILTER_PREFIX:-}
 
 need() { command -v "$1" >/dev/null || missing="$missing $2"; }
 missing=""
 need smtp-source postfix; need opendkim opendkim; need opendkim-genkey opendkim-tools
-need spamass-milter spamass-milter; need spamd spamd; need redis-server redis-server
+need spamass-milter spamass-milter; need spamd spamd; need spamc spamc
+need redis-server redis-server
 if [ -n "$missing" ]; then
 	echo "installing:$missing" >&2
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing >/dev/null
 fi
 [ -x "$BUILD/milter/maildesk-milter" ] || { echo "build first: no $BUILD/milter/maildesk-milter" >&2; exit 1; }
 
-freeport() { perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen=>1,LocalAddr=>"127.0.0.1",LocalPort=>0,ReuseAddr=>1)->sockport'; }
-waitport() { local i; for i in $(seq 200); do perl -MIO::Socket::INET -e 'exit !IO::Socket::INET->new("127.0.0.1:'"$1"'")' && return 0; sleep 0.05; done; return 1; }
-
-W=$(mktemp -d /tmp/mdbench.XXXXXX); chmod 755 "$W"
-pids=()
+W=$(mktemp -d /tmp/mdbench.XXXXXX); chmod 755 "$W"	# uid postfix must traverse it
+R=${R:-$W}; mkdir -p "$R"
+pids=(); DK=""; SPAMD_PID=""
 cleanup() {
 	postfix -c "$W/pf/etc" stop >/dev/null 2>&1 || true
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+	if [ -n "$SPAMD_PID" ]; then	# TERM the parent so that it stops its children
+		local kids; kids=$(ps -o pid= --ppid "$SPAMD_PID" 2>/dev/null || true)
+		kill -TERM "$SPAMD_PID" 2>/dev/null || true
+		for k in $kids; do kill -KILL "$k" 2>/dev/null || true; done
+	fi
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
+	[ -n "$DK" ] && rm -rf "$DK"
+	[ "$R" != "$W" ] && cp "$W"/*.log "$W/maillog" "$R/" 2>/dev/null
 	[ -n "${KEEP:-}" ] || rm -rf "$W"
 }
 trap cleanup EXIT
+log() { echo "[$(date +%T)] $*" | tee -a "$R/progress.log" >&2; }
 
-# --- servers -----------------------------------------------------------------------
-RPORT=$(freeport)
+# All ports are taken at once so they are distinct: 0 Redis, 1 maildesk, 2 opendkim,
+# 3 spamd, 4 spamass-milter, 5-6 nullmilter, 7- the smtpd listeners.
+read -r -a PORTS < <(perl -MIO::Socket::INET -e 'my @s = map { IO::Socket::INET->new(Listen => 1,
+	LocalAddr => "127.0.0.1", LocalPort => 0, ReuseAddr => 1) } 1..16;
+	print join(" ", map { $_->sockport } @s), "\n"')
+port() { echo "${PORTS[$1]}"; }
+waitport() {	# port: poll until something listens (up to 60 s, for valgrind)
+	local i
+	for i in $(seq 1200); do
+		ss -ltnH "sport = :$1" | grep -q LISTEN && return 0
+		sleep 0.05
+	done
+	echo "nothing listens on port $1" >&2; return 1
+}
+
+# --- Redis and maildesk --------------------------------------------------------------
+RPORT=$(port 0)
 redis-server --bind 127.0.0.1 --port "$RPORT" --dir "$W" --save '' --appendonly yes \
 	--appendfsync everysec --logfile "$W/redis.log" & pids+=($!)
 until redis-cli -p "$RPORT" ping 2>/dev/null | grep -q PONG; do sleep 0.02; done
+rcli() { redis-cli -p "$RPORT" "$@"; }
 
+# Rate limits on (each costs a Redis round trip) but far above the load;
+# SPF off (no DNS here); no trusted networks, so the built-in scoring runs.
 cat > "$W/maildesk.conf" <<CF
 redis_port = $RPORT
 desk_domain = desk.test
 inbox_max_backlog = 100000000
-rate_ip = 0
-rate_sender = 0
-rate_project = 0
+rate_ip = 100000000/3600
+rate_sender = 100000000/3600
+rate_project = 100000000/3600
 spf_enable = no
 redis_pool_size = 32
 CF
 "$BUILD/cli/maildesk" -c "$W/maildesk.conf" project add bench >/dev/null
 
-cc -O2 -o "$W/nullmilter" "$here/nullmilter.c" $(pkg-config --cflags --libs milter) -lpthread
-declare -A MPORT
-start_milter() {	# name command...
-	local name=$1; shift
-	MPORT[$name]=$(freeport)
-	"$@" "inet:${MPORT[$name]}@127.0.0.1" >"$W/$name.log" 2>&1 & pids+=($!)
-	eval "PID_$name=$!"
-	waitport "${MPORT[$name]}"
-}
-start_milter null_full "$W/nullmilter" full
-start_milter null_eom "$W/nullmilter" eom
-MPORT[desk]=$(freeport)
-"$BUILD/milter/maildesk-milter" -f -c "$W/maildesk.conf" -p "inet:${MPORT[desk]}@127.0.0.1" \
-	2>"$W/maildesk.log" & pids+=($!); MD_PID=$!
-waitport "${MPORT[desk]}"
-MPORT[pass]=${MPORT[desk]}
+declare -A MPORT MPID
+cc -O2 -Wall -o "$W/nullmilter" "$here/nullmilter.c" $(pkg-config --cflags --libs milter) -lpthread
+for mode in full eom; do
+	MPORT[null_$mode]=$(port "$([ $mode = full ] && echo 5 || echo 6)")
+	"$W/nullmilter" $mode "inet:${MPORT[null_$mode]}@127.0.0.1" 2>"$W/null_$mode.log" & pids+=($!)
+	MPID[null_$mode]=$!
+done
+MPORT[desk]=$(port 1); MPORT[pass]=$(port 1)
+$MILTER_PREFIX "$BUILD/milter/maildesk-milter" -f -c "$W/maildesk.conf" \
+	-p "inet:${MPORT[desk]}@127.0.0.1" 2>"$W/maildesk.log" & pids+=($!)
+MD_PID=$!; MPID[desk]=$MD_PID; MPID[pass]=$MD_PID
 
-install -d -m 700 "$W/dkim"
-opendkim-genkey --bits=2048 --domain=example.test --selector=bench -D "$W/dkim"
-chown -R opendkim "$W/dkim" 2>/dev/null || true
-MPORT[dkim]=$(freeport)
-# opendkim refuses config files under world-writable directories such as /tmp.
-DK=/run/mdbench_dkim.$$; install -d -m 700 "$DK"; cp "$W/dkim/bench.private" "$DK/"
+# --- opendkim: refuses a config or key below a world-writable directory (/tmp)
+DK=/run/mdbench_dkim.$$; install -d -m 700 "$DK"
+opendkim-genkey --bits=2048 --domain=example.test --selector=bench -D "$DK"
+cp "$DK/bench.txt" "$W/"
+MPORT[dkim]=$(port 2)
 cat > "$DK/opendkim.conf" <<CF
 Mode s
 Domain example.test
@@ -88,22 +118,21 @@ Selector bench
 KeyFile $DK/bench.private
 Socket inet:${MPORT[dkim]}@127.0.0.1
 Background no
-UserID root
+Syslog no
 CF
-opendkim -f -x "$DK/opendkim.conf" >"$W/dkim.log" 2>&1 & pids+=($!)
-waitport "${MPORT[dkim]}"
+opendkim -f -x "$DK/opendkim.conf" >"$W/dkim.log" 2>&1 & pids+=($!); MPID[dkim]=$!
 
-SPAMD_PORT=$(freeport)
-spamd --listen=127.0.0.1:$SPAMD_PORT --allowed-ips=127.0.0.1 --local --nouser-config \
-	--username=nobody --helper-home-dir="$W" --max-children=2 --min-children=1 \
-	--cf='use_bayes 0' --cf='bayes_auto_learn 0' --syslog=stderr 2>"$W/spamd.log" & pids+=($!)
-until spamc -d 127.0.0.1 -p $SPAMD_PORT -K >/dev/null 2>&1; do sleep 0.1; done
-MPORT[spamass]=$(freeport)
-spamass-milter -p "inet:${MPORT[spamass]}@127.0.0.1" -- -d 127.0.0.1 -p $SPAMD_PORT \
-	>"$W/spamass.log" 2>&1 & pids+=($!)
-waitport "${MPORT[spamass]}"
+# --- spamd + spamass-milter (spamd logs as the unprivileged user)
+SPAMD_PORT=$(port 3); MPORT[spamass]=$(port 4)
+install -o nobody -g nogroup -m 644 /dev/null "$W/spamd.log"
+spamd --listen="127.0.0.1:$SPAMD_PORT" --allowed-ips=127.0.0.1 --local --nouser-config \
+	--username=nobody --max-children=2 --cf='use_bayes 0' --syslog="$W/spamd.log" \
+	2>"$W/spamd.err.log" & SPAMD_PID=$!
+spamass-milter -p "inet:${MPORT[spamass]}@127.0.0.1" -- -d 127.0.0.1 -p "$SPAMD_PORT" \
+	>"$W/spamass.log" 2>&1 & pids+=($!); MPID[spamass]="$! $SPAMD_PID"
+for p in "${MPORT[@]}" "$SPAMD_PORT"; do waitport "$p"; done
 
-# One Postfix, one listener per configuration.
+# --- one Postfix, one listener per configuration ------------------------------------
 PF=$W/pf; mkdir -p "$PF/etc" "$PF/spool"; install -d -o postfix -m 700 "$PF/data"
 cp /etc/postfix/master.cf "$PF/etc/"
 cat > "$PF/etc/main.cf" <<CF
@@ -120,6 +149,7 @@ mynetworks = 127.0.0.0/8
 mydestination = example.test, desk.test
 local_recipient_maps =
 alias_maps =
+alias_database =
 local_transport = discard:bench
 default_process_limit = 100
 smtpd_client_connection_count_limit = 0
@@ -132,94 +162,220 @@ CF
 postconf -c "$PF/etc" -F '*/*/chroot = n'
 postconf -c "$PF/etc" -MX smtp/inet
 declare -A SPORT
+i=7
 for c in $CONFIGS; do
-	SPORT[$c]=$(freeport)
+	SPORT[$c]=$(port $i); i=$((i + 1))
 	m=""
 	[ "$c" != plain ] && m="inet:127.0.0.1:${MPORT[$c]}"
-	postconf -c "$PF/etc" -M "${SPORT[$c]}/inet = ${SPORT[$c]} inet n - n - - smtpd -o smtpd_milters=$m"
+	# maxproc 250: the RSS check needs 200 concurrent sessions on one listener
+	postconf -c "$PF/etc" -M "${SPORT[$c]}/inet = ${SPORT[$c]} inet n - n - 250 smtpd -o smtpd_milters=$m"
 done
 postfix -c "$PF/etc" start >/dev/null 2>&1
 for c in $CONFIGS; do waitport "${SPORT[$c]}"; done
+MASTER=$(head -1 "$PF/spool/pid/master.pid" | tr -d ' ')
+log "up: work dir $W, maildesk-milter pid $MD_PID, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# --- measuring helpers ---------------------------------------------------------------
 rcpt_of() { case $1 in desk) echo support+bench@desk.test ;; *) echo user@example.test ;; esac; }
 count_of() { case $1 in spamass) echo "$NSPAM" ;; *) echo "$N" ;; esac; }
-drain() { local i; for i in $(seq 600); do [ -z "$(find "$PF/spool/incoming" "$PF/spool/active" -type f 2>/dev/null | head -1)" ] && return; sleep 0.1; done; }
-
-run_one() {	# config count sessions -> msgs/s
-	local c=$1 n=$2 s=$3 t0 t1
-	drain
-	t0=$(date +%s%N)
-	smtp-source -s "$s" -l "$L" -m "$n" -f sender@example.test -t "$(rcpt_of "$c")" \
-		"127.0.0.1:${SPORT[$c]}" >"$W/source.$c.log" 2>&1 || echo "smtp-source failed for $c" >&2
-	t1=$(date +%s%N)
-	perl -e 'printf "%.1f", $ARGV[0] / (($ARGV[2] - $ARGV[1]) / 1e9)' "$n" "$t0" "$t1"
+drain() { local i; for i in $(seq 600); do [ -z "$(find "$PF/spool/incoming" "$PF/spool/active" -type f 2>/dev/null | head -1)" ] && return; sleep 0.1; done; log "WARN: queue not drained"; }
+# pids... -> "ticks rss_kb": utime+stime+cutime+cstime and VmRSS summed over the
+# pids and all their descendants (spamd's children, the smtpd processes, ...)
+proctree() {
+	perl -e 'my (%kids, $t, $rss);
+		for my $d (glob "/proc/[0-9]*") {
+			open my $f, "<", "$d/stat" or next; my $st = <$f>; close $f;
+			$st =~ s/.*\) //s or next; my @f = split / /, $st;
+			push @{$kids{$f[1]}}, $d =~ s{/proc/}{}r;
+		}
+		my @todo = @ARGV;
+		while (defined(my $p = shift @todo)) {
+			open my $f, "<", "/proc/$p/stat" or next; my $st = <$f>; close $f;
+			$st =~ s/.*\) //s; my @f = split / /, $st;
+			$t += $f[11] + $f[12] + $f[13] + $f[14];
+			if (open my $s, "<", "/proc/$p/status") { /^VmRSS:\s+(\d+)/ and $rss += $1 while <$s> }
+			push @todo, @{$kids{$p} // []};
+		}
+		printf "%d %d\n", $t // 0, $rss // 0' "$@"
+}
+cputree() { proctree "$@" | cut -d' ' -f1; }
+rsstree() { proctree "$@" | cut -d' ' -f2; }
+busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
+added() {	# XADDs to the inbox since Redis started, trimmed or not
+	rcli --json XINFO STREAM maildesk:inbox | perl -MJSON::PP -0ne 'print decode_json($_)->{"entries-added"}'
+}
+logged() {	# since-line pattern -> count of maillog lines after line since
+	tail -n +"$(($1 + 1))" "$W/maillog" 2>/dev/null | grep -cE "$2" || true
 }
 
-echo "# warm-up" >&2
-for c in $CONFIGS; do run_one "$c" 100 "$S" >/dev/null; done
-xlen0=$(redis-cli -p "$RPORT" XLEN maildesk:inbox)
+# One run: prints a TSV line rep config n secs msgs/s milter_ms postfix_ms busy% load ok errs rss_kb
+run_one() {	# rep config count
+	local rep=$1 c=$2 n=$3 ml0 t0 t1 b0 w0 b1 w1 mi0=0 mi1=0 pf0 pf1 rc=0 ok err load perfpid=""
+	drain
+	ml0=$(wc -l < "$W/maillog" 2>/dev/null || echo 0)
+	load=$(cut -d' ' -f1 /proc/loadavg)
+	read -r b0 w0 < <(busy); pf0=$(cputree "$MASTER")
+	[ "$c" != plain ] && mi0=$(cputree ${MPID[$c]})
+	if [ -n "$PERF" ] && [ "$rep" = 1 ] && { [ "$c" = desk ] || [ "$c" = pass ]; }; then
+		mkdir -p "$PERF"
+		perf record -q -e cpu-clock -F 499 --call-graph dwarf,16384 -p "$MD_PID" \
+			-o "$PERF/perf.$c.data" 2>"$PERF/perf.$c.log" & perfpid=$!
+		sleep 0.5
+	fi
+	t0=$(date +%s%N)
+	smtp-source -s "$S" -l "$L" -m "$n" -f sender@example.test -t "$(rcpt_of "$c")" \
+		"127.0.0.1:${SPORT[$c]}" >"$W/source.$c.log" 2>&1 || rc=$?
+	t1=$(date +%s%N)
+	[ -n "$perfpid" ] && { kill -INT "$perfpid"; wait "$perfpid" || true; }
+	drain
+	read -r b1 w1 < <(busy); pf1=$(cputree "$MASTER")
+	[ "$c" != plain ] && mi1=$(cputree ${MPID[$c]})
+	# every message must show up: delivered (discard transport) or discarded by maildesk
+	local want='status=sent'; [ "$c" = desk ] && want='milter-discard'
+	for _ in $(seq 100); do ok=$(logged "$ml0" "$want"); [ "$ok" -ge "$n" ] && break; sleep 0.05; done
+	err=$(logged "$ml0" 'reject|status=deferred|status=bounced|warning')
+	[ "$rc" = 0 ] && [ ! -s "$W/source.$c.log" ] || { err=$((err + 1)); log "WARN: smtp-source $c rc=$rc: $(head -c 300 "$W/source.$c.log")"; }
+	perl -e 'my ($rep, $c, $n, $t0, $t1, $mi, $pf, $db, $dw, $load, $ok, $err, $rss) = @ARGV;
+		my $s = ($t1 - $t0) / 1e9; my $hz = 100;
+		printf "%s\t%s\t%d\t%.2f\t%.1f\t%.2f\t%.2f\t%.0f\t%s\t%d\t%d\t%d\n", $rep, $c, $n, $s, $n / $s,
+		    $mi * 1000 / $hz / $n, $pf * 1000 / $hz / $n, $dw ? 100 * $db / $dw : 0, $load, $ok, $err, $rss' \
+		"$rep" "$c" "$n" "$t0" "$t1" "$((mi1 - mi0))" "$((pf1 - pf0))" "$((b1 - b0))" "$((w1 - w0))" \
+		"$load" "$ok" "$err" "$([ "$c" = plain ] && echo 0 || rsstree ${MPID[$c]})"
+}
 
-declare -A RES
-set -- $CONFIGS; ncfg=$#
-cfgs=($CONFIGS)
+# --- throughput: warm-up, then REPS interleaved repetitions, rotating the start ------
+log "warm-up ($WARM messages per configuration, $NSPAM/5 for spamass)"
+for c in $CONFIGS; do
+	n=$WARM; [ "$c" = spamass ] && n=$((NSPAM / 5 + 1))
+	run_one warm "$c" "$n" >/dev/null
+done
+rcli --json XREVRANGE maildesk:inbox + - COUNT 1 | perl -MJSON::PP -0ne '
+	my %f = @{decode_json($_)->[0][1]};
+	print join(" ", map { "$_=" . ($f{$_} // "(none)") } qw(v kind project rcpt score rules flags)),
+	    " raw=", length($f{raw} // ""), "B text=", length($f{text} // ""), "B\n"' >"$R/desk_record.txt"
+log "one desk record: $(cat "$R/desk_record.txt")"
+cmd0=$(rcli INFO commandstats | tr -d '\r' | grep '^cmdstat_' | sort)
+add0=$(added)
+
+TSV=$R/results.tsv
+printf 'rep\tconfig\tmsgs\tsecs\tmsgs_s\tmilter_ms\tpostfix_ms\tbusy_pct\tload1\tok\terrs\tmilter_rss_kb\n' >"$TSV"
+cfgs=($CONFIGS); ncfg=${#cfgs[@]}
 for rep in $(seq "$REPS"); do
 	for k in $(seq 0 $((ncfg - 1))); do
 		c=${cfgs[$(( (k + rep - 1) % ncfg ))]}
-		r=$(run_one "$c" "$(count_of "$c")" "$S")
-		RES[$c]="${RES[$c]:-} $r"
-		echo "rep $rep $c $r msgs/s" >&2
+		line=$(run_one "$rep" "$c" "$(count_of "$c")")
+		echo "$line" >>"$TSV"; echo "$line" >&2
+		# The worker would consume the inbox; trimming keeps AOF rewrites small.
+		[ "$c" = desk ] && rcli XTRIM maildesk:inbox MAXLEN 0 >/dev/null
 	done
 done
-xlen1=$(redis-cli -p "$RPORT" XLEN maildesk:inbox)
+add1=$(added)
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-base=$(echo "${RES[plain]}" | median)
-printf '\n%-12s %12s %8s   %s\n' config "msgs/s" ratio "runs"
-for c in $CONFIGS; do
-	m=$(echo "${RES[$c]}" | median)
-	printf '%-12s %12s %8s   %s\n' "$c" "$m" "$(perl -e 'printf "%.3f", $ARGV[0]/$ARGV[1]' "$m" "$base")" "${RES[$c]}"
-done
 echo
-echo "desk records written: $((xlen1 - xlen0)) (expected $((N * REPS)) if desk ran)"
-echo "maillog: $(grep -c 'status=sent' "$W/maillog" || true) sent, $(grep -c 'milter-discard' "$W/maillog" || true) discarded by milter, $(grep -cE 'reject|deferred' "$W/maillog" || true) reject/deferred"
+echo "== throughput: N=$N (spamass $NSPAM) x REPS=$REPS, $S sessions, $L-byte messages; medians"
+perl -e '
+	my (%v, %ms, %pf, %rss, %err, %byrep, @order);
+	<STDIN>;
+	while (<STDIN>) {
+		chomp; my ($rep, $c, $n, $s, $r, $mi, $pf, $b, $ld, $ok, $e, $rss) = split /\t/;
+		push @order, $c unless $v{$c};
+		push @{$v{$c}}, $r; push @{$ms{$c}}, $mi; push @{$pf{$c}}, $pf; $rss{$c} = $rss;
+		$err{$c} += $e; $byrep{$rep}{$c} = $r;
+	}
+	sub med { my @a = sort { $a <=> $b } @_; $a[$#a / 2] }
+	my $base = $v{plain} ? med(@{$v{plain}}) : 0;
+	printf "%-9s %8s %6s  %-17s %9s %10s %8s %5s  %s\n", "config", "msgs/s", "ratio",
+	    "ratio per rep", "milter ms", "postfix ms", "RSS kB", "errs", "runs (msgs/s)";
+	for my $c (@order) {
+		my $m = med(@{$v{$c}});
+		my @rr = map { $byrep{$_}{plain} ? sprintf("%.2f", $byrep{$_}{$c} / $byrep{$_}{plain}) : "-" } sort keys %byrep;
+		printf "%-9s %8.1f %6s  %-17s %9.2f %10.2f %8d %5d  %s\n", $c, $m,
+		    $base ? sprintf("%.3f", $m / $base) : "-", join("/", @rr), med(@{$ms{$c}}),
+		    med(@{$pf{$c}}), $rss{$c}, $err{$c}, join(" ", @{$v{$c}});
+	}' <"$TSV" | tee "$R/summary.txt"
+{
+	echo
+	echo "desk records written in the measured runs: $((add1 - add0)) (expected $((N * REPS)) if desk ran)"
+	echo "maillog totals: $(grep -c 'status=sent' "$W/maillog" || true) sent, $(grep -c 'milter-discard' "$W/maillog" || true) discarded by maildesk, $(grep -cE 'reject|status=deferred|status=bounced' "$W/maillog" || true) reject/deferred/bounced"
+	echo "Redis commands per desk message (measured runs, INFO commandstats):"
+	perl -e 'my ($n, $a, $b) = @ARGV; my (%x, %y);
+		for (split /\n/, $a) { $x{$1} = $2 if /^cmdstat_(\S+?):calls=(\d+)/ }
+		for (split /\n/, $b) { $y{$1} = $2 if /^cmdstat_(\S+?):calls=(\d+)/ }
+		for (sort keys %y) { my $d = $y{$_} - ($x{$_} // 0);
+			printf "  %-10s %6.2f\n", $_, $d / $n if $d > 0 && $n > 0 }' \
+		"$((add1 - add0))" "$cmd0" "$(rcli INFO commandstats | tr -d '\r' | grep '^cmdstat_')"
+} | tee -a "$R/summary.txt"
 
-# --- latency at the client, one session at a time -------------------------------------
+# --- latency at the client, one session at a time: TCP connect to the 250 after DATA ---
 latency() {	# config -> "p50 p99" in ms
 	perl -MIO::Socket::INET -MTime::HiRes=time -e '
 		my ($port, $rcpt, $n, $len) = @ARGV; my @t;
 		my $body = ("x" x 76 . "\r\n") x int($len / 78);
-		for (1..$n) {
-			my $s = IO::Socket::INET->new("127.0.0.1:$port") or die;
-			my $rd = sub { my $l; do { $l = <$s> } while ($l =~ /^\d\d\d-/); $l };
-			$rd->(); print $s "EHLO bench.example\r\n"; $rd->();
+		for my $i (1 .. $n) {
 			my $t0 = time;
-			print $s "MAIL FROM:<sender\@example.test>\r\n"; $rd->();
-			print $s "RCPT TO:<$rcpt>\r\n"; $rd->();
-			print $s "DATA\r\n"; $rd->();
-			print $s "From: sender\@example.test\r\nSubject: latency $_\r\nMessage-ID: <lat$_.$$\@example.test>\r\n\r\n$body.\r\n";
+			my $s = IO::Socket::INET->new("127.0.0.1:$port") or die "connect: $!";
+			my $rd = sub { my $l; do { $l = <$s> // die "connection closed" } while ($l =~ /^\d\d\d-/); $l };
+			for my $cmd (undef, "EHLO bench.example", "MAIL FROM:<sender\@example.test>",
+			    "RCPT TO:<$rcpt>", "DATA") {
+				print $s "$cmd\r\n" if defined $cmd;
+				my $r = $rd->(); die "$cmd: $r" unless $r =~ /^[23]/;
+			}
+			print $s "From: <sender\@example.test>\r\nTo: <$rcpt>\r\nSubject: latency $i\r\n",
+			    "Message-ID: <lat$i.$$\@example.test>\r\n\r\n$body.\r\n";
 			my $r = $rd->(); push @t, (time - $t0) * 1000;
 			die "not accepted: $r" unless $r =~ /^250/;
 			print $s "QUIT\r\n"; close $s;
 		}
 		@t = sort { $a <=> $b } @t;
-		printf "%.2f %.2f", $t[int(@t * 0.5)], $t[int(@t * 0.99)];
-	' "${SPORT[$1]}" "$(rcpt_of "$1")" "${LAT_N:-300}" "$L"
+		printf "%.2f %.2f\n", $t[int($#t * 0.5)], $t[int($#t * 0.99)];
+	' "${SPORT[$1]}" "$(rcpt_of "$1")" "$LAT_N" "$L"
 }
-echo
-printf '%-12s %10s %10s\n' config "p50 ms" "p99 ms"
-for c in plain null_full desk pass; do
-	case " $CONFIGS " in *" $c "*) read -r p50 p99 <<<"$(latency "$c")"; printf '%-12s %10s %10s\n' "$c" "$p50" "$p99" ;; esac
-done
-
-# --- memory: 200 concurrent sessions, and flat over a long run --------------------------
-rss() { awk '/^VmRSS/ {print $2}' "/proc/$MD_PID/status"; }
-case " $CONFIGS " in *" desk "*)
-	rss_before=$(rss); peak=$rss_before
-	smtp-source -s 200 -l "$L" -m 2000 -f sender@example.test -t support+bench@desk.test \
-		"127.0.0.1:${SPORT[desk]}" >"$W/source.200.log" 2>&1 & sp=$!
-	while kill -0 $sp 2>/dev/null; do r=$(rss); [ "$r" -gt "$peak" ] && peak=$r; sleep 0.1; done
-	wait $sp || true
+{
 	echo
-	echo "maildesk-milter RSS: start of run ${rss_before} kB, peak with 200 sessions ${peak} kB, after $(rss) kB"
+	echo "== latency, $LAT_N messages one after another, TCP connect to 250 after DATA"
+	printf '%-9s %8s %8s\n' config "p50 ms" "p99 ms"
+	for c in $CONFIGS; do
+		[ "$c" = spamass ] && continue	# 0.1-1 s per scan: see msgs/s
+		drain
+		read -r p50 p99 <<<"$(latency "$c")"
+		printf '%-9s %8s %8s\n' "$c" "$p50" "$p99"
+	done
+} | tee -a "$R/summary.txt"
+rcli XTRIM maildesk:inbox MAXLEN 0 >/dev/null
+
+# --- memory: 200 concurrent sessions, then flat over a long run -------------------------
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$MD_PID/status"; }
+threads() { awk '/^Threads/ {print $2}' "/proc/$MD_PID/status"; }
+case " $CONFIGS " in *" desk "*)
+	drain
+	rss0=$(rss); peak=$rss0; tpeak=0
+	smtp-source -s 200 -l "$L" -m "$RSS_N" -f sender@example.test -t support+bench@desk.test \
+		"127.0.0.1:${SPORT[desk]}" >"$W/source.200.log" 2>&1 & sp=$!
+	while kill -0 "$sp" 2>/dev/null; do
+		r=$(rss); t=$(threads)
+		[ "$r" -gt "$peak" ] && peak=$r
+		[ "$t" -gt "$tpeak" ] && tpeak=$t
+		sleep 0.05
+	done
+	wait "$sp" || log "WARN: 200-session smtp-source: $(head -c 300 "$W/source.200.log")"
+	drain
+	{
+		echo
+		echo "== maildesk-milter memory (VmRSS)"
+		echo "200 sessions, $RSS_N desk messages: before ${rss0} kB, peak ${peak} kB with up to $((tpeak - 1)) threads, after $(rss) kB"
+	} | tee -a "$R/summary.txt"
+	rcli XTRIM maildesk:inbox MAXLEN 0 >/dev/null
+	if [ "$LONG" -gt 0 ]; then
+		series=""
+		for k in 1 2 3 4 5; do
+			smtp-source -s "$S" -l "$L" -m $((LONG / 5)) -f sender@example.test \
+				-t support+bench@desk.test "127.0.0.1:${SPORT[desk]}" >"$W/source.long.log" 2>&1 ||
+				log "WARN: long run: $(head -c 300 "$W/source.long.log")"
+			rcli XTRIM maildesk:inbox MAXLEN 0 >/dev/null
+			series="$series $(rss)"
+		done
+		echo "long run, $LONG desk messages in 5 parts: RSS after each part (kB):$series" | tee -a "$R/summary.txt"
+	fi
 	;;
 esac
+echo "results: $TSV, summary: $R/summary.txt" >&2

@@ -19,7 +19,7 @@ md_start_worker
 
 md_wait_issues acme 2
 ok_rc $? "two requests became issues"
-md_wait_cond 10 test "$(rcli XLEN maildesk:inbox)" = 0
+md_wait_cond 10 '[ "$(rcli XLEN maildesk:inbox)" = 0 ]'
 ok_rc $? "inbox drained (processed entries are deleted)"
 is "$(rcli XLEN maildesk:automated)" 1 "automated record kept in maildesk:automated"
 is "$(md_issue_count acme)" 2 "automated record made no issue"
@@ -68,12 +68,12 @@ is "$?/$(cat "$T/err")" "1/maildesk: no such issue acme#9" "unknown issue: one-l
 cp "$MD_CONF" "$T/good.conf"
 echo "worker_block_ms = lots" >>"$MD_CONF"
 kill -HUP "$WORKER_PID"
-md_wait_cond 5 grep -q "reload failed" "$T/worker.log"
+md_wait_cond 5 'grep -q "reload failed" "$T/worker.log"'
 ok_rc $? "broken config on SIGHUP is reported"
 like "$(grep 'reload failed' "$T/worker.log")" "maildesk.conf:[0-9]+: worker_block_ms" "with file:line"
 cp "$T/good.conf" "$MD_CONF"
 kill -HUP "$WORKER_PID"
-md_wait_cond 5 grep -q "configuration reloaded" "$T/worker.log"
+md_wait_cond 5 'grep -q "configuration reloaded" "$T/worker.log"'
 ok_rc $? "good config reloaded"
 md_put_record acme 4
 md_wait_issues acme 3

@@ -58,11 +58,12 @@ md_wait_issues() {
 	return 1
 }
 
-# md_wait_cond TIMEOUT_S CMD...: polls CMD until it succeeds.
+# md_wait_cond TIMEOUT_S 'SHELL CODE': polls the code (eval'd each time,
+# so $(...) inside single quotes is re-run) until it succeeds.
 md_wait_cond() {
 	local n=$(($1 * 10))
 	shift
-	until "$@"; do
+	until eval "$*"; do
 		[ $n -le 0 ] && return 1
 		sleep 0.1
 		n=$((n - 1))

@@ -19,7 +19,7 @@ for i in $(seq 1 $N); do
 done
 md_wait_issues acme $N 120
 ok_rc $? "$N issues"
-md_wait_cond 20 test "$(rcli XLEN maildesk:inbox)" = 0
+md_wait_cond 20 '[ "$(rcli XLEN maildesk:inbox)" = 0 ]'
 ok_rc $? "inbox drained"
 is "$(rcli HGET maildesk:project:acme last_iid)" $N "last issue number is $N"
 is "$(rcli ZRANGE maildesk:issues:acme 0 -1 | sort -n | uniq | tr '\n' ' ')" \
@@ -28,7 +28,6 @@ is "$(rcli HLEN maildesk:msgid:acme)" $N "one issue per request"
 is "$(rcli XLEN maildesk:outbox)" $N "one confirmation per issue"
 a=$(grep -c ': created acme#' "$T/worker.log")
 is "$a" $N "$N creations logged in total"
-ok_run "both workers took a share" test "$(grep -c "created" "$T/worker.log")" -gt 0
 is "$(rcli XINFO CONSUMERS maildesk:inbox workers | grep -c "$(hostname)-")" 2 \
 	"two consumers in the group"
 kill -TERM "$first" "$second"

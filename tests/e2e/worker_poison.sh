@@ -17,7 +17,7 @@ md_start_worker
 
 md_wait_issues acme 1
 ok_rc $? "a good record is not held up by bad ones"
-md_wait_cond 30 test "$(rcli XLEN maildesk:dead)" = 2
+md_wait_cond 30 '[ "$(rcli XLEN maildesk:dead)" = 2 ]'
 ok_rc $? "both bad records moved to maildesk:dead"
 is "$(rcli XLEN maildesk:inbox)" 0 "inbox empty"
 is "$(rcli XPENDING maildesk:inbox workers | head -1)" 0 "nothing pending"
@@ -49,6 +49,6 @@ md_cli queue retry >/dev/null 2>&1
 is "$?" 2 "retry without an id is a usage error"
 out=$(md_cli queue retry --all)
 like "$out" "1 dead record back in the inbox" "queue retry --all"
-md_wait_cond 30 test "$(rcli XLEN maildesk:dead)" = 1
+md_wait_cond 30 '[ "$(rcli XLEN maildesk:dead)" = 1 ]'
 ok_rc $? "still broken: dead again"
 done_testing

@@ -155,3 +155,10 @@ tests_unit_test_tracker_SOURCES = tests/unit/test_tracker.c tests/unit/redis_fix
 tests_unit_test_tracker_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tracker_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_tracker
+
+# users, sessions (web UI accounts; real redis-server)
+check_PROGRAMS += tests/unit/test_users
+tests_unit_test_users_SOURCES = tests/unit/test_users.c tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_users_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_users_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_users

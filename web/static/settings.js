@@ -15,14 +15,14 @@ const FLAGS = [
   ['notify_state', 'Mail the customer when the issue is closed or reopened'],
 ];
 
-function copyable(text) {
+function copyable(text, extra) {
   const input = h('input', { value: text, readonly: true, class: 'copy' });
   const btn = h('button', { type: 'button', onclick: async () => {
     input.select();
     try { await navigator.clipboard.writeText(text); btn.textContent = 'Copied'; }
     catch (e) { document.execCommand('copy'); }
   } }, 'Copy');
-  return h('div', { class: 'copyrow' }, input, btn);
+  return h('div', { class: 'copyrow' }, input, btn, extra || null);
 }
 
 export async function settingsView(main, name) {
@@ -40,11 +40,11 @@ export async function settingsView(main, name) {
     disabled: !admin, onchange: () => save({ enabled: enabled.checked ? 'yes' : 'no' }) });
 
   const aliasInput = h('input', { id: 'alias-add', placeholder: 'help@example.com', disabled: !admin });
-  const aliasList = h('ul', { class: 'plain' }, p.aliases.map((a) => h('li', {}, copyable(a),
+  const aliasList = h('ul', { class: 'plain' }, p.aliases.map((a) => h('li', {}, copyable(a,
     admin ? h('button', { type: 'button', onclick: async () => {
       try { await post(projectPath(name) + '/aliases', { del: a }); settingsView(main, name); }
       catch (e) { flash(e.message); }
-    } }, 'Remove') : null)));
+    } }, 'Remove') : null))));
   const aliasForm = h('form', { class: 'inline' }, aliasInput,
     h('button', { type: 'submit', disabled: !admin }, 'Add alias'));
   aliasForm.addEventListener('submit', async (ev) => {
