@@ -1,6 +1,7 @@
 /*
  * cmd_project.c - "maildesk project ...": create, inspect and configure
- * projects and their alias addresses (lib/projects.h does the work).
+ * projects, their alias addresses (lib/projects.h does the work) and their
+ * sender block and allow lists (lib/lists.h).
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include "address.h"
 #include "cli.h"
 #include "json.h"
+#include "lists.h"
 #include "output.h"
 #include "projects.h"
 
@@ -27,6 +29,12 @@ struct args {
 };
 
 static const char *const policy_name[] = { "accept", "reject" };	/* md_automated_policy */
+
+/* A project's block and allow lists, for show (lists.h: sorted, malloc'd). */
+struct plists {
+	char	**block, **allow;
+	size_t	  nblock, nallow;
+};
 
 /* Accepts --json and --alias where allowed; 0 or a usage exit status. */
 static int
@@ -108,11 +116,25 @@ json_threshold(struct md_json *j, const char *key, double v)
 		md_json_double(j, v);
 }
 
-/* One project as a JSON object; null thresholds/policy "default" = config value. */
 static void
-project_json(struct md_json *j, const struct md_project *p)
+json_strings(struct md_json *j, const char *key, char **v, size_t n)
 {
 	size_t i;
+
+	md_json_key(j, key);
+	md_json_open_array(j);
+	for (i = 0; i < n; i++)
+		md_json_string(j, v[i]);
+	md_json_close_array(j);
+}
+
+/*
+ * One project as a JSON object; null thresholds/policy "default" = config
+ * value.  The block and allow lists only when pl is not NULL (show).
+ */
+static void
+project_json(struct md_json *j, const struct md_project *p, const struct plists *pl)
+{
 
 	md_json_open_object(j);
 	md_json_key(j, "name");
@@ -134,11 +156,11 @@ project_json(struct md_json *j, const struct md_project *p)
 	    policy_name[p->automated_policy == MD_AUTO_REJECT]);
 	json_threshold(j, "spam_mark", p->spam_mark);
 	json_threshold(j, "spam_reject", p->spam_reject);
-	md_json_key(j, "aliases");
-	md_json_open_array(j);
-	for (i = 0; i < p->naliases; i++)
-		md_json_string(j, p->aliases[i]);
-	md_json_close_array(j);
+	json_strings(j, "aliases", p->aliases, p->naliases);
+	if (pl != NULL) {
+		json_strings(j, "block", pl->block, pl->nblock);
+		json_strings(j, "allow", pl->allow, pl->nallow);
+	}
 	md_json_close_object(j);
 }
 
@@ -190,7 +212,7 @@ list_rows(struct md_redis *r, char **names, size_t n, int json)
 		if (got == 0)
 			continue;	/* removed meanwhile */
 		if (json) {
-			project_json(&j, &p);
+			project_json(&j, &p, NULL);
 		} else {
 			snprintf(issues, sizeof issues, "%ld", p.last_iid);
 			al = join_aliases(&p);
@@ -247,13 +269,24 @@ show_default(const char *key, int is_default, const char *own, const char *dflt)
 	out_kv(stdout, 16, key, v);
 }
 
+/* "key  first", "     second", ...; "key  -" for none. */
 static void
-show_human(const struct cli *c, const struct md_project *p)
+show_values(const char *key, char **v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		out_kv(stdout, 16, key, "-");
+	for (i = 0; i < n; i++)
+		out_kv(stdout, 16, i == 0 ? key : "", v[i]);
+}
+
+static void
+show_human(const struct cli *c, const struct md_project *p, const struct plists *pl)
 {
 	char v[64], d[64];
 	time_t t = (time_t)p->created;
 	struct tm tm;
-	size_t i;
 
 	out_kv(stdout, 16, "project", p->name);
 	out_kv(stdout, 16, "state", p->enabled ? "enabled" : "disabled");
@@ -273,16 +306,34 @@ show_human(const struct cli *c, const struct md_project *p)
 	snprintf(v, sizeof v, "%g", p->spam_reject);
 	snprintf(d, sizeof d, "%g", c->cfg.spam_reject);
 	show_default("spam_reject", p->spam_reject < 0, v, d);
-	if (p->naliases == 0)
-		out_kv(stdout, 16, "aliases", "-");
-	for (i = 0; i < p->naliases; i++)
-		out_kv(stdout, 16, i == 0 ? "aliases" : "", p->aliases[i]);
+	show_values("aliases", p->aliases, p->naliases);
+	show_values("blocked", pl->block, pl->nblock);
+	show_values("allowed", pl->allow, pl->nallow);
+}
+
+static void
+free_strings(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+plists_free(struct plists *pl)
+{
+	free_strings(pl->block);
+	free_strings(pl->allow);
+	memset(pl, 0, sizeof *pl);
 }
 
 static int
 do_show(struct cli *c, const struct args *a)
 {
 	struct md_project p;
+	struct plists pl;
 	struct md_redis *r;
 	md_buf b = MD_BUF_INIT;
 	struct md_json j;
@@ -294,15 +345,20 @@ do_show(struct cli *c, const struct args *a)
 		return CLI_EXIT_FAIL;
 	if (fetch(r, a->pos[0], &p) != 0)
 		return CLI_EXIT_FAIL;
-	if (a->json) {
+	memset(&pl, 0, sizeof pl);
+	if (md_lists_get(r, p.name, MD_LIST_BLOCK, &pl.block, &pl.nblock) < 0 ||
+	    md_lists_get(r, p.name, MD_LIST_ALLOW, &pl.allow, &pl.nallow) < 0) {
+		rc = cli_error("%s", md_redis_errstr(r));
+	} else if (a->json) {
 		md_json_init(&j, &b);
-		project_json(&j, &p);
+		project_json(&j, &p, &pl);
 		if (out_json_print(&j, stdout) < 0)
 			rc = cli_error("out of memory");
 		md_buf_free(&b);
 	} else {
-		show_human(c, &p);
+		show_human(c, &p, &pl);
 	}
+	plists_free(&pl);
 	md_project_free(&p);
 	return rc;
 }
@@ -364,6 +420,47 @@ do_alias(struct cli *c, const struct args *a)
 	return CLI_EXIT_OK;
 }
 
+/*
+ * "block"/"allow": adds the entry to that list; "unblock": removes it from
+ * both.  The project must exist, so a typo does not leave a stray list.
+ */
+static int
+do_list_entry(struct cli *c, const struct args *a, const char *sub)
+{
+	char norm[400], err[512];
+	struct md_project p;
+	struct md_redis *r;
+	int which = md_list_parse(strcmp(sub, "unblock") == 0 ? "block" : sub), n[2], i;
+
+	if (a->npos != 2)
+		return cli_usage_error(&cli_cmd_project, "project %s needs NAME ADDR|@DOMAIN", sub);
+	if (md_list_entry(a->pos[1], norm, sizeof norm) < 0)
+		return cli_error("not an address or @domain: '%s'", a->pos[1]);
+	if ((r = cli_redis(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (fetch(r, a->pos[0], &p) != 0)
+		return CLI_EXIT_FAIL;
+	md_project_free(&p);
+	if (strcmp(sub, "unblock") != 0) {
+		if ((n[0] = md_lists_add(r, a->pos[0], which, norm, err, sizeof err)) < 0)
+			return cli_error("%s", err);
+		printf("%s %s %s list of %s\n", norm, n[0] ? "added to the" : "already on the",
+		    sub, a->pos[0]);
+		return CLI_EXIT_OK;
+	}
+	for (i = 0; i < 2; i++) {
+		which = i == 0 ? MD_LIST_BLOCK : MD_LIST_ALLOW;
+		if ((n[i] = md_lists_del(r, a->pos[0], which, norm, err, sizeof err)) < 0)
+			return cli_error("%s", err);
+		if (n[i] > 0)
+			printf("%s removed from the %s list of %s\n", norm, md_list_name(which),
+			    a->pos[0]);
+	}
+	if (n[0] == 0 && n[1] == 0)
+		return cli_error("%s is on neither list of %s", norm, a->pos[0]);
+	return CLI_EXIT_OK;
+}
+
 static int
 run(struct cli *c, int argc, char **argv)
 {
@@ -388,6 +485,9 @@ run(struct cli *c, int argc, char **argv)
 		return do_set(c, &a);
 	if (strcmp(sub, "alias") == 0)
 		return do_alias(c, &a);
+	if (strcmp(sub, "block") == 0 || strcmp(sub, "allow") == 0 ||
+	    strcmp(sub, "unblock") == 0)
+		return do_list_entry(c, &a, sub);
 	return cli_usage_error(&cli_cmd_project, "unknown project subcommand: %s", sub);
 }
 
@@ -399,4 +499,5 @@ const struct cli_command cli_cmd_project = {
 	"  maildesk project enable|disable NAME\n"
 	"  maildesk project alias add|del NAME ADDR\n"
 	"  maildesk project set NAME FIELD VALUE\n"
+	"  maildesk project block|allow|unblock NAME ADDR|@DOMAIN\n"
 };

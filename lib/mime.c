@@ -320,28 +320,34 @@ headers(struct walk *w, GMimeMessage *msg)
 
 /* ---- content --------------------------------------------------------- */
 
-/* Decoded (transfer encoding undone) bytes of a part; NULL if none. */
-static GByteArray *
-decoded(GMimeObject *obj)
+/* Writes what a leaf part or an attached message holds, decoded. */
+static void
+write_content(GMimeObject *obj, GMimeStream *st)
 {
-	GMimeStream *st = g_mime_stream_mem_new();
-	GByteArray *a, *copy;
+	GMimeMessage *inner;
 
 	if (GMIME_IS_MESSAGE_PART(obj)) {
-		GMimeMessage *inner = g_mime_message_part_get_message(
-		    GMIME_MESSAGE_PART(obj));
-
+		inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 		if (inner != NULL)
 			g_mime_object_write_to_stream(GMIME_OBJECT(inner),
 			    NULL, st);
 	} else if (g_mime_part_get_content(GMIME_PART(obj)) != NULL)
 		g_mime_data_wrapper_write_to_stream(
 		    g_mime_part_get_content(GMIME_PART(obj)), st);
+}
+
+/* Decoded (transfer encoding undone) bytes; g_byte_array_free them. */
+static GByteArray *
+decoded(GMimeObject *obj)
+{
+	GMimeStream *st = g_mime_stream_mem_new();
+	GByteArray *a;
+
+	write_content(obj, st);
 	a = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(st));
-	copy = g_byte_array_sized_new(a->len);
-	g_byte_array_append(copy, a->data, a->len);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(st), FALSE);
 	g_object_unref(st);
-	return copy;
+	return a;
 }
 
 /* Decoded size, counted without keeping the bytes. */
@@ -351,16 +357,7 @@ decoded_size(GMimeObject *obj)
 	GMimeStream *st = g_mime_stream_null_new();
 	size_t n;
 
-	if (GMIME_IS_MESSAGE_PART(obj)) {
-		GMimeMessage *inner = g_mime_message_part_get_message(
-		    GMIME_MESSAGE_PART(obj));
-
-		if (inner != NULL)
-			g_mime_object_write_to_stream(GMIME_OBJECT(inner),
-			    NULL, st);
-	} else if (g_mime_part_get_content(GMIME_PART(obj)) != NULL)
-		g_mime_data_wrapper_write_to_stream(
-		    g_mime_part_get_content(GMIME_PART(obj)), st);
+	write_content(obj, st);
 	n = GMIME_STREAM_NULL(st)->written;
 	g_object_unref(st);
 	return n;

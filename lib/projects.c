@@ -194,7 +194,7 @@ out:
 }
 
 int
-md_project_get(struct md_redis *r, const char *name, struct md_project *out)
+md_project_settings(struct md_redis *r, const char *name, struct md_project *out)
 {
 	md_buf key = MD_BUF_INIT;
 	redisReply *rep;
@@ -220,6 +220,14 @@ md_project_get(struct md_redis *r, const char *name, struct md_project *out)
 	}
 	freeReplyObject(rep);
 	md_buf_free(&key);
+	return rc;
+}
+
+int
+md_project_get(struct md_redis *r, const char *name, struct md_project *out)
+{
+	int rc = md_project_settings(r, name, out);
+
 	if (rc == 1 && load_aliases(r, name, out) < 0) {
 		md_project_free(out);
 		rc = -1;

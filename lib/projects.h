@@ -51,6 +51,8 @@ struct md_project {
 int	md_project_add(struct md_redis *r, const char *name, char *err, size_t errlen);
 /* 1 found, 0 no such project, -1 Redis error. */
 int	md_project_get(struct md_redis *r, const char *name, struct md_project *out);
+/* Like md_project_get without the aliases: one HGETALL (the milter's EOM). */
+int	md_project_settings(struct md_redis *r, const char *name, struct md_project *out);
 void	md_project_free(struct md_project *p);
 /* 1 done, 0 no such project, -1 Redis error. */
 int	md_project_set_enabled(struct md_redis *r, const char *name, int enabled);

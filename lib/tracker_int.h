@@ -1,8 +1,10 @@
 /*
  * tracker_int.h - what the tracker_*.c files share and nobody else needs.
  *
- * The Lua scripts live in tracker_scripts.c; argv building and the
- * outbound-mail rendering in tracker_util.c.
+ * The Lua scripts live in tracker_scripts.c (the conversation ones in
+ * tracker_conv_scripts.c); argv building and the outbound-mail rendering
+ * in tracker_util.c; who gets which mail about an issue in tracker_mail.c;
+ * customer replies, bounces and threading in tracker_reply.c.
  */
 #ifndef MD_TRACKER_INT_H
 #define MD_TRACKER_INT_H
@@ -11,8 +13,10 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "record.h"
 #include "redis.h"
 #include "template.h"
+#include "tracker.h"
 
 extern struct md_script md_trk_create_script;
 extern struct md_script md_trk_reply_script;
@@ -23,6 +27,19 @@ extern struct md_script md_trk_label_script;
 extern struct md_script md_trk_list_script;
 extern struct md_script md_trk_bury_script;
 extern struct md_script md_trk_retry_script;
+extern struct md_script md_trk_answer_script;
+extern struct md_script md_trk_bounce_script;
+
+/*
+ * The Lua prelude every tracker script starts with (tracker_scripts.c
+ * documents the helpers).  Automatic mails (kinds confirmation, notice,
+ * forward) are counted per recipient in <p>automail:<email> and dropped
+ * past CAP per hour; scripts that queue them set CAP from their ARGV.
+ */
+extern const char md_trk_prelude[];
+
+/* Chain of Message-IDs kept per subscriber (References stays short). */
+#define MD_TRK_CHAIN_MAX	10
 
 /* A growable argument vector for md_redis_eval; strings are copied. */
 struct md_args {
@@ -59,7 +76,11 @@ struct md_trk_mail {
 	const char	*rcpt_name;
 	const char	*rkey;
 	const char	*ukey;
-	const char	*thread_id;	/* customer's Message-ID: In-Reply-To */
+	const char	*thread_id;	/* In-Reply-To (the customer's Message-ID
+					   when nothing later is known) */
+	const char	*refs;		/* References, space separated; NULL:
+					   thread_id */
+	const char	*prefix;	/* text put above the template's body, or NULL */
 };
 
 /*
@@ -82,6 +103,50 @@ void	md_trk_add_mail(struct md_args *a, const struct md_config *cfg,
 /* The envelope sender of our mail: the project's desk address. */
 void	md_trk_desk_addr(const struct md_config *cfg, const char *prefix,
 	    const char *arg, char *out, size_t outlen);
+
+/* ---- records (tracker_ingest.c, tracker_reply.c) ---- */
+
+/* The sender's address, lower case: From, else the envelope sender. */
+void	md_trk_sender(const struct md_record *rec, char *out, size_t outlen);
+/* name, value of a record field. */
+void	md_trk_add_field(struct md_args *a, const char *name,
+	    const struct md_record *rec, enum md_field f);
+/* The counted attachment 5-tuples of the record's raw message.  0 / -1. */
+int	md_trk_add_atts(struct md_args *a, const struct md_config *cfg,
+	    const struct md_record *rec);
+/* 1 if the comma separated list has the token. */
+int	md_trk_has_token(const char *list, const char *tok);
+
+/*
+ * A new issue from rec.  follows > 0: the sender wrote to that closed
+ * issue of the same project, which may not be reopened; both issues get a
+ * system note and the confirmation says so.
+ */
+int	md_trk_ingest_new(struct md_redis *r, const struct md_config *cfg,
+	    const char *entry, const struct md_record *rec, long follows,
+	    struct md_ingest *out, char *err, size_t errlen);
+/* kind=unsubscribe (also the web's one-click). */
+int	md_trk_ingest_unsub(struct md_redis *r, const struct md_config *cfg,
+	    const char *entry, const struct md_record *rec, struct md_ingest *out,
+	    char *err, size_t errlen);
+/* kind=reply, or kind=new threaded to an issue (tracker_reply.c). */
+int	md_trk_ingest_answer(struct md_redis *r, const struct md_config *cfg,
+	    const char *entry, const struct md_record *rec, const char *project,
+	    long iid, const char *key_email, struct md_ingest *out, char *err,
+	    size_t errlen);
+/*
+ * For kind=new: the issue of the same project the record answers, by
+ * In-Reply-To/References (<p>thread:<mid>), then by the subject tag
+ * "[project#iid]" when the sender subscribes to that issue.  1 found
+ * (*iid set), 0 none, -1 Redis error.
+ */
+int	md_trk_find_thread(struct md_redis *r, const struct md_record *rec,
+	    long *iid, char *err, size_t errlen);
+/* kind=automated: archived; a delivery report at a reply key marks the
+ * subscriber bounced; at an unsubscribe key it unsubscribes. */
+int	md_trk_ingest_automated(struct md_redis *r, const struct md_config *cfg,
+	    const char *entry, const struct md_record *rec, struct md_ingest *out,
+	    char *err, size_t errlen);
 
 /* err <- "redis: <why>" for a NULL or error reply. */
 void	md_trk_redis_err(struct md_redis *r, const redisReply *rep, char *err,

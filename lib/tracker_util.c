@@ -250,7 +250,9 @@ md_trk_render(struct md_redis *r, const struct md_config *cfg,
 	t.note_text = m->note_text;
 	t.unsubscribe_url = have_keys ? unsub : "";
 	t.subject = m->title;
-	if (md_template_render(m->kind, stpl, btpl, &t, &subject, &body) < 0 ||
+	if ((m->prefix != NULL && *m->prefix != '\0' &&
+	    md_buf_printf(&body, "%s\n\n", m->prefix) < 0) ||
+	    md_template_render(m->kind, stpl, btpl, &t, &subject, &body) < 0 ||
 	    md_compose_message_id(cfg->desk_domain, msgid, msgidlen) < 0) {
 		snprintf(err, errlen, "cannot render the %s mail for %s",
 		    md_template_name(m->kind), path);
@@ -267,6 +269,8 @@ md_trk_render(struct md_redis *r, const struct md_config *cfg,
 	o.message_id = msgid;
 	if (m->thread_id != NULL && *m->thread_id != '\0')
 		o.in_reply_to = o.references = m->thread_id;
+	if (m->refs != NULL && *m->refs != '\0')
+		o.references = m->refs;
 	o.unsubscribe_mailto = have_keys ? umail : NULL;
 	o.unsubscribe_url = have_keys ? unsub : NULL;
 	o.auto_submitted = m->kind == MD_TPL_THANK_YOU ? "auto-replied" : "auto-generated";
@@ -288,11 +292,14 @@ out:
 void
 md_trk_add_mail(struct md_args *a, const struct md_config *cfg,
     const char *project, const char *kind, const char *rcpt,
-    const char *msgid, const md_buf *data)
+    const char *rkey, const char *msgid, const md_buf *data)
 {
 	char from[MD_ADDR_MAX + 1];
 
-	md_trk_desk_addr(cfg, "", project, from, sizeof from);
+	if (rkey != NULL && *rkey != '\0')
+		md_trk_desk_addr(cfg, cfg->reply_prefix, rkey, from, sizeof from);
+	else
+		md_trk_desk_addr(cfg, "", project, from, sizeof from);
 	md_args_add(a, rcpt);
 	md_args_add(a, msgid);
 	md_args_addn(a, md_buf_str(data), data->len);

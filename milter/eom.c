@@ -120,7 +120,7 @@ md_milter_eom(SMFICTX *ctx)
 		    "Support desk temporarily unavailable, please try again later");
 	}
 	/* Per-project thresholds and policies of the (first) project addressed. */
-	have_proj = md_project_get(r, m->rcpts[0].project, &proj);
+	have_proj = md_project_settings(r, m->rcpts[0].project, &proj);
 	if (have_proj < 0) {
 		md_log(LOG_WARNING, "%s: tempfail: %s", qid, md_redis_errstr(r));
 		md_redis_pool_release(G.pool, r);

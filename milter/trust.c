@@ -45,7 +45,8 @@ md_milter_trust_validate(const struct md_config *cfg, char *err, size_t errlen)
 	md_netlist_free(nl);
 	if (*cfg->spamd_address != '\0' &&
 	    md_spamd_address_check(cfg->spamd_address, why, sizeof why) < 0) {
-		snprintf(err, errlen, "%s:%d: spamd_address: %s", cfg->path ? cfg->path : "",
+		/* why already starts with "spamd_address: " (spamd.h). */
+		snprintf(err, errlen, "%s:%d: %s", cfg->path ? cfg->path : "",
 		    md_config_line(cfg, "spamd_address"), why);
 		return -1;
 	}

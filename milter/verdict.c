@@ -44,7 +44,7 @@ ask_spamd(SMFICTX *ctx, struct msg_ctx *m, const char *qid, struct md_score_inpu
 		return SMFIS_CONTINUE;
 	}
 	if (G.cfg.spamd_fallback == MD_FALLBACK_TEMPFAIL) {
-		md_log(LOG_WARNING, "%s: tempfail: spamd: %s", qid, err);
+		md_log(LOG_WARNING, "%s: tempfail: %s", qid, err);	/* err: "spamd: ..." */
 		return md_tempfail(ctx, "4.7.1", "Spam filter temporarily unavailable, please try again later");
 	}
 	md_log(LOG_WARNING, "%s: spamd unavailable, scoring without it: %s", qid, err);

@@ -15,6 +15,7 @@
 # Knobs (environment): N NSPAM REPS S L WARM CONFIGS, LAT_N (latency
 # samples), RSS_N (messages in the 200-session run), LONG (messages in the
 # long run, 0 = skip), R (directory to keep results.tsv and logs),
+# HOLD=file (after the set-up, wait while file exists),
 # KEEP=1 (keep the work directory), MILTER_PREFIX (e.g. "valgrind
 # --tool=callgrind ..."), PERF=dir (perf record maildesk-milter during the
 # desk and pass runs of the first repetition).
@@ -77,6 +78,7 @@ waitport() {	# port: poll until something listens (up to 60 s, for valgrind)
 RPORT=$(port 0)
 redis-server --bind 127.0.0.1 --port "$RPORT" --dir "$W" --save '' --appendonly yes \
 	--appendfsync everysec --logfile "$W/redis.log" & pids+=($!)
+REDIS_PID=$!
 until redis-cli -p "$RPORT" ping 2>/dev/null | grep -q PONG; do sleep 0.02; done
 rcli() { redis-cli -p "$RPORT" "$@"; }
 
@@ -175,6 +177,12 @@ for c in $CONFIGS; do waitport "${SPORT[$c]}"; done
 MASTER=$(head -1 "$PF/spool/pid/master.pid" | tr -d ' ')
 log "up: work dir $W, maildesk-milter pid $MD_PID, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
+if [ -n "${HOLD:-}" ]; then	# for poking at the set-up by hand
+	touch "$HOLD"
+	log "holding while $HOLD exists: redis $RPORT, maildesk-milter $MD_PID; listeners: $(for c in $CONFIGS; do printf '%s=%s ' "$c" "${SPORT[$c]}"; done)"
+	while [ -e "$HOLD" ]; do sleep 1; done
+fi
+
 # --- measuring helpers ---------------------------------------------------------------
 rcpt_of() { case $1 in desk) echo support+bench@desk.test ;; *) echo user@example.test ;; esac; }
 count_of() { case $1 in spamass) echo "$NSPAM" ;; *) echo "$N" ;; esac; }
@@ -208,13 +216,13 @@ logged() {	# since-line pattern -> count of maillog lines after line since
 	tail -n +"$(($1 + 1))" "$W/maillog" 2>/dev/null | grep -cE "$2" || true
 }
 
-# One run: prints a TSV line rep config n secs msgs/s milter_ms postfix_ms busy% load ok errs rss_kb
+# One run: prints a TSV line (CPU in ms per message, RSS of the milter's processes after the run)
 run_one() {	# rep config count
-	local rep=$1 c=$2 n=$3 ml0 t0 t1 b0 w0 b1 w1 mi0=0 mi1=0 pf0 pf1 rc=0 ok err load perfpid=""
+	local rep=$1 c=$2 n=$3 ml0 t0 t1 b0 w0 b1 w1 mi0=0 mi1=0 pf0 pf1 rd0 rd1 rc=0 ok err load perfpid=""
 	drain
 	ml0=$(wc -l < "$W/maillog" 2>/dev/null || echo 0)
 	load=$(cut -d' ' -f1 /proc/loadavg)
-	read -r b0 w0 < <(busy); pf0=$(cputree "$MASTER")
+	read -r b0 w0 < <(busy); pf0=$(cputree "$MASTER"); rd0=$(cputree "$REDIS_PID")
 	[ "$c" != plain ] && mi0=$(cputree ${MPID[$c]})
 	if [ -n "$PERF" ] && [ "$rep" = 1 ] && { [ "$c" = desk ] || [ "$c" = pass ]; }; then
 		mkdir -p "$PERF"
@@ -228,18 +236,20 @@ run_one() {	# rep config count
 	t1=$(date +%s%N)
 	[ -n "$perfpid" ] && { kill -INT "$perfpid"; wait "$perfpid" || true; }
 	drain
-	read -r b1 w1 < <(busy); pf1=$(cputree "$MASTER")
+	read -r b1 w1 < <(busy); pf1=$(cputree "$MASTER"); rd1=$(cputree "$REDIS_PID")
 	[ "$c" != plain ] && mi1=$(cputree ${MPID[$c]})
 	# every message must show up: delivered (discard transport) or discarded by maildesk
 	local want='status=sent'; [ "$c" = desk ] && want='milter-discard'
 	for _ in $(seq 100); do ok=$(logged "$ml0" "$want"); [ "$ok" -ge "$n" ] && break; sleep 0.05; done
 	err=$(logged "$ml0" 'reject|status=deferred|status=bounced|warning')
 	[ "$rc" = 0 ] && [ ! -s "$W/source.$c.log" ] || { err=$((err + 1)); log "WARN: smtp-source $c rc=$rc: $(head -c 300 "$W/source.$c.log")"; }
-	perl -e 'my ($rep, $c, $n, $t0, $t1, $mi, $pf, $db, $dw, $load, $ok, $err, $rss) = @ARGV;
+	perl -e 'my ($rep, $c, $n, $t0, $t1, $mi, $pf, $rd, $db, $dw, $load, $ok, $err, $rss) = @ARGV;
 		my $s = ($t1 - $t0) / 1e9; my $hz = 100;
-		printf "%s\t%s\t%d\t%.2f\t%.1f\t%.2f\t%.2f\t%.0f\t%s\t%d\t%d\t%d\n", $rep, $c, $n, $s, $n / $s,
-		    $mi * 1000 / $hz / $n, $pf * 1000 / $hz / $n, $dw ? 100 * $db / $dw : 0, $load, $ok, $err, $rss' \
-		"$rep" "$c" "$n" "$t0" "$t1" "$((mi1 - mi0))" "$((pf1 - pf0))" "$((b1 - b0))" "$((w1 - w0))" \
+		printf "%s\t%s\t%d\t%.2f\t%.1f\t%.2f\t%.2f\t%.2f\t%.0f\t%s\t%d\t%d\t%d\n", $rep, $c, $n, $s,
+		    $n / $s, $mi * 1000 / $hz / $n, $pf * 1000 / $hz / $n, $rd * 1000 / $hz / $n,
+		    $dw ? 100 * $db / $dw : 0, $load, $ok, $err, $rss' \
+		"$rep" "$c" "$n" "$t0" "$t1" "$((mi1 - mi0))" "$((pf1 - pf0))" "$((rd1 - rd0))" \
+		"$((b1 - b0))" "$((w1 - w0))" \
 		"$load" "$ok" "$err" "$([ "$c" = plain ] && echo 0 || rsstree ${MPID[$c]})"
 }
 
@@ -258,7 +268,7 @@ cmd0=$(rcli INFO commandstats | tr -d '\r' | grep '^cmdstat_' | sort)
 add0=$(added)
 
 TSV=$R/results.tsv
-printf 'rep\tconfig\tmsgs\tsecs\tmsgs_s\tmilter_ms\tpostfix_ms\tbusy_pct\tload1\tok\terrs\tmilter_rss_kb\n' >"$TSV"
+printf 'rep\tconfig\tmsgs\tsecs\tmsgs_s\tmilter_ms\tpostfix_ms\tredis_ms\tbusy_pct\tload1\tok\terrs\tmilter_rss_kb\n' >"$TSV"
 cfgs=($CONFIGS); ncfg=${#cfgs[@]}
 for rep in $(seq "$REPS"); do
 	for k in $(seq 0 $((ncfg - 1))); do
@@ -274,24 +284,26 @@ add1=$(added)
 echo
 echo "== throughput: N=$N (spamass $NSPAM) x REPS=$REPS, $S sessions, $L-byte messages; medians"
 perl -e '
-	my (%v, %ms, %pf, %rss, %err, %byrep, @order);
+	my (%v, %ms, %pf, %rd, %rss, %err, %byrep, @order);
 	<STDIN>;
 	while (<STDIN>) {
-		chomp; my ($rep, $c, $n, $s, $r, $mi, $pf, $b, $ld, $ok, $e, $rss) = split /\t/;
+		chomp; my ($rep, $c, $n, $s, $r, $mi, $pf, $rd, $b, $ld, $ok, $e, $rss) = split /\t/;
 		push @order, $c unless $v{$c};
-		push @{$v{$c}}, $r; push @{$ms{$c}}, $mi; push @{$pf{$c}}, $pf; $rss{$c} = $rss;
+		push @{$v{$c}}, $r; push @{$ms{$c}}, $mi; push @{$pf{$c}}, $pf; push @{$rd{$c}}, $rd;
+		$rss{$c} = $rss;
 		$err{$c} += $e; $byrep{$rep}{$c} = $r;
 	}
 	sub med { my @a = sort { $a <=> $b } @_; $a[$#a / 2] }
 	my $base = $v{plain} ? med(@{$v{plain}}) : 0;
-	printf "%-9s %8s %6s  %-17s %9s %10s %8s %5s  %s\n", "config", "msgs/s", "ratio",
-	    "ratio per rep", "milter ms", "postfix ms", "RSS kB", "errs", "runs (msgs/s)";
+	print "CPU in ms per message (milter includes spamd; redis only matters for desk)\n";
+	printf "%-9s %8s %6s  %-17s %7s %8s %6s %8s %5s  %s\n", "config", "msgs/s", "ratio",
+	    "ratio per rep", "milter", "postfix", "redis", "RSS kB", "errs", "runs (msgs/s)";
 	for my $c (@order) {
 		my $m = med(@{$v{$c}});
 		my @rr = map { $byrep{$_}{plain} ? sprintf("%.2f", $byrep{$_}{$c} / $byrep{$_}{plain}) : "-" } sort keys %byrep;
-		printf "%-9s %8.1f %6s  %-17s %9.2f %10.2f %8d %5d  %s\n", $c, $m,
+		printf "%-9s %8.1f %6s  %-17s %7.2f %8.2f %6.2f %8d %5d  %s\n", $c, $m,
 		    $base ? sprintf("%.3f", $m / $base) : "-", join("/", @rr), med(@{$ms{$c}}),
-		    med(@{$pf{$c}}), $rss{$c}, $err{$c}, join(" ", @{$v{$c}});
+		    med(@{$pf{$c}}), med(@{$rd{$c}}), $rss{$c}, $err{$c}, join(" ", @{$v{$c}});
 	}' <"$TSV" | tee "$R/summary.txt"
 {
 	echo

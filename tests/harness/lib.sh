@@ -525,8 +525,9 @@ md_wait_sink() {
 # --- worker -----------------------------------------------------------------------------
 
 # md_start_worker [extra args]: maildesk-worker -f -c $MD_CONF, output to
-# $T/worker.log.  Waits until the worker has a consumer in the inbox group
-# (it has called XREADGROUP), at most 5 s; a worker that dies is fatal.
+# $T/worker.log.  Waits until the worker reads the inbox (a client blocked
+# in XREADGROUP, or a consumer in the group), at most 5 s; a worker that
+# dies is fatal.
 md_start_worker() {
 	local bin=${MD_WORKER_BIN:-$top_builddir/worker/maildesk-worker} n=100 prefix
 	[ -n "${MD_CONF:-}" ] || md_write_config
@@ -540,12 +541,15 @@ md_start_worker() {
 	[ -n "${WORKER_WRAPPER:-}" ] && n=1200
 	while [ $n -gt 0 ]; do
 		_md_gone "$WORKER_PID" && _md_start_failed worker "$T/worker.log"
+		# Redis 7.0 creates the consumer only once it is served, so a
+		# worker blocked in XREADGROUP is seen in CLIENT LIST instead.
+		rcli CLIENT LIST 2>/dev/null | grep -q 'cmd=xreadgroup' && return 0
 		rcli XINFO CONSUMERS "${prefix:-maildesk:}inbox" workers 2>/dev/null |
 			grep -q . && return 0
 		sleep 0.05
 		n=$((n - 1))
 	done
-	note "worker runs but has no consumer in ${prefix:-maildesk:}inbox/workers yet"
+	note "worker runs but was not seen reading ${prefix:-maildesk:}inbox yet"
 }
 
 # md_stop_worker: SIGTERM, wait up to 10 s (then SIGKILL, returns 1).

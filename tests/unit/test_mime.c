@@ -467,6 +467,78 @@ START_TEST(huge_headers)
 }
 END_TEST
 
+/*
+ * GMime copies charset names onto the stack (alloca); a megabyte-long one
+ * must not overflow a small thread stack.  Shapes: RFC 2047 word in a
+ * header, with spaces, in an address, RFC 2231 value, quoted RFC 2231,
+ * both inside a part and inside an attached message.
+ */
+static const char *const long_charset_shapes[] = {
+	"Subject: =?%s?Q?abc?=\r\n\r\nbody\r\n",
+	"Subject: =?%s %s?Q?abc?=\r\n\r\nbody\r\n",
+	"From: =?%s?B?YWJj?= <a@b.example>\r\n\r\nbody\r\n",
+	"Content-Disposition: attachment; filename*=%s''abc\r\n\r\nbody\r\n",
+	"Content-Disposition: attachment; filename*0*=\"%s %s''a\"\r\n\r\nb\r\n",
+	"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+	    "Content-Type: text/plain; name*=%s''abc\r\n\r\nx\r\n--b\r\n"
+	    "Content-Type: message/rfc822\r\n\r\nSubject: =?%s?Q?x?=\r\n\r\n"
+	    "inner\r\n--b--\r\n"
+};
+static md_buf shape_msg;
+
+/* tmpl with every "%s" replaced by tok (templates are not formats). */
+static void
+expand(md_buf *b, const char *tmpl, const char *tok)
+{
+	const char *p;
+
+	while ((p = strstr(tmpl, "%s")) != NULL) {
+		ck_assert_int_eq(md_buf_append(b, tmpl, (size_t)(p - tmpl)), 0);
+		ck_assert_int_eq(md_buf_puts(b, tok), 0);
+		tmpl = p + 2;
+	}
+	ck_assert_int_eq(md_buf_puts(b, tmpl), 0);
+}
+
+static void *
+parse_shape(void *arg)
+{
+	struct md_mime m;
+
+	(void)arg;
+	if (md_mime_parse(shape_msg.data, shape_msg.len, 1, 100, &m) != 0)
+		return (void *)1;
+	md_mime_free(&m);
+	return NULL;
+}
+
+START_TEST(long_charsets_small_stack)
+{
+	char *tok = malloc(1024 * 1024 + 1);
+	pthread_attr_t attr;
+	pthread_t th;
+	void *rv;
+	size_t i;
+
+	for (i = 0; i < 1024 * 1024; i++)
+		tok[i] = (char)('a' + i % 26);
+	tok[i] = '\0';
+	ck_assert_int_eq(pthread_attr_init(&attr), 0);
+	ck_assert_int_eq(pthread_attr_setstacksize(&attr, 256 * 1024), 0);
+	for (i = 0; i < sizeof long_charset_shapes / sizeof long_charset_shapes[0];
+	    i++) {
+		md_buf_init(&shape_msg);
+		expand(&shape_msg, long_charset_shapes[i], tok);
+		ck_assert_int_eq(pthread_create(&th, &attr, parse_shape, NULL), 0);
+		ck_assert_int_eq(pthread_join(th, &rv), 0);
+		ck_assert_ptr_null(rv);
+		md_buf_free(&shape_msg);
+	}
+	pthread_attr_destroy(&attr);
+	free(tok);
+}
+END_TEST
+
 START_TEST(huge_text_is_capped)
 {
 	md_buf b = MD_BUF_INIT;
@@ -633,6 +705,7 @@ mime_suite(void)
 	tcase_add_test(tc, deep_nesting);
 	tcase_add_test(tc, huge_headers);
 	tcase_add_test(tc, huge_text_is_capped);
+	tcase_add_test(tc, long_charsets_small_stack);
 	tcase_add_test(tc, utf8_sanitize);
 	tcase_add_test(tc, garbage);
 	tcase_add_test(tc, concurrent_parses);
