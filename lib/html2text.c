@@ -96,7 +96,7 @@ md_utf8_valid(const char *s, size_t len)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, n;
 
-	while (i < len) {
+	while (p != NULL && i < len) {
 		if ((n = utf8_seq(p + i, len - i)) == 0)
 			return 0;
 		i += n;
@@ -107,10 +107,14 @@ md_utf8_valid(const char *s, size_t len)
 char *
 md_utf8_sanitize(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	md_buf b = MD_BUF_INIT;
 	size_t i = 0, run = 0, n;
-	int rc = md_buf_reserve(&b, len);
+	int rc;
+
+	if (s == NULL)
+		len = 0;
+	rc = md_buf_reserve(&b, len);
 
 	/* Copy runs of valid bytes in one append; fix up what breaks a run. */
 	while (rc == 0 && i < len) {
@@ -157,7 +161,7 @@ md_cp1252_to_utf8(const char *s, size_t len)
 	size_t i;
 	int rc = md_buf_reserve(&b, len);
 
-	for (i = 0; rc == 0 && i < len; i++) {
+	for (i = 0; s != NULL && rc == 0 && i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\0')
@@ -621,7 +625,7 @@ char *
 md_html_to_text(const char *html, size_t len)
 {
 	struct h2t h;
-	const char *p = html, *end = html + len;
+	const char *p = html ? html : "", *end = p + (html ? len : 0);
 	char *res = NULL;
 
 	memset(&h, 0, sizeof h);

@@ -414,7 +414,7 @@ part_text(struct walk *w, GMimeObject *obj, int html)
 	GByteArray *a = decoded(obj);
 	char *u, *h, *r = NULL;
 
-	u = to_utf8((const char *)a->data, a->len,
+	u = to_utf8(a->len ? (const char *)a->data : "", a->len,
 	    g_mime_object_get_content_type_parameter(obj, "charset"));
 	g_byte_array_free(a, TRUE);
 	if (u != NULL && html) {
@@ -452,7 +452,8 @@ keep_data(struct walk *w, GMimeObject *obj, struct md_attachment *a)
 	if ((a->data = malloc(bytes->len + 1)) == NULL)
 		w->oom = 1;
 	else {
-		memcpy(a->data, bytes->data, bytes->len);
+		if (bytes->len > 0)
+			memcpy(a->data, bytes->data, bytes->len);
 		a->data[bytes->len] = '\0';
 		a->size = bytes->len;
 	}
@@ -582,6 +583,12 @@ walk(struct walk *w, GMimeObject *obj, GMimeObject *parent, int depth)
 		leaf(w, obj, parent);
 }
 
+static int
+blank(const char *s)
+{
+	return s[strspn(s, " \t\n")] == '\0';
+}
+
 static void
 body(struct walk *w, GMimeMessage *msg)
 {
@@ -591,10 +598,14 @@ body(struct walk *w, GMimeMessage *msg)
 	plain = w->plain_alt ? w->plain_alt : w->plain;
 	if (plain != NULL)
 		w->out->text = part_text(w, plain, 0);
-	else if (w->html != NULL) {
+	if (w->oom)
+		return;
+	/* an empty text/plain beside HTML is a mailer's placeholder */
+	if (w->html != NULL && (plain == NULL || blank(w->out->text))) {
+		free(w->out->text);
 		w->out->text = part_text(w, w->html, 1);
 		w->out->html_only = 1;
-	} else if (w->prologue != NULL)
+	} else if (plain == NULL && w->prologue != NULL)
 		w->out->text = clean(w, w->prologue, strlen(w->prologue),
 		    MD_MIME_MAX_TEXT, CL_TEXT);
 }
@@ -676,8 +687,19 @@ defang_charsets(unsigned char *d, size_t len)
 			for (j = i + 2, n = 0; j < len && n <= CHARSET_MAX &&
 			    d[j] != '?'; j++, n++)
 				;
-			if (n > CHARSET_MAX)
+			if (n > CHARSET_MAX) {
 				d[i + 1] = ' ';
+			} else if (j + 2 < len && d[j + 2] == '?') {
+				/*
+				 * A real encoded word: skip to its "?=" so base64
+				 * padding before it ("...==?=") is not read as the
+				 * start of another word.
+				 */
+				for (j += 3; j + 1 < len && !is_lwsp(d[j]) &&
+				    !(d[j] == '?' && d[j + 1] == '='); j++)
+					;
+				i = j;
+			}
 		} else if (d[i] == '*' && d[i + 1] == '=' && i > 0 &&
 		    g_ascii_isalnum(d[i - 1])) {
 			for (j = i + 2; j < len && is_lwsp(d[j]); j++)

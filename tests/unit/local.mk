@@ -162,3 +162,9 @@ tests_unit_test_users_SOURCES = tests/unit/test_users.c tests/unit/redis_fixture
 tests_unit_test_users_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_users_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_users
+
+check_PROGRAMS += tests/unit/test_conversation
+tests_unit_test_conversation_SOURCES = tests/unit/test_conversation.c tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_conversation_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_conversation_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_conversation

@@ -393,6 +393,23 @@ START_TEST(lf_only_and_lone_cr)
 }
 END_TEST
 
+START_TEST(empty_plain_uses_html)
+{
+	static const char raw[] = "From: a@example.com\r\nSubject: e\r\n"
+	    "Content-Type: multipart/alternative; boundary=\"q\"\r\n\r\n"
+	    "--q\r\nContent-Type: text/plain\r\n\r\n \r\n\r\n"
+	    "--q\r\nContent-Type: text/html\r\n\r\n<p>Real&nbsp;text</p>\r\n"
+	    "--q--\r\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "Real text");
+	ck_assert_int_eq(m.html_only, 1);
+	ck_assert_int_eq(m.parse_error, 0);
+	md_mime_free(&m);
+}
+END_TEST
+
 /* depth levels of multipart/mixed, text/plain "deep text" at the bottom. */
 static void
 nested(md_buf *b, int depth, int rfc822)
@@ -702,6 +719,7 @@ mime_suite(void)
 	tcase_add_test(tc, two_from_mailboxes);
 	tcase_add_test(tc, empty_and_headers_only);
 	tcase_add_test(tc, lf_only_and_lone_cr);
+	tcase_add_test(tc, empty_plain_uses_html);
 	tcase_add_test(tc, deep_nesting);
 	tcase_add_test(tc, huge_headers);
 	tcase_add_test(tc, huge_text_is_capped);
