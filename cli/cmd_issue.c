@@ -286,6 +286,12 @@ show_json(const struct md_issue_full *f)
 		md_json_string(&j, n->text);
 		md_json_key(&j, "attachments");
 		md_json_int(&j, n->attachments);
+		md_json_key(&j, "flags");
+		md_json_string(&j, n->flags);
+		md_json_key(&j, "message_id");
+		md_json_string(&j, n->message_id);
+		md_json_key(&j, "full_text");
+		md_json_string(&j, n->full_text);
 		md_json_close_object(&j);
 	}
 	md_json_close_array(&j);
@@ -375,7 +381,8 @@ show_human(const struct md_issue_full *f)
 		const struct md_note *n = &f->notes[k];
 
 		fmt_time(n->created, t, sizeof t);
-		snprintf(line, sizeof line, "--- %s, %s note by %s", t, n->kind, n->author);
+		snprintf(line, sizeof line, "--- %s, %s note by %s%s%s%s", t, n->kind,
+		    n->author, *n->flags ? " [" : "", n->flags, *n->flags ? "]" : "");
 		printf("\n");
 		print_text(line);
 		print_text(n->text);

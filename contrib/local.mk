@@ -1,1 +1,11 @@
-# contrib: filled in by its issue
+# contrib: deployment examples and helper scripts, shipped in the tarball.
+# (tests/run-suite and .ci/run, the test entry points, are listed here too.)
+EXTRA_DIST += contrib/install-deps.sh contrib/sandbox.sh \
+	contrib/maildesk.conf.example \
+	contrib/postfix/main.cf.snippet \
+	contrib/sendmail/maildesk.mc \
+	contrib/systemd/maildesk-milter.service \
+	contrib/systemd/maildesk-worker.service \
+	contrib/systemd/maildesk-web.service \
+	contrib/nginx/maildesk-web.conf \
+	tests/run-suite .ci/run

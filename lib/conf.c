@@ -429,8 +429,12 @@ validate(struct md_config *cfg, char *err, size_t errlen)
 	const char *file = cfg->path ? cfg->path : "(defaults)";
 
 	if (cfg->spam_mark > cfg->spam_reject) {
-		snprintf(err, errlen, "%s:%d: spam_mark: must not exceed spam_reject (%.2f > %.2f)",
-		    file, md_config_line(cfg, "spam_mark"), cfg->spam_mark, cfg->spam_reject);
+		/* Point at whichever of the two was written last: that line broke the rule. */
+		int lm = md_config_line(cfg, "spam_mark"), lr = md_config_line(cfg, "spam_reject");
+
+		snprintf(err, errlen, "%s:%d: %s: spam_mark must not exceed spam_reject (%.2f > %.2f)",
+		    file, lm > lr ? lm : lr, lm > lr ? "spam_mark" : "spam_reject",
+		    cfg->spam_mark, cfg->spam_reject);
 		return -1;
 	}
 	if (strlen(cfg->desk_separator) != 1) {

@@ -223,6 +223,8 @@ note_free(struct md_note *n)
 	free(n->text);
 	free(n->message_id);
 	free(n->raw);
+	free(n->full_text);
+	free(n->flags);
 }
 
 /* One XRANGE entry [id, [k, v, ...]] into n. */
@@ -231,6 +233,7 @@ note_from_entry(struct md_note *n, const redisReply *e)
 {
 	char **const all[] = {
 		&n->author, &n->author_email, &n->kind, &n->text, &n->message_id, &n->raw,
+		&n->full_text, &n->flags,
 	};
 	const redisReply *f;
 	size_t k;
@@ -251,7 +254,9 @@ note_from_entry(struct md_note *n, const redisReply *e)
 		    strcmp(name, "kind") == 0 ? &n->kind :
 		    strcmp(name, "text") == 0 ? &n->text :
 		    strcmp(name, "message_id") == 0 ? &n->message_id :
-		    strcmp(name, "raw") == 0 ? &n->raw : NULL;
+		    strcmp(name, "raw") == 0 ? &n->raw :
+		    strcmp(name, "full_text") == 0 ? &n->full_text :
+		    strcmp(name, "flags") == 0 ? &n->flags : NULL;
 		if (strcmp(name, "created") == 0)
 			n->created = to_long(v->str);
 		else if (strcmp(name, "attachments") == 0)

@@ -32,13 +32,16 @@ enum md_ingest_kind {
 	MD_INGEST_DUP,		/* Message-ID seen before: only acknowledged */
 	MD_INGEST_NOTE,		/* reply filed as a note */
 	MD_INGEST_UNSUBSCRIBED,	/* unsubscribe request applied */
-	MD_INGEST_AUTOMATED	/* kept in <p>automated, no issue */
+	MD_INGEST_AUTOMATED,	/* kept in <p>automated, no issue */
+	MD_INGEST_BOUNCE	/* delivery report: a subscriber marked bounced
+				   (also kept in <p>automated) */
 };
 
 struct md_ingest {
 	enum md_ingest_kind kind;
 	char	project[MD_PROJECT_MAX + 1];
-	long	iid;		/* 0 for automated */
+	long	iid;		/* 0 for automated; for a reply to a closed issue
+				   that may not be reopened, the new issue */
 	int	mailed;		/* an outbound mail was queued */
 	int	retries;	/* optimistic-concurrency retries needed */
 };
@@ -49,6 +52,11 @@ struct md_ingest {
  * result is in Redis and the entry is XACKed and XDELed in the same atomic
  * step.  On -1 nothing was written and the entry stays pending; err says
  * why (a bad record, an unknown project or key, Redis trouble).
+ *
+ * kind=new records that answer an existing issue of their project (by
+ * In-Reply-To/References or by the "[project#n]" subject tag from a
+ * subscriber) are filed as notes like kind=reply ones; see
+ * doc/conversation.md for all the rules.
  */
 int	md_tracker_ingest(struct md_redis *r, const struct md_config *cfg,
 	    const char *entry_id, const struct md_record *rec,
@@ -91,6 +99,10 @@ struct md_note {
 	int	 attachments;
 	char	*raw;		/* customer notes: the original message */
 	size_t	 raw_len;
+	char	*full_text;	/* customer notes: the text before quoted history
+				   was trimmed off ("" when nothing was cut) */
+	char	*flags;		/* comma separated; "sender_mismatch": the From
+				   address does not subscribe to the issue */
 };
 
 struct md_issue_att {

@@ -6,6 +6,10 @@
  * mail for last_iid + 1 and the script checks that last_iid has not moved
  * (optimistic concurrency); if another worker won the race the script
  * changes nothing and we render again for the next number.
+ *
+ * Addresses in Cc of a new request become participants with keys of their
+ * own (tracker_mail.c mails them the conversation).  A "new" record that
+ * answers an existing issue (tracker_reply.c finds it) is filed as a note.
  */
 #include "config.h"
 
@@ -17,15 +21,15 @@
 
 #include "keygen.h"
 #include "mime.h"
+#include "trim.h"
 #include "projects.h"
 #include "tracker.h"
 #include "tracker_int.h"
 
 #define MAX_CAS_RETRIES	100
 
-/* 1 if the comma separated list has the token. */
-static int
-has_token(const char *list, const char *tok)
+int
+md_trk_has_token(const char *list, const char *tok)
 {
 	size_t n = strlen(tok);
 	const char *p = list;
@@ -40,9 +44,8 @@ has_token(const char *list, const char *tok)
 	return 0;
 }
 
-/* The customer's address, lower case: From, else the envelope sender. */
-static void
-customer_addr(const struct md_record *rec, char *out, size_t outlen)
+void
+md_trk_sender(const struct md_record *rec, char *out, size_t outlen)
 {
 	const char *a = md_record_get(rec, MD_F_FROM_ADDR);
 	size_t i;
@@ -71,8 +74,8 @@ name_ok(const char *s, size_t max)
  * Attachments of the raw message as counted 5-tuples.  Parsed only when the
  * milter counted some, so plain mails cost no second MIME parse.
  */
-static int
-add_attachments(struct md_args *a, const struct md_config *cfg,
+int
+md_trk_add_atts(struct md_args *a, const struct md_config *cfg,
     const struct md_record *rec)
 {
 	struct md_mime m;
@@ -99,8 +102,8 @@ add_attachments(struct md_args *a, const struct md_config *cfg,
 	return 0;
 }
 
-static void
-add_field(struct md_args *a, const char *name, const struct md_record *rec,
+void
+md_trk_add_field(struct md_args *a, const char *name, const struct md_record *rec,
     enum md_field f)
 {
 	md_args_add(a, name);
@@ -115,7 +118,7 @@ may_confirm(const struct md_record *rec, const struct md_project *p,
 {
 	if (*md_record_get(rec, MD_F_MAIL_FROM) == '\0' || *email == '\0')
 		return 0;
-	if (has_token(md_record_get(rec, MD_F_FLAGS), "automated"))
+	if (md_trk_has_token(md_record_get(rec, MD_F_FLAGS), "automated"))
 		return 0;
 	if (p->verified_senders && strcmp(md_record_get(rec, MD_F_SPF), "pass") != 0)
 		return 0;
@@ -130,6 +133,9 @@ struct newreq {
 	char			 rkey[MD_KEY_LEN + 1];
 	char			 ukey[MD_KEY_LEN + 1];
 	int			 confirm;
+	long			 follows;	/* closed issue it continues */
+	char			*description;	/* trimmed for follow-ups, else NULL */
+	struct md_args		 parts;		/* participants: email, rkey, ukey */
 };
 
 static int
@@ -149,29 +155,42 @@ create_args(struct md_args *a, const struct md_config *cfg, struct newreq *q,
 	md_args_add(a, q->email);
 	md_args_add(a, q->rkey);
 	md_args_add(a, q->ukey);
-	md_args_add(a, has_token(md_record_get(rec, MD_F_FLAGS), "spam") ? "spam?" : "");
+	md_args_add(a, md_trk_has_token(md_record_get(rec, MD_F_FLAGS), "spam") ? "spam?" : "");
 	md_args_addn(a, md_record_get(rec, MD_F_RAW), md_record_len(rec, MD_F_RAW));
 	slot = md_args_slot(a);
 	md_args_add(a, "title");
 	md_args_add(a, *subject != '\0' ? subject : "(no subject)");
-	add_field(a, "description", rec, MD_F_TEXT);
-	add_field(a, "customer_name", rec, MD_F_FROM_NAME);
-	add_field(a, "spf", rec, MD_F_SPF);
-	add_field(a, "score", rec, MD_F_SCORE);
-	add_field(a, "rules", rec, MD_F_RULES);
-	add_field(a, "flags", rec, MD_F_FLAGS);
-	add_field(a, "received", rec, MD_F_RECEIVED);
+	if (q->description != NULL) {
+		md_args_add(a, "description");
+		md_args_add(a, q->description);
+	} else {
+		md_trk_add_field(a, "description", rec, MD_F_TEXT);
+	}
+	md_trk_add_field(a, "customer_name", rec, MD_F_FROM_NAME);
+	md_trk_add_field(a, "spf", rec, MD_F_SPF);
+	md_trk_add_field(a, "score", rec, MD_F_SCORE);
+	md_trk_add_field(a, "rules", rec, MD_F_RULES);
+	md_trk_add_field(a, "flags", rec, MD_F_FLAGS);
+	md_trk_add_field(a, "received", rec, MD_F_RECEIVED);
 	md_args_setf(a, slot, "%d", 16);
-	if (add_attachments(a, cfg, rec) < 0)
+	if (md_trk_add_atts(a, cfg, rec) < 0)
 		return -1;
 	if (mail != NULL) {
 		md_args_add(a, "5");
 		md_trk_add_mail(a, cfg, md_record_get(rec, MD_F_PROJECT),
-		    "confirmation", q->email, msgid, mail);
+		    "confirmation", q->email, q->rkey, msgid, mail);
 	} else {
 		md_args_add(a, "0");
 	}
-	return a->err ? -1 : 0;
+	md_args_addf(a, "%d", q->parts.n);
+	for (slot = 0; slot < q->parts.n; slot++)
+		md_args_addn(a, q->parts.v[slot], q->parts.len[slot]);
+	if (q->follows > 0)
+		md_args_addf(a, "%ld", q->follows);
+	else
+		md_args_add(a, "");
+	md_args_addf(a, "%d", cfg->max_auto_mails_per_hour);
+	return a->err || q->parts.err ? -1 : 0;
 }
 
 static long
@@ -200,7 +219,7 @@ create_once(struct md_redis *r, const struct md_config *cfg, struct newreq *q,
 	const struct md_record *rec = q->rec;
 	struct md_args a;
 	md_buf mail = MD_BUF_INIT;
-	char msgid[256] = "";
+	char msgid[256] = "", notice[256] = "";
 	redisReply *rep = NULL;
 	long want;
 	int rc = -1;
@@ -211,14 +230,20 @@ create_once(struct md_redis *r, const struct md_config *cfg, struct newreq *q,
 	}
 	want++;
 	md_args_init(&a);
+	if (q->follows > 0)
+		snprintf(notice, sizeof notice, "You wrote to ticket #%ld, which is "
+		    "closed, so we opened a new ticket #%ld for your message.",
+		    q->follows, want);
 	if (q->confirm) {
 		struct md_trk_mail m = {
 			.kind = MD_TPL_THANK_YOU, .project = out->project, .iid = want,
 			.title = md_record_get(rec, MD_F_SUBJECT),
-			.description = md_record_get(rec, MD_F_TEXT),
+			.description = q->description != NULL ? q->description :
+			    md_record_get(rec, MD_F_TEXT),
 			.rcpt = q->email, .rcpt_name = md_record_get(rec, MD_F_FROM_NAME),
 			.rkey = q->rkey, .ukey = q->ukey,
 			.thread_id = md_record_get(rec, MD_F_MESSAGE_ID),
+			.prefix = notice,
 		};
 
 		if (md_trk_render(r, cfg, &m, msgid, sizeof msgid, &mail, err, errlen) < 0)
@@ -251,17 +276,78 @@ out:
 	return rc;
 }
 
+/* 1 if addr is one of the desk's aliases (stored with the domain lower case). */
 static int
-ingest_new(struct md_redis *r, const struct md_config *cfg, const char *entry,
-    const struct md_record *rec, struct md_ingest *out, char *err, size_t errlen)
+is_alias(struct md_redis *r, const char *addr)
+{
+	char canon[MD_ADDR_MAX + 1];
+	md_buf key = MD_BUF_INIT;
+	redisReply *rep;
+	int v;
+
+	snprintf(canon, sizeof canon, "%s", addr);
+	md_addr_canon_alias(canon);
+	rep = md_redis_cmd(r, "HEXISTS %s %s", md_key(r, &key, "aliases"), canon);
+	md_buf_free(&key);
+	v = md_reply_int(rep, 0) == 1;
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return v;
+}
+
+/*
+ * The Cc addresses that become participants: not the desk's own addresses,
+ * not the customer, no duplicates, at most max_participants.
+ */
+static int
+add_participants(struct md_redis *r, const struct md_config *cfg, struct newreq *q)
+{
+	const char *p = md_record_get(q->rec, MD_F_CC), *s;
+	char addr[MD_ADDR_MAX + 1], rkey[MD_KEY_LEN + 1], ukey[MD_KEY_LEN + 1];
+	int taken = 0, seen = 0, k, dup;
+	size_t n, i;
+
+	while (*p != '\0' && taken < cfg->max_participants && seen++ < 1000) {
+		while (*p == ',' || *p == ' ' || *p == '\t')
+			p++;
+		for (s = p; *p != '\0' && *p != ','; p++)
+			;
+		for (n = (size_t)(p - s); n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'); n--)
+			;
+		if (n == 0 || n > MD_ADDR_MAX || memchr(s, '@', n) == NULL)
+			continue;
+		for (i = 0; i < n; i++)
+			addr[i] = (char)tolower((unsigned char)s[i]);
+		addr[n] = '\0';
+		for (dup = 0, k = 0; k < q->parts.n && !dup; k += 3)
+			dup = strcmp(q->parts.v[k], addr) == 0;
+		if (dup || strcmp(addr, q->email) == 0 || md_trk_is_desk(cfg, addr) ||
+		    is_alias(r, addr))
+			continue;
+		if (md_keygen(rkey, sizeof rkey) < 0 || md_keygen(ukey, sizeof ukey) < 0)
+			return -1;
+		md_args_add(&q->parts, addr);
+		md_args_add(&q->parts, rkey);
+		md_args_add(&q->parts, ukey);
+		taken++;
+	}
+	return q->parts.err ? -1 : 0;
+}
+
+int
+md_trk_ingest_new(struct md_redis *r, const struct md_config *cfg, const char *entry,
+    const struct md_record *rec, long follows, struct md_ingest *out, char *err,
+    size_t errlen)
 {
 	struct md_project p;
 	struct newreq q;
 	int rc, i;
 
 	memset(&q, 0, sizeof q);
+	md_args_init(&q.parts);
 	q.rec = rec;
 	q.entry = entry;
+	q.follows = follows;
 	rc = md_project_get(r, out->project, &p);
 	if (rc <= 0) {
 		if (rc < 0)
@@ -270,117 +356,100 @@ ingest_new(struct md_redis *r, const struct md_config *cfg, const char *entry,
 			snprintf(err, errlen, "no such project: %s", out->project);
 		return -1;
 	}
-	customer_addr(rec, q.email, sizeof q.email);
-	q.confirm = may_confirm(rec, &p, q.email);
+	md_trk_sender(rec, q.email, sizeof q.email);
+	q.confirm = may_confirm(rec, &p, q.email) && !md_trk_is_desk(cfg, q.email);
 	md_project_free(&p);
-	if (md_keygen(q.rkey, sizeof q.rkey) < 0 || md_keygen(q.ukey, sizeof q.ukey) < 0) {
+	rc = -1;
+	if (md_keygen(q.rkey, sizeof q.rkey) < 0 || md_keygen(q.ukey, sizeof q.ukey) < 0 ||
+	    (follows == 0 && add_participants(r, cfg, &q) < 0)) {
 		snprintf(err, errlen, "cannot generate issue keys");
-		return -1;
+		goto out;
+	}
+	if (follows > 0 &&
+	    (q.description = md_reply_trim(md_record_get(rec, MD_F_TEXT))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
 	}
 	for (i = 0; i < MAX_CAS_RETRIES; i++) {
-		if ((rc = create_once(r, cfg, &q, out, err, errlen)) != 0)
-			return rc < 0 ? -1 : 0;
+		if ((rc = create_once(r, cfg, &q, out, err, errlen)) != 0) {
+			rc = rc < 0 ? -1 : 0;
+			goto out;
+		}
 		out->retries++;
 	}
 	snprintf(err, errlen, "issue number for %s still contended after %d tries",
 	    out->project, MAX_CAS_RETRIES);
-	return -1;
+	rc = -1;
+out:
+	md_args_free(&q.parts);
+	free(q.description);
+	return rc;
 }
 
-static int
-ingest_reply(struct md_redis *r, const struct md_config *cfg, const char *entry,
-    const struct md_record *rec, int unsub, struct md_ingest *out,
-    char *err, size_t errlen)
+int
+md_trk_ingest_unsub(struct md_redis *r, const struct md_config *cfg, const char *entry,
+    const struct md_record *rec, struct md_ingest *out, char *err, size_t errlen)
 {
-	const char *name = md_record_get(rec, MD_F_FROM_NAME);
-	char email[MD_ADDR_MAX + 1];
 	struct md_args a;
 	redisReply *rep;
-	int slot, rc = -1;
+	int rc = -1;
 
-	customer_addr(rec, email, sizeof email);
 	md_args_init(&a);
 	md_args_add(&a, cfg->redis_prefix);
-	md_args_add(&a, unsub ? "unsubscribe" : "reply");
+	md_args_add(&a, "unsubscribe");
 	md_args_add(&a, md_record_get(rec, MD_F_KEY));
 	md_args_add(&a, entry);
 	md_args_add(&a, md_record_get(rec, MD_F_MESSAGE_ID));
 	md_args_addf(&a, "%ld", (long)time(NULL));
-	slot = md_args_slot(&a);
-	md_args_add(&a, "author");
-	md_args_add(&a, *name != '\0' ? name : email);
-	md_args_add(&a, "author_email");
-	md_args_add(&a, email);
-	md_args_add(&a, "kind");
-	md_args_add(&a, "customer");
-	add_field(&a, "text", rec, MD_F_TEXT);
-	md_args_add(&a, "created");
-	md_args_addf(&a, "%ld", (long)time(NULL));
-	add_field(&a, "message_id", rec, MD_F_MESSAGE_ID);
-	add_field(&a, "attachments", rec, MD_F_ATTACHMENTS);
-	add_field(&a, "raw", rec, MD_F_RAW);
-	md_args_setf(&a, slot, "%d", 16);
-	if ((unsub ? md_args_slot(&a) : add_attachments(&a, cfg, rec)) < 0 || a.err) {
+	md_args_add(&a, "0");	/* no note fields */
+	md_args_add(&a, "0");	/* no attachments */
+	if (a.err) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		md_args_free(&a);
+		return -1;
 	}
 	rep = md_redis_eval(r, &md_trk_reply_script, 0, a.n, a.v, a.len);
 	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements != 3 ||
-	    rep->element[0]->type != REDIS_REPLY_STRING ||
 	    rep->element[1]->type != REDIS_REPLY_STRING) {
 		md_trk_redis_err(r, rep, err, errlen);
 	} else {
-		out->kind = strcmp(rep->element[0]->str, "note") == 0 ? MD_INGEST_NOTE :
-		    strcmp(rep->element[0]->str, "dup") == 0 ? MD_INGEST_DUP :
-		    MD_INGEST_UNSUBSCRIBED;
+		out->kind = MD_INGEST_UNSUBSCRIBED;
 		snprintf(out->project, sizeof out->project, "%s", rep->element[1]->str);
 		out->iid = (long)md_reply_int(rep->element[2], 0);
 		rc = 0;
 	}
 	if (rep != NULL)
 		freeReplyObject(rep);
-out:
 	md_args_free(&a);
 	return rc;
 }
 
-/* The fields of an automated record worth keeping for admins. */
-static const enum md_field auto_fields[] = {
-	MD_F_RECEIVED, MD_F_MAIL_FROM, MD_F_FROM, MD_F_SUBJECT, MD_F_PROJECT,
-	MD_F_RCPT, MD_F_AUTO_REASON, MD_F_MESSAGE_ID,
-};
-
+/* The issue a reply key names: project, iid and the subscriber's address. */
 static int
-ingest_automated(struct md_redis *r, const struct md_config *cfg, const char *entry,
-    const struct md_record *rec, struct md_ingest *out, char *err, size_t errlen)
+key_issue(struct md_redis *r, const char *key, char *project, long *iid,
+    char *email, char *err, size_t errlen)
 {
-	struct md_args a;
+	md_buf k = MD_BUF_INIT;
 	redisReply *rep;
-	size_t i;
-	int rc = -1, slot;
+	int rc = -1;
 
-	md_args_init(&a);
-	md_args_add(&a, cfg->redis_prefix);
-	md_args_add(&a, entry);
-	slot = md_args_slot(&a);
-	for (i = 0; i < sizeof auto_fields / sizeof auto_fields[0]; i++)
-		add_field(&a, md_record_field_name(auto_fields[i]), rec, auto_fields[i]);
-	md_args_setf(&a, slot, "%zu", 2 * i);
-	if (a.err) {
-		snprintf(err, errlen, "out of memory");
-		md_args_free(&a);
-		return -1;
-	}
-	rep = md_redis_eval(r, &md_trk_automated_script, 0, a.n, a.v, a.len);
-	if (md_reply_is_error(rep)) {
+	rep = md_redis_cmd(r, "HMGET %s project iid email", md_key(r, &k, "rkey:%s", key));
+	md_buf_free(&k);
+	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements != 3) {
 		md_trk_redis_err(r, rep, err, errlen);
+	} else if (rep->element[0]->type != REDIS_REPLY_STRING ||
+	    rep->element[1]->type != REDIS_REPLY_STRING ||
+	    !name_ok(rep->element[0]->str, MD_PROJECT_MAX)) {
+		snprintf(err, errlen, "redis: NOKEY unknown reply key %s", key);
 	} else {
-		out->kind = MD_INGEST_AUTOMATED;
+		snprintf(project, MD_PROJECT_MAX + 1, "%s", rep->element[0]->str);
+		*iid = strtol(rep->element[1]->str, NULL, 10);
+		snprintf(email, MD_ADDR_MAX + 1, "%s", rep->element[2]->str != NULL ?
+		    rep->element[2]->str : "");
 		rc = 0;
 	}
 	if (rep != NULL)
 		freeReplyObject(rep);
-	md_args_free(&a);
 	return rc;
 }
 
@@ -392,18 +461,26 @@ md_tracker_ingest(struct md_redis *r, const struct md_config *cfg,
 	const char *kind = md_record_get(rec, MD_F_KIND);
 	const char *project = md_record_get(rec, MD_F_PROJECT);
 	const char *key = md_record_get(rec, MD_F_KEY);
+	char kproj[MD_PROJECT_MAX + 1], email[MD_ADDR_MAX + 1];
+	long iid;
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (entry_id == NULL)
 		entry_id = "";
 	if (strcmp(kind, "automated") == 0)
-		return ingest_automated(r, cfg, entry_id, rec, out, err, errlen);
+		return md_trk_ingest_automated(r, cfg, entry_id, rec, out, err, errlen);
 	if (strcmp(kind, "reply") == 0 || strcmp(kind, "unsubscribe") == 0) {
 		if (!name_ok(key, MD_KEY_LEN)) {
 			snprintf(err, errlen, "bad record: %s without a valid key", kind);
 			return -1;
 		}
-		return ingest_reply(r, cfg, entry_id, rec, *kind == 'u', out, err, errlen);
+		if (*kind == 'u')
+			return md_trk_ingest_unsub(r, cfg, entry_id, rec, out, err, errlen);
+		if (key_issue(r, key, kproj, &iid, email, err, errlen) < 0)
+			return -1;
+		return md_trk_ingest_answer(r, cfg, entry_id, rec, kproj, iid, email,
+		    out, err, errlen);
 	}
 	if (strcmp(kind, "new") != 0) {
 		snprintf(err, errlen, "bad record: kind \"%.32s\"", kind);
@@ -414,5 +491,10 @@ md_tracker_ingest(struct md_redis *r, const struct md_config *cfg,
 		return -1;
 	}
 	snprintf(out->project, sizeof out->project, "%s", project);
-	return ingest_new(r, cfg, entry_id, rec, out, err, errlen);
+	if ((rc = md_trk_find_thread(r, rec, &iid, err, errlen)) < 0)
+		return -1;
+	if (rc == 1)
+		return md_trk_ingest_answer(r, cfg, entry_id, rec, project, iid, "",
+		    out, err, errlen);
+	return md_trk_ingest_new(r, cfg, entry_id, rec, 0, out, err, errlen);
 }

@@ -28,15 +28,6 @@ extern struct md_script md_trk_list_script;
 extern struct md_script md_trk_bury_script;
 extern struct md_script md_trk_retry_script;
 extern struct md_script md_trk_answer_script;
-extern struct md_script md_trk_bounce_script;
-
-/*
- * The Lua prelude every tracker script starts with (tracker_scripts.c
- * documents the helpers).  Automatic mails (kinds confirmation, notice,
- * forward) are counted per recipient in <p>automail:<email> and dropped
- * past CAP per hour; scripts that queue them set CAP from their ARGV.
- */
-extern const char md_trk_prelude[];
 
 /* Chain of Message-IDs kept per subscriber (References stays short). */
 #define MD_TRK_CHAIN_MAX	10
@@ -94,13 +85,58 @@ int	md_trk_render(struct md_redis *r, const struct md_config *cfg,
 
 /*
  * Adds the five outbox arguments of one mail (rcpt, message_id, data,
- * mail_from, kind) to a.
+ * mail_from, kind) to a.  The envelope sender is the recipient's own reply
+ * address when rkey is set (VERP: a bounce names the subscriber), else the
+ * project address.
  */
 void	md_trk_add_mail(struct md_args *a, const struct md_config *cfg,
 	    const char *project, const char *kind, const char *rcpt,
-	    const char *msgid, const md_buf *data);
+	    const char *rkey, const char *msgid, const md_buf *data);
 
-/* The envelope sender of our mail: the project's desk address. */
+/* What mails about an issue need from its hash; strings never NULL. */
+struct md_trk_issue {
+	char	*title;
+	char	*description;
+	char	*message_id;
+	char	*customer_email;
+	char	*customer_name;
+	char	*state;
+};
+
+/* 0, MD_TRK_NOTFOUND (err "no such issue p#n") or -1. */
+int	md_trk_issue_load(struct md_redis *r, const char *project, long iid,
+	    struct md_trk_issue *b, char *err, size_t errlen);
+void	md_trk_issue_free(struct md_trk_issue *b);
+
+/* Which subscribers md_trk_mails renders for. */
+struct md_trk_rcpts {
+	const char	*only;		/* just this address, whatever its state
+					   (the script re-checks), or NULL: every
+					   subscribed address */
+	const char	*except;	/* skip this address, or NULL */
+};
+
+/*
+ * Renders a mail of template tk (outbox kind ok) for the chosen
+ * subscribers, each with its own keys and its own In-Reply-To/References
+ * chain, and appends the 5-tuples to a (no count: *n gets the number of
+ * mails, the caller fills its slot).  prefix (or NULL) goes above the
+ * template's body.  Desk addresses are never mailed.
+ */
+int	md_trk_mails(struct md_redis *r, const struct md_config *cfg,
+	    const char *project, long iid, const struct md_trk_issue *b,
+	    enum md_template_kind tk, const char *ok, const char *note_text,
+	    const char *prefix, const struct md_trk_rcpts *who, struct md_args *a,
+	    int *n, char *err, size_t errlen);
+
+/* 1 if addr is in the desk domain (never a recipient, never a participant). */
+int	md_trk_is_desk(const struct md_config *cfg, const char *addr);
+
+/* Runs a script whose reply is an array starting with a status string. */
+redisReply *md_trk_run(struct md_redis *r, struct md_script *s, struct md_args *a,
+	    size_t minel, char *err, size_t errlen);
+
+/* A desk address: <local><sep><prefix><arg>@<domain>. */
 void	md_trk_desk_addr(const struct md_config *cfg, const char *prefix,
 	    const char *arg, char *out, size_t outlen);
 

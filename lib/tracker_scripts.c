@@ -11,12 +11,22 @@
  * mails travel as 5-tuples rcpt, message_id, data, mail_from, kind; they are
  * queued only for addresses that are subscribed to the issue and appear in
  * neither <p>bounced nor <p>unsubscribed, checked here so that a customer
- * who unsubscribed a moment ago gets nothing.  Attachments are 5-tuples
- * filename, content_type, size, stored (0/1), data.
+ * who unsubscribed a moment ago gets nothing.  Automatic mails (kinds
+ * confirmation, notice, forward: caused by incoming mail, not by a person)
+ * also count against CAP per recipient and hour in <p>automail:<email>
+ * (INCR, EXPIRE 3600 on the first): past it the mail is dropped with a
+ * system note, which is what ends a mail loop with an autoresponder.
+ * Every queued mail's Message-ID is appended to the recipient's chain
+ * (tracker_mail.c).  Attachments are 5-tuples filename, content_type,
+ * size, stored (0/1), data.
  */
 #include "config.h"
 
 #include "tracker_int.h"
+
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+#define CHAIN_MAX	STR(MD_TRK_CHAIN_MAX)
 
 #define PRELUDE \
 	"local P = ARGV[1]\n" \
@@ -44,21 +54,6 @@
 	"  return redis.call('HEXISTS', P .. 'bounced', email) == 1 or\n" \
 	"    redis.call('HEXISTS', P .. 'unsubscribed', email) == 1\n" \
 	"end\n" \
-	"local function queue_mails(mails, proj, iid, now, ik)\n" \
-	"  local sent = 0\n" \
-	"  for j = 1, #mails - 4, 5 do\n" \
-	"    local rcpt = mails[j]\n" \
-	"    if not blocked(rcpt) and\n" \
-	"        redis.call('HGET', ik .. ':subscribers', rcpt) == 'subscribed' then\n" \
-	"      redis.call('XADD', P .. 'outbox', '*', 'kind', mails[j + 4],\n" \
-	"        'project', proj, 'iid', iid, 'rcpt', rcpt, 'mail_from', mails[j + 3],\n" \
-	"        'message_id', mails[j + 1], 'data', mails[j + 2], 'created', now)\n" \
-	"      thread(mails[j + 1], proj .. '#' .. iid)\n" \
-	"      sent = sent + 1\n" \
-	"    end\n" \
-	"  end\n" \
-	"  return sent\n" \
-	"end\n" \
 	"local function save_atts(atts, proj, iid, note)\n" \
 	"  local ik = P .. 'issue:' .. proj .. ':' .. iid\n" \
 	"  for j = 1, #atts - 4, 5 do\n" \
@@ -76,12 +71,57 @@
 	"end\n" \
 	"local function note(proj, iid, t)\n" \
 	"  return redis.call('XADD', P .. 'issue:' .. proj .. ':' .. iid .. ':notes', '*', unpack(t))\n" \
+	"end\n" \
+	"local function sysnote(proj, iid, now, text)\n" \
+	"  return note(proj, iid, {'author', 'Support Bot', 'author_email', '', 'kind', 'system',\n" \
+	"    'text', text, 'created', now, 'message_id', '', 'attachments', '0'})\n" \
+	"end\n" \
+	"local function chain_add(ik, email, mid)\n" \
+	"  if mid == '' or email == '' or string.find(mid, '%s') then return end\n" \
+	"  local t = {}\n" \
+	"  for id in string.gmatch(redis.call('HGET', ik .. ':chain', email) or '', '%S+') do\n" \
+	"    if id ~= mid then t[#t + 1] = id end\n" \
+	"  end\n" \
+	"  t[#t + 1] = mid\n" \
+	"  while #t > " CHAIN_MAX " do table.remove(t, 1) end\n" \
+	"  redis.call('HSET', ik .. ':chain', email, table.concat(t, ' '))\n" \
+	"end\n" \
+	"local CAP = 0\n" \
+	"local AUTO = {confirmation = true, notice = true, forward = true}\n" \
+	"local function capped(rcpt, kind, proj, iid, now)\n" \
+	"  if CAP <= 0 or not AUTO[kind] then return false end\n" \
+	"  local k = P .. 'automail:' .. rcpt\n" \
+	"  local n = redis.call('INCR', k)\n" \
+	"  if n == 1 then redis.call('EXPIRE', k, 3600) end\n" \
+	"  if n <= CAP then return false end\n" \
+	"  sysnote(proj, iid, now, 'Mail loop protection: ' .. rcpt .. ' already got ' .. CAP ..\n" \
+	"    ' automatic mails within the hour, this ' .. kind .. ' mail was not sent')\n" \
+	"  return true\n" \
+	"end\n" \
+	"local function queue_mails(mails, proj, iid, now, ik)\n" \
+	"  local sent = 0\n" \
+	"  for j = 1, #mails - 4, 5 do\n" \
+	"    local rcpt, kind = mails[j], mails[j + 4]\n" \
+	"    if not blocked(rcpt) and\n" \
+	"        redis.call('HGET', ik .. ':subscribers', rcpt) == 'subscribed' and\n" \
+	"        not capped(rcpt, kind, proj, iid, now) then\n" \
+	"      redis.call('XADD', P .. 'outbox', '*', 'kind', kind,\n" \
+	"        'project', proj, 'iid', iid, 'rcpt', rcpt, 'mail_from', mails[j + 3],\n" \
+	"        'message_id', mails[j + 1], 'data', mails[j + 2], 'created', now)\n" \
+	"      thread(mails[j + 1], proj .. '#' .. iid)\n" \
+	"      chain_add(ik, rcpt, mails[j + 1])\n" \
+	"      sent = sent + 1\n" \
+	"    end\n" \
+	"  end\n" \
+	"  return sent\n" \
 	"end\n"
 
 /*
  * A new request.  ARGV: prefix, project, expected iid, inbox entry id,
  * Message-ID, now, customer email, reply key, unsub key, labels, raw, then
- * the counted lists: issue fields (name, value, ...), attachments, mails.
+ * the counted lists: issue fields (name, value, ...), attachments, mails,
+ * Cc participants (email, reply key, unsub key), then the closed issue it
+ * follows ("" none) and the automatic-mail cap.
  * Replies {"dup", iid, 0}, {"retry", last_iid, 0} when another worker took
  * the number the mails were rendered for, or {"created", iid, mails queued}.
  * A record without Message-ID is deduplicated by the SHA-1 of its raw text.
@@ -90,9 +130,12 @@ struct md_script md_trk_create_script = { .source = PRELUDE
 	"local proj, want, entry, mid, now = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]\n"
 	"local email, rkey, ukey, labels, raw = ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]\n"
 	"local ifields, i = take(12)\n"
-	"local atts, mails\n"
+	"local atts, mails, parts\n"
 	"atts, i = take(i)\n"
 	"mails, i = take(i)\n"
+	"parts, i = take(i)\n"
+	"local follows = ARGV[i] or ''\n"
+	"CAP = tonumber(ARGV[i + 1]) or 0\n"
 	"local pk = P .. 'project:' .. proj\n"
 	"if redis.call('EXISTS', pk) == 0 then\n"
 	"  return redis.error_reply('NOPROJECT no such project: ' .. proj)\n"
@@ -123,6 +166,30 @@ struct md_script md_trk_create_script = { .source = PRELUDE
 	"  redis.call('HSET', P .. 'rkey:' .. rkey, 'project', proj, 'iid', iid, 'email', email)\n"
 	"  redis.call('HSET', P .. 'ukey:' .. ukey, 'project', proj, 'iid', iid, 'email', email)\n"
 	"end\n"
+	"local added = {}\n"
+	"for j = 1, #parts - 2, 3 do\n"
+	"  local pe = parts[j]\n"
+	"  if pe ~= email and redis.call('HEXISTS', ik .. ':subscribers', pe) == 0 then\n"
+	"    redis.call('HSET', ik .. ':subscribers', pe, 'subscribed')\n"
+	"    redis.call('HSET', ik .. ':keys', pe, parts[j + 1] .. ' ' .. parts[j + 2])\n"
+	"    redis.call('HSET', P .. 'rkey:' .. parts[j + 1], 'project', proj, 'iid', iid, 'email', pe)\n"
+	"    redis.call('HSET', P .. 'ukey:' .. parts[j + 2], 'project', proj, 'iid', iid, 'email', pe)\n"
+	"    added[#added + 1] = pe\n"
+	"  end\n"
+	"end\n"
+	"if #added > 0 then\n"
+	"  sysnote(proj, iid, now, 'Participants from Cc: ' .. table.concat(added, ', '))\n"
+	"end\n"
+	"if follows ~= '' then\n"
+	"  redis.call('HSET', ik, 'follows', follows)\n"
+	"  sysnote(proj, iid, now, 'Follow-up of ' .. proj .. '#' .. follows ..\n"
+	"    ', which is closed: ' .. email .. ' wrote to it again')\n"
+	"  if redis.call('EXISTS', P .. 'issue:' .. proj .. ':' .. follows) == 1 then\n"
+	"    sysnote(proj, follows, now, email .. ' wrote to this closed issue; the mail became ' ..\n"
+	"      proj .. '#' .. iid)\n"
+	"    touch(proj, follows, now)\n"
+	"  end\n"
+	"end\n"
 	"redis.call('HSET', P .. 'msgid:' .. proj, dkey, iid)\n"
 	"thread(mid, proj .. '#' .. iid)\n"
 	"save_atts(atts, proj, iid, 'description')\n"
@@ -132,9 +199,9 @@ struct md_script md_trk_create_script = { .source = PRELUDE
 	.sha = "" };
 
 /*
- * A reply or unsubscribe request.  ARGV: prefix, kind (reply|unsubscribe),
- * key, inbox entry id, Message-ID, now, then counted lists: note fields,
- * attachments.  Replies {"note"|"dup"|"unsubscribed", project, iid}.
+ * An unsubscribe request (replies go through the answer script).  ARGV:
+ * prefix, "unsubscribe", key, inbox entry id, Message-ID, now, then counted
+ * lists: note fields, attachments.  Replies {"unsubscribed", project, iid}.
  */
 struct md_script md_trk_reply_script = { .source = PRELUDE
 	"local kind, key, entry, mid, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]\n"
@@ -150,38 +217,100 @@ struct md_script md_trk_reply_script = { .source = PRELUDE
 	"if redis.call('EXISTS', ik) == 0 then\n"
 	"  return redis.error_reply('NOISSUE key ' .. key .. ' names a missing issue ' .. proj .. '#' .. iid)\n"
 	"end\n"
-	"if kind == 'unsubscribe' then\n"
-	"  if redis.call('HGET', ik .. ':subscribers', email) ~= 'unsubscribed' then\n"
-	"    redis.call('HSET', ik .. ':subscribers', email, 'unsubscribed')\n"
-	"    note(proj, iid, {'author', 'Support Bot', 'author_email', '', 'kind', 'system',\n"
-	"      'text', email .. ' unsubscribed', 'created', now, 'message_id', mid, 'attachments', '0'})\n"
+	"if redis.call('HGET', ik .. ':subscribers', email) ~= 'unsubscribed' then\n"
+	"  redis.call('HSET', ik .. ':subscribers', email, 'unsubscribed')\n"
+	"  note(proj, iid, {'author', 'Support Bot', 'author_email', '', 'kind', 'system',\n"
+	"    'text', email .. ' unsubscribed', 'created', now, 'message_id', mid, 'attachments', '0'})\n"
+	"end\n"
+	"ack(entry)\n"
+	"return {'unsubscribed', proj, iid}\n",
+	.sha = "" };
+
+/*
+ * Automated mail: ARGV prefix, entry id, counted fields, then a reply key
+ * ("" none), the bounce reason and now.  Kept, never answered.  With a key
+ * (a delivery report about a mail we sent from that subscriber's reply
+ * address) the subscriber's address goes to <p>bounced, with a system note
+ * the first time only, so a bounce storm writes one note.  Replies
+ * {"archived"} or {"bounced", project, iid}.
+ */
+struct md_script md_trk_automated_script = { .source = PRELUDE
+	"local entry = ARGV[2]\n"
+	"local f, i = take(3)\n"
+	"local key, reason, now = ARGV[i] or '', ARGV[i + 1] or '', ARGV[i + 2] or '0'\n"
+	"if #f == 0 then f = {'v', '1'} end\n"
+	"redis.call('XADD', P .. 'automated', 'MAXLEN', '~', '10000', '*', unpack(f))\n"
+	"local res = {'archived'}\n"
+	"if key ~= '' then\n"
+	"  local kv = redis.call('HMGET', P .. 'rkey:' .. key, 'project', 'iid', 'email')\n"
+	"  if kv[1] and kv[2] and kv[3] and kv[3] ~= '' and\n"
+	"      redis.call('EXISTS', P .. 'issue:' .. kv[1] .. ':' .. kv[2]) == 1 then\n"
+	"    if redis.call('HEXISTS', P .. 'bounced', kv[3]) == 0 then\n"
+	"      redis.call('HSET', P .. 'bounced', kv[3], reason)\n"
+	"      sysnote(kv[1], kv[2], now, 'Mail to ' .. kv[3] .. ' bounced (' .. reason ..\n"
+	"        '): no more mail goes to this address')\n"
+	"    end\n"
+	"    res = {'bounced', kv[1], kv[2]}\n"
 	"  end\n"
-	"  ack(entry)\n"
-	"  return {'unsubscribed', proj, iid}\n"
+	"end\n"
+	"ack(entry)\n"
+	"return res\n",
+	.sha = "" };
+
+/*
+ * A customer's answer to an issue (through a reply key, a Message-ID we
+ * know, or the subject tag).  ARGV: prefix, project, iid, expected state
+ * (opened, or closed when the project reopens on reply), inbox entry id,
+ * Message-ID, now, sender, chain owner (whose Message-ID chain the mail
+ * continues), "1" to forget a bounce of the sender, the automatic-mail cap,
+ * then counted lists: note fields, attachments, mails.  A sender who had
+ * unsubscribed from the issue is subscribed again.  Replies {"dup", iid, 0},
+ * {"retry", state, 0} when the state is not the expected one (nothing
+ * written), or {"note"|"reopened", iid, mails queued}.
+ */
+struct md_script md_trk_answer_script = { .source = PRELUDE
+	"local proj, iid, expect, entry, mid, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]\n"
+	"local sender, cemail, clear = ARGV[8], ARGV[9], ARGV[10]\n"
+	"CAP = tonumber(ARGV[11]) or 0\n"
+	"local fields, i = take(12)\n"
+	"local atts, mails\n"
+	"atts, i = take(i)\n"
+	"mails, i = take(i)\n"
+	"local ik = P .. 'issue:' .. proj .. ':' .. iid\n"
+	"local ix = P .. 'issues:' .. proj\n"
+	"if redis.call('EXISTS', ik) == 0 then\n"
+	"  return redis.error_reply('NOISSUE no issue ' .. proj .. '#' .. iid)\n"
 	"end\n"
 	"local dkey = mid\n"
 	"if dkey == '' then dkey = 'sha1:' .. redis.sha1hex(field(fields, 'raw')) end\n"
 	"if redis.call('HEXISTS', P .. 'msgid:' .. proj, dkey) == 1 then\n"
 	"  ack(entry)\n"
-	"  return {'dup', proj, iid}\n"
+	"  return {'dup', tonumber(iid), 0}\n"
+	"end\n"
+	"local st = redis.call('HGET', ik, 'state') or 'opened'\n"
+	"if st ~= expect then return {'retry', st, 0} end\n"
+	"if st == 'closed' then\n"
+	"  redis.call('HSET', ik, 'state', 'opened')\n"
+	"  redis.call('SREM', ix .. ':state:closed', iid)\n"
+	"  redis.call('SADD', ix .. ':state:opened', iid)\n"
+	"  sysnote(proj, iid, now, 'reopened by a reply from ' .. sender)\n"
+	"end\n"
+	"if redis.call('HGET', ik .. ':subscribers', sender) == 'unsubscribed' then\n"
+	"  redis.call('HSET', ik .. ':subscribers', sender, 'subscribed')\n"
+	"  sysnote(proj, iid, now, sender .. ' subscribed again by writing to this issue')\n"
+	"end\n"
+	"if clear == '1' and redis.call('HDEL', P .. 'bounced', sender) == 1 then\n"
+	"  sysnote(proj, iid, now, sender .. ' wrote again: no longer marked as bounced')\n"
 	"end\n"
 	"local nid = note(proj, iid, fields)\n"
 	"save_atts(atts, proj, iid, nid)\n"
 	"touch(proj, iid, now)\n"
 	"redis.call('HSET', P .. 'msgid:' .. proj, dkey, iid)\n"
 	"thread(mid, proj .. '#' .. iid)\n"
+	"chain_add(ik, cemail, mid)\n"
+	"local sent = queue_mails(mails, proj, iid, now, ik)\n"
 	"ack(entry)\n"
-	"return {'note', proj, iid}\n",
-	.sha = "" };
-
-/* Automated mail: ARGV prefix, entry id, counted fields.  Kept, not answered. */
-struct md_script md_trk_automated_script = { .source = PRELUDE
-	"local entry = ARGV[2]\n"
-	"local f = take(3)\n"
-	"if #f == 0 then f = {'v', '1'} end\n"
-	"redis.call('XADD', P .. 'automated', 'MAXLEN', '~', '10000', '*', unpack(f))\n"
-	"ack(entry)\n"
-	"return 'ok'\n",
+	"return {st == 'closed' and 'reopened' or 'note', tonumber(iid), sent}\n",
 	.sha = "" };
 
 /*

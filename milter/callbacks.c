@@ -135,8 +135,20 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	if (m == NULL)
 		return md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
 	md_buf_init(&m->raw);
-	if (md_addr_normalize(argv[0], m->mail_from, sizeof m->mail_from) < 0)
-		m->mail_from[0] = '\0';
+	if (md_addr_normalize(argv[0], m->mail_from, sizeof m->mail_from) < 0) {
+		/*
+		 * Postfix accepts forms we do not (e.g. "<<a@b>>"); its own
+		 * parse is in {mail_addr}.  Without one, the sender must not
+		 * pass as the null sender (that would skip block lists).
+		 */
+		const char *pa = smfi_getsymval(ctx, "{mail_addr}");
+
+		if (pa == NULL || md_addr_normalize(pa, m->mail_from, sizeof m->mail_from) < 0 ||
+		    m->mail_from[0] == '\0') {
+			m->mail_from[0] = '\0';
+			m->bad_sender = 1;	/* refused for desk recipients only */
+		}
+	}
 	auth = smfi_getsymval(ctx, "{auth_authen}");
 	m->authenticated = auth != NULL && *auth != '\0';
 	cc->msg = m;
@@ -185,6 +197,9 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	case MD_RCPT_DESK:
 		break;
 	}
+	if (m->bad_sender)
+		return md_reject(ctx, "550", "5.1.7",
+		    "The sender address is not valid, the support desk cannot answer it");
 	if (m->nrcpts == MAX_DESK_RCPTS)
 		return md_reply(ctx, "452", "4.5.3", "Too many support recipients, send the rest later",
 		    SMFIS_TEMPFAIL);

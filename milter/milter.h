@@ -24,6 +24,7 @@
 struct msg_ctx {
 	char		 mail_from[MD_ADDR_MAX + 1];	/* normalized, "" = null sender */
 	int		 authenticated;			/* {auth_authen} was set */
+	int		 bad_sender;			/* MAIL FROM we cannot parse */
 	struct md_desk_rcpt rcpts[MAX_DESK_RCPTS];
 	char		 rcpt_args[MAX_DESK_RCPTS][MD_ADDR_MAX + 8];	/* as sent, for smfi_delrcpt */
 	size_t		 nrcpts;			/* desk recipients */

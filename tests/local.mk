@@ -16,3 +16,6 @@ clean-local: clean-fuzz
 clean-fuzz:
 	rm -rf tests/fuzz/build
 .PHONY: clean-fuzz
+
+# Benchmarks (run by hand as root, see doc/performance.md; not part of make check).
+EXTRA_DIST += tests/bench/smtp_bench.sh tests/bench/nullmilter.c tests/bench/worker_bench.sh

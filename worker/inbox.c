@@ -118,13 +118,18 @@ log_result(const char *id, const struct md_ingest *res)
 		    res->project, res->iid);
 		break;
 	case MD_INGEST_NOTE:
-		md_log(LOG_INFO, "%s: reply added to %s#%ld", id, res->project, res->iid);
+		md_log(LOG_INFO, "%s: reply added to %s#%ld%s", id, res->project, res->iid,
+		    res->mailed ? ", mail queued" : "");
 		break;
 	case MD_INGEST_UNSUBSCRIBED:
 		md_log(LOG_INFO, "%s: unsubscribe for %s#%ld", id, res->project, res->iid);
 		break;
 	case MD_INGEST_AUTOMATED:
 		md_log(LOG_INFO, "%s: automated mail kept, no issue", id);
+		break;
+	case MD_INGEST_BOUNCE:
+		md_log(LOG_INFO, "%s: delivery report: a subscriber of %s#%ld bounced",
+		    id, res->project, res->iid);
 		break;
 	}
 }

@@ -1,12 +1,14 @@
 /*
  * nullmilter.c - a do-nothing milter for benchmarks: the protocol's own cost.
  *
- *   nullmilter full|eom inet:PORT@127.0.0.1
+ *   nullmilter full|discard|eom inet:PORT@127.0.0.1
  *
  * "full" registers every callback maildesk-milter registers and keeps the
- * message in memory (as maildesk does); "eom" registers only end of message.
- * Neither asks Redis or parses anything, so the difference to maildesk is
- * maildesk's own work.
+ * message in memory (as maildesk does); "discard" is "full" but ends with
+ * DISCARD, as maildesk does with mail for the desk only (Postfix then skips
+ * queueing and delivery); "eom" registers only end of message.  None asks
+ * Redis or parses anything, so the difference to maildesk is maildesk's own
+ * work.  It replies to every step it registers: no negotiation.
  */
 #include <libmilter/mfapi.h>
 #include <stdlib.h>
@@ -66,6 +68,7 @@ keep_header(SMFICTX *c, char *n, char *v)
 static sfsistat cont_eoh(SMFICTX *c) { put(c, "\r\n", 2); return SMFIS_CONTINUE; }
 static sfsistat keep_body(SMFICTX *c, unsigned char *p, size_t n) { put(c, p, n); return SMFIS_CONTINUE; }
 static sfsistat accept_eom(SMFICTX *c) { reset(c); return SMFIS_ACCEPT; }
+static sfsistat discard_eom(SMFICTX *c) { reset(c); return SMFIS_DISCARD; }
 static sfsistat cont_abort(SMFICTX *c) { reset(c); return SMFIS_CONTINUE; }
 
 static sfsistat
@@ -89,7 +92,7 @@ main(int argc, char **argv)
 
 	if (argc != 3)
 		return 2;
-	if (strcmp(argv[1], "full") == 0) {
+	if (strcmp(argv[1], "full") == 0 || strcmp(argv[1], "discard") == 0) {
 		d.xxfi_connect = cont_connect;
 		d.xxfi_helo = cont_helo;
 		d.xxfi_envfrom = cont_from;
@@ -99,6 +102,10 @@ main(int argc, char **argv)
 		d.xxfi_eoh = cont_eoh;
 		d.xxfi_body = keep_body;
 		d.xxfi_abort = cont_abort;
+		if (strcmp(argv[1], "discard") == 0)
+			d.xxfi_eom = discard_eom;
+	} else if (strcmp(argv[1], "eom") != 0) {
+		return 2;
 	}
 	if (smfi_setconn(argv[2]) == MI_FAILURE || smfi_register(d) == MI_FAILURE ||
 	    smfi_opensocket(1) == MI_FAILURE)

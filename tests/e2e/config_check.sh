@@ -47,7 +47,7 @@ is "$?" 1 "missing file: exit 1"
 like "$(cat "$T/out")" "no-such\.conf" "missing file: named in the error"
 
 # --- mistakes -------------------------------------------------------------------------
-bad "spam_mark > spam_reject" 3 spam_mark "must not exceed spam_reject.*" \
+bad "spam_mark > spam_reject" 3 spam_mark "spam_mark must not exceed spam_reject.*" \
 	"spam_reject = 4" "spam_mark = 6"
 bad "unknown rule" 3 rule.no_such_rule "unknown rule" \
 	"rule.missing_date = 2" "rule.no_such_rule = 1"

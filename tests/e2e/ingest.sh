@@ -27,7 +27,7 @@ send() {
 out=$(md_swaks --from alice@example.org --to support+acme@desk.test \
 	--header "Subject: Printer on fire" --header "Message-ID: <plain-1@example.org>" \
 	--body "The printer is on fire." 2>&1)
-like "$out" "<- *250 " "new request accepted with 250"
+like "$out" "<- *250 2\.0\.0 Ok: queued" "new request accepted with 250"
 is "$(rcli XLEN $INBOX)" 1 "one record in the inbox"
 is "$(md_last_field $INBOX subject)" "Printer on fire" "subject recorded"
 is "$(md_last_field $INBOX kind)" new "kind new"
@@ -38,7 +38,7 @@ is "$(md_maildir_count)" 0 "desk recipient is consumed, not delivered to a mailb
 
 # --- alias --------------------------------------------------------------------
 out=$(md_swaks --from alice@example.org --to help@acme.test --header "Subject: Via alias" 2>&1)
-like "$out" "<- *250 " "mail to a project alias accepted"
+like "$out" "<- *250 2\.0\.0 Ok: queued" "mail to a project alias accepted"
 is "$(md_find_field $INBOX subject 'Via alias' project)" acme "alias resolved to its project"
 
 # --- unknown project ------------------------------------------------------------
@@ -49,7 +49,7 @@ like "$out" "support address does not exist" "refusal has a human sentence"
 # --- mixed desk + ordinary recipients -----------------------------------------
 out=$(md_swaks --from alice@example.org --to support+acme@desk.test,bob@example.test \
 	--header "Subject: Mixed recipients" 2>&1)
-like "$out" "<- *250 " "mixed recipients accepted"
+like "$out" "<- *250 2\.0\.0 Ok: queued" "mixed recipients accepted"
 md_wait_mail 1 10
 is "$(md_maildir_count)" 1 "ordinary recipient got the message"
 is "$(md_count_field $INBOX subject 'Mixed recipients')" 1 "desk copy stored once"
@@ -57,7 +57,7 @@ is "$(grep -l 'Subject: Mixed recipients' "$T"/mail/*/new/* 2>/dev/null | wc -l)
 	"only one mailbox copy (desk recipient removed)"
 
 # --- charsets, HTML, attachment ---------------------------------------------------
-out=$(send "$FIX/latin1.eml"); like "$out" "<- *250 " "ISO-8859-1 message accepted"
+out=$(send "$FIX/latin1.eml"); like "$out" "<- *250 2\.0\.0 Ok: queued" "ISO-8859-1 message accepted"
 is "$(md_find_field $INBOX message_id latin1-1@example.org subject)" "Grüße aus Köln" \
 	"ISO-8859-1 RFC 2047 subject decoded to UTF-8"
 like "$(md_find_field $INBOX message_id latin1-1@example.org text)" "nur noch Ärger" \
@@ -65,29 +65,29 @@ like "$(md_find_field $INBOX message_id latin1-1@example.org text)" "nur noch Ä
 like "$(md_find_field $INBOX message_id latin1-1@example.org from)" "Jürgen Müller" \
 	"ISO-8859-1 From name decoded"
 
-out=$(send "$FIX/utf8.eml"); like "$out" "<- *250 " "UTF-8 message accepted"
+out=$(send "$FIX/utf8.eml"); like "$out" "<- *250 2\.0\.0 Ok: queued" "UTF-8 message accepted"
 is "$(md_find_field $INBOX message_id utf8-1@example.org subject)" "提交失败 — café" \
 	"UTF-8 base64 subject decoded"
 like "$(md_find_field $INBOX message_id utf8-1@example.org text)" "café est froid ☕" \
 	"UTF-8 body kept"
 
-out=$(send "$FIX/html.eml"); like "$out" "<- *250 " "HTML-only message accepted"
+out=$(send "$FIX/html.eml"); like "$out" "<- *250 2\.0\.0 Ok: queued" "HTML-only message accepted"
 t=$(md_find_field $INBOX message_id html-1@example.org text)
 like "$t" "The login page is broken & slow." "HTML converted to text"
 unlike "$t" "alert|<p>|color:red" "no markup, script or style in the text"
 like "$(md_find_field $INBOX message_id html-1@example.org flags)" "html_only" "html_only flag"
 
-out=$(send "$FIX/attachment.eml"); like "$out" "<- *250 " "message with attachment accepted"
+out=$(send "$FIX/attachment.eml"); like "$out" "<- *250 2\.0\.0 Ok: queued" "message with attachment accepted"
 is "$(md_find_field $INBOX message_id att-1@example.org attachments)" 1 "attachment counted"
 is "$(md_find_field $INBOX message_id att-1@example.org text)" "See the attached log." \
 	"text part chosen over the attachment"
 
 # --- malformed input: accepted, flagged or best effort, never a crash ---------------
-out=$(send "$FIX/broken_boundary.eml"); like "$out" "<- *250 " "broken MIME boundary accepted"
+out=$(send "$FIX/broken_boundary.eml"); like "$out" "<- *250 2\.0\.0 Ok: queued" "broken MIME boundary accepted"
 like "$(md_find_field $INBOX message_id broken-1@example.org text)" "never closed" \
 	"broken boundary: best-effort text"
-out=$(send "$FIX/no_headers.eml"); like "$out" "<- *250 " "message without From/Subject/Date/Message-ID accepted"
-out=$(send "$FIX/junk.eml"); like "$out" "<- *250 " "8-bit junk, NUL and unknown charset accepted"
+out=$(send "$FIX/no_headers.eml"); like "$out" "<- *250 2\.0\.0 Ok: queued" "message without From/Subject/Date/Message-ID accepted"
+out=$(send "$FIX/junk.eml"); like "$out" "<- *250 2\.0\.0 Ok: queued" "8-bit junk, NUL and unknown charset accepted"
 t=$(md_find_field $INBOX message_id junk-1@example.org text)
 like "$t" "body with 8-bit" "unknown charset: text recovered"
 is "$(printf '%s' "$t" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1 && echo valid)" valid \
@@ -102,7 +102,7 @@ is "$(printf '%s' "$t" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1 && echo valid)"
 	done
 	printf -- '--d300\r\nContent-Type: text/plain\r\n\r\ndeep inside\r\n--d300--\r\n'
 } > "$T/deep.eml"
-out=$(send "$T/deep.eml"); like "$out" "<- *250 " "300 nested multiparts accepted"
+out=$(send "$T/deep.eml"); like "$out" "<- *250 2\.0\.0 Ok: queued" "300 nested multiparts accepted"
 is "$(md_count_field $INBOX message_id deep-1@example.org)" 1 "deeply nested message stored"
 
 # a 1 MB header (folded)
@@ -112,7 +112,7 @@ is "$(md_count_field $INBOX message_id deep-1@example.org)" 1 "deeply nested mes
 	printf '\r\n\r\nbody after a huge header\r\n'
 } > "$T/hugeheader.eml"
 out=$(send "$T/hugeheader.eml")
-like "$out" "<- *250 |<\*\* *5[0-9][0-9] " "1 MB header answered (accepted or refused by Postfix), no crash"
+like "$out" "<- *250 2\.0\.0 Ok: queued|<\*\* *5[0-9][0-9] " "1 MB header answered (accepted or refused by Postfix), no crash"
 md_milter_alive; ok_rc $? "milter still running after the huge header"
 
 # over the size limit (3M here)
@@ -132,7 +132,7 @@ md_restart_redis
 is "$(rcli XLEN $INBOX)" "$n" "nothing written while Redis was down"
 out=$(md_swaks --from alice@example.org --to support+acme@desk.test \
 	--header "Subject: While Redis is down" --header "Message-ID: <down-1@example.org>" 2>&1)
-like "$out" "<- *250 " "Redis back: the retried message is accepted"
+like "$out" "<- *250 2\.0\.0 Ok: queued" "Redis back: the retried message is accepted"
 is "$(md_count_field $INBOX message_id down-1@example.org)" 1 "and stored exactly once"
 
 # --- backlog over the limit -------------------------------------------------------------

@@ -37,3 +37,22 @@ dist_check_SCRIPTS += tests/e2e/worker_relay.sh
 
 TESTS += tests/e2e/worker_parallel.sh
 dist_check_SCRIPTS += tests/e2e/worker_parallel.sh
+# the harness's own test (tests/harness/lib.sh, tap.sh)
+TESTS += tests/e2e/harness_selftest.sh
+dist_check_SCRIPTS += tests/e2e/harness_selftest.sh
+EXTRA_DIST += tests/harness/postfix.sh tests/harness/netns.sh
+
+# Trust decisions end to end: SPF, rate limits, spam score, block/allow
+# lists, automated mail, and the -n configuration check (helper "trust-e2e").
+TESTS += tests/e2e/trust_spf.sh tests/e2e/trust_rate.sh tests/e2e/trust_spam.sh \
+	tests/e2e/trust_lists.sh tests/e2e/trust_automated.sh tests/e2e/config_check.sh
+dist_check_SCRIPTS += tests/e2e/trust_spf.sh tests/e2e/trust_rate.sh tests/e2e/trust_spam.sh \
+	tests/e2e/trust_lists.sh tests/e2e/trust_automated.sh tests/e2e/config_check.sh
+
+# the email conversation (helper "conversation")
+EXTRA_DIST += tests/fixtures/conversation/sink.sh
+TESTS += tests/e2e/conversation.sh
+dist_check_SCRIPTS += tests/e2e/conversation.sh
+EXTRA_DIST += tests/fixtures/conversation/autoresponder.sh
+TESTS += tests/e2e/loops.sh
+dist_check_SCRIPTS += tests/e2e/loops.sh

@@ -27,6 +27,7 @@ md_reexec_in_netns "$0" "$@"
 # dns_stub IP RCODE: a UDP "name server" on IP:53 that answers every query
 # with RCODE (2 = SERVFAIL), or never answers when RCODE is "none".
 dns_stub() {
+	# shellcheck disable=SC2016 # Perl code, expanded by Perl
 	md_spawn perl -MIO::Socket::INET -e '
 		my ($ip, $rcode) = @ARGV;
 		my $s = IO::Socket::INET->new(LocalAddr => $ip, LocalPort => 53,

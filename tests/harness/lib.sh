@@ -36,8 +36,14 @@
 # dnsmasq.log; their tails are printed as TAP comments when a test fails.
 #
 # Knobs: MD_KEEP=1 (keep $T), MD_TEST_TIMEOUT (seconds, default 600: the
-# whole script bails out after it), MD_MILTER_BIN / MD_WORKER_BIN (other
-# binaries speaking the same -f -c CONF interface).
+# whole script bails out after it; 0 = no limit), MD_MILTER_BIN and
+# MD_WORKER_BIN (other binaries with the same -f -c CONF interface).
+#
+# Order: md_start_redis before md_write_config (the config names its
+# port); md_write_config before the programs that read it.  Helpers whose
+# name starts with _md_ are internal, but tests/web/web.sh and some suites
+# use _md_reap, _md_gone, _md_start_failed, _md_extra_pids and _md_started:
+# keep those stable.
 
 [ -n "${_MD_LIB_LOADED:-}" ] && return 0
 _MD_LIB_LOADED=1
@@ -307,221 +313,6 @@ md_milter_alive() {
 	[ -n "${MILTER_PID:-}" ] && ! _md_gone "$MILTER_PID"
 }
 
-# --- Postfix -----------------------------------------------------------------------
-
-# _md_pf_prepare DIR PORT NAME: a private Postfix instance in DIR (etc,
-# spool, data) listening on 127.0.0.1:PORT, logging to $T/NAME.log; main.cf
-# gets the common part, the caller appends its own.  Written without
-# postconf and `postfix check`: under load each postconf call costs 0.1-0.3 s
-# and the first-start integrity check several seconds.
-_md_pf_prepare() {
-	local dir=$1 port=$2 name=$3 path type owner group mode
-	mkdir -p "$dir/etc"
-	install -d -m 755 "$dir/spool"
-	install -d -o postfix -m 700 "$dir/data"
-	# The queue directories, as post-install would create them.
-	while IFS=: read -r path type owner group mode _; do
-		[ "$type" = d ] || continue
-		case $path in
-		'$queue_directory/'*) path=$dir/spool/${path#\$queue_directory/} ;;
-		*) continue ;;
-		esac
-		owner=${owner/\$mail_owner/postfix}
-		group=${group/\$setgid_group/postdrop}
-		[ "$group" = - ] && group=$owner
-		install -d -o "$owner" -g "$group" -m "$mode" "$path"
-	done </etc/postfix/postfix-files
-	# Debian's master.cf with chroot off everywhere (the private spool has
-	# no etc/ and lib/ copies) and the port-25 listener replaced by PORT.
-	awk -v port="$port" '
-		/^[^#[:space:]]/ {
-			skip = ($1 == "smtp" && $2 == "inet")
-			if (!skip && NF >= 8) { $5 = "n" }
-		}
-		/^[[:space:]]/ && skip { next }
-		!skip { print }
-		END { print port " inet n - n - - smtpd" }
-	' /etc/postfix/master.cf >"$dir/etc/master.cf"
-	cat >"$dir/etc/main.cf" <<-EOF
-	# private test instance written by tests/harness/lib.sh
-	compatibility_level = 3.6
-	queue_directory = $dir/spool
-	data_directory = $dir/data
-	mail_owner = postfix
-	setgid_group = postdrop
-	syslog_name = md-$name
-	maillog_file = $T/$name.log
-	maillog_file_prefixes = $T
-	inet_interfaces = 127.0.0.1
-	inet_protocols = ipv4
-	mynetworks = 127.0.0.0/8
-	alias_maps =
-	alias_database =
-	local_recipient_maps =
-	biff = no
-	smtpd_banner = \$myhostname ESMTP $name
-	in_flow_delay = 0
-	smtpd_error_sleep_time = 0
-	smtpd_soft_error_limit = 1000
-	smtpd_hard_error_limit = 1000
-	smtpd_peername_lookup = no
-	smtp_dns_support_level = disabled
-	queue_run_delay = 2s
-	minimal_backoff_time = 2s
-	maximal_backoff_time = 4s
-	virtual_uid_maps = static:65534
-	virtual_gid_maps = static:65534
-	EOF
-}
-
-# _md_pf_start DIR PORT NAME: starts (or restarts) the instance, waits for SMTP.
-_md_pf_start() {
-	local dir=$1 port=$2 name=$3
-	_md_started=1
-	# quick-start: skip the integrity check, the spool is ours and complete.
-	touch "$dir/spool/quick-start"
-	postfix -c "$dir/etc" start </dev/null >>"$T/$name.start.log" 2>&1 ||
-		_md_start_failed "postfix ($name)" "$T/$name.start.log"
-	md_wait_port "$port" 15 || _md_start_failed "postfix ($name)" "$T/$name.log"
-}
-
-# _md_pf_stop DIR: stops the instance (SIGTERM to master, as `postfix
-# stop` does), SIGKILL for a master that does not go in 10 s.
-_md_pf_stop() {
-	local pid
-	pid=$(sed -n '1s/ //gp' "$1/spool/pid/master.pid" 2>/dev/null)
-	[ -n "$pid" ] && ! _md_gone "$pid" || return 0
-	kill -TERM "$pid" 2>/dev/null
-	_md_reap "$pid" 10 || diag "postfix master $pid did not stop: SIGKILL"
-	return 0
-}
-
-# md_start_postfix [main.cf key=value ...]: the MTA under test on
-# 127.0.0.1:$SMTP_PORT with smtpd_milters = the maildesk milter
-# (milter_default_action = tempfail).  desk.test, example.test and
-# mx.example.test are local; every local delivery lands in the Maildir
-# $T/mail/inbox/new (a desk recipient the milter did not consume shows up
-# there; Delivered-To names the recipient); other domains are relayed to
-# the sink.  XCLIENT is allowed from
-# 127.0.0.0/8.  Extra arguments are postconf -e settings, e.g.
-# md_start_postfix smtpd_milters= (no milter).
-md_start_postfix() {
-	local pf=$T/postfix
-	[ -n "${SMTP_PORT:-}" ] || SMTP_PORT=$(md_free_port)
-	[ -n "${MILTER_PORT:-}" ] || MILTER_PORT=$(md_free_port)
-	[ -n "${SINK_PORT:-}" ] || SINK_PORT=$(md_free_port)
-	export SMTP_PORT MILTER_PORT SINK_PORT
-	if [ ! -f "$pf/etc/main.cf" ]; then
-		_md_pf_prepare "$pf" "$SMTP_PORT" postfix
-		install -d -o 65534 -g 65534 -m 755 "$T/mail"
-		cat >>"$pf/etc/main.cf" <<-EOF
-		myhostname = mx.example.test
-		mydomain = example.test
-		myorigin = example.test
-		mydestination = desk.test, example.test, mx.example.test, localhost
-		local_transport = virtual
-		virtual_mailbox_domains =
-		virtual_mailbox_base = $T/mail
-		virtual_mailbox_maps = static:inbox/
-		relayhost = [127.0.0.1]:$SINK_PORT
-		smtpd_milters = inet:127.0.0.1:$MILTER_PORT
-		non_smtpd_milters =
-		milter_default_action = tempfail
-		milter_connect_timeout = 5s
-		smtpd_authorized_xclient_hosts = 127.0.0.0/8
-		EOF
-	fi
-	[ $# -gt 0 ] && postconf -c "$pf/etc" -e "$@"
-	_md_pf_start "$pf" "$SMTP_PORT" postfix
-}
-
-md_stop_postfix() {
-	_md_pf_stop "$T/postfix"
-}
-
-# md_swaks ARGS: swaks against the MTA under test.
-md_swaks() {
-	swaks --server "127.0.0.1:$SMTP_PORT" "$@"
-}
-
-# md_maildir_count: messages delivered to local mailboxes so far.
-md_maildir_count() {
-	find "$T/mail" -path '*/new/*' -type f 2>/dev/null | wc -l
-}
-
-# md_maildir_files [ADDRESS]: delivered files (for ADDRESS only: by their
-# Delivered-To header), oldest first.
-md_maildir_files() {
-	local f
-	ls -1tr "$T"/mail/inbox/new/* 2>/dev/null | while read -r f; do
-		[ -z "${1:-}" ] || grep -qixF "Delivered-To: $1" "$f" || continue
-		echo "$f"
-	done
-}
-
-# _md_wait_count FUNC N TIMEOUT_S: polls FUNC until it prints >= N.
-_md_wait_count() {
-	local f=$1 want=$2 n=$(($3 * 10)) have
-	while :; do
-		have=$($f)
-		[ "$have" -ge "$want" ] && return 0
-		[ $n -le 0 ] && break
-		sleep 0.1
-		n=$((n - 1))
-	done
-	diag "timeout: $f is $have, waited for $want"
-	return 1
-}
-
-# md_wait_mail N [TIMEOUT_S=10]: waits until N messages were delivered locally.
-md_wait_mail() {
-	_md_wait_count md_maildir_count "$1" "${2:-10}"
-}
-
-# --- the sink: where outbound mail goes ------------------------------------------------
-
-# md_start_sink: a second Postfix on 127.0.0.1:$SINK_PORT that takes mail
-# for every domain into $T/sink/Maildir/new.  No milter.  Can be stopped
-# and started again (same port) to simulate a relay outage.
-md_start_sink() {
-	local pf=$T/sinkpf
-	[ -n "${SINK_PORT:-}" ] || SINK_PORT=$(md_free_port)
-	export SINK_PORT
-	if [ ! -f "$pf/etc/main.cf" ]; then
-		_md_pf_prepare "$pf" "$SINK_PORT" sink
-		install -d -o 65534 -g 65534 -m 755 "$T/sink"
-		cat >>"$pf/etc/main.cf" <<-EOF
-		myhostname = sink.test
-		mydomain = sink.test
-		mydestination =
-		relay_domains =
-		virtual_mailbox_domains = static:all
-		virtual_mailbox_base = $T/sink
-		virtual_mailbox_maps = static:Maildir/
-		smtpd_milters =
-		EOF
-	fi
-	_md_pf_start "$pf" "$SINK_PORT" sink
-}
-
-md_stop_sink() {
-	_md_pf_stop "$T/sinkpf"
-}
-
-md_sink_count() {
-	find "$T/sink/Maildir/new" -type f 2>/dev/null | wc -l
-}
-
-# md_sink_files: delivered files, oldest first.
-md_sink_files() {
-	ls -1tr "$T"/sink/Maildir/new/* 2>/dev/null
-}
-
-# md_wait_sink N [TIMEOUT_S=10]
-md_wait_sink() {
-	_md_wait_count md_sink_count "$1" "${2:-10}"
-}
-
 # --- worker -----------------------------------------------------------------------------
 
 # md_start_worker [extra args]: maildesk-worker -f -c $MD_CONF, output to
@@ -607,81 +398,11 @@ md_stop_spamd() {
 	SPAMD_PID=
 }
 
-# --- DNS in a private network namespace ------------------------------------------------------
-
-# md_reexec_in_netns "$0" "$@": call right after sourcing lib.sh, before
-# starting anything.  Re-executes the test inside new network and mount
-# namespaces (skip_all where that is not permitted), then, in there: lo is
-# up, /etc/resolv.conf is bind-mounted to $T/resolv.conf (nameserver
-# 127.0.0.1) and dnsmasq serves the records of MD_DNS_RECORDS, lines in
-# dnsmasq.conf syntax, e.g.
-#	MD_DNS_RECORDS='txt-record=example.test,"v=spf1 ip4:192.0.2.1 -all"
-#	host-record=mx.example.test,192.0.2.25'
-# plus whatever md_dns_txt / md_dns_a / md_dns_line add later.  Every server
-# started afterwards sees only this namespace's loopback; the machine's
-# resolver and network are untouched.
-md_reexec_in_netns() {
-	if [ -z "${MD_IN_NETNS:-}" ]; then
-		[ $_md_started = 0 ] || bail_out "md_reexec_in_netns must come before any md_start_*"
-		[ "$(id -u)" = 0 ] || skip_all "network namespaces need root"
-		command -v dnsmasq >/dev/null || skip_all "dnsmasq is not installed"
-		unshare -n -m true 2>/dev/null || skip_all "unshare -n -m is not permitted here"
-		_md_watchdog_stop
-		rm -rf "$T"
-		trap - EXIT
-		export MD_IN_NETNS=1 MD_DNS_RECORDS
-		exec unshare -n -m bash "$@"
-	fi
-	ip link set lo up || bail_out "cannot bring lo up in the namespace"
-	printf 'nameserver 127.0.0.1\noptions attempts:1 timeout:2\n' >"$T/resolv.conf"
-	mount --bind "$T/resolv.conf" /etc/resolv.conf ||
-		bail_out "cannot bind-mount $T/resolv.conf on /etc/resolv.conf"
-	printf '%s\n' "${MD_DNS_RECORDS:-}" >"$T/dns.records"
-	md_start_dns
-}
-
-# md_start_dns: (re)starts dnsmasq on 127.0.0.1:53 with $T/dns.records.
-md_start_dns() {
-	[ -n "${MD_IN_NETNS:-}" ] || bail_out "md_start_dns outside md_reexec_in_netns"
-	md_stop_dns
-	{
-		echo "no-resolv"
-		echo "no-hosts"
-		echo "listen-address=127.0.0.1"
-		echo "bind-interfaces"
-		echo "port=53"
-		echo "user=root"
-		echo "log-queries"
-		cat "$T/dns.records"
-	} >"$T/dnsmasq.conf"
-	dnsmasq --keep-in-foreground --conf-file="$T/dnsmasq.conf" --log-facility=- \
-		</dev/null >>"$T/dnsmasq.log" 2>&1 &
-	DNSMASQ_PID=$!
-	export DNSMASQ_PID
-	_md_started=1
-	md_wait_port 53 10 "$DNSMASQ_PID" || _md_start_failed dnsmasq "$T/dnsmasq.log"
-}
-
-md_stop_dns() {
-	[ -n "${DNSMASQ_PID:-}" ] || return 0
-	_md_stop_pid "$DNSMASQ_PID" 5
-	DNSMASQ_PID=
-}
-
-# md_dns_line LINE...: adds dnsmasq.conf lines and restarts dnsmasq.
-md_dns_line() {
-	printf '%s\n' "$@" >>"$T/dns.records"
-	md_start_dns
-}
-
-# md_dns_txt NAME TEXT / md_dns_a NAME ADDRESS
-md_dns_txt() {
-	md_dns_line "txt-record=$1,\"$2\""
-}
-
-md_dns_a() {
-	md_dns_line "host-record=$1,$2"
-}
+# Postfix (MTA under test and sink) and DNS namespaces live in their own files.
+# shellcheck source=postfix.sh
+. "$top_srcdir/tests/harness/postfix.sh"
+# shellcheck source=netns.sh
+. "$top_srcdir/tests/harness/netns.sh"
 
 # --- CLI ----------------------------------------------------------------------------------------
 
@@ -742,8 +463,13 @@ _md_cleanup() {
 		_md_dump_logs
 	fi
 	[ -n "${WORKER_PID:-}" ] && _md_stop_pid "$WORKER_PID" 5
-	[ -n "${MILTER_PID:-}" ] && _md_stop_pid "$MILTER_PID" 5 \
-		"$([ -n "${MILTER_WRAPPER:-}" ] && echo TERM || echo KILL)"
+	if [ -n "${MILTER_PID:-}" ]; then
+		if [ -n "${MILTER_WRAPPER:-}" ]; then	# let valgrind report
+			_md_stop_pid "$MILTER_PID" 30 TERM
+		else
+			_md_stop_pid "$MILTER_PID" 5 KILL
+		fi
+	fi
 	_md_pf_stop "$T/postfix"
 	_md_pf_stop "$T/sinkpf"
 	[ -n "${SPAMD_PID:-}" ] && _md_stop_pid "$SPAMD_PID" 5
@@ -764,4 +490,4 @@ _md_cleanup() {
 trap _md_cleanup EXIT
 trap 'echo "Bail out! SIGTERM (MD_TEST_TIMEOUT is ${MD_TEST_TIMEOUT:-600} s)"; exit 143' TERM
 trap 'exit 130' INT
-_md_watchdog_start
+[ "${MD_TEST_TIMEOUT:-600}" = 0 ] || _md_watchdog_start

@@ -105,7 +105,9 @@ START_TEST(errors_name_file_line_key)
 	expect_error("syslog_facility = kitchen\n", ":1: syslog_facility: unknown syslog facility");
 	expect_error("rate_ip = fast\n", ":1: rate_ip: expected COUNT/SECONDS such as 20/3600, 20/1h or 0");
 	expect_error("spam_mark = 8\nspam_reject = 4\n",
-	    ":1: spam_mark: must not exceed spam_reject (8.00 > 4.00)");
+	    ":2: spam_reject: spam_mark must not exceed spam_reject (8.00 > 4.00)");
+	expect_error("spam_reject = 3\n",
+	    ":1: spam_reject: spam_mark must not exceed spam_reject (5.00 > 3.00)");
 }
 END_TEST
 

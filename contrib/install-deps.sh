@@ -1,0 +1,57 @@
+#!/bin/sh
+# install-deps.sh - installs the Debian 12 packages maildesk needs to build
+# and to run its test suite.  Only missing packages are installed, so it is
+# cheap to call every time (tests/run-suite and contrib/sandbox.sh do).
+#
+#   contrib/install-deps.sh           install what is missing (root)
+#   contrib/install-deps.sh --check   list what is missing, exit 1 if any
+#
+# Services are not started or enabled by this script; the test suite runs
+# private instances of Redis, Postfix and spamd on free ports.
+set -eu
+
+# build
+PKGS="build-essential autoconf automake libtool pkg-config
+libmilter-dev libspf2-dev libgmime-3.0-dev libhiredis-dev libcurl4-openssl-dev
+libmicrohttpd-dev libsodium-dev check"
+# servers and tools the tests drive for real
+PKGS="$PKGS redis-server redis-tools postfix swaks miltertest
+spamassassin spamc spamd dnsmasq-base iproute2 procps perl curl"
+# memory checkers, libFuzzer, the browser for the web UI tests
+PKGS="$PKGS valgrind clang libclang-rt-14-dev chromium chromium-driver"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+# The web UI tests need node and npm (for playwright-core).  Ask for
+# Debian's packages only when no node is installed: a NodeSource node
+# already brings npm and conflicts with Debian's npm package.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+
+if [ "${1:-}" = --check ]; then
+	[ -z "$missing" ] && exit 0
+	echo "missing:$missing"
+	exit 1
+fi
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps.sh: missing packages:$missing" >&2
+	echo "install-deps.sh: run as root (sudo $0) to install them" >&2
+	exit 1
+fi
+
+echo "install-deps.sh: installing$missing"
+# No prompt from Postfix, and no system main.cf: the machine's own Postfix
+# stays unconfigured and cannot clash with the tests' private instances.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+echo "postfix postfix/mailname string localhost" | debconf-set-selections
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine (or container) may have no package lists yet.
+if ! apt-get install -y --no-install-recommends $missing; then
+	apt-get update
+	apt-get install -y --no-install-recommends $missing
+fi

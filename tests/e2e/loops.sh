@@ -1,0 +1,161 @@
+#!/bin/bash
+# loops.sh - mail loops and floods die out by themselves.  A scripted
+# autoresponder answers every mail the desk sends, through the real
+# Postfix + milter + worker + sink:
+#   - two badly behaved ones (no Auto-Submitted) in one conversation, the
+#     customer and a Cc participant, bounce the conversation to each other
+#     until the per-recipient cap on automatic mails stops it;
+#   - a bad one that writes to the From address with a subject of its own
+#     (every answer is a new request) is stopped by the same cap;
+#   - a well-behaved one (Auto-Submitted: auto-replied) stops after the
+#     first mail;
+#   - a bounce storm (DSNs from the null sender to reply and project
+#     addresses) produces no mail at all and marks the address bounced.
+. "$top_srcdir/tests/harness/tap.sh"
+. "$top_srcdir/tests/harness/lib.sh"
+. "$top_srcdir/tests/e2e/worker_common.sh"
+. "$top_srcdir/tests/fixtures/conversation/sink.sh"
+
+CAP=3
+md_start_redis
+md_start_sink
+md_write_config spf_enable=no rate_ip=0 rate_sender=0 rate_project=0 \
+	max_auto_mails_per_hour=$CAP
+md_cli project add acme >/dev/null || bail_out "project add failed"
+md_start_milter
+md_start_postfix
+md_start_worker
+mkdir -p "$T/ar" "$T/sink/Maildir/new"
+md_spawn "$top_srcdir/tests/fixtures/conversation/autoresponder.sh" \
+	"$T/sink/Maildir/new" "$SMTP_PORT" "$T/ar"
+
+# quiet: every mail in the sink was seen by the autoresponder, everything it
+# sent was filed, nothing waits in a stream or in the sink's queue.
+quiet() {
+	[ "$(wc -l <"$T/ar/seen")" = "$(md_sink_count)" ] &&
+		[ "$(rcli XLEN maildesk:inbox)" = 0 ] &&
+		[ "$(rcli XLEN maildesk:outbox)" = 0 ] &&
+		[ -z "$(find "$T/sinkpf/spool/incoming" "$T/sinkpf/spool/active" \
+			"$T/sinkpf/spool/deferred" -type f 2>/dev/null)" ] &&
+		[ -z "$(find "$T/postfix/spool/incoming" "$T/postfix/spool/active" \
+			"$T/postfix/spool/deferred" -type f 2>/dev/null)" ]
+}
+
+# settle: waits until quiet holds twice, 1 s apart (a mail between two
+# checks would show as a change of the sink count).
+settle() {
+	local n1
+	md_wait_cond "${1:-60}" 'quiet && n1=$(md_sink_count) && sleep 1 && quiet && [ "$(md_sink_count)" = "$n1" ]'
+}
+
+notes() {	# notes REF KIND: how many notes of that kind
+	md_cli issue show "$1" --json | jq "[.notes[] | select(.kind == \"$2\")] | length"
+}
+
+# --- two bad autoresponders in one conversation --------------------------------------------
+out=$(md_swaks --from bad-a@example.test --to support+acme@desk.test \
+	--header "Cc: bad-b@example.test" --header "Subject: Printer" \
+	--body "Printer broken." 2>&1)
+like "$out" "<- *250 " "request from an autoresponder's address accepted"
+settle 90
+ok_rc $? "the exchange stopped by itself"
+a=$(cv_count bad-a@example.test)
+b=$(cv_count bad-b@example.test)
+note "bad-a got $a mails, bad-b got $b, autoresponder sent $(wc -l <"$T/ar/sent")"
+is "$a" $CAP "customer got exactly the cap (confirmation + forwards)"
+is "$b" $CAP "participant got exactly the cap"
+is "$(md_issue_count acme)" 1 "no new issues: every auto-reply threaded to acme#1"
+is "$(notes acme#1 customer)" $((a + b)) "every auto-reply filed as a note"
+like "$(md_cli issue show acme#1 --json | jq -r '.notes[].text')" \
+	"Mail loop protection: bad-a@example.test already got $CAP automatic mails" \
+	"system note says why the mail was not sent"
+is "$(rcli TTL maildesk:automail:bad-a@example.test | awk '$1 > 0 && $1 <= 3600 {print "ok"}')" ok \
+	"the counter expires within the hour"
+
+# --- a bad autoresponder writing to the From address: new requests, capped --------------------
+issues0=$(md_issue_count acme)
+out=$(md_swaks --from badfrom@example.test --to support+acme@desk.test \
+	--header "Subject: Hello" --body "Hello." 2>&1)
+like "$out" "<- *250 " "request accepted"
+settle 90
+ok_rc $? "the request loop stopped by itself"
+is "$(cv_count badfrom@example.test)" $CAP "confirmations stop at the cap"
+is "$(md_issue_count acme)" $((issues0 + CAP + 1)) "the last auto-reply became an issue without a confirmation"
+
+# --- a well-behaved autoresponder ------------------------------------------------------------
+auto0=$(rcli XLEN maildesk:automated)
+issues0=$(md_issue_count acme)
+out=$(md_swaks --from good@example.test --to support+acme@desk.test \
+	--header "Subject: Scanner" --body "Scanner broken." 2>&1)
+settle 60
+ok_rc $? "quiet again"
+is "$(cv_count good@example.test)" 1 "one confirmation, nothing after the auto-reply"
+is "$(wc -l <"$T/ar/sent" | tr -d ' ')" "$(($(grep -c . "$T/ar/sent")))" "sanity"
+is "$(md_issue_count acme)" $((issues0 + 1)) "the auto-reply made no issue"
+is "$(notes "acme#$((issues0 + 1))" customer)" 0 "and no note"
+is "$(rcli XLEN maildesk:automated)" $((auto0 + 1)) "it is kept in maildesk:automated"
+
+# --- bounce storm ----------------------------------------------------------------------------
+md_swaks --from victim@example.test --to support+acme@desk.test \
+	--header "Subject: Storm" --body "Hi." >/dev/null 2>&1
+md_wait_issues acme $((issues0 + 2))
+iv=$((issues0 + 2))
+cv_wait victim@example.test 1
+vkey=$(rcli HGET "maildesk:issue:acme:$iv:keys" victim@example.test | cut -d' ' -f1)
+akey=$(rcli HGET maildesk:issue:acme:1:keys bad-a@example.test | cut -d' ' -f1)
+settle 30
+sink0=$(md_sink_count)
+issues0=$(md_issue_count acme)
+auto0=$(rcli XLEN maildesk:automated)
+dsn() {		# dsn RCPT N
+	cat <<-EOF
+	From: Mail Delivery System <MAILER-DAEMON@mx.example.test>
+	To: $1
+	Subject: Undelivered Mail Returned to Sender ($2)
+	Message-Id: <dsn-$2@mx.example.test>
+	MIME-Version: 1.0
+	Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+	--B
+	Content-Type: text/plain
+
+	I'm sorry to have to inform you that your message could not be delivered.
+
+	--B
+	Content-Type: message/delivery-status
+
+	Reporting-MTA: dns; mx.example.test
+
+	Final-Recipient: rfc822; victim@example.test
+	Action: failed
+	Status: 5.1.1
+	Diagnostic-Code: smtp; 550 5.1.1 <victim@example.test>: Recipient address rejected
+
+	--B--
+	EOF
+}
+fails=0
+for i in $(seq 1 12); do
+	case $((i % 3)) in
+	0) to=support+r-$vkey@desk.test ;;
+	1) to=support+acme@desk.test ;;
+	2) to=support+r-$akey@desk.test ;;
+	esac
+	dsn "$to" "$i" >"$T/dsn.eml"
+	md_swaks --from '<>' --to "$to" --data "$T/dsn.eml" 2>&1 | grep -q '<- *250 ' ||
+		fails=$((fails + 1))
+done
+is "$fails" 0 "all 12 delivery reports accepted"
+settle 30
+ok_rc $? "quiet after the storm"
+is "$(md_sink_count)" "$sink0" "the storm produced no mail at all"
+is "$(md_issue_count acme)" "$issues0" "and no issue"
+is "$(rcli XLEN maildesk:automated)" $((auto0 + 12)) "all kept in maildesk:automated"
+like "$(rcli HGET maildesk:bounced victim@example.test)" "status 5.1.1" \
+	"the reply key's subscriber is marked bounced"
+is "$(md_cli issue show acme#$iv --json | jq '[.notes[] | select(.text | test("bounced"))] | length')" 1 \
+	"one system note, however many reports"
+out=$(md_cli issue comment "acme#$iv" "Are you there?")
+like "$out" "0 mails queued" "a bounced address gets no more mail"
+is "$(rcli XLEN maildesk:dead)" 0 "no dead letters"
+done_testing
