@@ -36,6 +36,9 @@ int	cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 /* The Redis connection, connected now; NULL after printing why. */
 struct md_redis *cli_redis(struct cli *c);
 
+/* cmd_template.c: "project template ..." (argv as given to the project command). */
+int	cli_project_template(struct cli *c, int argc, char **argv);
+
 /* Commands (one file each). */
 extern const struct cli_command cli_cmd_project;
 extern const struct cli_command cli_cmd_issue, cli_cmd_queue;

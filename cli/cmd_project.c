@@ -471,6 +471,8 @@ run(struct cli *c, int argc, char **argv)
 
 	if (argc < 2)
 		return cli_usage_error(&cli_cmd_project, "project needs a subcommand");
+	if (strcmp(sub, "template") == 0)
+		return cli_project_template(c, argc, argv);	/* its own options */
 	if ((rc = parse_args(argc - 2, argv + 2, json, strcmp(sub, "add") == 0, &a)) != 0)
 		return rc;
 	if (strcmp(sub, "add") == 0)
@@ -500,4 +502,5 @@ const struct cli_command cli_cmd_project = {
 	"  maildesk project alias add|del NAME ADDR\n"
 	"  maildesk project set NAME FIELD VALUE\n"
 	"  maildesk project block|allow|unblock NAME ADDR|@DOMAIN\n"
+	"  maildesk project template NAME KIND [FILE|-|--subject TEXT|--reset]\n"
 };

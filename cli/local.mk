@@ -6,3 +6,4 @@ cli_maildesk_SOURCES = cli/main.c cli/cli.h cli/output.c cli/output.h \
 cli_maildesk_LDADD = $(MD_LIBS)
 cli_maildesk_SOURCES += cli/cmd_user.c
 cli_maildesk_SOURCES += cli/cmd_issue.c cli/cmd_queue.c
+cli_maildesk_SOURCES += cli/cmd_template.c

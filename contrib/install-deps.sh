@@ -51,6 +51,7 @@ echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-se
 echo "postfix postfix/mailname string localhost" | debconf-set-selections
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine (or container) may have no package lists yet.
+# shellcheck disable=SC2086 # $missing is a list of words
 if ! apt-get install -y --no-install-recommends $missing; then
 	apt-get update
 	apt-get install -y --no-install-recommends $missing

@@ -19,6 +19,7 @@
 #include "json.h"
 #include "projects.h"
 #include "template.h"
+#include "template_store.h"
 #include "web.h"
 
 #define TEMPLATE_MAX	(64 * 1024)	/* bytes of one template */
@@ -30,29 +31,7 @@
 static int
 template_get(struct req *rq, const char *project, int k, md_buf *body, md_buf *subj)
 {
-	const char *name = md_template_name((enum md_template_kind)k);
-	md_buf key = MD_BUF_INIT;
-	redisReply *rep;
-	int rc = -1;
-
-	if (md_key(rq->redis, &key, "templates:%s", project) == NULL)
-		return -1;
-	rep = md_redis_cmd(rq->redis, "HMGET %s %s %s_subject", md_buf_str(&key), name,
-	    name);
-	md_buf_free(&key);
-	if (!md_reply_is_error(rep) && rep->type == REDIS_REPLY_ARRAY &&
-	    rep->elements == 2) {
-		rc = 0;
-		if (rep->element[0]->type == REDIS_REPLY_STRING &&
-		    md_buf_append(body, rep->element[0]->str, rep->element[0]->len) < 0)
-			rc = -1;
-		if (rep->element[1]->type == REDIS_REPLY_STRING &&
-		    md_buf_append(subj, rep->element[1]->str, rep->element[1]->len) < 0)
-			rc = -1;
-	}
-	if (rep != NULL)
-		freeReplyObject(rep);
-	return rc;
+	return md_template_load(rq->redis, project, (enum md_template_kind)k, body, subj);
 }
 
 /* {"text":..,"custom":..,"default":..} for one body or subject template. */
@@ -101,21 +80,7 @@ static int
 template_put(struct req *rq, const char *project, const char *field,
     const char *text, const char *dflt)
 {
-	md_buf key = MD_BUF_INIT;
-	redisReply *rep;
-	int rc;
-
-	if (md_key(rq->redis, &key, "templates:%s", project) == NULL)
-		return -1;
-	if (*text == '\0' || strcmp(text, dflt) == 0)
-		rep = md_redis_cmd(rq->redis, "HDEL %s %s", md_buf_str(&key), field);
-	else
-		rep = md_redis_cmd(rq->redis, "HSET %s %s %s", md_buf_str(&key), field, text);
-	md_buf_free(&key);
-	rc = md_reply_is_error(rep) ? -1 : 0;
-	if (rep != NULL)
-		freeReplyObject(rep);
-	return rc;
+	return md_template_store(rq->redis, project, field, text, dflt);
 }
 
 web_result

@@ -180,7 +180,7 @@ out=$(md_swaks --from s@example.org --to bob@example.test,support+x@desk.test \
 	--xclient-addr 198.51.100.7 --xclient-name mail.example.org --header "Subject: xclient" 2>&1)
 like "$out" "<- *250 .*queued as" "XCLIENT is allowed from loopback"
 md_wait_mail 3
-is "$(md_maildir_files support+x@desk.test | wc -l)" 1 "desk address not consumed lands in its own Maildir"
+is "$(md_maildir_files support+x@desk.test | wc -l)" 1 "an unconsumed desk recipient is delivered (md_maildir_files ADDRESS)"
 like "$(cat "$(md_maildir_files bob@example.test)" 2>/dev/null)" "X-Selftest-Client: 198\.51\.100\.7" \
 	"with XCLIENT the milter sees the presented address"
 

@@ -37,7 +37,8 @@ dist_check_SCRIPTS += tests/e2e/worker_relay.sh
 
 TESTS += tests/e2e/worker_parallel.sh
 dist_check_SCRIPTS += tests/e2e/worker_parallel.sh
-# the harness's own test (tests/harness/lib.sh, tap.sh)
+
+# the harness's own test (tests/harness/*.sh)
 TESTS += tests/e2e/harness_selftest.sh
 dist_check_SCRIPTS += tests/e2e/harness_selftest.sh
 EXTRA_DIST += tests/harness/postfix.sh tests/harness/netns.sh
@@ -56,3 +57,6 @@ dist_check_SCRIPTS += tests/e2e/conversation.sh
 EXTRA_DIST += tests/fixtures/conversation/autoresponder.sh
 TESTS += tests/e2e/loops.sh
 dist_check_SCRIPTS += tests/e2e/loops.sh
+
+TESTS += tests/e2e/cli_template.sh
+dist_check_SCRIPTS += tests/e2e/cli_template.sh

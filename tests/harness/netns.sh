@@ -17,7 +17,7 @@
 # resolver and network are untouched.
 md_reexec_in_netns() {
 	if [ -z "${MD_IN_NETNS:-}" ]; then
-		[ $_md_started = 0 ] || bail_out "md_reexec_in_netns must come before any md_start_*"
+		[ "$_md_started" = 0 ] || bail_out "md_reexec_in_netns must come before any md_start_*"
 		[ "$(id -u)" = 0 ] || skip_all "network namespaces need root"
 		command -v dnsmasq >/dev/null || skip_all "dnsmasq is not installed"
 		unshare -n -m true 2>/dev/null || skip_all "unshare -n -m is not permitted here"

@@ -98,9 +98,8 @@ _md_pf_stop() {
 # mx.example.test are local; every local delivery lands in the Maildir
 # $T/mail/inbox/new (a desk recipient the milter did not consume shows up
 # there; Delivered-To names the recipient); other domains are relayed to
-# the sink.  XCLIENT is allowed from
-# 127.0.0.0/8.  Extra arguments are postconf -e settings, e.g.
-# md_start_postfix smtpd_milters= (no milter).
+# the sink.  XCLIENT is allowed from 127.0.0.0/8.  Extra arguments are
+# postconf -e settings, e.g. md_start_postfix smtpd_milters= (no milter).
 md_start_postfix() {
 	local pf=$T/postfix
 	[ -n "${SMTP_PORT:-}" ] || SMTP_PORT=$(md_free_port)
