@@ -406,6 +406,30 @@ report_failed(const char *raw, size_t len, char *reason, size_t rlen)
 	return 1;
 }
 
+/*
+ * A delivery report?  The milter names the first signal it saw, which for
+ * a DSN is usually the null sender, so the top-level Content-Type of the
+ * raw message is looked at too.
+ */
+static int
+is_report(const struct md_record *rec)
+{
+	const char *raw = md_record_get(rec, MD_F_RAW), *p, *v;
+	const char *end = raw + md_record_len(rec, MD_F_RAW);
+	size_t n, vl;
+
+	if (strstr(md_record_get(rec, MD_F_AUTO_REASON), "report") != NULL)
+		return 1;
+	for (p = raw; p < end && (n = line_len(p, end)) > 0; ) {
+		if ((v = line_value(p, n, "Content-Type:", &vl)) != NULL)
+			return vl >= 16 && strncasecmp(v, "multipart/report", 16) == 0;
+		p += n;
+		p += p < end && *p == '\r';
+		p += p < end && *p == '\n';
+	}
+	return 0;
+}
+
 int
 md_trk_ingest_automated(struct md_redis *r, const struct md_config *cfg,
     const char *entry, const struct md_record *rec, struct md_ingest *out,
@@ -427,7 +451,7 @@ md_trk_ingest_automated(struct md_redis *r, const struct md_config *cfg,
 	if (ak == MD_ADDR_UNSUB && md_key_valid(md_record_get(rec, MD_F_KEY)))
 		return md_trk_ingest_unsub(r, cfg, entry, rec, out, err, errlen);
 	if (ak == MD_ADDR_REPLY && md_key_valid(md_record_get(rec, MD_F_KEY)) &&
-	    strstr(md_record_get(rec, MD_F_AUTO_REASON), "report") != NULL)
+	    is_report(rec))
 		bounce = report_failed(md_record_get(rec, MD_F_RAW),
 		    md_record_len(rec, MD_F_RAW), reason, sizeof reason);
 	md_args_init(&a);
