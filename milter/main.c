@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "pidfile.h"
 #include "milter.h"
 #include "mime.h"
 #include "reply.h"
@@ -39,23 +40,6 @@ usage(void)
 	    "  -d         debug logging\n"
 	    "  -V         print the version and exit\n", MD_DEFAULT_CONFIG);
 	exit(2);
-}
-
-static int
-write_pidfile(const char *path)
-{
-	FILE *fp;
-
-	if (*path == '\0')
-		return 0;
-	fp = fopen(path, "w");
-	if (fp == NULL) {
-		md_log(LOG_ERR, "cannot write PID file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	fprintf(fp, "%ld\n", (long)getpid());
-	fclose(fp);
-	return 0;
 }
 
 static void
@@ -136,7 +120,7 @@ main(int argc, char **argv)
 		md_log(LOG_ERR, "daemon: %s", strerror(errno));
 		return 1;
 	}
-	write_pidfile(G.cfg.milter_pid_file);
+	md_pidfile_write(G.cfg.milter_pid_file);
 	md_log(LOG_INFO, "maildesk-milter %s listening on %s, desk %s%s*@%s",
 	    PACKAGE_VERSION, G.cfg.milter_socket, G.cfg.desk_local,
 	    G.cfg.desk_separator, G.cfg.desk_domain);
@@ -144,8 +128,7 @@ main(int argc, char **argv)
 	rc = smfi_main();
 
 	md_log(LOG_INFO, "maildesk-milter stopping");
-	if (*G.cfg.milter_pid_file != '\0')
-		unlink(G.cfg.milter_pid_file);
+	md_pidfile_remove(G.cfg.milter_pid_file);
 	md_milter_trust_free();
 	md_alias_cache_free(G.aliases);
 	md_redis_pool_free(G.pool);

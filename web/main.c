@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "pidfile.h"
 #include "web.h"
 
 #ifndef WEB_STATIC_DEFAULT
@@ -145,21 +146,6 @@ start_daemon(int fd)
 	    MHD_OPTION_END);
 }
 
-static int
-write_pidfile(const char *path)
-{
-	FILE *fp;
-
-	if (*path == '\0')
-		return 0;
-	if ((fp = fopen(path, "w")) == NULL) {
-		md_log(LOG_ERR, "cannot write PID file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	fprintf(fp, "%ld\n", (long)getpid());
-	return fclose(fp) == 0 ? 0 : -1;
-}
-
 /* Blocks the stop signals in every thread and waits for one here. */
 static void
 wait_for_stop(const sigset_t *set)
@@ -242,15 +228,14 @@ main(int argc, char **argv)
 		md_log(LOG_ERR, "cannot start the HTTP server on %s", where);
 		return 1;
 	}
-	write_pidfile(W.cfg.web_pid_file);
+	md_pidfile_write(W.cfg.web_pid_file);
 	md_log(LOG_INFO, "maildesk-web %s listening on %s, static files in %s",
 	    PACKAGE_VERSION, where, W.static_dir);
 
 	wait_for_stop(&set);
 
 	MHD_stop_daemon(d);
-	if (*W.cfg.web_pid_file != '\0')
-		unlink(W.cfg.web_pid_file);
+	md_pidfile_remove(W.cfg.web_pid_file);
 	md_redis_pool_free(W.pool);
 	md_config_free(&W.cfg);
 	return 0;
