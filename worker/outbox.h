@@ -2,11 +2,13 @@
  * outbox.h - the sender loop: outbox stream -> SMTP relay, with retries.
  *
  * The tracker XADDs one entry per mail to <prefix>outbox with the fields
- *   kind        confirmation | note | close | reopen | notice
+ *   kind        confirmation | note | close | reopen | notice | forward
+ *               (doc/conversation.md: which are automatic and capped)
  *   project     "acme"
  *   iid         "12"
  *   rcpt        envelope recipient, customer@example.org
- *   mail_from   envelope sender; "" for the null sender
+ *   mail_from   envelope sender: the recipient's reply address (VERP, so
+ *               a bounce names the subscriber); "" for the null sender
  *   message_id  the Message-ID inside data (without <>), for the logs
  *   data        the complete message from md_compose() (CRLF lines)
  *   created     unix time of the XADD

@@ -305,12 +305,12 @@ perl -e '
 	sub med { my @a = sort { $a <=> $b } @_; $a[$#a / 2] }
 	my $base = $v{plain} ? med(@{$v{plain}}) : 0;
 	print "CPU in ms per message (milter includes spamd; redis only matters for desk)\n";
-	printf "%-9s %8s %6s  %-17s %7s %8s %6s %8s %5s  %s\n", "config", "msgs/s", "ratio",
+	printf "%-12s %8s %6s  %-17s %7s %8s %6s %8s %5s  %s\n", "config", "msgs/s", "ratio",
 	    "ratio per rep", "milter", "postfix", "redis", "RSS kB", "errs", "runs (msgs/s)";
 	for my $c (@order) {
 		my $m = med(@{$v{$c}});
 		my @rr = map { $byrep{$_}{plain} ? sprintf("%.2f", $byrep{$_}{$c} / $byrep{$_}{plain}) : "-" } sort keys %byrep;
-		printf "%-9s %8.1f %6s  %-17s %7.2f %8.2f %6.2f %8d %5d  %s\n", $c, $m,
+		printf "%-12s %8.1f %6s  %-17s %7.2f %8.2f %6.2f %8d %5d  %s\n", $c, $m,
 		    $base ? sprintf("%.3f", $m / $base) : "-", join("/", @rr), med(@{$ms{$c}}),
 		    med(@{$pf{$c}}), med(@{$rd{$c}}), $rss{$c}, $err{$c}, join(" ", @{$v{$c}});
 	}' <"$TSV" | tee "$R/summary.txt"
@@ -356,12 +356,12 @@ latency() {	# config -> "p50 p99" in ms
 {
 	echo
 	echo "== latency, $LAT_N messages one after another, TCP connect to 250 after DATA"
-	printf '%-9s %8s %8s\n' config "p50 ms" "p99 ms"
+	printf '%-12s %8s %8s\n' config "p50 ms" "p99 ms"
 	for c in $CONFIGS; do
 		[ "$c" = spamass ] || [ "$LAT_N" = 0 ] && continue	# spamass: 0.1-1 s per scan
 		drain
 		read -r p50 p99 <<<"$(latency "$c")"
-		printf '%-9s %8s %8s\n' "$c" "$p50" "$p99"
+		printf '%-12s %8s %8s\n' "$c" "$p50" "$p99"
 	done
 } | tee -a "$R/summary.txt"
 rcli XTRIM maildesk:inbox MAXLEN 0 >/dev/null

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "inbox.h"
 #include "projects.h"
@@ -383,8 +384,9 @@ START_TEST(bounce_report_at_reply_key)
 		md_record_set(&rec, MD_F_KEY, key_of("eve@example.org", 0));
 		snprintf(rcpt, sizeof rcpt, "support+r-%s@desk.example", key_of("eve@example.org", 0));
 		md_record_set(&rec, MD_F_RCPT, rcpt);
-		md_record_set(&rec, MD_F_AUTO_REASON, "delivery report (multipart/report)");
-		md_record_set(&rec, MD_F_RAW, "Content-Type: message/delivery-status\r\n\r\n"
+		md_record_set(&rec, MD_F_AUTO_REASON, "null sender");
+		md_record_set(&rec, MD_F_RAW, "Subject: failure\r\nContent-Type: multipart/report;\r\n"
+		    " report-type=delivery-status; boundary=x\r\n\r\n"
 		    "Final-Recipient: rfc822; eve@example.org\r\nAction: failed\r\n"
 		    "Status: 5.1.1\r\nDiagnostic-Code: smtp; 550 no such user\r\n");
 		res = run(&rec);
