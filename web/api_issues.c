@@ -163,6 +163,8 @@ notes_json(struct md_json *j, const struct md_issue_full *f)
 		kstr(j, "author", n->author);
 		kstr(j, "author_email", n->author_email);
 		kstr(j, "text", n->text);
+		kstr(j, "full_text", n->full_text);
+		kstr(j, "flags", n->flags);
 		kint(j, "created", n->created);
 		kint(j, "attachments", n->attachments);
 		md_json_key(j, "has_raw");

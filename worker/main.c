@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "inbox.h"
 #include "log.h"
+#include "pidfile.h"
 #include "mime.h"
 #include "outbox.h"
 #include "smtp.h"
@@ -126,21 +127,6 @@ sender_stop(struct sender *s)
 	s->running = 0;
 }
 
-static int
-write_pidfile(const char *path)
-{
-	FILE *fp;
-
-	if (*path == '\0')
-		return 0;
-	if ((fp = fopen(path, "w")) == NULL) {
-		md_log(LOG_ERR, "cannot write PID file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	fprintf(fp, "%ld\n", (long)getpid());
-	return fclose(fp) == 0 ? 0 : -1;
-}
-
 /* SIGHUP: both copies load cleanly or nothing changes. */
 static void
 reload(const char *path, struct md_config *cfg, struct wk_inbox *w, struct sender *s,
@@ -227,7 +213,7 @@ main(int argc, char **argv)
 	/* GMime and libcurl global state, before any thread exists. */
 	md_mime_init();
 	md_smtp_global_init();
-	write_pidfile(cfg.worker_pid_file);
+	md_pidfile_write(cfg.worker_pid_file);
 	if (wk_inbox_init(&w, &cfg) < 0 || sender_start(&s) < 0) {
 		md_log(LOG_CRIT, "cannot start");
 		return 1;
@@ -246,8 +232,7 @@ main(int argc, char **argv)
 	sender_stop(&s);
 	wk_inbox_leave(&w);
 	wk_inbox_free(&w);
-	if (*cfg.worker_pid_file != '\0')
-		unlink(cfg.worker_pid_file);
+	md_pidfile_remove(cfg.worker_pid_file);
 	md_config_free(&s.cfg);
 	md_config_free(&cfg);
 	md_mime_shutdown();

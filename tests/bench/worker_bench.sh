@@ -34,10 +34,15 @@ read -r RPORT SPORT < <(perl -MIO::Socket::INET -e 'my @s = map { IO::Socket::IN
 
 redis-server --bind 127.0.0.1 --port "$RPORT" --dir "$W" --save '' --appendonly yes \
 	--appendfsync everysec --logfile "$W/redis.log" & pids+=($!); REDIS_PID=$!
-until redis-cli -p "$RPORT" ping 2>/dev/null | grep -q PONG; do sleep 0.02; done
 rcli() { redis-cli -p "$RPORT" "$@"; }
-smtp-sink -c "127.0.0.1:$SPORT" 100 & pids+=($!)
-until ss -ltnH "sport = :$SPORT" | grep -q LISTEN; do sleep 0.05; done
+until rcli ping 2>/dev/null | grep -q PONG; do sleep 0.02; done
+smtp-sink -u nobody "127.0.0.1:$SPORT" 100 & pids+=($!)
+waitfor() {	# seconds command... : poll until the command succeeds
+	local end=$((SECONDS + $1)); shift
+	until "$@"; do [ "$SECONDS" -lt "$end" ] || { echo "timed out: $*" >&2; exit 1; }; sleep 0.02; done
+}
+listening() { ss -ltnH "sport = :$1" | grep -q LISTEN; }
+waitfor 10 listening "$SPORT"
 
 cat > "$W/maildesk.conf" <<CF
 redis_port = $RPORT
@@ -83,7 +88,8 @@ perl -e '
 cmd0=$(rcli INFO commandstats | tr -d '\r' | grep '^cmdstat_')
 "$BUILD/worker/maildesk-worker" -f -c "$W/maildesk.conf" 2>"$W/worker.log" & pids+=($!); WK=$!
 iid() { rcli HGET maildesk:project:bench last_iid; }
-until [ "$(iid)" -ge 1 ] 2>/dev/null; do sleep 0.01; done
+started() { [ "$(iid)" -ge 1 ] 2>/dev/null; }
+waitfor 30 started
 t0=$(date +%s%N); w0=$(ticks "$WK"); r1=$(ticks "$REDIS_PID")
 last=1; still=0
 while [ "$(iid)" -lt "$NREC" ]; do

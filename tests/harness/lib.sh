@@ -35,7 +35,7 @@
 # Logs: $T/redis.log milter.log worker.log postfix.log sink.log spamd.log
 # dnsmasq.log; their tails are printed as TAP comments when a test fails.
 #
-# Knobs: MD_KEEP=1 (keep $T), MD_TEST_TIMEOUT (seconds, default 600: the
+# Knobs: MD_KEEP=1 (keep $T), MD_TEST_TIMEOUT (seconds, default 300: the
 # whole script bails out after it; 0 = no limit), MD_MILTER_BIN and
 # MD_WORKER_BIN (other binaries with the same -f -c CONF interface).
 #
@@ -418,7 +418,7 @@ md_cli() {
 # blocked foreground command cannot delay that.  It never holds the TAP
 # pipe open (stdout is /dev/null).
 _md_watchdog_start() {
-	local me=$$ limit=${MD_TEST_TIMEOUT:-600}
+	local me=$$ limit=${MD_TEST_TIMEOUT:-300}
 	(
 		s=
 		trap '[ -n "$s" ] && kill -TERM "$s" 2>/dev/null; exit 0' TERM
@@ -488,6 +488,6 @@ _md_cleanup() {
 }
 
 trap _md_cleanup EXIT
-trap 'echo "Bail out! SIGTERM (MD_TEST_TIMEOUT is ${MD_TEST_TIMEOUT:-600} s)"; exit 143' TERM
+trap 'echo "Bail out! SIGTERM (MD_TEST_TIMEOUT is ${MD_TEST_TIMEOUT:-300} s)"; exit 143' TERM
 trap 'exit 130' INT
-[ "${MD_TEST_TIMEOUT:-600}" = 0 ] || _md_watchdog_start
+[ "${MD_TEST_TIMEOUT:-300}" = 0 ] || _md_watchdog_start

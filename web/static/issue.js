@@ -48,8 +48,17 @@ function draw(main, project, iid, path, d) {
     d.has_raw ? [' ', rawLink('', 'original message')] : null)];
   for (const n of d.notes) {
     const who = n.kind === 'customer' ? addr(n.author, n.author_email) : n.author;
-    thread.push(entry(n.kind, who, n.created, n.text,
-      n.has_raw ? [' ', rawLink('?note=' + encodeURIComponent(n.id), 'original message')] : null));
+    const extra = [];
+    if (n.has_raw) extra.push(' ', rawLink('?note=' + encodeURIComponent(n.id), 'original message'));
+    // A reply via someone else's reply key: accepted, but say so.
+    if ((n.flags || '').split(',').includes('sender_mismatch'))
+      extra.push(' ', h('span', { class: 'flag', title: 'The sender is not a subscriber of this issue' },
+        'sender not subscribed'));
+    // Quoted history trimmed for display: let the responder unfold it.
+    if (n.full_text && n.full_text !== n.text)
+      extra.push(h('details', { class: 'full' }, h('summary', {}, 'show quoted text'),
+        h('pre', {}, n.full_text)));
+    thread.push(entry(n.kind, who, n.created, n.text, extra.length ? extra : null));
   }
 
   const atts = d.attachments.map((a) => h('li', {},
