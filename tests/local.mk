@@ -1,4 +1,5 @@
-# Test suites.  Every test prints TAP; see tests/README.
+# Test suites.  Every test prints TAP (automake's tap-driver counts each
+# assertion); shell suites use tests/harness/.
 include tests/unit/local.mk
 include tests/milter/local.mk
 include tests/e2e/local.mk

@@ -2,7 +2,7 @@
 # worker_bench.sh - how fast maildesk-worker turns inbox records into issues,
 # against plain 10 KB XADDs on the same Redis (AOF everysec) in the same run.
 #
-#   sudo BUILD=/path/to/build tests/bench/worker_bench.sh      (NREC=5000 NX=50000)
+#   sudo BUILD=/path/to/build tests/bench/worker_bench.sh      (NREC=5000 NX=50000 WORKERS=1)
 #
 # The inbox is filled with NREC records shaped like the milter's (10 KB text
 # and 10 KB raw message, distinct Message-IDs and 100 customers) while the
@@ -14,7 +14,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 BUILD=$(cd "${BUILD:-$top/build}" && pwd)
-NREC=${NREC:-5000}; NX=${NX:-50000}; L=${L:-10240}
+NREC=${NREC:-5000}; NX=${NX:-50000}; L=${L:-10240}; WORKERS=${WORKERS:-1}
+WORKER_PREFIX=${WORKER_PREFIX:-}	# e.g. "strace -c -f -o FILE"
 for b in worker/maildesk-worker cli/maildesk; do
 	[ -x "$BUILD/$b" ] || { echo "build first: no $BUILD/$b" >&2; exit 1; }
 done
@@ -51,7 +52,11 @@ relay = smtp://127.0.0.1:$SPORT
 CF
 "$BUILD/cli/maildesk" -c "$W/maildesk.conf" project add bench >/dev/null
 
-ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }	# utime+stime
+ticks() {	# pids... -> utime+stime summed
+	local p t=0
+	for p in "$@"; do t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done
+	echo "$t"
+}
 xadd_baseline() {	# -> ops/s of 10 KB XADDs, 20 clients
 	local v; v=$(head -c "$L" /dev/zero | tr '\0' x)
 	redis-benchmark -p "$RPORT" -n "$NX" -c 20 -P 1 --csv XADD mdbench:xadd '*' f "$v" |
@@ -86,11 +91,15 @@ perl -e '
 [ "$(rcli XLEN maildesk:inbox)" = "$NREC" ] || { echo "inbox not filled" >&2; exit 1; }
 
 cmd0=$(rcli INFO commandstats | tr -d '\r' | grep '^cmdstat_')
-"$BUILD/worker/maildesk-worker" -f -c "$W/maildesk.conf" 2>"$W/worker.log" & pids+=($!); WK=$!
+wks=()
+for k in $(seq "$WORKERS"); do
+	$WORKER_PREFIX "$BUILD/worker/maildesk-worker" -f -c "$W/maildesk.conf" 2>"$W/worker.$k.log" &
+	pids+=($!); wks+=($!)
+done
 iid() { rcli HGET maildesk:project:bench last_iid; }
 started() { [ "$(iid)" -ge 1 ] 2>/dev/null; }
 waitfor 30 started
-t0=$(date +%s%N); w0=$(ticks "$WK"); r1=$(ticks "$REDIS_PID")
+t0=$(date +%s%N); w0=$(ticks "${wks[@]}"); r1=$(ticks "$REDIS_PID")
 last=1; still=0
 while [ "$(iid)" -lt "$NREC" ]; do
 	sleep 0.05
@@ -98,15 +107,15 @@ while [ "$(iid)" -lt "$NREC" ]; do
 	if [ "$now" = "$last" ]; then still=$((still + 1)); else still=0; last=$now; fi
 	[ "$still" -lt 200 ] || { log "WARN: no progress for 10 s at $now issues"; break; }
 done
-t1=$(date +%s%N); w1=$(ticks "$WK"); r2=$(ticks "$REDIS_PID")
+t1=$(date +%s%N); w1=$(ticks "${wks[@]}"); r2=$(ticks "$REDIS_PID")
 done_n=$(iid)
 cmd1=$(rcli INFO commandstats | tr -d '\r' | grep '^cmdstat_')
-kill -TERM "$WK"; wait "$WK" 2>/dev/null || true
+kill -TERM "${wks[@]}"; wait "${wks[@]}" 2>/dev/null || true
 
 log "XADD baseline after"
 x1=$(xadd_baseline)
 
-echo "== maildesk-worker: $done_n of $NREC records -> issues (AOF everysec, $L-byte messages)"
+echo "== maildesk-worker x $WORKERS: $done_n of $NREC records -> issues (AOF everysec, $L-byte messages)"
 perl -e 'my ($n, $t0, $t1, $w, $r, $x0, $x1) = @ARGV;
 	my $s = ($t1 - $t0) / 1e9; my $rate = ($n - 1) / $s; my @x = sort { $a <=> $b } ($x0, $x1);
 	printf "issues/s %.0f (%.1f s); worker CPU %.2f ms/issue, redis CPU %.2f ms/issue\n",

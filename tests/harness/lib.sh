@@ -455,7 +455,8 @@ _md_dump_logs() {
 
 _md_cleanup() {
 	local rc=$? c p
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM HUP
+	trap '' PIPE	# stdout may be gone; cleaning up matters more
 	for c in "${_md_at_exit[@]}"; do
 		eval "$c"
 	done
@@ -490,4 +491,6 @@ _md_cleanup() {
 trap _md_cleanup EXIT
 trap 'echo "Bail out! SIGTERM (MD_TEST_TIMEOUT is ${MD_TEST_TIMEOUT:-300} s)"; exit 143' TERM
 trap 'exit 130' INT
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
 [ "${MD_TEST_TIMEOUT:-300}" = 0 ] || _md_watchdog_start

@@ -1,0 +1,211 @@
+#!/bin/bash
+# chaos.sh - the reliability promises under SIGKILL (doc/reliability.md).
+#
+# Two Postfix instances, each with its own maildesk-milter, two workers and
+# one Redis (AOF, appendfsync always).  A client sends CHAOS_N messages
+# (new requests with odd charsets and attachments, and replies to existing
+# issues) over CHAOS_SESSIONS concurrent SMTP sessions while this script
+# SIGKILLs the milters, the workers and redis-server at random moments and
+# starts them again.  Afterwards every message the client saw refused is
+# sent again until accepted, the worker drains, and the checks are: every
+# accepted Message-ID is exactly one issue (new requests) or one note
+# (replies), no Message-ID twice, every issue exactly one confirmation in
+# the sink (a duplicate is reported with evidence, see reliability.md).
+#
+# Run alone (TAP on stdout), from a build directory:
+#	top_srcdir=/path/to/src top_builddir=. tests/chaos/chaos.sh
+# Knobs: CHAOS_N (10000), CHAOS_SESSIONS (16), CHAOS_KILL_MIN_MS /
+# CHAOS_KILL_MAX_MS (pause between kills, 300 / 2000), CHAOS_REPLY_PCT (20),
+# CHAOS_SEED, CHAOS_FSYNC (always), CHAOS_RETRY_S (how long refused
+# messages are retried, 120).  tests/e2e/chaos_short.sh is the CI size.
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+. "$top_srcdir/tests/harness/tap.sh"
+: "${MD_TEST_TIMEOUT:=0}"
+export MD_TEST_TIMEOUT
+. "$top_srcdir/tests/harness/lib.sh"
+. "$top_srcdir/tests/e2e/worker_common.sh"
+
+N=${CHAOS_N:-10000}
+S=${CHAOS_SESSIONS:-16}
+KMIN=${CHAOS_KILL_MIN_MS:-300}
+KMAX=${CHAOS_KILL_MAX_MS:-2000}
+RPCT=${CHAOS_REPLY_PCT:-20}
+SEEDS=20
+C=$top_srcdir/tests/chaos
+RANDOM=${CHAOS_SEED:-4242}
+t0=$(date +%s)
+
+md_start_redis --appendonly yes --appendfsync "${CHAOS_FSYNC:-always}"
+md_start_sink
+md_write_config spf_enable=no rate_ip=0 rate_sender=0 rate_project=0 \
+	max_auto_mails_per_hour=0 worker_claim_idle_ms=1000 retry_base_s=1 \
+	retry_max_s=2 relay_timeout_ms=5000
+md_cli project add acme >/dev/null || bail_out "project add failed"
+
+# --- two milters, two MTAs, two workers ---------------------------------------
+declare -a MPORT MCONF MPID WPID SPORT
+declare -A KILLS=([milter]=0 [worker]=0 [redis]=0)
+MPORT[0]=$MILTER_PORT
+MCONF[0]=$MD_CONF
+MPORT[1]=$(md_free_port)
+MCONF[1]=$T/maildesk2.conf
+sed "s/^milter_socket = .*/milter_socket = inet:${MPORT[1]}@127.0.0.1/" \
+	"$MD_CONF" >"${MCONF[1]}"
+
+start_milter() {
+	MD_CONF=${MCONF[$1]} MILTER_PORT=${MPORT[$1]} md_start_milter
+	MPID[$1]=$MILTER_PID
+	MILTER_PID=
+}
+
+start_worker() {
+	md_start_worker
+	WPID[$1]=$WORKER_PID
+	WORKER_PID=
+}
+
+start_milter 0
+start_milter 1
+md_start_postfix smtpd_milters=inet:127.0.0.1:${MPORT[0]}
+SPORT[0]=$SMTP_PORT
+# The second MTA: the same instance setup in its own directory.
+SPORT[1]=$(md_free_port)
+_md_pf_prepare "$T/postfix2" "${SPORT[1]}" postfix2
+sed -n '/^myhostname = mx/,$p' "$T/postfix/etc/main.cf" |
+	sed "s/^smtpd_milters = .*/smtpd_milters = inet:127.0.0.1:${MPORT[1]}/" \
+	>>"$T/postfix2/etc/main.cf"
+_md_pf_start "$T/postfix2" "${SPORT[1]}" postfix2
+md_at_exit '_md_pf_stop "$T/postfix2"'
+start_worker 0
+start_worker 1
+md_at_exit 'for p in "${MPID[@]}" "${WPID[@]}"; do _md_stop_pid "$p" 5 KILL; done'
+
+# --- seed issues (their reply keys are the replies' targets) -----------------------
+mkdir -p "$T/msg"
+: >"$T/nokeys"
+perl "$C/gen.pl" "$T/msg" $SEEDS 0 "$T/nokeys" | sed 's/chaos-/seed-/' >"$T/seed.list"
+for f in $(cut -f1 "$T/seed.list"); do sed -i 's/chaos-/seed-/' "$f"; done
+perl "$C/client.pl" "$T/seed.list" 4 "${SPORT[0]}" "$T/seed.log"
+is "$(grep -c '	ok	' "$T/seed.log")" $SEEDS "$SEEDS seed requests accepted"
+md_wait_cond 60 '[ "$(rcli ZCARD maildesk:issues:acme)" -ge $SEEDS ]'
+ok_rc $? "seed issues created"
+for iid in $(rcli ZRANGE maildesk:issues:acme 0 -1); do
+	rcli HMGET "maildesk:issue:acme:$iid" reply_key customer_email | paste -sd' '
+done >"$T/keys"
+mkdir -p "$T/msg2"
+perl "$C/gen.pl" "$T/msg2" "$N" "$RPCT" "$T/keys" >"$T/all.list"
+is "$(wc -l <"$T/all.list")" "$N" "$N messages generated"
+
+# --- the storm -------------------------------------------------------------------
+perl "$C/client.pl" "$T/all.list" "$S" "${SPORT[0]},${SPORT[1]}" "$T/client.log" &
+client=$!
+ts=$(date +%s)
+while ! _md_gone $client; do
+	sleep "$(printf '0.%03d' $((RANDOM % 1000)))"
+	ms=$((KMIN + RANDOM % (KMAX - KMIN + 1)))
+	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+	_md_gone $client && break
+	r=$((RANDOM % 10))
+	if [ $r -lt 4 ]; then
+		i=$((RANDOM % 2))
+		kill -KILL "${MPID[$i]}" 2>/dev/null
+		_md_reap "${MPID[$i]}" 5
+		KILLS[milter]=$((KILLS[milter] + 1))
+		start_milter $i
+	elif [ $r -lt 8 ]; then
+		i=$((RANDOM % 2))
+		kill -KILL "${WPID[$i]}" 2>/dev/null
+		_md_reap "${WPID[$i]}" 5
+		KILLS[worker]=$((KILLS[worker] + 1))
+		start_worker $i
+	else
+		kill -KILL "$REDIS_PID" 2>/dev/null
+		KILLS[redis]=$((KILLS[redis] + 1))
+		md_restart_redis
+	fi
+	echo "$(date +%s.%N) kill $r" >>"$T/kills.log"
+done
+wait $client
+storm_s=$(($(date +%s) - ts))
+note "storm: $storm_s s, kills: milter ${KILLS[milter]}, worker ${KILLS[worker]}, redis ${KILLS[redis]}"
+ok_run "something was killed" test $((KILLS[milter] + KILLS[worker] + KILLS[redis])) -gt 0
+
+# --- retry what was refused (as a real MTA would) ----------------------------------
+deadline=$(($(date +%s) + ${CHAOS_RETRY_S:-120}))
+while :; do
+	awk -F'\t' '$2 == "ok" { print $1 }' "$T/client.log" | sort -u >"$T/acc"
+	awk -F'\t' 'NR == FNR { a[$1] = 1; next } !($4 in a)' "$T/acc" "$T/all.list" >"$T/retry.list"
+	[ -s "$T/retry.list" ] || break
+	[ "$(date +%s)" -lt $deadline ] || break
+	note "retrying $(wc -l <"$T/retry.list") refused messages"
+	perl "$C/client.pl" "$T/retry.list" 4 "${SPORT[0]},${SPORT[1]}" "$T/client.log"
+	[ -s "$T/retry.list" ] && sleep 1
+done
+is "$(wc -l <"$T/retry.list")" 0 "every message accepted in the end"
+
+# --- drain -----------------------------------------------------------------------------
+md_wait_cond 300 '[ "$(rcli XLEN maildesk:inbox)" = 0 ] && [ "$(rcli XPENDING maildesk:inbox workers | head -1)" = 0 ]'
+ok_rc $? "inbox drained, nothing pending"
+is "$(rcli XLEN maildesk:dead)" 0 "nothing dead"
+issues=$(rcli ZCARD maildesk:issues:acme)
+count_conf() {
+	find "$T/sink/Maildir/new" -type f -print0 2>/dev/null |
+		xargs -0r grep -l -i '^Auto-Submitted: auto-replied' |
+		xargs -r sed -n 's/^X-Maildesk-Issue: *//p'
+}
+md_wait_cond 300 '[ "$(rcli XPENDING maildesk:outbox senders | head -1)" = 0 ] && [ "$(count_conf | sort -u | wc -l)" -ge '"$issues"' ]'
+ok_rc $? "outbox drained to the sink"
+sleep 3		# a late duplicate would arrive now; there is no event for it
+count_conf >"$T/confirmations"
+
+rcli --no-raw EVAL '
+	local out = {}
+	for _, iid in ipairs(redis.call("ZRANGE", KEYS[1], 0, -1)) do
+		local k = ARGV[1] .. iid
+		out[#out + 1] = "I " .. iid .. " " .. (redis.call("HGET", k, "message_id") or "")
+		for _, e in ipairs(redis.call("XRANGE", k .. ":notes", "-", "+")) do
+			local f, kind, mid = e[2], nil, ""
+			for j = 1, #f, 2 do
+				if f[j] == "kind" then kind = f[j + 1] end
+				if f[j] == "message_id" then mid = f[j + 1] end
+			end
+			if kind == "customer" then out[#out + 1] = "N " .. iid .. " " .. mid end
+		end
+	end
+	return out' 1 maildesk:issues:acme maildesk:issue:acme: |
+	sed 's/^[0-9]*) "\(.*\)"$/\1/' >"$T/dump"
+cat "$T/seed.list" "$T/all.list" >"$T/every.list"
+cat "$T/seed.log" "$T/client.log" >"$T/every.log"
+perl "$C/check.pl" "$T/every.list" "$T/every.log" "$T/dump" "$T/confirmations" >"$T/verdict"
+declare -A V
+while read -r k v; do
+	case $k in
+	BAD|DUP|NOTE) ;;
+	*) V[$k]=$v ;;
+	esac
+done <"$T/verdict"
+note "$(printf 'sent %s (new %s, replies %s), accepted %s, tempfailed-then-accepted %s, 4xx answers %s, connection errors %s' \
+	"${V[sent]}" "${V[new]}" "${V[replies]}" "${V[accepted]}" \
+	"${V[tempfailed_then_accepted]}" "${V[temp_replies]}" "${V[conn_errors]}")"
+note "issues ${V[issues]}, customer notes ${V[notes]}, confirmations ${V[confirmations]}, duplicate confirmations ${V[duplicate_confirmations]}, kills: milter ${KILLS[milter]} worker ${KILLS[worker]} redis ${KILLS[redis]}, total $(($(date +%s) - t0)) s"
+bad=$(grep '^BAD' "$T/verdict")
+is "$bad" "" "every accepted message stored exactly once (issue or note), nothing lost"
+is "${V[issues]}" "$((V[new]))" "one issue per new request"
+is "${V[notes]}" "${V[replies]}" "one note per reply"
+is "$(rcli HLEN maildesk:msgid:acme)" "$((V[issues] + V[notes]))" "msgid index: one entry per stored message"
+grep '^NOTE' "$T/verdict" | head -5 | while read -r l; do note "$l"; done
+dups=$(grep '^DUP' "$T/verdict")
+if [ -n "$dups" ]; then
+	# The documented window (relay said 250, the sender died before its
+	# XACK): report the evidence, then fail only when CHAOS_STRICT is set.
+	diag "duplicate confirmations (the window between the relay's 250 and the sent marker):"
+	diag "$(printf '%s\n' "$dups" | head -10)"
+	diag "$(grep -h 'outbox\|sent' "$T/worker.log" | tail -5)"
+fi
+if [ -n "$dups" ] && [ -z "${CHAOS_STRICT:-}" ]; then
+	ok "at most one confirmation per issue, except $(printf '%s\n' "$dups" | wc -l) inside the documented window (CHAOS_STRICT=1 fails on them)"
+else
+	is "$dups" "" "at most one confirmation per issue"
+fi
+is "${V[missing_confirmations]}" 0 "every issue confirmed"
+done_testing
