@@ -2,3 +2,4 @@
 # listed by worker/local.mk and web/local.mk.)
 dist_man_MANS += doc/maildesk-milter.8 doc/maildesk.conf.5 doc/maildesk.1
 EXTRA_DIST += doc/redis-schema.md doc/design.md doc/conversation.md doc/screenshot-issue.png
+EXTRA_DIST += doc/reliability.md doc/scaling.md doc/performance.md

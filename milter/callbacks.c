@@ -55,8 +55,8 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 {
 	unsigned long want = SMFIF_DELRCPT;
 	/* Steps we never answer save a round trip each; steps we never need are skipped. */
-	unsigned long steps = SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_HDR |
-	    SMFIP_NR_EOH | SMFIP_NOUNKNOWN | SMFIP_HDR_LEADSPC | SMFIP_SKIP;
+	unsigned long steps = SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL |
+	    SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NOUNKNOWN | SMFIP_HDR_LEADSPC;
 	struct conn_ctx *cc;
 
 	(void)f2; (void)f3;
@@ -128,12 +128,16 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	struct msg_ctx *m;
 	const char *auth;
 
+	/*
+	 * MAIL is a no-reply step: a failure here (no memory) leaves cc->msg
+	 * NULL and every recipient then gets 451, so nothing is lost.
+	 */
 	if (cc == NULL)
-		return md_tempfail(ctx, "4.3.0", "maildesk: no connection state");
+		return SMFIS_CONTINUE;
 	msg_free(cc);	/* a second message on the same connection starts clean */
 	m = calloc(1, sizeof *m);
 	if (m == NULL)
-		return md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
+		return noreply(cc, SMFIP_NR_MAIL);
 	md_buf_init(&m->raw);
 	if (md_addr_normalize(argv[0], m->mail_from, sizeof m->mail_from) < 0) {
 		/*
@@ -152,7 +156,7 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	auth = smfi_getsymval(ctx, "{auth_authen}");
 	m->authenticated = auth != NULL && *auth != '\0';
 	cc->msg = m;
-	return SMFIS_CONTINUE;
+	return noreply(cc, SMFIP_NR_MAIL);
 }
 
 static struct md_redis *

@@ -16,7 +16,8 @@
 #	top_srcdir=/path/to/src top_builddir=. tests/chaos/chaos.sh
 # Knobs: CHAOS_N (10000), CHAOS_SESSIONS (16), CHAOS_KILL_MIN_MS /
 # CHAOS_KILL_MAX_MS (pause between kills, 300 / 2000), CHAOS_REPLY_PCT (20),
-# CHAOS_SEED, CHAOS_FSYNC (always), CHAOS_RETRY_S (how long refused
+# CHAOS_PACE_MS (a session's mean pause between messages, 40), CHAOS_SEED,
+# CHAOS_FSYNC (always), CHAOS_RETRY_S (how long refused
 # messages are retried, 120).  tests/e2e/chaos_short.sh is the CI size.
 : "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 . "$top_srcdir/tests/harness/tap.sh"
@@ -97,7 +98,7 @@ perl "$C/gen.pl" "$T/msg2" "$N" "$RPCT" "$T/keys" >"$T/all.list"
 is "$(wc -l <"$T/all.list")" "$N" "$N messages generated"
 
 # --- the storm -------------------------------------------------------------------
-perl "$C/client.pl" "$T/all.list" "$S" "${SPORT[0]},${SPORT[1]}" "$T/client.log" &
+CHAOS_PACE_MS=${CHAOS_PACE_MS:-40} perl "$C/client.pl" "$T/all.list" "$S" "${SPORT[0]},${SPORT[1]}" "$T/client.log" &
 client=$!
 ts=$(date +%s)
 while ! _md_gone $client; do
@@ -158,7 +159,7 @@ ok_rc $? "outbox drained to the sink"
 sleep 3		# a late duplicate would arrive now; there is no event for it
 count_conf >"$T/confirmations"
 
-rcli --no-raw EVAL '
+rcli --raw EVAL '
 	local out = {}
 	for _, iid in ipairs(redis.call("ZRANGE", KEYS[1], 0, -1)) do
 		local k = ARGV[1] .. iid
@@ -172,8 +173,7 @@ rcli --no-raw EVAL '
 			if kind == "customer" then out[#out + 1] = "N " .. iid .. " " .. mid end
 		end
 	end
-	return out' 1 maildesk:issues:acme maildesk:issue:acme: |
-	sed 's/^[0-9]*) "\(.*\)"$/\1/' >"$T/dump"
+	return out' 1 maildesk:issues:acme maildesk:issue:acme: >"$T/dump"
 cat "$T/seed.list" "$T/all.list" >"$T/every.list"
 cat "$T/seed.log" "$T/client.log" >"$T/every.log"
 perl "$C/check.pl" "$T/every.list" "$T/every.log" "$T/dump" "$T/confirmations" >"$T/verdict"

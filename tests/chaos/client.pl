@@ -5,17 +5,20 @@
 #
 # Sends every message of LIST (lines from gen.pl) over SESSIONS concurrent
 # connections, round robin over the PORTs (one Postfix each), one SMTP
-# transaction per connection.  Appends to LOG one line per attempt:
+# transaction per connection; with CHAOS_PACE_MS set, a session pauses a
+# random 0..2*CHAOS_PACE_MS ms between messages (so kills land mid-run).  Appends to LOG one line per attempt:
 # "message-id<TAB>result<TAB>port<TAB>reply", result = ok (250 after DATA),
 # temp (4xx), perm (5xx), conn (connect failed or the connection broke
 # before the final reply; the message may or may not have been taken).
 use strict;
 use warnings;
 use IO::Socket::INET;
+use Time::HiRes qw(sleep);
 
 my ($list, $sessions, $ports, $log) = @ARGV;
 die "usage: client.pl LIST SESSIONS PORTS LOG\n" unless defined $log;
 my @ports = split /,/, $ports;
+my $pace = ($ENV{CHAOS_PACE_MS} // 0) / 1000;
 open my $lf, '<', $list or die "$list: $!\n";
 my @jobs = map { chomp; [split /\t/] } grep { /\S/ } <$lf>;
 close $lf;
@@ -44,8 +47,7 @@ sub send_one {
 	}
 	if (defined $code && $code eq "354") {
 		open my $fh, '<:raw', $file or die "$file: $!\n";
-		local $/;
-		my $data = <$fh>;
+		my $data = do { local $/; <$fh> };
 		close $fh;
 		$data =~ s/^\./../mg;
 		print $s $data, ".\r\n";
@@ -68,7 +70,9 @@ for my $k (0 .. $sessions - 1) {
 	if ($pid == 0) {
 		open my $out, '>>', $log or die "$log: $!\n";
 		$out->autoflush(1);
+		srand($$);
 		for (my $i = $k; $i < @jobs; $i += $sessions) {
+			sleep(rand(2 * $pace)) if $pace > 0;
 			my ($file, $from, $rcpt, $mid) = @{$jobs[$i]};
 			my $port = $ports[$i % @ports];
 			my ($res, $txt) = send_one($port, $file, $from, $rcpt);

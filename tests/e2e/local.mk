@@ -60,3 +60,10 @@ dist_check_SCRIPTS += tests/e2e/loops.sh
 
 TESTS += tests/e2e/cli_template.sh
 dist_check_SCRIPTS += tests/e2e/cli_template.sh
+
+# chaos: SIGKILLs of milters, workers and Redis under SMTP load (helper
+# "chaos"); tests/chaos/chaos.sh alone is the 10 000-message run.
+TESTS += tests/e2e/chaos_short.sh
+dist_check_SCRIPTS += tests/e2e/chaos_short.sh
+EXTRA_DIST += tests/chaos/chaos.sh tests/chaos/gen.pl tests/chaos/client.pl \
+	tests/chaos/check.pl
