@@ -364,8 +364,8 @@ find_body(const char *reply)
 	return NULL;
 }
 
-static int
-parse_reply(const char *reply, struct md_spamd_result *out, char *err, size_t errlen)
+int
+md_spamd_parse_reply(const char *reply, struct md_spamd_result *out, char *err, size_t errlen)
 {
 	const char *p, *body = find_body(reply);
 	char line[96];
@@ -407,7 +407,7 @@ md_spamd_check(const char *address, const char *msg, size_t len, size_t max_size
 	if ((reply = exchange(address, head, msg != NULL ? msg : "", len, timeout_ms,
 	    err, errlen)) == NULL)
 		return -1;
-	rc = parse_reply(reply, out, err, errlen);
+	rc = md_spamd_parse_reply(reply, out, err, errlen);
 	free(reply);
 	return rc;
 }

@@ -39,6 +39,12 @@ int	md_spamd_check(const char *address, const char *msg, size_t len,
 	    struct md_spamd_result *out, char *err, size_t errlen);
 
 /* PING -> PONG within timeout_ms: 0, or -1 with err. */
+/*
+ * Parses a complete SPAMD/1.x answer (NUL-terminated) into out; 0, or -1
+ * with err filled.  Exposed for the fuzzer and the unit tests.
+ */
+int	md_spamd_parse_reply(const char *reply, struct md_spamd_result *out,
+	    char *err, size_t errlen);
 int	md_spamd_ping(const char *address, int timeout_ms, char *err, size_t errlen);
 
 #endif

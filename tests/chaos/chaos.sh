@@ -200,12 +200,20 @@ if [ -n "$dups" ]; then
 	# XACK): report the evidence, then fail only when CHAOS_STRICT is set.
 	diag "duplicate confirmations (the window between the relay's 250 and the sent marker):"
 	diag "$(printf '%s\n' "$dups" | head -10)"
-	diag "$(grep -h 'outbox\|sent' "$T/worker.log" | tail -5)"
+	diag "$(grep -h 'sent, but not recorded' "$T/worker.log" | tail -5)"
 fi
-if [ -n "$dups" ] && [ -z "${CHAOS_STRICT:-}" ]; then
-	ok "at most one confirmation per issue, except $(printf '%s\n' "$dups" | wc -l) inside the documented window (CHAOS_STRICT=1 fails on them)"
-else
+# Every duplicate must fit the window: the sender logs "sent, but not
+# recorded" when the sent marker could not be written after the relay's 250
+# (Redis down); a worker SIGKILLed in that moment logs nothing, so each
+# worker kill may account for one more (one mail in flight per sender).
+unrec=$(grep -c 'sent, but not recorded' "$T/worker.log")
+note "outbox entries sent but not recorded (may be resent): $unrec, worker kills: ${KILLS[worker]}"
+unrec=$((unrec + KILLS[worker]))
+if [ -n "${CHAOS_STRICT:-}" ]; then
 	is "$dups" "" "at most one confirmation per issue"
+else
+	ok_run "every duplicate confirmation (${V[duplicate_confirmations]}) inside the documented window ($unrec)" \
+		test "${V[duplicate_confirmations]}" -le "$unrec"
 fi
 is "${V[missing_confirmations]}" 0 "every issue confirmed"
 done_testing
