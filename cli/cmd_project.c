@@ -107,16 +107,6 @@ do_add(struct cli *c, const struct args *a)
 }
 
 static void
-json_threshold(struct md_json *j, const char *key, double v)
-{
-	md_json_key(j, key);
-	if (v < 0)
-		md_json_null(j);
-	else
-		md_json_double(j, v);
-}
-
-static void
 json_strings(struct md_json *j, const char *key, char **v, size_t n)
 {
 	size_t i;
@@ -154,8 +144,8 @@ project_json(struct md_json *j, const struct md_project *p, const struct plists 
 	md_json_key(j, "automated_policy");
 	md_json_string(j, p->automated_policy < 0 ? "default" :
 	    policy_name[p->automated_policy == MD_AUTO_REJECT]);
-	json_threshold(j, "spam_mark", p->spam_mark);
-	json_threshold(j, "spam_reject", p->spam_reject);
+	md_json_key_setting(j, "spam_mark", p->spam_mark);
+	md_json_key_setting(j, "spam_reject", p->spam_reject);
 	json_strings(j, "aliases", p->aliases, p->naliases);
 	if (pl != NULL) {
 		json_strings(j, "block", pl->block, pl->nblock);

@@ -227,3 +227,13 @@ md_json_null(struct md_json *j)
 	if (begin_value(j) == 0)
 		put(j, md_buf_puts(j->b, "null"));
 }
+
+void
+md_json_key_setting(struct md_json *j, const char *key, double v)
+{
+	md_json_key(j, key);
+	if (v < 0)
+		md_json_null(j);
+	else
+		md_json_double(j, v);
+}

@@ -63,17 +63,6 @@ aliases_json(struct md_json *j, const struct md_project *p)
 	md_json_close_array(j);
 }
 
-/* A number setting: null means "the configuration default". */
-static void
-threshold_json(struct md_json *j, const char *key, double v)
-{
-	md_json_key(j, key);
-	if (v < 0)
-		md_json_null(j);
-	else
-		md_json_double(j, v);
-}
-
 /* The fields both the list and the detail view show. */
 static void
 summary_json(struct req *rq, struct md_json *j, const struct md_project *p)
@@ -154,8 +143,8 @@ settings_json(struct req *rq, struct md_json *j, const struct md_project *p)
 	md_json_bool(j, p->notify_state);
 	md_json_key(j, "automated_policy");
 	md_json_string(j, policy_name(p->automated_policy));
-	threshold_json(j, "spam_mark", p->spam_mark);
-	threshold_json(j, "spam_reject", p->spam_reject);
+	md_json_key_setting(j, "spam_mark", p->spam_mark);
+	md_json_key_setting(j, "spam_reject", p->spam_reject);
 	md_json_close_object(j);
 	/* What "default" means, so the page can show the effective values. */
 	md_json_key(j, "defaults");
