@@ -35,6 +35,9 @@
 #include "redis.h"
 #include "smtp.h"
 
+/* Recording a sent mail is retried this often, this far apart (60 s). */
+#define MARK_TRIES	240
+#define MARK_PAUSE_MS	250
 #define GROUP		"senders"
 #define READ_COUNT	"10"
 #define CLAIM_COUNT	20
@@ -255,6 +258,7 @@ deliver(struct outbox *ob, const struct entry *e)
 	char err[512], why[600];
 	enum md_smtp_result res;
 	long long age;
+	int tries;
 
 	switch (claim_for_send(ob, e)) {
 	case -1:
@@ -276,10 +280,18 @@ deliver(struct outbox *ob, const struct entry *e)
 	switch (res) {
 	case MD_SMTP_SENT:
 		log_result(LOG_INFO, e, "sent", NULL);
-		if (finish(ob, e->id, 1) < 0) {
-			md_log(LOG_ERR, "outbox %s: sent, but not recorded: "
-			    "it may be sent again", e->id);
-			return STEP_REDIS;
+		/*
+		 * The relay has it now.  Giving up on recording that would
+		 * send it again, so keep trying (marking is idempotent) while
+		 * Redis restarts; only a long outage leaves the window open.
+		 */
+		for (tries = 0; finish(ob, e->id, 1) < 0; tries++) {
+			if (tries == MARK_TRIES) {
+				md_log(LOG_ERR, "outbox %s: sent, but not recorded: "
+				    "it may be sent again", e->id);
+				return STEP_REDIS;
+			}
+			usleep(MARK_PAUSE_MS * 1000);
 		}
 		return STEP_OK;
 	case MD_SMTP_PERMFAIL:
