@@ -67,3 +67,12 @@ TESTS += tests/e2e/chaos_short.sh
 dist_check_SCRIPTS += tests/e2e/chaos_short.sh
 EXTRA_DIST += tests/chaos/chaos.sh tests/chaos/gen.pl tests/chaos/client.pl \
 	tests/chaos/check.pl
+
+TESTS += tests/e2e/milter_leaks.sh
+dist_check_SCRIPTS += tests/e2e/milter_leaks.sh
+
+# maildesk-web with real mail: request through Postfix + milter + worker,
+# comments in Chromium, the public one mailed, the internal one not.
+TESTS += tests/web/browser_mail.sh
+dist_check_SCRIPTS += tests/web/browser_mail.sh
+EXTRA_DIST += tests/web/browser_mail.mjs

@@ -1,0 +1,90 @@
+// browser_mail.mjs - a responder answers a mailed-in request in Chromium.
+//
+// Run by browser_mail.sh, which sends the request through Postfix, the
+// milter and the worker, then starts maildesk-web.  Logs in, finds the
+// issue by its subject in the project's list, posts a public and an
+// internal comment.  Prints "PASS\tdesc" or "FAIL\tdesc\twhy" per check
+// (the format of browser.mjs).  Environment: WEB, MD_USER, MD_PASSWORD,
+// PROJECT, SUBJECT, PUBLIC_TEXT, INTERNAL_TEXT, ARTIFACTS, PROFILE.
+import { chromium } from 'playwright-core';
+
+const { WEB, MD_USER, MD_PASSWORD, PROJECT, SUBJECT, PUBLIC_TEXT, INTERNAL_TEXT,
+  ARTIFACTS, PROFILE } = process.env;
+let failed = 0;
+
+function result(ok, desc, why) {
+  if (!ok) failed++;
+  console.log((ok ? 'PASS' : 'FAIL') + '\t' + desc + (ok ? '' : '\t' + String(why || '').replace(/\s+/g, ' ')));
+}
+
+// check(desc, async fn): fn throws or returns false on failure.
+async function check(desc, fn) {
+  try {
+    const r = await fn();
+    result(r !== false, desc, 'returned false');
+  } catch (e) {
+    result(false, desc, e && e.message ? e.message.split('\n')[0] : e);
+  }
+}
+
+const ctx = await chromium.launchPersistentContext(PROFILE, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1280, height: 900 },
+  timeout: 60000,
+});
+ctx.setDefaultTimeout(10000);
+const page = ctx.pages()[0] || await ctx.newPage();
+const errors = [];
+page.on('pageerror', (e) => errors.push(e.message));
+page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+
+try {
+  await check('login', async () => {
+    await page.goto(WEB + '/');
+    await page.fill('#login-user', MD_USER);
+    await page.fill('#login-password', MD_PASSWORD);
+    await page.click('#login-submit');
+    await page.locator(`#projects tr[data-project="${PROJECT}"]`).waitFor();
+  });
+  await check('the mailed-in request is in the project\'s issue list', async () => {
+    await page.click(`#projects tr[data-project="${PROJECT}"] a >> text=${PROJECT}`);
+    await page.locator('#issues tr.issue-row').first().waitFor();
+    const row = page.locator('#issues tr.issue-row', { hasText: SUBJECT });
+    return (await row.count()) === 1;
+  });
+  await check('issue page shows the customer and the mailed text', async () => {
+    await page.locator('#issues tr.issue-row', { hasText: SUBJECT }).locator('a').first().click();
+    await page.locator('#issue-title').waitFor();
+    const title = await page.textContent('#issue-title .title');
+    const who = await page.textContent('#issue-customer');
+    if (title !== SUBJECT) throw new Error('title is ' + JSON.stringify(title));
+    return who.includes('customer@example.org');
+  });
+  await check('public comment posted', async () => {
+    await page.fill('#comment-text', PUBLIC_TEXT);
+    await page.check('#vis-public');
+    await page.click('#comment-submit');
+    const note = page.locator('.note-public', { hasText: PUBLIC_TEXT });
+    await note.waitFor();
+    return (await note.locator('.note-badge').textContent()).includes('Public');
+  });
+  await check('internal comment posted', async () => {
+    await page.fill('#comment-text', INTERNAL_TEXT);
+    await page.check('#vis-internal');
+    await page.click('#comment-submit');
+    const note = page.locator('.note-internal', { hasText: INTERNAL_TEXT });
+    await note.waitFor();
+    return (await note.locator('.note-badge').textContent()).includes('Internal');
+  });
+  await page.screenshot({ path: ARTIFACTS + '/mail-issue.png', fullPage: true });
+  await check('no script errors', async () => {
+    const real = errors.filter((e) => !/401|Unauthorized/.test(e));
+    if (real.length) throw new Error(real.join(' | '));
+  });
+} finally {
+  await ctx.close();
+}
+process.exit(failed ? 1 : 0);

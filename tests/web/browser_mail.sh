@@ -1,0 +1,121 @@
+#!/bin/bash
+# browser_mail.sh - the whole loop with a browser in it: a request mailed
+# through Postfix + milter + worker becomes an issue; a responder finds it
+# in maildesk-web (headless Chromium), posts a public and an internal
+# comment; the customer's mailbox (the sink) gets the public one only.
+. "$top_srcdir/tests/harness/tap.sh"
+
+CHROMIUM=/usr/bin/chromium
+[ -x "$CHROMIUM" ] || skip_all "no $CHROMIUM"
+command -v node >/dev/null || skip_all "node is not installed"
+command -v npm >/dev/null || skip_all "npm is not installed"
+command -v swaks >/dev/null || skip_all "swaks is not installed"
+
+. "$top_srcdir/tests/harness/lib.sh"
+. "$top_srcdir/tests/harness/records.sh"
+. "$top_srcdir/tests/web/web.sh"
+
+# playwright-core as in browser.sh: next to the test, or in the build tree
+# when the source is read-only.
+NODE_DIR=$top_srcdir/tests/web
+if [ ! -d "$NODE_DIR/node_modules/playwright-core" ]; then
+	if [ ! -w "$NODE_DIR" ]; then
+		NODE_DIR=$top_builddir/tests/web
+		mkdir -p "$NODE_DIR"
+		cp "$top_srcdir/tests/web/package.json" "$top_srcdir/tests/web/package-lock.json" \
+			"$NODE_DIR/"
+	fi
+	if [ ! -d "$NODE_DIR/node_modules/playwright-core" ] &&
+	    ! (cd "$NODE_DIR" && npm ci --no-audit --no-fund >"$T/npm.log" 2>&1); then
+		diag "$(tail -n 20 "$T/npm.log")"
+		skip_all "npm could not install playwright-core"
+	fi
+fi
+[ "$NODE_DIR" = "$top_srcdir/tests/web" ] || cp "$top_srcdir/tests/web/browser_mail.mjs" "$NODE_DIR/"
+
+CUSTOMER=customer@example.org
+SUBJECT="Printer on fire"
+PUBLIC_TEXT="We are on it"
+INTERNAL_TEXT="internal only"
+ARTIFACTS=$top_builddir/tests/artifacts
+mkdir -p "$ARTIFACTS"
+
+md_start_redis
+md_write_config spf_enable=no rate_ip=0 rate_sender=0 \
+	"web_static_dir=$top_srcdir/web/static" base_url=http://127.0.0.1
+md_cli project add acme >/dev/null || bail_out "project add failed"
+printf 'correct horse battery\n' | md_cli user add alice --role admin ||
+	bail_out "user add failed"
+md_start_milter
+md_start_sink
+md_start_postfix
+md_start_worker
+
+# --- the request, by mail ----------------------------------------------------------------
+out=$(md_swaks --from $CUSTOMER --to support+acme@desk.test \
+	--header "Subject: $SUBJECT" --body "It is smoking and beeping." 2>&1)
+like "$out" "<- *250 " "request accepted over SMTP"
+
+# md_wait_issue_json: polls `issue list acme --json` for the subject.
+n=300
+until md_cli issue list acme --json 2>/dev/null |
+    jq -e --arg s "$SUBJECT" '[.. | objects | select(.title? == $s)] | length == 1' \
+    >/dev/null 2>&1; do
+	n=$((n - 1))
+	[ $n -le 0 ] && break
+	sleep 0.1
+done
+[ $n -gt 0 ]
+ok_rc $? "the worker filed the request as an issue"
+md_wait_sink 1 20
+ok_rc $? "confirmation delivered to the customer"
+
+# --- the responder, in the browser -------------------------------------------------------
+md_start_web
+export WEB ARTIFACTS SUBJECT PUBLIC_TEXT INTERNAL_TEXT PROJECT=acme \
+	MD_USER=alice MD_PASSWORD='correct horse battery' PROFILE=$T/profile
+mkdir -p "$PROFILE"
+(cd "$NODE_DIR" && timeout 300 node browser_mail.mjs) >"$T/browser.out" 2>"$T/browser.err"
+rc=$?
+while IFS=$'\t' read -r status desc why; do
+	case $status in
+	PASS) ok "$desc" ;;
+	FAIL) not_ok "$desc"; diag "$why" ;;
+	esac
+done <"$T/browser.out"
+[ $rc = 0 ] || diag "node exit status $rc: $(tail -n 20 "$T/browser.err")"
+ok_rc $rc "browser run completed"
+
+# --- what reached the customer's mailbox -------------------------------------------------
+md_wait_sink 2 20
+ok_rc $? "a second mail reached the sink"
+pub=
+for f in $(md_sink_files); do
+	grep -qF "$PUBLIC_TEXT" "$f" && { pub=$f; break; }
+done
+isnt "$pub" "" "the public comment was mailed"
+[ -n "$pub" ] && grep -qixF "To: $CUSTOMER" "$pub"
+ok_rc $? "... to $CUSTOMER"
+
+# Before looking for the internal note, let everything queued drain: the
+# outbox stream empty (entries are XDELed once sent) and nothing left in
+# the sink's Postfix queue.
+sink_queue() {
+	find "$T/sinkpf/spool/incoming" "$T/sinkpf/spool/active" \
+		"$T/sinkpf/spool/deferred" "$T/sinkpf/spool/maildrop" -type f 2>/dev/null | wc -l
+}
+n=100
+while [ $n -gt 0 ]; do
+	[ "$(rcli XLEN maildesk:outbox)" = 0 ] &&
+		[ "$(sink_queue)" = 0 ] && break
+	sleep 0.1
+	n=$((n - 1))
+done
+[ $n -gt 0 ]
+ok_rc $? "outbox and relay queue drained"
+is "$(md_sink_count)" 2 "exactly two mails delivered (confirmation, public comment)"
+leaked=$(md_sink_files | xargs -r grep -lF "$INTERNAL_TEXT")
+is "$leaked" "" "the internal comment was not mailed"
+is "$(rcli --raw XRANGE maildesk:issue:acme:1:notes - + | grep -cx 'public\|internal')" 2 \
+	"both comments stored"
+done_testing
