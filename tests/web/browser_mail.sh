@@ -56,7 +56,7 @@ out=$(md_swaks --from $CUSTOMER --to support+acme@desk.test \
 	--header "Subject: $SUBJECT" --body "It is smoking and beeping." 2>&1)
 like "$out" "<- *250 " "request accepted over SMTP"
 
-# md_wait_issue_json: polls `issue list acme --json` for the subject.
+# Poll `issue list acme --json` until the subject shows up.
 n=300
 until md_cli issue list acme --json 2>/dev/null |
     jq -e --arg s "$SUBJECT" '[.. | objects | select(.title? == $s)] | length == 1' \
