@@ -71,7 +71,7 @@ static const struct cfg_key keys[] = {
 	K(spf_enable, T_BOOL, 0, 0),
 	E(spf_fail_policy, e_spf_fail),
 	K(trusted_networks, T_STR, 0, 0),
-	K(spf_timeout_ms, T_INT, 100, 25000),
+	K(spf_timeout_ms, T_INT, 100, 20000),	/* plus one query stays under Postfix's 30 s */
 	K(spf_receiver, T_STR, 0, 0),
 
 	K(spam_mark, T_DOUBLE, 0, 0),
