@@ -103,7 +103,7 @@ md_tracker_set_state(struct md_redis *r, const struct md_config *cfg,
 	*changed = 0;
 	if (mailed != NULL)
 		*mailed = 0;
-	if ((rc = md_project_get(r, project, &p)) <= 0) {
+	if ((rc = md_project_settings(r, project, &p)) <= 0) {
 		if (rc < 0)
 			snprintf(err, errlen, "%s", md_redis_errstr(r));
 		else

@@ -348,7 +348,7 @@ md_trk_ingest_new(struct md_redis *r, const struct md_config *cfg, const char *e
 	q.rec = rec;
 	q.entry = entry;
 	q.follows = follows;
-	rc = md_project_get(r, out->project, &p);
+	rc = md_project_settings(r, out->project, &p);	/* no alias scan per record */
 	if (rc <= 0) {
 		if (rc < 0)
 			snprintf(err, errlen, "%s", md_redis_errstr(r));

@@ -295,7 +295,7 @@ md_trk_ingest_answer(struct md_redis *r, const struct md_config *cfg,
 	q.iid = iid;
 	snprintf(out->project, sizeof out->project, "%s", project);
 	md_trk_sender(rec, q.sender, sizeof q.sender);
-	if ((rc = md_project_get(r, project, &p)) <= 0) {
+	if ((rc = md_project_settings(r, project, &p)) <= 0) {
 		if (rc < 0)
 			snprintf(err, errlen, "%s", md_redis_errstr(r));
 		else
