@@ -126,14 +126,10 @@ issue_members(struct md_json *j, const struct md_issue *i)
 	const char *labels = i->labels;
 	const char *p;
 
-	md_json_key(j, "project");
-	md_json_string(j, i->project);
-	md_json_key(j, "iid");
-	md_json_int(j, i->iid);
-	md_json_key(j, "title");
-	md_json_string(j, i->title);
-	md_json_key(j, "state");
-	md_json_string(j, i->state);
+	md_json_kstr(j, "project", i->project);
+	md_json_kint(j, "iid", i->iid);
+	md_json_kstr(j, "title", i->title);
+	md_json_kstr(j, "state", i->state);
 	md_json_key(j, "labels");
 	md_json_open_array(j);
 	while (*labels != '\0') {
@@ -142,26 +138,17 @@ issue_members(struct md_json *j, const struct md_issue *i)
 		labels = p ? p + 1 : labels + strlen(labels);
 	}
 	md_json_close_array(j);
-	md_json_key(j, "author");
-	md_json_string(j, i->author);
-	md_json_key(j, "customer_email");
-	md_json_string(j, i->customer_email);
-	md_json_key(j, "customer_name");
-	md_json_string(j, i->customer_name);
+	md_json_kstr(j, "author", i->author);
+	md_json_kstr(j, "customer_email", i->customer_email);
+	md_json_kstr(j, "customer_name", i->customer_name);
 	md_json_key(j, "confidential");
 	md_json_bool(j, i->confidential);
-	md_json_key(j, "created");
-	md_json_int(j, i->created);
-	md_json_key(j, "updated");
-	md_json_int(j, i->updated);
-	md_json_key(j, "message_id");
-	md_json_string(j, i->message_id);
-	md_json_key(j, "spf");
-	md_json_string(j, i->spf);
-	md_json_key(j, "score");
-	md_json_string(j, i->score);
-	md_json_key(j, "flags");
-	md_json_string(j, i->flags);
+	md_json_kint(j, "created", i->created);
+	md_json_kint(j, "updated", i->updated);
+	md_json_kstr(j, "message_id", i->message_id);
+	md_json_kstr(j, "spf", i->spf);
+	md_json_kstr(j, "score", i->score);
+	md_json_kstr(j, "flags", i->flags);
 }
 
 static int
@@ -204,14 +191,10 @@ do_list(struct cli *c, const struct args *a)
 	if (a->json) {
 		md_json_init(&j, &b);
 		md_json_open_object(&j);
-		md_json_key(&j, "project");
-		md_json_string(&j, a->pos[0]);
-		md_json_key(&j, "total");
-		md_json_int(&j, l.total);
-		md_json_key(&j, "opened");
-		md_json_int(&j, l.opened);
-		md_json_key(&j, "closed");
-		md_json_int(&j, l.closed);
+		md_json_kstr(&j, "project", a->pos[0]);
+		md_json_kint(&j, "total", l.total);
+		md_json_kint(&j, "opened", l.opened);
+		md_json_kint(&j, "closed", l.closed);
 		md_json_key(&j, "issues");
 		md_json_open_array(&j);
 		for (k = 0; k < l.n; k++) {
@@ -264,34 +247,23 @@ show_json(const struct md_issue_full *f)
 	md_json_init(&j, &b);
 	md_json_open_object(&j);
 	issue_members(&j, &f->issue);
-	md_json_key(&j, "description");
-	md_json_string(&j, f->issue.description);
+	md_json_kstr(&j, "description", f->issue.description);
 	md_json_key(&j, "notes");
 	md_json_open_array(&j);
 	for (k = 0; k < f->nnotes; k++) {
 		const struct md_note *n = &f->notes[k];
 
 		md_json_open_object(&j);
-		md_json_key(&j, "id");
-		md_json_string(&j, n->id);
-		md_json_key(&j, "kind");
-		md_json_string(&j, n->kind);
-		md_json_key(&j, "author");
-		md_json_string(&j, n->author);
-		md_json_key(&j, "author_email");
-		md_json_string(&j, n->author_email);
-		md_json_key(&j, "created");
-		md_json_int(&j, n->created);
-		md_json_key(&j, "text");
-		md_json_string(&j, n->text);
-		md_json_key(&j, "attachments");
-		md_json_int(&j, n->attachments);
-		md_json_key(&j, "flags");
-		md_json_string(&j, n->flags);
-		md_json_key(&j, "message_id");
-		md_json_string(&j, n->message_id);
-		md_json_key(&j, "full_text");
-		md_json_string(&j, n->full_text);
+		md_json_kstr(&j, "id", n->id);
+		md_json_kstr(&j, "kind", n->kind);
+		md_json_kstr(&j, "author", n->author);
+		md_json_kstr(&j, "author_email", n->author_email);
+		md_json_kint(&j, "created", n->created);
+		md_json_kstr(&j, "text", n->text);
+		md_json_kint(&j, "attachments", n->attachments);
+		md_json_kstr(&j, "flags", n->flags);
+		md_json_kstr(&j, "message_id", n->message_id);
+		md_json_kstr(&j, "full_text", n->full_text);
 		md_json_close_object(&j);
 	}
 	md_json_close_array(&j);
@@ -299,18 +271,13 @@ show_json(const struct md_issue_full *f)
 	md_json_open_array(&j);
 	for (k = 0; k < f->natts; k++) {
 		md_json_open_object(&j);
-		md_json_key(&j, "n");
-		md_json_int(&j, f->atts[k].n);
-		md_json_key(&j, "filename");
-		md_json_string(&j, f->atts[k].filename);
-		md_json_key(&j, "content_type");
-		md_json_string(&j, f->atts[k].content_type);
-		md_json_key(&j, "size");
-		md_json_int(&j, (long long)f->atts[k].size);
+		md_json_kint(&j, "n", f->atts[k].n);
+		md_json_kstr(&j, "filename", f->atts[k].filename);
+		md_json_kstr(&j, "content_type", f->atts[k].content_type);
+		md_json_kint(&j, "size", (long long)f->atts[k].size);
 		md_json_key(&j, "stored");
 		md_json_bool(&j, f->atts[k].stored);
-		md_json_key(&j, "note");
-		md_json_string(&j, f->atts[k].note);
+		md_json_kstr(&j, "note", f->atts[k].note);
 		md_json_close_object(&j);
 	}
 	md_json_close_array(&j);
@@ -318,8 +285,7 @@ show_json(const struct md_issue_full *f)
 	md_json_open_array(&j);
 	for (k = 0; k < f->nsubs; k++) {
 		md_json_open_object(&j);
-		md_json_key(&j, "email");
-		md_json_string(&j, f->subs[k].email);
+		md_json_kstr(&j, "email", f->subs[k].email);
 		md_json_key(&j, "subscribed");
 		md_json_bool(&j, f->subs[k].subscribed);
 		md_json_close_object(&j);

@@ -127,14 +127,11 @@ project_json(struct md_json *j, const struct md_project *p, const struct plists 
 {
 
 	md_json_open_object(j);
-	md_json_key(j, "name");
-	md_json_string(j, p->name);
+	md_json_kstr(j, "name", p->name);
 	md_json_key(j, "enabled");
 	md_json_bool(j, p->enabled);
-	md_json_key(j, "created");
-	md_json_int(j, p->created);
-	md_json_key(j, "last_iid");
-	md_json_int(j, p->last_iid);
+	md_json_kint(j, "created", p->created);
+	md_json_kint(j, "last_iid", p->last_iid);
 	md_json_key(j, "verified_senders");
 	md_json_bool(j, p->verified_senders);
 	md_json_key(j, "reopen_on_reply");

@@ -64,17 +64,14 @@ group_json(struct md_json *j, const char *key, const struct md_group_stats *g)
 		return;
 	}
 	md_json_open_object(j);
-	md_json_key(j, "consumers");
-	md_json_int(j, g->consumers);
-	md_json_key(j, "pending");
-	md_json_int(j, g->pending);
+	md_json_kint(j, "consumers", g->consumers);
+	md_json_kint(j, "pending", g->pending);
 	md_json_key(j, "lag");
 	if (g->lag < 0)
 		md_json_null(j);
 	else
 		md_json_int(j, g->lag);
-	md_json_key(j, "last_delivered_id");
-	md_json_string(j, g->last_id);
+	md_json_kstr(j, "last_delivered_id", g->last_id);
 	md_json_close_object(j);
 }
 
@@ -108,14 +105,10 @@ do_stats(struct md_redis *r, const struct args *a)
 	if (a->json) {
 		md_json_init(&j, &b);
 		md_json_open_object(&j);
-		md_json_key(&j, "inbox");
-		md_json_int(&j, s.inbox);
-		md_json_key(&j, "outbox");
-		md_json_int(&j, s.outbox);
-		md_json_key(&j, "dead");
-		md_json_int(&j, s.dead);
-		md_json_key(&j, "automated");
-		md_json_int(&j, s.automated);
+		md_json_kint(&j, "inbox", s.inbox);
+		md_json_kint(&j, "outbox", s.outbox);
+		md_json_kint(&j, "dead", s.dead);
+		md_json_kint(&j, "automated", s.automated);
 		group_json(&j, "workers", &s.workers);
 		group_json(&j, "senders", &s.senders);
 		md_json_close_object(&j);
@@ -154,14 +147,10 @@ do_pending(struct md_redis *r, const struct args *a)
 		md_json_open_array(&j);
 		for (k = 0; k < n; k++) {
 			md_json_open_object(&j);
-			md_json_key(&j, "id");
-			md_json_string(&j, p[k].id);
-			md_json_key(&j, "consumer");
-			md_json_string(&j, p[k].consumer);
-			md_json_key(&j, "idle_ms");
-			md_json_int(&j, p[k].idle_ms);
-			md_json_key(&j, "deliveries");
-			md_json_int(&j, p[k].deliveries);
+			md_json_kstr(&j, "id", p[k].id);
+			md_json_kstr(&j, "consumer", p[k].consumer);
+			md_json_kint(&j, "idle_ms", p[k].idle_ms);
+			md_json_kint(&j, "deliveries", p[k].deliveries);
 			md_json_close_object(&j);
 		}
 		md_json_close_array(&j);
@@ -200,26 +189,16 @@ do_dead(struct md_redis *r, const struct args *a)
 		md_json_open_array(&j);
 		for (k = 0; k < n; k++) {
 			md_json_open_object(&j);
-			md_json_key(&j, "id");
-			md_json_string(&j, d[k].id);
-			md_json_key(&j, "orig_id");
-			md_json_string(&j, d[k].orig_id);
-			md_json_key(&j, "error");
-			md_json_string(&j, d[k].error);
-			md_json_key(&j, "failures");
-			md_json_int(&j, d[k].failures);
-			md_json_key(&j, "dead_at");
-			md_json_int(&j, d[k].dead_at);
-			md_json_key(&j, "kind");
-			md_json_string(&j, d[k].kind);
-			md_json_key(&j, "project");
-			md_json_string(&j, d[k].project);
-			md_json_key(&j, "from");
-			md_json_string(&j, d[k].from);
-			md_json_key(&j, "subject");
-			md_json_string(&j, d[k].subject);
-			md_json_key(&j, "received");
-			md_json_string(&j, d[k].received);
+			md_json_kstr(&j, "id", d[k].id);
+			md_json_kstr(&j, "orig_id", d[k].orig_id);
+			md_json_kstr(&j, "error", d[k].error);
+			md_json_kint(&j, "failures", d[k].failures);
+			md_json_kint(&j, "dead_at", d[k].dead_at);
+			md_json_kstr(&j, "kind", d[k].kind);
+			md_json_kstr(&j, "project", d[k].project);
+			md_json_kstr(&j, "from", d[k].from);
+			md_json_kstr(&j, "subject", d[k].subject);
+			md_json_kstr(&j, "received", d[k].received);
 			md_json_close_object(&j);
 		}
 		md_json_close_array(&j);

@@ -178,12 +178,9 @@ print_users(const struct md_user *u, size_t n, int json)
 	md_json_open_array(&j);
 	for (i = 0; i < n && t != NULL; i++) {
 		md_json_open_object(&j);
-		md_json_key(&j, "name");
-		md_json_string(&j, u[i].name);
-		md_json_key(&j, "role");
-		md_json_string(&j, md_role_name(u[i].role));
-		md_json_key(&j, "created");
-		md_json_int(&j, u[i].created);
+		md_json_kstr(&j, "name", u[i].name);
+		md_json_kstr(&j, "role", md_role_name(u[i].role));
+		md_json_kint(&j, "created", u[i].created);
 		md_json_close_object(&j);
 		tt = (time_t)u[i].created;
 		if (gmtime_r(&tt, &tm) == NULL || strftime(when, sizeof when,

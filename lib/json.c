@@ -237,3 +237,17 @@ md_json_key_setting(struct md_json *j, const char *key, double v)
 	else
 		md_json_double(j, v);
 }
+
+void
+md_json_kstr(struct md_json *j, const char *key, const char *s)
+{
+	md_json_key(j, key);
+	md_json_string(j, s);
+}
+
+void
+md_json_kint(struct md_json *j, const char *key, long long v)
+{
+	md_json_key(j, key);
+	md_json_int(j, v);
+}

@@ -40,6 +40,9 @@ void	md_json_int(struct md_json *j, long long v);
 void	md_json_double(struct md_json *j, double v);		/* NaN/Inf write null */
 void	md_json_bool(struct md_json *j, int v);
 void	md_json_null(struct md_json *j);
+/* "key": "s" (NULL: null) and "key": v, the pairs every object is made of. */
+void	md_json_kstr(struct md_json *j, const char *key, const char *s);
+void	md_json_kint(struct md_json *j, const char *key, long long v);
 /* "key": v, or "key": null when v < 0 (a per-project setting left at the default). */
 void	md_json_key_setting(struct md_json *j, const char *key, double v);
 /* 0 if everything written so far is well formed, else -1. */

@@ -33,42 +33,28 @@ labels_json(struct md_json *j, const char *labels)
 	md_json_close_array(j);
 }
 
-static void
-kstr(struct md_json *j, const char *k, const char *v)
-{
-	md_json_key(j, k);
-	md_json_string(j, v);
-}
-
-static void
-kint(struct md_json *j, const char *k, long long v)
-{
-	md_json_key(j, k);
-	md_json_int(j, v);
-}
-
 /* The fields of an issue the list shows; full adds the rest. */
 static void
 issue_json(struct md_json *j, const struct md_issue *i, int full)
 {
 	md_json_open_object(j);
-	kstr(j, "project", i->project);
-	kint(j, "iid", i->iid);
-	kstr(j, "title", i->title);
-	kstr(j, "state", i->state);
+	md_json_kstr(j, "project", i->project);
+	md_json_kint(j, "iid", i->iid);
+	md_json_kstr(j, "title", i->title);
+	md_json_kstr(j, "state", i->state);
 	labels_json(j, i->labels);
-	kstr(j, "customer_email", i->customer_email);
-	kstr(j, "customer_name", i->customer_name);
-	kint(j, "created", i->created);
-	kint(j, "updated", i->updated);
+	md_json_kstr(j, "customer_email", i->customer_email);
+	md_json_kstr(j, "customer_name", i->customer_name);
+	md_json_kint(j, "created", i->created);
+	md_json_kint(j, "updated", i->updated);
 	if (full) {
-		kstr(j, "description", i->description);
-		kstr(j, "author", i->author);
-		kstr(j, "message_id", i->message_id);
-		kstr(j, "spf", i->spf);
-		kstr(j, "score", i->score);
-		kstr(j, "rules", i->rules);
-		kstr(j, "flags", i->flags);
+		md_json_kstr(j, "description", i->description);
+		md_json_kstr(j, "author", i->author);
+		md_json_kstr(j, "message_id", i->message_id);
+		md_json_kstr(j, "spf", i->spf);
+		md_json_kstr(j, "score", i->score);
+		md_json_kstr(j, "rules", i->rules);
+		md_json_kstr(j, "flags", i->flags);
 		md_json_key(j, "confidential");
 		md_json_bool(j, i->confidential);
 	}
@@ -129,12 +115,12 @@ api_issues(struct req *rq, char **args, int nargs)
 		return web_error(rq, web_tracker_status(trk), err);
 	md_json_init(&j, &b);
 	md_json_open_object(&j);
-	kstr(&j, "project", args[0]);
-	kint(&j, "page", page);
-	kint(&j, "per_page", per);
-	kint(&j, "total", l.total);
-	kint(&j, "opened", l.opened);
-	kint(&j, "closed", l.closed);
+	md_json_kstr(&j, "project", args[0]);
+	md_json_kint(&j, "page", page);
+	md_json_kint(&j, "per_page", per);
+	md_json_kint(&j, "total", l.total);
+	md_json_kint(&j, "opened", l.opened);
+	md_json_kint(&j, "closed", l.closed);
 	md_json_key(&j, "issues");
 	md_json_open_array(&j);
 	for (i = 0; i < l.n; i++)
@@ -158,15 +144,15 @@ notes_json(struct md_json *j, const struct md_issue_full *f)
 	for (i = 0; i < f->nnotes; i++) {
 		n = &f->notes[i];
 		md_json_open_object(j);
-		kstr(j, "id", n->id);
-		kstr(j, "kind", n->kind);
-		kstr(j, "author", n->author);
-		kstr(j, "author_email", n->author_email);
-		kstr(j, "text", n->text);
-		kstr(j, "full_text", n->full_text);
-		kstr(j, "flags", n->flags);
-		kint(j, "created", n->created);
-		kint(j, "attachments", n->attachments);
+		md_json_kstr(j, "id", n->id);
+		md_json_kstr(j, "kind", n->kind);
+		md_json_kstr(j, "author", n->author);
+		md_json_kstr(j, "author_email", n->author_email);
+		md_json_kstr(j, "text", n->text);
+		md_json_kstr(j, "full_text", n->full_text);
+		md_json_kstr(j, "flags", n->flags);
+		md_json_kint(j, "created", n->created);
+		md_json_kint(j, "attachments", n->attachments);
 		md_json_key(j, "has_raw");
 		md_json_bool(j, n->raw != NULL && n->raw_len > 0);
 		md_json_close_object(j);
@@ -185,13 +171,13 @@ atts_json(struct md_json *j, const struct md_issue_full *f)
 	for (i = 0; i < f->natts; i++) {
 		a = &f->atts[i];
 		md_json_open_object(j);
-		kint(j, "n", a->n);
-		kstr(j, "filename", a->filename);
-		kstr(j, "content_type", a->content_type);
-		kint(j, "size", (long long)a->size);
+		md_json_kint(j, "n", a->n);
+		md_json_kstr(j, "filename", a->filename);
+		md_json_kstr(j, "content_type", a->content_type);
+		md_json_kint(j, "size", (long long)a->size);
 		md_json_key(j, "stored");
 		md_json_bool(j, a->stored);
-		kstr(j, "note", a->note);
+		md_json_kstr(j, "note", a->note);
 		md_json_close_object(j);
 	}
 	md_json_close_array(j);
@@ -206,7 +192,7 @@ subs_json(struct md_json *j, const struct md_issue_full *f)
 	md_json_open_array(j);
 	for (i = 0; i < f->nsubs; i++) {
 		md_json_open_object(j);
-		kstr(j, "email", f->subs[i].email);
+		md_json_kstr(j, "email", f->subs[i].email);
 		md_json_key(j, "subscribed");
 		md_json_bool(j, f->subs[i].subscribed);
 		md_json_close_object(j);

@@ -72,17 +72,13 @@ summary_json(struct req *rq, struct md_json *j, const struct md_project *p)
 
 	desk_address(rq, p->name, addr, sizeof addr);
 	issue_counts(rq, p->name, &opened, &closed);
-	md_json_key(j, "name");
-	md_json_string(j, p->name);
+	md_json_kstr(j, "name", p->name);
 	md_json_key(j, "enabled");
 	md_json_bool(j, p->enabled);
-	md_json_key(j, "address");
-	md_json_string(j, addr);
+	md_json_kstr(j, "address", addr);
 	aliases_json(j, p);
-	md_json_key(j, "opened");
-	md_json_int(j, opened);
-	md_json_key(j, "closed");
-	md_json_int(j, closed);
+	md_json_kint(j, "opened", opened);
+	md_json_kint(j, "closed", closed);
 }
 
 web_result
@@ -141,16 +137,14 @@ settings_json(struct req *rq, struct md_json *j, const struct md_project *p)
 	md_json_bool(j, p->reopen_on_reply);
 	md_json_key(j, "notify_state");
 	md_json_bool(j, p->notify_state);
-	md_json_key(j, "automated_policy");
-	md_json_string(j, policy_name(p->automated_policy));
+	md_json_kstr(j, "automated_policy", policy_name(p->automated_policy));
 	md_json_key_setting(j, "spam_mark", p->spam_mark);
 	md_json_key_setting(j, "spam_reject", p->spam_reject);
 	md_json_close_object(j);
 	/* What "default" means, so the page can show the effective values. */
 	md_json_key(j, "defaults");
 	md_json_open_object(j);
-	md_json_key(j, "automated_policy");
-	md_json_string(j, policy_name((int)c->automated_policy));
+	md_json_kstr(j, "automated_policy", policy_name((int)c->automated_policy));
 	md_json_key(j, "spam_mark");
 	md_json_double(j, c->spam_mark);
 	md_json_key(j, "spam_reject");
@@ -176,10 +170,8 @@ api_project(struct req *rq, char **args, int nargs)
 	md_json_init(&j, &b);
 	md_json_open_object(&j);
 	summary_json(rq, &j, &p);
-	md_json_key(&j, "created");
-	md_json_int(&j, p.created);
-	md_json_key(&j, "last_iid");
-	md_json_int(&j, p.last_iid);
+	md_json_kint(&j, "created", p.created);
+	md_json_kint(&j, "last_iid", p.last_iid);
 	settings_json(rq, &j, &p);
 	md_project_free(&p);
 	if (api_templates_json(rq, args[0], &j) < 0) {

@@ -40,12 +40,10 @@ one_json(struct md_json *j, const char *key, const md_buf *own, const char *dflt
 {
 	md_json_key(j, key);
 	md_json_open_object(j);
-	md_json_key(j, "text");
-	md_json_string(j, own->len > 0 ? md_buf_str(own) : dflt);
+	md_json_kstr(j, "text", own->len > 0 ? md_buf_str(own) : dflt);
 	md_json_key(j, "custom");
 	md_json_bool(j, own->len > 0);
-	md_json_key(j, "default");
-	md_json_string(j, dflt);
+	md_json_kstr(j, "default", dflt);
 	md_json_close_object(j);
 }
 
@@ -173,12 +171,9 @@ api_template_preview(struct req *rq, char **args, int nargs)
 		goto out;
 	}
 	md_json_open_object(&j);
-	md_json_key(&j, "subject");
-	md_json_string(&j, md_buf_str(&subject));
-	md_json_key(&j, "body");
-	md_json_string(&j, md_buf_str(&body));
-	md_json_key(&j, "unknown");
-	md_json_string(&j, md_buf_str(&unknown));
+	md_json_kstr(&j, "subject", md_buf_str(&subject));
+	md_json_kstr(&j, "body", md_buf_str(&body));
+	md_json_kstr(&j, "unknown", md_buf_str(&unknown));
 	md_json_close_object(&j);
 	rc = web_json_done(rq, &j, &b);
 out:

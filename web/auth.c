@@ -64,12 +64,9 @@ session_json(struct req *rq, const struct md_session *s, const struct md_user *u
 
 	md_json_init(&j, &b);
 	md_json_open_object(&j);
-	md_json_key(&j, "user");
-	md_json_string(&j, u->name);
-	md_json_key(&j, "role");
-	md_json_string(&j, md_role_name(u->role));
-	md_json_key(&j, "csrf");
-	md_json_string(&j, s->csrf);
+	md_json_kstr(&j, "user", u->name);
+	md_json_kstr(&j, "role", md_role_name(u->role));
+	md_json_kstr(&j, "csrf", s->csrf);
 	md_json_close_object(&j);
 	rc = web_json_done(rq, &j, &b);
 	md_buf_free(&b);
