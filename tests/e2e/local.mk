@@ -75,4 +75,4 @@ dist_check_SCRIPTS += tests/e2e/milter_leaks.sh
 # comments in Chromium, the public one mailed, the internal one not.
 TESTS += tests/web/browser_mail.sh
 dist_check_SCRIPTS += tests/web/browser_mail.sh
-EXTRA_DIST += tests/web/browser_mail.mjs
+EXTRA_DIST += tests/web/browser_mail.mjs tests/web/chromium.mjs

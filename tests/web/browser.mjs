@@ -5,41 +5,13 @@
 // browser.sh turns them into TAP.  Environment: WEB (base URL), MD_USER,
 // MD_PASSWORD, XSS (the hostile subject), ARTIFACTS (screenshot dir),
 // PROFILE (a fresh --user-data-dir).
-import { chromium } from 'playwright-core';
+import { check, failures, open, result } from './chromium.mjs';
 
 const { WEB, MD_USER, MD_PASSWORD, XSS, ARTIFACTS, PROFILE } = process.env;
-let failed = 0;
 
-function result(ok, desc, why) {
-  if (!ok) failed++;
-  console.log((ok ? 'PASS' : 'FAIL') + '\t' + desc + (ok ? '' : '\t' + String(why || '').replace(/\s+/g, ' ')));
-}
-
-// check(desc, async fn): fn throws or returns false on failure.
-async function check(desc, fn) {
-  try {
-    const r = await fn();
-    result(r !== false, desc, 'returned false');
-  } catch (e) {
-    result(false, desc, e && e.message ? e.message.split('\n')[0] : e);
-  }
-}
-
-const ctx = await chromium.launchPersistentContext(PROFILE, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 900 },
-  timeout: 60000,
-});
-ctx.setDefaultTimeout(10000);
-const page = ctx.pages()[0] || await ctx.newPage();
+const { ctx, page, errors } = await open(PROFILE);
 const dialogs = [];
-const errors = [];
 page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
-page.on('pageerror', (e) => errors.push(e.message));
-page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 
 try {
   await check('login page shown', async () => {
@@ -161,4 +133,4 @@ try {
 } finally {
   await ctx.close();
 }
-process.exit(failed ? 1 : 0);
+process.exit(failures() ? 1 : 0);

@@ -28,7 +28,7 @@ if [ ! -d "$NODE_DIR/node_modules/playwright-core" ]; then
 		skip_all "npm could not install playwright-core"
 	fi
 fi
-[ "$NODE_DIR" = "$top_srcdir/tests/web" ] || cp "$top_srcdir/tests/web/browser.mjs" "$NODE_DIR/"
+[ "$NODE_DIR" = "$top_srcdir/tests/web" ] || cp "$top_srcdir/tests/web/browser.mjs" "$top_srcdir/tests/web/chromium.mjs" "$NODE_DIR/"
 
 XSS='<img src=x onerror=alert(1)>'
 ARTIFACTS=$top_builddir/tests/artifacts

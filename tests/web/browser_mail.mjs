@@ -6,40 +6,12 @@
 // internal comment.  Prints "PASS\tdesc" or "FAIL\tdesc\twhy" per check
 // (the format of browser.mjs).  Environment: WEB, MD_USER, MD_PASSWORD,
 // PROJECT, SUBJECT, PUBLIC_TEXT, INTERNAL_TEXT, ARTIFACTS, PROFILE.
-import { chromium } from 'playwright-core';
+import { check, failures, open, result } from './chromium.mjs';
 
 const { WEB, MD_USER, MD_PASSWORD, PROJECT, SUBJECT, PUBLIC_TEXT, INTERNAL_TEXT,
   ARTIFACTS, PROFILE } = process.env;
-let failed = 0;
 
-function result(ok, desc, why) {
-  if (!ok) failed++;
-  console.log((ok ? 'PASS' : 'FAIL') + '\t' + desc + (ok ? '' : '\t' + String(why || '').replace(/\s+/g, ' ')));
-}
-
-// check(desc, async fn): fn throws or returns false on failure.
-async function check(desc, fn) {
-  try {
-    const r = await fn();
-    result(r !== false, desc, 'returned false');
-  } catch (e) {
-    result(false, desc, e && e.message ? e.message.split('\n')[0] : e);
-  }
-}
-
-const ctx = await chromium.launchPersistentContext(PROFILE, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 900 },
-  timeout: 60000,
-});
-ctx.setDefaultTimeout(10000);
-const page = ctx.pages()[0] || await ctx.newPage();
-const errors = [];
-page.on('pageerror', (e) => errors.push(e.message));
-page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+const { ctx, page, errors } = await open(PROFILE);
 
 try {
   await check('login', async () => {
@@ -87,4 +59,4 @@ try {
 } finally {
   await ctx.close();
 }
-process.exit(failed ? 1 : 0);
+process.exit(failures() ? 1 : 0);

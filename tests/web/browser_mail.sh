@@ -31,7 +31,7 @@ if [ ! -d "$NODE_DIR/node_modules/playwright-core" ]; then
 		skip_all "npm could not install playwright-core"
 	fi
 fi
-[ "$NODE_DIR" = "$top_srcdir/tests/web" ] || cp "$top_srcdir/tests/web/browser_mail.mjs" "$NODE_DIR/"
+[ "$NODE_DIR" = "$top_srcdir/tests/web" ] || cp "$top_srcdir/tests/web/browser_mail.mjs" "$top_srcdir/tests/web/chromium.mjs" "$NODE_DIR/"
 
 CUSTOMER=customer@example.org
 SUBJECT="Printer on fire"

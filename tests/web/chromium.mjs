@@ -1,0 +1,43 @@
+// chromium.mjs - what the browser tests share: the result protocol
+// ("PASS\tdesc" / "FAIL\tdesc\twhy", turned into TAP by the .sh wrappers)
+// and headless Chromium started the way this machine needs it.
+import { chromium } from 'playwright-core';
+
+let failed = 0;
+
+export function result(ok, desc, why) {
+  if (!ok) failed++;
+  console.log((ok ? 'PASS' : 'FAIL') + '\t' + desc + (ok ? '' : '\t' + String(why || '').replace(/\s+/g, ' ')));
+}
+
+// check(desc, async fn): fn throws or returns false on failure.
+export async function check(desc, fn) {
+  try {
+    const r = await fn();
+    result(r !== false, desc, 'returned false');
+  } catch (e) {
+    result(false, desc, e && e.message ? e.message.split('\n')[0] : e);
+  }
+}
+
+export function failures() {
+  return failed;
+}
+
+// A fresh profile, no network chatter; page errors collected in `errors`.
+export async function open(profile) {
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+    timeout: 60000,
+  });
+  ctx.setDefaultTimeout(10000);
+  const page = ctx.pages()[0] || await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return { ctx, page, errors };
+}
