@@ -10,28 +10,12 @@
 #include "buf.h"
 #include "lists.h"
 
-#define ENTRY_MAX	320	/* 64 + @ + 255 */
 #define MAX_LABELS	32	/* parent domains tried per lookup */
 
-/*
- * KEYS block, allow; ARGV[1] the normalized address, ARGV[2] the most
- * parent domains to try.  Candidates: "a@sub.example.org",
- * "@sub.example.org", "@example.org", "@org".  1 block, 2 allow, 0 none.
- */
+/* KEYS block, allow; ARGV the normalized address, the most parent domains. */
 static struct md_script check_script = {
-	"local c = { ARGV[1] }\n"
-	"local d = string.match(ARGV[1], '@([^@]+)$')\n"
-	"local n = tonumber(ARGV[2])\n"
-	"while d and #c <= n do\n"
-	"  c[#c + 1] = '@' .. d\n"
-	"  d = string.match(d, '^[^.]*%.(.+)$')\n"
-	"end\n"
-	"for k = 1, 2 do\n"
-	"  for i = 1, #c do\n"
-	"    if redis.call('SISMEMBER', KEYS[k], c[i]) == 1 then return k end\n"
-	"  end\n"
-	"end\n"
-	"return 0\n",
+	MD_LISTS_LUA
+	"return listed(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]))\n",
 	""
 };
 
@@ -64,7 +48,7 @@ md_list_entry(const char *in, char *out, size_t outlen)
 		in++;
 		len -= 2;
 	}
-	if (len == 0 || len > ENTRY_MAX || len + 2 > outlen)
+	if (len == 0 || len > MD_LIST_ENTRY_MAX || len + 2 > outlen)
 		return -1;
 	at = memchr(in, '@', len);
 	if (at == NULL)
@@ -101,7 +85,7 @@ static int
 change(struct md_redis *r, const char *cmd, const char *project, int which,
     const char *entry, char *err, size_t errlen)
 {
-	char norm[ENTRY_MAX + 2];
+	char norm[MD_LIST_ENTRY_MAX + 2];
 	md_buf key = MD_BUF_INIT;
 	redisReply *rep = NULL;
 	int rc = -1;
@@ -189,35 +173,50 @@ out:
 }
 
 int
+md_lists_args(struct md_redis *r, const char *project, const char *addr,
+    struct md_lists_args *a)
+{
+	memset(a, 0, sizeof *a);
+	snprintf(a->maxlabels, sizeof a->maxlabels, "%d", MAX_LABELS);
+	if (addr == NULL || *addr == '\0' || strcmp(addr, "<>") == 0)
+		return 0;
+	if (!project_ok(project) || md_list_entry(addr, a->addr, sizeof a->addr) < 0 ||
+	    a->addr[0] == '@') {
+		a->addr[0] = '\0';
+		return 0;	/* not an address: nothing can match */
+	}
+	if (md_key(r, &a->block, "project:%s:block", project) == NULL ||
+	    md_key(r, &a->allow, "project:%s:allow", project) == NULL)
+		return -1;
+	return 1;
+}
+
+void
+md_lists_args_free(struct md_lists_args *a)
+{
+	md_buf_free(&a->block);
+	md_buf_free(&a->allow);
+}
+
+int
 md_lists_check(struct md_redis *r, const char *project, const char *addr)
 {
-	char norm[ENTRY_MAX + 2];
+	struct md_lists_args a;
 	const char *argv[4];
-	char maxl[16];
-	md_buf block = MD_BUF_INIT, allow = MD_BUF_INIT;
 	redisReply *rep = NULL;
-	int rc = -1;
+	int rc;
 
-	if (addr == NULL || *addr == '\0' || strcmp(addr, "<>") == 0)
-		return MD_LIST_NONE;
-	if (!project_ok(project) || md_list_entry(addr, norm, sizeof norm) < 0 ||
-	    norm[0] == '@')
-		return MD_LIST_NONE;	/* not an address: nothing can match */
-	if (md_key(r, &block, "project:%s:block", project) == NULL ||
-	    md_key(r, &allow, "project:%s:allow", project) == NULL)
-		goto out;
-	argv[0] = md_buf_str(&block);
-	argv[1] = md_buf_str(&allow);
-	snprintf(maxl, sizeof maxl, "%d", MAX_LABELS);
-	argv[2] = norm;
-	argv[3] = maxl;
+	if ((rc = md_lists_args(r, project, addr, &a)) <= 0)
+		goto out;	/* MD_LIST_NONE or -1 */
+	argv[0] = md_buf_str(&a.block);
+	argv[1] = md_buf_str(&a.allow);
+	argv[2] = a.addr;
+	argv[3] = a.maxlabels;
 	rep = md_redis_eval(r, &check_script, 2, 4, argv, NULL);
-	if (rep != NULL && rep->type == REDIS_REPLY_INTEGER)
-		rc = (int)rep->integer;
+	rc = rep != NULL && rep->type == REDIS_REPLY_INTEGER ? (int)rep->integer : -1;
 out:
 	if (rep != NULL)
 		freeReplyObject(rep);
-	md_buf_free(&block);
-	md_buf_free(&allow);
+	md_lists_args_free(&a);
 	return rc;
 }

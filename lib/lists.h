@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "redis.h"
 
 #define MD_LIST_NONE	0
@@ -51,5 +52,42 @@ int	md_lists_get(struct md_redis *r, const char *project, int which,
  * -1 on a Redis error.  One round trip.
  */
 int	md_lists_check(struct md_redis *r, const char *project, const char *addr);
+
+/*
+ * For scripts that combine the lookup with other checks (rcpt_gate.c): the
+ * two set keys and the ARGV.  Returns 1 filled in, 0 nothing can match
+ * (null sender, not an address: addr ""), -1 ENOMEM.
+ */
+#define MD_LIST_ENTRY_MAX	320	/* 64 + @ + 255 */
+struct md_lists_args {
+	md_buf	block, allow;
+	char	addr[MD_LIST_ENTRY_MAX + 2];
+	char	maxlabels[8];
+};
+int	md_lists_args(struct md_redis *r, const char *project, const char *addr,
+	    struct md_lists_args *a);
+void	md_lists_args_free(struct md_lists_args *a);
+
+/*
+ * Lua: listed(block, allow, addr, n) -> 1 block, 2 allow, 0 none.  The
+ * candidates are the address and up to n parent domains of it:
+ * "a@sub.example.org", "@sub.example.org", "@example.org", "@org"; the
+ * block list is looked at first, so a block entry always wins.
+ */
+#define MD_LISTS_LUA \
+	"local function listed(block, allow, addr, n)\n" \
+	"  local c = { addr }\n" \
+	"  local d = string.match(addr, '@([^@]+)$')\n" \
+	"  while d and #c <= n do\n" \
+	"    c[#c + 1] = '@' .. d\n" \
+	"    d = string.match(d, '^[^.]*%.(.+)$')\n" \
+	"  end\n" \
+	"  for w, k in ipairs({ block, allow }) do\n" \
+	"    for i = 1, #c do\n" \
+	"      if redis.call('SISMEMBER', k, c[i]) == 1 then return w end\n" \
+	"    end\n" \
+	"  end\n" \
+	"  return 0\n" \
+	"end\n"
 
 #endif

@@ -13,18 +13,10 @@
 
 #define ID_MAX	128
 
-/*
- * KEYS[1] current window, KEYS[2] previous window.
- * ARGV[1] limit, ARGV[2] weight of the previous window, ARGV[3] ttl.
- * Returns 1 (over, not counted) or 0 (counted).
- */
+/* KEYS: current and previous window; ARGV: limit, weight, ttl. */
 static struct md_script hit_script = {
-	"local cur = tonumber(redis.call('GET', KEYS[1]) or '0')\n"
-	"local prev = tonumber(redis.call('GET', KEYS[2]) or '0')\n"
-	"if cur + prev * tonumber(ARGV[2]) >= tonumber(ARGV[1]) then return 1 end\n"
-	"redis.call('INCR', KEYS[1])\n"
-	"if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end\n"
-	"return 0\n",
+	MD_RATELIMIT_LUA
+	"return rate_hit(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3])\n",
 	""
 };
 
@@ -67,36 +59,52 @@ window_keys(struct md_redis *r, const char *kind, const char *id,
 }
 
 int
+md_ratelimit_args(struct md_redis *r, const char *kind, const char *id,
+    const struct md_rate *rate, long now, struct md_rate_args *a)
+{
+	double w;
+
+	memset(a, 0, sizeof *a);
+	snprintf(a->limit, sizeof a->limit, "0");
+	if (rate == NULL || rate->count <= 0 || rate->seconds <= 0)
+		return 0;
+	if (window_keys(r, kind, id, rate, now, &a->cur, &a->prev, &w) < 0)
+		return -1;
+	snprintf(a->limit, sizeof a->limit, "%ld", rate->count);
+	snprintf(a->weight, sizeof a->weight, "%.6f", w);
+	snprintf(a->ttl, sizeof a->ttl, "%ld", rate->seconds * 2);
+	return 1;
+}
+
+void
+md_ratelimit_args_free(struct md_rate_args *a)
+{
+	md_buf_free(&a->cur);
+	md_buf_free(&a->prev);
+}
+
+int
 md_ratelimit_hit(struct md_redis *r, const char *kind, const char *id,
     const struct md_rate *rate, long now)
 {
-	md_buf cur = MD_BUF_INIT, prev = MD_BUF_INIT;
-	char limit[32], weight[32], ttl[32];
+	struct md_rate_args a;
 	const char *argv[5];
 	redisReply *rep = NULL;
-	double w;
-	int rc = -1;
+	int rc;
 
-	if (rate == NULL || rate->count <= 0 || rate->seconds <= 0)
-		return 0;
-	if (window_keys(r, kind, id, rate, now, &cur, &prev, &w) < 0)
+	if ((rc = md_ratelimit_args(r, kind, id, rate, now, &a)) <= 0)
 		goto out;
-	snprintf(limit, sizeof limit, "%ld", rate->count);
-	snprintf(weight, sizeof weight, "%.6f", w);
-	snprintf(ttl, sizeof ttl, "%ld", rate->seconds * 2);
-	argv[0] = md_buf_str(&cur);
-	argv[1] = md_buf_str(&prev);
-	argv[2] = limit;
-	argv[3] = weight;
-	argv[4] = ttl;
+	argv[0] = md_buf_str(&a.cur);
+	argv[1] = md_buf_str(&a.prev);
+	argv[2] = a.limit;
+	argv[3] = a.weight;
+	argv[4] = a.ttl;
 	rep = md_redis_eval(r, &hit_script, 2, 5, argv, NULL);
-	if (rep != NULL && rep->type == REDIS_REPLY_INTEGER)
-		rc = rep->integer == 1 ? 1 : 0;
+	rc = rep != NULL && rep->type == REDIS_REPLY_INTEGER ? rep->integer == 1 : -1;
 out:
 	if (rep != NULL)
 		freeReplyObject(rep);
-	md_buf_free(&cur);
-	md_buf_free(&prev);
+	md_ratelimit_args_free(&a);
 	return rc;
 }
 

@@ -1,11 +1,13 @@
 /*
  * tracker_ingest.c - one inbox record becomes an issue, a note or an archive entry.
  *
- * A new request needs its issue number inside the confirmation mail, and
- * the number is only final inside the script.  So the C side renders the
- * mail for last_iid + 1 and the script checks that last_iid has not moved
- * (optimistic concurrency); if another worker won the race the script
- * changes nothing and we render again for the next number.
+ * A new request needs its issue number inside the confirmation mail.  A
+ * small script reserves the number first (under the inbox entry id, so a
+ * crash wastes none), the mail is rendered for it, and the create script
+ * files everything at once.  Workers never contend for a number: the
+ * earlier design (render for last_iid + 1, retry when another worker took
+ * it) made every extra worker slower, as each lost race re-sent the whole
+ * record.
  *
  * Addresses in Cc of a new request become participants with keys of their
  * own (tracker_mail.c mails them the conversation).  A "new" record that
@@ -26,7 +28,7 @@
 #include "tracker.h"
 #include "tracker_int.h"
 
-#define MAX_CAS_RETRIES	100
+#define MAX_RESERVE_TRIES	100	/* an issue number found taken: reserve again */
 
 int
 md_trk_has_token(const char *list, const char *tok)
@@ -193,22 +195,41 @@ create_args(struct md_args *a, const struct md_config *cfg, struct newreq *q,
 	return a->err || q->parts.err ? -1 : 0;
 }
 
+/*
+ * The number for this request (reserved under its inbox entry, so the same
+ * after a crash); 1 and *dup set when its Message-ID is filed already.
+ */
 static long
-last_iid(struct md_redis *r, const char *project)
+reserve_iid(struct md_redis *r, const struct md_config *cfg, const struct newreq *q,
+    const char *project, int *dup, char *err, size_t errlen)
 {
-	md_buf key = MD_BUF_INIT;
+	const char *argv[5];
+	size_t lens[5];
 	redisReply *rep;
-	long v;
+	long v = -1;
+	int i;
 
-	rep = md_redis_cmd(r, "HGET %s last_iid", md_key(r, &key, "project:%s", project));
-	md_buf_free(&key);
-	if (rep == NULL || rep->type == REDIS_REPLY_ERROR)
-		v = -1;
-	else
-		v = rep->type == REDIS_REPLY_NIL ? 0 : (long)md_reply_int(rep, -1);
+	argv[0] = cfg->redis_prefix;
+	argv[1] = project;
+	argv[2] = q->entry;
+	argv[3] = md_record_get(q->rec, MD_F_MESSAGE_ID);
+	argv[4] = *argv[3] == '\0' ? md_record_get(q->rec, MD_F_RAW) : "";
+	for (i = 0; i < 4; i++)
+		lens[i] = strlen(argv[i]);
+	lens[4] = *argv[3] == '\0' ? md_record_len(q->rec, MD_F_RAW) : 0;
+	rep = md_redis_eval(r, &md_trk_reserve_script, 0, 5, argv, lens);
+	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 ||
+	    rep->element[0]->type != REDIS_REPLY_STRING) {
+		md_trk_redis_err(r, rep, err, errlen);
+	} else {
+		*dup = strcmp(rep->element[0]->str, "dup") == 0;
+		v = (long)md_reply_int(rep->element[1], -1);
+		if (v < 1)
+			snprintf(err, errlen, "bad issue number from the reserve step");
+	}
 	if (rep != NULL)
 		freeReplyObject(rep);
-	return v;
+	return v < 1 ? -1 : v;
 }
 
 /* One attempt: 1 done, 0 retry, -1 error. */
@@ -222,19 +243,16 @@ create_once(struct md_redis *r, const struct md_config *cfg, struct newreq *q,
 	char msgid[256] = "", notice[256] = "";
 	redisReply *rep = NULL;
 	long want;
-	int rc = -1;
+	int rc = -1, dup = 0;
 
-	if ((want = last_iid(r, out->project)) < 0) {
-		snprintf(err, errlen, "%s", md_redis_errstr(r));
+	if ((want = reserve_iid(r, cfg, q, out->project, &dup, err, errlen)) < 0)
 		return -1;
-	}
-	want++;
 	md_args_init(&a);
 	if (q->follows > 0)
 		snprintf(notice, sizeof notice, "You wrote to ticket #%ld, which is "
 		    "closed, so we opened a new ticket #%ld for your message.",
 		    q->follows, want);
-	if (q->confirm) {
+	if (q->confirm && !dup) {	/* a duplicate only needs its acknowledgement */
 		struct md_trk_mail m = {
 			.kind = MD_TPL_THANK_YOU, .project = out->project, .iid = want,
 			.title = md_record_get(rec, MD_F_SUBJECT),
@@ -249,7 +267,7 @@ create_once(struct md_redis *r, const struct md_config *cfg, struct newreq *q,
 		if (md_trk_render(r, cfg, &m, msgid, sizeof msgid, &mail, err, errlen) < 0)
 			goto out;
 	}
-	if (create_args(&a, cfg, q, want, msgid, q->confirm ? &mail : NULL) < 0) {
+	if (create_args(&a, cfg, q, want, msgid, q->confirm && !dup ? &mail : NULL) < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -370,15 +388,15 @@ md_trk_ingest_new(struct md_redis *r, const struct md_config *cfg, const char *e
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < MAX_CAS_RETRIES; i++) {
+	for (i = 0; i < MAX_RESERVE_TRIES; i++) {
 		if ((rc = create_once(r, cfg, &q, out, err, errlen)) != 0) {
 			rc = rc < 0 ? -1 : 0;
 			goto out;
 		}
 		out->retries++;
 	}
-	snprintf(err, errlen, "issue number for %s still contended after %d tries",
-	    out->project, MAX_CAS_RETRIES);
+	snprintf(err, errlen, "no free issue number for %s after %d tries",
+	    out->project, MAX_RESERVE_TRIES);
 	rc = -1;
 out:
 	md_args_free(&q.parts);

@@ -19,6 +19,7 @@
 #include "tracker.h"
 
 extern struct md_script md_trk_create_script;
+extern struct md_script md_trk_reserve_script;
 extern struct md_script md_trk_reply_script;
 extern struct md_script md_trk_automated_script;
 extern struct md_script md_trk_note_script;

@@ -117,14 +117,43 @@
 	"end\n"
 
 /*
- * A new request.  ARGV: prefix, project, expected iid, inbox entry id,
- * Message-ID, now, customer email, reply key, unsub key, labels, raw, then
- * the counted lists: issue fields (name, value, ...), attachments, mails,
- * Cc participants (email, reply key, unsub key), then the closed issue it
- * follows ("" none) and the automatic-mail cap.
- * Replies {"dup", iid, 0}, {"retry", last_iid, 0} when another worker took
- * the number the mails were rendered for, or {"created", iid, mails queued}.
- * A record without Message-ID is deduplicated by the SHA-1 of its raw text.
+ * The issue number for a new request, taken before the confirmation that
+ * quotes it is rendered.  ARGV: prefix, project, inbox entry id, Message-ID
+ * and, only when that is empty, the raw message (its SHA-1 is the key).
+ * The number is remembered in <p>iidres:<project> under the entry id, so a
+ * worker that dies and the one that claims the entry after it use the same
+ * number: a crash wastes none.  Replies {"dup", iid} when the Message-ID is
+ * already filed, else {"iid", n}.
+ */
+struct md_script md_trk_reserve_script = { .source =
+	"local P, proj, entry, mid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]\n"
+	"local pk = P .. 'project:' .. proj\n"
+	"if redis.call('EXISTS', pk) == 0 then\n"
+	"  return redis.error_reply('NOPROJECT no such project: ' .. proj)\n"
+	"end\n"
+	"if mid == '' then mid = 'sha1:' .. redis.sha1hex(ARGV[5] or '') end\n"
+	"local old = redis.call('HGET', P .. 'msgid:' .. proj, mid)\n"
+	"if old then return {'dup', tonumber(old)} end\n"
+	"local rk = P .. 'iidres:' .. proj\n"
+	"if entry ~= '' then\n"
+	"  local v = tonumber(redis.call('HGET', rk, entry) or '')\n"
+	"  if v then return {'iid', v} end\n"
+	"end\n"
+	"local iid = redis.call('HINCRBY', pk, 'last_iid', 1)\n"
+	"if entry ~= '' then redis.call('HSET', rk, entry, iid) end\n"
+	"return {'iid', iid}\n",
+	.sha = "" };
+
+/*
+ * A new request.  ARGV: prefix, project, the iid reserved for it, inbox
+ * entry id, Message-ID, now, customer email, reply key, unsub key, labels,
+ * raw, then the counted lists: issue fields (name, value, ...),
+ * attachments, mails, Cc participants (email, reply key, unsub key), then
+ * the closed issue it follows ("" none) and the automatic-mail cap.
+ * Replies {"dup", iid, 0}, {"retry", iid, 0} when an issue with that number
+ * exists already (nothing written: reserve again), or {"created", iid,
+ * mails queued}.  A record without Message-ID is deduplicated by the SHA-1
+ * of its raw text.
  */
 struct md_script md_trk_create_script = { .source = PRELUDE
 	"local proj, want, entry, mid, now = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]\n"
@@ -142,12 +171,20 @@ struct md_script md_trk_create_script = { .source = PRELUDE
 	"end\n"
 	"local dkey = mid\n"
 	"if dkey == '' then dkey = 'sha1:' .. redis.sha1hex(raw) end\n"
+	"local rk = P .. 'iidres:' .. proj\n"
 	"local old = redis.call('HGET', P .. 'msgid:' .. proj, dkey)\n"
-	"if old then ack(entry) return {'dup', tonumber(old), 0} end\n"
-	"local last = tonumber(redis.call('HGET', pk, 'last_iid') or '0') or 0\n"
-	"if last + 1 ~= want then return {'retry', last, 0} end\n"
-	"local iid = redis.call('HINCRBY', pk, 'last_iid', 1)\n"
+	"if old then\n"
+	"  if entry ~= '' then redis.call('HDEL', rk, entry) end\n"
+	"  ack(entry)\n"
+	"  return {'dup', tonumber(old), 0}\n"
+	"end\n"
+	"local iid = want\n"
 	"local ik = P .. 'issue:' .. proj .. ':' .. iid\n"
+	"if entry ~= '' then redis.call('HDEL', rk, entry) end\n"
+	"if not iid or iid < 1 or redis.call('EXISTS', ik) == 1 then return {'retry', want, 0} end\n"
+	"if tonumber(redis.call('HGET', pk, 'last_iid') or '0') < iid then\n"
+	"  redis.call('HSET', pk, 'last_iid', iid)\n"
+	"end\n"
 	"local ix = P .. 'issues:' .. proj\n"
 	"if #ifields > 0 then redis.call('HSET', ik, unpack(ifields)) end\n"
 	"redis.call('HSET', ik, 'project', proj, 'iid', iid, 'author', 'Support Bot',\n"

@@ -5,7 +5,8 @@
  * SPF and the per-client/per-sender rate limits are properties of the
  * transaction, so they run once, at the first desk recipient, and their
  * verdict is replayed for the following ones.  Block lists and the project
- * rate limit depend on the recipient's project and run per recipient.
+ * rate limit depend on the recipient's project and run per recipient.  All
+ * Redis checks of one recipient are one round trip (lib/rcpt_gate.c).
  */
 #include "config.h"
 
@@ -19,7 +20,7 @@
 #include "log.h"
 #include "milter_trust.h"
 #include "netlist.h"
-#include "ratelimit.h"
+#include "rcpt_gate.h"
 #include "reply.h"
 #include "score.h"
 #include "spamd.h"
@@ -139,56 +140,53 @@ check_spf(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m)
 	return SMFIS_CONTINUE;
 }
 
-/* 1 over, 0 fine, -1 Redis trouble. */
-static int
-over_limit(struct md_redis *r, const char *kind, const char *id, const struct md_rate *rate)
-{
-	if (rate->count == 0)
-		return 0;
-	return md_ratelimit_hit(r, kind, *id ? id : "<>", rate, (long)time(NULL));
-}
+#define UNAVAILABLE	"Support desk temporarily unavailable, please try again later"
 
+/*
+ * Rates and lists in one Redis round trip (rcpt_gate.h).  The client and
+ * sender rates are counted once per message, at its first desk recipient,
+ * and their verdict is kept for the others; the lists and the project rate
+ * are per recipient.
+ */
 static sfsistat
-check_sender_rates(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis *r)
+check_gate(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis *r,
+    const struct md_desk_rcpt *rcpt, int first)
 {
-	int a = 0, b = 0;
+	struct md_gate_req q = {
+		.client_ip = cc->client_ip, .sender = m->mail_from,
+		.project = rcpt->project, .now = (long)time(NULL),
+	};
+	struct md_gate_res res;
+	int sender_rates = first && !m->trusted;
 
-	if (m->trusted)
-		return SMFIS_CONTINUE;
-	if ((a = over_limit(r, "ip", cc->client_ip, &G.cfg.rate_ip)) == 0)
-		b = over_limit(r, "sender", m->mail_from, &G.cfg.rate_sender);
-	if (a < 0 || b < 0)
-		return sender_refuse(ctx, m, "451", "4.3.0",
-		    "Support desk temporarily unavailable, please try again later", SMFIS_TEMPFAIL);
-	if (a > 0 || b > 0) {
+	if (sender_rates) {
+		q.rate_ip = &G.cfg.rate_ip;
+		q.rate_sender = &G.cfg.rate_sender;
+	}
+	if (rcpt->kind == MD_ADDR_PROJECT && !m->trusted)
+		q.rate_project = &G.cfg.rate_project;
+	if (md_rcpt_gate(r, &q, &res) < 0) {
+		md_log(LOG_WARNING, "tempfail RCPT %s: %s", rcpt->addr, md_redis_errstr(r));
+		if (sender_rates)	/* not counted: the same for every recipient */
+			return sender_refuse(ctx, m, "451", "4.3.0", UNAVAILABLE,
+			    SMFIS_TEMPFAIL);
+		return md_tempfail(ctx, "4.3.0", UNAVAILABLE);
+	}
+	if (res.over == MD_GATE_OVER_IP || res.over == MD_GATE_OVER_SENDER) {
 		md_log(LOG_INFO, "rate limit from=<%s> [%s]: %s over its limit", m->mail_from,
-		    cc->client_ip, a > 0 ? "client address" : "sender");
+		    cc->client_ip, res.over == MD_GATE_OVER_IP ? "client address" : "sender");
 		return sender_refuse(ctx, m, "450", "4.7.1",
 		    "Too many messages to the support desk, please try again later", SMFIS_TEMPFAIL);
 	}
-	return SMFIS_CONTINUE;
-}
-
-static sfsistat
-check_project(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis *r,
-    const struct md_desk_rcpt *rcpt)
-{
-	int l = md_lists_check(r, rcpt->project, m->mail_from), o = 0;
-
-	if (l == MD_LIST_BLOCK) {
+	if (res.list == MD_LIST_BLOCK) {
 		md_log(LOG_INFO, "reject from=<%s> [%s] rcpt=<%s>: sender on the block list of %s",
 		    m->mail_from, cc->client_ip, rcpt->addr, rcpt->project);
 		return md_reject(ctx, "550", "5.7.1",
 		    "This support desk does not accept mail from this sender");
 	}
-	if (l == MD_LIST_ALLOW)
+	if (res.list == MD_LIST_ALLOW)
 		m->allowlisted = 1;
-	if (l >= 0 && rcpt->kind == MD_ADDR_PROJECT && !m->trusted)
-		o = over_limit(r, "project", rcpt->project, &G.cfg.rate_project);
-	if (l < 0 || o < 0)
-		return md_tempfail(ctx, "4.3.0",
-		    "Support desk temporarily unavailable, please try again later");
-	if (o > 0) {
+	if (res.over == MD_GATE_OVER_PROJECT) {
 		md_log(LOG_INFO, "rate limit rcpt=<%s>: project %s over its limit", rcpt->addr,
 		    rcpt->project);
 		return md_reply(ctx, "450", "4.7.1",
@@ -204,6 +202,7 @@ md_rcpt_trust(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 {
 	struct md_redis *r;
 	sfsistat st = SMFIS_CONTINUE;
+	int first;
 
 	if (m->checked && m->sender_verdict != SMFIS_CONTINUE)
 		return md_reply(ctx, m->sender_code, m->sender_xcode, m->sender_text,
@@ -219,14 +218,10 @@ md_rcpt_trust(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 	}
 	r = md_redis_pool_acquire(G.pool, G.cfg.redis_command_timeout_ms);
 	if (r == NULL)
-		return md_tempfail(ctx, "4.3.0",
-		    "Support desk temporarily unavailable, please try again later");
-	if (m->checked == 1) {
-		m->checked = 2;	/* rates counted once per message */
-		st = check_sender_rates(ctx, cc, m, r);
-	}
-	if (st == SMFIS_CONTINUE)
-		st = check_project(ctx, cc, m, r, rcpt);
+		return md_tempfail(ctx, "4.3.0", UNAVAILABLE);
+	first = m->checked == 1;
+	m->checked = 2;		/* rates counted once per message */
+	st = check_gate(ctx, cc, m, r, rcpt, first);
 	md_redis_pool_release(G.pool, r);
 	return st;
 }

@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 BUILD=$(cd "${BUILD:-$top/build}" && pwd)
 NREC=${NREC:-5000}; NX=${NX:-50000}; L=${L:-10240}; WORKERS=${WORKERS:-1}
-WORKER_PREFIX=${WORKER_PREFIX:-}	# e.g. "strace -c -f -o FILE"
+WORKER_PREFIX=${WORKER_PREFIX:-}	# e.g. "strace -c -f -o FILE"; PERF=file: perf record
 for b in worker/maildesk-worker cli/maildesk; do
 	[ -x "$BUILD/$b" ] || { echo "build first: no $BUILD/$b" >&2; exit 1; }
 done
@@ -99,6 +99,9 @@ done
 iid() { rcli HGET maildesk:project:bench last_iid; }
 started() { [ "$(iid)" -ge 1 ] 2>/dev/null; }
 waitfor 30 started
+if [ -n "${PERF:-}" ]; then	# PERF=file: perf record of redis-server and the worker(s)
+	perf record -g -o "$PERF" -p "$(IFS=,; echo "$REDIS_PID,${wks[*]}")" 2>/dev/null & PERF_PID=$!
+fi
 t0=$(date +%s%N); w0=$(ticks "${wks[@]}"); r1=$(ticks "$REDIS_PID")
 last=1; still=0
 while [ "$(iid)" -lt "$NREC" ]; do
@@ -108,6 +111,7 @@ while [ "$(iid)" -lt "$NREC" ]; do
 	[ "$still" -lt 200 ] || { log "WARN: no progress for 10 s at $now issues"; break; }
 done
 t1=$(date +%s%N); w1=$(ticks "${wks[@]}"); r2=$(ticks "$REDIS_PID")
+[ -z "${PERF_PID:-}" ] || { kill -INT "$PERF_PID"; wait "$PERF_PID" || true; }
 done_n=$(iid)
 cmd1=$(rcli INFO commandstats | tr -d '\r' | grep '^cmdstat_')
 kill -TERM "${wks[@]}"; wait "${wks[@]}" 2>/dev/null || true
@@ -126,7 +130,9 @@ perl -e 'my ($n, $t0, $t1, $w, $r, $x0, $x1) = @ARGV;
 echo "dead letters: $(rcli XLEN maildesk:dead), inbox pending: $(rcli XPENDING maildesk:inbox workers | head -1)"
 echo "Redis commands per issue (worker only):"
 perl -e 'my ($n, $a, $b) = @ARGV; my (%x, %y);
-	for (split /\n/, $a) { $x{$1} = $2 if /^cmdstat_(\S+?):calls=(\d+)/ }
-	for (split /\n/, $b) { $y{$1} = $2 if /^cmdstat_(\S+?):calls=(\d+)/ }
-	for (sort keys %y) { my $d = $y{$_} - ($x{$_} // 0);
-		printf "  %-12s %6.2f\n", $_, $d / $n if $n > 0 && $d / $n >= 0.05 }' "$done_n" "$cmd0" "$cmd1"
+	my (%xu, %yu);
+	for (split /\n/, $a) { ($x{$1}, $xu{$1}) = ($2, $3) if /^cmdstat_(\S+?):calls=(\d+),usec=(\d+)/ }
+	for (split /\n/, $b) { ($y{$1}, $yu{$1}) = ($2, $3) if /^cmdstat_(\S+?):calls=(\d+),usec=(\d+)/ }
+	printf "  %-12s %6s %10s\n", "command", "calls", "usec/issue";
+	for (sort keys %y) { my $d = $y{$_} - ($x{$_} // 0); my $u = $yu{$_} - ($xu{$_} // 0);
+		printf "  %-12s %6.2f %10.1f\n", $_, $d / $n, $u / $n if $n > 0 && $d / $n >= 0.05 }' "$done_n" "$cmd0" "$cmd1"

@@ -80,6 +80,12 @@ tests_unit_test_lists_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_lists_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_lists
 
+check_PROGRAMS += tests/unit/test_rcpt_gate
+tests_unit_test_rcpt_gate_SOURCES = tests/unit/test_rcpt_gate.c tests/unit/unit.h tests/unit/redis_fixture.h
+tests_unit_test_rcpt_gate_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_rcpt_gate_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_rcpt_gate
+
 # redis, projects (real redis-server via redis_fixture.h), json
 check_PROGRAMS += tests/unit/test_redis tests/unit/test_projects tests/unit/test_json
 tests_unit_test_redis_SOURCES = tests/unit/test_redis.c tests/unit/redis_fixture.h tests/unit/unit.h
