@@ -8,11 +8,17 @@
  * error strings say "RCPT failed: 550", which tells a responder little, so
  * a debug callback keeps the relay's last failure reply ("550 5.1.1
  * <x@y>: Recipient address rejected: ...") for the error text.
+ *
+ * A struct md_smtp keeps one curl handle, and with it the connection to
+ * the relay, from one mail to the next: no new TCP connection, EHLO and
+ * QUIT per mail.  curl closes the connection itself after a failed
+ * transfer, so a refused RCPT never leaves a half-open transaction behind.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
@@ -173,27 +179,88 @@ setup(CURL *c, const char *relay, int timeout_ms, const char *from,
 	SET(CURLOPT_DEBUGFUNCTION, debug_cb);
 	SET(CURLOPT_DEBUGDATA, rp);
 	SET(CURLOPT_VERBOSE, 1L);	/* feeds debug_cb; nothing is printed */
+	/* Kept open between mails, but never idle long enough for the relay's
+	 * own timeout (Postfix: 300 s) to close it under us. */
+	SET(CURLOPT_MAXAGE_CONN, 30L);
 #undef SET
 	return rc;
 }
 
-enum md_smtp_result
-md_smtp_send(const char *relay, int timeout_ms, const char *mail_from,
-    const char *rcpt, const char *data, size_t len, char *err, size_t errlen)
+struct md_smtp {
+	CURL		*c;
+	struct replies	 rp;	/* lives as long as c: curl may talk at cleanup */
+};
+
+struct md_smtp *
+md_smtp_new(void)
+{
+	struct md_smtp *s = calloc(1, sizeof *s);
+
+	md_smtp_global_init();
+	if (s != NULL && (s->c = curl_easy_init()) == NULL) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+void
+md_smtp_free(struct md_smtp *s)
+{
+	if (s == NULL)
+		return;
+	curl_easy_cleanup(s->c);	/* QUIT on an open connection */
+	free(s);
+}
+
+/* One transfer on s's handle; *reused: it went over an open connection. */
+static enum md_smtp_result
+transfer(struct md_smtp *s, const char *relay, int timeout_ms, const char *from,
+    struct curl_slist *rcpts, const char *data, size_t len, int *reused,
+    curl_off_t *sent, char *err, size_t errlen)
 {
 	struct upload u = { data, len, 0, 0, 0 };
-	struct replies rp;
-	struct curl_slist *rcpts = NULL;
-	char from[512], to[512], curlerr[CURL_ERROR_SIZE];
-	CURL *c;
+	char curlerr[CURL_ERROR_SIZE];
+	long code = 0, fresh = 1;
 	CURLcode rc;
-	long code = 0;
 	enum md_smtp_result res;
 
-	set_err(err, errlen, "");
-	memset(&rp, 0, sizeof rp);
+	memset(&s->rp, 0, sizeof s->rp);
 	curlerr[0] = '\0';
-	if (relay == NULL || rcpt == NULL || *rcpt == '\0' || data == NULL) {
+	set_err(err, errlen, "");
+	u.add_crlf = len < 2 || memcmp(data + len - 2, "\r\n", 2) != 0;
+	rc = setup(s->c, relay, timeout_ms, from, rcpts, &u, &s->rp, curlerr);
+	if (rc == CURLE_OK)
+		rc = curl_easy_perform(s->c);
+	curl_easy_getinfo(s->c, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(s->c, CURLINFO_NUM_CONNECTS, &fresh);
+	*sent = 0;
+	curl_easy_getinfo(s->c, CURLINFO_SIZE_UPLOAD_T, sent);
+	*reused = fresh == 0;
+	res = classify(rc, code);
+	if (res != MD_SMTP_SENT) {
+		if (s->rp.fail[0] != '\0' && (code < 200 || code >= 400))
+			set_err(err, errlen, s->rp.fail);
+		else
+			set_err(err, errlen, curlerr[0] ? curlerr :
+			    curl_easy_strerror(rc));
+	}
+	return res;
+}
+
+enum md_smtp_result
+md_smtp_submit(struct md_smtp *s, const char *relay, int timeout_ms,
+    const char *mail_from, const char *rcpt, const char *data, size_t len,
+    char *err, size_t errlen)
+{
+	struct curl_slist *rcpts = NULL;
+	char from[512], to[512];
+	enum md_smtp_result res;
+	curl_off_t sent;
+	int reused;
+
+	set_err(err, errlen, "");
+	if (s == NULL || relay == NULL || rcpt == NULL || *rcpt == '\0' || data == NULL) {
 		set_err(err, errlen, "bad arguments");
 		return MD_SMTP_PERMFAIL;
 	}
@@ -204,28 +271,38 @@ md_smtp_send(const char *relay, int timeout_ms, const char *mail_from,
 		set_err(err, errlen, "invalid sender or recipient address");
 		return MD_SMTP_PERMFAIL;
 	}
-	u.add_crlf = len < 2 || memcmp(data + len - 2, "\r\n", 2) != 0;
-	md_smtp_global_init();
-	if ((c = curl_easy_init()) == NULL ||
-	    (rcpts = curl_slist_append(NULL, to)) == NULL) {
-		if (c != NULL)
-			curl_easy_cleanup(c);
+	if ((rcpts = curl_slist_append(NULL, to)) == NULL) {
 		set_err(err, errlen, "out of memory");
 		return MD_SMTP_TEMPFAIL;
 	}
-	rc = setup(c, relay, timeout_ms, from, rcpts, &u, &rp, curlerr);
-	if (rc == CURLE_OK)
-		rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	res = classify(rc, code);
-	if (res != MD_SMTP_SENT) {
-		if (rp.fail[0] != '\0' && (code < 200 || code >= 400))
-			set_err(err, errlen, rp.fail);
-		else
-			set_err(err, errlen, curlerr[0] ? curlerr :
-			    curl_easy_strerror(rc));
-	}
-	curl_easy_cleanup(c);	/* may still talk (QUIT): rp must live */
+	res = transfer(s, relay, timeout_ms, from, rcpts, data, len, &reused, &sent,
+	    err, errlen);
+	/*
+	 * A kept connection the relay dropped while idle fails without a
+	 * reply (or with its "421 timeout" on the way out).  Nothing of the message went out, so one more try on a new
+	 * connection cannot deliver it twice; anything else stands.
+	 */
+	if (res == MD_SMTP_TEMPFAIL && reused && sent == 0 &&
+	    (s->rp.fail[0] == '\0' || strncmp(s->rp.fail, "421", 3) == 0))
+		res = transfer(s, relay, timeout_ms, from, rcpts, data, len, &reused,
+		    &sent, err, errlen);
 	curl_slist_free_all(rcpts);
+	return res;
+}
+
+enum md_smtp_result
+md_smtp_send(const char *relay, int timeout_ms, const char *mail_from,
+    const char *rcpt, const char *data, size_t len, char *err, size_t errlen)
+{
+	struct md_smtp *s = md_smtp_new();
+	enum md_smtp_result res;
+
+	if (s == NULL) {
+		set_err(err, errlen, "out of memory");
+		return MD_SMTP_TEMPFAIL;
+	}
+	res = md_smtp_submit(s, relay, timeout_ms, mail_from, rcpt, data, len, err,
+	    errlen);
+	md_smtp_free(s);
 	return res;
 }

@@ -27,4 +27,16 @@ enum md_smtp_result md_smtp_send(const char *relay, int timeout_ms,
 	    const char *mail_from, const char *rcpt,
 	    const char *data, size_t len, char *err, size_t errlen);
 
+/*
+ * The same over a kept connection: an outbox thread sends every mail
+ * through one struct md_smtp (not shared between threads).  A connection
+ * the relay closed while idle is replaced without counting as a failure.
+ */
+struct md_smtp;
+struct md_smtp *md_smtp_new(void);
+void	md_smtp_free(struct md_smtp *s);
+enum md_smtp_result md_smtp_submit(struct md_smtp *s, const char *relay,
+	    int timeout_ms, const char *mail_from, const char *rcpt,
+	    const char *data, size_t len, char *err, size_t errlen);
+
 #endif

@@ -2,7 +2,8 @@
  * outbox.c - the sender loop: <prefix>outbox entries -> the SMTP relay.
  *
  * Entries are consumed in the consumer group "senders".  One entry is one
- * mail; its fate is decided by md_smtp_send():
+ * mail, sent over one kept relay connection; its fate is decided by
+ * md_smtp_submit():
  *   sent       SET <p>sent:<id> (7 days), XACK, XDEL - one Lua step
  *   permanent  a system note on the issue, HSET <p>bounced, XACK, XDEL
  *   temporary  nothing: the entry stays pending and is retried once its
@@ -52,6 +53,7 @@ enum step { STEP_OK, STEP_REDIS, STEP_RELAY };
 struct outbox {
 	const struct md_config *cfg;
 	struct md_redis	*r;
+	struct md_smtp	*smtp;		/* the relay connection, kept open */
 	char		 me[300];	/* consumer: <hostname>-<pid> */
 	md_buf		 stream;	/* <p>outbox */
 	md_buf		 k1, k2;	/* scratch keys */
@@ -275,7 +277,7 @@ deliver(struct outbox *ob, const struct entry *e)
 		return bounce(ob, e, "malformed outbox entry") < 0 ?
 		    STEP_REDIS : STEP_OK;
 	}
-	res = md_smtp_send(ob->cfg->relay, ob->cfg->relay_timeout_ms,
+	res = md_smtp_submit(ob->smtp, ob->cfg->relay, ob->cfg->relay_timeout_ms,
 	    str_or(e->mail_from, ""), e->rcpt, e->data, e->len, err, sizeof err);
 	switch (res) {
 	case MD_SMTP_SENT:
@@ -529,10 +531,11 @@ outbox_init(struct outbox *ob, const struct md_config *cfg)
 		snprintf(host, sizeof host, "localhost");
 	host[sizeof host - 1] = '\0';
 	snprintf(ob->me, sizeof ob->me, "%s-%ld", host, (long)getpid());
-	if ((ob->r = md_redis_new(cfg)) == NULL ||
-	    md_key(ob->r, &ob->stream, "outbox") == NULL)
-		return -1;
 	md_smtp_global_init();
+	if ((ob->r = md_redis_new(cfg)) == NULL ||
+	    md_key(ob->r, &ob->stream, "outbox") == NULL ||
+	    (ob->smtp = md_smtp_new()) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -540,6 +543,7 @@ static void
 outbox_free(struct outbox *ob)
 {
 	md_redis_free(ob->r);
+	md_smtp_free(ob->smtp);
 	md_buf_free(&ob->stream);
 	md_buf_free(&ob->k1);
 	md_buf_free(&ob->k2);

@@ -107,6 +107,7 @@ session(struct smtp_peer *p, enum peer_mode mode)
 {
 	char line[2048];
 	md_buf data = MD_BUF_INIT;
+	int mails = 0;
 
 	p->inlen = 0;
 	if (mode == PEER_CLOSE)
@@ -123,6 +124,8 @@ session(struct smtp_peer *p, enum peer_mode mode)
 		else if (strncasecmp(line, "HELO", 4) == 0)
 			say(p, "250 peer.test\r\n");
 		else if (strncasecmp(line, "MAIL FROM:", 10) == 0) {
+			if (mode == PEER_ONE_PER_SESSION && mails++ > 0)
+				break;
 			pthread_mutex_lock(&p->lock);
 			md_buf_reset(&p->from);	/* without ESMTP parameters */
 			md_buf_append(&p->from, line + 10, strcspn(line + 10, " "));

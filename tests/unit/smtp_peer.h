@@ -16,6 +16,8 @@ enum peer_mode {
 	PEER_DATA_554,		/* 554 5.7.1 after the data */
 	PEER_SILENT,		/* accepts the connection, never says a word */
 	PEER_CLOSE,		/* accepts the connection and closes it at once */
+	PEER_ONE_PER_SESSION,	/* as ACCEPT, but hangs up without a word at the
+				   second MAIL of a session (an idle timeout) */
 };
 
 struct smtp_peer;

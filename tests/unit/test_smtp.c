@@ -158,6 +158,55 @@ START_TEST(silent_peer_times_out)
 }
 END_TEST
 
+/* One connection for many mails; curl opens a new one after a failure. */
+START_TEST(kept_connection)
+{
+	struct smtp_peer *p = peer(PEER_ACCEPT);
+	struct md_smtp *s = md_smtp_new();
+	char err[256];
+	int i;
+
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
+		    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_SENT);
+	ck_assert_int_eq(smtp_peer_delivered(p), 3);
+	ck_assert_int_eq(smtp_peer_sessions(p), 1);
+	smtp_peer_set_mode(p, PEER_RCPT_550);
+	md_smtp_free(s);	/* QUIT ends the session: the new mode applies */
+	s = md_smtp_new();
+	ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
+	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_PERMFAIL);
+	smtp_peer_set_mode(p, PEER_ACCEPT);
+	ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
+	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_SENT);
+	ck_assert_int_eq(smtp_peer_delivered(p), 4);
+	ck_assert_int_eq(smtp_peer_wait_sessions(p, 3, 2000), 3);
+	md_smtp_free(s);
+	smtp_peer_stop(p);
+}
+END_TEST
+
+/* The relay hung up on the kept connection: sent on a new one, once. */
+START_TEST(dropped_connection_replaced)
+{
+	struct smtp_peer *p = peer(PEER_ONE_PER_SESSION);
+	struct md_smtp *s = md_smtp_new();
+	char err[256];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
+		    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_SENT);
+		ck_assert_str_eq(err, "");
+	}
+	ck_assert_int_eq(smtp_peer_delivered(p), 3);
+	ck_assert_int_eq(smtp_peer_wait_sessions(p, 3, 2000), 3);
+	md_smtp_free(s);
+	smtp_peer_stop(p);
+}
+END_TEST
+
 START_TEST(bad_addresses)
 {
 	char err[256];
@@ -185,6 +234,8 @@ smtp_suite(void)
 	tcase_add_test(tc, refused_is_tempfail);
 	tcase_add_test(tc, silent_peer_times_out);
 	tcase_add_test(tc, bad_addresses);
+	tcase_add_test(tc, kept_connection);
+	tcase_add_test(tc, dropped_connection_replaced);
 	suite_add_tcase(s, tc);
 	return s;
 }
