@@ -53,6 +53,8 @@ static const struct cfg_key keys[] = {
 	K(redis_connect_timeout_ms, T_INT, 10, 60000),
 	K(redis_command_timeout_ms, T_INT, 10, 60000),
 	K(redis_pool_size, T_INT, 1, 256),
+	K(redis_min_replicas, T_INT, 0, 64),
+	K(redis_replica_timeout_ms, T_INT, 10, 60000),
 
 	K(desk_domain, T_STR, 0, 0),
 	K(desk_local, T_STR, 0, 0),
@@ -141,6 +143,7 @@ md_config_defaults(struct md_config *cfg)
 	cfg->redis_connect_timeout_ms = 1000;
 	cfg->redis_command_timeout_ms = 2000;
 	cfg->redis_pool_size = 8;
+	cfg->redis_replica_timeout_ms = 500;
 	set_str(&cfg->redis_prefix, "maildesk:");
 
 	set_str(&cfg->desk_domain, "desk.example");
@@ -446,6 +449,20 @@ validate(struct md_config *cfg, char *err, size_t errlen)
 	    *cfg->desk_local == '\0' || strchr(cfg->desk_local, '@') != NULL) {
 		snprintf(err, errlen, "%s:%d: desk_domain: desk_local@desk_domain is not an address",
 		    file, md_config_line(cfg, "desk_domain"));
+		return -1;
+	}
+	if (cfg->redis_min_replicas > 0 &&
+	    cfg->redis_replica_timeout_ms >= cfg->redis_command_timeout_ms) {
+		/* WAIT blocks that long: the socket timeout must outlast it. */
+		if (md_config_line(cfg, "redis_replica_timeout_ms") > 0)
+			snprintf(err, errlen, "%s:%d: redis_replica_timeout_ms: must be "
+			    "below redis_command_timeout_ms", file,
+			    md_config_line(cfg, "redis_replica_timeout_ms"));
+		else
+			snprintf(err, errlen, "%s:%d: redis_command_timeout_ms: must be "
+			    "above redis_replica_timeout_ms (%d)", file,
+			    md_config_line(cfg, "redis_command_timeout_ms"),
+			    cfg->redis_replica_timeout_ms);
 		return -1;
 	}
 	if (cfg->worker_block_ms >= cfg->redis_command_timeout_ms) {

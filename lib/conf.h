@@ -49,6 +49,8 @@ struct md_config {
 	int	 redis_connect_timeout_ms;
 	int	 redis_command_timeout_ms;
 	int	 redis_pool_size;	/* milter: connections shared by all threads */
+	int	 redis_min_replicas;	/* milter: replicas that must have a record before 250 */
+	int	 redis_replica_timeout_ms;	/* how long WAIT waits for them */
 
 	/* addresses */
 	char	*desk_domain;		/* desk.example */

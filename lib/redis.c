@@ -423,6 +423,19 @@ md_reply_is_error(const redisReply *rep)
 	return rep == NULL || rep->type == REDIS_REPLY_ERROR;
 }
 
+int
+md_redis_wait_replicas(struct md_redis *r, int n, int timeout_ms)
+{
+	redisReply *rep = md_redis_cmd(r, "WAIT %d %d", n, timeout_ms);
+	int v = -1;
+
+	if (rep != NULL && rep->type == REDIS_REPLY_INTEGER)
+		v = (int)rep->integer;
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return v;
+}
+
 long long
 md_reply_int(const redisReply *rep, long long dflt)
 {

@@ -83,6 +83,13 @@ void	 md_redis_pool_free(struct md_redis_pool *p);
 
 /* Small helpers over a reply. */
 int	 md_reply_is_error(const redisReply *rep);	/* NULL or ERROR */
+/*
+ * WAIT: blocks until n replicas acknowledged every write made so far on
+ * this connection, or timeout_ms passed.  Returns how many did (it may be
+ * fewer than n), -1 on error.
+ */
+int	md_redis_wait_replicas(struct md_redis *r, int n, int timeout_ms);
+
 long long md_reply_int(const redisReply *rep, long long dflt);	/* INTEGER or numeric STRING */
 
 #endif

@@ -32,7 +32,7 @@ store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_re
 	struct md_envelope env = { qid, cc->client_ip, cc->helo, m->mail_from, (long)time(NULL) };
 	enum md_inbox_result res = MD_INBOX_ERROR;
 	size_t i;
-	int bad = 0;
+	int bad = 0, acked;
 
 	for (i = 0; i < m->nrcpts; i++) {
 		md_record_init(&recs[i]);
@@ -49,6 +49,22 @@ store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_re
 	for (i = 0; i < m->nrcpts; i++)
 		md_record_free(&recs[i]);
 
+	if (res == MD_INBOX_OK && G.cfg.redis_min_replicas > 0 &&
+	    (acked = md_redis_wait_replicas(r, G.cfg.redis_min_replicas,
+	    G.cfg.redis_replica_timeout_ms)) < G.cfg.redis_min_replicas) {
+		/*
+		 * On the primary only: a failover now would lose it, so the
+		 * sender must keep its copy.  Its retry is filed as a duplicate
+		 * of this one (Message-ID) if the primary survives.
+		 */
+		res = MD_INBOX_ERROR;
+		if (acked < 0)
+			snprintf(err, sizeof err, "WAIT for replicas: %s", md_redis_errstr(r));
+		else
+			snprintf(err, sizeof err, "only %d of %d replicas confirmed the "
+			    "records within %d ms", acked, G.cfg.redis_min_replicas,
+			    G.cfg.redis_replica_timeout_ms);
+	}
 	if (res != MD_INBOX_OK) {
 		md_log(LOG_WARNING, "%s: tempfail from=<%s> [%s]: %s", qid, m->mail_from,
 		    cc->client_ip, err);

@@ -7,6 +7,8 @@ EXTRA_DIST += tests/fixtures/e2e/latin1.eml tests/fixtures/e2e/utf8.eml \
 	tests/fixtures/e2e/junk.eml
 TESTS += tests/e2e/cli_project.sh
 dist_check_SCRIPTS += tests/e2e/cli_project.sh
+TESTS += tests/e2e/replica_wait.sh
+dist_check_SCRIPTS += tests/e2e/replica_wait.sh
 
 # maildesk-web: JSON API and security headers (curl), front-end (Chromium).
 check_PROGRAMS += tests/web/mkissue
