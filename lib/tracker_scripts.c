@@ -481,7 +481,9 @@ struct md_script md_trk_bury_script = { .source = PRELUDE
 
 /*
  * Retry.  ARGV: prefix, dead entry id.  XADDs the original fields back to
- * <p>inbox and XDELs the dead entry.  Replies {"nosuch"} or {"ok", new id}.
+ * <p>inbox and XDELs the dead entry; an issue number reserved for the
+ * original entry moves to the new one, so the retry leaves no gap.
+ * Replies {"nosuch"} or {"ok", new id}.
  */
 struct md_script md_trk_retry_script = { .source = PRELUDE
 	"local id = ARGV[2]\n"
@@ -495,5 +497,11 @@ struct md_script md_trk_retry_script = { .source = PRELUDE
 	"if #out == 0 then out = {'v', '1'} end\n"
 	"local nid = redis.call('XADD', P .. 'inbox', '*', unpack(out))\n"
 	"redis.call('XDEL', P .. 'dead', id)\n"
+	"local orig, proj = field(f, 'orig_id'), field(f, 'project')\n"
+	"if orig ~= '' and proj ~= '' then\n"
+	"  local rk = P .. 'iidres:' .. proj\n"
+	"  local n = redis.call('HGET', rk, orig)\n"
+	"  if n then redis.call('HSET', rk, nid, n); redis.call('HDEL', rk, orig) end\n"
+	"end\n"
 	"return {'ok', nid}\n",
 	.sha = "" };

@@ -621,7 +621,7 @@ START_TEST(dead_letter_retry)
 	struct md_ingest res;
 	size_t n;
 	long count;
-	char id[32], nid[32];
+	char id[32], nid[32], d_orig[32];
 
 	mkrec(&rec, "new", "d1@x", "carol@example.org", "Poison", "x");
 	md_record_set(&rec, MD_F_PROJECT, "later");
@@ -648,10 +648,19 @@ START_TEST(dead_letter_retry)
 	ck_assert_str_eq(d[0].subject, "Poison");
 	ck_assert_int_eq(d[0].failures, 5);
 	snprintf(id, sizeof id, "%s", d[0].id);
+	snprintf(d_orig, sizeof d_orig, "%s", d[0].orig_id);
 	md_dead_free(d, n);
 
-	/* fix the cause, retry: the same record comes back and works */
+	/* fix the cause, retry: the same record comes back and works; a
+	 * number reserved for the original entry goes with it */
 	ck_assert_int_eq(md_project_add(r, "later", err, sizeof err), 0);
+	{
+		redisReply *rep = md_redis_cmd(r, "HSET maildesk:iidres:later %s 1",
+		    d_orig);
+
+		ck_assert_ptr_nonnull(rep);
+		freeReplyObject(rep);
+	}
 	ck_assert_int_eq(md_queue_retry(r, "1-1", nid, sizeof nid, err, sizeof err),
 	    MD_TRK_NOTFOUND);
 	ck_assert_int_eq(md_queue_retry(r, id, nid, sizeof nid, err, sizeof err), 0);
@@ -659,8 +668,13 @@ START_TEST(dead_letter_retry)
 	ck_assert_int_eq(num("XLEN %s", "maildesk:inbox"), 1);
 	ck_assert_str_eq(inbox_field(nid, "subject"), "Poison");
 	ck_assert_str_eq(inbox_field(nid, "error"), "");
-	ck_assert_int_eq(md_tracker_ingest(r, &cfg, NULL, &rec, &res, err, sizeof err), 0);
+	ck_assert_int_eq(num("HEXISTS maildesk:iidres:later %s", d_orig), 0);
+	ck_assert_int_eq(num("HGET maildesk:iidres:later %s", nid), 1);
+	ck_assert_int_eq(md_tracker_ingest(r, &cfg, nid, &rec, &res, err, sizeof err), 0);
 	ck_assert_str_eq(res.project, "later");
+	ck_assert_int_eq(res.iid, 1);
+	ck_assert_int_eq(num("HLEN %s", "maildesk:iidres:later"), 0);
+	ck_assert_int_eq(num("HGET %s last_iid", "maildesk:project:later"), 1);
 	md_record_free(&rec);
 
 	/* retry all */
