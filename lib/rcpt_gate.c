@@ -62,6 +62,11 @@ md_rcpt_gate(struct md_redis *r, const struct md_gate_req *q, struct md_gate_res
 	bad |= md_lists_args(r, q->project, q->sender, &la) < 0;
 	if (bad)
 		goto out;
+	rc = 0;
+	if (strcmp(ip.limit, "0") == 0 && strcmp(snd.limit, "0") == 0 &&
+	    strcmp(proj.limit, "0") == 0 && la.addr[0] == '\0')
+		goto out;	/* nothing to ask Redis */
+	rc = -1;
 	put_rate(&ip, argv, argv + 8);
 	put_rate(&snd, argv + 2, argv + 11);
 	argv[4] = md_buf_str(&la.block) != NULL ? md_buf_str(&la.block) : "";

@@ -131,6 +131,12 @@ START_TEST(lists_and_project_rate)
 		struct md_gate_res res;
 
 		ck_assert_int_eq(md_rcpt_gate(r, &q, &res), -1);
+		/* nothing to check (no limits, null sender): no round trip at all */
+		q.sender = "";
+		q.rate_ip = q.rate_sender = q.rate_project = NULL;
+		ck_assert_int_eq(md_rcpt_gate(r, &q, &res), 0);
+		ck_assert_int_eq(res.list, MD_LIST_NONE);
+		ck_assert_int_eq(res.over, MD_GATE_UNDER);
 	}
 }
 END_TEST
