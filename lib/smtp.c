@@ -34,6 +34,9 @@ struct upload {
 	size_t		 off;
 	int		 add_crlf;	/* data lacks the final CRLF */
 	size_t		 tail;		/* bytes of that CRLF already sent */
+	md_smtp_commit_fn commit;	/* before the final dot, once */
+	void		*commit_arg;
+	int		 committed;
 };
 
 /* The relay's replies as seen by the debug callback. */
@@ -56,16 +59,26 @@ static size_t
 read_cb(char *buf, size_t size, size_t nitems, void *arg)
 {
 	struct upload *u = arg;
-	size_t room = size * nitems, n;
+	size_t room = size * nitems, n = 0;
 
 	if (u->off < u->len) {
 		n = u->len - u->off < room ? u->len - u->off : room;
 		memcpy(buf, u->data + u->off, n);
 		u->off += n;
-		return n;
 	}
-	for (n = 0; u->add_crlf && u->tail < 2 && n < room; n++)
+	for (; u->off == u->len && u->add_crlf && u->tail < 2 && n < room; n++)
 		buf[n] = "\r\n"[u->tail++];
+	/*
+	 * This hands curl the last bytes (it stops asking once it has the
+	 * announced size), after which it sends the final "." that makes the
+	 * relay take the message: the commit point.
+	 */
+	if (u->off == u->len && (!u->add_crlf || u->tail == 2) && !u->committed &&
+	    u->commit != NULL) {
+		u->committed = 1;
+		if (u->commit(u->commit_arg) < 0)
+			return CURL_READFUNC_ABORT;
+	}
 	return n;
 }
 
@@ -189,7 +202,16 @@ setup(CURL *c, const char *relay, int timeout_ms, const char *from,
 struct md_smtp {
 	CURL		*c;
 	struct replies	 rp;	/* lives as long as c: curl may talk at cleanup */
+	md_smtp_commit_fn commit;
+	void		*commit_arg;
 };
+
+void
+md_smtp_set_commit(struct md_smtp *s, md_smtp_commit_fn fn, void *arg)
+{
+	s->commit = fn;
+	s->commit_arg = arg;
+}
 
 struct md_smtp *
 md_smtp_new(void)
@@ -213,39 +235,71 @@ md_smtp_free(struct md_smtp *s)
 	free(s);
 }
 
-/* One transfer on s's handle; *reused: it went over an open connection. */
+/* What one transfer did, for md_smtp_submit's retry decision. */
+struct outcome {
+	CURLcode	rc;
+	int		reused;		/* over a connection kept from before */
+	int		committed;	/* the commit hook ran: the "." may follow */
+	curl_off_t	sent;		/* message bytes uploaded */
+	long		elapsed_ms;
+};
+
+/* One transfer on s's handle. */
 static enum md_smtp_result
 transfer(struct md_smtp *s, const char *relay, int timeout_ms, const char *from,
-    struct curl_slist *rcpts, const char *data, size_t len, int *reused,
-    curl_off_t *sent, char *err, size_t errlen)
+    struct curl_slist *rcpts, const char *data, size_t len, struct outcome *o,
+    char *err, size_t errlen)
 {
-	struct upload u = { data, len, 0, 0, 0 };
+	struct upload u = { data, len, 0, 0, 0, s->commit, s->commit_arg, 0 };
 	char curlerr[CURL_ERROR_SIZE];
 	long code = 0, fresh = 1;
-	CURLcode rc;
+	curl_off_t usec = 0;
 	enum md_smtp_result res;
 
 	memset(&s->rp, 0, sizeof s->rp);
+	memset(o, 0, sizeof *o);
 	curlerr[0] = '\0';
 	set_err(err, errlen, "");
 	u.add_crlf = len < 2 || memcmp(data + len - 2, "\r\n", 2) != 0;
-	rc = setup(s->c, relay, timeout_ms, from, rcpts, &u, &s->rp, curlerr);
-	if (rc == CURLE_OK)
-		rc = curl_easy_perform(s->c);
+	o->rc = setup(s->c, relay, timeout_ms, from, rcpts, &u, &s->rp, curlerr);
+	if (o->rc == CURLE_OK)
+		o->rc = curl_easy_perform(s->c);
 	curl_easy_getinfo(s->c, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(s->c, CURLINFO_NUM_CONNECTS, &fresh);
-	*sent = 0;
-	curl_easy_getinfo(s->c, CURLINFO_SIZE_UPLOAD_T, sent);
-	*reused = fresh == 0;
-	res = classify(rc, code);
+	curl_easy_getinfo(s->c, CURLINFO_SIZE_UPLOAD_T, &o->sent);
+	curl_easy_getinfo(s->c, CURLINFO_TOTAL_TIME_T, &usec);
+	/* The handle outlives this frame: no pointers into it stay behind. */
+	curl_easy_setopt(s->c, CURLOPT_READDATA, NULL);
+	curl_easy_setopt(s->c, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(s->c, CURLOPT_MAIL_RCPT, NULL);
+	o->reused = fresh == 0;
+	o->committed = u.committed;
+	o->elapsed_ms = (long)(usec / 1000);
+	res = classify(o->rc, code);
 	if (res != MD_SMTP_SENT) {
 		if (s->rp.fail[0] != '\0' && (code < 200 || code >= 400))
 			set_err(err, errlen, s->rp.fail);
 		else
 			set_err(err, errlen, curlerr[0] ? curlerr :
-			    curl_easy_strerror(rc));
+			    curl_easy_strerror(o->rc));
 	}
 	return res;
+}
+
+/*
+ * A kept connection the relay dropped while idle: it fails at once, on
+ * the first command, with a broken connection or the relay's "421" on its
+ * way out, before any of the message went out.
+ */
+static int
+dead_kept_connection(const struct md_smtp *s, const struct outcome *o)
+{
+	if (!o->reused || o->committed || o->sent != 0)
+		return 0;
+	if (s->rp.fail[0] != '\0')
+		return strncmp(s->rp.fail, "421", 3) == 0;
+	return o->rc == CURLE_SEND_ERROR || o->rc == CURLE_RECV_ERROR ||
+	    o->rc == CURLE_GOT_NOTHING;
 }
 
 enum md_smtp_result
@@ -256,8 +310,7 @@ md_smtp_submit(struct md_smtp *s, const char *relay, int timeout_ms,
 	struct curl_slist *rcpts = NULL;
 	char from[512], to[512];
 	enum md_smtp_result res;
-	curl_off_t sent;
-	int reused;
+	struct outcome o;
 
 	set_err(err, errlen, "");
 	if (s == NULL || relay == NULL || rcpt == NULL || *rcpt == '\0' || data == NULL) {
@@ -275,17 +328,17 @@ md_smtp_submit(struct md_smtp *s, const char *relay, int timeout_ms,
 		set_err(err, errlen, "out of memory");
 		return MD_SMTP_TEMPFAIL;
 	}
-	res = transfer(s, relay, timeout_ms, from, rcpts, data, len, &reused, &sent,
-	    err, errlen);
+	res = transfer(s, relay, timeout_ms, from, rcpts, data, len, &o, err, errlen);
 	/*
-	 * A kept connection the relay dropped while idle fails without a
-	 * reply (or with its "421 timeout" on the way out).  Nothing of the message went out, so one more try on a new
-	 * connection cannot deliver it twice; anything else stands.
+	 * Nothing of the message went out, so one more try on a new
+	 * connection cannot deliver it twice.  It gets only the time left, so
+	 * a submission never takes longer than timeout_ms: the outbox lets
+	 * other senders claim an entry only after that.
 	 */
-	if (res == MD_SMTP_TEMPFAIL && reused && sent == 0 &&
-	    (s->rp.fail[0] == '\0' || strncmp(s->rp.fail, "421", 3) == 0))
-		res = transfer(s, relay, timeout_ms, from, rcpts, data, len, &reused,
-		    &sent, err, errlen);
+	if (res == MD_SMTP_TEMPFAIL && dead_kept_connection(s, &o) &&
+	    o.elapsed_ms + 10 < timeout_ms)
+		res = transfer(s, relay, timeout_ms - (int)o.elapsed_ms, from, rcpts,
+		    data, len, &o, err, errlen);
 	curl_slist_free_all(rcpts);
 	return res;
 }

@@ -34,6 +34,15 @@ enum md_smtp_result md_smtp_send(const char *relay, int timeout_ms,
  */
 struct md_smtp;
 struct md_smtp *md_smtp_new(void);
+
+/*
+ * fn(arg) runs once per transfer, after the whole message went to curl and
+ * before the final "." that makes the relay take it: the last moment at
+ * which the caller can still be sure nothing was delivered.  Returning -1
+ * aborts the transfer (TEMPFAIL; without the dot the relay drops it).
+ */
+typedef int (*md_smtp_commit_fn)(void *arg);
+void	md_smtp_set_commit(struct md_smtp *s, md_smtp_commit_fn fn, void *arg);
 void	md_smtp_free(struct md_smtp *s);
 enum md_smtp_result md_smtp_submit(struct md_smtp *s, const char *relay,
 	    int timeout_ms, const char *mail_from, const char *rcpt,

@@ -41,10 +41,11 @@
 	"  for j = 1, #t - 1, 2 do if t[j] == name then return t[j + 1] end end\n" \
 	"  return ''\n" \
 	"end\n" \
-	"local function ack(entry)\n" \
+	"local function ack(entry, proj)\n" \
 	"  if entry ~= '' then\n" \
 	"    redis.call('XACK', P .. 'inbox', 'workers', entry)\n" \
 	"    redis.call('XDEL', P .. 'inbox', entry)\n" \
+	"    if proj then redis.call('HDEL', P .. 'iidres:' .. proj, entry) end\n" \
 	"  end\n" \
 	"end\n" \
 	"local function thread(mid, path)\n" \
@@ -151,7 +152,7 @@ struct md_script md_trk_reserve_script = { .source =
  * attachments, mails, Cc participants (email, reply key, unsub key), then
  * the closed issue it follows ("" none) and the automatic-mail cap.
  * Replies {"dup", iid, 0}, {"retry", iid, 0} when an issue with that number
- * exists already (nothing written: reserve again), or {"created", iid,
+ * exists already (only the reservation is dropped: reserve again), or {"created", iid,
  * mails queued}.  A record without Message-ID is deduplicated by the SHA-1
  * of its raw text.
  */
@@ -171,17 +172,14 @@ struct md_script md_trk_create_script = { .source = PRELUDE
 	"end\n"
 	"local dkey = mid\n"
 	"if dkey == '' then dkey = 'sha1:' .. redis.sha1hex(raw) end\n"
-	"local rk = P .. 'iidres:' .. proj\n"
 	"local old = redis.call('HGET', P .. 'msgid:' .. proj, dkey)\n"
-	"if old then\n"
-	"  if entry ~= '' then redis.call('HDEL', rk, entry) end\n"
-	"  ack(entry)\n"
-	"  return {'dup', tonumber(old), 0}\n"
-	"end\n"
+	"if old then ack(entry, proj) return {'dup', tonumber(old), 0} end\n"
 	"local iid = want\n"
 	"local ik = P .. 'issue:' .. proj .. ':' .. iid\n"
-	"if entry ~= '' then redis.call('HDEL', rk, entry) end\n"
-	"if not iid or iid < 1 or redis.call('EXISTS', ik) == 1 then return {'retry', want, 0} end\n"
+	"if not iid or iid < 1 or redis.call('EXISTS', ik) == 1 then\n"
+	"  if entry ~= '' then redis.call('HDEL', P .. 'iidres:' .. proj, entry) end\n"
+	"  return {'retry', want, 0}\n"
+	"end\n"
 	"if tonumber(redis.call('HGET', pk, 'last_iid') or '0') < iid then\n"
 	"  redis.call('HSET', pk, 'last_iid', iid)\n"
 	"end\n"
@@ -231,7 +229,7 @@ struct md_script md_trk_create_script = { .source = PRELUDE
 	"thread(mid, proj .. '#' .. iid)\n"
 	"save_atts(atts, proj, iid, 'description')\n"
 	"local sent = queue_mails(mails, proj, iid, now, ik)\n"
-	"ack(entry)\n"
+	"ack(entry, proj)\n"
 	"return {'created', iid, sent}\n",
 	.sha = "" };
 
@@ -321,7 +319,7 @@ struct md_script md_trk_answer_script = { .source = PRELUDE
 	"local dkey = mid\n"
 	"if dkey == '' then dkey = 'sha1:' .. redis.sha1hex(field(fields, 'raw')) end\n"
 	"if redis.call('HEXISTS', P .. 'msgid:' .. proj, dkey) == 1 then\n"
-	"  ack(entry)\n"
+	"  ack(entry, proj)\n"
 	"  return {'dup', tonumber(iid), 0}\n"
 	"end\n"
 	"local st = redis.call('HGET', ik, 'state') or 'opened'\n"
@@ -346,7 +344,7 @@ struct md_script md_trk_answer_script = { .source = PRELUDE
 	"thread(mid, proj .. '#' .. iid)\n"
 	"chain_add(ik, cemail, mid)\n"
 	"local sent = queue_mails(mails, proj, iid, now, ik)\n"
-	"ack(entry)\n"
+	"ack(entry, proj)\n"
 	"return {st == 'closed' and 'reopened' or 'note', tonumber(iid), sent}\n",
 	.sha = "" };
 

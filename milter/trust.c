@@ -167,7 +167,13 @@ check_gate(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis
 		q.rate_project = &G.cfg.rate_project;
 	if (md_rcpt_gate(r, &q, &res) < 0) {
 		md_log(LOG_WARNING, "tempfail RCPT %s: %s", rcpt->addr, md_redis_errstr(r));
-		if (sender_rates)	/* not counted: the same for every recipient */
+		/*
+		 * The rates of this message are in an unknown state (a script
+		 * error does not roll back what it counted), so every desk
+		 * recipient gets the same 451 and the sender retries the whole
+		 * message; that is also the answer a dead Redis would give.
+		 */
+		if (sender_rates)
 			return sender_refuse(ctx, m, "451", "4.3.0", UNAVAILABLE,
 			    SMFIS_TEMPFAIL);
 		return md_tempfail(ctx, "4.3.0", UNAVAILABLE);

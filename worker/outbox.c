@@ -11,12 +11,21 @@
  *              (retry_base_s * 2^(n-1), at most retry_max_s); after
  *              LIFETIME_S it is given up as a permanent failure.
  *
- * Exactly-once is impossible (a crash between the relay's 250 and the
- * recording step resends that one mail; the window is one Redis round
- * trip).  Everything else is guarded:
+ * Exactly-once is impossible: a sender can die after the relay took the
+ * message and before it recorded that.  Outbound mail is at most once:
+ * right before the final "." that hands the message over, the sender sets
+ * <p>handover:<id> (the md_smtp commit hook); every outcome clears it.  A
+ * sender that finds the marker on an entry it claims knows its previous
+ * owner died somewhere between that moment and recording the result, so
+ * the mail may have been delivered: it is not sent again, and the issue
+ * gets a system note saying so.  Only a crash in the microseconds between
+ * the marker and the "." loses a mail; before, a crash anywhere between
+ * the "." and the recording step (the relay's reply plus a Redis round
+ * trip) sent it twice.  Everything else is guarded:
  *   - right before each send a Lua step checks that the entry is still
  *     pending for us, that no sent marker exists (a send recorded by a
- *     worker that died before it could XACK), and resets its idle time;
+ *     worker that died before it could XACK) nor a handover marker, and
+ *     resets its idle time;
  *   - entries of other consumers are claimed only when idle longer than
  *     any send can take (relay_timeout_ms + redis_command_timeout_ms), and
  *     XCLAIM's min-idle lets only one claimer win.
@@ -54,9 +63,11 @@ struct outbox {
 	const struct md_config *cfg;
 	struct md_redis	*r;
 	struct md_smtp	*smtp;		/* the relay connection, kept open */
+	const char	*sending;	/* entry id of the mail being sent */
+	int		 handed_over;	/* its handover marker was set */
 	char		 me[300];	/* consumer: <hostname>-<pid> */
 	md_buf		 stream;	/* <p>outbox */
-	md_buf		 k1, k2;	/* scratch keys */
+	md_buf		 k1, k2, k3;	/* scratch keys */
 	int		 ready;		/* consumer group exists */
 	int		 down;		/* Redis unreachable (logged once) */
 };
@@ -68,28 +79,34 @@ struct entry {
 	size_t		 len;
 };
 
-/* KEYS: stream, sent marker.  ARGV: id, group, consumer. */
+/* KEYS: stream, sent marker, handover marker.  ARGV: id, group, consumer. */
 static struct md_script claim_script = {
 	"local p = redis.call('XPENDING', KEYS[1], ARGV[2], ARGV[1], ARGV[1], 1)\n"
 	"if #p == 0 or p[1][2] ~= ARGV[3] then return 0 end\n"
 	"if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end\n"
+	"if redis.call('EXISTS', KEYS[3]) == 1 then return 3 end\n"
 	"redis.call('XCLAIM', KEYS[1], ARGV[2], ARGV[3], 0, ARGV[1], 'JUSTID')\n"
 	"return 1\n", ""
 };
 
-/* KEYS: stream, sent marker.  ARGV: id, group, time ("" = no marker). */
+/*
+ * KEYS: stream, sent marker, handover marker.  ARGV: id, group, time ("" =
+ * no sent marker).
+ */
 static struct md_script done_script = {
 	"if ARGV[3] ~= '' then\n"
 	"  redis.call('SET', KEYS[2], ARGV[3], 'EX', " SENT_TTL ")\n"
 	"end\n"
+	"redis.call('DEL', KEYS[3])\n"
 	"redis.call('XACK', KEYS[1], ARGV[2], ARGV[1])\n"
 	"redis.call('XDEL', KEYS[1], ARGV[1])\n"
 	"return 1\n", ""
 };
 
 /*
- * KEYS: stream, issue notes, bounced hash.
- * ARGV: id, group, rcpt, err, note text ("" = no note), created.
+ * KEYS: stream, issue notes, bounced hash, handover marker.
+ * ARGV: id, group, rcpt ("" = not a bounce), err, note text ("" = no
+ * note), created.
  */
 static struct md_script bounce_script = {
 	"if ARGV[5] ~= '' then\n"
@@ -97,6 +114,7 @@ static struct md_script bounce_script = {
 	"    'text', ARGV[5], 'created', ARGV[6])\n"
 	"end\n"
 	"if ARGV[3] ~= '' then redis.call('HSET', KEYS[3], ARGV[3], ARGV[4]) end\n"
+	"redis.call('DEL', KEYS[4])\n"
 	"redis.call('XACK', KEYS[1], ARGV[2], ARGV[1])\n"
 	"redis.call('XDEL', KEYS[1], ARGV[1])\n"
 	"return 1\n", ""
@@ -177,20 +195,52 @@ marker_key(struct outbox *ob, const char *id)
 	return md_key(ob->r, &ob->k1, "sent:%s", id);
 }
 
-/* 0 someone else's now, 1 send it, 2 already sent, -1 Redis trouble. */
+static const char *
+handover_key(struct outbox *ob, const char *id)
+{
+	return md_key(ob->r, &ob->k3, "handover:%s", id);
+}
+
+/*
+ * The md_smtp commit hook: the message is about to be handed over.  If
+ * this cannot be recorded the transfer is aborted and retried later.
+ */
+static int
+hand_over(void *arg)
+{
+	struct outbox *ob = arg;
+	const char *key = handover_key(ob, ob->sending);
+	redisReply *rep;
+	int ok;
+
+	if (key == NULL)
+		return -1;
+	rep = md_redis_cmd(ob->r, "SET %s %s EX " SENT_TTL, key, ob->me);
+	ok = rep != NULL && rep->type == REDIS_REPLY_STATUS;
+	if (rep != NULL)
+		freeReplyObject(rep);
+	ob->handed_over = ok;
+	return ok ? 0 : -1;
+}
+
+/*
+ * 0 someone else's now, 1 send it, 2 already sent, 3 handed over by a
+ * sender that died since, -1 Redis trouble.
+ */
 static int
 claim_for_send(struct outbox *ob, const struct entry *e)
 {
-	const char *argv[5];
+	const char *argv[6];
 
 	argv[0] = md_buf_str(&ob->stream);
 	argv[1] = marker_key(ob, e->id);
-	argv[2] = e->id;
-	argv[3] = GROUP;
-	argv[4] = ob->me;
-	if (argv[1] == NULL)
+	argv[2] = handover_key(ob, e->id);
+	argv[3] = e->id;
+	argv[4] = GROUP;
+	argv[5] = ob->me;
+	if (argv[1] == NULL || argv[2] == NULL)
 		return -1;
-	return (int)run_script(ob, &claim_script, 2, 5, argv);
+	return (int)run_script(ob, &claim_script, 3, 6, argv);
 }
 
 /* XACK + XDEL, with the sent marker first when sent is set. */
@@ -198,17 +248,88 @@ static int
 finish(struct outbox *ob, const char *id, int sent)
 {
 	char now[32];
-	const char *argv[5];
+	const char *argv[6];
 
 	snprintf(now, sizeof now, "%lld", sent ? (long long)time(NULL) : 0LL);
 	argv[0] = md_buf_str(&ob->stream);
 	argv[1] = marker_key(ob, id);
-	argv[2] = id;
-	argv[3] = GROUP;
-	argv[4] = sent ? now : "";
-	if (argv[1] == NULL)
+	argv[2] = handover_key(ob, id);
+	argv[3] = id;
+	argv[4] = GROUP;
+	argv[5] = sent ? now : "";
+	if (argv[1] == NULL || argv[2] == NULL)
 		return -1;
-	return run_script(ob, &done_script, 2, 5, argv) < 0 ? -1 : 0;
+	return run_script(ob, &done_script, 3, 6, argv) < 0 ? -1 : 0;
+}
+
+/*
+ * Runs step until it succeeds: a mail the relay has (or may have) must not
+ * stay marked wrongly while Redis restarts.  0, or -1 after MARK_TRIES.
+ */
+static int
+insist(struct outbox *ob, const struct entry *e, int (*step)(struct outbox *,
+    const struct entry *))
+{
+	int tries;
+
+	for (tries = 0; step(ob, e) < 0; tries++) {
+		if (tries == MARK_TRIES)
+			return -1;
+		usleep(MARK_PAUSE_MS * 1000);
+	}
+	return 0;
+}
+
+static int
+finish_sent(struct outbox *ob, const struct entry *e)
+{
+	return finish(ob, e->id, 1);
+}
+
+/* A temporary failure after the handover: the relay did not take it. */
+static int
+clear_handover(struct outbox *ob, const struct entry *e)
+{
+	const char *key = handover_key(ob, e->id);
+	redisReply *rep = key != NULL ? md_redis_cmd(ob->r, "DEL %s", key) : NULL;
+	int ok = rep != NULL && rep->type == REDIS_REPLY_INTEGER;
+
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return ok ? 0 : -1;
+}
+
+/*
+ * Drops the entry with a system note on its issue ("" = none): a permanent
+ * failure (bounced_err set: the recipient goes into <p>bounced), or a mail
+ * that may have been delivered by a sender that died (no bounce).
+ */
+static int
+drop(struct outbox *ob, const struct entry *e, const char *bounced_err,
+    const char *note)
+{
+	char now[32];
+	const char *argv[10];
+	int has_issue = e->project && *e->project && e->iid && *e->iid;
+
+	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+	argv[0] = md_buf_str(&ob->stream);
+	if (has_issue)
+		argv[1] = md_key(ob->r, &ob->k1, "issue:%s:%s:notes", e->project,
+		    e->iid);
+	else
+		argv[1] = md_key(ob->r, &ob->k1, "outbox:orphans");
+	argv[2] = md_key(ob->r, &ob->k2, "bounced");
+	argv[3] = handover_key(ob, e->id);
+	argv[4] = e->id;
+	argv[5] = GROUP;
+	argv[6] = bounced_err != NULL ? str_or(e->rcpt, "") : "";
+	argv[7] = bounced_err != NULL ? bounced_err : "";
+	argv[8] = has_issue ? note : "";
+	argv[9] = now;
+	if (argv[1] == NULL || argv[2] == NULL || argv[3] == NULL)
+		return -1;
+	return run_script(ob, &bounce_script, 4, 10, argv) < 0 ? -1 : 0;
 }
 
 /* A permanent failure: tell the responders on the issue, remember the rcpt. */
@@ -216,31 +337,11 @@ static int
 bounce(struct outbox *ob, const struct entry *e, const char *err)
 {
 	md_buf text = MD_BUF_INIT;
-	char now[32];
-	const char *argv[9];
 	int rc = -1;
 
-	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
-	argv[0] = md_buf_str(&ob->stream);
-	if (e->project && *e->project && e->iid && *e->iid)
-		argv[1] = md_key(ob->r, &ob->k1, "issue:%s:%s:notes", e->project,
-		    e->iid);
-	else
-		argv[1] = md_key(ob->r, &ob->k1, "outbox:orphans");
-	argv[2] = md_key(ob->r, &ob->k2, "bounced");
-	argv[3] = e->id;
-	argv[4] = GROUP;
-	argv[5] = str_or(e->rcpt, "");
-	argv[6] = err;
-	if (e->project && *e->project && e->iid && *e->iid &&
-	    md_buf_printf(&text, "Mail to %s failed permanently: %s",
-	    str_or(e->rcpt, "(nobody)"), err) < 0)
-		goto out;
-	argv[7] = md_buf_str(&text);
-	argv[8] = now;
-	if (argv[1] != NULL && argv[2] != NULL)
-		rc = run_script(ob, &bounce_script, 3, 9, argv) < 0 ? -1 : 0;
-out:
+	if (md_buf_printf(&text, "Mail to %s failed permanently: %s",
+	    str_or(e->rcpt, "(nobody)"), err) >= 0)
+		rc = drop(ob, e, err, md_buf_str(&text));
 	md_buf_free(&text);
 	return rc;
 }
@@ -260,7 +361,6 @@ deliver(struct outbox *ob, const struct entry *e)
 	char err[512], why[600];
 	enum md_smtp_result res;
 	long long age;
-	int tries;
 
 	switch (claim_for_send(ob, e)) {
 	case -1:
@@ -271,29 +371,36 @@ deliver(struct outbox *ob, const struct entry *e)
 	case 2:
 		log_result(LOG_INFO, e, "sent", "already sent before a restart");
 		return finish(ob, e->id, 0) < 0 ? STEP_REDIS : STEP_OK;
+	case 3:
+		log_result(LOG_WARNING, e, "dropped", "the sender that had it died "
+		    "while handing it to the relay: it may have been delivered, "
+		    "so it is not sent again");
+		snprintf(why, sizeof why, "The %s mail to %s may not have been "
+		    "delivered: the worker sending it stopped while handing it to "
+		    "the relay, and it is not sent twice.", str_or(e->kind, "outgoing"),
+		    str_or(e->rcpt, "(nobody)"));
+		return drop(ob, e, NULL, why) < 0 ? STEP_REDIS : STEP_OK;
 	}
 	if (e->rcpt == NULL || *e->rcpt == '\0' || e->data == NULL) {
 		log_result(LOG_ERR, e, "bounced", "malformed outbox entry");
 		return bounce(ob, e, "malformed outbox entry") < 0 ?
 		    STEP_REDIS : STEP_OK;
 	}
+	ob->sending = e->id;
+	ob->handed_over = 0;
 	res = md_smtp_submit(ob->smtp, ob->cfg->relay, ob->cfg->relay_timeout_ms,
 	    str_or(e->mail_from, ""), e->rcpt, e->data, e->len, err, sizeof err);
 	switch (res) {
 	case MD_SMTP_SENT:
 		log_result(LOG_INFO, e, "sent", NULL);
 		/*
-		 * The relay has it now.  Giving up on recording that would
-		 * send it again, so keep trying (marking is idempotent) while
-		 * Redis restarts; only a long outage leaves the window open.
+		 * The relay has it now.  Keep trying to record that (it is
+		 * idempotent) while Redis restarts; after a long outage the
+		 * handover marker still keeps it from being sent twice.
 		 */
-		for (tries = 0; finish(ob, e->id, 1) < 0; tries++) {
-			if (tries == MARK_TRIES) {
-				md_log(LOG_ERR, "outbox %s: sent, but not recorded: "
-				    "it may be sent again", e->id);
-				return STEP_REDIS;
-			}
-			usleep(MARK_PAUSE_MS * 1000);
+		if (insist(ob, e, finish_sent) < 0) {
+			md_log(LOG_ERR, "outbox %s: sent, but not recorded", e->id);
+			return STEP_REDIS;
 		}
 		return STEP_OK;
 	case MD_SMTP_PERMFAIL:
@@ -301,6 +408,12 @@ deliver(struct outbox *ob, const struct entry *e)
 		return bounce(ob, e, err) < 0 ? STEP_REDIS : STEP_OK;
 	case MD_SMTP_TEMPFAIL:
 		break;
+	}
+	/* Not taken: a handover marker left now would stop every retry. */
+	if (ob->handed_over && insist(ob, e, clear_handover) < 0) {
+		md_log(LOG_ERR, "outbox %s: deferred, but its handover marker "
+		    "could not be cleared: it will not be retried", e->id);
+		return STEP_REDIS;
 	}
 	age = time(NULL) - strtoll(e->id, NULL, 10) / 1000;
 	if (age > LIFETIME_S) {
@@ -536,6 +649,7 @@ outbox_init(struct outbox *ob, const struct md_config *cfg)
 	    md_key(ob->r, &ob->stream, "outbox") == NULL ||
 	    (ob->smtp = md_smtp_new()) == NULL)
 		return -1;
+	md_smtp_set_commit(ob->smtp, hand_over, ob);
 	return 0;
 }
 
@@ -547,6 +661,7 @@ outbox_free(struct outbox *ob)
 	md_buf_free(&ob->stream);
 	md_buf_free(&ob->k1);
 	md_buf_free(&ob->k2);
+	md_buf_free(&ob->k3);
 }
 
 /* What to wait after a pass: nothing, Redis trouble, or a dead relay. */

@@ -127,6 +127,8 @@ session(struct smtp_peer *p, enum peer_mode mode)
 			if (mode == PEER_ONE_PER_SESSION && mails++ > 0)
 				break;
 			pthread_mutex_lock(&p->lock);
+			if (mode != PEER_ONE_PER_SESSION)	/* a kept connection sees mode changes */
+				mode = p->mode;
 			md_buf_reset(&p->from);	/* without ESMTP parameters */
 			md_buf_append(&p->from, line + 10, strcspn(line + 10, " "));
 			pthread_mutex_unlock(&p->lock);
@@ -150,6 +152,10 @@ session(struct smtp_peer *p, enum peer_mode mode)
 				break;
 			if (mode == PEER_DATA_554) {
 				say(p, "554 5.7.1 Message rejected: content policy\r\n");
+				continue;
+			}
+			if (mode == PEER_DATA_451) {
+				say(p, "451 4.3.0 Error: queue file write error\r\n");
 				continue;
 			}
 			pthread_mutex_lock(&p->lock);

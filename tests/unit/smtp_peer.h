@@ -1,8 +1,9 @@
 /*
  * smtp_peer.h - a scripted SMTP server for tests, in a thread of the test.
  *
- * Listens on a free 127.0.0.1 port and answers each session according to
- * its current mode, one session at a time, recording what it received.
+ * Listens on a free 127.0.0.1 port and answers each transaction according
+ * to the mode current at its MAIL command (a session's start for SILENT and
+ * CLOSE), one session at a time, recording what it received.
  */
 #ifndef MD_SMTP_PEER_H
 #define MD_SMTP_PEER_H
@@ -14,6 +15,7 @@ enum peer_mode {
 	PEER_RCPT_450,		/* 450 4.2.0 at RCPT */
 	PEER_RCPT_550,		/* 550 5.1.1 at RCPT (multi-line reply) */
 	PEER_DATA_554,		/* 554 5.7.1 after the data */
+	PEER_DATA_451,		/* 451 4.3.0 after the data */
 	PEER_SILENT,		/* accepts the connection, never says a word */
 	PEER_CLOSE,		/* accepts the connection and closes it at once */
 	PEER_ONE_PER_SESSION,	/* as ACCEPT, but hangs up without a word at the

@@ -373,6 +373,61 @@ START_TEST(sent_marker_not_resent)
 }
 END_TEST
 
+/*
+ * A sender died after handing the mail over (handover marker, no sent
+ * marker): it may have been delivered, so it is dropped with a note on the
+ * issue instead of being sent a second time.
+ */
+START_TEST(handed_over_not_resent)
+{
+	struct smtp_peer *p = smtp_peer_start(PEER_ACCEPT);
+	struct runner *rn;
+	redisReply *r;
+	char *id;
+
+	freeReplyObject(cmd("XGROUP CREATE t:outbox senders 0 MKSTREAM"));
+	id = add_entry("c@example.org");
+	freeReplyObject(cmd("XREADGROUP GROUP senders dead-1 COUNT 1 STREAMS "
+	    "t:outbox >"));
+	freeReplyObject(cmd("SET t:handover:%s dead-1", id));
+	rn = start(p, "300");
+	ck_assert_int_eq(wait_xlen(0, 8000), 0);
+	stop(rn);
+	ck_assert_int_eq(pending(), 0);
+	ck_assert_int_eq(smtp_peer_sessions(p), 0);
+	ck_assert_int_eq(cmd_int("EXISTS t:handover:%s", id), 0);
+	ck_assert_int_eq(cmd_int("HLEN t:bounced"), 0);	/* not a bounce */
+	r = cmd("XRANGE t:issue:acme:12:notes - +");
+	ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
+	ck_assert_uint_eq(r->elements, 1);
+	ck_assert_ptr_nonnull(strstr(r->element[0]->element[1]->element[5]->str,
+	    "may not have been delivered"));
+	freeReplyObject(r);
+	free(id);
+	smtp_peer_stop(p);
+}
+END_TEST
+
+/* Refused after the handover (451 after the dot): cleared and retried. */
+START_TEST(handover_marker_cleared)
+{
+	struct smtp_peer *p = smtp_peer_start(PEER_DATA_451);
+	struct runner *rn;
+	char *id = add_entry("c@example.org");
+
+	rn = start(p, "2000");
+	ck_assert_int_eq(smtp_peer_wait_sessions(p, 1, 5000), 1);
+	smtp_peer_set_mode(p, PEER_ACCEPT);
+	ck_assert_int_eq(smtp_peer_wait_delivered(p, 1, 8000), 1);
+	ck_assert_int_eq(wait_xlen(0, 3000), 0);
+	stop(rn);
+	ck_assert_int_eq(cmd_int("EXISTS t:handover:%s", id), 0);
+	ck_assert_int_eq(cmd_int("EXISTS t:sent:%s", id), 1);
+	free(id);
+	smtp_peer_stop(p);
+}
+END_TEST
+
 START_TEST(dead_senders_entry_claimed)
 {
 	struct smtp_peer *p = smtp_peer_start(PEER_ACCEPT);
@@ -480,6 +535,8 @@ outbox_suite(void)
 	tcase_add_test(tc, permfail_noted_and_bounced);
 	tcase_add_test(tc, sent_marker_not_resent);
 	tcase_add_test(tc, dead_senders_entry_claimed);
+	tcase_add_test(tc, handed_over_not_resent);
+	tcase_add_test(tc, handover_marker_cleared);
 	tcase_add_test(tc, many_entries_all_sent);
 	tcase_add_test(tc, relay_down_not_hammered);
 	tcase_add_test(tc, redis_down_waits_and_stops);

@@ -187,6 +187,52 @@ START_TEST(kept_connection)
 }
 END_TEST
 
+static int commits;
+
+static int
+count_commit(void *arg)
+{
+	(void)arg;
+	commits++;
+	return 0;
+}
+
+static int
+refuse_commit(void *arg)
+{
+	struct smtp_peer *p = arg;
+
+	commits++;
+	/* the data is on its way, the final dot is not: nothing new delivered */
+	ck_assert_int_eq(smtp_peer_delivered(p), 2);
+	return -1;
+}
+
+/* The hook runs once per mail, before the final dot; -1 keeps the mail. */
+START_TEST(commit_hook_before_the_dot)
+{
+	struct smtp_peer *p = peer(PEER_ACCEPT);
+	struct md_smtp *s = md_smtp_new();
+	char err[256];
+
+	commits = 0;
+	md_smtp_set_commit(s, count_commit, NULL);
+	ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
+	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_SENT);
+	ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
+	    "c@example.org", "no final newline", 16, err, sizeof err), MD_SMTP_SENT);
+	ck_assert_int_eq(commits, 2);
+	md_smtp_set_commit(s, refuse_commit, p);
+	ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
+	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_TEMPFAIL);
+	ck_assert_int_eq(commits, 3);
+	ck_assert_int_eq(smtp_peer_delivered(p), 2);
+	md_smtp_free(s);
+	smtp_peer_stop(p);
+	ck_assert_int_eq(commits, 3);
+}
+END_TEST
+
 /* The relay hung up on the kept connection: sent on a new one, once. */
 START_TEST(dropped_connection_replaced)
 {
@@ -236,6 +282,7 @@ smtp_suite(void)
 	tcase_add_test(tc, bad_addresses);
 	tcase_add_test(tc, kept_connection);
 	tcase_add_test(tc, dropped_connection_replaced);
+	tcase_add_test(tc, commit_hook_before_the_dot);
 	suite_add_tcase(s, tc);
 	return s;
 }
