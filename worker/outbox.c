@@ -12,16 +12,18 @@
  *              LIFETIME_S it is given up as a permanent failure.
  *
  * Exactly-once is impossible: a sender can die after the relay took the
- * message and before it recorded that.  Outbound mail is at most once:
- * right before the final "." that hands the message over, the sender sets
- * <p>handover:<id> (the md_smtp commit hook); every outcome clears it.  A
- * sender that finds the marker on an entry it claims knows its previous
- * owner died somewhere between that moment and recording the result, so
- * the mail may have been delivered: it is not sent again, and the issue
- * gets a system note saying so.  Only a crash in the microseconds between
- * the marker and the "." loses a mail; before, a crash anywhere between
- * the "." and the recording step (the relay's reply plus a Redis round
- * trip) sent it twice.  Everything else is guarded:
+ * message and before it recorded that.  Right before the final "." that
+ * hands the message over, the sender sets <p>handover:<id> (the md_smtp
+ * commit hook); every outcome clears it.  A sender that finds the marker
+ * on an entry it claims knows the previous owner died between that moment
+ * and recording the result: the mail may or may not have arrived.  What
+ * happens then depends on who wrote it:
+ *   - automatic mail (confirmation, notice, forward) is not sent again,
+ *     and the issue gets a system note saying it may not have arrived:
+ *     a machine-made mail twice is what mail loops are made of;
+ *   - a responder's mail (note, close, reopen) is sent again: a customer
+ *     may see it twice, but a person's answer is never lost.
+ * Everything else is guarded:
  *   - right before each send a Lua step checks that the entry is still
  *     pending for us, that no sent marker exists (a send recorded by a
  *     worker that died before it could XACK) nor a handover marker, and
@@ -346,6 +348,19 @@ bounce(struct outbox *ob, const struct entry *e, const char *err)
 	return rc;
 }
 
+/* Made by maildesk itself, not written by a responder (tracker_scripts.c AUTO). */
+static int
+automatic(const struct entry *e)
+{
+	static const char *const kinds[] = { "confirmation", "notice", "forward" };
+	size_t i;
+
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (e->kind != NULL && strcmp(e->kind, kinds[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* An error from the relay itself ("4xx ...") versus no answer at all. */
 static int
 relay_unreachable(const char *err)
@@ -372,14 +387,20 @@ deliver(struct outbox *ob, const struct entry *e)
 		log_result(LOG_INFO, e, "sent", "already sent before a restart");
 		return finish(ob, e->id, 0) < 0 ? STEP_REDIS : STEP_OK;
 	case 3:
-		log_result(LOG_WARNING, e, "dropped", "the sender that had it died "
-		    "while handing it to the relay: it may have been delivered, "
-		    "so it is not sent again");
-		snprintf(why, sizeof why, "The %s mail to %s may not have been "
-		    "delivered: the worker sending it stopped while handing it to "
-		    "the relay, and it is not sent twice.", str_or(e->kind, "outgoing"),
-		    str_or(e->rcpt, "(nobody)"));
-		return drop(ob, e, NULL, why) < 0 ? STEP_REDIS : STEP_OK;
+		if (automatic(e)) {
+			log_result(LOG_WARNING, e, "dropped", "the sender that had it "
+			    "died while handing it to the relay: it may have been "
+			    "delivered, so it is not sent again");
+			snprintf(why, sizeof why, "The %s mail to %s may not have been "
+			    "delivered: the worker sending it stopped while handing it "
+			    "to the relay, and automatic mail is never sent twice.",
+			    str_or(e->kind, "automatic"), str_or(e->rcpt, "(nobody)"));
+			return drop(ob, e, NULL, why) < 0 ? STEP_REDIS : STEP_OK;
+		}
+		md_log(LOG_WARNING, "outbox %s: the sender that had it died while "
+		    "handing it to the relay; sending it again (it may arrive twice)",
+		    e->id);
+		break;
 	}
 	if (e->rcpt == NULL || *e->rcpt == '\0' || e->data == NULL) {
 		log_result(LOG_ERR, e, "bounced", "malformed outbox entry");

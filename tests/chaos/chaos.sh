@@ -9,8 +9,9 @@
 # starts them again.  Afterwards every message the client saw refused is
 # sent again until accepted, the worker drains, and the checks are: every
 # accepted Message-ID is exactly one issue (new requests) or one note
-# (replies), no Message-ID twice, every issue exactly one confirmation in
-# the sink (a duplicate is reported with evidence, see reliability.md).
+# (replies), no Message-ID twice, no confirmation twice in the sink, and
+# every issue confirmed or noted as possibly not (a sender killed at the
+# handover, see reliability.md promise 3).
 #
 # Run alone (TAP on stdout), from a build directory:
 #	top_srcdir=/path/to/src top_builddir=. tests/chaos/chaos.sh
@@ -154,7 +155,9 @@ count_conf() {
 		xargs -0r grep -l -i '^Auto-Submitted: auto-replied' |
 		xargs -r sed -n 's/^X-Maildesk-Issue: *//p'
 }
-md_wait_cond 300 '[ "$(rcli XPENDING maildesk:outbox senders | head -1)" = 0 ] && [ "$(count_conf | sort -u | wc -l)" -ge '"$issues"' ]'
+# Confirmations a sender dropped at the handover (see below) may never come.
+dropped() { grep -c 'may have been delivered, so it is not sent again' "$T/worker.log"; }
+md_wait_cond 300 '[ "$(rcli XPENDING maildesk:outbox senders | head -1)" = 0 ] && [ "$(rcli XLEN maildesk:outbox)" = 0 ] && [ $(($(count_conf | sort -u | wc -l) + $(dropped))) -ge '"$issues"' ]'
 ok_rc $? "outbox drained to the sink"
 sleep 3		# a late duplicate would arrive now; there is no event for it
 count_conf >"$T/confirmations"
@@ -180,7 +183,7 @@ perl "$C/check.pl" "$T/every.list" "$T/every.log" "$T/dump" "$T/confirmations" >
 declare -A V
 while read -r k v; do
 	case $k in
-	BAD|DUP|NOTE) ;;
+	BAD|DUP|NOTE|MISSING) ;;
 	*) V[$k]=$v ;;
 	esac
 done <"$T/verdict"
@@ -196,24 +199,21 @@ is "$(rcli HLEN maildesk:msgid:acme)" "$((V[issues] + V[notes]))" "msgid index: 
 grep '^NOTE' "$T/verdict" | head -5 | while read -r l; do note "$l"; done
 dups=$(grep '^DUP' "$T/verdict")
 if [ -n "$dups" ]; then
-	# The documented window (relay said 250, the sender died before its
-	# XACK): report the evidence, then fail only when CHAOS_STRICT is set.
-	diag "duplicate confirmations (the window between the relay's 250 and the sent marker):"
+	diag "duplicate confirmations:"
 	diag "$(printf '%s\n' "$dups" | head -10)"
-	diag "$(grep -h 'sent, but not recorded' "$T/worker.log" | tail -5)"
 fi
-# Every duplicate must fit the window: the sender logs "sent, but not
-# recorded" when the sent marker could not be written after the relay's 250
-# (Redis down); a worker SIGKILLed in that moment logs nothing, so each
-# worker kill may account for one more (one mail in flight per sender).
-unrec=$(grep -c 'sent, but not recorded' "$T/worker.log")
-note "outbox entries sent but not recorded (may be resent): $unrec, worker kills: ${KILLS[worker]}"
-unrec=$((unrec + KILLS[worker]))
-if [ -n "${CHAOS_STRICT:-}" ]; then
-	is "$dups" "" "at most one confirmation per issue"
-else
-	ok_run "every duplicate confirmation (${V[duplicate_confirmations]}) inside the documented window ($unrec)" \
-		test "${V[duplicate_confirmations]}" -le "$unrec"
-fi
-is "${V[missing_confirmations]}" 0 "every issue confirmed"
+# Automatic mail is at most once (worker/outbox.c): a sender killed between
+# its handover marker and the result leaves the mail to a claimer that does
+# not send it again but notes on the issue that it may not have arrived.
+note "confirmations left by a killed sender after the handover: $(dropped) (of which ${V[missing_confirmations]} never arrived), worker kills: ${KILLS[worker]}"
+is "$dups" "" "no confirmation sent twice"
+missing_ok=1
+while read -r _ iid _; do
+	rcli XRANGE "maildesk:issue:acme:$iid:notes" - + | grep -q 'may not have been delivered' || {
+		diag "issue $iid has no confirmation and no note saying why"
+		missing_ok=0
+	}
+done < <(grep '^MISSING' "$T/verdict")
+ok_run "every issue confirmed, or noted as possibly not (${V[missing_confirmations]} noted)" \
+	test $missing_ok = 1
 done_testing

@@ -193,17 +193,23 @@ wait_xlen(long long n, int ms)
 
 /* XADDs one outbox entry the way the tracker does; returns its id. */
 static char *
-add_entry(const char *rcpt)
+add_entry_kind(const char *kind, const char *rcpt)
 {
-	redisReply *r = cmd("XADD t:outbox * kind confirmation project acme "
+	redisReply *r = cmd("XADD t:outbox * kind %s project acme "
 	    "iid 12 rcpt %s mail_from %s message_id m1@desk.example data %b "
-	    "created 1700000000", rcpt, "", msg, strlen(msg));
+	    "created 1700000000", kind, rcpt, "", msg, strlen(msg));
 	char *id;
 
 	ck_assert_int_eq(r->type, REDIS_REPLY_STRING);
 	id = strdup(r->str);
 	freeReplyObject(r);
 	return id;
+}
+
+static char *
+add_entry(const char *rcpt)
+{
+	return add_entry_kind("confirmation", rcpt);
 }
 
 static void *
@@ -375,26 +381,38 @@ END_TEST
 
 /*
  * A sender died after handing the mail over (handover marker, no sent
- * marker): it may have been delivered, so it is dropped with a note on the
- * issue instead of being sent a second time.
+ * marker): it may have been delivered.  A confirmation is dropped with a
+ * note on the issue instead of being sent a second time; a responder's
+ * comment is sent again.
  */
 START_TEST(handed_over_not_resent)
 {
 	struct smtp_peer *p = smtp_peer_start(PEER_ACCEPT);
 	struct runner *rn;
 	redisReply *r;
-	char *id;
+	char *id, *id2;
 
 	freeReplyObject(cmd("XGROUP CREATE t:outbox senders 0 MKSTREAM"));
 	id = add_entry("c@example.org");
-	freeReplyObject(cmd("XREADGROUP GROUP senders dead-1 COUNT 1 STREAMS "
+	id2 = add_entry_kind("note", "d@example.org");
+	freeReplyObject(cmd("XREADGROUP GROUP senders dead-1 COUNT 2 STREAMS "
 	    "t:outbox >"));
 	freeReplyObject(cmd("SET t:handover:%s dead-1", id));
+	freeReplyObject(cmd("SET t:handover:%s dead-1", id2));
 	rn = start(p, "300");
 	ck_assert_int_eq(wait_xlen(0, 8000), 0);
 	stop(rn);
 	ck_assert_int_eq(pending(), 0);
-	ck_assert_int_eq(smtp_peer_sessions(p), 0);
+	ck_assert_int_eq(smtp_peer_delivered(p), 1);
+	{
+		char *to = smtp_peer_last_rcpt(p);
+
+		ck_assert_str_eq(to, "<d@example.org>");
+		free(to);
+	}
+	ck_assert_int_eq(cmd_int("EXISTS t:handover:%s", id2), 0);
+	ck_assert_int_eq(cmd_int("EXISTS t:sent:%s", id2), 1);
+	free(id2);
 	ck_assert_int_eq(cmd_int("EXISTS t:handover:%s", id), 0);
 	ck_assert_int_eq(cmd_int("HLEN t:bounced"), 0);	/* not a bounce */
 	r = cmd("XRANGE t:issue:acme:12:notes - +");
