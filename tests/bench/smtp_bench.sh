@@ -9,7 +9,8 @@
 # (the protocol's own cost), with eom only, and with every callback ending
 # in DISCARD (what maildesk does with desk mail); maildesk on desk mail (Redis
 # with AOF everysec, the XADD included); maildesk on ordinary mail
-# (pass-through); opendkim signing; spamass-milter + spamd (NSPAM messages).
+# (pass-through); opendkim signing; spamass-milter + spamd, and maildesk on
+# desk mail with its own spamd call (desk_spamd), NSPAM messages each.
 # Then: client-side latency (one session at a time), maildesk-milter RSS
 # with 200 concurrent sessions and over a long run.  See doc/performance.md.
 #
@@ -27,7 +28,7 @@ top=$(cd "$here/../.." && pwd)
 BUILD=$(cd "${BUILD:-$top/build}" && pwd)
 N=${N:-3000}; NSPAM=${NSPAM:-100}; REPS=${REPS:-3}; S=${S:-20}; L=${L:-10240}
 WARM=${WARM:-200}; LAT_N=${LAT_N:-300}; MEM=${MEM:-1}; LONG=${LONG:-20000}
-CONFIGS=${CONFIGS:-"plain null_full null_eom null_discard desk pass dkim spamass"}
+CONFIGS=${CONFIGS:-"plain null_full null_eom null_discard desk pass dkim spamass desk_spamd"}
 PERF=${PERF:-}; MILTER_PREFIX=${MILTER_PREFIX:-}
 
 need() { command -v "$1" >/dev/null || missing="$missing $2"; }
@@ -61,9 +62,10 @@ trap cleanup EXIT
 log() { echo "[$(date +%T)] $*" | tee -a "$R/progress.log" >&2; }
 
 # All ports are taken at once so they are distinct: 0 Redis, 1 maildesk, 2 opendkim,
-# 3 spamd, 4 spamass-milter, 5-7 nullmilter, 8- the smtpd listeners.
+# 3 spamd, 4 spamass-milter, 5-7 nullmilter, 8-22 the smtpd listeners, 23 the
+# maildesk-milter that asks spamd.
 read -r -a PORTS < <(perl -MIO::Socket::INET -e 'my @s = map { IO::Socket::INET->new(Listen => 1,
-	LocalAddr => "127.0.0.1", LocalPort => 0, ReuseAddr => 1) } 1..20;
+	LocalAddr => "127.0.0.1", LocalPort => 0, ReuseAddr => 1) } 1..24;
 	print join(" ", map { $_->sockport } @s), "\n"')
 port() { echo "${PORTS[$1]}"; }
 waitport() {	# port: poll until something listens (up to 60 s, for valgrind)
@@ -134,6 +136,13 @@ spamd --listen="127.0.0.1:$SPAMD_PORT" --allowed-ips=127.0.0.1 --local --nouser-
 	2>"$W/spamd.err.log" & SPAMD_PID=$!
 spamass-milter -p "inet:${MPORT[spamass]}@127.0.0.1" -- -d 127.0.0.1 -p "$SPAMD_PORT" \
 	>"$W/spamass.log" 2>&1 & pids+=($!); MPID[spamass]="$! $SPAMD_PID"
+# desk_spamd: a second maildesk-milter, the same but with spamd_address set
+# (the same spamd, so its CPU counts for both spam configurations).
+{ cat "$W/maildesk.conf"; echo "spamd_address = inet:$SPAMD_PORT@127.0.0.1"; } >"$W/maildesk_spamd.conf"
+MPORT[desk_spamd]=$(port 23)
+"$BUILD/milter/maildesk-milter" -f -c "$W/maildesk_spamd.conf" \
+	-p "inet:${MPORT[desk_spamd]}@127.0.0.1" 2>"$W/maildesk_spamd.log" & pids+=($!)
+MPID[desk_spamd]="$! $SPAMD_PID"
 for p in "${MPORT[@]}" "$SPAMD_PORT"; do waitport "$p"; done
 
 # --- one Postfix, one listener per configuration ------------------------------------
@@ -176,7 +185,7 @@ for c in $CONFIGS; do
 	SPORT[$c]=$(port $i); i=$((i + 1))
 	o="-o smtpd_milters="
 	[ "$c" != plain ] && o="$o""inet:127.0.0.1:${MPORT[$c]}"
-	case $c in desk|null_discard) o="$o -o cleanup_service_name=cleanup_noflow" ;; esac
+	case $c in desk|desk_spamd|null_discard) o="$o -o cleanup_service_name=cleanup_noflow" ;; esac
 	# maxproc 250: the RSS check needs 200 concurrent sessions on one listener
 	postconf -c "$PF/etc" -M "${SPORT[$c]}/inet = ${SPORT[$c]} inet n - n - 250 smtpd $o"
 done
@@ -193,7 +202,7 @@ fi
 
 # --- measuring helpers ---------------------------------------------------------------
 rcpt_of() { case $1 in desk*|null_discard) echo support+bench@desk.test ;; *) echo user@example.test ;; esac; }
-count_of() { case $1 in spamass) echo "$NSPAM" ;; *) echo "$N" ;; esac; }
+count_of() { case $1 in spamass|desk_spamd) echo "$NSPAM" ;; *) echo "$N" ;; esac; }
 drain() { local i; for i in $(seq 600); do [ -z "$(find "$PF/spool/incoming" "$PF/spool/active" -type f 2>/dev/null | head -1)" ] && return; sleep 0.1; done; log "WARN: queue not drained"; }
 # pids... -> "ticks rss_kb": utime+stime+cutime+cstime and VmRSS summed over the
 # pids and all their descendants (spamd's children, the smtpd processes, ...)
@@ -263,9 +272,9 @@ run_one() {	# rep config count
 }
 
 # --- throughput: warm-up, then REPS interleaved repetitions, rotating the start ------
-log "warm-up ($WARM messages per configuration, $NSPAM/5 for spamass)"
+log "warm-up ($WARM messages per configuration, $NSPAM/5 for spamass and desk_spamd)"
 for c in $CONFIGS; do
-	n=$WARM; [ "$c" = spamass ] && n=$((NSPAM / 5 + 1))
+	n=$WARM; case $c in spamass|desk_spamd) n=$((NSPAM / 5 + 1)) ;; esac
 	run_one warm "$c" "$n" >/dev/null
 done
 rcli --json XREVRANGE maildesk:inbox + - COUNT 1 | perl -MJSON::PP -0ne '
@@ -316,8 +325,11 @@ perl -e '
 	}' <"$TSV" | tee "$R/summary.txt"
 {
 	echo
-	ndesk=$(for c in $CONFIGS; do echo "$c"; done | grep -c '^desk' || true)
-	echo "desk records written in the measured runs: $((add1 - add0)) (expected $((N * REPS * ndesk)))"
+	want=0
+	for c in $CONFIGS; do
+		case $c in desk*) want=$((want + $(count_of "$c") * REPS)) ;; esac
+	done
+	echo "desk records written in the measured runs: $((add1 - add0)) (expected $want)"
 	echo "maillog totals: $(grep -c 'status=sent' "$W/maillog" || true) sent, $(grep -c 'milter-discard' "$W/maillog" || true) discarded by a milter, $(grep -cE 'reject|status=deferred|status=bounced' "$W/maillog" || true) reject/deferred/bounced"
 	echo "Redis commands per desk message (measured runs, INFO commandstats; the script's own few left out):"
 	perl -e 'my ($n, $a, $b) = @ARGV; my (%x, %y);
@@ -358,7 +370,8 @@ latency() {	# config -> "p50 p99" in ms
 	echo "== latency, $LAT_N messages one after another, TCP connect to 250 after DATA"
 	printf '%-12s %8s %8s\n' config "p50 ms" "p99 ms"
 	for c in $CONFIGS; do
-		[ "$c" = spamass ] || [ "$LAT_N" = 0 ] && continue	# spamass: 0.1-1 s per scan
+		case $c in spamass|desk_spamd) continue ;; esac	# 0.1-1 s per scan
+		[ "$LAT_N" = 0 ] && continue
 		drain
 		read -r p50 p99 <<<"$(latency "$c")"
 		printf '%-12s %8s %8s\n' "$c" "$p50" "$p99"
