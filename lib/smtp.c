@@ -36,7 +36,8 @@ struct upload {
 	size_t		 tail;		/* bytes of that CRLF already sent */
 	md_smtp_commit_fn commit;	/* before the final dot, once */
 	void		*commit_arg;
-	int		 committed;
+	int		 committed;	/* the hook ran */
+	int		 commit_failed;	/* ... and refused: no "." follows */
 };
 
 /* The relay's replies as seen by the debug callback. */
@@ -76,8 +77,10 @@ read_cb(char *buf, size_t size, size_t nitems, void *arg)
 	if (u->off == u->len && (!u->add_crlf || u->tail == 2) && !u->committed &&
 	    u->commit != NULL) {
 		u->committed = 1;
-		if (u->commit(u->commit_arg) < 0)
+		if (u->commit(u->commit_arg) < 0) {
+			u->commit_failed = 1;
 			return CURL_READFUNC_ABORT;
+		}
 	}
 	return n;
 }
@@ -186,8 +189,13 @@ setup(CURL *c, const char *relay, int timeout_ms, const char *from,
 	SET(CURLOPT_UPLOAD, 1L);
 	SET(CURLOPT_READFUNCTION, read_cb);
 	SET(CURLOPT_READDATA, u);
-	SET(CURLOPT_INFILESIZE_LARGE,
-	    (curl_off_t)(u->len + (u->add_crlf ? 2 : 0)));
+	/*
+	 * No CURLOPT_INFILESIZE: curl 7.88 counts the upload as done when the
+	 * bytes it wrote (after dot-stuffing, so more than the message) reach
+	 * the announced size, and then sends the "." early - truncating a
+	 * large message with leading dots, and skipping the commit hook.  The
+	 * read callback's 0 ends the data instead.
+	 */
 	SET(CURLOPT_ERRORBUFFER, curlerr);
 	SET(CURLOPT_DEBUGFUNCTION, debug_cb);
 	SET(CURLOPT_DEBUGDATA, rp);
@@ -204,7 +212,14 @@ struct md_smtp {
 	struct replies	 rp;	/* lives as long as c: curl may talk at cleanup */
 	md_smtp_commit_fn commit;
 	void		*commit_arg;
+	int		 uncertain;	/* last submit: see md_smtp_uncertain() */
 };
+
+int
+md_smtp_uncertain(const struct md_smtp *s)
+{
+	return s->uncertain;
+}
 
 void
 md_smtp_set_commit(struct md_smtp *s, md_smtp_commit_fn fn, void *arg)
@@ -250,7 +265,7 @@ transfer(struct md_smtp *s, const char *relay, int timeout_ms, const char *from,
     struct curl_slist *rcpts, const char *data, size_t len, struct outcome *o,
     char *err, size_t errlen)
 {
-	struct upload u = { data, len, 0, 0, 0, s->commit, s->commit_arg, 0 };
+	struct upload u = { data, len, 0, 0, 0, s->commit, s->commit_arg, 0, 0 };
 	char curlerr[CURL_ERROR_SIZE];
 	long code = 0, fresh = 1;
 	curl_off_t usec = 0;
@@ -276,6 +291,13 @@ transfer(struct md_smtp *s, const char *relay, int timeout_ms, const char *from,
 	o->committed = u.committed;
 	o->elapsed_ms = (long)(usec / 1000);
 	res = classify(o->rc, code);
+	/*
+	 * Failed after the hook let the "." go, without the relay's verdict
+	 * on the data (a timeout or a reset while waiting for it: the last
+	 * reply is still the 354): the relay may have the message.
+	 */
+	s->uncertain = res != MD_SMTP_SENT && u.committed && !u.commit_failed &&
+	    (code < 400 || code > 599);
 	if (res != MD_SMTP_SENT) {
 		if (s->rp.fail[0] != '\0' && (code < 200 || code >= 400))
 			set_err(err, errlen, s->rp.fail);
@@ -313,6 +335,8 @@ md_smtp_submit(struct md_smtp *s, const char *relay, int timeout_ms,
 	struct outcome o;
 
 	set_err(err, errlen, "");
+	if (s != NULL)
+		s->uncertain = 0;
 	if (s == NULL || relay == NULL || rcpt == NULL || *rcpt == '\0' || data == NULL) {
 		set_err(err, errlen, "bad arguments");
 		return MD_SMTP_PERMFAIL;

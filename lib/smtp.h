@@ -43,6 +43,13 @@ struct md_smtp *md_smtp_new(void);
  */
 typedef int (*md_smtp_commit_fn)(void *arg);
 void	md_smtp_set_commit(struct md_smtp *s, md_smtp_commit_fn fn, void *arg);
+
+/*
+ * After a failed md_smtp_submit: 1 when the hook had let the "." go and no
+ * 4xx/5xx answer to the data came back (timeout, connection lost), so the
+ * relay may have taken the message; 0 when it certainly did not.
+ */
+int	md_smtp_uncertain(const struct md_smtp *s);
 void	md_smtp_free(struct md_smtp *s);
 enum md_smtp_result md_smtp_submit(struct md_smtp *s, const char *relay,
 	    int timeout_ms, const char *mail_from, const char *rcpt,

@@ -66,6 +66,7 @@ struct outbox {
 	struct md_redis	*r;
 	struct md_smtp	*smtp;		/* the relay connection, kept open */
 	const char	*sending;	/* entry id of the mail being sent */
+	const char	*bounce_err;	/* the relay's refusal, for bounce_step() */
 	int		 handed_over;	/* its handover marker was set */
 	char		 me[300];	/* consumer: <hostname>-<pid> */
 	md_buf		 stream;	/* <p>outbox */
@@ -85,9 +86,9 @@ struct entry {
 static struct md_script claim_script = {
 	"local p = redis.call('XPENDING', KEYS[1], ARGV[2], ARGV[1], ARGV[1], 1)\n"
 	"if #p == 0 or p[1][2] ~= ARGV[3] then return 0 end\n"
+	"redis.call('XCLAIM', KEYS[1], ARGV[2], ARGV[3], 0, ARGV[1], 'JUSTID')\n"
 	"if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end\n"
 	"if redis.call('EXISTS', KEYS[3]) == 1 then return 3 end\n"
-	"redis.call('XCLAIM', KEYS[1], ARGV[2], ARGV[3], 0, ARGV[1], 'JUSTID')\n"
 	"return 1\n", ""
 };
 
@@ -217,11 +218,12 @@ hand_over(void *arg)
 
 	if (key == NULL)
 		return -1;
+	/* Set before asking: Redis may apply the SET and lose the reply. */
+	ob->handed_over = 1;
 	rep = md_redis_cmd(ob->r, "SET %s %s EX " SENT_TTL, key, ob->me);
 	ok = rep != NULL && rep->type == REDIS_REPLY_STATUS;
 	if (rep != NULL)
 		freeReplyObject(rep);
-	ob->handed_over = ok;
 	return ok ? 0 : -1;
 }
 
@@ -348,6 +350,13 @@ bounce(struct outbox *ob, const struct entry *e, const char *err)
 	return rc;
 }
 
+/* bounce() with the relay's answer in ob->bounce_err, for insist(). */
+static int
+bounce_step(struct outbox *ob, const struct entry *e)
+{
+	return bounce(ob, e, ob->bounce_err);
+}
+
 /* Made by maildesk itself, not written by a responder (tracker_scripts.c AUTO). */
 static int
 automatic(const struct entry *e)
@@ -426,14 +435,29 @@ deliver(struct outbox *ob, const struct entry *e)
 		return STEP_OK;
 	case MD_SMTP_PERMFAIL:
 		log_result(LOG_WARNING, e, "bounced", err);
-		return bounce(ob, e, err) < 0 ? STEP_REDIS : STEP_OK;
+		ob->bounce_err = err;
+		if (insist(ob, e, bounce_step) < 0) {
+			md_log(LOG_ERR, "outbox %s: bounced, but not recorded", e->id);
+			return STEP_REDIS;
+		}
+		return STEP_OK;
 	case MD_SMTP_TEMPFAIL:
 		break;
+	}
+	if (ob->handed_over && md_smtp_uncertain(ob->smtp)) {
+		/*
+		 * No verdict on the data: the relay may have it.  The marker
+		 * stays, and the retry is decided like a dead sender's entry.
+		 */
+		log_result(LOG_WARNING, e, "deferred", err);
+		md_log(LOG_WARNING, "outbox %s: no answer after the data; it may "
+		    "have been delivered", e->id);
+		return relay_unreachable(err) ? STEP_RELAY : STEP_OK;
 	}
 	/* Not taken: a handover marker left now would stop every retry. */
 	if (ob->handed_over && insist(ob, e, clear_handover) < 0) {
 		md_log(LOG_ERR, "outbox %s: deferred, but its handover marker "
-		    "could not be cleared: it will not be retried", e->id);
+		    "could not be cleared", e->id);
 		return STEP_REDIS;
 	}
 	age = time(NULL) - strtoll(e->id, NULL, 10) / 1000;

@@ -156,7 +156,7 @@ count_conf() {
 		xargs -r sed -n 's/^X-Maildesk-Issue: *//p'
 }
 # Confirmations a sender dropped at the handover (see below) may never come.
-dropped() { grep -c 'may have been delivered, so it is not sent again' "$T/worker.log"; }
+dropped() { grep -c 'kind=confirmation.*may have been delivered, so it is not sent again' "$T/worker.log"; }
 md_wait_cond 300 '[ "$(rcli XPENDING maildesk:outbox senders | head -1)" = 0 ] && [ "$(rcli XLEN maildesk:outbox)" = 0 ] && [ $(($(count_conf | sort -u | wc -l) + $(dropped))) -ge '"$issues"' ]'
 ok_rc $? "outbox drained to the sink"
 sleep 3		# a late duplicate would arrive now; there is no event for it
@@ -209,7 +209,8 @@ note "confirmations left by a killed sender after the handover: $(dropped) (of w
 is "$dups" "" "no confirmation sent twice"
 missing_ok=1
 while read -r _ iid _; do
-	rcli XRANGE "maildesk:issue:acme:$iid:notes" - + | grep -q 'may not have been delivered' || {
+	rcli XRANGE "maildesk:issue:acme:$iid:notes" - + |
+		grep -q 'The confirmation mail to .* may not have been delivered' || {
 		diag "issue $iid has no confirmation and no note saying why"
 		missing_ok=0
 	}

@@ -154,6 +154,12 @@ session(struct smtp_peer *p, enum peer_mode mode)
 				say(p, "554 5.7.1 Message rejected: content policy\r\n");
 				continue;
 			}
+			if (mode == PEER_DATA_HANGUP) {
+				pthread_mutex_lock(&p->lock);
+				p->delivered++;	/* it has the message */
+				pthread_mutex_unlock(&p->lock);
+				break;
+			}
 			if (mode == PEER_DATA_451) {
 				say(p, "451 4.3.0 Error: queue file write error\r\n");
 				continue;

@@ -16,6 +16,7 @@ enum peer_mode {
 	PEER_RCPT_550,		/* 550 5.1.1 at RCPT (multi-line reply) */
 	PEER_DATA_554,		/* 554 5.7.1 after the data */
 	PEER_DATA_451,		/* 451 4.3.0 after the data */
+	PEER_DATA_HANGUP,	/* takes the data, hangs up without an answer */
 	PEER_SILENT,		/* accepts the connection, never says a word */
 	PEER_CLOSE,		/* accepts the connection and closes it at once */
 	PEER_ONE_PER_SESSION,	/* as ACCEPT, but hangs up without a word at the

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "smtp.h"
 #include "smtp_peer.h"
 #include "unit.h"
@@ -198,6 +199,13 @@ count_commit(void *arg)
 }
 
 static int
+refuse_commit_any(void *arg)
+{
+	(void)arg;
+	return -1;
+}
+
+static int
 refuse_commit(void *arg)
 {
 	struct smtp_peer *p = arg;
@@ -230,6 +238,78 @@ START_TEST(commit_hook_before_the_dot)
 	md_smtp_free(s);
 	smtp_peer_stop(p);
 	ck_assert_int_eq(commits, 3);
+}
+END_TEST
+
+/*
+ * A message bigger than curl's upload buffer with lines that need
+ * dot-stuffing arrives whole, and the hook still runs once (curl 7.88
+ * ended such uploads early when told the size).
+ */
+START_TEST(large_dotted_message_whole)
+{
+	struct smtp_peer *p = peer(PEER_ACCEPT);
+	struct md_smtp *s = md_smtp_new();
+	md_buf m = MD_BUF_INIT;
+	char err[256], *data;
+	int i, d;
+
+	/*
+	 * The case curl 7.88 got wrong when told the size: 64 KiB (its upload
+	 * buffer) holding d lines that start with ".", then exactly d more
+	 * bytes - the stuffed first buffer alone already "reached" the size.
+	 */
+	md_buf_puts(&m, "From: a@desk.example\r\nSubject: dots\r\n\r\n");
+	for (d = 0; m.len + 64 < 65536 - 8; d++)
+		md_buf_printf(&m, ".%061d\r\n", d);
+	md_buf_puts(&m, ".");		/* one last dotted line, to 64 KiB */
+	while (m.len < 65536 - 2)
+		md_buf_puts(&m, "z");
+	d++;
+	md_buf_puts(&m, "\r\n");
+	ck_assert_uint_eq(m.len, 65536);
+	for (i = 0; i < d - 2; i++)
+		md_buf_puts(&m, "y");
+	md_buf_puts(&m, "\r\n");
+	ck_assert_uint_gt(m.len, 65536);
+	commits = 0;
+	md_smtp_set_commit(s, count_commit, NULL);
+	ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
+	    "c@example.org", md_buf_str(&m), m.len, err, sizeof err), MD_SMTP_SENT);
+	ck_assert_int_eq(commits, 1);
+	data = smtp_peer_last_data(p);
+	ck_assert_uint_eq(strlen(data), m.len);
+	ck_assert_str_eq(data, md_buf_str(&m));
+	free(data);
+	md_buf_free(&m);
+	md_smtp_free(s);
+	smtp_peer_stop(p);
+}
+END_TEST
+
+/* After the hook: an answer to the data is certain, silence is not. */
+START_TEST(uncertain_after_the_dot)
+{
+	struct smtp_peer *p = peer(PEER_DATA_HANGUP);
+	struct md_smtp *s = md_smtp_new();
+	char err[256];
+
+	md_smtp_set_commit(s, count_commit, NULL);
+	ck_assert_int_eq(md_smtp_submit(s, relay, 3000, "b@desk.example",
+	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_TEMPFAIL);
+	ck_assert_int_eq(md_smtp_uncertain(s), 1);
+	smtp_peer_set_mode(p, PEER_DATA_451);
+	ck_assert_int_eq(md_smtp_submit(s, relay, 3000, "b@desk.example",
+	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_TEMPFAIL);
+	ck_assert_int_eq(md_smtp_uncertain(s), 0);
+	ck_assert_ptr_nonnull(strstr(err, "451"));
+	md_smtp_set_commit(s, refuse_commit_any, NULL);
+	smtp_peer_set_mode(p, PEER_ACCEPT);
+	ck_assert_int_eq(md_smtp_submit(s, relay, 3000, "b@desk.example",
+	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_TEMPFAIL);
+	ck_assert_int_eq(md_smtp_uncertain(s), 0);	/* the hook said no: no "." */
+	md_smtp_free(s);
+	smtp_peer_stop(p);
 }
 END_TEST
 
@@ -283,6 +363,8 @@ smtp_suite(void)
 	tcase_add_test(tc, kept_connection);
 	tcase_add_test(tc, dropped_connection_replaced);
 	tcase_add_test(tc, commit_hook_before_the_dot);
+	tcase_add_test(tc, large_dotted_message_whole);
+	tcase_add_test(tc, uncertain_after_the_dot);
 	suite_add_tcase(s, tc);
 	return s;
 }
