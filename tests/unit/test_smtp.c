@@ -159,6 +159,14 @@ START_TEST(silent_peer_times_out)
 }
 END_TEST
 
+/* One submission of msg from b@desk.example to c@example.org. */
+static enum md_smtp_result
+submit(struct md_smtp *s, char *err, size_t errlen)
+{
+	return md_smtp_submit(s, relay, 5000, "b@desk.example", "c@example.org",
+	    msg, strlen(msg), err, errlen);
+}
+
 /* One connection for many mails; curl opens a new one after a failure. */
 START_TEST(kept_connection)
 {
@@ -169,18 +177,15 @@ START_TEST(kept_connection)
 
 	ck_assert_ptr_nonnull(s);
 	for (i = 0; i < 3; i++)
-		ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
-		    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_SENT);
+		ck_assert_int_eq(submit(s, err, sizeof err), MD_SMTP_SENT);
 	ck_assert_int_eq(smtp_peer_delivered(p), 3);
 	ck_assert_int_eq(smtp_peer_sessions(p), 1);
 	smtp_peer_set_mode(p, PEER_RCPT_550);
 	md_smtp_free(s);	/* QUIT ends the session: the new mode applies */
 	s = md_smtp_new();
-	ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
-	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_PERMFAIL);
+	ck_assert_int_eq(submit(s, err, sizeof err), MD_SMTP_PERMFAIL);
 	smtp_peer_set_mode(p, PEER_ACCEPT);
-	ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
-	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_SENT);
+	ck_assert_int_eq(submit(s, err, sizeof err), MD_SMTP_SENT);
 	ck_assert_int_eq(smtp_peer_delivered(p), 4);
 	ck_assert_int_eq(smtp_peer_wait_sessions(p, 3, 2000), 3);
 	md_smtp_free(s);
@@ -225,14 +230,12 @@ START_TEST(commit_hook_before_the_dot)
 
 	commits = 0;
 	md_smtp_set_commit(s, count_commit, NULL);
-	ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
-	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_SENT);
+	ck_assert_int_eq(submit(s, err, sizeof err), MD_SMTP_SENT);
 	ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
 	    "c@example.org", "no final newline", 16, err, sizeof err), MD_SMTP_SENT);
 	ck_assert_int_eq(commits, 2);
 	md_smtp_set_commit(s, refuse_commit, p);
-	ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
-	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_TEMPFAIL);
+	ck_assert_int_eq(submit(s, err, sizeof err), MD_SMTP_TEMPFAIL);
 	ck_assert_int_eq(commits, 3);
 	ck_assert_int_eq(smtp_peer_delivered(p), 2);
 	md_smtp_free(s);
@@ -295,18 +298,15 @@ START_TEST(uncertain_after_the_dot)
 	char err[256];
 
 	md_smtp_set_commit(s, count_commit, NULL);
-	ck_assert_int_eq(md_smtp_submit(s, relay, 3000, "b@desk.example",
-	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_TEMPFAIL);
+	ck_assert_int_eq(submit(s, err, sizeof err), MD_SMTP_TEMPFAIL);
 	ck_assert_int_eq(md_smtp_uncertain(s), 1);
 	smtp_peer_set_mode(p, PEER_DATA_451);
-	ck_assert_int_eq(md_smtp_submit(s, relay, 3000, "b@desk.example",
-	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_TEMPFAIL);
+	ck_assert_int_eq(submit(s, err, sizeof err), MD_SMTP_TEMPFAIL);
 	ck_assert_int_eq(md_smtp_uncertain(s), 0);
 	ck_assert_ptr_nonnull(strstr(err, "451"));
 	md_smtp_set_commit(s, refuse_commit_any, NULL);
 	smtp_peer_set_mode(p, PEER_ACCEPT);
-	ck_assert_int_eq(md_smtp_submit(s, relay, 3000, "b@desk.example",
-	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_TEMPFAIL);
+	ck_assert_int_eq(submit(s, err, sizeof err), MD_SMTP_TEMPFAIL);
 	ck_assert_int_eq(md_smtp_uncertain(s), 0);	/* the hook said no: no "." */
 	md_smtp_free(s);
 	smtp_peer_stop(p);
@@ -322,8 +322,7 @@ START_TEST(dropped_connection_replaced)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		ck_assert_int_eq(md_smtp_submit(s, relay, 5000, "b@desk.example",
-		    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_SENT);
+		ck_assert_int_eq(submit(s, err, sizeof err), MD_SMTP_SENT);
 		ck_assert_str_eq(err, "");
 	}
 	ck_assert_int_eq(smtp_peer_delivered(p), 3);
