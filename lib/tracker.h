@@ -258,4 +258,15 @@ int	md_queue_retry(struct md_redis *r, const char *dead_id, char *new_id,
 /* Retries every dead record; *count says how many moved. */
 int	md_queue_retry_all(struct md_redis *r, long *count, char *err, size_t errlen);
 
+/*
+ * Outbox kinds of automatic mail: caused by incoming mail, not written by
+ * a responder.  They count against max_auto_mails_per_hour (the tracker
+ * scripts) and are never sent twice (worker/outbox.c).  X(kind) per kind,
+ * so the C test and the scripts' Lua table come from this one list.
+ */
+#define MD_AUTOMATIC_KINDS(X)	X(confirmation) X(notice) X(forward)
+
+/* 1 if an outbox entry of this kind is automatic mail. */
+int	md_mail_kind_automatic(const char *kind);
+
 #endif

@@ -203,21 +203,26 @@ static long
 reserve_iid(struct md_redis *r, const struct md_config *cfg, const struct newreq *q,
     const char *project, int *dup, char *err, size_t errlen)
 {
-	const char *argv[5];
-	size_t lens[5];
-	redisReply *rep;
+	const char *mid = md_record_get(q->rec, MD_F_MESSAGE_ID);
+	struct md_args a;
+	redisReply *rep = NULL;
 	long v = -1;
-	int i;
 
-	argv[0] = cfg->redis_prefix;
-	argv[1] = project;
-	argv[2] = q->entry;
-	argv[3] = md_record_get(q->rec, MD_F_MESSAGE_ID);
-	argv[4] = *argv[3] == '\0' ? md_record_get(q->rec, MD_F_RAW) : "";
-	for (i = 0; i < 4; i++)
-		lens[i] = strlen(argv[i]);
-	lens[4] = *argv[3] == '\0' ? md_record_len(q->rec, MD_F_RAW) : 0;
-	rep = md_redis_eval(r, &md_trk_reserve_script, 0, 5, argv, lens);
+	md_args_init(&a);
+	md_args_add(&a, cfg->redis_prefix);
+	md_args_add(&a, project);
+	md_args_add(&a, q->entry);
+	md_args_add(&a, mid);
+	if (*mid == '\0')	/* the dedup key is then the SHA-1 of the raw text */
+		md_args_addn(&a, md_record_get(q->rec, MD_F_RAW),
+		    md_record_len(q->rec, MD_F_RAW));
+	if (a.err) {
+		snprintf(err, errlen, "out of memory");
+		md_args_free(&a);
+		return -1;
+	}
+	rep = md_redis_eval(r, &md_trk_reserve_script, 0, a.n, a.v, a.len);
+	md_args_free(&a);
 	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 ||
 	    rep->element[0]->type != REDIS_REPLY_STRING) {
 		md_trk_redis_err(r, rep, err, errlen);

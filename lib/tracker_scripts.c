@@ -27,6 +27,7 @@
 #define STR_(x)		#x
 #define STR(x)		STR_(x)
 #define CHAIN_MAX	STR(MD_TRK_CHAIN_MAX)
+#define LUA_TRUE(k)	#k " = true, "
 
 #define PRELUDE \
 	"local P = ARGV[1]\n" \
@@ -88,7 +89,7 @@
 	"  redis.call('HSET', ik .. ':chain', email, table.concat(t, ' '))\n" \
 	"end\n" \
 	"local CAP = 0\n" \
-	"local AUTO = {confirmation = true, notice = true, forward = true}\n" \
+	"local AUTO = {" MD_AUTOMATIC_KINDS(LUA_TRUE) "}\n" \
 	"local function capped(rcpt, kind, proj, iid, now)\n" \
 	"  if CAP <= 0 or not AUTO[kind] then return false end\n" \
 	"  local k = P .. 'automail:' .. rcpt\n" \

@@ -306,3 +306,17 @@ md_trk_add_mail(struct md_args *a, const struct md_config *cfg,
 	md_args_add(a, from);
 	md_args_add(a, kind);
 }
+
+int
+md_mail_kind_automatic(const char *kind)
+{
+#define KIND_NAME(k)	#k,
+	static const char *const kinds[] = { MD_AUTOMATIC_KINDS(KIND_NAME) };
+#undef KIND_NAME
+	size_t i;
+
+	for (i = 0; kind != NULL && i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return 1;
+	return 0;
+}

@@ -46,6 +46,7 @@
 #include "outbox.h"
 #include "redis.h"
 #include "smtp.h"
+#include "tracker.h"
 
 /* Recording a sent mail is retried this often, this far apart (60 s). */
 #define MARK_TRIES	240
@@ -357,19 +358,6 @@ bounce_step(struct outbox *ob, const struct entry *e)
 	return bounce(ob, e, ob->bounce_err);
 }
 
-/* Made by maildesk itself, not written by a responder (tracker_scripts.c AUTO). */
-static int
-automatic(const struct entry *e)
-{
-	static const char *const kinds[] = { "confirmation", "notice", "forward" };
-	size_t i;
-
-	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		if (e->kind != NULL && strcmp(e->kind, kinds[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* An error from the relay itself ("4xx ...") versus no answer at all. */
 static int
 relay_unreachable(const char *err)
@@ -396,7 +384,7 @@ deliver(struct outbox *ob, const struct entry *e)
 		log_result(LOG_INFO, e, "sent", "already sent before a restart");
 		return finish(ob, e->id, 0) < 0 ? STEP_REDIS : STEP_OK;
 	case 3:
-		if (automatic(e)) {
+		if (md_mail_kind_automatic(e->kind)) {
 			log_result(LOG_WARNING, e, "dropped", "the sender that had it "
 			    "died while handing it to the relay: it may have been "
 			    "delivered, so it is not sent again");
