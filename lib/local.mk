@@ -25,6 +25,6 @@ MD_LIBS += $(SODIUM_LIBS)
 lib_libmaildesk_a_SOURCES += lib/alias_cache.c lib/json.c lib/json.h
 lib_libmaildesk_a_SOURCES += lib/template.c lib/template.h lib/compose.c lib/compose.h lib/smtp.c lib/smtp.h
 lib_libmaildesk_a_SOURCES += lib/tracker.c lib/tracker.h lib/tracker_int.h lib/tracker_ingest.c lib/tracker_edit.c lib/tracker_queue.c lib/tracker_scripts.c lib/tracker_util.c
-lib_libmaildesk_a_SOURCES += lib/tracker_mail.c lib/tracker_reply.c
+lib_libmaildesk_a_SOURCES += lib/tracker_mail.c lib/tracker_reply.c lib/tracker_newreq.c
 lib_libmaildesk_a_SOURCES += lib/template_store.c lib/template_store.h
 lib_libmaildesk_a_SOURCES += lib/pidfile.c lib/pidfile.h

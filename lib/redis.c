@@ -374,27 +374,23 @@ script_sha(struct md_redis *r, struct md_script *s, char *sha)
 	return 0;
 }
 
-redisReply *
-md_redis_eval(struct md_redis *r, struct md_script *s, int nkeys,
-    int argc, const char **argv, const size_t *lens)
+/* "EVALSHA sha nkeys args..." in av/al (argc + 3 slots each, caller frees). */
+static int
+eval_argv(struct md_redis *r, const char *sha, char *nk, size_t nklen, int nkeys,
+    int argc, const char *const *argv, const size_t *lens, const char ***avp,
+    size_t **alp)
 {
-	const char **av;
-	size_t *al;
-	char sha[41], nk[16];
-	redisReply *rep = NULL;
+	const char **av = calloc((size_t)argc + 3, sizeof *av);
+	size_t *al = calloc((size_t)argc + 3, sizeof *al);
 	int i;
 
-	if (r == NULL || s == NULL || argc < 0 || nkeys < 0 || nkeys > argc)
-		return NULL;
-	av = calloc((size_t)argc + 3, sizeof *av);
-	al = calloc((size_t)argc + 3, sizeof *al);
 	if (av == NULL || al == NULL) {
+		free(av);
+		free(al);
 		set_err(r, "out of memory");
-		goto out;
+		return -1;
 	}
-	if (script_sha(r, s, sha) < 0)
-		goto out;
-	snprintf(nk, sizeof nk, "%d", nkeys);
+	snprintf(nk, nklen, "%d", nkeys);
 	av[0] = "EVALSHA", al[0] = 7;
 	av[1] = sha, al[1] = 40;
 	av[2] = nk, al[2] = strlen(nk);
@@ -402,19 +398,162 @@ md_redis_eval(struct md_redis *r, struct md_script *s, int nkeys,
 		av[i + 3] = argv[i];
 		al[i + 3] = lens ? lens[i] : strlen(argv[i]);
 	}
+	*avp = av;
+	*alp = al;
+	return 0;
+}
+
+static int
+is_noscript(const redisReply *rep)
+{
+	return rep != NULL && rep->type == REDIS_REPLY_ERROR &&
+	    strncmp(rep->str, "NOSCRIPT", 8) == 0;
+}
+
+/* Flushed or restarted server: EVAL runs the script and caches it again. */
+static redisReply *
+eval_source(struct md_redis *r, struct md_script *s, int argc, const char **av,
+    size_t *al)
+{
+	av[0] = "EVAL", al[0] = 4;
+	av[1] = s->source, al[1] = strlen(s->source);
+	return md_redis_cmdv(r, argc + 3, av, al);
+}
+
+redisReply *
+md_redis_eval(struct md_redis *r, struct md_script *s, int nkeys,
+    int argc, const char **argv, const size_t *lens)
+{
+	const char **av;
+	size_t *al;
+	char sha[41], nk[16];
+	redisReply *rep;
+
+	if (r == NULL || s == NULL || argc < 0 || nkeys < 0 || nkeys > argc)
+		return NULL;
+	if (script_sha(r, s, sha) < 0 ||
+	    eval_argv(r, sha, nk, sizeof nk, nkeys, argc, argv, lens, &av, &al) < 0)
+		return NULL;
 	rep = md_redis_cmdv(r, argc + 3, av, al);
-	if (rep != NULL && rep->type == REDIS_REPLY_ERROR &&
-	    strncmp(rep->str, "NOSCRIPT", 8) == 0) {
-		/* Flushed or restarted server: EVAL runs it and caches it again. */
+	if (is_noscript(rep)) {
 		freeReplyObject(rep);
-		av[0] = "EVAL", al[0] = 4;
-		av[1] = s->source, al[1] = strlen(s->source);
-		rep = md_redis_cmdv(r, argc + 3, av, al);
+		rep = eval_source(r, s, argc, av, al);
 	}
-out:
 	free(av);
 	free(al);
 	return rep;
+}
+
+/* Appends call c: EVALSHA (or EVAL), inside MULTI/EXEC with its pre commands. */
+static int
+append_call(struct md_redis *r, struct md_script *s, const char *sha,
+    const struct md_eval_call *c, int by_source)
+{
+	const char **av;
+	size_t *al;
+	char nk[16];
+	int i, rc = REDIS_OK;
+
+	if (c->npre > 0)
+		rc = redisAppendCommand(r->c, "MULTI");
+	for (i = 0; i < c->npre && rc == REDIS_OK; i++)
+		rc = redisAppendCommandArgv(r->c, c->pre[i].argc, c->pre[i].argv,
+		    c->pre[i].lens);
+	if (rc != REDIS_OK ||
+	    eval_argv(r, sha, nk, sizeof nk, 0, c->argc, c->argv, c->lens, &av, &al) < 0)
+		goto oom;
+	if (by_source) {
+		av[0] = "EVAL", al[0] = 4;
+		av[1] = s->source, al[1] = strlen(s->source);
+	}
+	rc = redisAppendCommandArgv(r->c, c->argc + 3, av, al);
+	free(av);
+	free(al);
+	if (rc == REDIS_OK && c->npre > 0)
+		rc = redisAppendCommand(r->c, "EXEC");
+	if (rc == REDIS_OK)
+		return 0;
+oom:
+	set_err(r, "out of memory");
+	return -1;
+}
+
+/*
+ * The script's reply to an appended call: the last element of EXEC's
+ * array when it ran in a transaction, else its own.  NULL: connection lost.
+ */
+static redisReply *
+read_call(struct md_redis *r, const struct md_eval_call *c)
+{
+	int i, n = c->npre > 0 ? c->npre + 3 : 1;
+	redisReply *rep = NULL, *first_err = NULL, *script;
+
+	for (i = 0; i < n && r->c != NULL; i++) {
+		void *one = NULL;
+
+		if (rep != NULL && rep != first_err)
+			freeReplyObject(rep);
+		if (redisGetReply(r->c, &one) != REDIS_OK)
+			one = NULL;
+		rep = checked(r, one);
+		if (first_err == NULL && rep != NULL && rep->type == REDIS_REPLY_ERROR)
+			first_err = rep;
+	}
+	/* A command refused while queueing (NOSCRIPT, OOM) says more than EXECABORT. */
+	if (first_err != NULL && rep != first_err) {
+		if (rep != NULL)
+			freeReplyObject(rep);
+		if (r->c == NULL) {	/* and then the connection was lost */
+			freeReplyObject(first_err);
+			return NULL;
+		}
+		set_err(r, "%s", first_err->str);
+		return first_err;
+	}
+	if (rep == NULL || c->npre == 0 || rep->type != REDIS_REPLY_ARRAY)
+		return rep;	/* the script's reply or error */
+	if (rep->elements != (size_t)c->npre + 1) {
+		freeReplyObject(rep);
+		set_err(r, "unexpected reply to EXEC");
+		return NULL;
+	}
+	script = rep->element[c->npre];
+	rep->element[c->npre] = NULL;	/* freeReplyObject skips it */
+	freeReplyObject(rep);
+	if (script->type == REDIS_REPLY_ERROR)
+		set_err(r, "%s", script->str);
+	return script;
+}
+
+int
+md_redis_eval_pipe(struct md_redis *r, struct md_script *s, int ncalls,
+    const struct md_eval_call *calls, redisReply **out)
+{
+	char sha[41];
+	int i, sent = 0, ok = 0;
+
+	for (i = 0; i < ncalls; i++)
+		out[i] = NULL;
+	if (r == NULL || s == NULL || ncalls <= 0 || script_sha(r, s, sha) < 0 ||
+	    ensure(r) < 0)
+		return 0;
+	while (sent < ncalls && append_call(r, s, sha, &calls[sent], 0) == 0)
+		sent++;
+	/* A lost connection (drop()) leaves this call and the rest NULL. */
+	for (i = 0; i < sent && r->c != NULL; i++)
+		out[i] = read_call(r, &calls[i]);
+	for (i = 0; i < sent; i++) {
+		if (!is_noscript(out[i]))
+			continue;
+		/* Its pre commands ran; running the whole call again is harmless. */
+		freeReplyObject(out[i]);
+		out[i] = NULL;
+		if (ensure(r) == 0 && append_call(r, s, sha, &calls[i], 1) == 0)
+			out[i] = read_call(r, &calls[i]);
+	}
+	for (i = 0; i < ncalls; i++)
+		ok += out[i] != NULL;
+	return ok;
 }
 
 int

@@ -70,6 +70,35 @@ redisReply *md_redis_eval(struct md_redis *r, struct md_script *s, int nkeys,
 	    int argc, const char **argv, const size_t *lens);
 
 /*
+ * Several calls of one script (no keys) in one round trip: every EVALSHA
+ * is written before any reply is read, so Redis parses them from one read
+ * and answers in one write instead of paying a round trip each.  A call
+ * may bring plain commands (pre) that run just before its script, in one
+ * MULTI/EXEC with it: large values set that way reach the script as keys,
+ * not as arguments, which Lua would copy and hash byte by byte.  out[i] is
+ * the script's reply to calls[i], as md_redis_eval would return it; a
+ * connection lost on the way leaves that call and every later one NULL
+ * (each may or may not have run).  Calls answered NOSCRIPT are run again
+ * one by one with EVAL afterwards, so they may run after later calls of
+ * the batch: only for calls that do not depend on each other.  Returns how
+ * many got a reply.
+ */
+struct md_cmd {
+	int			 argc;
+	const char		**argv;
+	const size_t		*lens;
+};
+struct md_eval_call {
+	int			 argc;
+	const char		**argv;
+	const size_t		*lens;
+	int			 npre;
+	const struct md_cmd	*pre;
+};
+int	md_redis_eval_pipe(struct md_redis *r, struct md_script *s, int ncalls,
+	    const struct md_eval_call *calls, redisReply **out);
+
+/*
  * A fixed pool of connections for threaded programs (the milter): acquire
  * waits up to wait_ms (<= 0: does not wait) for a free connection and returns
  * NULL on timeout.  Connections connect lazily on their first command.

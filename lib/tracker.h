@@ -62,6 +62,22 @@ int	md_tracker_ingest(struct md_redis *r, const struct md_config *cfg,
 	    const char *entry_id, const struct md_record *rec,
 	    struct md_ingest *out, char *err, size_t errlen);
 
+/*
+ * md_tracker_ingest for the records of one inbox read, in order; runs of
+ * new requests that do not depend on each other share their round trips
+ * to Redis (tracker_newreq.c).  Each item gets rc and out or err as
+ * md_tracker_ingest would give them.
+ */
+struct md_ingest_item {
+	const char		*entry_id;
+	const struct md_record	*rec;
+	struct md_ingest	 out;
+	int			 rc;
+	char			 err[512];
+};
+void	md_tracker_ingest_batch(struct md_redis *r, const struct md_config *cfg,
+	    struct md_ingest_item *items, size_t n);
+
 /* ---- reading issues ----------------------------------------------------- */
 
 /* Strings are malloc'd and never NULL ("" when the field is absent). */

@@ -73,6 +73,10 @@ struct md_trk_mail {
 	const char	*refs;		/* References, space separated; NULL:
 					   thread_id */
 	const char	*prefix;	/* text put above the template's body, or NULL */
+	int		 tpl_given;	/* the project's templates are below (the
+					   reserve step read them), not in Redis */
+	const char	*tpl_body;	/* NULL or "": the built-in one */
+	const char	*tpl_subject;
 };
 
 /*
@@ -155,6 +159,22 @@ int	md_trk_add_atts(struct md_args *a, const struct md_config *cfg,
 int	md_trk_has_token(const char *list, const char *tok);
 
 /*
+ * New requests that do not depend on each other (tracker_newreq.c), their
+ * script calls pipelined.  Each gets rc 0 (result in *out) or -1 (err).
+ * out->project must be set and valid.
+ */
+struct md_trk_newreq {
+	const char		*entry;
+	const struct md_record	*rec;
+	long			 follows;	/* as for md_trk_ingest_new */
+	struct md_ingest	*out;
+	char			*err;
+	size_t			 errlen;
+	int			 rc;
+};
+void	md_trk_ingest_new_batch(struct md_redis *r, const struct md_config *cfg,
+	    struct md_trk_newreq *in, size_t n);
+/*
  * A new issue from rec.  follows > 0: the sender wrote to that closed
  * issue of the same project, which may not be reopened; both issues get a
  * system note and the confirmation says so.
@@ -179,6 +199,9 @@ int	md_trk_ingest_answer(struct md_redis *r, const struct md_config *cfg,
  */
 int	md_trk_find_thread(struct md_redis *r, const struct md_record *rec,
 	    long *iid, char *err, size_t errlen);
+/* 0 when md_trk_find_thread would find nothing without asking Redis (no
+ * In-Reply-To, no References, no subject tag of the record's project). */
+int	md_trk_may_thread(const struct md_record *rec);
 /* kind=automated: archived; a delivery report at a reply key marks the
  * subscriber bounced; at an unsubscribe key it unsubscribes. */
 int	md_trk_ingest_automated(struct md_redis *r, const struct md_config *cfg,

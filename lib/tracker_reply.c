@@ -94,6 +94,15 @@ subject_tag(const char *subject, const char *project)
 }
 
 int
+md_trk_may_thread(const struct md_record *rec)
+{
+	return *md_record_get(rec, MD_F_IN_REPLY_TO) != '\0' ||
+	    *md_record_get(rec, MD_F_REFERENCES) != '\0' ||
+	    subject_tag(md_record_get(rec, MD_F_SUBJECT),
+	    md_record_get(rec, MD_F_PROJECT)) != 0;
+}
+
+int
 md_trk_find_thread(struct md_redis *r, const struct md_record *rec, long *iid,
     char *err, size_t errlen)
 {

@@ -120,38 +120,50 @@
 
 /*
  * The issue number for a new request, taken before the confirmation that
- * quotes it is rendered.  ARGV: prefix, project, inbox entry id, Message-ID
- * and, only when that is empty, the raw message (its SHA-1 is the key).
+ * quotes it is rendered, and what rendering it needs.  ARGV: prefix,
+ * project, inbox entry id, Message-ID, template name ("" none) and, only
+ * when the Message-ID is empty, the raw message (its SHA-1 is the key).
  * The number is remembered in <p>iidres:<project> under the entry id, so a
  * worker that dies and the one that claims the entry after it use the same
  * number: a crash wastes none.  Replies {"dup", iid} when the Message-ID is
- * already filed, else {"iid", n}.
+ * already filed, else {"iid", n, verified_senders, the project's template
+ * body, its subject} (nil where the project has none): one round trip
+ * where settings, reservation and templates took three.
  */
 struct md_script md_trk_reserve_script = { .source =
-	"local P, proj, entry, mid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]\n"
+	"local P, proj, entry, mid, tpl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]\n"
 	"local pk = P .. 'project:' .. proj\n"
 	"if redis.call('EXISTS', pk) == 0 then\n"
 	"  return redis.error_reply('NOPROJECT no such project: ' .. proj)\n"
 	"end\n"
-	"if mid == '' then mid = 'sha1:' .. redis.sha1hex(ARGV[5] or '') end\n"
+	"if mid == '' then mid = 'sha1:' .. redis.sha1hex(ARGV[6] or '') end\n"
 	"local old = redis.call('HGET', P .. 'msgid:' .. proj, mid)\n"
 	"if old then return {'dup', tonumber(old)} end\n"
 	"local rk = P .. 'iidres:' .. proj\n"
-	"if entry ~= '' then\n"
-	"  local v = tonumber(redis.call('HGET', rk, entry) or '')\n"
-	"  if v then return {'iid', v} end\n"
+	"local iid\n"
+	"if entry ~= '' then iid = tonumber(redis.call('HGET', rk, entry) or '') end\n"
+	"if not iid then\n"
+	"  iid = redis.call('HINCRBY', pk, 'last_iid', 1)\n"
+	"  if entry ~= '' then redis.call('HSET', rk, entry, iid) end\n"
 	"end\n"
-	"local iid = redis.call('HINCRBY', pk, 'last_iid', 1)\n"
-	"if entry ~= '' then redis.call('HSET', rk, entry, iid) end\n"
-	"return {'iid', iid}\n",
+	"local t = {false, false}\n"
+	"if tpl ~= '' then\n"
+	"  t = redis.call('HMGET', P .. 'templates:' .. proj, tpl, tpl .. '_subject')\n"
+	"end\n"
+	"return {'iid', iid, redis.call('HGET', pk, 'verified_senders') or '0', t[1], t[2]}\n",
 	.sha = "" };
 
 /*
  * A new request.  ARGV: prefix, project, the iid reserved for it, inbox
  * entry id, Message-ID, now, customer email, reply key, unsub key, labels,
- * raw, then the counted lists: issue fields (name, value, ...),
- * attachments, mails, Cc participants (email, reply key, unsub key), then
- * the closed issue it follows ("" none) and the automatic-mail cap.
+ * the stage key S, then the counted lists: attachments, mails, Cc
+ * participants (email, reply key, unsub key), then the closed issue it
+ * follows ("" none) and the automatic-mail cap.  The large values come
+ * staged, set by the same MULTI/EXEC just before (md_redis_eval_pipe): S
+ * is a hash of the issue's fields from the record (title, description,
+ * ...) and S:raw, when the message is not empty, the raw message.  They
+ * are RENAMEd into place, so 20 KB of text never pass through Lua, which
+ * would copy and hash every byte; every other way out deletes them.
  * Replies {"dup", iid, 0}, {"retry", iid, 0} when an issue with that number
  * exists already (only the reservation is dropped: reserve again), or {"created", iid,
  * mails queued}.  A record without Message-ID is deduplicated by the SHA-1
@@ -159,25 +171,27 @@ struct md_script md_trk_reserve_script = { .source =
  */
 struct md_script md_trk_create_script = { .source = PRELUDE
 	"local proj, want, entry, mid, now = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]\n"
-	"local email, rkey, ukey, labels, raw = ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]\n"
-	"local ifields, i = take(12)\n"
-	"local atts, mails, parts\n"
-	"atts, i = take(i)\n"
+	"local email, rkey, ukey, labels, S = ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]\n"
+	"local atts, i = take(12)\n"
+	"local mails, parts\n"
 	"mails, i = take(i)\n"
 	"parts, i = take(i)\n"
 	"local follows = ARGV[i] or ''\n"
 	"CAP = tonumber(ARGV[i + 1]) or 0\n"
+	"local function unstage() redis.call('DEL', S, S .. ':raw') end\n"
 	"local pk = P .. 'project:' .. proj\n"
 	"if redis.call('EXISTS', pk) == 0 then\n"
+	"  unstage()\n"
 	"  return redis.error_reply('NOPROJECT no such project: ' .. proj)\n"
 	"end\n"
 	"local dkey = mid\n"
-	"if dkey == '' then dkey = 'sha1:' .. redis.sha1hex(raw) end\n"
+	"if dkey == '' then dkey = 'sha1:' .. redis.sha1hex(redis.call('GET', S .. ':raw') or '') end\n"
 	"local old = redis.call('HGET', P .. 'msgid:' .. proj, dkey)\n"
-	"if old then ack(entry, proj) return {'dup', tonumber(old), 0} end\n"
+	"if old then unstage() ack(entry, proj) return {'dup', tonumber(old), 0} end\n"
 	"local iid = want\n"
 	"local ik = P .. 'issue:' .. proj .. ':' .. iid\n"
 	"if not iid or iid < 1 or redis.call('EXISTS', ik) == 1 then\n"
+	"  unstage()\n"
 	"  if entry ~= '' then redis.call('HDEL', P .. 'iidres:' .. proj, entry) end\n"
 	"  return {'retry', want, 0}\n"
 	"end\n"
@@ -185,12 +199,12 @@ struct md_script md_trk_create_script = { .source = PRELUDE
 	"  redis.call('HSET', pk, 'last_iid', iid)\n"
 	"end\n"
 	"local ix = P .. 'issues:' .. proj\n"
-	"if #ifields > 0 then redis.call('HSET', ik, unpack(ifields)) end\n"
+	"if redis.call('EXISTS', S) == 1 then redis.call('RENAME', S, ik) end\n"
 	"redis.call('HSET', ik, 'project', proj, 'iid', iid, 'author', 'Support Bot',\n"
 	"  'customer_email', email, 'confidential', '1', 'state', 'opened',\n"
 	"  'labels', labels, 'created', now, 'updated', now, 'message_id', mid,\n"
 	"  'reply_key', rkey, 'unsub_key', ukey, 'source', entry)\n"
-	"if raw ~= '' then redis.call('SET', ik .. ':raw', raw) end\n"
+	"if redis.call('EXISTS', S .. ':raw') == 1 then redis.call('RENAME', S .. ':raw', ik .. ':raw') end\n"
 	"redis.call('ZADD', ix, now, iid)\n"
 	"redis.call('ZADD', ix .. ':updated', now, iid)\n"
 	"redis.call('SADD', ix .. ':state:opened', iid)\n"

@@ -228,7 +228,14 @@ md_trk_render(struct md_redis *r, const struct md_config *cfg,
 	struct md_outmail o;
 	int rc = -1;
 
-	if (load_templates(r, m->project, m->kind, &stpl, &btpl) < 0) {
+	if (m->tpl_given) {
+		stpl = md_trk_strndup(m->tpl_subject, m->tpl_subject ? strlen(m->tpl_subject) : 0);
+		btpl = md_trk_strndup(m->tpl_body, m->tpl_body ? strlen(m->tpl_body) : 0);
+		if (stpl == NULL || btpl == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+	} else if (load_templates(r, m->project, m->kind, &stpl, &btpl) < 0) {
 		md_trk_redis_err(r, NULL, err, errlen);
 		goto out;
 	}

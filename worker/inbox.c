@@ -22,7 +22,7 @@
 #include "tracker.h"
 
 #define CLAIM_EVERY_MS	5000	/* or worker_claim_idle_ms if shorter */
-#define READ_COUNT	10
+#define READ_COUNT	50
 #define CLAIM_COUNT	20
 
 static long long
@@ -134,76 +134,133 @@ log_result(const char *id, const struct md_ingest *res)
 	}
 }
 
-/* Processes one [id, fields] entry; claimed: it came from XAUTOCLAIM. */
+/* A failed delivery: counted by XPENDING, buried after worker_max_failures. */
 static void
-process(struct wk_inbox *w, const redisReply *e, int claimed)
+failed(struct wk_inbox *w, const char *id, const char *err)
+{
+	long n = deliveries(w, id);
+
+	md_log(LOG_WARNING, "%s: delivery %ld failed: %s", id, n, err);
+	if (n >= w->cfg->worker_max_failures)
+		bury(w, id, err, n);
+}
+
+/*
+ * The record of one [id, fields] entry: 1 parsed into rec (*id set), 0
+ * nothing to do (malformed, or deleted while pending and now acknowledged),
+ * -1 failed (reported).
+ */
+static int
+parse_entry(struct wk_inbox *w, const redisReply *e, const char **id,
+    struct md_record *rec)
 {
 	const redisReply *f;
-	const char **items = NULL;
-	size_t *lens = NULL, k;
-	struct md_record rec;
-	struct md_ingest res;
-	char err[512];
-	const char *id;
-	long n;
+	const char **items;
+	size_t *lens, k;
+	int rc;
 
 	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
 	    e->element[0]->type != REDIS_REPLY_STRING)
-		return;
-	id = e->element[0]->str;
+		return 0;
+	*id = e->element[0]->str;
 	f = e->element[1];
 	if (f->type != REDIS_REPLY_ARRAY) {
 		/* Deleted while pending (trimmed by hand): nothing to do. */
-		redisReply *rep = md_redis_cmd(w->r, "XACK %s workers %s", w->stream, id);
+		redisReply *rep = md_redis_cmd(w->r, "XACK %s workers %s", w->stream, *id);
 
 		if (rep != NULL)
 			freeReplyObject(rep);
-		return;
+		return 0;
 	}
-	if (claimed && (n = deliveries(w, id)) > w->cfg->worker_max_failures) {
-		bury(w, id, "gave up: delivered too often without success "
-		    "(did a worker crash on it?)", n);
-		return;
-	}
-	md_record_init(&rec);
 	items = calloc(f->elements + 1, sizeof *items);
 	lens = calloc(f->elements + 1, sizeof *lens);
 	for (k = 0; items != NULL && lens != NULL && k < f->elements; k++) {
 		items[k] = f->element[k]->str != NULL ? f->element[k]->str : "";
 		lens[k] = f->element[k]->len;
 	}
-	if (items == NULL || lens == NULL ||
-	    md_record_from_pairs(&rec, f->elements, items, lens) < 0) {
-		snprintf(err, sizeof err, "out of memory");
-	} else if (md_tracker_ingest(w->r, w->cfg, id, &rec, &res, err, sizeof err) == 0) {
-		log_result(id, &res);
-		goto out;
-	}
-	n = deliveries(w, id);
-	md_log(LOG_WARNING, "%s: delivery %ld failed: %s", id, n, err);
-	if (n >= w->cfg->worker_max_failures)
-		bury(w, id, err, n);
-out:
+	rc = items != NULL && lens != NULL &&
+	    md_record_from_pairs(rec, f->elements, items, lens) == 0 ? 1 : -1;
 	free(items);
 	free(lens);
+	if (rc < 0)
+		failed(w, *id, "out of memory");
+	return rc;
+}
+
+/* One entry that XAUTOCLAIM handed over (it failed or its worker died). */
+static void
+process_claimed(struct wk_inbox *w, const redisReply *e)
+{
+	struct md_ingest_item it;
+	struct md_record rec;
+	long n;
+
+	md_record_init(&rec);
+	memset(&it, 0, sizeof it);
+	if (e->type == REDIS_REPLY_ARRAY && e->elements == 2 &&
+	    e->element[0]->type == REDIS_REPLY_STRING && e->element[1]->type ==
+	    REDIS_REPLY_ARRAY && (n = deliveries(w, e->element[0]->str)) >
+	    w->cfg->worker_max_failures) {
+		bury(w, e->element[0]->str, "gave up: delivered too often without "
+		    "success (did a worker crash on it?)", n);
+	} else if (parse_entry(w, e, &it.entry_id, &rec) == 1) {
+		it.rec = &rec;
+		md_tracker_ingest_batch(w->r, w->cfg, &it, 1);
+		if (it.rc == 0)
+			log_result(it.entry_id, &it.out);
+		else
+			failed(w, it.entry_id, it.err);
+	}
 	md_record_free(&rec);
 }
 
-/* Entries of an XREADGROUP reply [[stream, [entries]]]; returns the count. */
+/*
+ * Entries of an XREADGROUP reply [[stream, [entries]]], filed as one batch
+ * (md_tracker_ingest_batch pipelines what it can); returns the count.
+ */
 static int
-process_read(struct wk_inbox *w, const redisReply *rep, volatile sig_atomic_t *stop)
+process_read(struct wk_inbox *w, const redisReply *rep)
 {
 	const redisReply *entries;
-	size_t k;
+	struct md_ingest_item *it;
+	struct md_record *recs;
+	size_t k, n = 0;
 
 	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 1 ||
 	    rep->element[0]->type != REDIS_REPLY_ARRAY ||
 	    rep->element[0]->elements != 2)
 		return 0;
 	entries = rep->element[0]->element[1];
-	for (k = 0; k < entries->elements && !*stop; k++)
-		process(w, entries->element[k], 0);
-	return (int)k;
+	if (entries->elements == 0)
+		return 0;
+	it = calloc(entries->elements, sizeof *it);
+	recs = calloc(entries->elements, sizeof *recs);
+	if (it == NULL || recs == NULL) {
+		free(it);
+		free(recs);
+		md_log(LOG_ERR, "out of memory for %zu entries", entries->elements);
+		return 0;	/* pending: claimed again later */
+	}
+	for (k = 0; k < entries->elements; k++) {
+		md_record_init(&recs[n]);
+		if (parse_entry(w, entries->element[k], &it[n].entry_id, &recs[n]) == 1) {
+			it[n].rec = &recs[n];
+			n++;
+		} else {
+			md_record_free(&recs[n]);
+		}
+	}
+	md_tracker_ingest_batch(w->r, w->cfg, it, n);
+	for (k = 0; k < n; k++) {
+		if (it[k].rc == 0)
+			log_result(it[k].entry_id, &it[k].out);
+		else
+			failed(w, it[k].entry_id, it[k].err);
+		md_record_free(&recs[k]);
+	}
+	free(it);
+	free(recs);
+	return (int)entries->elements;
 }
 
 /* XAUTOCLAIM rounds over the whole PEL; returns entries handled or -1. */
@@ -233,7 +290,7 @@ claim(struct wk_inbox *w, volatile sig_atomic_t *stop)
 			if (total == 0)
 				md_log(LOG_NOTICE, "claiming entries idle for %d ms",
 				    w->cfg->worker_claim_idle_ms);
-			process(w, rep->element[1]->element[k], 1);
+			process_claimed(w, rep->element[1]->element[k]);
 			total++;
 		}
 		freeReplyObject(rep);
@@ -272,7 +329,7 @@ wk_inbox_step(struct wk_inbox *w, volatile sig_atomic_t *stop)
 			freeReplyObject(rep);
 		return -1;
 	}
-	n = rep->type == REDIS_REPLY_NIL ? 0 : process_read(w, rep, stop);
+	n = rep->type == REDIS_REPLY_NIL ? 0 : process_read(w, rep);
 	w->own_done = 1;	/* what failed there is retried through XAUTOCLAIM */
 	freeReplyObject(rep);
 	return n;

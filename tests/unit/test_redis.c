@@ -156,6 +156,69 @@ START_TEST(eval_and_noscript_fallback)
 }
 END_TEST
 
+/* Appends to ARGV[1] what the staged key ARGV[2] holds, then deletes it. */
+static struct md_script take_staged = { .source =
+	"local v = redis.call('GET', ARGV[2]) or ''\n"
+	"redis.call('DEL', ARGV[2])\n"
+	"return redis.call('APPEND', ARGV[1], v)\n", .sha = "" };
+
+static void
+pipe_calls(struct md_redis *r, int n, struct md_eval_call *c, long long *want)
+{
+	redisReply *reps[4];
+	int i;
+
+	ck_assert_int_eq(md_redis_eval_pipe(r, &take_staged, n, c, reps), n);
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(reps[i]->type == REDIS_REPLY_INTEGER, "call %d: type %d %s",
+		    i, reps[i]->type, reps[i]->str ? reps[i]->str : "");
+		ck_assert_int_eq(reps[i]->integer, want[i]);
+		freeReplyObject(reps[i]);
+	}
+}
+
+START_TEST(eval_pipe_with_staged_values)
+{
+	struct md_redis *r = md_redis_new(&cfg);
+	const char *a1[] = { "p:out", "p:stage1" }, *a2[] = { "p:out", "p:stage2" };
+	const char *s1[] = { "SET", "p:stage1", "hello\0" }, *s2[] = { "SET", "p:stage2", "world" };
+	const size_t l1[] = { 3, 8, 6 };
+	const char *bad[] = { "SET", "p:stage2" };	/* wrong arity: refused while queueing */
+	struct md_cmd pre1 = { 3, s1, l1 }, pre2 = { 3, s2, NULL }, wrong = { 2, bad, NULL };
+	struct md_eval_call c[3] = {
+		{ .argc = 2, .argv = a1, .npre = 1, .pre = &pre1 },
+		{ .argc = 2, .argv = a2, .npre = 1, .pre = &pre2 },
+		{ .argc = 2, .argv = a2 },	/* no transaction: stage2 is gone */
+	};
+	long long want[3] = { 6, 11, 11 };
+	redisReply *rep;
+
+	pipe_calls(r, 3, c, want);
+	rep = md_rfx_cmd(&rfx, "EXISTS p:stage1 p:stage2");
+	ck_assert_int_eq(rep->integer, 0);
+	freeReplyObject(rep);
+
+	/* Forgotten script: the whole call, staging included, runs again by EVAL. */
+	freeReplyObject(md_rfx_cmd(&rfx, "SCRIPT FLUSH"));
+	want[0] = 17, want[1] = 22;
+	pipe_calls(r, 2, c, want);
+
+	/* A refused command names the cause, not just EXECABORT; the script did not run. */
+	c[1].pre = &wrong;
+	{
+		redisReply *reps[2];
+
+		ck_assert_int_eq(md_redis_eval_pipe(r, &take_staged, 2, c, reps), 2);
+		ck_assert_int_eq(reps[0]->type, REDIS_REPLY_INTEGER);
+		ck_assert_int_eq(reps[1]->type, REDIS_REPLY_ERROR);
+		ck_assert_ptr_nonnull(strstr(reps[1]->str, "wrong number of arguments"));
+		freeReplyObject(reps[0]);
+		freeReplyObject(reps[1]);
+	}
+	md_redis_free(r);
+}
+END_TEST
+
 START_TEST(crash_then_reconnect_reapplies_select)
 {
 	struct md_redis *r;
@@ -377,6 +440,7 @@ redis_suite(void)
 	tcase_add_test(tc, connect_and_commands);
 	tcase_add_test(tc, binary_arguments);
 	tcase_add_test(tc, eval_and_noscript_fallback);
+	tcase_add_test(tc, eval_pipe_with_staged_values);
 	tcase_add_test(tc, crash_then_reconnect_reapplies_select);
 	tcase_add_test(tc, command_timeout_kills_only_that_command);
 	tcase_add_test(tc, backoff_fails_fast);
