@@ -452,9 +452,9 @@ append_call(struct md_redis *r, struct md_script *s, const char *sha,
 	const char **av;
 	size_t *al;
 	char nk[16];
-	int i, rc = REDIS_OK;
+	int i, rc = REDIS_OK, multi = c->npre + c->npost > 0;
 
-	if (c->npre > 0)
+	if (multi)
 		rc = redisAppendCommand(r->c, "MULTI");
 	for (i = 0; i < c->npre && rc == REDIS_OK; i++)
 		rc = redisAppendCommandArgv(r->c, c->pre[i].argc, c->pre[i].argv,
@@ -469,12 +469,17 @@ append_call(struct md_redis *r, struct md_script *s, const char *sha,
 	rc = redisAppendCommandArgv(r->c, c->argc + 3, av, al);
 	free(av);
 	free(al);
-	if (rc == REDIS_OK && c->npre > 0)
+	for (i = 0; i < c->npost && rc == REDIS_OK; i++)
+		rc = redisAppendCommandArgv(r->c, c->post[i].argc, c->post[i].argv,
+		    c->post[i].lens);
+	if (rc == REDIS_OK && multi)
 		rc = redisAppendCommand(r->c, "EXEC");
 	if (rc == REDIS_OK)
 		return 0;
 oom:
+	/* Half a transaction may sit in the output buffer: never send it. */
 	set_err(r, "out of memory");
+	drop(r);
 	return -1;
 }
 
@@ -485,7 +490,8 @@ oom:
 static redisReply *
 read_call(struct md_redis *r, const struct md_eval_call *c)
 {
-	int i, n = c->npre > 0 ? c->npre + 3 : 1;
+	int multi = c->npre + c->npost > 0;
+	int i, n = multi ? c->npre + c->npost + 3 : 1;
 	redisReply *rep = NULL, *first_err = NULL, *script;
 
 	for (i = 0; i < n && r->c != NULL; i++) {
@@ -510,9 +516,9 @@ read_call(struct md_redis *r, const struct md_eval_call *c)
 		set_err(r, "%s", first_err->str);
 		return first_err;
 	}
-	if (rep == NULL || c->npre == 0 || rep->type != REDIS_REPLY_ARRAY)
+	if (rep == NULL || !multi || rep->type != REDIS_REPLY_ARRAY)
 		return rep;	/* the script's reply or error */
-	if (rep->elements != (size_t)c->npre + 1) {
+	if (rep->elements != (size_t)(c->npre + 1 + c->npost)) {
 		freeReplyObject(rep);
 		set_err(r, "unexpected reply to EXEC");
 		return NULL;
@@ -539,13 +545,15 @@ md_redis_eval_pipe(struct md_redis *r, struct md_script *s, int ncalls,
 		return 0;
 	while (sent < ncalls && append_call(r, s, sha, &calls[sent], 0) == 0)
 		sent++;
+	if (sent < ncalls)	/* out of memory: the connection is gone */
+		sent = 0;
 	/* A lost connection (drop()) leaves this call and the rest NULL. */
 	for (i = 0; i < sent && r->c != NULL; i++)
 		out[i] = read_call(r, &calls[i]);
 	for (i = 0; i < sent; i++) {
 		if (!is_noscript(out[i]))
 			continue;
-		/* Its pre commands ran; running the whole call again is harmless. */
+		/* Its pre and post commands ran; the whole call again is harmless. */
 		freeReplyObject(out[i]);
 		out[i] = NULL;
 		if (ensure(r) == 0 && append_call(r, s, sha, &calls[i], 1) == 0)

@@ -73,9 +73,11 @@ redisReply *md_redis_eval(struct md_redis *r, struct md_script *s, int nkeys,
  * Several calls of one script (no keys) in one round trip: every EVALSHA
  * is written before any reply is read, so Redis parses them from one read
  * and answers in one write instead of paying a round trip each.  A call
- * may bring plain commands (pre) that run just before its script, in one
- * MULTI/EXEC with it: large values set that way reach the script as keys,
- * not as arguments, which Lua would copy and hash byte by byte.  out[i] is
+ * may bring plain commands that run just before its script (pre) and just
+ * after it (post), in one MULTI/EXEC with it: large values set that way
+ * reach the script as keys, not as arguments, which Lua would copy and
+ * hash byte by byte, and a post DEL removes whatever the script left of
+ * them, even when it failed.  out[i] is
  * the script's reply to calls[i], as md_redis_eval would return it; a
  * connection lost on the way leaves that call and every later one NULL
  * (each may or may not have run).  Calls answered NOSCRIPT are run again
@@ -94,6 +96,8 @@ struct md_eval_call {
 	const size_t		*lens;
 	int			 npre;
 	const struct md_cmd	*pre;
+	int			 npost;		/* after the script, same transaction */
+	const struct md_cmd	*post;
 };
 int	md_redis_eval_pipe(struct md_redis *r, struct md_script *s, int ncalls,
 	    const struct md_eval_call *calls, redisReply **out);

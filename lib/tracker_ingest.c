@@ -220,9 +220,10 @@ md_tracker_ingest(struct md_redis *r, const struct md_config *cfg,
 
 /*
  * Whether rec can join a batch of new requests: a new request of a valid
- * project that answers no issue (finding out needs no Redis) and does not
- * share its Message-ID with one already in the batch (the second is then
- * filed after the first and comes out a duplicate, as one by one).
+ * project that answers no issue (finding out needs no Redis), with a
+ * Message-ID that no request in the batch has (the second copy is then
+ * filed after the first and comes out a duplicate, as one by one, without
+ * taking an issue number).
  */
 static int
 batchable(const struct md_ingest_item *it, const struct md_ingest_item *batch,
@@ -233,10 +234,12 @@ batchable(const struct md_ingest_item *it, const struct md_ingest_item *batch,
 	const char *mid = md_record_get(rec, MD_F_MESSAGE_ID);
 	size_t i;
 
-	if (strcmp(md_record_get(rec, MD_F_KIND), "new") != 0 ||
+	/* Without a Message-ID the key is the SHA-1 of the raw text, which
+	 * only Redis computes: such records are filed alone. */
+	if (strcmp(md_record_get(rec, MD_F_KIND), "new") != 0 || *mid == '\0' ||
 	    !name_ok(project, MD_PROJECT_MAX) || md_trk_may_thread(rec))
 		return 0;
-	for (i = 0; i < n && *mid != '\0'; i++)
+	for (i = 0; i < n; i++)
 		if (strcmp(md_record_get(batch[i].rec, MD_F_MESSAGE_ID), mid) == 0 &&
 		    strcmp(md_record_get(batch[i].rec, MD_F_PROJECT), project) == 0)
 			return 0;

@@ -50,8 +50,10 @@ struct newreq {
 	struct md_args		 args;		/* the current step's script arguments */
 	struct md_args		 stage;		/* HSET of the issue's fields from the record */
 	struct md_args		 stage_raw;	/* SET of the raw message */
+	struct md_args		 unstage;	/* DEL of both, whatever the script did */
 	struct md_cmd		 pre[2];	/* the two, run before the create script */
 	int			 npre;
+	struct md_cmd		 post;		/* unstage, run after it */
 	/* from the reserve step */
 	long			 want;
 	int			 dup;
@@ -146,6 +148,7 @@ prepare(struct md_redis *r, const struct md_config *cfg, struct newreq *q)
 	md_args_init(&q->args);
 	md_args_init(&q->stage);
 	md_args_init(&q->stage_raw);
+	md_args_init(&q->unstage);
 	md_trk_sender(rec, q->email, sizeof q->email);
 	q->may_confirm = may_confirm(rec, q->email) && !md_trk_is_desk(cfg, q->email);
 	if (md_keygen(q->rkey, sizeof q->rkey) < 0 || md_keygen(q->ukey, sizeof q->ukey) < 0 ||
@@ -259,19 +262,26 @@ confirmation(struct md_redis *r, const struct md_config *cfg, struct newreq *q,
 /*
  * The commands that stage the record's large values under key (the create
  * script renames them into the issue): its fields as a hash, the raw
- * message as a string when there is one.
+ * message as a string when there is one; and the DEL that follows the
+ * script, so that nothing staged outlives the transaction.
  */
 static void
 stage_args(const struct md_config *cfg, struct newreq *q, const char *key)
 {
 	const struct md_record *rec = q->in->rec;
 	const char *subject = md_record_get(rec, MD_F_SUBJECT);
-	struct md_args *h = &q->stage, *w = &q->stage_raw;
+	struct md_args *h = &q->stage, *w = &q->stage_raw, *d = &q->unstage;
 
 	md_args_free(h);
 	md_args_init(h);
 	md_args_free(w);
 	md_args_init(w);
+	md_args_free(d);
+	md_args_init(d);
+	md_args_add(d, "DEL");
+	md_args_addf(d, "%s%s", cfg->redis_prefix, key);
+	md_args_addf(d, "%s%s:raw", cfg->redis_prefix, key);
+	q->post = (struct md_cmd){ .argc = d->n, .argv = d->v, .lens = d->len };
 	md_args_add(h, "HSET");
 	md_args_addf(h, "%s%s", cfg->redis_prefix, key);
 	md_args_add(h, "title");
@@ -348,7 +358,7 @@ create_args(struct md_redis *r, const struct md_config *cfg, struct newreq *q)
 	else
 		md_args_add(a, "");
 	md_args_addf(a, "%d", cfg->max_auto_mails_per_hour);
-	if (a->err || q->parts.err || q->stage.err || q->stage_raw.err)
+	if (a->err || q->parts.err || q->stage.err || q->stage_raw.err || q->unstage.err)
 		fail(q, "out of memory");
 out:
 	md_buf_free(&mail);
@@ -374,6 +384,37 @@ created(struct md_redis *r, struct newreq *q, const redisReply *rep)
 		out->mailed = md_reply_int(rep->element[2], 0) > 0;
 		q->state = NR_DONE;
 	}
+}
+
+/*
+ * A lost connection fails the call it happened in and every later one of
+ * the pipeline: those run once more, on a fresh connection, rather than
+ * count as failed deliveries of healthy records.  Both steps are safe to
+ * repeat (a reservation is kept per entry; a create that did run answers
+ * "dup").
+ */
+static void
+again(struct md_redis *r, struct md_script *s, const struct md_eval_call *calls,
+    redisReply **reps, int n)
+{
+	struct md_eval_call *lost = calloc((size_t)n, sizeof *lost);
+	redisReply **got = calloc((size_t)n, sizeof *got);
+	int *at = calloc((size_t)n, sizeof *at);
+	int i, k = 0;
+
+	for (i = 0; lost != NULL && got != NULL && at != NULL && i < n; i++)
+		if (reps[i] == NULL) {
+			lost[k] = calls[i];
+			at[k++] = i;
+		}
+	if (k > 0) {
+		md_redis_eval_pipe(r, s, k, lost, got);
+		for (i = 0; i < k; i++)
+			reps[at[i]] = got[i];
+	}
+	free(lost);
+	free(got);
+	free(at);
 }
 
 /*
@@ -407,12 +448,16 @@ run_step(struct md_redis *r, const struct md_config *cfg, struct newreq *q, size
 		calls[k].argc = q[i].args.n;
 		calls[k].argv = q[i].args.v;
 		calls[k].lens = q[i].args.len;
-		calls[k].npre = from == NR_CREATE ? q[i].npre : 0;
-		calls[k].pre = q[i].pre;
+		if (from == NR_CREATE) {
+			calls[k].npre = q[i].npre;
+			calls[k].pre = q[i].pre;
+			calls[k].npost = 1;
+			calls[k].post = &q[i].post;
+		}
 		who[k++] = i;
 	}
-	if (k > 0)
-		md_redis_eval_pipe(r, s, k, calls, reps);
+	if (k > 0 && md_redis_eval_pipe(r, s, k, calls, reps) < k)
+		again(r, s, calls, reps, k);
 	for (i = 0; i < (size_t)k; i++) {
 		done(r, &q[who[i]], reps[i]);
 		if (reps[i] != NULL)
@@ -475,6 +520,7 @@ md_trk_ingest_new_batch(struct md_redis *r, const struct md_config *cfg,
 		md_args_free(&q[i].args);
 		md_args_free(&q[i].stage);
 		md_args_free(&q[i].stage_raw);
+		md_args_free(&q[i].unstage);
 		free(q[i].description);
 		free(q[i].tpl_body);
 		free(q[i].tpl_subject);

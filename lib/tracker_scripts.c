@@ -162,8 +162,10 @@ struct md_script md_trk_reserve_script = { .source =
  * staged, set by the same MULTI/EXEC just before (md_redis_eval_pipe): S
  * is a hash of the issue's fields from the record (title, description,
  * ...) and S:raw, when the message is not empty, the raw message.  They
- * are RENAMEd into place, so 20 KB of text never pass through Lua, which
- * would copy and hash every byte; every other way out deletes them.
+ * are RENAMEd into place, so 20 KB of text do not pass through Lua, which
+ * would copy and hash every byte (only a record without Message-ID has its
+ * raw text read, for the SHA-1).  The transaction deletes what is left of
+ * them after the script, whichever way it ended.
  * Replies {"dup", iid, 0}, {"retry", iid, 0} when an issue with that number
  * exists already (only the reservation is dropped: reserve again), or {"created", iid,
  * mails queued}.  A record without Message-ID is deduplicated by the SHA-1
@@ -178,20 +180,17 @@ struct md_script md_trk_create_script = { .source = PRELUDE
 	"parts, i = take(i)\n"
 	"local follows = ARGV[i] or ''\n"
 	"CAP = tonumber(ARGV[i + 1]) or 0\n"
-	"local function unstage() redis.call('DEL', S, S .. ':raw') end\n"
 	"local pk = P .. 'project:' .. proj\n"
 	"if redis.call('EXISTS', pk) == 0 then\n"
-	"  unstage()\n"
 	"  return redis.error_reply('NOPROJECT no such project: ' .. proj)\n"
 	"end\n"
 	"local dkey = mid\n"
 	"if dkey == '' then dkey = 'sha1:' .. redis.sha1hex(redis.call('GET', S .. ':raw') or '') end\n"
 	"local old = redis.call('HGET', P .. 'msgid:' .. proj, dkey)\n"
-	"if old then unstage() ack(entry, proj) return {'dup', tonumber(old), 0} end\n"
+	"if old then ack(entry, proj) return {'dup', tonumber(old), 0} end\n"
 	"local iid = want\n"
 	"local ik = P .. 'issue:' .. proj .. ':' .. iid\n"
 	"if not iid or iid < 1 or redis.call('EXISTS', ik) == 1 then\n"
-	"  unstage()\n"
 	"  if entry ~= '' then redis.call('HDEL', P .. 'iidres:' .. proj, entry) end\n"
 	"  return {'retry', want, 0}\n"
 	"end\n"

@@ -149,6 +149,7 @@ is "$(wc -l <"$T/retry.list")" 0 "every message accepted in the end"
 md_wait_cond 300 '[ "$(rcli XLEN maildesk:inbox)" = 0 ] && [ "$(rcli XPENDING maildesk:inbox workers | head -1)" = 0 ]'
 ok_rc $? "inbox drained, nothing pending"
 is "$(rcli XLEN maildesk:dead)" 0 "nothing dead"
+is "$(rcli --scan --pattern 'maildesk:stage:*' | wc -l)" 0 "no staged record left behind"
 issues=$(rcli ZCARD maildesk:issues:acme)
 count_conf() {
 	find "$T/sink/Maildir/new" -type f -print0 2>/dev/null |

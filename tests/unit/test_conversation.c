@@ -417,6 +417,71 @@ START_TEST(bounce_report_at_reply_key)
 }
 END_TEST
 
+/*
+ * One inbox read filed as a batch: new requests share their round trips,
+ * and whatever depends on an earlier record of the read comes out as it
+ * would one by one: a second copy is a duplicate that takes no number, a
+ * reply to a request of the same read becomes its note.
+ */
+START_TEST(one_read_filed_as_batch)
+{
+	static const char *const spec[][4] = {	/* msgid, from, subject, project */
+		{ "a@x", "carol@example.org", "Printer", "acme" },
+		{ "b@x", "dave@example.org", "Scanner", "acme" },
+		{ "a@x", "carol@example.org", "Printer", "acme" },	/* copy */
+		{ "d@x", "carol@example.org", "Re: Printer", "acme" },	/* reply to a@x */
+		{ "", "erin@example.org", "No id", "acme" },
+		{ "f@x", "frank@example.org", "Lost", "ghost" },	/* no such project */
+		{ "g@x", "gina@example.org", "Fax", "acme" },
+	};
+	enum { N = sizeof spec / sizeof spec[0] };
+	struct md_record recs[N], *ptrs[N];
+	struct md_ingest_item it[N];
+	char ids[N][32];
+	redisReply *rep;
+	size_t i;
+
+	memset(it, 0, sizeof it);
+	for (i = 0; i < N; i++) {
+		mkrec(&recs[i], "new", spec[i][0], spec[i][1], spec[i][2], "Help.");
+		md_record_set(&recs[i], MD_F_PROJECT, spec[i][3]);
+		ptrs[i] = &recs[i];
+	}
+	md_record_set(&recs[3], MD_F_IN_REPLY_TO, "a@x");
+	ck_assert_int_eq(md_inbox_append(r, 100000, ptrs, N, ids, err, sizeof err), MD_INBOX_OK);
+	rep = md_redis_cmd(r, "XREADGROUP GROUP workers t COUNT 1000 STREAMS maildesk:inbox >");
+	freeReplyObject(rep);
+	for (i = 0; i < N; i++) {
+		it[i].entry_id = ids[i];
+		it[i].rec = &recs[i];
+	}
+	md_tracker_ingest_batch(r, &cfg, it, N);
+
+	ck_assert_msg(it[0].rc == 0 && it[0].out.kind == MD_INGEST_CREATED &&
+	    it[0].out.iid == 1, "a: %s", it[0].err);
+	ck_assert(it[1].rc == 0 && it[1].out.kind == MD_INGEST_CREATED && it[1].out.iid == 2);
+	ck_assert(it[2].rc == 0 && it[2].out.kind == MD_INGEST_DUP && it[2].out.iid == 1);
+	ck_assert_msg(it[3].rc == 0 && it[3].out.kind == MD_INGEST_NOTE && it[3].out.iid == 1,
+	    "reply: rc %d kind %d iid %ld %s", it[3].rc, it[3].out.kind, it[3].out.iid, it[3].err);
+	ck_assert(it[4].rc == 0 && it[4].out.kind == MD_INGEST_CREATED && it[4].out.iid == 3);
+	ck_assert_int_eq(it[5].rc, -1);
+	ck_assert_str_eq(it[5].err, "no such project: ghost");
+	ck_assert(it[6].rc == 0 && it[6].out.kind == MD_INGEST_CREATED && it[6].out.iid == 4);
+	ck_assert_int_eq(num("HGET maildesk:project:acme %s", "last_iid"), 4);	/* no gap */
+	ck_assert_int_eq(num("XLEN %s", "maildesk:outbox"), 4);	/* one confirmation each */
+	ck_assert_int_eq(num("XLEN %s", "maildesk:inbox"), 1);	/* only the lost one */
+	ck_assert_int_eq(num("EXISTS %s", "maildesk:iidres:acme"), 0);
+	rep = md_redis_cmd(r, "KEYS maildesk:stage:*");
+	ck_assert_int_eq(rep->elements, 0);
+	freeReplyObject(rep);
+	ck_assert_str_eq(str("HGET maildesk:issue:acme:%s %s", "2", "title"), "Scanner");
+	ck_assert_str_eq(str("HGET maildesk:issue:acme:%s %s", "3", "description"), "Help.");
+	ck_assert_int_gt(num("STRLEN %s", "maildesk:issue:acme:4:raw"), 20);
+	for (i = 0; i < N; i++)
+		md_record_free(&recs[i]);
+}
+END_TEST
+
 static Suite *
 conversation_suite(void)
 {
@@ -432,6 +497,7 @@ conversation_suite(void)
 	tcase_add_test(tc, unsubscribe_then_write_again);
 	tcase_add_test(tc, automatic_mail_cap);
 	tcase_add_test(tc, bounce_report_at_reply_key);
+	tcase_add_test(tc, one_read_filed_as_batch);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -284,14 +284,16 @@ END_TEST
 START_TEST(number_guard_and_race)
 {
 	const char *argv[] = { "maildesk:", "acme", "5", "", "x@y", "1", "a@b",
-	    "k1", "k2", "", "raw", "0", "0", "0" };
+	    "k1", "k2", "", "maildesk:stage:acme:5", "0", "0", "0" };
 	redisReply *rep;
 	pid_t pid[4];
 	int i, j, status;
 	long n;
 
-	/* The script refuses a number that is taken and writes nothing. */
+	/* The script refuses a number that is taken and writes nothing (the
+	 * staged record is the caller's transaction's to delete). */
 	ck_assert_int_eq(num("HSET %s x y", "maildesk:issue:acme:5"), 1);
+	ck_assert_int_eq(num("HSET %s title t", "maildesk:stage:acme:5"), 1);
 	rep = md_redis_eval(r, &md_trk_create_script, 0, 14, argv, NULL);
 	ck_assert_ptr_nonnull(rep);
 	ck_assert_int_eq(rep->type, REDIS_REPLY_ARRAY);
@@ -299,6 +301,7 @@ START_TEST(number_guard_and_race)
 	freeReplyObject(rep);
 	ck_assert_int_eq(num("HLEN %s", "maildesk:issue:acme:5"), 1);
 	ck_assert_int_eq(num("HLEN %s", "maildesk:msgid:acme"), 0);
+	ck_assert_int_eq(num("HLEN %s", "maildesk:stage:acme:5"), 1);
 	ck_assert_int_eq(num("DEL %s", "maildesk:issue:acme:5"), 1);
 
 	/* Four processes racing for numbers: 100 issues, 1..100, no gaps.
