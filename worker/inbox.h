@@ -32,8 +32,9 @@ void	wk_inbox_free(struct wk_inbox *w);
 /*
  * One round: claims stale entries of dead consumers (every 5 s, or every
  * worker_claim_idle_ms when that is shorter), else
- * reads up to 10 new entries (blocking worker_block_ms) and processes them
- * one by one, stopping early when *stop is set.  Returns the number of
+ * reads up to 50 new entries (blocking worker_block_ms) and files them as
+ * one batch (md_tracker_ingest_batch); *stop is checked between claimed
+ * entries, a read is always finished.  Returns the number of
  * entries handled, or -1 when Redis failed (the caller waits a little).
  */
 int	wk_inbox_step(struct wk_inbox *w, volatile sig_atomic_t *stop);
