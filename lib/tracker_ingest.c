@@ -16,10 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "keygen.h"
 #include "mime.h"
-#include "trim.h"
-#include "projects.h"
 #include "tracker.h"
 #include "tracker_int.h"
 

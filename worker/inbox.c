@@ -145,6 +145,16 @@ failed(struct wk_inbox *w, const char *id, const char *err)
 		bury(w, id, err, n);
 }
 
+/* The outcome of one filed entry: logged, or counted as a failed delivery. */
+static void
+report(struct wk_inbox *w, const struct md_ingest_item *it)
+{
+	if (it->rc == 0)
+		log_result(it->entry_id, &it->out);
+	else
+		failed(w, it->entry_id, it->err);
+}
+
 /*
  * The record of one [id, fields] entry: 1 parsed into rec (*id set), 0
  * nothing to do (malformed, or deleted while pending and now acknowledged),
@@ -206,10 +216,7 @@ process_claimed(struct wk_inbox *w, const redisReply *e)
 	} else if (parse_entry(w, e, &it.entry_id, &rec) == 1) {
 		it.rec = &rec;
 		md_tracker_ingest_batch(w->r, w->cfg, &it, 1);
-		if (it.rc == 0)
-			log_result(it.entry_id, &it.out);
-		else
-			failed(w, it.entry_id, it.err);
+		report(w, &it);
 	}
 	md_record_free(&rec);
 }
@@ -252,10 +259,7 @@ process_read(struct wk_inbox *w, const redisReply *rep)
 	}
 	md_tracker_ingest_batch(w->r, w->cfg, it, n);
 	for (k = 0; k < n; k++) {
-		if (it[k].rc == 0)
-			log_result(it[k].entry_id, &it[k].out);
-		else
-			failed(w, it[k].entry_id, it[k].err);
+		report(w, &it[k]);
 		md_record_free(&recs[k]);
 	}
 	free(it);
