@@ -17,7 +17,9 @@
  * (INCR, EXPIRE 3600 on the first): past it the mail is dropped with a
  * system note, which is what ends a mail loop with an autoresponder.
  * Every queued mail's Message-ID is appended to the recipient's chain
- * (tracker_mail.c).  Attachments are 5-tuples filename, content_type,
+ * (tracker_mail.c).  A script that has just made the issue sets NEW_ISSUE
+ * (its chains are empty) and NEWSUB (the address it subscribed), which
+ * spares the reads that would only find that out.  Attachments are 5-tuples filename, content_type,
  * size, stored (0/1), data.
  */
 #include "config.h"
@@ -78,15 +80,22 @@
 	"  return note(proj, iid, {'author', 'Support Bot', 'author_email', '', 'kind', 'system',\n" \
 	"    'text', text, 'created', now, 'message_id', '', 'attachments', '0'})\n" \
 	"end\n" \
+	"local NEW_ISSUE, NEWSUB = false, nil\n" \
+	"local chains = {}\n" \
 	"local function chain_add(ik, email, mid)\n" \
 	"  if mid == '' or email == '' or string.find(mid, '%s') then return end\n" \
+	"  local ck = ik .. ' ' .. email\n" \
+	"  if chains[ck] == nil then\n" \
+	"    chains[ck] = NEW_ISSUE and '' or (redis.call('HGET', ik .. ':chain', email) or '')\n" \
+	"  end\n" \
 	"  local t = {}\n" \
-	"  for id in string.gmatch(redis.call('HGET', ik .. ':chain', email) or '', '%S+') do\n" \
+	"  for id in string.gmatch(chains[ck], '%S+') do\n" \
 	"    if id ~= mid then t[#t + 1] = id end\n" \
 	"  end\n" \
 	"  t[#t + 1] = mid\n" \
 	"  while #t > " CHAIN_MAX " do table.remove(t, 1) end\n" \
-	"  redis.call('HSET', ik .. ':chain', email, table.concat(t, ' '))\n" \
+	"  chains[ck] = table.concat(t, ' ')\n" \
+	"  redis.call('HSET', ik .. ':chain', email, chains[ck])\n" \
 	"end\n" \
 	"local CAP = 0\n" \
 	"local AUTO = {" MD_AUTOMATIC_KINDS(LUA_TRUE) "}\n" \
@@ -104,8 +113,8 @@
 	"  local sent = 0\n" \
 	"  for j = 1, #mails - 4, 5 do\n" \
 	"    local rcpt, kind = mails[j], mails[j + 4]\n" \
-	"    if not blocked(rcpt) and\n" \
-	"        redis.call('HGET', ik .. ':subscribers', rcpt) == 'subscribed' and\n" \
+	"    if not blocked(rcpt) and (rcpt == NEWSUB or\n" \
+	"        redis.call('HGET', ik .. ':subscribers', rcpt) == 'subscribed') and\n" \
 	"        not capped(rcpt, kind, proj, iid, now) then\n" \
 	"      redis.call('XADD', P .. 'outbox', '*', 'kind', kind,\n" \
 	"        'project', proj, 'iid', iid, 'rcpt', rcpt, 'mail_from', mails[j + 3],\n" \
@@ -119,38 +128,55 @@
 	"end\n"
 
 /*
- * The issue number for a new request, taken before the confirmation that
- * quotes it is rendered, and what rendering it needs.  ARGV: prefix,
- * project, inbox entry id, Message-ID, template name ("" none) and, only
- * when the Message-ID is empty, the raw message (its SHA-1 is the key).
- * The number is remembered in <p>iidres:<project> under the entry id, so a
- * worker that dies and the one that claims the entry after it use the same
- * number: a crash wastes none.  Replies {"dup", iid} when the Message-ID is
- * already filed, else {"iid", n, verified_senders, the project's template
- * body, its subject} (nil where the project has none): one round trip
- * where settings, reservation and templates took three.
+ * The issue numbers for a batch of new requests, taken before the
+ * confirmations that quote them are rendered, and what rendering needs.
+ * ARGV: prefix, then per request a 5-tuple project, inbox entry id,
+ * Message-ID, template name ("" none) and, only when the Message-ID is
+ * empty, the raw message (its SHA-1 is the key; else "").  Each number is
+ * remembered in <p>iidres:<project> under the entry id, so a worker that
+ * dies and the one that claims the entry after it use the same number: a
+ * crash wastes none.  Replies one element per request: {"dup", iid} when
+ * the Message-ID is already filed, an error "NOPROJECT ..." for a project
+ * that does not exist, else {"iid", n, verified_senders, the project's
+ * template body, its subject} (nil where the project has none).  A project's
+ * settings and templates are read once per batch.
  */
 struct md_script md_trk_reserve_script = { .source =
-	"local P, proj, entry, mid, tpl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]\n"
-	"local pk = P .. 'project:' .. proj\n"
-	"if redis.call('EXISTS', pk) == 0 then\n"
-	"  return redis.error_reply('NOPROJECT no such project: ' .. proj)\n"
+	"local P = ARGV[1]\n"
+	"local known, tpls, out = {}, {}, {}\n"
+	"for j = 2, #ARGV - 4, 5 do\n"
+	"  local proj, entry, mid, tpl = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]\n"
+	"  local pk = P .. 'project:' .. proj\n"
+	"  if known[proj] == nil then\n"
+	"    known[proj] = redis.call('EXISTS', pk) == 1 and\n"
+	"      (redis.call('HGET', pk, 'verified_senders') or '0')\n"
+	"  end\n"
+	"  if not known[proj] then\n"
+	"    out[#out + 1] = {err = 'NOPROJECT no such project: ' .. proj}\n"
+	"  else\n"
+	"    if mid == '' then mid = 'sha1:' .. redis.sha1hex(ARGV[j + 4]) end\n"
+	"    local old = redis.call('HGET', P .. 'msgid:' .. proj, mid)\n"
+	"    if old then\n"
+	"      out[#out + 1] = {'dup', tonumber(old)}\n"
+	"    else\n"
+	"      local rk = P .. 'iidres:' .. proj\n"
+	"      local iid\n"
+	"      if entry ~= '' then iid = tonumber(redis.call('HGET', rk, entry) or '') end\n"
+	"      if not iid then\n"
+	"        iid = redis.call('HINCRBY', pk, 'last_iid', 1)\n"
+	"        if entry ~= '' then redis.call('HSET', rk, entry, iid) end\n"
+	"      end\n"
+	"      local tk = proj .. ' ' .. tpl\n"
+	"      if tpls[tk] == nil then\n"
+	"        tpls[tk] = tpl ~= '' and\n"
+	"          redis.call('HMGET', P .. 'templates:' .. proj, tpl, tpl .. '_subject') or\n"
+	"          {false, false}\n"
+	"      end\n"
+	"      out[#out + 1] = {'iid', iid, known[proj], tpls[tk][1], tpls[tk][2]}\n"
+	"    end\n"
+	"  end\n"
 	"end\n"
-	"if mid == '' then mid = 'sha1:' .. redis.sha1hex(ARGV[6] or '') end\n"
-	"local old = redis.call('HGET', P .. 'msgid:' .. proj, mid)\n"
-	"if old then return {'dup', tonumber(old)} end\n"
-	"local rk = P .. 'iidres:' .. proj\n"
-	"local iid\n"
-	"if entry ~= '' then iid = tonumber(redis.call('HGET', rk, entry) or '') end\n"
-	"if not iid then\n"
-	"  iid = redis.call('HINCRBY', pk, 'last_iid', 1)\n"
-	"  if entry ~= '' then redis.call('HSET', rk, entry, iid) end\n"
-	"end\n"
-	"local t = {false, false}\n"
-	"if tpl ~= '' then\n"
-	"  t = redis.call('HMGET', P .. 'templates:' .. proj, tpl, tpl .. '_subject')\n"
-	"end\n"
-	"return {'iid', iid, redis.call('HGET', pk, 'verified_senders') or '0', t[1], t[2]}\n",
+	"return out\n",
 	.sha = "" };
 
 /*
@@ -162,14 +188,17 @@ struct md_script md_trk_reserve_script = { .source =
  * staged, set by the same MULTI/EXEC just before (md_redis_eval_pipe): S
  * is a hash of the issue's fields from the record (title, description,
  * ...) and S:raw, when the message is not empty, the raw message.  They
- * are RENAMEd into place, so 20 KB of text do not pass through Lua, which
+ * are RENAMEd into place (RENAMENX for the issue itself: the number being
+ * taken is the only way it can fail), so 20 KB of text do not pass through Lua, which
  * would copy and hash every byte (only a record without Message-ID has its
  * raw text read, for the SHA-1).  The transaction deletes what is left of
  * them after the script, whichever way it ended.
  * Replies {"dup", iid, 0}, {"retry", iid, 0} when an issue with that number
  * exists already (only the reservation is dropped: reserve again), or {"created", iid,
  * mails queued}.  A record without Message-ID is deduplicated by the SHA-1
- * of its raw text.
+ * of its raw text.  The number goes into the commands as the string it came
+ * as: Redis prints a Lua number given to redis.call with snprintf("%.17g"),
+ * every time.
  */
 struct md_script md_trk_create_script = { .source = PRELUDE
 	"local proj, want, entry, mid, now = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]\n"
@@ -181,29 +210,29 @@ struct md_script md_trk_create_script = { .source = PRELUDE
 	"local follows = ARGV[i] or ''\n"
 	"CAP = tonumber(ARGV[i + 1]) or 0\n"
 	"local pk = P .. 'project:' .. proj\n"
-	"if redis.call('EXISTS', pk) == 0 then\n"
+	"local last = redis.call('HGET', pk, 'last_iid')\n"
+	"if not last and redis.call('EXISTS', pk) == 0 then\n"
 	"  return redis.error_reply('NOPROJECT no such project: ' .. proj)\n"
 	"end\n"
 	"local dkey = mid\n"
 	"if dkey == '' then dkey = 'sha1:' .. redis.sha1hex(redis.call('GET', S .. ':raw') or '') end\n"
 	"local old = redis.call('HGET', P .. 'msgid:' .. proj, dkey)\n"
 	"if old then ack(entry, proj) return {'dup', tonumber(old), 0} end\n"
-	"local iid = want\n"
+	"local iid = ARGV[3]\n"
 	"local ik = P .. 'issue:' .. proj .. ':' .. iid\n"
-	"if not iid or iid < 1 or redis.call('EXISTS', ik) == 1 then\n"
+	"local moved = want and want >= 1 and redis.pcall('RENAMENX', S, ik)\n"
+	"if not moved or moved == 0 or (type(moved) == 'table' and redis.call('EXISTS', ik) == 1) then\n"
 	"  if entry ~= '' then redis.call('HDEL', P .. 'iidres:' .. proj, entry) end\n"
 	"  return {'retry', want, 0}\n"
 	"end\n"
-	"if tonumber(redis.call('HGET', pk, 'last_iid') or '0') < iid then\n"
-	"  redis.call('HSET', pk, 'last_iid', iid)\n"
-	"end\n"
+	"if tonumber(last or '0') < want then redis.call('HSET', pk, 'last_iid', iid) end\n"
+	"NEW_ISSUE, NEWSUB = true, email\n"
 	"local ix = P .. 'issues:' .. proj\n"
-	"if redis.call('EXISTS', S) == 1 then redis.call('RENAME', S, ik) end\n"
 	"redis.call('HSET', ik, 'project', proj, 'iid', iid, 'author', 'Support Bot',\n"
 	"  'customer_email', email, 'confidential', '1', 'state', 'opened',\n"
 	"  'labels', labels, 'created', now, 'updated', now, 'message_id', mid,\n"
 	"  'reply_key', rkey, 'unsub_key', ukey, 'source', entry)\n"
-	"if redis.call('EXISTS', S .. ':raw') == 1 then redis.call('RENAME', S .. ':raw', ik .. ':raw') end\n"
+	"redis.pcall('RENAME', S .. ':raw', ik .. ':raw')\n"
 	"redis.call('ZADD', ix, now, iid)\n"
 	"redis.call('ZADD', ix .. ':updated', now, iid)\n"
 	"redis.call('SADD', ix .. ':state:opened', iid)\n"
@@ -244,7 +273,7 @@ struct md_script md_trk_create_script = { .source = PRELUDE
 	"save_atts(atts, proj, iid, 'description')\n"
 	"local sent = queue_mails(mails, proj, iid, now, ik)\n"
 	"ack(entry, proj)\n"
-	"return {'created', iid, sent}\n",
+	"return {'created', want, sent}\n",
 	.sha = "" };
 
 /*

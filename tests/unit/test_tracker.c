@@ -302,6 +302,14 @@ START_TEST(number_guard_and_race)
 	ck_assert_int_eq(num("HLEN %s", "maildesk:issue:acme:5"), 1);
 	ck_assert_int_eq(num("HLEN %s", "maildesk:msgid:acme"), 0);
 	ck_assert_int_eq(num("HLEN %s", "maildesk:stage:acme:5"), 1);
+	/* Nothing staged (the transaction's first commands failed): the same. */
+	ck_assert_int_eq(num("DEL %s", "maildesk:stage:acme:5"), 1);
+	rep = md_redis_eval(r, &md_trk_create_script, 0, 14, argv, NULL);
+	ck_assert_ptr_nonnull(rep);
+	ck_assert_int_eq(rep->type, REDIS_REPLY_ARRAY);
+	ck_assert_str_eq(rep->element[0]->str, "retry");
+	freeReplyObject(rep);
+	ck_assert_int_eq(num("HLEN %s", "maildesk:issue:acme:5"), 1);
 	ck_assert_int_eq(num("DEL %s", "maildesk:issue:acme:5"), 1);
 
 	/* Four processes racing for numbers: 100 issues, 1..100, no gaps.
