@@ -29,8 +29,12 @@
  *     worker that died before it could XACK) nor a handover marker, and
  *     resets its idle time;
  *   - entries of other consumers are claimed only when idle longer than
- *     any send can take (relay_timeout_ms + redis_command_timeout_ms), and
- *     XCLAIM's min-idle lets only one claimer win.
+ *     any send can take (relay_timeout_ms + redis_command_timeout_ms + 1 s),
+ *     and XCLAIM's min-idle lets only one claimer win;
+ *   - so an entry that XREADGROUP ">" delivered (never delivered before: no
+ *     marker can exist) less than FRESH_MS ago is still ours for a whole
+ *     send, and goes without the Lua step: on a busy desk that is one
+ *     script of four commands less per mail.
  */
 #include "config.h"
 
@@ -59,6 +63,7 @@
 #define LIFETIME_S	(5 * 86400)	/* like Postfix maximal_queue_lifetime */
 #define PAUSE_MS	1000		/* after Redis trouble */
 #define RELAY_PAUSE_MAX	60		/* seconds, after the relay was down */
+#define FRESH_MS	500		/* < the 1 s margin of retry_due()'s floor */
 
 enum step { STEP_OK, STEP_REDIS, STEP_RELAY };
 
@@ -69,6 +74,7 @@ struct outbox {
 	const char	*sending;	/* entry id of the mail being sent */
 	const char	*bounce_err;	/* the relay's refusal, for bounce_step() */
 	int		 handed_over;	/* its handover marker was set */
+	long long	 fresh_until;	/* entries being sent came from ">" until then */
 	char		 me[300];	/* consumer: <hostname>-<pid> */
 	md_buf		 stream;	/* <p>outbox */
 	md_buf		 k1, k2, k3;	/* scratch keys */
@@ -123,6 +129,15 @@ static struct md_script bounce_script = {
 	"redis.call('XDEL', KEYS[1], ARGV[1])\n"
 	"return 1\n", ""
 };
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* Sleeps ms, waking early when asked to stop. */
 static void
@@ -374,7 +389,7 @@ deliver(struct outbox *ob, const struct entry *e)
 	enum md_smtp_result res;
 	long long age;
 
-	switch (claim_for_send(ob, e)) {
+	switch (now_ms() < ob->fresh_until ? 1 : claim_for_send(ob, e)) {
 	case -1:
 		return STEP_REDIS;
 	case 0:
@@ -548,9 +563,11 @@ read_group(struct outbox *ob, const char *id, int block_ms,
 	redisReply *rep, *arr;
 	char block[16];
 	enum step st;
+	long long asked;
 	int n;
 
 	snprintf(block, sizeof block, "%d", block_ms);
+	asked = now_ms();	/* Redis delivers the entries after this moment */
 	if (block_ms > 0)
 		rep = md_redis_cmd(ob->r, "XREADGROUP GROUP " GROUP " %s COUNT "
 		    READ_COUNT " BLOCK %s STREAMS %s %s", ob->me, block,
@@ -577,7 +594,9 @@ read_group(struct outbox *ob, const char *id, int block_ms,
 	if (n > 0 && last != NULL && arr->element[n - 1]->type == REDIS_REPLY_ARRAY &&
 	    arr->element[n - 1]->element[0]->type == REDIS_REPLY_STRING)
 		snprintf(last, lastlen, "%s", arr->element[n - 1]->element[0]->str);
+	ob->fresh_until = strcmp(id, ">") == 0 ? asked + FRESH_MS : 0;
 	st = process_entries(ob, arr, stop);
+	ob->fresh_until = 0;
 	freeReplyObject(rep);
 	return st == STEP_REDIS ? -1 : st == STEP_RELAY ? -2 : n;
 }
