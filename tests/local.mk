@@ -19,4 +19,5 @@ clean-fuzz:
 .PHONY: clean-fuzz
 
 # Benchmarks (run by hand as root, see doc/performance.md; not part of make check).
-EXTRA_DIST += tests/bench/smtp_bench.sh tests/bench/nullmilter.c tests/bench/worker_bench.sh
+EXTRA_DIST += tests/bench/smtp_bench.sh tests/bench/nullmilter.c tests/bench/worker_bench.sh \
+	tests/bench/records.pl tests/bench/redis_cost.sh

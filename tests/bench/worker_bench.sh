@@ -68,29 +68,8 @@ desk_domain = desk.test
 relay = smtp://127.0.0.1:$SPORT
 CF
 
-# The records, as the milter writes them (field names from lib/record.c),
-# built once: the same bytes for every run.
-perl -e '
-	my ($n, $len, $rawbody, $noconf) = @ARGV;
-	my $body = ("x" x 76 . "\r\n") x int($len / 78);
-	sub cmd { my $s = "*" . scalar(@_) . "\r\n"; $s .= "\$" . length($_) . "\r\n$_\r\n" for @_; $s }
-	for my $i (1 .. $n) {
-		my $c = "customer" . ($i % 100) . "\@example.org";
-		my $mid = "<bench$i.$$\@example.org>";
-		my $raw = "From: Customer <$c>\r\nTo: support+bench\@desk.test\r\nSubject: request $i\r\n" .
-		    "Message-ID: $mid\r\nDate: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\n$body";
-		(my $text = $body) =~ s/\r\n/\n/g;
-		print cmd("XADD", "maildesk:inbox", "*", v => 1, id => "Q$i:support+bench\@desk.test",
-		    queue_id => "Q$i", received => "2026-11-25T10:00:00Z", client_ip => "192.0.2.1",
-		    helo => "mx.example.org", mail_from => $noconf ? "" : $c,
-		    rcpt => "support+bench\@desk.test",
-		    kind => "new", project => "bench", key => "", spf => "pass", received_spf => "",
-		    score => "0.00", rules => "", auto_reason => "", message_id => $mid,
-		    in_reply_to => "", references => "", from => "Customer <$c>", from_addr => $c,
-		    from_name => "Customer", reply_to => "", cc => "", subject => "request $i",
-		    text => $text, attachments => 0, flags => "",
-		    raw => $rawbody ? $raw : substr($raw, 0, index($raw, "\r\n\r\n") + 4));
-	}' "$NREC" "$L" "$RAW_BODY" "$NOCONF" >"$W/records.resp"
+# The records, built once: the same bytes for every run.
+perl "$here/records.pl" "$NREC" "$L" "$RAW_BODY" "$NOCONF" >"$W/records.resp"
 
 ticks() {	# pids... -> utime+stime summed
 	local p t=0
