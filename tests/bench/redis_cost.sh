@@ -6,7 +6,7 @@
 #
 # Wall-clock ratios on a shared 2-vCPU guest drift by a factor of two within
 # minutes (steal time, other guests); instruction counts do not: the same
-# binaries and inputs give the same count within 0.5 %, whatever else the
+# binaries and inputs give the same count within about 1 %, whatever else the
 # machine does.  Per build: redis-server runs under callgrind (AOF
 # everysec), NREC records (tests/bench/records.pl) are put into the inbox,
 # the counters are zeroed, one worker files them and the outbox sends the
