@@ -281,11 +281,22 @@ START_TEST(no_message_id_dedup_by_raw)
 }
 END_TEST
 
+/* Runs the create script with argv and checks the first word of its reply. */
+static void
+create_answers(const char **argv, int argc, const char *want)
+{
+	redisReply *rep = md_redis_eval(r, &md_trk_create_script, 0, argc, argv, NULL);
+
+	ck_assert_ptr_nonnull(rep);
+	ck_assert_int_eq(rep->type, REDIS_REPLY_ARRAY);
+	ck_assert_str_eq(rep->element[0]->str, want);
+	freeReplyObject(rep);
+}
+
 START_TEST(number_guard_and_race)
 {
 	const char *argv[] = { "maildesk:", "acme", "5", "", "x@y", "1", "a@b",
 	    "k1", "k2", "", "maildesk:stage:acme:5", "0", "0", "0" };
-	redisReply *rep;
 	pid_t pid[4];
 	int i, j, status;
 	long n;
@@ -294,21 +305,13 @@ START_TEST(number_guard_and_race)
 	 * staged record is the caller's transaction's to delete). */
 	ck_assert_int_eq(num("HSET %s x y", "maildesk:issue:acme:5"), 1);
 	ck_assert_int_eq(num("HSET %s title t", "maildesk:stage:acme:5"), 1);
-	rep = md_redis_eval(r, &md_trk_create_script, 0, 14, argv, NULL);
-	ck_assert_ptr_nonnull(rep);
-	ck_assert_int_eq(rep->type, REDIS_REPLY_ARRAY);
-	ck_assert_str_eq(rep->element[0]->str, "retry");
-	freeReplyObject(rep);
+	create_answers(argv, 14, "retry");
 	ck_assert_int_eq(num("HLEN %s", "maildesk:issue:acme:5"), 1);
 	ck_assert_int_eq(num("HLEN %s", "maildesk:msgid:acme"), 0);
 	ck_assert_int_eq(num("HLEN %s", "maildesk:stage:acme:5"), 1);
 	/* Nothing staged (the transaction's first commands failed): the same. */
 	ck_assert_int_eq(num("DEL %s", "maildesk:stage:acme:5"), 1);
-	rep = md_redis_eval(r, &md_trk_create_script, 0, 14, argv, NULL);
-	ck_assert_ptr_nonnull(rep);
-	ck_assert_int_eq(rep->type, REDIS_REPLY_ARRAY);
-	ck_assert_str_eq(rep->element[0]->str, "retry");
-	freeReplyObject(rep);
+	create_answers(argv, 14, "retry");
 	ck_assert_int_eq(num("HLEN %s", "maildesk:issue:acme:5"), 1);
 	ck_assert_int_eq(num("DEL %s", "maildesk:issue:acme:5"), 1);
 
