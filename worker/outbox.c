@@ -74,7 +74,6 @@ struct outbox {
 	const char	*sending;	/* entry id of the mail being sent */
 	const char	*bounce_err;	/* the relay's refusal, for bounce_step() */
 	int		 handed_over;	/* its handover marker was set */
-	long long	 fresh_until;	/* entries being sent came from ">" until then */
 	char		 me[300];	/* consumer: <hostname>-<pid> */
 	md_buf		 stream;	/* <p>outbox */
 	md_buf		 k1, k2, k3;	/* scratch keys */
@@ -382,14 +381,18 @@ relay_unreachable(const char *err)
 	    strncmp(err, "421", 3) == 0;
 }
 
+/*
+ * Sends e.  Until fresh_until (monotonic ms; 0 = never) e counts as just
+ * delivered by XREADGROUP ">" and goes without the claim step.
+ */
 static enum step
-deliver(struct outbox *ob, const struct entry *e)
+deliver(struct outbox *ob, const struct entry *e, long long fresh_until)
 {
 	char err[512], why[600];
 	enum md_smtp_result res;
 	long long age;
 
-	switch (now_ms() < ob->fresh_until ? 1 : claim_for_send(ob, e)) {
+	switch (now_ms() < fresh_until ? 1 : claim_for_send(ob, e)) {
 	case -1:
 		return STEP_REDIS;
 	case 0:
@@ -515,9 +518,12 @@ parse_entry(const redisReply *it, struct entry *e)
 	return 0;
 }
 
-/* Sends each entry of an array of stream entries; stops early on trouble. */
+/*
+ * Sends each entry of an array of stream entries (fresh_until as for
+ * deliver()); stops early on trouble.
+ */
 static enum step
-process_entries(struct outbox *ob, const redisReply *arr,
+process_entries(struct outbox *ob, const redisReply *arr, long long fresh_until,
     volatile sig_atomic_t *stop)
 {
 	struct entry e;
@@ -526,7 +532,7 @@ process_entries(struct outbox *ob, const redisReply *arr,
 
 	for (i = 0; i < arr->elements && st == STEP_OK && !*stop; i++) {
 		if (parse_entry(arr->element[i], &e) == 0)
-			st = deliver(ob, &e);
+			st = deliver(ob, &e, fresh_until);
 		else if (e.id != NULL)	/* deleted under us: just drop it */
 			st = finish(ob, e.id, 0) < 0 ? STEP_REDIS : STEP_OK;
 	}
@@ -594,9 +600,7 @@ read_group(struct outbox *ob, const char *id, int block_ms,
 	if (n > 0 && last != NULL && arr->element[n - 1]->type == REDIS_REPLY_ARRAY &&
 	    arr->element[n - 1]->element[0]->type == REDIS_REPLY_STRING)
 		snprintf(last, lastlen, "%s", arr->element[n - 1]->element[0]->str);
-	ob->fresh_until = strcmp(id, ">") == 0 ? asked + FRESH_MS : 0;
-	st = process_entries(ob, arr, stop);
-	ob->fresh_until = 0;
+	st = process_entries(ob, arr, strcmp(id, ">") == 0 ? asked + FRESH_MS : 0, stop);
 	freeReplyObject(rep);
 	return st == STEP_REDIS ? -1 : st == STEP_RELAY ? -2 : n;
 }
@@ -631,7 +635,7 @@ retry_one(struct outbox *ob, const char *id, long long min_idle,
 			freeReplyObject(rep);
 		return STEP_REDIS;
 	}
-	st = rep->type == REDIS_REPLY_ARRAY ? process_entries(ob, rep, stop) :
+	st = rep->type == REDIS_REPLY_ARRAY ? process_entries(ob, rep, 0, stop) :
 	    STEP_OK;
 	freeReplyObject(rep);
 	return st;
