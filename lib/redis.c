@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "redis.h"
 
 #define BACKOFF_MIN_MS	100
@@ -47,15 +48,6 @@ struct md_redis {
 
 /* Scripts are shared by all threads of a program; only their sha changes. */
 static pthread_mutex_t script_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static struct timeval
 ms_to_tv(int ms)
@@ -89,7 +81,7 @@ md_redis_new(const struct md_config *cfg)
 	r->prefix = strdup(cfg->redis_prefix ? cfg->redis_prefix : "");
 	r->connect_ms = cfg->redis_connect_timeout_ms > 0 ? cfg->redis_connect_timeout_ms : 1000;
 	r->command_ms = cfg->redis_command_timeout_ms > 0 ? cfg->redis_command_timeout_ms : 2000;
-	r->seed = (unsigned int)(now_ms() ^ (long long)(size_t)r);
+	r->seed = (unsigned int)(md_now_ms() ^ (long long)(size_t)r);
 	if (r->host == NULL || r->prefix == NULL ||
 	    (cfg->redis_socket && *cfg->redis_socket && r->socket == NULL) ||
 	    (cfg->redis_username && *cfg->redis_username && r->username == NULL) ||
@@ -254,7 +246,7 @@ schedule_retry(struct md_redis *r)
 	else
 		r->backoff_ms = BACKOFF_MAX_MS;
 	jitter = (int)(rand_r(&r->seed) % (unsigned int)(r->backoff_ms / 4 + 1));
-	r->retry_at = now_ms() + r->backoff_ms - jitter;
+	r->retry_at = md_now_ms() + r->backoff_ms - jitter;
 }
 
 int
@@ -283,7 +275,7 @@ ensure(struct md_redis *r)
 
 	if (r->c != NULL)
 		return 0;
-	now = now_ms();
+	now = md_now_ms();
 	if (r->retry_at > now) {
 		set_err(r, "unavailable (retrying in %lldms): %s", r->retry_at - now,
 		    r->cause);

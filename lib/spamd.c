@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "spamd.h"
 
 #define REPLY_MAX	65536
@@ -34,15 +34,6 @@ struct target {
 	char	host[256];
 	char	port[8];
 };
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 parse_port(const char *p, size_t n, struct target *t)
@@ -128,7 +119,7 @@ wait_fd(int fd, short events, long long deadline)
 	int n;
 
 	for (;;) {
-		if ((left = deadline - now_ms()) <= 0)
+		if ((left = deadline - md_now_ms()) <= 0)
 			return 0;
 		n = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
 		if (n > 0)
@@ -195,7 +186,7 @@ open_conn(const char *spec, long long deadline, char *err, size_t errlen)
 		return -1;
 	}
 	errno = EADDRNOTAVAIL;
-	for (ai = res; ai != NULL && fd < 0 && now_ms() < deadline; ai = ai->ai_next)
+	for (ai = res; ai != NULL && fd < 0 && md_now_ms() < deadline; ai = ai->ai_next)
 		fd = connect_one(ai->ai_addr, ai->ai_addrlen, deadline);
 	if (fd < 0)
 		snprintf(err, errlen, "spamd: connect %s:%s: %s", t.host, t.port,
@@ -256,7 +247,7 @@ static char *
 exchange(const char *address, const char *head, const char *body, size_t blen,
     int timeout_ms, char *err, size_t errlen)
 {
-	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 1);
+	long long deadline = md_now_ms() + (timeout_ms > 0 ? timeout_ms : 1);
 	char *reply = NULL;
 	ssize_t n;
 	int fd;

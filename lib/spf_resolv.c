@@ -29,6 +29,7 @@
 #include <spf2/spf_dns.h>
 #include <spf2/spf_dns_rr.h>
 
+#include "clock.h"
 #include "spf.h"
 
 #define NEG_TTL		300		/* NXDOMAIN / no data: 5 minutes */
@@ -43,19 +44,10 @@ struct resolv_hook {
 /* Deadline of the check running on this thread (CLOCK_MONOTONIC ms, 0 = none). */
 static __thread long long deadline_ms;
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 md_spf_resolv_deadline(int timeout_ms)
 {
-	deadline_ms = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	deadline_ms = timeout_ms > 0 ? md_now_ms() + timeout_ms : 0;
 }
 
 static void
@@ -202,7 +194,7 @@ resolv_lookup(SPF_dns_server_t *srv, const char *domain, ns_type type,
 	int len;
 
 	(void)should_cache;
-	if (deadline_ms != 0 && (left = deadline_ms - now_ms()) <= 0)
+	if (deadline_ms != 0 && (left = deadline_ms - md_now_ms()) <= 0)
 		return failed(srv, domain, type, TRY_AGAIN);
 	if ((st = thread_state(h)) == NULL)
 		return failed(srv, domain, type, TRY_AGAIN);

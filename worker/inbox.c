@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "inbox.h"
 #include "log.h"
 #include "record.h"
@@ -24,15 +24,6 @@
 #define CLAIM_EVERY_MS	5000	/* or worker_claim_idle_ms if shorter */
 #define READ_COUNT	50
 #define CLAIM_COUNT	20
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 wk_inbox_init(struct wk_inbox *w, const struct md_config *cfg)
@@ -306,7 +297,7 @@ int
 wk_inbox_step(struct wk_inbox *w, volatile sig_atomic_t *stop)
 {
 	redisReply *rep;
-	long long now = now_ms();
+	long long now = md_now_ms();
 	int n, every = w->cfg->worker_claim_idle_ms < CLAIM_EVERY_MS ?
 	    w->cfg->worker_claim_idle_ms : CLAIM_EVERY_MS;
 

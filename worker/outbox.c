@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "conf.h"
 #include "log.h"
 #include "outbox.h"
@@ -128,15 +129,6 @@ static struct md_script bounce_script = {
 	"redis.call('XDEL', KEYS[1], ARGV[1])\n"
 	"return 1\n", ""
 };
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Sleeps ms, waking early when asked to stop. */
 static void
@@ -392,7 +384,7 @@ deliver(struct outbox *ob, const struct entry *e, long long fresh_until)
 	enum md_smtp_result res;
 	long long age;
 
-	switch (now_ms() < fresh_until ? 1 : claim_for_send(ob, e)) {
+	switch (md_now_ms() < fresh_until ? 1 : claim_for_send(ob, e)) {
 	case -1:
 		return STEP_REDIS;
 	case 0:
@@ -573,7 +565,7 @@ read_group(struct outbox *ob, const char *id, int block_ms,
 	int n;
 
 	snprintf(block, sizeof block, "%d", block_ms);
-	asked = now_ms();	/* Redis delivers the entries after this moment */
+	asked = md_now_ms();	/* Redis delivers the entries after this moment */
 	if (block_ms > 0)
 		rep = md_redis_cmd(ob->r, "XREADGROUP GROUP " GROUP " %s COUNT "
 		    READ_COUNT " BLOCK %s STREAMS %s %s", ob->me, block,
