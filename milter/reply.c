@@ -24,6 +24,10 @@ md_reply(SMFICTX *ctx, const char *code, const char *xcode, const char *text,
 			buf[o++] = '%';
 		} else if (*p == '\r' || *p == '\n' || (unsigned char)*p < 0x20) {
 			buf[o++] = ' ';
+		} else if ((unsigned char)*p >= 0x7f) {
+			/* SMTP replies are ASCII; an SPF explanation from the
+			 * sender's DNS may be anything. */
+			buf[o++] = '?';
 		} else {
 			buf[o++] = *p;
 		}

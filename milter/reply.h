@@ -11,8 +11,9 @@
 
 /*
  * Sets "code xcode text" and returns status.  '%' in text is doubled
- * (libmilter drops a reply containing a lone '%'), CR/LF become spaces and
- * the text is cut to what fits in one SMTP reply line.
+ * (libmilter drops a reply containing a lone '%'), CR/LF and other control
+ * bytes become spaces, bytes outside ASCII become '?', and the text is cut
+ * to what fits in one SMTP reply line.
  */
 sfsistat md_reply(SMFICTX *ctx, const char *code, const char *xcode,
 	    const char *text, sfsistat status);

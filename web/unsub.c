@@ -121,7 +121,9 @@ page(struct req *rq, unsigned status, const char *title, const struct unsub *u,
 	if (u != NULL) {
 		md_buf_puts(&b, "<strong>");
 		html_escape(&b, u->email);
-		md_buf_printf(&b, "</strong> &mdash; %s#%ld: ", u->project, u->iid);
+		md_buf_puts(&b, "</strong> &mdash; ");
+		html_escape(&b, u->project);	/* names are [a-z0-9._-]; escaped all the same */
+		md_buf_printf(&b, "#%ld: ", u->iid);
 	}
 	html_escape(&b, text);
 	md_buf_puts(&b, "</p>");

@@ -35,6 +35,7 @@
  *     marker can exist) less than FRESH_MS ago is still ours for a whole
  *     send, and goes without the Lua step: on a busy desk that is one
  *     script of four commands less per mail.
+ * The Redis steps themselves are in outbox_steps.c.
  */
 #include "config.h"
 
@@ -44,91 +45,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
 #include "clock.h"
-#include "conf.h"
 #include "log.h"
 #include "outbox.h"
-#include "redis.h"
-#include "smtp.h"
+#include "outbox_int.h"
 #include "tracker.h"
 
-/* Recording a sent mail is retried this often, this far apart (60 s). */
-#define MARK_TRIES	240
-#define MARK_PAUSE_MS	250
-#define GROUP		"senders"
 #define READ_COUNT	"10"
 #define CLAIM_COUNT	20
 #define CLAIM_PAGES	5		/* XPENDING pages looked at per pass */
-#define SENT_TTL	"604800"	/* sent markers outlive any retry */
 #define LIFETIME_S	(5 * 86400)	/* like Postfix maximal_queue_lifetime */
 #define PAUSE_MS	1000		/* after Redis trouble */
 #define RELAY_PAUSE_MAX	60		/* seconds, after the relay was down */
 #define FRESH_MS	500		/* < the 1 s margin of retry_due()'s floor */
-
-enum step { STEP_OK, STEP_REDIS, STEP_RELAY };
-
-struct outbox {
-	const struct md_config *cfg;
-	struct md_redis	*r;
-	struct md_smtp	*smtp;		/* the relay connection, kept open */
-	const char	*sending;	/* entry id of the mail being sent */
-	const char	*bounce_err;	/* the relay's refusal, for bounce_step() */
-	int		 handed_over;	/* its handover marker was set */
-	char		 me[300];	/* consumer: <hostname>-<pid> */
-	md_buf		 stream;	/* <p>outbox */
-	md_buf		 k1, k2, k3;	/* scratch keys */
-	int		 ready;		/* consumer group exists */
-	int		 down;		/* Redis unreachable (logged once) */
-};
-
-struct entry {
-	const char	*id;
-	const char	*kind, *project, *iid, *rcpt, *mail_from, *message_id;
-	const char	*data;
-	size_t		 len;
-};
-
-/* KEYS: stream, sent marker, handover marker.  ARGV: id, group, consumer. */
-static struct md_script claim_script = {
-	"local p = redis.call('XPENDING', KEYS[1], ARGV[2], ARGV[1], ARGV[1], 1)\n"
-	"if #p == 0 or p[1][2] ~= ARGV[3] then return 0 end\n"
-	"redis.call('XCLAIM', KEYS[1], ARGV[2], ARGV[3], 0, ARGV[1], 'JUSTID')\n"
-	"if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end\n"
-	"if redis.call('EXISTS', KEYS[3]) == 1 then return 3 end\n"
-	"return 1\n", ""
-};
-
-/*
- * KEYS: stream, sent marker, handover marker.  ARGV: id, group, time ("" =
- * no sent marker).
- */
-static struct md_script done_script = {
-	"if ARGV[3] ~= '' then\n"
-	"  redis.call('SET', KEYS[2], ARGV[3], 'EX', " SENT_TTL ")\n"
-	"end\n"
-	"redis.call('DEL', KEYS[3])\n"
-	"redis.call('XACK', KEYS[1], ARGV[2], ARGV[1])\n"
-	"redis.call('XDEL', KEYS[1], ARGV[1])\n"
-	"return 1\n", ""
-};
-
-/*
- * KEYS: stream, issue notes, bounced hash, handover marker.
- * ARGV: id, group, rcpt ("" = not a bounce), err, note text ("" = no
- * note), created.
- */
-static struct md_script bounce_script = {
-	"if ARGV[5] ~= '' then\n"
-	"  redis.call('XADD', KEYS[2], '*', 'author', 'maildesk', 'kind', 'system',\n"
-	"    'text', ARGV[5], 'created', ARGV[6])\n"
-	"end\n"
-	"if ARGV[3] ~= '' then redis.call('HSET', KEYS[3], ARGV[3], ARGV[4]) end\n"
-	"redis.call('DEL', KEYS[4])\n"
-	"redis.call('XACK', KEYS[1], ARGV[2], ARGV[1])\n"
-	"redis.call('XDEL', KEYS[1], ARGV[1])\n"
-	"return 1\n", ""
-};
 
 /* Sleeps ms, waking early when asked to stop. */
 static void
@@ -138,230 +67,6 @@ pause_ms(volatile sig_atomic_t *stop, long ms)
 
 	for (; ms > 0 && !*stop; ms -= 100)
 		nanosleep(&ts, NULL);
-}
-
-static const char *
-str_or(const char *s, const char *dflt)
-{
-	return s != NULL && *s != '\0' ? s : dflt;
-}
-
-static void
-log_result(int prio, const struct entry *e, const char *status, const char *why)
-{
-	md_log(prio, "outbox %s: to=<%s>, issue=%s#%s, kind=%s, msgid=<%s>, "
-	    "status=%s%s%s%s", e->id, str_or(e->rcpt, ""), str_or(e->project, "?"),
-	    str_or(e->iid, "?"), str_or(e->kind, "?"), str_or(e->message_id, ""),
-	    status, why ? " (" : "", why ? why : "", why ? ")" : "");
-}
-
-/*
- * Logs Redis trouble: an error reply always (it is a bug or a config
- * problem), an unreachable server once per outage.
- */
-static void
-redis_err(struct outbox *ob, const char *what, const redisReply *rep)
-{
-	if (rep != NULL)
-		md_log(LOG_ERR, "outbox: %s: %s", what, rep->str);
-	else if (!ob->down)
-		md_log(LOG_ERR, "outbox: %s: %s", what, md_redis_errstr(ob->r));
-	else
-		md_log(LOG_DEBUG, "outbox: %s: %s", what, md_redis_errstr(ob->r));
-	if (rep == NULL)
-		ob->down = 1;
-	else if (strncmp(rep->str, "NOGROUP", 7) == 0)
-		ob->ready = 0;		/* created again on the next turn */
-}
-
-static void
-redis_fine(struct outbox *ob)
-{
-	if (ob->down)
-		md_log(LOG_INFO, "outbox: redis reachable again");
-	ob->down = 0;
-}
-
-/* Runs a script with string arguments; NULL reply or error = -1. */
-static long long
-run_script(struct outbox *ob, struct md_script *s, int nkeys, int argc,
-    const char **argv)
-{
-	redisReply *rep = md_redis_eval(ob->r, s, nkeys, argc, argv, NULL);
-	long long v = -1;
-
-	if (rep == NULL || rep->type == REDIS_REPLY_ERROR)
-		redis_err(ob, "script", rep);
-	else
-		v = md_reply_int(rep, 0);
-	if (rep != NULL)
-		freeReplyObject(rep);
-	return v;
-}
-
-static const char *
-marker_key(struct outbox *ob, const char *id)
-{
-	return md_key(ob->r, &ob->k1, "sent:%s", id);
-}
-
-static const char *
-handover_key(struct outbox *ob, const char *id)
-{
-	return md_key(ob->r, &ob->k3, "handover:%s", id);
-}
-
-/*
- * The md_smtp commit hook: the message is about to be handed over.  If
- * this cannot be recorded the transfer is aborted and retried later.
- */
-static int
-hand_over(void *arg)
-{
-	struct outbox *ob = arg;
-	const char *key = handover_key(ob, ob->sending);
-	redisReply *rep;
-	int ok;
-
-	if (key == NULL)
-		return -1;
-	/* Set before asking: Redis may apply the SET and lose the reply. */
-	ob->handed_over = 1;
-	rep = md_redis_cmd(ob->r, "SET %s %s EX " SENT_TTL, key, ob->me);
-	ok = rep != NULL && rep->type == REDIS_REPLY_STATUS;
-	if (rep != NULL)
-		freeReplyObject(rep);
-	return ok ? 0 : -1;
-}
-
-/*
- * 0 someone else's now, 1 send it, 2 already sent, 3 handed over by a
- * sender that died since, -1 Redis trouble.
- */
-static int
-claim_for_send(struct outbox *ob, const struct entry *e)
-{
-	const char *argv[6];
-
-	argv[0] = md_buf_str(&ob->stream);
-	argv[1] = marker_key(ob, e->id);
-	argv[2] = handover_key(ob, e->id);
-	argv[3] = e->id;
-	argv[4] = GROUP;
-	argv[5] = ob->me;
-	if (argv[1] == NULL || argv[2] == NULL)
-		return -1;
-	return (int)run_script(ob, &claim_script, 3, 6, argv);
-}
-
-/* XACK + XDEL, with the sent marker first when sent is set. */
-static int
-finish(struct outbox *ob, const char *id, int sent)
-{
-	char now[32];
-	const char *argv[6];
-
-	snprintf(now, sizeof now, "%lld", sent ? (long long)time(NULL) : 0LL);
-	argv[0] = md_buf_str(&ob->stream);
-	argv[1] = marker_key(ob, id);
-	argv[2] = handover_key(ob, id);
-	argv[3] = id;
-	argv[4] = GROUP;
-	argv[5] = sent ? now : "";
-	if (argv[1] == NULL || argv[2] == NULL)
-		return -1;
-	return run_script(ob, &done_script, 3, 6, argv) < 0 ? -1 : 0;
-}
-
-/*
- * Runs step until it succeeds: a mail the relay has (or may have) must not
- * stay marked wrongly while Redis restarts.  0, or -1 after MARK_TRIES.
- */
-static int
-insist(struct outbox *ob, const struct entry *e, int (*step)(struct outbox *,
-    const struct entry *))
-{
-	int tries;
-
-	for (tries = 0; step(ob, e) < 0; tries++) {
-		if (tries == MARK_TRIES)
-			return -1;
-		usleep(MARK_PAUSE_MS * 1000);
-	}
-	return 0;
-}
-
-static int
-finish_sent(struct outbox *ob, const struct entry *e)
-{
-	return finish(ob, e->id, 1);
-}
-
-/* A temporary failure after the handover: the relay did not take it. */
-static int
-clear_handover(struct outbox *ob, const struct entry *e)
-{
-	const char *key = handover_key(ob, e->id);
-	redisReply *rep = key != NULL ? md_redis_cmd(ob->r, "DEL %s", key) : NULL;
-	int ok = rep != NULL && rep->type == REDIS_REPLY_INTEGER;
-
-	if (rep != NULL)
-		freeReplyObject(rep);
-	return ok ? 0 : -1;
-}
-
-/*
- * Drops the entry with a system note on its issue ("" = none): a permanent
- * failure (bounced_err set: the recipient goes into <p>bounced), or a mail
- * that may have been delivered by a sender that died (no bounce).
- */
-static int
-drop(struct outbox *ob, const struct entry *e, const char *bounced_err,
-    const char *note)
-{
-	char now[32];
-	const char *argv[10];
-	int has_issue = e->project && *e->project && e->iid && *e->iid;
-
-	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
-	argv[0] = md_buf_str(&ob->stream);
-	if (has_issue)
-		argv[1] = md_key(ob->r, &ob->k1, "issue:%s:%s:notes", e->project,
-		    e->iid);
-	else
-		argv[1] = md_key(ob->r, &ob->k1, "outbox:orphans");
-	argv[2] = md_key(ob->r, &ob->k2, "bounced");
-	argv[3] = handover_key(ob, e->id);
-	argv[4] = e->id;
-	argv[5] = GROUP;
-	argv[6] = bounced_err != NULL ? str_or(e->rcpt, "") : "";
-	argv[7] = bounced_err != NULL ? bounced_err : "";
-	argv[8] = has_issue ? note : "";
-	argv[9] = now;
-	if (argv[1] == NULL || argv[2] == NULL || argv[3] == NULL)
-		return -1;
-	return run_script(ob, &bounce_script, 4, 10, argv) < 0 ? -1 : 0;
-}
-
-/* A permanent failure: tell the responders on the issue, remember the rcpt. */
-static int
-bounce(struct outbox *ob, const struct entry *e, const char *err)
-{
-	md_buf text = MD_BUF_INIT;
-	int rc = -1;
-
-	if (md_buf_printf(&text, "Mail to %s failed permanently: %s",
-	    str_or(e->rcpt, "(nobody)"), err) >= 0)
-		rc = drop(ob, e, err, md_buf_str(&text));
-	md_buf_free(&text);
-	return rc;
-}
-
-/* bounce() with the relay's answer in ob->bounce_err, for insist(). */
-static int
-bounce_step(struct outbox *ob, const struct entry *e)
-{
-	return bounce(ob, e, ob->bounce_err);
 }
 
 /* An error from the relay itself ("4xx ...") versus no answer at all. */
@@ -384,25 +89,25 @@ deliver(struct outbox *ob, const struct entry *e, long long fresh_until)
 	enum md_smtp_result res;
 	long long age;
 
-	switch (md_now_ms() < fresh_until ? 1 : claim_for_send(ob, e)) {
+	switch (md_now_ms() < fresh_until ? 1 : ob_claim(ob, e)) {
 	case -1:
 		return STEP_REDIS;
 	case 0:
 		md_log(LOG_DEBUG, "outbox %s: taken over by another sender", e->id);
 		return STEP_OK;
 	case 2:
-		log_result(LOG_INFO, e, "sent", "already sent before a restart");
-		return finish(ob, e->id, 0) < 0 ? STEP_REDIS : STEP_OK;
+		ob_log_result(LOG_INFO, e, "sent", "already sent before a restart");
+		return ob_finish(ob, e->id, 0) < 0 ? STEP_REDIS : STEP_OK;
 	case 3:
 		if (md_mail_kind_automatic(e->kind)) {
-			log_result(LOG_WARNING, e, "dropped", "the sender that had it "
+			ob_log_result(LOG_WARNING, e, "dropped", "the sender that had it "
 			    "died while handing it to the relay: it may have been "
 			    "delivered, so it is not sent again");
 			snprintf(why, sizeof why, "The %s mail to %s may not have been "
 			    "delivered: the worker sending it stopped while handing it "
 			    "to the relay, and automatic mail is never sent twice.",
-			    str_or(e->kind, "automatic"), str_or(e->rcpt, "(nobody)"));
-			return drop(ob, e, NULL, why) < 0 ? STEP_REDIS : STEP_OK;
+			    ob_str_or(e->kind, "automatic"), ob_str_or(e->rcpt, "(nobody)"));
+			return ob_drop(ob, e, NULL, why) < 0 ? STEP_REDIS : STEP_OK;
 		}
 		md_log(LOG_WARNING, "outbox %s: the sender that had it died while "
 		    "handing it to the relay; sending it again (it may arrive twice)",
@@ -410,31 +115,31 @@ deliver(struct outbox *ob, const struct entry *e, long long fresh_until)
 		break;
 	}
 	if (e->rcpt == NULL || *e->rcpt == '\0' || e->data == NULL) {
-		log_result(LOG_ERR, e, "bounced", "malformed outbox entry");
-		return bounce(ob, e, "malformed outbox entry") < 0 ?
+		ob_log_result(LOG_ERR, e, "bounced", "malformed outbox entry");
+		return ob_bounce(ob, e, "malformed outbox entry") < 0 ?
 		    STEP_REDIS : STEP_OK;
 	}
 	ob->sending = e->id;
 	ob->handed_over = 0;
 	res = md_smtp_submit(ob->smtp, ob->cfg->relay, ob->cfg->relay_timeout_ms,
-	    str_or(e->mail_from, ""), e->rcpt, e->data, e->len, err, sizeof err);
+	    ob_str_or(e->mail_from, ""), e->rcpt, e->data, e->len, err, sizeof err);
 	switch (res) {
 	case MD_SMTP_SENT:
-		log_result(LOG_INFO, e, "sent", NULL);
+		ob_log_result(LOG_INFO, e, "sent", NULL);
 		/*
 		 * The relay has it now.  Keep trying to record that (it is
 		 * idempotent) while Redis restarts; after a long outage the
 		 * handover marker still keeps it from being sent twice.
 		 */
-		if (insist(ob, e, finish_sent) < 0) {
+		if (ob_insist(ob, e, ob_finish_sent) < 0) {
 			md_log(LOG_ERR, "outbox %s: sent, but not recorded", e->id);
 			return STEP_REDIS;
 		}
 		return STEP_OK;
 	case MD_SMTP_PERMFAIL:
-		log_result(LOG_WARNING, e, "bounced", err);
+		ob_log_result(LOG_WARNING, e, "bounced", err);
 		ob->bounce_err = err;
-		if (insist(ob, e, bounce_step) < 0) {
+		if (ob_insist(ob, e, ob_bounce_step) < 0) {
 			md_log(LOG_ERR, "outbox %s: bounced, but not recorded", e->id);
 			return STEP_REDIS;
 		}
@@ -447,13 +152,13 @@ deliver(struct outbox *ob, const struct entry *e, long long fresh_until)
 		 * No verdict on the data: the relay may have it.  The marker
 		 * stays, and the retry is decided like a dead sender's entry.
 		 */
-		log_result(LOG_WARNING, e, "deferred", err);
+		ob_log_result(LOG_WARNING, e, "deferred", err);
 		md_log(LOG_WARNING, "outbox %s: no answer after the data; it may "
 		    "have been delivered", e->id);
 		return relay_unreachable(err) ? STEP_RELAY : STEP_OK;
 	}
 	/* Not taken: a handover marker left now would stop every retry. */
-	if (ob->handed_over && insist(ob, e, clear_handover) < 0) {
+	if (ob->handed_over && ob_insist(ob, e, ob_clear_handover) < 0) {
 		md_log(LOG_ERR, "outbox %s: deferred, but its handover marker "
 		    "could not be cleared", e->id);
 		return STEP_REDIS;
@@ -462,10 +167,10 @@ deliver(struct outbox *ob, const struct entry *e, long long fresh_until)
 	if (age > LIFETIME_S) {
 		snprintf(why, sizeof why, "gave up after %d days: %s",
 		    LIFETIME_S / 86400, err);
-		log_result(LOG_WARNING, e, "bounced", why);
-		return bounce(ob, e, why) < 0 ? STEP_REDIS : STEP_OK;
+		ob_log_result(LOG_WARNING, e, "bounced", why);
+		return ob_bounce(ob, e, why) < 0 ? STEP_REDIS : STEP_OK;
 	}
-	log_result(LOG_WARNING, e, "deferred", err);
+	ob_log_result(LOG_WARNING, e, "deferred", err);
 	return relay_unreachable(err) ? STEP_RELAY : STEP_OK;
 }
 
@@ -526,7 +231,7 @@ process_entries(struct outbox *ob, const redisReply *arr, long long fresh_until,
 		if (parse_entry(arr->element[i], &e) == 0)
 			st = deliver(ob, &e, fresh_until);
 		else if (e.id != NULL)	/* deleted under us: just drop it */
-			st = finish(ob, e.id, 0) < 0 ? STEP_REDIS : STEP_OK;
+			st = ob_finish(ob, e.id, 0) < 0 ? STEP_REDIS : STEP_OK;
 	}
 	return st;
 }
@@ -540,9 +245,9 @@ ensure_group(struct outbox *ob)
 	    strncmp(rep->str, "BUSYGROUP", 9) == 0);
 
 	if (!ok)
-		redis_err(ob, "XGROUP CREATE", rep);
+		ob_redis_err(ob, "XGROUP CREATE", rep);
 	else
-		redis_fine(ob);
+		ob_redis_fine(ob);
 	if (rep != NULL)
 		freeReplyObject(rep);
 	ob->ready = ok;
@@ -574,12 +279,12 @@ read_group(struct outbox *ob, const char *id, int block_ms,
 		rep = md_redis_cmd(ob->r, "XREADGROUP GROUP " GROUP " %s COUNT "
 		    READ_COUNT " STREAMS %s %s", ob->me, md_buf_str(&ob->stream), id);
 	if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
-		redis_err(ob, "XREADGROUP", rep);
+		ob_redis_err(ob, "XREADGROUP", rep);
 		if (rep != NULL)
 			freeReplyObject(rep);
 		return -1;
 	}
-	redis_fine(ob);
+	ob_redis_fine(ob);
 	if (rep->type != REDIS_REPLY_ARRAY || rep->elements < 1 ||
 	    rep->element[0]->type != REDIS_REPLY_ARRAY ||
 	    rep->element[0]->elements < 2 ||
@@ -622,7 +327,7 @@ retry_one(struct outbox *ob, const char *id, long long min_idle,
 	rep = md_redis_cmd(ob->r, "XCLAIM %s " GROUP " %s %lld %s",
 	    md_buf_str(&ob->stream), ob->me, min_idle, id);
 	if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
-		redis_err(ob, "XCLAIM", rep);
+		ob_redis_err(ob, "XCLAIM", rep);
 		if (rep != NULL)
 			freeReplyObject(rep);
 		return STEP_REDIS;
@@ -654,7 +359,7 @@ retry_due(struct outbox *ob, volatile sig_atomic_t *stop)
 		rep = md_redis_cmd(ob->r, "XPENDING %s " GROUP " IDLE %s %s + %d",
 		    md_buf_str(&ob->stream), base, start, CLAIM_COUNT);
 		if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
-			redis_err(ob, "XPENDING", rep != NULL &&
+			ob_redis_err(ob, "XPENDING", rep != NULL &&
 			    rep->type == REDIS_REPLY_ERROR ? rep : NULL);
 			if (rep != NULL)
 				freeReplyObject(rep);
@@ -697,7 +402,7 @@ outbox_init(struct outbox *ob, const struct md_config *cfg)
 	    md_key(ob->r, &ob->stream, "outbox") == NULL ||
 	    (ob->smtp = md_smtp_new()) == NULL)
 		return -1;
-	md_smtp_set_commit(ob->smtp, hand_over, ob);
+	md_smtp_set_commit(ob->smtp, ob_hand_over, ob);
 	return 0;
 }
 

@@ -149,7 +149,7 @@ tests_unit_test_smtp_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_smtp_LDADD = $(UNIT_LDADD)
 tests_unit_test_outbox_SOURCES = tests/unit/test_outbox.c tests/unit/unit.h \
 	tests/unit/smtp_peer.c tests/unit/smtp_peer.h \
-	worker/outbox.c worker/outbox.h
+	worker/outbox.c worker/outbox.h worker/outbox_steps.c worker/outbox_int.h
 tests_unit_test_outbox_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/worker
 tests_unit_test_outbox_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_template tests/unit/test_compose \
