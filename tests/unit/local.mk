@@ -157,10 +157,17 @@ TESTS += tests/unit/test_template tests/unit/test_compose \
 
 # The tracker against a real redis-server (helper "tracker").
 check_PROGRAMS += tests/unit/test_tracker
-tests_unit_test_tracker_SOURCES = tests/unit/test_tracker.c tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_tracker_SOURCES = tests/unit/test_tracker.c tests/unit/tracker_fixture.h \
+	tests/unit/redis_fixture.h tests/unit/unit.h
 tests_unit_test_tracker_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tracker_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_tracker
+check_PROGRAMS += tests/unit/test_tracker_edit
+tests_unit_test_tracker_edit_SOURCES = tests/unit/test_tracker_edit.c \
+	tests/unit/tracker_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_tracker_edit_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tracker_edit_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_tracker_edit
 
 # users, sessions (web UI accounts; real redis-server)
 check_PROGRAMS += tests/unit/test_users
