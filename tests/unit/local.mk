@@ -177,7 +177,8 @@ tests_unit_test_users_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_users
 
 check_PROGRAMS += tests/unit/test_conversation
-tests_unit_test_conversation_SOURCES = tests/unit/test_conversation.c tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_conversation_SOURCES = tests/unit/test_conversation.c \
+	tests/unit/tracker_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
 tests_unit_test_conversation_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conversation_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_conversation

@@ -11,65 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "inbox.h"
-#include "projects.h"
-#include "record.h"
-#include "tracker.h"
-#include "redis_fixture.h"
-#include "unit.h"
-
-static struct md_rfx rfx;
-static struct md_config cfg;
-static struct md_redis *r;
-static char err[512];
-
-static void
-setup(void)
-{
-	redisReply *rep;
-
-	ck_assert_int_eq(md_rfx_start(&rfx, NULL), 0);
-	md_rfx_config(&rfx, &cfg);
-	r = md_redis_new(&cfg);
-	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(md_project_add(r, "acme", err, sizeof err), 0);
-	rep = md_redis_cmd(r, "XGROUP CREATE maildesk:inbox workers 0 MKSTREAM");
-	ck_assert(!md_reply_is_error(rep));
-	freeReplyObject(rep);
-}
-
-static void
-teardown(void)
-{
-	md_redis_free(r);
-	md_config_free(&cfg);
-	md_rfx_cleanup(&rfx);
-}
-
-static long long
-num(const char *fmt, const char *arg)
-{
-	redisReply *rep = md_redis_cmd(r, fmt, arg);
-	long long v;
-
-	ck_assert_ptr_nonnull(rep);
-	ck_assert_msg(rep->type != REDIS_REPLY_ERROR, "%s: %s", fmt, rep->str);
-	v = md_reply_int(rep, rep->type == REDIS_REPLY_NIL ? 0 : -999);
-	freeReplyObject(rep);
-	return v;
-}
-
-static const char *
-str(const char *fmt, const char *a1, const char *a2)
-{
-	static char buf[8192];
-	redisReply *rep = md_redis_cmd(r, fmt, a1, a2);
-
-	ck_assert_ptr_nonnull(rep);
-	snprintf(buf, sizeof buf, "%s", rep->type == REDIS_REPLY_STRING ? rep->str : "");
-	freeReplyObject(rep);
-	return buf;
-}
+#include "tracker_fixture.h"
 
 /* Field name of outbox entry idx (0 = oldest) into a static buffer. */
 static const char *
@@ -112,40 +54,15 @@ header(int idx, const char *h)
 	return val;
 }
 
+/* tracker_fixture.h's record without display name and score. */
 static void
-mkrec(struct md_record *rec, const char *kind, const char *msgid,
+mkmail(struct md_record *rec, const char *kind, const char *msgid,
     const char *from, const char *subject, const char *text)
 {
-	md_record_init(rec);
-	md_record_set(rec, MD_F_V, "1");
-	md_record_set(rec, MD_F_KIND, kind);
-	md_record_set(rec, MD_F_PROJECT, "acme");
-	md_record_set(rec, MD_F_RCPT, "support+acme@desk.example");
-	md_record_set(rec, MD_F_MAIL_FROM, from);
-	md_record_set(rec, MD_F_FROM_ADDR, from);
-	md_record_set(rec, MD_F_SPF, "pass");
-	md_record_set(rec, MD_F_MESSAGE_ID, msgid);
-	md_record_set(rec, MD_F_SUBJECT, subject);
-	md_record_set(rec, MD_F_TEXT, text);
-	md_record_set(rec, MD_F_ATTACHMENTS, "0");
-	md_record_setf(rec, MD_F_RAW, "From: %s\r\nSubject: %s\r\nMessage-ID: <%s>\r\n\r\n%s\r\n",
-	    from, subject, msgid, text);
-}
-
-static struct md_ingest
-run(const struct md_record *rec)
-{
-	struct md_record *const recs[1] = { (struct md_record *)rec };
-	struct md_ingest res;
-	char ids[1][32];
-	redisReply *rep;
-
-	ck_assert_int_eq(md_inbox_append(r, 100000, recs, 1, ids, err, sizeof err), MD_INBOX_OK);
-	rep = md_redis_cmd(r, "XREADGROUP GROUP workers t COUNT 1000 STREAMS maildesk:inbox >");
-	freeReplyObject(rep);
-	ck_assert_msg(md_tracker_ingest(r, &cfg, ids[0], rec, &res, err, sizeof err) == 0,
-	    "ingest: %s", err);
-	return res;
+	mkrec(rec, kind, msgid, from, subject, text);
+	md_record_set(rec, MD_F_FROM_NAME, "");
+	md_record_set(rec, MD_F_FROM, "");
+	md_record_set(rec, MD_F_SCORE, "");
 }
 
 /* carol opens acme#1 with dave and eve in Cc. */
@@ -154,7 +71,7 @@ request(void)
 {
 	struct md_record rec;
 
-	mkrec(&rec, "new", "req@c", "carol@example.org", "Printer", "It burns.");
+	mkmail(&rec, "new", "req@c", "carol@example.org", "Printer", "It burns.");
 	md_record_set(&rec, MD_F_CC, "Dave@Example.org, support+acme@desk.example, "
 	    "carol@example.org, dave@example.org, eve@example.org");
 	ck_assert_int_eq(run(&rec).kind, MD_INGEST_CREATED);
@@ -220,7 +137,7 @@ START_TEST(reply_by_message_id_and_tag)
 	num("DEL %s", "maildesk:outbox");
 
 	/* a "new" mail whose In-Reply-To is our confirmation */
-	mkrec(&rec, "new", "rep1@c", "carol@example.org", "Re: Printer [acme#1]",
+	mkmail(&rec, "new", "rep1@c", "carol@example.org", "Re: Printer [acme#1]",
 	    "Thanks!\n\nOn Mon, Carol wrote:\n> It burns.\n");
 	md_record_set(&rec, MD_F_IN_REPLY_TO, conf);
 	res = run(&rec);
@@ -235,10 +152,10 @@ START_TEST(reply_by_message_id_and_tag)
 	ck_assert_str_ne(outbox(1, "rcpt"), "carol@example.org");
 
 	/* subject tag from a subscriber: a note; from a stranger: a new issue */
-	mkrec(&rec, "new", "rep2@d", "dave@example.org", "Re: Printer [acme#1]", "Me too.");
+	mkmail(&rec, "new", "rep2@d", "dave@example.org", "Re: Printer [acme#1]", "Me too.");
 	ck_assert_int_eq(run(&rec).kind, MD_INGEST_NOTE);
 	md_record_free(&rec);
-	mkrec(&rec, "new", "rep3@m", "mallory@example.org", "Re: Printer [acme#1]", "Hi");
+	mkmail(&rec, "new", "rep3@m", "mallory@example.org", "Re: Printer [acme#1]", "Hi");
 	res = run(&rec);
 	ck_assert_int_eq(res.kind, MD_INGEST_CREATED);
 	ck_assert_int_eq(res.iid, 2);
@@ -262,7 +179,7 @@ START_TEST(key_from_stranger_flagged)
 
 	request();
 	num("DEL %s", "maildesk:outbox");
-	mkrec(&rec, "reply", "x1@m", "mallory@example.org", "Re: Printer", "Buy pills");
+	mkmail(&rec, "reply", "x1@m", "mallory@example.org", "Re: Printer", "Buy pills");
 	md_record_set(&rec, MD_F_KEY, key_of("carol@example.org", 0));
 	ck_assert_int_eq(run(&rec).kind, MD_INGEST_NOTE);
 	md_record_free(&rec);
@@ -286,7 +203,7 @@ START_TEST(closed_issue_reopen_or_new)
 	    err, sizeof err), 0);
 	num("DEL %s", "maildesk:outbox");
 	/* reopen_on_reply (the default) */
-	mkrec(&rec, "reply", "a1@c", "carol@example.org", "Re: Printer", "Again!");
+	mkmail(&rec, "reply", "a1@c", "carol@example.org", "Re: Printer", "Again!");
 	md_record_set(&rec, MD_F_KEY, key_of("carol@example.org", 0));
 	ck_assert_int_eq(run(&rec).kind, MD_INGEST_NOTE);
 	md_record_free(&rec);
@@ -300,7 +217,7 @@ START_TEST(closed_issue_reopen_or_new)
 	ck_assert_int_eq(md_tracker_set_state(r, &cfg, "acme", 1, 1, "Dan", &changed, NULL,
 	    err, sizeof err), 0);
 	num("DEL %s", "maildesk:outbox");
-	mkrec(&rec, "reply", "a2@c", "carol@example.org", "Re: Printer",
+	mkmail(&rec, "reply", "a2@c", "carol@example.org", "Re: Printer",
 	    "Still broken.\n\n> old stuff\n");
 	md_record_set(&rec, MD_F_KEY, key_of("carol@example.org", 0));
 	res = run(&rec);
@@ -325,14 +242,14 @@ START_TEST(unsubscribe_then_write_again)
 	int mailed;
 
 	request();
-	mkrec(&rec, "unsubscribe", "", "", "", "");
+	mkmail(&rec, "unsubscribe", "", "", "", "");
 	md_record_set(&rec, MD_F_KEY, key_of("dave@example.org", 1));
 	ck_assert_int_eq(run(&rec).kind, MD_INGEST_UNSUBSCRIBED);
 	md_record_free(&rec);
 	ck_assert_int_eq(md_tracker_note(r, &cfg, "acme", 1, "x", 0, "Dan", NULL, 0,
 	    &mailed, err, sizeof err), 0);
 	ck_assert_int_eq(mailed, 2);
-	mkrec(&rec, "reply", "d1@d", "dave@example.org", "Re: Printer", "I'm back");
+	mkmail(&rec, "reply", "d1@d", "dave@example.org", "Re: Printer", "I'm back");
 	md_record_set(&rec, MD_F_KEY, key_of("dave@example.org", 0));
 	ck_assert_int_eq(run(&rec).kind, MD_INGEST_NOTE);
 	md_record_free(&rec);
@@ -353,7 +270,7 @@ START_TEST(automatic_mail_cap)
 	num("DEL %s", "maildesk:outbox");
 	for (i = 0; i < 4; i++) {	/* dave writes 4 times: 4 forwards to carol */
 		snprintf(mid, sizeof mid, "loop%d@d", i);
-		mkrec(&rec, "reply", mid, "dave@example.org", "Re: Printer", "auto");
+		mkmail(&rec, "reply", mid, "dave@example.org", "Re: Printer", "auto");
 		md_record_set(&rec, MD_F_KEY, key_of("dave@example.org", 0));
 		run(&rec);
 		md_record_free(&rec);
@@ -443,7 +360,7 @@ START_TEST(one_read_filed_as_batch)
 
 	memset(it, 0, sizeof it);
 	for (i = 0; i < N; i++) {
-		mkrec(&recs[i], "new", spec[i][0], spec[i][1], spec[i][2], "Help.");
+		mkmail(&recs[i], "new", spec[i][0], spec[i][1], spec[i][2], "Help.");
 		md_record_set(&recs[i], MD_F_PROJECT, spec[i][3]);
 		ptrs[i] = &recs[i];
 	}

@@ -83,12 +83,11 @@ str(const char *fmt, const char *a1, const char *a2)
 	return buf;
 }
 
-/* A field of the newest outbox entry. */
+/* A field of the first entry of a stream reply (rep is freed). */
 static inline const char *
-outbox_field(const char *name)
+first_entry_field(redisReply *rep, const char *name)
 {
 	static char buf[256];
-	redisReply *rep = md_redis_cmd(r, "XREVRANGE maildesk:outbox + - COUNT 1");
 	const redisReply *fl;
 	size_t k;
 
@@ -102,23 +101,20 @@ outbox_field(const char *name)
 	return buf;
 }
 
+/* A field of the newest outbox entry. */
+static inline const char *
+outbox_field(const char *name)
+{
+	return first_entry_field(md_redis_cmd(r, "XREVRANGE maildesk:outbox + - COUNT 1"),
+	    name);
+}
+
 /* A field of inbox entry id. */
 static inline const char *
 inbox_field(const char *id, const char *name)
 {
-	static char buf[256];
-	redisReply *rep = md_redis_cmd(r, "XRANGE maildesk:inbox %s %s", id, id);
-	const redisReply *fl;
-	size_t k;
-
-	buf[0] = '\0';
-	ck_assert(rep != NULL && rep->type == REDIS_REPLY_ARRAY && rep->elements == 1);
-	fl = rep->element[0]->element[1];
-	for (k = 0; k + 1 < fl->elements; k += 2)
-		if (strcmp(fl->element[k]->str, name) == 0)
-			snprintf(buf, sizeof buf, "%s", fl->element[k + 1]->str);
-	freeReplyObject(rep);
-	return buf;
+	return first_entry_field(md_redis_cmd(r, "XRANGE maildesk:inbox %s %s", id, id),
+	    name);
 }
 
 static inline void
