@@ -5,12 +5,14 @@
  * first non-blank character of a line; blank lines are ignored; values may
  * be wrapped in double quotes to keep leading/trailing blanks.  Every error
  * is reported as "file:line: key: reason" so an admin can go straight to it.
+ * Rules between keys, which need the whole file, are in conf_check.c.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,16 +30,20 @@ struct cfg_key {
 	const char	*name;
 	enum cfg_type	 type;
 	size_t		 off;
-	long		 min, max;	/* T_INT bounds */
+	long		 min, max;	/* T_INT bounds; T_SIZE: min only */
 	const char	*const *enums;	/* T_ENUM: values, index = stored int */
+	int		(*check)(const char *, const char **);	/* T_STR, optional */
 };
 
 static const char *const e_automated[] = { "accept", "reject", NULL };
 static const char *const e_spf_fail[] = { "reject", "score", NULL };
 static const char *const e_fallback[] = { "ignore", "tempfail", NULL };
 
-#define K(n, t, mn, mx) { #n, t, offsetof(struct md_config, n), mn, mx, NULL }
-#define E(n, tab) { #n, T_ENUM, offsetof(struct md_config, n), 0, 0, tab }
+#define K(n, t, mn, mx) { #n, t, offsetof(struct md_config, n), mn, mx, NULL, NULL }
+#define E(n, tab) { #n, T_ENUM, offsetof(struct md_config, n), 0, 0, tab, NULL }
+#define S(n, fn) { #n, T_STR, offsetof(struct md_config, n), 0, 0, NULL, fn }
+
+static int check_relay(const char *, const char **);
 
 static const struct cfg_key keys[] = {
 	K(syslog_facility, T_FACILITY, 0, 0),
@@ -65,7 +71,8 @@ static const struct cfg_key keys[] = {
 
 	K(milter_socket, T_STR, 0, 0),
 	K(milter_pid_file, T_STR, 0, 0),
-	K(max_message_size, T_SIZE, 0, 0),
+	/* Far below any real header block: 0 would refuse every desk mail with 552. */
+	K(max_message_size, T_SIZE, 64 * 1024, 0),
 	K(inbox_max_backlog, T_INT, 1, LONG_MAX),
 	K(discard_desk_only, T_BOOL, 0, 0),
 	E(automated_policy, e_automated),
@@ -91,7 +98,7 @@ static const struct cfg_key keys[] = {
 	K(worker_max_failures, T_INT, 1, 1000),
 	K(worker_claim_idle_ms, T_INT, 100, 86400000),
 	K(worker_block_ms, T_INT, 10, 60000),
-	K(relay, T_STR, 0, 0),
+	S(relay, check_relay),
 	K(relay_timeout_ms, T_INT, 100, 600000),
 	K(retry_base_s, T_INT, 1, 86400),
 	K(retry_max_s, T_INT, 1, 7 * 86400),
@@ -295,6 +302,28 @@ parse_bool(const char *v, int *out)
 	return -1;
 }
 
+/*
+ * Only the schemes smtp.c lets curl speak (CURLOPT_PROTOCOLS_STR), so that
+ * a typo fails -n instead of every delivery.  curl takes the scheme in any case.
+ */
+static int
+check_relay(const char *v, const char **why)
+{
+	const char *host;
+
+	if (strncasecmp(v, "smtp://", 7) == 0)
+		host = v + 7;
+	else if (strncasecmp(v, "smtps://", 8) == 0)
+		host = v + 8;
+	else
+		host = NULL;
+	if (host == NULL || *host == '\0' || *host == '/' || *host == ':') {
+		*why = "expected smtp://host[:port] or smtps://host[:port]";
+		return -1;
+	}
+	return 0;
+}
+
 /* Stores a "rule.<name>" weight; names are validated later by the score module. */
 static int
 set_rule(struct md_config *cfg, const char *name, const char *v, int line,
@@ -312,6 +341,10 @@ set_rule(struct md_config *cfg, const char *name, const char *v, int line,
 	w = strtod(v, &end);
 	if (errno != 0 || end == v || *end != '\0') {
 		*why = "not a number";
+		return -1;
+	}
+	if (!isfinite(w)) {	/* nan would make every total compare false */
+		*why = "expected a finite number";
 		return -1;
 	}
 	for (i = 0; i < cfg->nrules; i++)
@@ -353,6 +386,8 @@ set_key(struct md_config *cfg, const char *key, const char *v, int line,
 	dst = (char *)cfg + k->off;
 	switch (k->type) {
 	case T_STR:
+		if (k->check != NULL && k->check(v, why) < 0)
+			return -1;
 		set_str((char **)dst, v);
 		break;
 	case T_INT: {
@@ -380,20 +415,37 @@ set_key(struct md_config *cfg, const char *key, const char *v, int line,
 			return -1;
 		}
 		break;
-	case T_SIZE:
-		if (md_size_parse(v, (size_t *)dst) < 0) {
+	case T_SIZE: {
+		size_t sz;
+
+		if (md_size_parse(v, &sz) < 0) {
 			*why = "expected a size such as 10M, 512k or 1048576";
 			return -1;
 		}
+		if (sz < (size_t)k->min) {
+			*why = "too small";
+			return -1;
+		}
+		*(size_t *)dst = sz;
 		break;
-	case T_DOUBLE:
+	}
+	case T_DOUBLE: {
+		double d;
+
 		errno = 0;
-		*(double *)dst = strtod(v, &end);
+		d = strtod(v, &end);
 		if (errno != 0 || end == v || *end != '\0') {
 			*why = "not a number";
 			return -1;
 		}
+		/* Score thresholds, as a project's own (projects.c): nan compares false. */
+		if (!isfinite(d) || d < 0) {
+			*why = "expected a finite number >= 0";
+			return -1;
+		}
+		*(double *)dst = d;
 		break;
+	}
 	case T_RATE:
 		if (md_rate_parse(v, (struct md_rate *)dst) < 0) {
 			*why = "expected COUNT/SECONDS such as 20/3600, 20/1h or 0";
@@ -422,55 +474,6 @@ set_key(struct md_config *cfg, const char *key, const char *v, int line,
 		break;
 	}
 	cfg->key_lines[k - keys] = line;
-	return 0;
-}
-
-/* Cross-key checks a single line cannot express. */
-static int
-validate(struct md_config *cfg, char *err, size_t errlen)
-{
-	const char *file = cfg->path ? cfg->path : "(defaults)";
-
-	if (cfg->spam_mark > cfg->spam_reject) {
-		/* Point at whichever of the two was written last: that line broke the rule. */
-		int lm = md_config_line(cfg, "spam_mark"), lr = md_config_line(cfg, "spam_reject");
-
-		snprintf(err, errlen, "%s:%d: %s: spam_mark must not exceed spam_reject (%.2f > %.2f)",
-		    file, lm > lr ? lm : lr, lm > lr ? "spam_mark" : "spam_reject",
-		    cfg->spam_mark, cfg->spam_reject);
-		return -1;
-	}
-	if (strlen(cfg->desk_separator) != 1) {
-		snprintf(err, errlen, "%s:%d: desk_separator: must be exactly one character",
-		    file, md_config_line(cfg, "desk_separator"));
-		return -1;
-	}
-	if (*cfg->desk_domain == '\0' || strchr(cfg->desk_domain, '@') != NULL ||
-	    *cfg->desk_local == '\0' || strchr(cfg->desk_local, '@') != NULL) {
-		snprintf(err, errlen, "%s:%d: desk_domain: desk_local@desk_domain is not an address",
-		    file, md_config_line(cfg, "desk_domain"));
-		return -1;
-	}
-	if (cfg->redis_min_replicas > 0 &&
-	    cfg->redis_replica_timeout_ms >= cfg->redis_command_timeout_ms) {
-		/* WAIT blocks that long: the socket timeout must outlast it. */
-		if (md_config_line(cfg, "redis_replica_timeout_ms") > 0)
-			snprintf(err, errlen, "%s:%d: redis_replica_timeout_ms: must be "
-			    "below redis_command_timeout_ms", file,
-			    md_config_line(cfg, "redis_replica_timeout_ms"));
-		else
-			snprintf(err, errlen, "%s:%d: redis_command_timeout_ms: must be "
-			    "above redis_replica_timeout_ms (%d)", file,
-			    md_config_line(cfg, "redis_command_timeout_ms"),
-			    cfg->redis_replica_timeout_ms);
-		return -1;
-	}
-	if (cfg->worker_block_ms >= cfg->redis_command_timeout_ms) {
-		/* hiredis kills the connection when a BLOCK outlives the socket timeout. */
-		snprintf(err, errlen, "%s:%d: worker_block_ms: must be below redis_command_timeout_ms",
-		    file, md_config_line(cfg, "worker_block_ms"));
-		return -1;
-	}
 	return 0;
 }
 
@@ -514,12 +517,57 @@ trim(char *s)
 	return s;
 }
 
+/* An over-long line is cut off mid-value: name its key so it can be found. */
+static void
+too_long(const char *path, int lineno, char *line, char *err, size_t errlen)
+{
+	char *key = trim(line);
+	int n = (int)strcspn(key, "=");
+
+	while (n > 0 && isspace((unsigned char)key[n - 1]))
+		n--;
+	snprintf(err, errlen, "%s:%d: %.*s: line too long", path, lineno,
+	    n > 64 ? 64 : n, key);
+}
+
+/* One line of the file: a comment, a blank or "key = value". */
+static int
+parse_line(struct md_config *cfg, char *line, int lineno, char *err, size_t errlen)
+{
+	char *key, *val, *eq;
+	const char *why = NULL;
+	size_t n;
+
+	key = trim(line);
+	if (*key == '\0' || *key == '#')
+		return 0;
+	eq = strchr(key, '=');
+	if (eq == NULL) {
+		snprintf(err, errlen, "%s:%d: %.64s: expected key = value", cfg->path,
+		    lineno, key);
+		return -1;
+	}
+	*eq = '\0';
+	key = trim(key);
+	val = trim(eq + 1);
+	n = strlen(val);
+	if (n >= 2 && val[0] == '"' && val[n - 1] == '"') {
+		val[n - 1] = '\0';
+		val++;
+	}
+	if (set_key(cfg, key, val, lineno, &why) < 0) {
+		snprintf(err, errlen, "%s:%d: %.64s: %s", cfg->path, lineno, key, why);
+		return -1;
+	}
+	return 0;
+}
+
 int
 md_config_load(struct md_config *cfg, const char *path, char *err, size_t errlen)
 {
 	FILE *fp;
 	char line[4096];
-	int lineno = 0;
+	int lineno = 0, rc = 0;
 
 	set_str(&cfg->path, path);
 	fp = fopen(path, "r");
@@ -527,40 +575,21 @@ md_config_load(struct md_config *cfg, const char *path, char *err, size_t errlen
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof line, fp) != NULL) {
-		char *key, *val, *eq;
-		const char *why = NULL;
+	while (rc == 0 && fgets(line, sizeof line, fp) != NULL) {
 		size_t n = strlen(line);
 
 		lineno++;
 		if (n == sizeof line - 1 && line[n - 1] != '\n') {
-			snprintf(err, errlen, "%s:%d: line too long", path, lineno);
-			fclose(fp);
-			return -1;
-		}
-		key = trim(line);
-		if (*key == '\0' || *key == '#')
-			continue;
-		eq = strchr(key, '=');
-		if (eq == NULL) {
-			snprintf(err, errlen, "%s:%d: %.64s: expected key = value", path, lineno, key);
-			fclose(fp);
-			return -1;
-		}
-		*eq = '\0';
-		key = trim(key);
-		val = trim(eq + 1);
-		n = strlen(val);
-		if (n >= 2 && val[0] == '"' && val[n - 1] == '"') {
-			val[n - 1] = '\0';
-			val++;
-		}
-		if (set_key(cfg, key, val, lineno, &why) < 0) {
-			snprintf(err, errlen, "%s:%d: %.64s: %s", path, lineno, key, why);
-			fclose(fp);
-			return -1;
-		}
+			too_long(path, lineno, line, err, errlen);
+			rc = -1;
+		} else
+			rc = parse_line(cfg, line, lineno, err, errlen);
+	}
+	/* fgets() says NULL for EOF and EIO alike: half a file is not a config. */
+	if (rc == 0 && ferror(fp)) {
+		snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+		rc = -1;
 	}
 	fclose(fp);
-	return validate(cfg, err, errlen);
+	return rc < 0 ? -1 : md_config_validate(cfg, err, errlen);
 }

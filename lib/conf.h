@@ -124,6 +124,11 @@ int	md_config_load(struct md_config *cfg, const char *path, char *err, size_t er
 /* Parses one "key = value" assignment (used by -o style overrides and tests). */
 int	md_config_set(struct md_config *cfg, const char *key, const char *value,
 	    char *err, size_t errlen);
+/*
+ * The cross-key rules (conf_check.c), which md_config_load() runs: 0, or
+ * -1 and "path:line: key: reason" naming the key the file set.
+ */
+int	md_config_validate(const struct md_config *cfg, char *err, size_t errlen);
 /* Line on which key was last set in the file, 0 if it kept its default. */
 int	md_config_line(const struct md_config *cfg, const char *key);
 void	md_config_free(struct md_config *cfg);

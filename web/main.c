@@ -50,15 +50,16 @@ usage(void)
 
 /*
  * Resolves "127.0.0.1:8080", "[::1]:8080" or "localhost:8080" (numeric
- * port required) into ss; 0 or -1 with err.
+ * port required) into ss; 0 or -1 with err, which starts with what (where
+ * the value came from).
  */
 static int
-parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen,
-    char *err, size_t errlen)
+parse_listen(const char *what, const char *spec, struct sockaddr_storage *ss,
+    socklen_t *sslen, char *err, size_t errlen)
 {
 	struct addrinfo hints, *res;
 	char host[256];
-	const char *port, *colon;
+	const char *port, *colon, *orig = spec;
 	size_t hl;
 	int rc;
 
@@ -84,7 +85,7 @@ parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen,
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-		snprintf(err, errlen, "web_listen %s: %s", spec, gai_strerror(rc));
+		snprintf(err, errlen, "%s: %s: %s", what, orig, gai_strerror(rc));
 		return -1;
 	}
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
@@ -92,7 +93,7 @@ parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen,
 	freeaddrinfo(res);
 	return 0;
 bad:
-	snprintf(err, errlen, "web_listen %s: expected host:port or [v6addr]:port", spec);
+	snprintf(err, errlen, "%s: %s: expected host:port or [v6addr]:port", what, orig);
 	return -1;
 }
 
@@ -105,6 +106,20 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
 	md_log(LOG_WARNING, "httpd: %s", msg);
+}
+
+/* Names the source of the listen address the way config errors do. */
+static void
+listen_origin(const char *listen_opt, char *buf, size_t len)
+{
+	int line = md_config_line(&W.cfg, "web_listen");
+
+	if (listen_opt != NULL)
+		snprintf(buf, len, "-l option");
+	else if (line > 0)
+		snprintf(buf, len, "%s:%d: web_listen", W.cfg.path, line);
+	else
+		snprintf(buf, len, "web_listen (built-in default)");
 }
 
 /*
@@ -167,7 +182,7 @@ main(int argc, char **argv)
 	const char *where;
 	socklen_t sslen;
 	sigset_t set;
-	char err[512];
+	char err[512], what[384];
 	int fd;
 
 	while ((ch = getopt(argc, argv, "c:l:fndV")) != -1) {
@@ -192,7 +207,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	where = listen_addr ? listen_addr : W.cfg.web_listen;
-	if (parse_listen(where, &ss, &sslen, err, sizeof err) < 0) {
+	listen_origin(listen_addr, what, sizeof what);
+	if (parse_listen(what, where, &ss, &sslen, err, sizeof err) < 0) {
 		fprintf(stderr, "maildesk-web: %s\n", err);
 		return 1;
 	}

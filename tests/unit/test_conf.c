@@ -111,6 +111,92 @@ START_TEST(errors_name_file_line_key)
 }
 END_TEST
 
+START_TEST(relay_scheme)
+{
+	struct md_config cfg;
+	char err[256] = "";
+
+	expect_error("relay = http://127.0.0.1:9/x\n",
+	    ":1: relay: expected smtp://host[:port] or smtps://host[:port]");
+	expect_error("\nrelay = 127.0.0.1:25\n",
+	    ":2: relay: expected smtp://host[:port] or smtps://host[:port]");
+	expect_error("relay = smtp://\n",
+	    ":1: relay: expected smtp://host[:port] or smtps://host[:port]");
+	expect_error("relay = smtps:///x\n",
+	    ":1: relay: expected smtp://host[:port] or smtps://host[:port]");
+	ck_assert_int_eq(load("relay = SMTPS://mail.example:465\n", &cfg, err, sizeof err), 0);
+	ck_assert_str_eq(cfg.relay, "SMTPS://mail.example:465");
+	ck_assert_int_eq(md_config_set(&cfg, "relay", "smtp://[::1]:25/desk.example",
+	    err, sizeof err), 0);
+	/* A rejected override keeps the value that was there. */
+	ck_assert_int_eq(md_config_set(&cfg, "relay", "file:///etc/passwd", err, sizeof err), -1);
+	ck_assert_str_eq(err, "relay: expected smtp://host[:port] or smtps://host[:port]");
+	ck_assert_str_eq(cfg.relay, "smtp://[::1]:25/desk.example");
+	md_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(cross_checks_name_the_key_set)
+{
+	/* Only the command timeout is in the file: that is the line to fix. */
+	expect_error("# x\nredis_command_timeout_ms = 500\n",
+	    ":2: redis_command_timeout_ms: must be above worker_block_ms (1000)");
+	expect_error("worker_block_ms = 5000\n",
+	    ":1: worker_block_ms: must be below redis_command_timeout_ms (2000)");
+	expect_error("redis_command_timeout_ms = 3000\nworker_block_ms = 3000\n",
+	    ":2: worker_block_ms: must be below redis_command_timeout_ms (3000)");
+	expect_error("desk_local = a@b\n", ":1: desk_local: must be a local part, without '@'");
+	expect_error("desk_domain = x\ndesk_local = \"\"\n",
+	    ":2: desk_local: must be a local part, without '@'");
+	expect_error("desk_local = help\ndesk_domain = a@b\n",
+	    ":2: desk_domain: must be a domain, without '@'");
+	expect_error("retry_base_s = 7200\n",
+	    ":1: retry_base_s: must be at most retry_max_s (3600)");
+	expect_error("retry_base_s = 60\n\nretry_max_s = 10\n",
+	    ":3: retry_max_s: must be at least retry_base_s (60)");
+}
+END_TEST
+
+START_TEST(numbers_finite_and_in_range)
+{
+	struct md_config cfg;
+	char err[256] = "";
+
+	expect_error("spam_reject = nan\n", ":1: spam_reject: expected a finite number >= 0");
+	expect_error("spam_reject = inf\n", ":1: spam_reject: expected a finite number >= 0");
+	expect_error("spam_mark = -1\n", ":1: spam_mark: expected a finite number >= 0");
+	expect_error("spam_mark = 1e999\n", ":1: spam_mark: not a number");
+	expect_error("rule.missing_date = NAN\n", ":1: rule.missing_date: expected a finite number");
+	expect_error("max_message_size = 0\n", ":1: max_message_size: too small");
+	expect_error("max_message_size = 63k\n", ":1: max_message_size: too small");
+	ck_assert_int_eq(load("spam_mark = 0\nspam_reject = 0.5\nrule.missing_date = -2\n"
+	    "max_message_size = 64k\nspamd_max_size = 0\n", &cfg, err, sizeof err), 0);
+	ck_assert_uint_eq(cfg.max_message_size, 64 * 1024);
+	ck_assert(cfg.rules[0].weight == -2.0);
+	md_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(long_line_and_read_error)
+{
+	struct md_config cfg;
+	char text[5000], err[256];
+
+	/* The value is cut off: the key before '=' still says where. */
+	snprintf(text, sizeof text, "redis_port = 1\n  from_name = %04500d\n", 0);
+	expect_error(text, ":2: from_name: line too long");
+	memset(text, 'k', 4200);
+	snprintf(text + 4200, sizeof text - 4200, " = 1\n");
+	expect_error(text, ":1: kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk: "
+	    "line too long");
+	/* fopen() takes a directory, the first read fails: that must not load. */
+	md_config_defaults(&cfg);
+	ck_assert_int_eq(md_config_load(&cfg, "/", err, sizeof err), -1);
+	ck_assert_str_eq(err, "/: read error: Is a directory");
+	md_config_free(&cfg);
+}
+END_TEST
+
 START_TEST(missing_file)
 {
 	struct md_config cfg;
@@ -153,6 +239,10 @@ conf_suite(void)
 	tcase_add_test(tc, defaults_are_complete);
 	tcase_add_test(tc, values_comments_quotes);
 	tcase_add_test(tc, errors_name_file_line_key);
+	tcase_add_test(tc, relay_scheme);
+	tcase_add_test(tc, cross_checks_name_the_key_set);
+	tcase_add_test(tc, numbers_finite_and_in_range);
+	tcase_add_test(tc, long_line_and_read_error);
 	tcase_add_test(tc, missing_file);
 	tcase_add_test(tc, size_and_rate_parsers);
 	suite_add_tcase(s, tc);

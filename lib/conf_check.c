@@ -1,0 +1,92 @@
+/*
+ * conf_check.c - the cross-key rules of maildesk.conf, run by
+ * md_config_load() once every line is in (conf.c checks one line at a time).
+ *
+ * Like every config error these name "file:line: key": the key is the one
+ * the file set, so that the line shown is one the admin actually wrote.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "conf.h"
+
+/* "file:line: key: why" for a value only the whole file shows to be wrong. */
+static int
+key_error(const struct md_config *cfg, const char *key, const char *why,
+    char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s:%d: %s: %s", cfg->path ? cfg->path : "(defaults)",
+	    md_config_line(cfg, key), key, why);
+	return -1;
+}
+
+/*
+ * lo must be <rel> hi: reported at whichever of the two the file set last
+ * (that line broke the rule), with the other one's value to compare with.
+ */
+static int
+pair_error(const struct md_config *cfg, const char *lo, long vlo, const char *rel,
+    const char *hi, long vhi, const char *inv, char *err, size_t errlen)
+{
+	const char *file = cfg->path ? cfg->path : "(defaults)";
+	int llo = md_config_line(cfg, lo), lhi = md_config_line(cfg, hi);
+
+	if (llo > lhi)
+		snprintf(err, errlen, "%s:%d: %s: must be %s %s (%ld)", file, llo, lo,
+		    rel, hi, vhi);
+	else
+		snprintf(err, errlen, "%s:%d: %s: must be %s %s (%ld)", file, lhi, hi,
+		    inv, lo, vlo);
+	return -1;
+}
+
+int
+md_config_validate(const struct md_config *cfg, char *err, size_t errlen)
+{
+	const char *file = cfg->path ? cfg->path : "(defaults)";
+
+	if (cfg->spam_mark > cfg->spam_reject) {
+		/* Point at whichever of the two was written last: that line broke the rule. */
+		int lm = md_config_line(cfg, "spam_mark"), lr = md_config_line(cfg, "spam_reject");
+
+		snprintf(err, errlen, "%s:%d: %s: spam_mark must not exceed spam_reject (%.2f > %.2f)",
+		    file, lm > lr ? lm : lr, lm > lr ? "spam_mark" : "spam_reject",
+		    cfg->spam_mark, cfg->spam_reject);
+		return -1;
+	}
+	if (strlen(cfg->desk_separator) != 1)
+		return key_error(cfg, "desk_separator", "must be exactly one character",
+		    err, errlen);
+	if (*cfg->desk_domain == '\0' || strchr(cfg->desk_domain, '@') != NULL)
+		return key_error(cfg, "desk_domain", "must be a domain, without '@'",
+		    err, errlen);
+	if (*cfg->desk_local == '\0' || strchr(cfg->desk_local, '@') != NULL)
+		return key_error(cfg, "desk_local", "must be a local part, without '@'",
+		    err, errlen);
+	if (cfg->redis_min_replicas > 0 &&
+	    cfg->redis_replica_timeout_ms >= cfg->redis_command_timeout_ms) {
+		/* WAIT blocks that long: the socket timeout must outlast it. */
+		if (md_config_line(cfg, "redis_replica_timeout_ms") > 0)
+			snprintf(err, errlen, "%s:%d: redis_replica_timeout_ms: must be "
+			    "below redis_command_timeout_ms", file,
+			    md_config_line(cfg, "redis_replica_timeout_ms"));
+		else
+			snprintf(err, errlen, "%s:%d: redis_command_timeout_ms: must be "
+			    "above redis_replica_timeout_ms (%d)", file,
+			    md_config_line(cfg, "redis_command_timeout_ms"),
+			    cfg->redis_replica_timeout_ms);
+		return -1;
+	}
+	/* hiredis kills the connection when a BLOCK outlives the socket timeout. */
+	if (cfg->worker_block_ms >= cfg->redis_command_timeout_ms)
+		return pair_error(cfg, "worker_block_ms", cfg->worker_block_ms, "below",
+		    "redis_command_timeout_ms", cfg->redis_command_timeout_ms, "above",
+		    err, errlen);
+	/* The backoff doubles from base and is capped at max: base past max is a typo. */
+	if (cfg->retry_base_s > cfg->retry_max_s)
+		return pair_error(cfg, "retry_base_s", cfg->retry_base_s, "at most",
+		    "retry_max_s", cfg->retry_max_s, "at least", err, errlen);
+	return 0;
+}
