@@ -7,20 +7,29 @@
  *
  *   MAIL FROM <> (or "")                    "null sender"
  *   multipart/report, delivery-status, MDN  "delivery report (multipart/report)"
- *   Auto-Submitted: anything but "no"       "auto-submitted: auto-replied",
- *                                           "auto-submitted: auto-generated",
+ *   Return-Path: <> in the message (an
+ *     earlier hop's bounce, forwarded)      "null Return-Path"
+ *   Auto-Submitted: anything but "no",      "auto-submitted: auto-replied",
+ *     even an empty value (RFC 3834 5.)     "auto-submitted: auto-generated",
  *                                           "auto-submitted: auto-notified",
  *                                           "auto-submitted" (other values)
- *   X-Autoreply / X-Autorespond (not "no")  "x-autoreply"
- *   Precedence: bulk, junk or list          "precedence: bulk" / "junk" / "list"
+ *   X-Autoreply (not "no" or "false")       "x-autoreply"
+ *   X-Autorespond (not "no" or "false")     "x-autorespond"
+ *   Precedence: bulk, junk, list or         "precedence: bulk" / "junk" /
+ *     auto_reply                            "list" / "auto_reply"
  *   List-Id or List-Unsubscribe present     "list mail (List-Id)"
- *   sender local part mailer-daemon,
- *     postmaster                            "mailer-daemon sender"
- *   sender local part bounce, bounces,
- *     bounce-*, bounces-*, bounce+*, ...    "bounce sender"
- *   noreply, no-reply, no_reply,
- *     donotreply, do-not-reply              "no-reply sender"
+ *   envelope sender local part
+ *     mailer-daemon, postmaster             "mailer-daemon sender"
+ *     bounce, bounces, bounce-*, bounces-*,
+ *       bounce+*, ...                       "bounce sender"
+ *     noreply, no-reply, no_reply,
+ *       donotreply, do-not-reply, ...       "no-reply sender"
+ *   the same for the From: address (the
+ *   confirmation goes there)                "mailer-daemon From:",
+ *                                           "bounce From:", "no-reply From:"
  *
+ * Only "delivery report ..." contains "report" (tracker_reply.c looks for it).
+ * mime.h: m->has_auto_submitted tells an empty header from a missing one.
  * The strings are static: safe to keep and to use from any thread.
  */
 #ifndef MD_AUTOMATED_H

@@ -295,6 +295,13 @@ either(const char *a, const char *b)
 	return a != NULL ? a : b;
 }
 
+/* a if it has more than blanks, else b (so an empty List-Id hides nothing). */
+static const char *
+nonblank(const char *a, const char *b)
+{
+	return a != NULL && a[strspn(a, " \t\r\n")] != '\0' ? a : b;
+}
+
 static void
 headers(struct walk *w, GMimeMessage *msg)
 {
@@ -311,12 +318,15 @@ headers(struct walk *w, GMimeMessage *msg)
 	m->in_reply_to = msgids(w, header(msg, "In-Reply-To"), 1);
 	m->references = msgids(w, header(msg, "References"), 0);
 	m->has_date = header(msg, "Date") != NULL;
+	/* GMime gives "" for a header without value, NULL for none at all */
+	m->has_auto_submitted = header(msg, "Auto-Submitted") != NULL;
 	m->auto_submitted = clean_hdr(w, header(msg, "Auto-Submitted"));
 	m->precedence = clean_hdr(w, header(msg, "Precedence"));
-	m->x_autoreply = clean_hdr(w, either(header(msg, "X-Autoreply"),
-	    header(msg, "X-Autorespond")));
-	m->list_id = clean_hdr(w, either(header(msg, "List-Id"),
+	m->x_autoreply = clean_hdr(w, header(msg, "X-Autoreply"));
+	m->x_autorespond = clean_hdr(w, header(msg, "X-Autorespond"));
+	m->list_id = clean_hdr(w, nonblank(header(msg, "List-Id"),
 	    header(msg, "List-Unsubscribe")));
+	m->return_path = clean_hdr(w, header(msg, "Return-Path"));
 }
 
 /* ---- content --------------------------------------------------------- */
@@ -645,7 +655,7 @@ fill_empty(struct walk *w)
 	char **f[] = { &m->subject, &m->from, &m->from_addr, &m->from_name,
 	    &m->reply_to, &m->cc, &m->message_id, &m->in_reply_to,
 	    &m->references, &m->text, &m->auto_submitted, &m->precedence,
-	    &m->x_autoreply, &m->list_id };
+	    &m->x_autoreply, &m->x_autorespond, &m->list_id, &m->return_path };
 	size_t i;
 
 	for (i = 0; i < sizeof f / sizeof f[0]; i++)
@@ -719,7 +729,9 @@ md_mime_free(struct md_mime *m)
 	free(m->auto_submitted);
 	free(m->precedence);
 	free(m->x_autoreply);
+	free(m->x_autorespond);
 	free(m->list_id);
+	free(m->return_path);
 	for (i = 0; i < m->nattachments; i++) {
 		free(m->attachments[i].filename);
 		free(m->attachments[i].content_type);

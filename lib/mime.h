@@ -61,9 +61,16 @@ struct md_mime {
 
 	/* automated-mail signals (raw header values, "" when absent) */
 	char	*auto_submitted;
+	int	 has_auto_submitted;	/* the header is there, even if empty:
+				   only "no" means a human (RFC 3834 5.) */
 	char	*precedence;
-	char	*x_autoreply;	/* X-Autoreply or X-Autorespond */
-	char	*list_id;	/* List-Id or List-Unsubscribe */
+	char	*x_autoreply;	/* X-Autoreply */
+	char	*x_autorespond;	/* X-Autorespond (judged apart: "X-Autoreply:
+				   no" must not hide "X-Autorespond: yes") */
+	char	*list_id;	/* List-Id, else List-Unsubscribe (first
+				   that is not blank) */
+	char	*return_path;	/* Return-Path already in the message: set
+				   by an earlier delivery, "<>" = a bounce */
 	int	 is_report;	/* multipart/report (DSN, MDN), message/delivery-status
 				   or message/disposition-notification anywhere */
 

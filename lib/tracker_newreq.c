@@ -72,13 +72,15 @@ fail(struct newreq *q, const char *why)
 
 /* Whether the confirmation may be sent at all, as far as the record says
  * (verified_senders comes with the reservation; the script adds the bounce
- * and unsubscribe checks). */
+ * and unsubscribe checks).  A record with an auto_reason normally has kind
+ * "automated" and never gets here; the check is for records written by
+ * other paths, so that nothing the milter judged automated is answered. */
 static int
 may_confirm(const struct md_record *rec, const char *email)
 {
 	if (*md_record_get(rec, MD_F_MAIL_FROM) == '\0' || *email == '\0')
 		return 0;
-	return !md_trk_has_token(md_record_get(rec, MD_F_FLAGS), "automated");
+	return *md_record_get(rec, MD_F_AUTO_REASON) == '\0';
 }
 
 /* 1 if addr is one of the desk's aliases (stored with the domain lower case). */

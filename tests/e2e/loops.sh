@@ -10,9 +10,12 @@
 #   - a well-behaved one (Auto-Submitted: auto-replied) stops after the
 #     first mail;
 #   - a bounce storm (DSNs from the null sender to reply and project
-#     addresses) produces no mail at all and marks the address bounced.
+#     addresses) produces no mail at all and marks the address bounced;
+#   - automated mail with a human envelope sender (From: MAILER-DAEMON,
+#     Precedence: auto_reply) gets no confirmation and is kept.
 . "$top_srcdir/tests/harness/tap.sh"
 . "$top_srcdir/tests/harness/lib.sh"
+. "$top_srcdir/tests/harness/records.sh"
 . "$top_srcdir/tests/e2e/worker_common.sh"
 . "$top_srcdir/tests/fixtures/conversation/sink.sh"
 
@@ -166,5 +169,34 @@ is "$(md_cli issue show acme#$iv --json | jq '[.notes[] | select(.text | test("b
 	"one system note, however many reports"
 out=$(md_cli issue comment "acme#$iv" "Are you there?")
 like "$out" "0 mails queued" "a bounced address gets no more mail"
+
+# --- automated, though the envelope sender looks human ---------------------------------------
+# The confirmation goes to the From: address, so a machine there (a bounce
+# forwarded by a relay) must stop it whatever MAIL FROM says; likewise a
+# Precedence: auto_reply from an ordinary mailbox.
+settle 30
+sink0=$(md_sink_count)
+issues0=$(md_issue_count acme)
+auto0=$(rcli XLEN maildesk:automated)
+out=$(md_swaks --from relay@example.test --to support+acme@desk.test \
+	--header "From: Mail Delivery System <MAILER-DAEMON@mx.example.test>" \
+	--header "Subject: Delayed via relay" --body "Your message was delayed." 2>&1)
+like "$out" "<- *250 " "From: MAILER-DAEMON with a human envelope sender accepted"
+out=$(md_swaks --from holiday@example.test --to support+acme@desk.test \
+	--header "Precedence: auto_reply" --header "Subject: Away until Monday" \
+	--body "I am away." 2>&1)
+like "$out" "<- *250 " "Precedence: auto_reply accepted"
+settle 30
+ok_rc $? "quiet after the two"
+is "$(md_sink_count)" "$sink0" "neither got a confirmation"
+is "$(cv_count mailer-daemon@mx.example.test)" 0 "nothing to the From: MAILER-DAEMON"
+is "$(cv_count holiday@example.test)" 0 "nothing to the auto_reply sender"
+is "$(md_issue_count acme)" "$issues0" "and no issue"
+is "$(rcli XLEN maildesk:automated)" $((auto0 + 2)) "both kept in maildesk:automated"
+is "$(md_find_field maildesk:automated subject "Delayed via relay" auto_reason)" \
+	"mailer-daemon From:" "kept with the reason: From: header"
+is "$(md_find_field maildesk:automated subject "Away until Monday" auto_reason)" \
+	"precedence: auto_reply" "kept with the reason: Precedence"
+
 is "$(rcli XLEN maildesk:dead)" 0 "no dead letters"
 done_testing

@@ -65,7 +65,9 @@ assert_all_clean(const struct md_mime *m)
 	assert_clean("auto_submitted", m->auto_submitted);
 	assert_clean("precedence", m->precedence);
 	assert_clean("x_autoreply", m->x_autoreply);
+	assert_clean("x_autorespond", m->x_autorespond);
 	assert_clean("list_id", m->list_id);
+	assert_clean("return_path", m->return_path);
 	ck_assert_uint_le(strlen(m->subject), MD_MIME_MAX_HEADER);
 	ck_assert_uint_le(strlen(m->references), MD_MIME_MAX_HEADER);
 	ck_assert_uint_le(strlen(m->text), MD_MIME_MAX_TEXT);
@@ -125,6 +127,7 @@ START_TEST(plain_utf8)
 	ck_assert_int_eq(m.is_report, 0);
 	ck_assert_uint_eq(m.nattachments, 0);
 	ck_assert_str_eq(m.auto_submitted, "");
+	ck_assert_int_eq(m.has_auto_submitted, 0);
 	md_mime_free(&m);
 	md_mime_free(&m);	/* idempotent */
 }
@@ -339,10 +342,42 @@ START_TEST(autoreply_signals)
 	parse_file("autoreply.eml", 0, 0, &m);
 	ck_assert_str_eq(m.auto_submitted, "auto-replied");
 	ck_assert_str_eq(m.precedence, "bulk");
-	ck_assert_str_eq(m.x_autoreply, "Out of office");
+	ck_assert_int_eq(m.has_auto_submitted, 1);
+	ck_assert_str_eq(m.x_autoreply, "");
+	ck_assert_str_eq(m.x_autorespond, "Out of office");
 	ck_assert_str_eq(m.list_id, "Acme announcements <announce.acme.example>");
 	ck_assert_str_eq(m.in_reply_to, "issue-7@desk.example");
 	ck_assert_int_eq(m.is_report, 0);
+	md_mime_free(&m);
+}
+END_TEST
+
+/*
+ * Markers automated.c needs exactly: an empty Auto-Submitted apart from a
+ * missing one, X-Autoreply and X-Autorespond each on its own, a Return-Path
+ * of an earlier hop, List-Unsubscribe behind a blank List-Id.
+ */
+START_TEST(automated_markers)
+{
+	static const char raw[] =
+	    "Return-Path: <>\r\n"
+	    "From: alice@example.org\r\n"
+	    "Subject: away\r\n"
+	    "Auto-Submitted:\r\n"
+	    "X-Autoreply: no\r\n"
+	    "X-Autorespond: yes\r\n"
+	    "List-Id: \r\n"
+	    "List-Unsubscribe: <mailto:u@lists.example>\r\n"
+	    "\r\nAway.\r\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	ck_assert_int_eq(m.has_auto_submitted, 1);
+	ck_assert_str_eq(m.auto_submitted, "");
+	ck_assert_str_eq(m.x_autoreply, "no");
+	ck_assert_str_eq(m.x_autorespond, "yes");
+	ck_assert_str_eq(m.return_path, "<>");
+	ck_assert_str_eq(m.list_id, "<mailto:u@lists.example>");
 	md_mime_free(&m);
 }
 END_TEST
@@ -716,6 +751,7 @@ mime_suite(void)
 	tcase_add_test(tc, binary_junk);
 	tcase_add_test(tc, dsn_report);
 	tcase_add_test(tc, autoreply_signals);
+	tcase_add_test(tc, automated_markers);
 	tcase_add_test(tc, two_from_mailboxes);
 	tcase_add_test(tc, empty_and_headers_only);
 	tcase_add_test(tc, lf_only_and_lone_cr);

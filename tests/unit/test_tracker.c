@@ -226,7 +226,15 @@ START_TEST(who_gets_no_confirmation)
 	ck_assert_int_eq(res.mailed, 0);
 	ck_assert_int_eq(new_issue("u5@x", "pass@example.org", "s", "t").mailed, 1);
 	ck_assert_int_eq(num("XLEN %s", "maildesk:outbox"), 1);
-	ck_assert_int_eq(num("ZCARD %s", "maildesk:issues:acme"), 5);
+	/* kind "new" with the milter's auto_reason: filed, never answered */
+	mkrec(&rec, "new", "u6@x", "pass@example.org", "s", "t");
+	md_record_set(&rec, MD_F_AUTO_REASON, "no-reply From:");
+	res = run(&rec);
+	md_record_free(&rec);
+	ck_assert_int_eq(res.kind, MD_INGEST_CREATED);
+	ck_assert_int_eq(res.mailed, 0);
+	ck_assert_int_eq(num("XLEN %s", "maildesk:outbox"), 1);
+	ck_assert_int_eq(num("ZCARD %s", "maildesk:issues:acme"), 6);
 }
 END_TEST
 
