@@ -3,8 +3,9 @@
  *
  * GMime parses; this file decides what maildesk keeps: the decoded headers,
  * one body text (first text/plain, else rendered text/html), and the list
- * of attachments.  Everything leaving here goes through clean(), so it is
- * bounded, valid UTF-8 and NUL-free no matter what the sender did.
+ * of attachments (the headers are mime_headers.c's).  Everything leaving
+ * here goes through md_mime_clean(), so it is bounded, valid UTF-8 and
+ * NUL-free no matter what the sender did.
  *
  * Threads: the milter parses on many threads at once.  GMime objects are
  * not thread-safe, so each call owns its parser and message; the only
@@ -20,40 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gmime/gmime.h>
-
 #include "buf.h"
-#include "mime.h"
 #include "mime_input.h"
+#include "mime_int.h"
 
 #define CHARSET_MAX	64	/* longer charset names are not looked up */
-#define ADDRESS_MAX	1000	/* Cc addresses listed */
 #define CLOSE_CHECKS	8	/* multiparts checked for their close delimiter */
 
-/* What clean() does besides UTF-8 repair and the length cap. */
-enum {
-	CL_LINE = 1,	/* header value: controls -> space, trimmed */
-	CL_TEXT = 2,	/* body text: CRLF and lone CR -> LF */
-	CL_NAME = 4	/* filename: no '/', '\\' or controls */
-};
-
-/* Per-call state while walking the MIME tree. */
-struct walk {
-	struct md_mime	*out;
-	const char	*raw;		/* the message as given */
-	size_t		 rawlen;
-	int		 close_checks;	/* left */
-	int		 want_data;
-	size_t		 max_attachment;
-	GMimeObject	*plain_alt;	/* first text/plain in a multipart/alternative */
-	GMimeObject	*plain;		/* first text/plain anywhere */
-	GMimeObject	*html;		/* first text/html */
-	const char	*prologue;	/* of the first multipart without parts */
-	size_t		 cap;		/* attachments allocated */
-	int		 oom;
-};
-
-static GMimeParserOptions *md_opts;
+GMimeParserOptions *md_mime_opts;	/* built once, read-only after */
 static pthread_once_t md_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -62,8 +37,8 @@ init_once(void)
 	static const char *fallback[] = { "UTF-8", "windows-1252", NULL };
 
 	g_mime_init();
-	md_opts = g_mime_parser_options_new();
-	g_mime_parser_options_set_fallback_charsets(md_opts, fallback);
+	md_mime_opts = g_mime_parser_options_new();
+	g_mime_parser_options_set_fallback_charsets(md_mime_opts, fallback);
 }
 
 void
@@ -76,257 +51,11 @@ md_mime_init(void)
 void
 md_mime_shutdown(void)
 {
-	if (md_opts != NULL) {
-		g_mime_parser_options_free(md_opts);
-		md_opts = NULL;
+	if (md_mime_opts != NULL) {
+		g_mime_parser_options_free(md_mime_opts);
+		md_mime_opts = NULL;
 		g_mime_shutdown();
 	}
-}
-
-/* ---- cleaning strings ------------------------------------------------ */
-
-static void
-filter(char *s, int flags)
-{
-	char *w = s, *r;
-
-	for (r = s; *r != '\0'; r++) {
-		unsigned char c = (unsigned char)*r;
-
-		if ((flags & CL_TEXT) && c == '\r') {
-			if (r[1] != '\n')
-				*w++ = '\n';
-		} else if ((flags & CL_NAME) && (c < 0x20 || c == 0x7f ||
-		    c == '/' || c == '\\')) {
-			continue;
-		} else if ((flags & CL_LINE) && (c < 0x20 || c == 0x7f))
-			*w++ = ' ';
-		else
-			*w++ = (char)c;
-	}
-	*w = '\0';
-}
-
-/* Cuts valid UTF-8 s to at most max bytes without splitting a character. */
-static void
-cut(char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n <= max)
-		return;
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	s[max] = '\0';
-}
-
-static void
-trim(char *s)
-{
-	size_t n = strlen(s), i = 0;
-
-	while (n > 0 && s[n - 1] == ' ')
-		s[--n] = '\0';
-	while (s[i] == ' ')
-		i++;
-	memmove(s, s + i, n - i + 1);
-}
-
-/* The one exit for strings: malloc'd, valid UTF-8, no NUL, <= max bytes. */
-static char *
-clean(struct walk *w, const char *s, size_t len, size_t max, int flags)
-{
-	size_t lim;
-	char *r;
-
-	if (s == NULL)
-		s = "", len = 0;
-	/*
-	 * Input past this cannot reach the output: filter() at most halves
-	 * text (CRLF -> LF) and keeps other strings' length.
-	 */
-	lim = (flags & CL_TEXT) ? 2 * max + 4 : max + 4;
-	r = md_utf8_sanitize(s, len > lim ? lim : len);
-	if (r == NULL) {
-		w->oom = 1;
-		return NULL;
-	}
-	filter(r, flags);
-	cut(r, max);
-	if (flags & (CL_LINE | CL_NAME))
-		trim(r);
-	return r;
-}
-
-static char *
-clean_hdr(struct walk *w, const char *s)
-{
-	return clean(w, s, s ? strlen(s) : 0, MD_MIME_MAX_HEADER, CL_LINE);
-}
-
-/* Address with its domain lower-cased (the local part is the sender's). */
-static char *
-clean_addr(struct walk *w, const char *s)
-{
-	char *r = clean_hdr(w, s), *at;
-
-	if (r != NULL && (at = strrchr(r, '@')) != NULL)
-		for (; *at; at++)
-			if (*at >= 'A' && *at <= 'Z')
-				*at += 'a' - 'A';
-	return r;
-}
-
-/* ---- headers --------------------------------------------------------- */
-
-/* Counts mailboxes (group members too) and finds the first one. */
-static int
-mailboxes(InternetAddressList *l, int in_group, InternetAddressMailbox **first)
-{
-	int i, n = 0, len = l ? internet_address_list_length(l) : 0;
-
-	for (i = 0; i < len && i < ADDRESS_MAX; i++) {
-		InternetAddress *a = internet_address_list_get_address(l, i);
-
-		if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
-			if (*first == NULL)
-				*first = INTERNET_ADDRESS_MAILBOX(a);
-			n++;
-		} else if (INTERNET_ADDRESS_IS_GROUP(a) && !in_group)
-			n += mailboxes(internet_address_group_get_members(
-			    INTERNET_ADDRESS_GROUP(a)), 1, first);
-	}
-	return n;
-}
-
-static void
-from_header(struct walk *w, GMimeMessage *msg)
-{
-	struct md_mime *m = w->out;
-	InternetAddressMailbox *mb = NULL;
-	md_buf b = MD_BUF_INIT;
-
-	m->from_count = mailboxes(g_mime_message_get_from(msg), 0, &mb);
-	if (mb == NULL)
-		return;
-	m->from_addr = clean_addr(w, internet_address_mailbox_get_addr(mb));
-	m->from_name = clean_hdr(w, internet_address_get_name(
-	    INTERNET_ADDRESS(mb)));
-	if (m->from_addr == NULL || m->from_name == NULL)
-		return;
-	if ((*m->from_name != '\0' ? md_buf_printf(&b, "%s <%s>", m->from_name,
-	    m->from_addr) : md_buf_puts(&b, m->from_addr)) < 0)
-		w->oom = 1;
-	else
-		m->from = clean_hdr(w, md_buf_str(&b));
-	md_buf_free(&b);
-}
-
-static char *
-address_list(struct walk *w, InternetAddressList *l)
-{
-	int i, len = l ? internet_address_list_length(l) : 0;
-	md_buf b = MD_BUF_INIT;
-	char *r = NULL, *a;
-
-	for (i = 0; i < len && i < ADDRESS_MAX && b.len < MD_MIME_MAX_HEADER;
-	    i++) {
-		InternetAddress *ia = internet_address_list_get_address(l, i);
-
-		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
-			continue;
-		a = clean_addr(w, internet_address_mailbox_get_addr(
-		    INTERNET_ADDRESS_MAILBOX(ia)));
-		if (a != NULL && *a != '\0' && md_buf_printf(&b, "%s%s",
-		    b.len ? ", " : "", a) < 0)
-			w->oom = 1;
-		free(a);
-	}
-	if (!w->oom)
-		r = clean_hdr(w, md_buf_str(&b));
-	md_buf_free(&b);
-	return r;
-}
-
-/* Message ids of References/In-Reply-To, space separated, without <>. */
-static char *
-msgids(struct walk *w, const char *value, int only_first)
-{
-	GMimeReferences *refs;
-	md_buf b = MD_BUF_INIT;
-	char *r = NULL, *id;
-	int i, n;
-
-	if (value == NULL)
-		return clean_hdr(w, "");
-	refs = g_mime_references_parse(md_opts, value);
-	n = refs ? g_mime_references_length(refs) : 0;
-	for (i = 0; i < n && !w->oom; i++) {
-		id = clean_hdr(w, g_mime_references_get_message_id(refs, i));
-		/* whole ids only: stop before the cap would cut one */
-		if (id != NULL && b.len + strlen(id) + 1 > MD_MIME_MAX_HEADER) {
-			free(id);
-			break;
-		}
-		if (id != NULL && *id != '\0' && strchr(id, ' ') == NULL &&
-		    md_buf_printf(&b, "%s%s", b.len ? " " : "", id) < 0)
-			w->oom = 1;
-		free(id);
-		if (only_first && b.len > 0)
-			break;
-	}
-	if (refs != NULL)
-		g_mime_references_free(refs);
-	if (!w->oom)
-		r = clean_hdr(w, md_buf_str(&b));
-	md_buf_free(&b);
-	return r;
-}
-
-static const char *
-header(GMimeMessage *msg, const char *name)
-{
-	return g_mime_object_get_header(GMIME_OBJECT(msg), name);
-}
-
-static const char *
-either(const char *a, const char *b)
-{
-	return a != NULL ? a : b;
-}
-
-/* a if it has more than blanks, else b (so an empty List-Id hides nothing). */
-static const char *
-nonblank(const char *a, const char *b)
-{
-	return a != NULL && a[strspn(a, " \t\r\n")] != '\0' ? a : b;
-}
-
-static void
-headers(struct walk *w, GMimeMessage *msg)
-{
-	struct md_mime *m = w->out;
-	InternetAddressMailbox *mb;
-
-	m->subject = clean_hdr(w, g_mime_message_get_subject(msg));
-	from_header(w, msg);
-	mb = NULL;
-	if (mailboxes(g_mime_message_get_reply_to(msg), 0, &mb) > 0)
-		m->reply_to = clean_addr(w, internet_address_mailbox_get_addr(mb));
-	m->cc = address_list(w, g_mime_message_get_cc(msg));
-	m->message_id = clean_hdr(w, g_mime_message_get_message_id(msg));
-	m->in_reply_to = msgids(w, header(msg, "In-Reply-To"), 1);
-	m->references = msgids(w, header(msg, "References"), 0);
-	m->has_date = header(msg, "Date") != NULL;
-	/* GMime gives "" for a header without value, NULL for none at all */
-	m->has_auto_submitted = header(msg, "Auto-Submitted") != NULL;
-	m->auto_submitted = clean_hdr(w, header(msg, "Auto-Submitted"));
-	m->precedence = clean_hdr(w, header(msg, "Precedence"));
-	m->x_autoreply = clean_hdr(w, header(msg, "X-Autoreply"));
-	m->x_autorespond = clean_hdr(w, header(msg, "X-Autorespond"));
-	m->list_id = clean_hdr(w, nonblank(header(msg, "List-Id"),
-	    header(msg, "List-Unsubscribe")));
-	m->return_path = clean_hdr(w, header(msg, "Return-Path"));
 }
 
 /* ---- content --------------------------------------------------------- */
@@ -434,7 +163,7 @@ part_text(struct walk *w, GMimeObject *obj, int html)
 		u = h;
 	}
 	if (u != NULL)
-		r = clean(w, u, strlen(u), MD_MIME_MAX_TEXT, CL_TEXT);
+		r = md_mime_clean(w, u, strlen(u), MD_MIME_MAX_TEXT, CL_TEXT);
 	else
 		w->oom = 1;
 	free(u);
@@ -442,6 +171,12 @@ part_text(struct walk *w, GMimeObject *obj, int html)
 }
 
 /* ---- attachments ----------------------------------------------------- */
+
+static const char *
+either(const char *a, const char *b)
+{
+	return a != NULL ? a : b;
+}
 
 static const char *
 filename_of(GMimeObject *obj)
@@ -495,11 +230,11 @@ add_attachment(struct walk *w, GMimeObject *obj)
 	memset(a, 0, sizeof *a);
 	type = g_mime_content_type_get_mime_type(
 	    g_mime_object_get_content_type(obj));
-	a->content_type = clean(w, type, strlen(type), MD_MIME_MAX_FILENAME,
+	a->content_type = md_mime_clean(w, type, strlen(type), MD_MIME_MAX_FILENAME,
 	    CL_LINE);
 	g_free(type);
 	name = filename_of(obj);
-	a->filename = clean(w, name, name ? strlen(name) : 0,
+	a->filename = md_mime_clean(w, name, name ? strlen(name) : 0,
 	    MD_MIME_MAX_FILENAME, CL_NAME);
 	a->size = decoded_size(obj);
 	keep_data(w, obj, a);
@@ -617,7 +352,7 @@ body(struct walk *w, GMimeMessage *msg)
 		w->out->text = part_text(w, w->html, 1);
 		w->out->html_only = 1;
 	} else if (plain == NULL && w->prologue != NULL)
-		w->out->text = clean(w, w->prologue, strlen(w->prologue),
+		w->out->text = md_mime_clean(w, w->prologue, strlen(w->prologue),
 		    MD_MIME_MAX_TEXT, CL_TEXT);
 }
 
@@ -642,7 +377,7 @@ raw_fallback(struct walk *w, const char *raw, size_t len)
 	}
 	if (body == NULL)
 		body = end;
-	w->out->text = clean(w, body, (size_t)(end - body), MD_MIME_MAX_TEXT,
+	w->out->text = md_mime_clean(w, body, (size_t)(end - body), MD_MIME_MAX_TEXT,
 	    CL_TEXT);
 	w->out->parse_error = 1;
 }
@@ -694,12 +429,12 @@ md_mime_parse(const char *raw, size_t len, int want_data,
 	st = md_mime_input_stream(raw, len);
 	parser = g_mime_parser_new_with_stream(st);
 	g_object_unref(st);
-	msg = g_mime_parser_construct_message(parser, md_opts);
+	msg = g_mime_parser_construct_message(parser, md_mime_opts);
 	g_object_unref(parser);
 	if (msg == NULL)
 		raw_fallback(&w, raw, len);
 	else {
-		headers(&w, msg);
+		md_mime_headers(&w, msg);
 		body(&w, msg);
 		g_object_unref(msg);
 	}

@@ -1,0 +1,254 @@
+/*
+ * mime_headers.c - the headers maildesk keeps of a message (decoded by
+ * GMime, RFC 2047 included), and md_mime_clean(), which every string
+ * leaving the parser goes through.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "mime_int.h"
+
+#define ADDRESS_MAX	1000	/* Cc addresses listed */
+
+/* ---- cleaning strings ------------------------------------------------ */
+
+static void
+filter(char *s, int flags)
+{
+	char *w = s, *r;
+
+	for (r = s; *r != '\0'; r++) {
+		unsigned char c = (unsigned char)*r;
+
+		if ((flags & CL_TEXT) && c == '\r') {
+			if (r[1] != '\n')
+				*w++ = '\n';
+		} else if ((flags & CL_NAME) && (c < 0x20 || c == 0x7f ||
+		    c == '/' || c == '\\')) {
+			continue;
+		} else if ((flags & CL_LINE) && (c < 0x20 || c == 0x7f))
+			*w++ = ' ';
+		else
+			*w++ = (char)c;
+	}
+	*w = '\0';
+}
+
+/* Cuts valid UTF-8 s to at most max bytes without splitting a character. */
+static void
+cut(char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	s[max] = '\0';
+}
+
+static void
+trim(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (n > 0 && s[n - 1] == ' ')
+		s[--n] = '\0';
+	while (s[i] == ' ')
+		i++;
+	memmove(s, s + i, n - i + 1);
+}
+
+/* The one exit for strings: malloc'd, valid UTF-8, no NUL, <= max bytes. */
+char *
+md_mime_clean(struct walk *w, const char *s, size_t len, size_t max, int flags)
+{
+	size_t lim;
+	char *r;
+
+	if (s == NULL)
+		s = "", len = 0;
+	/*
+	 * Input past this cannot reach the output: filter() at most halves
+	 * text (CRLF -> LF) and keeps other strings' length.
+	 */
+	lim = (flags & CL_TEXT) ? 2 * max + 4 : max + 4;
+	r = md_utf8_sanitize(s, len > lim ? lim : len);
+	if (r == NULL) {
+		w->oom = 1;
+		return NULL;
+	}
+	filter(r, flags);
+	cut(r, max);
+	if (flags & (CL_LINE | CL_NAME))
+		trim(r);
+	return r;
+}
+
+char *
+md_mime_clean_hdr(struct walk *w, const char *s)
+{
+	return md_mime_clean(w, s, s ? strlen(s) : 0, MD_MIME_MAX_HEADER, CL_LINE);
+}
+
+/* Address with its domain lower-cased (the local part is the sender's). */
+static char *
+clean_addr(struct walk *w, const char *s)
+{
+	char *r = md_mime_clean_hdr(w, s), *at;
+
+	if (r != NULL && (at = strrchr(r, '@')) != NULL)
+		for (; *at; at++)
+			if (*at >= 'A' && *at <= 'Z')
+				*at += 'a' - 'A';
+	return r;
+}
+
+/* ---- headers --------------------------------------------------------- */
+
+/* Counts mailboxes (group members too) and finds the first one. */
+static int
+mailboxes(InternetAddressList *l, int in_group, InternetAddressMailbox **first)
+{
+	int i, n = 0, len = l ? internet_address_list_length(l) : 0;
+
+	for (i = 0; i < len && i < ADDRESS_MAX; i++) {
+		InternetAddress *a = internet_address_list_get_address(l, i);
+
+		if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
+			if (*first == NULL)
+				*first = INTERNET_ADDRESS_MAILBOX(a);
+			n++;
+		} else if (INTERNET_ADDRESS_IS_GROUP(a) && !in_group)
+			n += mailboxes(internet_address_group_get_members(
+			    INTERNET_ADDRESS_GROUP(a)), 1, first);
+	}
+	return n;
+}
+
+static void
+from_header(struct walk *w, GMimeMessage *msg)
+{
+	struct md_mime *m = w->out;
+	InternetAddressMailbox *mb = NULL;
+	md_buf b = MD_BUF_INIT;
+
+	m->from_count = mailboxes(g_mime_message_get_from(msg), 0, &mb);
+	if (mb == NULL)
+		return;
+	m->from_addr = clean_addr(w, internet_address_mailbox_get_addr(mb));
+	m->from_name = md_mime_clean_hdr(w, internet_address_get_name(
+	    INTERNET_ADDRESS(mb)));
+	if (m->from_addr == NULL || m->from_name == NULL)
+		return;
+	if ((*m->from_name != '\0' ? md_buf_printf(&b, "%s <%s>", m->from_name,
+	    m->from_addr) : md_buf_puts(&b, m->from_addr)) < 0)
+		w->oom = 1;
+	else
+		m->from = md_mime_clean_hdr(w, md_buf_str(&b));
+	md_buf_free(&b);
+}
+
+static char *
+address_list(struct walk *w, InternetAddressList *l)
+{
+	int i, len = l ? internet_address_list_length(l) : 0;
+	md_buf b = MD_BUF_INIT;
+	char *r = NULL, *a;
+
+	for (i = 0; i < len && i < ADDRESS_MAX && b.len < MD_MIME_MAX_HEADER;
+	    i++) {
+		InternetAddress *ia = internet_address_list_get_address(l, i);
+
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+			continue;
+		a = clean_addr(w, internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia)));
+		if (a != NULL && *a != '\0' && md_buf_printf(&b, "%s%s",
+		    b.len ? ", " : "", a) < 0)
+			w->oom = 1;
+		free(a);
+	}
+	if (!w->oom)
+		r = md_mime_clean_hdr(w, md_buf_str(&b));
+	md_buf_free(&b);
+	return r;
+}
+
+/* Message ids of References/In-Reply-To, space separated, without <>. */
+static char *
+msgids(struct walk *w, const char *value, int only_first)
+{
+	GMimeReferences *refs;
+	md_buf b = MD_BUF_INIT;
+	char *r = NULL, *id;
+	int i, n;
+
+	if (value == NULL)
+		return md_mime_clean_hdr(w, "");
+	refs = g_mime_references_parse(md_mime_opts, value);
+	n = refs ? g_mime_references_length(refs) : 0;
+	for (i = 0; i < n && !w->oom; i++) {
+		id = md_mime_clean_hdr(w, g_mime_references_get_message_id(refs, i));
+		/* whole ids only: stop before the cap would cut one */
+		if (id != NULL && b.len + strlen(id) + 1 > MD_MIME_MAX_HEADER) {
+			free(id);
+			break;
+		}
+		if (id != NULL && *id != '\0' && strchr(id, ' ') == NULL &&
+		    md_buf_printf(&b, "%s%s", b.len ? " " : "", id) < 0)
+			w->oom = 1;
+		free(id);
+		if (only_first && b.len > 0)
+			break;
+	}
+	if (refs != NULL)
+		g_mime_references_free(refs);
+	if (!w->oom)
+		r = md_mime_clean_hdr(w, md_buf_str(&b));
+	md_buf_free(&b);
+	return r;
+}
+
+static const char *
+header(GMimeMessage *msg, const char *name)
+{
+	return g_mime_object_get_header(GMIME_OBJECT(msg), name);
+}
+
+/* a if it has more than blanks, else b (so an empty List-Id hides nothing). */
+static const char *
+nonblank(const char *a, const char *b)
+{
+	return a != NULL && a[strspn(a, " \t\r\n")] != '\0' ? a : b;
+}
+
+void
+md_mime_headers(struct walk *w, GMimeMessage *msg)
+{
+	struct md_mime *m = w->out;
+	InternetAddressMailbox *mb;
+
+	m->subject = md_mime_clean_hdr(w, g_mime_message_get_subject(msg));
+	from_header(w, msg);
+	mb = NULL;
+	if (mailboxes(g_mime_message_get_reply_to(msg), 0, &mb) > 0)
+		m->reply_to = clean_addr(w, internet_address_mailbox_get_addr(mb));
+	m->cc = address_list(w, g_mime_message_get_cc(msg));
+	m->message_id = md_mime_clean_hdr(w, g_mime_message_get_message_id(msg));
+	m->in_reply_to = msgids(w, header(msg, "In-Reply-To"), 1);
+	m->references = msgids(w, header(msg, "References"), 0);
+	m->has_date = header(msg, "Date") != NULL;
+	/* GMime gives "" for a header without value, NULL for none at all */
+	m->has_auto_submitted = header(msg, "Auto-Submitted") != NULL;
+	m->auto_submitted = md_mime_clean_hdr(w, header(msg, "Auto-Submitted"));
+	m->precedence = md_mime_clean_hdr(w, header(msg, "Precedence"));
+	m->x_autoreply = md_mime_clean_hdr(w, header(msg, "X-Autoreply"));
+	m->x_autorespond = md_mime_clean_hdr(w, header(msg, "X-Autorespond"));
+	m->list_id = md_mime_clean_hdr(w, nonblank(header(msg, "List-Id"),
+	    header(msg, "List-Unsubscribe")));
+	m->return_path = md_mime_clean_hdr(w, header(msg, "Return-Path"));
+}

@@ -1,0 +1,50 @@
+/*
+ * mime_int.h - what mime.c (the tree and the body) and mime_headers.c (the
+ * headers and the string cleaning everything goes through) share.
+ */
+#ifndef MD_MIME_INT_H
+#define MD_MIME_INT_H
+
+#include <stddef.h>
+
+#include <gmime/gmime.h>
+
+#include "mime.h"
+
+/* What md_mime_clean() does besides UTF-8 repair and the length cap. */
+enum {
+	CL_LINE = 1,	/* header value: controls -> space, trimmed */
+	CL_TEXT = 2,	/* body text: CRLF and lone CR -> LF */
+	CL_NAME = 4	/* filename: no '/', '\\' or controls */
+};
+
+/* Per-call state while walking the MIME tree. */
+struct walk {
+	struct md_mime	*out;
+	const char	*raw;		/* the message as given */
+	size_t		 rawlen;
+	int		 close_checks;	/* left */
+	int		 want_data;
+	size_t		 max_attachment;
+	GMimeObject	*plain_alt;	/* first text/plain in a multipart/alternative */
+	GMimeObject	*plain;		/* first text/plain anywhere */
+	GMimeObject	*html;		/* first text/html */
+	const char	*prologue;	/* of the first multipart without parts */
+	size_t		 cap;		/* attachments allocated */
+	int		 oom;
+};
+
+/* The parser options of every call (md_mime_init). */
+extern GMimeParserOptions *md_mime_opts;
+
+/*
+ * s[0..len) as a bounded (max bytes), NUL-free, valid UTF-8 string with
+ * the CL_* treatment; malloc'd, NULL (and w->oom set) when out of memory.
+ */
+char	*md_mime_clean(struct walk *w, const char *s, size_t len, size_t max, int flags);
+/* A header value: one line, at most MD_MIME_MAX_HEADER bytes. */
+char	*md_mime_clean_hdr(struct walk *w, const char *s);
+/* The decoded headers of msg into w->out. */
+void	 md_mime_headers(struct walk *w, GMimeMessage *msg);
+
+#endif
