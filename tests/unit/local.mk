@@ -110,9 +110,15 @@ tests_unit_test_keygen_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_address tests/unit/test_keygen
 
 check_PROGRAMS += tests/unit/test_mime tests/unit/test_html2text
-tests_unit_test_mime_SOURCES = tests/unit/test_mime.c tests/unit/unit.h
+tests_unit_test_mime_SOURCES = tests/unit/test_mime.c tests/unit/mime_fixture.h tests/unit/unit.h
 tests_unit_test_mime_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mime_LDADD = $(UNIT_LDADD)
+check_PROGRAMS += tests/unit/test_mime_hostile
+tests_unit_test_mime_hostile_SOURCES = tests/unit/test_mime_hostile.c \
+	tests/unit/mime_fixture.h tests/unit/unit.h
+tests_unit_test_mime_hostile_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mime_hostile_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_mime_hostile
 tests_unit_test_html2text_SOURCES = tests/unit/test_html2text.c tests/unit/unit.h
 tests_unit_test_html2text_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_html2text_LDADD = $(UNIT_LDADD)
