@@ -196,6 +196,20 @@ START_TEST(automated_record)
 }
 END_TEST
 
+/* A new request with one field of the record changed. */
+static struct md_ingest
+new_with(const char *msgid, const char *from, enum md_field f, const char *v)
+{
+	struct md_record rec;
+	struct md_ingest res;
+
+	mkrec(&rec, "new", msgid, from, "s", "t");
+	md_record_set(&rec, f, v);
+	res = run(&rec);
+	md_record_free(&rec);
+	return res;
+}
+
 START_TEST(who_gets_no_confirmation)
 {
 	struct md_record rec;
@@ -218,19 +232,13 @@ START_TEST(who_gets_no_confirmation)
 	ck_assert_int_eq(res.iid, 3);
 	/* verified senders: only SPF pass */
 	ck_assert_int_eq(md_project_set(r, "acme", "verified_senders", "yes", e, sizeof e), 0);
-	mkrec(&rec, "new", "u4@x", "soft@example.org", "s", "t");
-	md_record_set(&rec, MD_F_SPF, "softfail");
-	res = run(&rec);
-	md_record_free(&rec);
+	res = new_with("u4@x", "soft@example.org", MD_F_SPF, "softfail");
 	ck_assert_int_eq(res.kind, MD_INGEST_CREATED);
 	ck_assert_int_eq(res.mailed, 0);
 	ck_assert_int_eq(new_issue("u5@x", "pass@example.org", "s", "t").mailed, 1);
 	ck_assert_int_eq(num("XLEN %s", "maildesk:outbox"), 1);
 	/* kind "new" with the milter's auto_reason: filed, never answered */
-	mkrec(&rec, "new", "u6@x", "pass@example.org", "s", "t");
-	md_record_set(&rec, MD_F_AUTO_REASON, "no-reply From:");
-	res = run(&rec);
-	md_record_free(&rec);
+	res = new_with("u6@x", "pass@example.org", MD_F_AUTO_REASON, "no-reply From:");
 	ck_assert_int_eq(res.kind, MD_INGEST_CREATED);
 	ck_assert_int_eq(res.mailed, 0);
 	ck_assert_int_eq(num("XLEN %s", "maildesk:outbox"), 1);
