@@ -4,17 +4,80 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <gmime/gmime.h>
 
 #include "mime_input.h"
 
 #define CHARSET_MAX	64	/* longer charset names are not looked up */
+#define CFWS_MAX	256	/* blanks and comments around an RFC 2231 '*' */
 
 static int
 is_lwsp(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* End of a header field at d[j]: a line break not followed by a fold. */
+static int
+field_end(const unsigned char *d, size_t len, size_t j)
+{
+	if (d[j] == '\r' && j + 1 < len && d[j + 1] == '\n')
+		j++;
+	return d[j] == '\n' && (j + 1 == len || (d[j + 1] != ' ' && d[j + 1] != '\t'));
+}
+
+/*
+ * Past blanks, folds and (nested) comments from j; stops at a field's
+ * end.  CFWS_MAX bytes at most, so that a body full of "*(" stays linear:
+ * SIZE_MAX when there is more (the caller then assumes the worst).
+ */
+static size_t
+skip_cfws(const unsigned char *d, size_t len, size_t j)
+{
+	size_t end = len - j > CFWS_MAX ? j + CFWS_MAX : len;
+	int depth = 0;
+
+	for (; j < len && !field_end(d, len, j); j++) {
+		if (j == end)
+			return SIZE_MAX;
+		if (d[j] == '(')
+			depth++;
+		else if (d[j] == ')' && depth > 0)
+			depth--;
+		else if (d[j] == '\\' && depth > 0 && j + 1 < len)
+			j++;
+		else if (depth == 0 && !is_lwsp(d[j]))
+			break;
+	}
+	return j;
+}
+
+/*
+ * Bytes before the charset's closing '\'' of an RFC 2231 value starting at
+ * j, the way GMime reads it: a quoted value runs to its unescaped closing
+ * quote, an unquoted one (GMime is lenient) to the next ';', both at most
+ * to the end of the field.  More than CHARSET_MAX means "too long"; a value
+ * without '\'' within it returns 0 (no charset).
+ */
+static size_t
+rfc2231_charset_len(const unsigned char *d, size_t len, size_t j)
+{
+	int quoted = j < len && d[j] == '"';
+	size_t n;
+
+	for (j += quoted, n = 0; j < len && n <= CHARSET_MAX; j++, n++) {
+		if (d[j] == '\'')
+			return n;
+		if (field_end(d, len, j) || (quoted ? d[j] == '"' : d[j] == ';'))
+			return 0;
+		if (quoted && d[j] == '\\' && j + 1 < len) {
+			j++;
+			n++;
+		}
+	}
+	return n > CHARSET_MAX ? n : 0;
 }
 
 /*
@@ -23,14 +86,17 @@ is_lwsp(unsigned char c)
  * alloca, unbounded: a megabyte-long charset name overflows a thread's
  * stack.  No charset name is longer than CHARSET_MAX, so such would-be
  * charsets are broken up before GMime sees them (the '?' or the '*'
- * becomes a space or an 'X').  Text rarely has this shape; when a body
- * does ("=?" and no '?' for 64 bytes), it loses that '?' in md_mime.
+ * becomes a space or an 'X').  GMime's parameter grammar is looser than
+ * RFC 2231 (blanks and comments around the '*' and the '=', unquoted
+ * values with blanks in them), so every '*' followed by '=' is judged the
+ * way GMime would read the value after it.  Text rarely has these shapes;
+ * when a body does ("=?" and no '?' for 64 bytes), it loses that '?' in
+ * md_mime.
  */
 static void
 defang_charsets(unsigned char *d, size_t len)
 {
 	size_t i, j, n;
-	int quoted;
 
 	for (i = 0; i + 1 < len; i++) {
 		if (d[i] == '=' && d[i + 1] == '?') {
@@ -51,16 +117,11 @@ defang_charsets(unsigned char *d, size_t len)
 					;
 				i = j;
 			}
-		} else if (d[i] == '*' && d[i + 1] == '=' && i > 0 &&
-		    g_ascii_isalnum(d[i - 1])) {
-			for (j = i + 2; j < len && is_lwsp(d[j]); j++)
-				;
-			quoted = j < len && d[j] == '"';
-			for (j += quoted, n = 0; j < len && n <= CHARSET_MAX &&
-			    d[j] != '\'' && d[j] != '"' &&
-			    (quoted || (d[j] != ';' && !is_lwsp(d[j]))); j++, n++)
-				;
-			if (n > CHARSET_MAX)
+		} else if (d[i] == '*') {
+			if ((j = skip_cfws(d, len, i + 1)) == SIZE_MAX ||
+			    (j < len && d[j] == '=' &&
+			    ((j = skip_cfws(d, len, j + 1)) == SIZE_MAX ||
+			    rfc2231_charset_len(d, len, j) > CHARSET_MAX)))
 				d[i] = 'X';
 		}
 	}

@@ -119,8 +119,11 @@ md_milter_eom(SMFICTX *ctx)
 		return SMFIS_ACCEPT;
 	}
 	if (m->oversize != 0) {
+		int oom = m->oversize < 0;	/* read before msg_free frees m */
+
 		msg_free(cc);
-		if (m->oversize < 0)	/* never reached with >0: the body callback rejected */
+		/* > 0 here: the headers alone were too big and no body followed */
+		if (oom)
 			return md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
 		return md_reject(ctx, "552", "5.3.4", "Message is too big for the support desk");
 	}

@@ -95,6 +95,16 @@ static const char *const long_charset_shapes[] = {
 	"From: =?%s?B?YWJj?= <a@b.example>\r\n\r\nbody\r\n",
 	"Content-Disposition: attachment; filename*=%s''abc\r\n\r\nbody\r\n",
 	"Content-Disposition: attachment; filename*0*=\"%s %s''a\"\r\n\r\nb\r\n",
+	/* GMime's grammar is looser than RFC 2231: blanks and comments around
+	 * the '*', unquoted values up to the next ';', escaped quotes */
+	"Content-Disposition: attachment; filename *=%s''abc\r\n\r\nbody\r\n",
+	"Content-Disposition: attachment; filename* =%s''abc\r\n\r\nbody\r\n",
+	"Content-Disposition: attachment; filename*(c)=%s''abc\r\n\r\nbody\r\n",
+	"Content-Disposition: attachment; filename*=A %s''abc\r\n\r\nbody\r\n",
+	"Content-Disposition: attachment; filename*=\"A\\\"%s''abc\"\r\n\r\nbody\r\n",
+	"Content-Disposition: attachment; filename*=\r\n %s''abc\r\n\r\nbody\r\n",
+	"Content-Type: text/plain; name*0 * = %s''abc\r\n\r\nbody\r\n",
+	"Content-Disposition: attachment; filename*(%s)=%s''abc\r\n\r\nbody\r\n",
 	"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
 	    "Content-Type: text/plain; name*=%s''abc\r\n\r\nx\r\n--b\r\n"
 	    "Content-Type: message/rfc822\r\n\r\nSubject: =?%s?Q?x?=\r\n\r\n"
