@@ -12,8 +12,9 @@
  *     reload succeeds: aliases change rarely and mail keeps flowing;
  *   - if the table never loaded we cannot tell an alias from ordinary
  *     mail, so every domain counts as "maybe an alias domain"
- *     (domain_known answers 1) and lookups answer -1: the milter tempfails
- *     (451) rather than let mail for an alias go the ordinary way.
+ *     (domain_known answers 1) and lookups answer -1; the resolver then
+ *     lets the recipient pass, so that ordinary mail keeps flowing while
+ *     Redis is down (doc/design.md: give every alias a real destination).
  * A table that is due for a reload also answers domain_known 1, so the next
  * lookup reloads it and learns domains of aliases added in the meantime.
  */

@@ -8,9 +8,12 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <syslog.h>
 
 #include "address.h"
@@ -121,6 +124,48 @@ mlfi_helo(SMFICTX *ctx, char *helohost)
 	return noreply(cc, SMFIP_NR_HELO);
 }
 
+/* The SIZE= the client declared at MAIL FROM (RFC 1870), 0 if none. */
+static size_t
+size_param(char **argv)
+{
+	unsigned long long v;
+	char *end;
+	int i;
+
+	for (i = 1; argv[i] != NULL; i++)
+		if (strncasecmp(argv[i], "SIZE=", 5) == 0 && argv[i][5] >= '0' &&
+		    argv[i][5] <= '9') {
+			errno = 0;
+			v = strtoull(argv[i] + 5, &end, 10);
+			if (errno == 0 && *end == '\0' && v <= SIZE_MAX)
+				return (size_t)v;
+		}
+	return 0;
+}
+
+/*
+ * Two recipients that would make the same record: the same project (by
+ * its address in any case, or an alias of it), or the same key.
+ */
+static int
+same_desk(const struct md_desk_rcpt *a, const struct md_desk_rcpt *b)
+{
+	return a->kind == b->kind && strcmp(a->project, b->project) == 0 &&
+	    strcmp(a->key, b->key) == 0;
+}
+
+/* Distinct desk recipients one message may have, given its size. */
+static size_t
+max_records(const struct msg_ctx *m)
+{
+	size_t size = m->size_hint > 0 ? m->size_hint : G.cfg.max_message_size, n;
+
+	if (size < 64 * 1024)
+		size = 64 * 1024;
+	n = RECORD_BUDGET / size;
+	return n < 1 ? 1 : n > MAX_DESK_RCPTS ? MAX_DESK_RCPTS : n;
+}
+
 static sfsistat
 mlfi_envfrom(SMFICTX *ctx, char **argv)
 {
@@ -155,6 +200,7 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	}
 	auth = smfi_getsymval(ctx, "{auth_authen}");
 	m->authenticated = auth != NULL && *auth != '\0';
+	m->size_hint = size_param(argv);
 	cc->msg = m;
 	return noreply(cc, SMFIP_NR_MAIL);
 }
@@ -178,11 +224,18 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	struct md_resolver res = { G.fmt, G.aliases, lease_redis, &lease };
 	struct md_desk_rcpt rcpt;
 	enum md_rcpt_verdict v;
+	const char *addr;
 	char why[256];
+	size_t i;
 
 	if (m == NULL)
 		return md_tempfail(ctx, "4.3.0", "maildesk: no message state");
-	v = md_resolve_rcpt(&res, argv[0], &rcpt, why, sizeof why);
+	/* Postfix accepts forms we do not; {rcpt_addr} is its own parse. */
+	if (md_addr_normalize(argv[0], rcpt.addr, sizeof rcpt.addr) < 0 &&
+	    (addr = smfi_getsymval(ctx, "{rcpt_addr}")) != NULL && *addr != '\0')
+		v = md_resolve_rcpt(&res, addr, &rcpt, why, sizeof why);
+	else
+		v = md_resolve_rcpt(&res, argv[0], &rcpt, why, sizeof why);
 	if (lease != NULL)
 		md_redis_pool_release(G.pool, lease);
 	switch (v) {
@@ -204,17 +257,23 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	if (m->bad_sender)
 		return md_reject(ctx, "550", "5.1.7",
 		    "The sender address is not valid, the support desk cannot answer it");
-	if (m->nrcpts == MAX_DESK_RCPTS)
+	/* It must be deleted as sent (smfi_delrcpt): a cut copy would miss. */
+	if (strlen(argv[0]) >= sizeof m->rcpt_args[0])
+		return md_reject(ctx, "501", "5.1.3", "Recipient address too long");
+	for (i = 0; i < m->nrcpts && !same_desk(&m->rcpts[i], &rcpt); i++)
+		;
+	if (m->ndel == MAX_DESK_RCPTS || (i == m->nrcpts && m->nrcpts == max_records(m)))
 		return md_reply(ctx, "452", "4.5.3", "Too many support recipients, send the rest later",
 		    SMFIS_TEMPFAIL);
-	{
+	/* The same desk address again: one record, checked once, deleted each time. */
+	if (i == m->nrcpts) {
 		sfsistat trust = md_rcpt_trust(ctx, cc, m, &rcpt);
 
 		if (trust != SMFIS_CONTINUE)
 			return trust;
+		m->rcpts[m->nrcpts++] = rcpt;
 	}
-	snprintf(m->rcpt_args[m->nrcpts], sizeof m->rcpt_args[0], "%s", argv[0]);
-	m->rcpts[m->nrcpts++] = rcpt;
+	snprintf(m->rcpt_args[m->ndel++], sizeof m->rcpt_args[0], "%s", argv[0]);
 	return SMFIS_CONTINUE;
 }
 

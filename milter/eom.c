@@ -89,7 +89,7 @@ consume_desk_rcpts(SMFICTX *ctx, struct msg_ctx *m, const char *qid)
 
 	if (m->nother == 0 && G.cfg.discard_desk_only)
 		return SMFIS_DISCARD;
-	for (i = 0; i < m->nrcpts; i++) {
+	for (i = 0; i < m->ndel; i++) {
 		/* The recipient exactly as the MTA sent it, so it matches. */
 		if (smfi_delrcpt(ctx, m->rcpt_args[i]) != MI_SUCCESS) {
 			/* Already stored: a duplicate delivery is better than a lost one. */

@@ -20,14 +20,25 @@
 #include "resolve.h"
 
 #define MAX_DESK_RCPTS	50	/* desk recipients per message; more get 452 */
+/*
+ * Each distinct desk recipient is a record with its own copy of the raw
+ * message and text, built and sent at end of message at once: their raw
+ * bytes together may not pass this (per message; the SIZE= of MAIL FROM,
+ * else max_message_size, is the size counted).  Past it RCPT gets 452 and
+ * the client sends the rest in another transaction.
+ */
+#define RECORD_BUDGET	(64UL * 1024 * 1024)
 
 struct msg_ctx {
 	char		 mail_from[MD_ADDR_MAX + 1];	/* normalized, "" = null sender */
 	int		 authenticated;			/* {auth_authen} was set */
 	int		 bad_sender;			/* MAIL FROM we cannot parse */
-	struct md_desk_rcpt rcpts[MAX_DESK_RCPTS];
-	char		 rcpt_args[MAX_DESK_RCPTS][MD_ADDR_MAX + 8];	/* as sent, for smfi_delrcpt */
-	size_t		 nrcpts;			/* desk recipients */
+	size_t		 size_hint;			/* SIZE= of MAIL FROM, 0 = none */
+	struct md_desk_rcpt rcpts[MAX_DESK_RCPTS];	/* distinct desk recipients */
+	size_t		 nrcpts;
+	char		 rcpt_args[MAX_DESK_RCPTS][MD_ADDR_MAX + 8];	/* every desk RCPT as
+							   sent, for smfi_delrcpt */
+	size_t		 ndel;
 	size_t		 nother;			/* ordinary recipients */
 	md_buf		 raw;				/* headers + body as received */
 	int		 oversize;

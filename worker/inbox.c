@@ -23,7 +23,14 @@
 
 #define CLAIM_EVERY_MS	5000	/* or worker_claim_idle_ms if shorter */
 #define READ_COUNT	50
-#define CLAIM_COUNT	20
+/*
+ * One entry per XAUTOCLAIM: a claim counts as a delivery, so a record that
+ * crashes the worker would otherwise add a delivery to every entry claimed
+ * with it on each crash, and its healthy neighbours would reach
+ * worker_max_failures without ever being tried.  Claims follow crashes
+ * and failures only, so the extra round trips are rare.
+ */
+#define CLAIM_COUNT	1
 
 int
 wk_inbox_init(struct wk_inbox *w, const struct md_config *cfg)

@@ -13,6 +13,7 @@ md_start_redis --appendonly yes --appendfsync always
 md_write_config max_message_size=2M
 md_cli project add acme >/dev/null
 md_cli project add sleepy >/dev/null
+md_cli project add beta >/dev/null
 md_cli project disable sleepy >/dev/null
 md_start_milter
 export MILTER_PORT
@@ -74,6 +75,10 @@ is "$(rcli XLEN $INBOX)" 1 "oversized message writes nothing"
 
 lua ipv6
 is "$(md_last_field $INBOX client_ip)" 2001:db8::7 "IPv6 client address recorded"
+
+lua recipients
+is "$(md_count_field $INBOX subject 'Twice to acme')" 1 "one record for the same desk address twice"
+is "$(md_count_field $INBOX subject 'Big one')" 1 "one record within the budget of a large message"
 
 lua two_messages
 is "$(md_count_field $INBOX subject 'First of two')" 1 "first of two messages stored once"
