@@ -345,10 +345,13 @@ load_att(struct md_redis *r, const char *project, long iid, long n,
 		rc = a->filename && a->content_type && a->note ? 0 : -1;
 		if (rc == 0 && data != NULL) {
 			*data = NULL;
-			if (rep->element[5]->type == REDIS_REPLY_STRING &&
-			    (*data = md_trk_strndup(rep->element[5]->str,
-			    rep->element[5]->len)) == NULL)
-				rc = -1;
+			if (rep->element[5]->type == REDIS_REPLY_STRING) {
+				/* What callers send is what there is, whatever "size" says. */
+				a->size = rep->element[5]->len;
+				if ((*data = md_trk_strndup(rep->element[5]->str,
+				    rep->element[5]->len)) == NULL)
+					rc = -1;
+			}
 		}
 		if (rc < 0) {
 			md_issue_att_free(a);

@@ -176,7 +176,8 @@ int	md_tracker_get(struct md_redis *r, const char *project, long iid,
 void	md_issue_full_free(struct md_issue_full *f);
 void	md_issue_free(struct md_issue *i);
 
-/* One attachment with its bytes (*data malloc'd; NULL when not stored). */
+/* One attachment with its bytes (*data malloc'd; NULL when not stored);
+ * with data, att->size is the length of *data. */
 int	md_tracker_attachment(struct md_redis *r, const char *project, long iid,
 	    long n, struct md_issue_att *att, char **data, char *err, size_t errlen);
 void	md_issue_att_free(struct md_issue_att *a);

@@ -41,6 +41,28 @@ msg_free(struct conn_ctx *cc)
 	cc->msg = NULL;
 }
 
+/* Connection contexts alive (main.c waits for them at shutdown). */
+static int live_sessions;
+
+int
+md_milter_sessions(void)
+{
+	return __atomic_load_n(&live_sessions, __ATOMIC_SEQ_CST);
+}
+
+/* A new connection context for ctx, counted; NULL when out of memory. */
+static struct conn_ctx *
+conn_new(SMFICTX *ctx)
+{
+	struct conn_ctx *cc = calloc(1, sizeof *cc);
+
+	if (cc != NULL) {
+		__atomic_add_fetch(&live_sessions, 1, __ATOMIC_SEQ_CST);
+		smfi_setpriv(ctx, cc);
+	}
+	return cc;
+}
+
 /*
  * SMFIS_NOREPLY is only legal for steps negotiated as no-reply; an MTA that
  * did not offer the flag (old Sendmail, miltertest) gets CONTINUE instead.
@@ -69,13 +91,8 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	}
 	*pf0 = want;
 	*pf1 = steps & f1;
-	cc = conn_of(ctx);
-	if (cc == NULL) {
-		cc = calloc(1, sizeof *cc);
-		if (cc == NULL)
-			return SMFIS_TEMPFAIL;
-		smfi_setpriv(ctx, cc);
-	}
+	if ((cc = conn_of(ctx)) == NULL && (cc = conn_new(ctx)) == NULL)
+		return SMFIS_TEMPFAIL;
 	cc->pflags = *pf1;
 	*pf2 = 0;
 	*pf3 = 0;
@@ -88,13 +105,9 @@ mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	struct conn_ctx *cc = conn_of(ctx);
 
 	(void)hostname;
-	if (cc == NULL) {
-		/* negotiate normally allocates it; stay usable if it did not run */
-		cc = calloc(1, sizeof *cc);
-		if (cc == NULL)
-			return SMFIS_CONTINUE;	/* envfrom tempfails without a context */
-		smfi_setpriv(ctx, cc);
-	}
+	/* negotiate normally allocates it; stay usable if it did not run */
+	if (cc == NULL && (cc = conn_new(ctx)) == NULL)
+		return SMFIS_CONTINUE;	/* envfrom tempfails without a context */
 	msg_free(cc);
 	cc->has_addr = 0;
 	cc->client_ip[0] = '\0';
@@ -367,6 +380,7 @@ mlfi_close(SMFICTX *ctx)
 		msg_free(cc);
 		free(cc);
 		smfi_setpriv(ctx, NULL);
+		__atomic_sub_fetch(&live_sessions, 1, __ATOMIC_SEQ_CST);
 	}
 	return SMFIS_CONTINUE;
 }

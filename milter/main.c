@@ -26,6 +26,9 @@
 #include "reply.h"
 #include "milter_trust.h"
 
+/* Shutdown: how long open sessions get to finish (under TimeoutStopSec). */
+#define SESSION_WAIT_MS	8000
+
 struct milter_globals G;
 
 static void
@@ -62,7 +65,7 @@ int
 main(int argc, char **argv)
 {
 	const char *conffile = MD_DEFAULT_CONFIG, *sock = NULL;
-	int foreground = 0, checkonly = 0, debug = 0, ch, rc;
+	int foreground = 0, checkonly = 0, debug = 0, ch, rc, waited;
 	char err[512];
 
 	while ((ch = getopt(argc, argv, "c:p:fndV")) != -1) {
@@ -129,6 +132,19 @@ main(int argc, char **argv)
 
 	md_log(LOG_INFO, "maildesk-milter stopping");
 	md_pidfile_remove(G.cfg.milter_pid_file);
+	/*
+	 * smfi_main returns without waiting for the session threads: one may
+	 * be writing its records right now.  Give them time to finish, and if
+	 * some do not, exit without freeing what they use.
+	 */
+	for (waited = 0; md_milter_sessions() > 0 && waited < SESSION_WAIT_MS; waited += 50)
+		usleep(50 * 1000);
+	if (md_milter_sessions() > 0) {
+		md_log(LOG_WARNING, "%d sessions still open after %d ms; exiting without "
+		    "waiting for them (their MTAs see the connection drop and retry)",
+		    md_milter_sessions(), SESSION_WAIT_MS);
+		return rc == MI_SUCCESS ? 0 : 1;
+	}
 	md_milter_trust_free();
 	md_alias_cache_free(G.aliases);
 	md_redis_pool_free(G.pool);

@@ -72,6 +72,8 @@ struct milter_globals {
 extern struct milter_globals G;
 
 void	msg_free(struct conn_ctx *cc);
+/* Connections whose context is still alive (open or finishing). */
+int	md_milter_sessions(void);
 
 /* callbacks.c */
 extern struct smfiDesc md_milter_desc;
