@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "compose.h"
+#include "utf8.h"
 #include "keygen.h"
 
 #define LINE_MAX_LEN	78	/* RFC 5322 2.1.1 "SHOULD" */
@@ -102,19 +103,6 @@ hdr_end(struct hdr *h)
 	return h->err ? -1 : 0;
 }
 
-/* Length of the UTF-8 prefix of s[0..n) that ends on a character boundary. */
-static size_t
-utf8_cut(const unsigned char *s, size_t len, size_t n)
-{
-	size_t k;
-
-	if (n >= len)
-		return len;
-	for (k = n; k > 0 && (s[k] & 0xc0) == 0x80; k--)
-		;
-	return k > 0 ? k : n;	/* not UTF-8 at all: cut anywhere */
-}
-
 /*
  * Where to end an encoded word that is not the last: on a character
  * boundary and, when one exists, on a multiple of 3 bytes so the base64
@@ -131,7 +119,7 @@ ew_cut(const unsigned char *s, size_t len, size_t n)
 	for (k = n - n % 3; k >= 3; k -= 3)
 		if ((s[k] & 0xc0) != 0x80)
 			return k;
-	return utf8_cut(s, len, n);
+	return md_utf8_prefix((const char *)s, len, n);
 }
 
 static void

@@ -25,6 +25,7 @@
 #include "projects.h"
 #include "tracker.h"
 #include "tracker_int.h"
+#include "utf8.h"
 #include "trim.h"
 
 #define MAX_THREAD_IDS	50	/* References entries looked up, newest first */
@@ -345,7 +346,9 @@ out:
 
 /* ---- automated mail ------------------------------------------------------- */
 
-/* The fields of an automated record worth keeping for admins. */
+#define AUTO_TEXT_MAX	(64 * 1024)	/* text kept of an automated mail */
+
+/* The fields of an automated record worth keeping for admins (and its text). */
 static const enum md_field auto_fields[] = {
 	MD_F_RECEIVED, MD_F_MAIL_FROM, MD_F_FROM, MD_F_SUBJECT, MD_F_PROJECT,
 	MD_F_RCPT, MD_F_AUTO_REASON, MD_F_MESSAGE_ID,
@@ -470,7 +473,15 @@ md_trk_ingest_automated(struct md_redis *r, const struct md_config *cfg,
 	for (i = 0; i < sizeof auto_fields / sizeof auto_fields[0]; i++)
 		md_trk_add_field(&a, md_record_field_name(auto_fields[i]), rec,
 		    auto_fields[i]);
-	md_args_setf(&a, slot, "%zu", 2 * i);
+	/*
+	 * The text too, so that nothing a person may have written is gone
+	 * (a customer's reply sent through a list is automated by its
+	 * List-Id); cut so the capped stream stays small.
+	 */
+	md_args_add(&a, "text");
+	md_args_addn(&a, md_record_get(rec, MD_F_TEXT), md_utf8_prefix(md_record_get(rec,
+	    MD_F_TEXT), md_record_len(rec, MD_F_TEXT), AUTO_TEXT_MAX));
+	md_args_setf(&a, slot, "%zu", 2 * i + 2);
 	md_args_add(&a, bounce ? md_record_get(rec, MD_F_KEY) : "");
 	md_args_add(&a, reason);
 	md_args_addf(&a, "%ld", (long)time(NULL));

@@ -170,3 +170,14 @@ md_cp1252_to_utf8(const char *s, size_t len)
 	return md_buf_detach(&b);
 }
 
+size_t
+md_utf8_prefix(const char *s, size_t len, size_t n)
+{
+	size_t k;
+
+	if (n >= len)
+		return len;
+	for (k = n; k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80; k--)
+		;
+	return k > 0 ? k : n;
+}

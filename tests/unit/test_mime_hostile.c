@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "mime_fixture.h"
+#include "utf8.h"
 
 static void
 nested(md_buf *b, int depth, int rfc822)
@@ -183,6 +184,19 @@ START_TEST(huge_text_is_capped)
 }
 END_TEST
 
+/* Cutting text for a byte budget never splits a character. */
+START_TEST(utf8_prefix)
+{
+	const char *s = "ab\xc3\xa9\xe2\x82\xac";	/* "ab", e-acute, euro */
+
+	ck_assert_uint_eq(md_utf8_prefix(s, 7, 10), 7);
+	ck_assert_uint_eq(md_utf8_prefix(s, 7, 3), 2);	/* not inside the e-acute */
+	ck_assert_uint_eq(md_utf8_prefix(s, 7, 4), 4);
+	ck_assert_uint_eq(md_utf8_prefix(s, 7, 6), 4);	/* not inside the euro */
+	ck_assert_uint_eq(md_utf8_prefix("\x80\x80\x80", 3, 2), 2);	/* not UTF-8 */
+}
+END_TEST
+
 START_TEST(utf8_sanitize)
 {
 	static const struct { const char *in; size_t len; const char *out; } t[] = {
@@ -311,6 +325,7 @@ mime_hostile_suite(void)
 	tcase_add_test(tc, huge_headers);
 	tcase_add_test(tc, long_charsets_small_stack);
 	tcase_add_test(tc, huge_text_is_capped);
+	tcase_add_test(tc, utf8_prefix);
 	tcase_add_test(tc, utf8_sanitize);
 	tcase_add_test(tc, garbage);
 	tcase_add_test(tc, concurrent_parses);

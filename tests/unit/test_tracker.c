@@ -193,6 +193,11 @@ START_TEST(automated_record)
 	ck_assert_int_eq(num("XLEN %s", "maildesk:inbox"), 0);
 	ck_assert_int_eq(num("XLEN %s", "maildesk:outbox"), 0);
 	ck_assert_int_eq(num("EXISTS %s", "maildesk:issue:acme:1"), 0);
+	/* kept for the admins, text included */
+	ck_assert_str_eq(first_entry_field(md_redis_cmd(r, "XRANGE maildesk:automated - +"),
+	    "text"), "away");
+	ck_assert_str_eq(first_entry_field(md_redis_cmd(r, "XRANGE maildesk:automated - +"),
+	    "auto_reason"), "auto-submitted");
 }
 END_TEST
 
