@@ -31,7 +31,28 @@
 #define CHAIN_MAX	STR(MD_TRK_CHAIN_MAX)
 #define LUA_TRUE(k)	#k " = true, "
 
-#define PRELUDE \
+/*
+ * The dedup key of a message without Message-ID: the SHA-1 of its raw
+ * text without the Received: fields of its header.  A sender that retries
+ * after a 4xx (one that came after the record was written: a lost reply,
+ * too few replicas) sends the same bytes, but our own MTA's Received: line
+ * names a new queue id and time, which would make the retry a second issue.
+ */
+#define DEDUP_KEY \
+	"local function dedup_key(raw)\n" \
+	"  local h = string.find(raw, '\\n\\r?\\n')\n" \
+	"  local kept, skip = {}, false\n" \
+	"  for line in string.gmatch(string.sub(raw, 1, h or #raw), '[^\\n]*\\n?') do\n" \
+	"    if string.find(line, '^[Rr][Ee][Cc][Ee][Ii][Vv][Ee][Dd][ \\t]*:') then skip = true\n" \
+	"    elseif not (skip and string.find(line, '^[ \\t]')) then\n" \
+	"      skip = false\n" \
+	"      kept[#kept + 1] = line\n" \
+	"    end\n" \
+	"  end\n" \
+	"  return 'sha1:' .. redis.sha1hex(table.concat(kept) .. (h and string.sub(raw, h + 1) or ''))\n" \
+	"end\n"
+
+#define PRELUDE DEDUP_KEY \
 	"local P = ARGV[1]\n" \
 	"local YEAR = 31536000\n" \
 	"local function take(i)\n" \
@@ -141,7 +162,7 @@
  * template body, its subject} (nil where the project has none).  A project's
  * settings and templates are read once per batch.
  */
-struct md_script md_trk_reserve_script = { .source =
+struct md_script md_trk_reserve_script = { .source = DEDUP_KEY
 	"local P = ARGV[1]\n"
 	"local known, tpls, out = {}, {}, {}\n"
 	"for j = 2, #ARGV - 4, 5 do\n"
@@ -154,7 +175,7 @@ struct md_script md_trk_reserve_script = { .source =
 	"  if not known[proj] then\n"
 	"    out[#out + 1] = {err = 'NOPROJECT no such project: ' .. proj}\n"
 	"  else\n"
-	"    if mid == '' then mid = 'sha1:' .. redis.sha1hex(ARGV[j + 4]) end\n"
+	"    if mid == '' then mid = dedup_key(ARGV[j + 4]) end\n"
 	"    local old = redis.call('HGET', P .. 'msgid:' .. proj, mid)\n"
 	"    if old then\n"
 	"      out[#out + 1] = {'dup', tonumber(old)}\n"
@@ -215,7 +236,7 @@ struct md_script md_trk_create_script = { .source = PRELUDE
 	"  return redis.error_reply('NOPROJECT no such project: ' .. proj)\n"
 	"end\n"
 	"local dkey = mid\n"
-	"if dkey == '' then dkey = 'sha1:' .. redis.sha1hex(redis.call('GET', S .. ':raw') or '') end\n"
+	"if dkey == '' then dkey = dedup_key(redis.call('GET', S .. ':raw') or '') end\n"
 	"local old = redis.call('HGET', P .. 'msgid:' .. proj, dkey)\n"
 	"if old then ack(entry, proj) return {'dup', tonumber(old), 0} end\n"
 	"local iid = ARGV[3]\n"
@@ -360,7 +381,7 @@ struct md_script md_trk_answer_script = { .source = PRELUDE
 	"  return redis.error_reply('NOISSUE no issue ' .. proj .. '#' .. iid)\n"
 	"end\n"
 	"local dkey = mid\n"
-	"if dkey == '' then dkey = 'sha1:' .. redis.sha1hex(field(fields, 'raw')) end\n"
+	"if dkey == '' then dkey = dedup_key(field(fields, 'raw')) end\n"
 	"if redis.call('HEXISTS', P .. 'msgid:' .. proj, dkey) == 1 then\n"
 	"  ack(entry, proj)\n"
 	"  return {'dup', tonumber(iid), 0}\n"

@@ -100,12 +100,41 @@ START_TEST(replay_is_idempotent)
 }
 END_TEST
 
+/* A new request without Message-ID and with this raw text. */
+static struct md_ingest
+new_with_raw(const char *from, const char *raw)
+{
+	struct md_record rec;
+	struct md_ingest res;
+
+	mkrec(&rec, "new", "", from, "two", "text");
+	md_record_set(&rec, MD_F_RAW, raw);
+	res = run(&rec);
+	md_record_free(&rec);
+	return res;
+}
+
 START_TEST(no_message_id_dedup_by_raw)
 {
 	ck_assert_int_eq(new_issue("", "a@example.org", "one", "same text").kind, MD_INGEST_CREATED);
 	ck_assert_int_eq(new_issue("", "a@example.org", "one", "same text").kind, MD_INGEST_DUP);
 	ck_assert_int_eq(new_issue("", "a@example.org", "one", "other text").iid, 2);
 	ck_assert_int_eq(num("ZCARD %s", "maildesk:issues:acme"), 2);
+	/* a retry through our MTA again: only its Received: lines differ */
+	ck_assert_int_eq(new_with_raw("b@example.org", "Received: from mx.example.org\r\n"
+	    "\tby desk.example with ESMTP id AAA1; Tue, 1 Dec 2026 10:00:00 +0000\r\n"
+	    "From: b@example.org\r\nSubject: two\r\n\r\nReceived: in the body\r\n").kind,
+	    MD_INGEST_CREATED);
+	ck_assert_int_eq(new_with_raw("b@example.org", "Received: from mx2.example.org\r\n"
+	    "\tby desk.example with ESMTP id BBB2; Tue, 1 Dec 2026 10:05:00 +0000\r\n"
+	    "received : from the client\r\n"
+	    "From: b@example.org\r\nSubject: two\r\n\r\nReceived: in the body\r\n").kind,
+	    MD_INGEST_DUP);
+	/* the body's own lines count */
+	ck_assert_int_eq(new_with_raw("b@example.org", "From: b@example.org\r\n"
+	    "Subject: two\r\n\r\nReceived: elsewhere in the body\r\n").kind,
+	    MD_INGEST_CREATED);
+	ck_assert_int_eq(num("ZCARD %s", "maildesk:issues:acme"), 4);
 }
 END_TEST
 
