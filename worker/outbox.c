@@ -89,6 +89,16 @@ deliver(struct outbox *ob, const struct entry *e, long long fresh_until)
 	enum md_smtp_result res;
 	long long age;
 
+	/*
+	 * A marker this process left although the relay never got the final
+	 * "." (Redis was down when it had to be cleared): clear it now, or
+	 * the claim below would take it for a send that may have happened.
+	 */
+	if (strcmp(ob->stale_handover, e->id) == 0) {
+		if (ob_clear_handover(ob, e) < 0)
+			return STEP_REDIS;
+		ob->stale_handover[0] = '\0';
+	}
 	switch (md_now_ms() < fresh_until ? 1 : ob_claim(ob, e)) {
 	case -1:
 		return STEP_REDIS;
@@ -161,6 +171,8 @@ deliver(struct outbox *ob, const struct entry *e, long long fresh_until)
 	if (ob->handed_over && ob_insist(ob, e, ob_clear_handover) < 0) {
 		md_log(LOG_ERR, "outbox %s: deferred, but its handover marker "
 		    "could not be cleared", e->id);
+		/* We know it was never handed over: clear it before the retry. */
+		snprintf(ob->stale_handover, sizeof ob->stale_handover, "%s", e->id);
 		return STEP_REDIS;
 	}
 	age = time(NULL) - strtoll(e->id, NULL, 10) / 1000;

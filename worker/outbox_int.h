@@ -23,6 +23,8 @@ struct outbox {
 	const char	*sending;	/* entry id of the mail being sent */
 	const char	*bounce_err;	/* the relay's refusal, for ob_bounce_step() */
 	int		 handed_over;	/* its handover marker was set */
+	char		 stale_handover[64];	/* entry whose marker we left but
+					   never handed over ("" none) */
 	char		 me[300];	/* consumer: <hostname>-<pid> */
 	md_buf		 stream;	/* <p>outbox */
 	md_buf		 k1, k2, k3;	/* scratch keys */
