@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -41,10 +42,15 @@ struct upload {
 };
 
 /* The relay's replies as seen by the debug callback. */
+/* What a reply answers: the command curl sent last. */
+enum stage { ST_GREETING, ST_SESSION, ST_MAIL, ST_RCPT, ST_DATA };
+
 struct replies {
 	char	cur[REPLY_MAX];		/* reply being assembled (multi-line) */
 	char	fail[REPLY_MAX];	/* last complete 4xx/5xx reply */
 	int	in_multi;
+	enum stage stage;		/* of the command sent last */
+	enum stage fail_stage;		/* of the reply in fail */
 };
 
 static int smtp_initialized;
@@ -117,8 +123,24 @@ reply_line(struct replies *rp, const char *line, size_t n)
 		append(rp->cur, sizeof rp->cur, line + 4, n - 4);
 	}
 	rp->in_multi = !final;
-	if (final && (line[0] == '4' || line[0] == '5'))
+	if (final && (line[0] == '4' || line[0] == '5')) {
 		memcpy(rp->fail, rp->cur, sizeof rp->fail);
+		rp->fail_stage = rp->stage;
+	}
+}
+
+/* A command curl sent (CURLINFO_HEADER_OUT): which stage its reply answers. */
+static void
+command_out(struct replies *rp, const char *data, size_t size)
+{
+	if (size >= 4 && strncasecmp(data, "RCPT", 4) == 0)
+		rp->stage = ST_RCPT;
+	else if (size >= 4 && strncasecmp(data, "MAIL", 4) == 0)
+		rp->stage = ST_MAIL;
+	else if (size >= 4 && strncasecmp(data, "DATA", 4) == 0)
+		rp->stage = ST_DATA;
+	else if (rp->stage != ST_DATA)	/* EHLO, STARTTLS, AUTH, RSET, QUIT */
+		rp->stage = ST_SESSION;
 }
 
 static int
@@ -128,6 +150,8 @@ debug_cb(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
 	size_t i, start = 0;
 
 	(void)c;
+	if (type == CURLINFO_HEADER_OUT)
+		command_out(rp, data, size);
 	if (type != CURLINFO_HEADER_IN)
 		return 0;
 	for (i = 0; i <= size; i++) {
@@ -159,14 +183,28 @@ set_err(char *err, size_t errlen, const char *s)
 			err[i] = ' ';
 }
 
+/*
+ * A 5xx is about the recipient only when it answers RCPT; at DATA or after
+ * the data it refuses this message; at the greeting, EHLO, STARTTLS, AUTH
+ * or MAIL it says the relay will not take our mail at all (a relay that
+ * wants TLS or a login, a blocked sender): a setup problem to retry, not
+ * a reason to give up on every recipient queued meanwhile.
+ */
 static enum md_smtp_result
-classify(CURLcode rc, long code)
+classify(CURLcode rc, long code, const struct replies *rp)
 {
 	if (rc == CURLE_OK)
 		return MD_SMTP_SENT;
-	if (code >= 500 && code <= 599)
+	if (code < 500 || code > 599 || rp->fail[0] == '\0')
+		return MD_SMTP_TEMPFAIL;	/* 4xx, timeouts, refused, TLS, ... */
+	switch (rp->fail_stage) {
+	case ST_RCPT:
 		return MD_SMTP_PERMFAIL;
-	return MD_SMTP_TEMPFAIL;	/* 4xx, timeouts, refused, TLS, ... */
+	case ST_DATA:
+		return MD_SMTP_REFUSED;
+	default:
+		return MD_SMTP_TEMPFAIL;
+	}
 }
 
 /* Sets every option of one submission; CURLE_OK or the first failure. */
@@ -292,7 +330,7 @@ transfer(struct md_smtp *s, const char *relay, int timeout_ms, const char *from,
 	o->reused = fresh == 0;
 	o->committed = u.committed;
 	o->elapsed_ms = (long)(usec / 1000);
-	res = classify(o->rc, code);
+	res = classify(o->rc, code, &s->rp);
 	/*
 	 * Failed after the hook let the "." go, without the relay's verdict
 	 * on the data (a timeout or a reset while waiting for it: the last

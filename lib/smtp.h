@@ -10,7 +10,15 @@
 
 #include <stddef.h>
 
-enum md_smtp_result { MD_SMTP_SENT = 0, MD_SMTP_TEMPFAIL = 1, MD_SMTP_PERMFAIL = 2 };
+/*
+ * SENT: the relay took it.  TEMPFAIL: try again later (4xx, no answer, and
+ * a 5xx before RCPT: the relay refuses our session or sender, which is
+ * ours to fix).  PERMFAIL: the relay refused the recipient (5xx to RCPT).
+ * REFUSED: the relay refused this message for good (5xx to DATA or to the
+ * data), which says nothing about the recipient.
+ */
+enum md_smtp_result { MD_SMTP_SENT = 0, MD_SMTP_TEMPFAIL = 1, MD_SMTP_PERMFAIL = 2,
+	MD_SMTP_REFUSED = 3 };
 
 /* Once per process, before threads (curl_global_init). */
 void	md_smtp_global_init(void);

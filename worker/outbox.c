@@ -6,6 +6,8 @@
  * md_smtp_submit():
  *   sent       SET <p>sent:<id> (7 days), XACK, XDEL - one Lua step
  *   permanent  a system note on the issue, HSET <p>bounced, XACK, XDEL
+ *   refused    (the message, not the recipient: 5xx to the data) the note,
+ *              XACK, XDEL
  *   temporary  nothing: the entry stays pending and is retried once its
  *              idle time passes the backoff for its delivery count
  *              (retry_base_s * 2^(n-1), at most retry_max_s); after
@@ -151,6 +153,15 @@ deliver(struct outbox *ob, const struct entry *e, long long fresh_until)
 		ob->bounce_err = err;
 		if (ob_insist(ob, e, ob_bounce_step) < 0) {
 			md_log(LOG_ERR, "outbox %s: bounced, but not recorded", e->id);
+			return STEP_REDIS;
+		}
+		return STEP_OK;
+	case MD_SMTP_REFUSED:
+		/* The message, not the address: drop it with a note, mark nobody. */
+		ob_log_result(LOG_WARNING, e, "refused", err);
+		ob->bounce_err = err;
+		if (ob_insist(ob, e, ob_refused_step) < 0) {
+			md_log(LOG_ERR, "outbox %s: refused, but not recorded", e->id);
 			return STEP_REDIS;
 		}
 		return STEP_OK;

@@ -71,6 +71,8 @@ int	ob_drop(struct outbox *ob, const struct entry *e, const char *bounced_err,
  * it from ob->bounce_err, for ob_insist(). */
 int	ob_bounce(struct outbox *ob, const struct entry *e, const char *err);
 int	ob_bounce_step(struct outbox *ob, const struct entry *e);
+/* The relay refused the message (not the recipient): a note, no bounce. */
+int	ob_refused_step(struct outbox *ob, const struct entry *e);
 /* Runs step until it succeeds, for at most a minute; 0 or -1. */
 int	ob_insist(struct outbox *ob, const struct entry *e,
 	    int (*step)(struct outbox *, const struct entry *));

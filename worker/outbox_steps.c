@@ -263,18 +263,37 @@ ob_drop(struct outbox *ob, const struct entry *e, const char *bounced_err,
 	return run_script(ob, &bounce_script, 4, 10, argv) < 0 ? -1 : 0;
 }
 
-/* A permanent failure: tell the responders on the issue, remember the rcpt. */
-int
-ob_bounce(struct outbox *ob, const struct entry *e, const char *err)
+/*
+ * Drops e with a note on its issue saying what the relay answered (err):
+ * bounced, the recipient was refused and goes into <p>bounced; else the
+ * relay refused the message itself, and no address is to blame.
+ */
+static int
+drop_noted(struct outbox *ob, const struct entry *e, const char *err, int bounced)
 {
 	md_buf text = MD_BUF_INIT;
 	int rc = -1;
 
-	if (md_buf_printf(&text, "Mail to %s failed permanently: %s",
-	    ob_str_or(e->rcpt, "(nobody)"), err) >= 0)
-		rc = ob_drop(ob, e, err, md_buf_str(&text));
+	if (md_buf_printf(&text, bounced ? "Mail to %s failed permanently: %s" :
+	    "The relay refused the mail to %s for good (the message, not the "
+	    "address): %s", ob_str_or(e->rcpt, "(nobody)"), err) >= 0)
+		rc = ob_drop(ob, e, bounced ? err : NULL, md_buf_str(&text));
 	md_buf_free(&text);
 	return rc;
+}
+
+/* A permanent failure: tell the responders on the issue, remember the rcpt. */
+int
+ob_bounce(struct outbox *ob, const struct entry *e, const char *err)
+{
+	return drop_noted(ob, e, err, 1);
+}
+
+/* The relay refused the message itself (ob->bounce_err), for ob_insist(). */
+int
+ob_refused_step(struct outbox *ob, const struct entry *e)
+{
+	return drop_noted(ob, e, ob->bounce_err, 0);
 }
 
 /* ob_bounce() with the relay's answer in ob->bounce_err, for ob_insist(). */

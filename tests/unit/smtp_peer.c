@@ -132,7 +132,10 @@ session(struct smtp_peer *p, enum peer_mode mode)
 			md_buf_reset(&p->from);	/* without ESMTP parameters */
 			md_buf_append(&p->from, line + 10, strcspn(line + 10, " "));
 			pthread_mutex_unlock(&p->lock);
-			say(p, "250 2.1.0 Ok\r\n");
+			if (mode == PEER_MAIL_530)
+				say(p, "530 5.7.0 Must issue a STARTTLS command first\r\n");
+			else
+				say(p, "250 2.1.0 Ok\r\n");
 		} else if (strncasecmp(line, "RCPT TO:", 8) == 0) {
 			pthread_mutex_lock(&p->lock);
 			md_buf_reset(&p->rcpt);

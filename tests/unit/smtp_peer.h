@@ -15,6 +15,7 @@ enum peer_mode {
 	PEER_RCPT_450,		/* 450 4.2.0 at RCPT */
 	PEER_RCPT_550,		/* 550 5.1.1 at RCPT (multi-line reply) */
 	PEER_DATA_554,		/* 554 5.7.1 after the data */
+	PEER_MAIL_530,		/* 530 5.7.0 at MAIL (the relay wants TLS) */
 	PEER_DATA_451,		/* 451 4.3.0 after the data */
 	PEER_DATA_HANGUP,	/* takes the data, hangs up without an answer */
 	PEER_SILENT,		/* accepts the connection, never says a word */

@@ -362,6 +362,30 @@ START_TEST(permfail_noted_and_bounced)
 }
 END_TEST
 
+/* A 5xx to the data refuses the message: noted, but nobody is marked bounced. */
+START_TEST(refused_noted_not_bounced)
+{
+	struct smtp_peer *p = smtp_peer_start(PEER_DATA_554);
+	struct runner *rn;
+	redisReply *r;
+	char *id = add_entry("c@example.org");
+
+	rn = start(p, "2000");
+	ck_assert_int_eq(wait_xlen(0, 5000), 0);
+	stop(rn);
+	ck_assert_int_eq(pending(), 0);
+	ck_assert_int_eq(cmd_int("EXISTS t:sent:%s", id), 0);
+	ck_assert_int_eq(cmd_int("HLEN t:bounced"), 0);
+	r = cmd("XRANGE t:issue:acme:12:notes - +");
+	ck_assert_uint_eq(r->elements, 1);
+	ck_assert_ptr_nonnull(strstr(r->element[0]->element[1]->element[5]->str,
+	    "refused the mail to c@example.org for good"));
+	freeReplyObject(r);
+	free(id);
+	smtp_peer_stop(p);
+}
+END_TEST
+
 START_TEST(sent_marker_not_resent)
 {
 	struct smtp_peer *p = smtp_peer_start(PEER_ACCEPT);
@@ -556,6 +580,7 @@ outbox_suite(void)
 	tcase_add_test(tc, sent_once_and_deleted);
 	tcase_add_test(tc, tempfail_retried_after_backoff);
 	tcase_add_test(tc, permfail_noted_and_bounced);
+	tcase_add_test(tc, refused_noted_not_bounced);
 	tcase_add_test(tc, sent_marker_not_resent);
 	tcase_add_test(tc, dead_senders_entry_claimed);
 	tcase_add_test(tc, handed_over_not_resent);

@@ -107,14 +107,28 @@ START_TEST(rcpt_550_is_permfail_with_reply)
 }
 END_TEST
 
-START_TEST(data_554_is_permfail)
+/* A 5xx to the data refuses the message, not the recipient. */
+START_TEST(data_554_is_refused)
 {
 	struct smtp_peer *p = peer(PEER_DATA_554);
 	char err[256];
 
 	ck_assert_int_eq(md_smtp_send(relay, 5000, "b@desk.example",
-	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_PERMFAIL);
+	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_REFUSED);
 	ck_assert_str_eq(err, "554 5.7.1 Message rejected: content policy");
+	smtp_peer_stop(p);
+}
+END_TEST
+
+/* A 5xx before RCPT is the relay refusing us: ours to fix, so retried. */
+START_TEST(mail_530_is_tempfail)
+{
+	struct smtp_peer *p = peer(PEER_MAIL_530);
+	char err[256];
+
+	ck_assert_int_eq(md_smtp_send(relay, 5000, "b@desk.example",
+	    "c@example.org", msg, strlen(msg), err, sizeof err), MD_SMTP_TEMPFAIL);
+	ck_assert_str_eq(err, "530 5.7.0 Must issue a STARTTLS command first");
 	smtp_peer_stop(p);
 }
 END_TEST
@@ -355,7 +369,8 @@ smtp_suite(void)
 	tcase_add_test(tc, null_sender_and_missing_crlf);
 	tcase_add_test(tc, rcpt_450_is_tempfail);
 	tcase_add_test(tc, rcpt_550_is_permfail_with_reply);
-	tcase_add_test(tc, data_554_is_permfail);
+	tcase_add_test(tc, data_554_is_refused);
+	tcase_add_test(tc, mail_530_is_tempfail);
 	tcase_add_test(tc, refused_is_tempfail);
 	tcase_add_test(tc, silent_peer_times_out);
 	tcase_add_test(tc, bad_addresses);
