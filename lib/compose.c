@@ -26,6 +26,8 @@
 #define EW_OVERHEAD	12	/* "=?UTF-8?B?" + "?=" */
 #define EW_MAX_BYTES	45	/* 60 base64 chars: a 72-char encoded word */
 #define EW_MIN_BYTES	9	/* don't start a tiny word at a line end */
+#define WS_MAX		16	/* longer blank runs in a Subject become one blank */
+#define MSGID_MAX	250	/* longer Message-IDs are left out of a thread */
 
 /* A header being written: where we are on the current line. */
 struct hdr {
@@ -90,6 +92,8 @@ hdr_token(struct hdr *h, const char *ws, size_t wslen, const char *tok,
 	if (h->ntok > 0 && h->col + wslen + len > LINE_MAX_LEN) {
 		emit(h, "\r\n", 2);
 		h->col = 0;
+		ws = " ";	/* the fold's blank; more would only waste the line */
+		wslen = 1;
 	}
 	emit(h, ws, wslen);
 	emit(h, tok, len);
@@ -178,6 +182,10 @@ hdr_encoded(struct hdr *h, const char *ws, size_t wslen, const char *s,
 		if (h->ntok > 0 && n < EW_MIN_BYTES && n < len) {
 			emit(h, "\r\n", 2);	/* fold: next word gets a full line */
 			h->col = 0;
+			/* after the fold one blank: a long run before the word
+			 * would leave no room on any line, and fold forever */
+			ws = " ";
+			wslen = 1;
 			continue;
 		}
 		if (n < 4)
@@ -233,6 +241,10 @@ hdr_text(struct hdr *h, const char *s)
 		if (w > s) {
 			ws = s;
 			wslen = (size_t)(w - s);
+			if (wslen > WS_MAX) {	/* a line of blanks says nothing */
+				ws = " ";
+				wslen = 1;
+			}
 		}
 		for (e = w; *e != '\0' && *e != ' '; e++)
 			;
@@ -312,11 +324,35 @@ put_mailbox(md_buf *out, const char *field, const char *name, const char *addr)
 	return hdr_end(&h);
 }
 
-/* A header of "<id>" tokens from a blank separated list (<> optional). */
+/*
+ * Whether s[0..n) can stand in In-Reply-To/References: printable ASCII with
+ * an '@' (RFC 5322 msg-id), short enough for a line.  A customer's
+ * Message-ID may be anything; a broken one is left out of the thread
+ * rather than break the header (a 64 KB id, raw UTF-8 without SMTPUTF8).
+ */
 static int
-put_ids(md_buf *out, const char *field, const char *ids)
+msgid_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > MSGID_MAX || memchr(s, '@', n) == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * A header of "<id>" tokens from a blank separated list (<> optional).
+ * Without one usable id: -1 when required (our Message-ID), else no
+ * header at all (a thread header of customers' ids only).
+ */
+static int
+put_ids(md_buf *out, const char *field, const char *ids, int required)
 {
 	md_buf cb = MD_BUF_INIT, t = MD_BUF_INIT;
+	size_t start = out->len;
 	struct hdr h;
 	const char *s, *e;
 
@@ -328,7 +364,7 @@ put_ids(md_buf *out, const char *field, const char *ids)
 			s++;
 		for (e = s; *e != '\0' && *e != ' ' && *e != '<' && *e != '>'; e++)
 			;
-		if (e > s) {
+		if (msgid_ok(s, (size_t)(e - s))) {
 			md_buf_reset(&t);
 			if (md_buf_printf(&t, "<%.*s>", (int)(e - s), s) < 0)
 				h.err = 1;
@@ -338,7 +374,13 @@ put_ids(md_buf *out, const char *field, const char *ids)
 	}
 	md_buf_free(&cb);
 	md_buf_free(&t);
-	return h.ntok > 0 ? hdr_end(&h) : -1;
+	if (h.ntok > 0)
+		return hdr_end(&h);
+	if (required || h.err)
+		return -1;
+	out->len = start;	/* take the field name back */
+	out->data[start] = '\0';
+	return 0;
 }
 
 /* A header whose value is a single cleaned string (no folding needed). */
@@ -523,11 +565,11 @@ md_compose(const struct md_outmail *m, md_buf *out)
 	    (m->reply_to && *m->reply_to &&
 	    put_mailbox(out, "Reply-To", NULL, m->reply_to) < 0) ||
 	    put_subject(out, m->subject) < 0 ||
-	    put_ids(out, "Message-ID", m->message_id) < 0 ||
+	    put_ids(out, "Message-ID", m->message_id, 1) < 0 ||
 	    (m->in_reply_to && *m->in_reply_to &&
-	    put_ids(out, "In-Reply-To", m->in_reply_to) < 0) ||
+	    put_ids(out, "In-Reply-To", m->in_reply_to, 0) < 0) ||
 	    (m->references && *m->references &&
-	    put_ids(out, "References", m->references) < 0))
+	    put_ids(out, "References", m->references, 0) < 0))
 		return -1;
 	if (md_buf_puts(out, "MIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=UTF-8\r\n"

@@ -121,7 +121,8 @@ thread_headers(const char *root, const char *chain, md_buf *refs, char *irt,
 	size_t n;
 
 	md_buf_reset(refs);
-	snprintf(irt, irtlen, "%s", root);
+	/* cut, an id would name another message: then none (compose drops it) */
+	snprintf(irt, irtlen, "%s", strlen(root) < irtlen ? root : "");
 	if (md_buf_puts(refs, root) < 0)
 		return -1;
 	while (*p != '\0') {

@@ -219,6 +219,33 @@ START_TEST(optional_headers)
 }
 END_TEST
 
+/* A customer's broken Message-ID is left out of the thread, not sent. */
+START_TEST(thread_ids_checked)
+{
+	struct md_outmail m = base_mail();
+	md_buf longid = MD_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < 300; i++)
+		md_buf_putc(&longid, 'a');
+	md_buf_puts(&longid, "@example.org");
+	m.in_reply_to = "a b@example.org";	/* "<a b@...>": only b@... is an id */
+	m.references = "\xc3\xa9@example.org ok@example.org";
+	md_buf_reset(&out);
+	ck_assert_int_eq(md_compose(&m, &out), 0);
+	ck_assert(has_header_line(out.data, "In-Reply-To: <b@example.org>\r\n"));
+	ck_assert(has_header_line(out.data, "References: <ok@example.org>\r\n"));
+	m.in_reply_to = md_buf_str(&longid);
+	m.references = "no-at-sign";
+	md_buf_reset(&out);
+	ck_assert_int_eq(md_compose(&m, &out), 0);	/* the mail still goes */
+	ck_assert(!has_header_line(out.data, "In-Reply-To:"));
+	ck_assert(!has_header_line(out.data, "References:"));
+	check_header_lines(out.data, 78);
+	md_buf_free(&longid);
+}
+END_TEST
+
 static void
 subject_round_trip(const char *subject)
 {
@@ -249,6 +276,7 @@ START_TEST(subject_rfc2047)
 	    "at/all/and/cannot/be/folded/anywhere/else?q=1 y");
 	subject_round_trip("looks =?UTF-8?B?ZW5jb2RlZA==?= but is not");
 	subject_round_trip("double  spaces  kept");
+	subject_round_trip("sixteen                blanks kept");
 	subject_round_trip("");
 	for (i = 0; i < 40; i++)
 		md_buf_puts(&b, "ä ö ü ß ");
@@ -256,6 +284,34 @@ START_TEST(subject_rfc2047)
 	subject_round_trip(md_buf_str(&b));
 	/* the threading tag stays readable in the raw header */
 	ck_assert_ptr_nonnull(strstr(out.data, " [acme#12]"));
+	md_buf_free(&b);
+}
+END_TEST
+
+/* Subjects a customer can send on purpose: the header stays well-formed. */
+START_TEST(subject_blank_runs)
+{
+	struct md_outmail m = base_mail();
+	md_buf b = MD_BUF_INIT;
+	GMimeMessage *msg;
+	size_t run[] = { 17, 66, 67, 70, 200, 2000 };
+	size_t i, k;
+
+	for (i = 0; i < sizeof run / sizeof run[0]; i++) {
+		md_buf_reset(&b);
+		md_buf_puts(&b, "x");
+		for (k = 0; k < run[i]; k++)
+			md_buf_putc(&b, ' ');
+		md_buf_puts(&b, i % 2 ? "\xc3\xa9 [acme#12]" : "plain [acme#12]");
+		md_buf_reset(&out);
+		m.subject = md_buf_str(&b);
+		ck_assert_int_eq(md_compose(&m, &out), 0);	/* and returns */
+		check_header_lines(out.data, 78);
+		msg = parse(&out);
+		ck_assert_str_eq(g_mime_message_get_subject(msg),
+		    i % 2 ? "x \xc3\xa9 [acme#12]" : "x plain [acme#12]");
+		g_object_unref(msg);
+	}
 	md_buf_free(&b);
 }
 END_TEST
@@ -426,6 +482,8 @@ compose_suite(void)
 	tcase_add_test(tc, headers_present);
 	tcase_add_test(tc, optional_headers);
 	tcase_add_test(tc, subject_rfc2047);
+	tcase_add_test(tc, subject_blank_runs);
+	tcase_add_test(tc, thread_ids_checked);
 	tcase_add_test(tc, names_and_specials);
 	tcase_add_test(tc, body_quoted_printable);
 	tcase_add_test(tc, header_injection_neutralised);
