@@ -44,7 +44,8 @@ md_trk_sender(const struct md_record *rec, char *out, size_t outlen)
 
 	if (*a == '\0')
 		a = md_record_get(rec, MD_F_MAIL_FROM);
-	snprintf(out, outlen, "%s", a);
+	/* Cut, an address would name another mailbox (even another domain). */
+	snprintf(out, outlen, "%s", strlen(a) < outlen ? a : "");
 	for (i = 0; out[i] != '\0'; i++)
 		out[i] = (char)tolower((unsigned char)out[i]);
 }

@@ -76,22 +76,26 @@ subscriber_state(struct md_redis *r, const char *project, long iid,
 	return rc;
 }
 
-/* The iid of a "[project#n]" tag in the subject, 0 if none. */
+/*
+ * The iid of the last "[project#n]" tag in the subject, 0 if none.  The
+ * last: our subjects put the tag after the customer's own text ("Re:
+ * %{SUBJECT} [%{ISSUE_PATH}]"), which may quote the tag of another issue.
+ */
 static long
 subject_tag(const char *subject, const char *project)
 {
 	char tag[MD_PROJECT_MAX + 3];
 	const char *p;
 	char *end;
-	long v;
+	long v, last = 0;
 
 	snprintf(tag, sizeof tag, "[%s#", project);
 	for (p = subject; (p = strstr(p, tag)) != NULL; p++) {
 		v = strtol(p + strlen(tag), &end, 10);
 		if (v > 0 && *end == ']' && isdigit((unsigned char)p[strlen(tag)]))
-			return v;
+			last = v;
 	}
-	return 0;
+	return last;
 }
 
 int

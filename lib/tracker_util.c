@@ -16,6 +16,10 @@
 #include "compose.h"
 #include "template.h"
 #include "tracker_int.h"
+#include "utf8.h"
+
+#define TITLE_MAX	200	/* bytes of the customer's subject our subjects quote */
+#define SUBJECT_MAX	900	/* bytes of a rendered subject (a line is 998) */
 
 void
 md_args_init(struct md_args *a)
@@ -220,6 +224,8 @@ md_trk_render(struct md_redis *r, const struct md_config *cfg,
 {
 	char base[512], url[1024], unsub[1024], from[MD_ADDR_MAX + 1];
 	char reply[MD_ADDR_MAX + 1], umail[MD_ADDR_MAX + 1], path[160];
+	char title[TITLE_MAX + 1];
+	const char *tt;
 	char *stpl = NULL, *btpl = NULL;
 	md_buf subject = MD_BUF_INIT, body = MD_BUF_INIT;
 	int have_keys = m->rkey != NULL && *m->rkey != '\0' &&
@@ -256,7 +262,11 @@ md_trk_render(struct md_redis *r, const struct md_config *cfg,
 	t.description = m->description;
 	t.note_text = m->note_text;
 	t.unsubscribe_url = have_keys ? unsub : "";
-	t.subject = m->title;
+	/* A customer's subject may be 64 KB: ours quotes its start. */
+	tt = m->title != NULL ? m->title : "";
+	snprintf(title, sizeof title, "%.*s", (int)md_utf8_prefix(tt, strlen(tt),
+	    sizeof title - 1), tt);
+	t.subject = title;
 	if ((m->prefix != NULL && *m->prefix != '\0' &&
 	    md_buf_printf(&body, "%s\n\n", m->prefix) < 0) ||
 	    md_template_render(m->kind, stpl, btpl, &t, &subject, &body) < 0 ||
@@ -264,6 +274,11 @@ md_trk_render(struct md_redis *r, const struct md_config *cfg,
 		snprintf(err, errlen, "cannot render the %s mail for %s",
 		    md_template_name(m->kind), path);
 		goto out;
+	}
+	/* A project template may put the description into the subject. */
+	if (subject.len > SUBJECT_MAX) {
+		subject.len = md_utf8_prefix(subject.data, subject.len, SUBJECT_MAX);
+		subject.data[subject.len] = '\0';
 	}
 	memset(&o, 0, sizeof o);
 	o.from_name = cfg->from_name;

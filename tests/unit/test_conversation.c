@@ -160,6 +160,13 @@ START_TEST(reply_by_message_id_and_tag)
 	ck_assert_int_eq(res.kind, MD_INGEST_CREATED);
 	ck_assert_int_eq(res.iid, 2);
 	md_record_free(&rec);
+	/* the last tag is ours: "Re: <customer's subject> [acme#n]" */
+	mkmail(&rec, "new", "rep4@m", "mallory@example.org",
+	    "Re: About [acme#1] [acme#2]", "More");
+	res = run(&rec);
+	ck_assert_int_eq(res.kind, MD_INGEST_NOTE);
+	ck_assert_int_eq(res.iid, 2);
+	md_record_free(&rec);
 
 	ck_assert_int_eq(md_tracker_get(r, "acme", 1, &f, err, sizeof err), 0);
 	ck_assert_uint_eq(f.nnotes, 3);		/* Cc system note + 2 answers */

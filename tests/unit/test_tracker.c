@@ -79,6 +79,29 @@ START_TEST(create_from_record)
 }
 END_TEST
 
+/* A 64 KB subject: the confirmation quotes its start and keeps the tag. */
+START_TEST(long_subject_confirmed)
+{
+	md_buf subj = MD_BUF_INIT;
+	const char *data, *h, *e;
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		md_buf_puts(&subj, "word ");
+	ck_assert_int_eq(new_issue("long@x", "carol@example.org", md_buf_str(&subj),
+	    "t").kind, MD_INGEST_CREATED);
+	data = outbox_field("data");
+	ck_assert_ptr_nonnull(h = strstr(data, "\r\nSubject: "));
+	for (e = h + 2; (e = strstr(e, "\r\n")) != NULL && (e[2] == ' ' || e[2] == '\t'); e += 2)
+		;	/* the end of the (folded) field */
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_lt(e - h, 400);
+	ck_assert_ptr_nonnull(strstr(h, "[acme#1]"));
+	ck_assert(strstr(h, "[acme#1]") < e);
+	md_buf_free(&subj);
+}
+END_TEST
+
 START_TEST(replay_is_idempotent)
 {
 	struct md_record rec;
@@ -391,6 +414,7 @@ tracker_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, create_from_record);
+	tcase_add_test(tc, long_subject_confirmed);
 	tcase_add_test(tc, replay_is_idempotent);
 	tcase_add_test(tc, no_message_id_dedup_by_raw);
 	tcase_add_test(tc, number_guard_and_race);

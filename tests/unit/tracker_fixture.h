@@ -87,7 +87,7 @@ str(const char *fmt, const char *a1, const char *a2)
 static inline const char *
 first_entry_field(redisReply *rep, const char *name)
 {
-	static char buf[256];
+	static char buf[65536];
 	const redisReply *fl;
 	size_t k;
 
