@@ -15,7 +15,9 @@
 
 #include "cli.h"
 #include "json.h"
+#include "mime.h"
 #include "output.h"
+#include "projects.h"
 #include "tracker.h"
 
 #define MAX_STDIN	(1024 * 1024)	/* "issue comment ... -" */
@@ -169,8 +171,9 @@ do_list(struct cli *c, const struct args *a)
 	char err[512], id[96], upd[32];
 	md_buf b = MD_BUF_INIT;
 	struct md_json j;
+	struct md_project proj;
 	size_t k;
-	int rc = CLI_EXIT_OK;
+	int rc = CLI_EXIT_OK, found;
 
 	if (a->npos != 1)
 		return cli_usage_error(&cli_cmd_issue, "issue list needs a PROJECT");
@@ -186,6 +189,11 @@ do_list(struct cli *c, const struct args *a)
 	f.offset = a->offset;
 	if ((r = cli_redis(c)) == NULL)
 		return CLI_EXIT_FAIL;
+	/* An empty list of a project that does not exist would hide a typo. */
+	if ((found = md_project_settings(r, a->pos[0], &proj)) <= 0)
+		return found < 0 ? cli_error("redis: %s", md_redis_errstr(r)) :
+		    cli_error("no such project: %s", a->pos[0]);
+	md_project_free(&proj);
 	if (md_tracker_list(r, a->pos[0], &f, &l, err, sizeof err) < 0)
 		return cli_error("%s", err);
 	if (a->json) {
@@ -377,9 +385,26 @@ do_show(struct cli *c, const struct args *a)
 	return CLI_EXIT_OK;
 }
 
-/* All of stdin, at most MAX_STDIN bytes; NULL after an error message. */
+/*
+ * Why text cannot be a note (mailed as UTF-8 to the customer), or NULL:
+ * a NUL would cut it short unseen, and there must be something to say.
+ */
+static const char *
+note_text_problem(const char *text, size_t len)
+{
+	if (memchr(text, '\0', len) != NULL)
+		return "the note text contains a NUL byte";
+	if (!md_utf8_valid(text, len))
+		return "the note text is not valid UTF-8";
+	if (text[strspn(text, " \t\r\n")] == '\0')
+		return "the note text is empty";
+	return NULL;
+}
+
+/* All of stdin (length in *len), at most MAX_STDIN bytes; NULL after an
+ * error message. */
 static char *
-read_stdin(void)
+read_stdin(size_t *len)
 {
 	md_buf b = MD_BUF_INIT;
 	char chunk[4096];
@@ -402,6 +427,7 @@ read_stdin(void)
 		cli_error("reading the note from stdin: %s", strerror(errno));
 		return NULL;
 	}
+	*len = b.len;
 	return b.data != NULL ? md_buf_detach(&b) : strdup("");
 }
 
@@ -410,16 +436,24 @@ do_comment(struct cli *c, const struct args *a)
 {
 	char project[MD_PROJECT_MAX + 1], err[512], nid[32];
 	struct md_redis *r;
+	const char *bad;
 	char *text;
+	size_t len = 0;
 	long iid;
 	int mailed, rc;
 
 	if (ref_arg(a, 2, "issue comment needs PROJECT#NUMBER and a TEXT (or - for stdin)",
 	    project, &iid))
 		return CLI_EXIT_USAGE;
-	text = strcmp(a->pos[1], "-") == 0 ? read_stdin() : strdup(a->pos[1]);
+	text = strcmp(a->pos[1], "-") == 0 ? read_stdin(&len) : strdup(a->pos[1]);
 	if (text == NULL)
 		return CLI_EXIT_FAIL;
+	if (strcmp(a->pos[1], "-") != 0)
+		len = strlen(text);
+	if ((bad = note_text_problem(text, len)) != NULL) {
+		free(text);
+		return cli_error("%s", bad);
+	}
 	if ((r = cli_redis(c)) == NULL) {
 		free(text);
 		return CLI_EXIT_FAIL;

@@ -24,6 +24,17 @@ struct args {
 	int		 outbox;
 };
 
+/* "<ms>-<seq>", the form of a stream entry id. */
+static int
+stream_id(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n > 0 && n <= 20 && s[n] == '-' && strspn(s + n + 1, "0123456789") > 0 &&
+	    strspn(s + n + 1, "0123456789") <= 20 && s[n + 1 + strspn(s + n + 1,
+	    "0123456789")] == '\0';
+}
+
 static int
 parse_args(int argc, char **argv, struct args *a)
 {
@@ -258,6 +269,15 @@ run(struct cli *c, int argc, char **argv)
 		return cli_usage_error(&cli_cmd_queue, "unknown queue subcommand: %s", a.pos[0]);
 	if (strcmp(a.pos[0], "retry") != 0 && a.npos != 1)
 		return cli_usage_error(&cli_cmd_queue, "too many arguments");
+	if (a.outbox && strcmp(a.pos[0], "pending") != 0)
+		return cli_usage_error(&cli_cmd_queue, "--outbox goes with queue pending");
+	if (a.all && strcmp(a.pos[0], "retry") != 0)
+		return cli_usage_error(&cli_cmd_queue, "--all goes with queue retry");
+	if (a.json && strcmp(a.pos[0], "retry") == 0)
+		return cli_usage_error(&cli_cmd_queue, "queue retry has no --json");
+	if (a.npos == 2 && !stream_id(a.pos[1]))
+		return cli_usage_error(&cli_cmd_queue, "not a dead record id: %s "
+		    "(ids look like 1700000000000-0; see queue dead)", a.pos[1]);
 	if ((r = cli_redis(c)) == NULL)
 		return CLI_EXIT_FAIL;
 	if (strcmp(a.pos[0], "stats") == 0)

@@ -137,6 +137,7 @@ main(int argc, char **argv)
 	/* hiredis writes to sockets Redis may have closed. */
 	signal(SIGPIPE, SIG_IGN);
 	memset(&c, 0, sizeof c);
+	opterr = 0;	/* our own one-line message, as for every usage error */
 	while ((ch = getopt(argc, argv, "+c:hV")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -149,8 +150,9 @@ main(int argc, char **argv)
 			printf("maildesk %s\n", PACKAGE_VERSION);
 			return finish_output(CLI_EXIT_OK);
 		default:
-			usage(stderr);
-			return CLI_EXIT_USAGE;
+			if (optopt == 'c')
+				return cli_usage_error(NULL, "-c needs a file");
+			return cli_usage_error(NULL, "unknown option: -%c", optopt);
 		}
 	}
 	argc -= optind;

@@ -284,20 +284,69 @@ md_queue_retry(struct md_redis *r, const char *dead_id, char *new_id,
 	return rc;
 }
 
+/* Stream id a is later than b ("ms-seq"). */
+static int
+id_later(const char *a, const char *b)
+{
+	unsigned long long am = strtoull(a, NULL, 10), bm = strtoull(b, NULL, 10);
+	const char *as = strchr(a, '-'), *bs = strchr(b, '-');
+
+	if (am != bm)
+		return am > bm;
+	return strtoull(as ? as + 1 : "0", NULL, 10) > strtoull(bs ? bs + 1 : "0", NULL, 10);
+}
+
+/* The newest dead record's id into id ("" when there is none); 0 or -1. */
+static int
+newest_dead(struct md_redis *r, char *id, size_t idlen, char *err, size_t errlen)
+{
+	md_buf key = MD_BUF_INIT;
+	redisReply *rep = md_redis_cmd(r, "XREVRANGE %s + - COUNT 1",
+	    md_key(r, &key, "dead"));
+	int rc = -1;
+
+	md_buf_free(&key);
+	*id = '\0';
+	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
+		md_trk_redis_err(r, rep, err, errlen);
+	} else {
+		if (rep->elements == 1 && rep->element[0]->type == REDIS_REPLY_ARRAY &&
+		    rep->element[0]->elements == 2 &&
+		    rep->element[0]->element[0]->type == REDIS_REPLY_STRING)
+			snprintf(id, idlen, "%s", rep->element[0]->element[0]->str);
+		rc = 0;
+	}
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return rc;
+}
+
+/*
+ * Only the records dead when it started: one that fails again while a
+ * worker runs is buried anew, with a later id, and is left for next time
+ * (else --all would go round for as long as the cause lasts).
+ */
 int
 md_queue_retry_all(struct md_redis *r, long *count, char *err, size_t errlen)
 {
 	struct md_dead *d;
+	char last[64];
 	size_t n, k;
 	int rc;
 
 	*count = 0;
+	if (newest_dead(r, last, sizeof last, err, errlen) < 0)
+		return -1;
 	for (;;) {
+		if (*last == '\0')
+			return 0;
 		if (md_queue_dead(r, 100, &d, &n, err, errlen) < 0)
 			return -1;
-		if (n == 0)
+		if (n == 0 || id_later(d[0].id, last)) {
+			md_dead_free(d, n);
 			return 0;
-		for (k = 0; k < n; k++) {
+		}
+		for (k = 0; k < n && !id_later(d[k].id, last); k++) {
 			rc = md_queue_retry(r, d[k].id, NULL, 0, err, errlen);
 			if (rc == -1) {
 				md_dead_free(d, n);

@@ -99,6 +99,29 @@ like "$ERR" "^maildesk: unknown option: --bogus" "unknown option message"
 run frobnicate
 is "$RC" 2 "unknown command exits 2"
 
+# --- issue, queue and global usage errors ---------------------------------------------
+run issue list nosuch
+is "$RC/$ERR" "1/maildesk: no such project: nosuch" "issue list of an unknown project exits 1"
+run issue list acme
+is "$RC" 0 "issue list of an empty project exits 0"
+printf 'a\0b' >"$T/nul.txt"
+OUT=$(md_cli issue comment acme#1 - <"$T/nul.txt" 2>"$T/stderr"); RC=$?; ERR=$(cat "$T/stderr")
+is "$RC/$ERR" "1/maildesk: the note text contains a NUL byte" "a note with a NUL is refused"
+printf 'caf\351' >"$T/latin1.txt"
+OUT=$(md_cli issue comment acme#1 - <"$T/latin1.txt" 2>"$T/stderr"); RC=$?; ERR=$(cat "$T/stderr")
+is "$RC/$ERR" "1/maildesk: the note text is not valid UTF-8" "a note that is not UTF-8 is refused"
+run issue comment acme#1 "   "
+is "$RC/$ERR" "1/maildesk: the note text is empty" "a blank note is refused"
+run queue stats --outbox
+is "$RC" 2 "queue stats --outbox is a usage error"
+run queue retry foo
+is "$RC" 2 "queue retry of a malformed id is a usage error"
+like "$ERR" "^maildesk: not a dead record id: foo" "queue retry names the bad id"
+run queue retry --all
+is "$RC/$OUT" "0/0 dead records back in the inbox" "queue retry --all with nothing dead"
+OUT=$("$top_builddir/cli/maildesk" -x 2>"$T/stderr"); RC=$?; ERR=$(head -n 1 "$T/stderr")
+is "$RC/$ERR" "2/maildesk: unknown option: -x" "an unknown global option is one maildesk: line"
+
 # --- configuration lookup --------------------------------------------------------------
 out=$("$top_builddir/cli/maildesk" -c "$T/nonexistent.conf" project list 2>&1)
 is "$?/$out" "1/maildesk: $T/nonexistent.conf: cannot open: No such file or directory" \
