@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "address.h"
@@ -79,10 +80,47 @@ need(const struct args *a, int n, const char *what)
 	return 0;
 }
 
+/*
+ * Why alias cannot be one of project's (NULL: it can): not an address, an
+ * address of the desk domain (those are the desk's own: the milter never
+ * looks them up as aliases), or, with r, another project's alias.
+ */
+static const char *
+alias_problem(struct cli *c, struct md_redis *r, const char *alias, const char *project,
+    char *msg, size_t msglen)
+{
+	char addr[MD_ADDR_MAX + 1], owner[MD_PROJECT_MAX + 1], err[512];
+	const char *at;
+	int rc;
+
+	if (md_addr_normalize(alias, addr, sizeof addr) < 0 ||
+	    (at = strrchr(addr, '@')) == NULL) {
+		snprintf(msg, msglen, "invalid alias address '%s'", alias);
+		return msg;
+	}
+	if (strcasecmp(at + 1, c->cfg.desk_domain) == 0) {
+		snprintf(msg, msglen, "alias %s is in the desk domain %s: addresses there "
+		    "are the desk's own", alias, c->cfg.desk_domain);
+		return msg;
+	}
+	if (r == NULL)
+		return NULL;
+	if ((rc = md_project_alias_owner(r, alias, owner, sizeof owner, err,
+	    sizeof err)) < 0) {
+		snprintf(msg, msglen, "%s", err);
+		return msg;
+	}
+	if (rc == 1 && strcmp(owner, project) != 0) {
+		snprintf(msg, msglen, "alias %s is already used by project %s", alias, owner);
+		return msg;
+	}
+	return NULL;
+}
+
 static int
 do_add(struct cli *c, const struct args *a)
 {
-	char addr[MD_ADDR_MAX + 1], err[512];
+	char err[512], msg[700];
 	struct md_redis *r;
 	int i;
 
@@ -90,11 +128,13 @@ do_add(struct cli *c, const struct args *a)
 		return CLI_EXIT_USAGE;
 	/* Check every alias first so a typo does not leave a half-made project. */
 	for (i = 0; i < a->nalias; i++)
-		if (md_addr_normalize(a->alias[i], addr, sizeof addr) < 0 ||
-		    strchr(addr, '@') == NULL)
-			return cli_error("invalid alias address '%s'", a->alias[i]);
+		if (alias_problem(c, NULL, a->alias[i], a->pos[0], msg, sizeof msg) != NULL)
+			return cli_error("%s", msg);
 	if ((r = cli_redis(c)) == NULL)
 		return CLI_EXIT_FAIL;
+	for (i = 0; i < a->nalias; i++)
+		if (alias_problem(c, r, a->alias[i], a->pos[0], msg, sizeof msg) != NULL)
+			return cli_error("%s", msg);
 	if (md_project_add(r, a->pos[0], err, sizeof err) < 0)
 		return cli_error("%s", err);
 	printf("project %s added\n", a->pos[0]);
@@ -389,7 +429,7 @@ static int
 do_alias(struct cli *c, const struct args *a)
 {
 	struct md_redis *r;
-	char err[512];
+	char err[512], msg[700];
 	int add;
 
 	if (a->npos == 0 || (strcmp(a->pos[0], "add") != 0 && strcmp(a->pos[0], "del") != 0))
@@ -398,6 +438,8 @@ do_alias(struct cli *c, const struct args *a)
 	if (need(a, 3, add ? "project alias add needs NAME ADDR" :
 	    "project alias del needs NAME ADDR"))
 		return CLI_EXIT_USAGE;
+	if (add && alias_problem(c, NULL, a->pos[2], a->pos[1], msg, sizeof msg) != NULL)
+		return cli_error("%s", msg);
 	if ((r = cli_redis(c)) == NULL)
 		return CLI_EXIT_FAIL;
 	if ((add ? md_project_alias_add : md_project_alias_del)(r, a->pos[1], a->pos[2],

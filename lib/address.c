@@ -518,8 +518,9 @@ md_addr_canon_alias(char *addr)
 {
 	char *p;
 
-	if (addr == NULL || (p = strrchr(addr, '@')) == NULL)
+	if (addr == NULL || strrchr(addr, '@') == NULL)
 		return;
-	for (p++; *p != '\0'; p++)
+	/* All of it: the local part is matched without regard to case too. */
+	for (p = addr; *p != '\0'; p++)
 		*p = (char)lc((unsigned char)*p);
 }

@@ -85,7 +85,7 @@ int	md_key_valid(const char *key);
 int	md_addr_build(const struct md_addr_format *fmt, enum md_addr_kind kind,
 	    const char *arg, char *out, size_t outlen);
 
-/* Lower-cases the domain part only (aliases are stored in this form). */
+/* Lower-cases an address (ASCII), the form aliases are stored and looked up in. */
 void	md_addr_canon_alias(char *addr);
 
 #endif

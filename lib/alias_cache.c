@@ -32,7 +32,7 @@
 #include "projects.h"
 
 struct alias_entry {
-	char	*addr;		/* canonical: domain lower case */
+	char	*addr;		/* canonical: lower case (older entries: domain only) */
 	char	*project;
 };
 

@@ -41,23 +41,40 @@ static struct md_script set_script = { .source =
 	"return 1\n",
 	.sha = "" };
 
-/* KEYS: aliases hash, project hash.  ARGV: alias, project. */
+/*
+ * KEYS: aliases hash, project hash.  ARGV: alias (canonical: lower case),
+ * project.  Addresses are compared without regard to case, so that one
+ * written in another case is the same alias (and an old entry stored in
+ * mixed case is rewritten in lower case).  The table is small: a scan.
+ */
 static struct md_script alias_add_script = { .source =
 	"if redis.call('EXISTS', KEYS[2]) == 0 then return {err='NOPROJECT'} end\n"
-	"local cur = redis.call('HGET', KEYS[1], ARGV[1])\n"
-	"if cur and cur ~= ARGV[2] then return {err='TAKEN ' .. cur} end\n"
+	"local all = redis.call('HGETALL', KEYS[1])\n"
+	"for j = 1, #all - 1, 2 do\n"
+	"  if string.lower(all[j]) == ARGV[1] then\n"
+	"    if all[j + 1] ~= ARGV[2] then return {err='TAKEN ' .. all[j + 1]} end\n"
+	"    if all[j] ~= ARGV[1] then\n"
+	"      redis.call('HDEL', KEYS[1], all[j])\n"
+	"      redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
+	"    end\n"
+	"    return 0\n"
+	"  end\n"
+	"end\n"
 	"redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
-	"if cur then return 0 end\n"
 	"return 1\n",
 	.sha = "" };
 
-/* KEYS: aliases hash.  ARGV: alias, project. */
+/* KEYS: aliases hash.  ARGV: alias (lower case), project. */
 static struct md_script alias_del_script = { .source =
-	"local cur = redis.call('HGET', KEYS[1], ARGV[1])\n"
-	"if not cur then return {err='NOALIAS'} end\n"
-	"if cur ~= ARGV[2] then return {err='OTHER ' .. cur} end\n"
-	"redis.call('HDEL', KEYS[1], ARGV[1])\n"
-	"return 1\n",
+	"local all = redis.call('HGETALL', KEYS[1])\n"
+	"for j = 1, #all - 1, 2 do\n"
+	"  if string.lower(all[j]) == ARGV[1] then\n"
+	"    if all[j + 1] ~= ARGV[2] then return {err='OTHER ' .. all[j + 1]} end\n"
+	"    redis.call('HDEL', KEYS[1], all[j])\n"
+	"    return 1\n"
+	"  end\n"
+	"end\n"
+	"return {err='NOALIAS'}\n",
 	.sha = "" };
 
 static const char *const policy_names[] = { "accept", "reject" };	/* md_automated_policy */
@@ -377,6 +394,35 @@ canon_alias(const char *alias, char *out, size_t outlen, char *err, size_t errle
 	}
 	md_addr_canon_alias(out);
 	return 0;
+}
+
+int
+md_project_alias_owner(struct md_redis *r, const char *alias, char *project,
+    size_t projlen, char *err, size_t errlen)
+{
+	char addr[MD_ADDR_MAX + 1];
+	md_buf key = MD_BUF_INIT;
+	redisReply *rep;
+	size_t i;
+	int rc = -1;
+
+	if (canon_alias(alias, addr, sizeof addr, err, errlen) < 0)
+		return -1;
+	rep = md_redis_cmd(r, "HGETALL %s", md_key(r, &key, "aliases"));
+	md_buf_free(&key);
+	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
+		snprintf(err, errlen, "redis: %s", md_redis_errstr(r));
+	} else {
+		rc = 0;
+		for (i = 0; i + 1 < rep->elements && rc == 0; i += 2)
+			if (strcasecmp(rep->element[i]->str, addr) == 0) {
+				snprintf(project, projlen, "%s", rep->element[i + 1]->str);
+				rc = 1;
+			}
+	}
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return rc;
 }
 
 int

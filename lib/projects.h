@@ -64,6 +64,9 @@ int	md_project_set_enabled(struct md_redis *r, const char *name, int enabled);
 int	md_project_set(struct md_redis *r, const char *name, const char *field,
 	    const char *value, char *err, size_t errlen);
 /* Adding an alias the project already has is not an error. */
+/* The project alias (any case) belongs to: 1 (project filled), 0 none, -1 err. */
+int	md_project_alias_owner(struct md_redis *r, const char *alias, char *project,
+	    size_t projlen, char *err, size_t errlen);
 int	md_project_alias_add(struct md_redis *r, const char *name, const char *alias,
 	    char *err, size_t errlen);
 int	md_project_alias_del(struct md_redis *r, const char *name, const char *alias,

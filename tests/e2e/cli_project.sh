@@ -20,7 +20,7 @@ is "$RC" 0 "project add exits 0"
 like "$OUT" "^project acme added" "project add confirms"
 is "$(rcli HGET maildesk:project:acme enabled)" 1 "new project is enabled"
 is "$(rcli SISMEMBER maildesk:projects acme)" 1 "name in the projects set"
-is "$(rcli HGET maildesk:aliases help@acme.test)" acme "alias stored with lower-case domain"
+is "$(rcli HGET maildesk:aliases help@acme.test)" acme "alias stored in lower case"
 is "$(rcli HGET maildesk:aliases sales@acme.test)" acme "--alias=ADDR form works"
 
 run project add acme
@@ -48,6 +48,23 @@ is "$RC" 0 "alias del"
 is "$(rcli HEXISTS maildesk:aliases desk@beta.test)" 0 "alias gone from Redis"
 run project alias frob beta x@y.test
 is "$RC" 2 "alias with a bad verb is a usage error"
+run project alias add beta HELP@acme.test
+is "$RC/$ERR" "1/maildesk: alias help@acme.test is already used by project acme" \
+	"an alias in another case is the same alias"
+run project alias add acme Sales@ACME.test
+is "$RC" 0 "re-adding an own alias in another case is not an error"
+run project alias add beta support+x@desk.test
+like "$RC/$ERR" "^1/maildesk: alias support\+x@desk.test is in the desk domain" \
+	"an alias in the desk domain is refused"
+run project add gamma --alias ok@gamma.test --alias help@acme.test
+is "$RC/$ERR" "1/maildesk: alias help@acme.test is already used by project acme" \
+	"project add with a taken alias"
+is "$(rcli EXISTS maildesk:project:gamma)/$(rcli HEXISTS maildesk:aliases ok@gamma.test)" "0/0" \
+	"a taken alias leaves no half-made project"
+run project alias add beta Mixed@Beta.test
+is "$(rcli HGET maildesk:aliases mixed@beta.test)" beta "aliases are stored in lower case"
+run project alias del beta MIXED@beta.test
+is "$RC" 0 "alias del in another case"
 
 # --- enable / disable / set --------------------------------------------------------
 run project disable beta

@@ -172,13 +172,16 @@ START_TEST(alias_add_del_conflict)
 	alias("acme", "Help@acme.example");	/* again: fine */
 	ck_assert_int_eq(md_project_get(r, "acme", &p), 1);
 	ck_assert_uint_eq(p.naliases, 2);
-	ck_assert_str_eq(p.aliases[0], "Help@acme.example");	/* domain lower cased */
+	ck_assert_str_eq(p.aliases[0], "help@acme.example");	/* stored in lower case */
 	ck_assert_str_eq(p.aliases[1], "sales@acme.example");
 	ck_assert_ptr_null(p.aliases[2]);
 	md_project_free(&p);
 
 	ck_assert_int_eq(md_project_alias_add(r, "beta", "Help@acme.example", err, sizeof err), -1);
-	ck_assert_str_eq(err, "alias Help@acme.example is already used by project acme");
+	ck_assert_str_eq(err, "alias help@acme.example is already used by project acme");
+	/* any case is the same alias, for add and del */
+	ck_assert_int_eq(md_project_alias_add(r, "beta", "HELP@ACME.example", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_alias_del(r, "beta", "hElP@acme.example", err, sizeof err), -1);
 	ck_assert_int_eq(md_project_alias_add(r, "nosuch", "x@y.example", err, sizeof err), -1);
 	ck_assert_str_eq(err, "no such project: nosuch");
 	ck_assert_int_eq(md_project_alias_add(r, "beta", "not an address", err, sizeof err), -1);
