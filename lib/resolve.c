@@ -102,8 +102,10 @@ md_resolve_rcpt(const struct md_resolver *res, const char *rcpt,
 
 	memset(out, 0, sizeof *out);
 	*why = '\0';
-	if (md_addr_normalize(rcpt, out->addr, sizeof out->addr) < 0 || out->addr[0] == '\0')
+	if (md_addr_normalize(rcpt, out->addr, sizeof out->addr) < 0 || out->addr[0] == '\0') {
+		out->addr[0] = '\0';	/* tells the caller it could not be parsed */
 		return MD_RCPT_PASS;	/* not ours to judge; the MTA checks syntax */
+	}
 	out->kind = md_addr_classify(&res->fmt, out->addr, arg, sizeof arg);
 	switch (out->kind) {
 	case MD_ADDR_NONE:

@@ -41,6 +41,7 @@ struct md_resolver {
  * Resolves the SMTP argument rcpt ("<user@domain>").  why receives a short
  * reason for UNKNOWN/TEMPFAIL verdicts (for the log and the reply text).
  */
+/* An address that cannot be parsed is MD_RCPT_PASS with out->addr "". */
 enum md_rcpt_verdict md_resolve_rcpt(const struct md_resolver *res, const char *rcpt,
 	    struct md_desk_rcpt *out, char *why, size_t whylen);
 

@@ -243,12 +243,11 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (m == NULL)
 		return md_tempfail(ctx, "4.3.0", "maildesk: no message state");
+	v = md_resolve_rcpt(&res, argv[0], &rcpt, why, sizeof why);
 	/* Postfix accepts forms we do not; {rcpt_addr} is its own parse. */
-	if (md_addr_normalize(argv[0], rcpt.addr, sizeof rcpt.addr) < 0 &&
+	if (v == MD_RCPT_PASS && rcpt.addr[0] == '\0' &&
 	    (addr = smfi_getsymval(ctx, "{rcpt_addr}")) != NULL && *addr != '\0')
 		v = md_resolve_rcpt(&res, addr, &rcpt, why, sizeof why);
-	else
-		v = md_resolve_rcpt(&res, argv[0], &rcpt, why, sizeof why);
 	if (lease != NULL)
 		md_redis_pool_release(G.pool, lease);
 	switch (v) {
