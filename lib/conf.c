@@ -62,6 +62,8 @@ static const struct cfg_key keys[] = {
 	K(redis_min_replicas, T_INT, 0, 64),
 	K(redis_replica_timeout_ms, T_INT, 10, 60000),
 
+	K(database, T_STR, 0, 0),
+
 	K(desk_domain, T_STR, 0, 0),
 	K(desk_local, T_STR, 0, 0),
 	K(desk_separator, T_STR, 0, 0),
@@ -152,6 +154,7 @@ md_config_defaults(struct md_config *cfg)
 	cfg->redis_pool_size = 8;
 	cfg->redis_replica_timeout_ms = 500;
 	set_str(&cfg->redis_prefix, "maildesk:");
+	set_str(&cfg->database, "dbname=maildesk");
 
 	set_str(&cfg->desk_domain, "desk.example");
 	set_str(&cfg->desk_local, "support");

@@ -46,6 +46,8 @@ struct md_config {
 	char	*redis_password;
 	int	 redis_db;
 	char	*redis_prefix;		/* "maildesk:" */
+	/* the tracker of record: a libpq conninfo string (never logged) */
+	char	*database;
 	int	 redis_connect_timeout_ms;
 	int	 redis_command_timeout_ms;
 	int	 redis_pool_size;	/* milter: connections shared by all threads */

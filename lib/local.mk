@@ -17,7 +17,7 @@ lib_libmaildesk_a_SOURCES = \
 	lib/ingest.c lib/ingest.h
 
 # What every program linking libmaildesk needs.
-MD_LIBS = lib/libmaildesk.a $(GMIME_LIBS) $(HIREDIS_LIBS) $(CURL_LIBS) $(SPF_LIBS) -lpthread
+MD_LIBS = lib/libmaildesk.a $(GMIME_LIBS) $(HIREDIS_LIBS) $(CURL_LIBS) $(SPF_LIBS) $(PQ_LIBS) -lpthread
 lib_libmaildesk_a_SOURCES += lib/trim.c lib/trim.h
 lib_libmaildesk_a_SOURCES += lib/spf.c lib/spf.h lib/spf_resolv.c lib/netlist.c lib/netlist.h lib/spamd.c lib/spamd.h lib/score.c lib/score.h lib/automated.c lib/automated.h lib/ratelimit.c lib/ratelimit.h lib/lists.c lib/lists.h lib/rcpt_gate.c lib/rcpt_gate.h
 lib_libmaildesk_a_SOURCES += lib/users.c lib/users.h lib/session.c lib/session.h
@@ -28,3 +28,14 @@ lib_libmaildesk_a_SOURCES += lib/tracker.c lib/tracker.h lib/tracker_int.h lib/t
 lib_libmaildesk_a_SOURCES += lib/tracker_mail.c lib/tracker_reply.c lib/tracker_newreq.c
 lib_libmaildesk_a_SOURCES += lib/template_store.c lib/template_store.h
 lib_libmaildesk_a_SOURCES += lib/pidfile.c lib/pidfile.h
+
+# The tracker of record (PostgreSQL) and its schema migrations, compiled in.
+lib_libmaildesk_a_SOURCES += lib/db.c lib/db.h lib/db_migrations.h lib/store.c lib/store.h
+nodist_lib_libmaildesk_a_SOURCES = lib/db_migrations.c
+MD_MIGRATIONS = $(sort $(wildcard $(top_srcdir)/db/migrations/*.sql))
+BUILT_SOURCES += lib/db_migrations.c
+CLEANFILES += lib/db_migrations.c
+EXTRA_DIST += db/embed-sql.sh db/migrations
+lib/db_migrations.c: $(MD_MIGRATIONS) $(top_srcdir)/db/embed-sql.sh
+	@$(MKDIR_P) lib
+	$(SHELL) $(top_srcdir)/db/embed-sql.sh $@ $(MD_MIGRATIONS)

@@ -1,16 +1,20 @@
 /*
- * tracker.h - the Redis-backed issue tracker: records in, issues out.
+ * tracker.h - the tracker of record: records in, issues out.
  *
- * Every change is one Lua script call, so an issue, its notes, indexes,
- * keys and the outbound mails it causes appear together or not at all, and
- * a record replayed after a crash never creates a second issue (the
- * Message-ID is the idempotency key).  Keys are listed in
- * doc/redis-schema.md ("Tracker").
+ * The one interface the worker, the CLI and the web UI use for issues; the
+ * implementation (lib/tracker_*.c) keeps them in PostgreSQL (tables in
+ * doc/db-schema.md) and keeps the milter's Redis view (lib/view.h) in step.
+ * No caller sees SQL, so another backend can replace these files.
+ *
+ * Every change is one PostgreSQL transaction: an issue, its notes, keys,
+ * thread index and the outbound mails it causes (the outbox table) appear
+ * together or not at all.  A record replayed after a crash is recognised
+ * by its project and Message-ID (or dedup key) and only acknowledged.
  *
  * Return convention of the functions below: 0 success, MD_TRK_NOTFOUND when
- * the project, issue or queue entry does not exist, -1 on any other error
- * (Redis unreachable, bad argument, script error).  err receives a one-line
- * sentence on both failures ("no such issue acme#12").  Nothing logs.
+ * the project, issue or entry does not exist, -1 on any other error
+ * (database unreachable, bad argument).  err receives a one-line sentence
+ * on both failures ("no such issue acme#12").  Nothing logs.
  */
 #ifndef MD_TRACKER_H
 #define MD_TRACKER_H
@@ -20,7 +24,7 @@
 #include "address.h"
 #include "conf.h"
 #include "record.h"
-#include "redis.h"
+#include "store.h"
 
 #define MD_TRK_NOTFOUND	(-2)
 #define MD_LABEL_MAX	64	/* bytes; no ',' and no control characters */
@@ -48,25 +52,28 @@ struct md_ingest {
 
 /*
  * Processes one record read from <p>inbox with stream id entry_id (NULL or
- * "": the record is not in the stream, nothing is acknowledged).  On 0 the
- * result is in Redis and the entry is XACKed and XDELed in the same atomic
- * step.  On -1 nothing was written and the entry stays pending; err says
- * why (a bad record, an unknown project or key, Redis trouble).
+ * "": the record is not in the stream).  On 0 the result is committed in
+ * PostgreSQL; the caller then acknowledges the entry (XACK + XDEL), and a
+ * replay of it (a crash between commit and XACK) comes out MD_INGEST_DUP.
+ * On -1 nothing was written; err says why (a bad record, an unknown
+ * project or key, the database unreachable).
  *
  * kind=new records that answer an existing issue of their project (by
  * In-Reply-To/References or by the "[project#n]" subject tag from a
  * subscriber) are filed as notes like kind=reply ones; see
  * doc/conversation.md for all the rules.
  */
-int	md_tracker_ingest(struct md_redis *r, const struct md_config *cfg,
+int	md_tracker_ingest(struct md_store *st, const struct md_config *cfg,
 	    const char *entry_id, const struct md_record *rec,
 	    struct md_ingest *out, char *err, size_t errlen);
 
 /*
- * md_tracker_ingest for the records of one inbox read, in order; runs of
- * new requests that do not depend on each other share their round trips
- * to Redis (tracker_newreq.c).  Each item gets rc and out or err as
- * md_tracker_ingest would give them.
+ * md_tracker_ingest for the records of one inbox read, in order, in one
+ * transaction (one commit, so one WAL flush, for the whole read); each
+ * record runs under a savepoint, so one that fails writes nothing and does
+ * not stop the others.  Each item gets rc and out or err as
+ * md_tracker_ingest would give them.  When the commit itself fails every
+ * item fails.
  */
 struct md_ingest_item {
 	const char		*entry_id;
@@ -75,7 +82,7 @@ struct md_ingest_item {
 	int			 rc;
 	char			 err[512];
 };
-void	md_tracker_ingest_batch(struct md_redis *r, const struct md_config *cfg,
+void	md_tracker_ingest_batch(struct md_store *st, const struct md_config *cfg,
 	    struct md_ingest_item *items, size_t n);
 
 /* ---- reading issues ----------------------------------------------------- */
@@ -105,7 +112,7 @@ struct md_issue {
 };
 
 struct md_note {
-	char	 id[32];	/* stream id in ...:notes */
+	char	 id[32];	/* notes.id, decimal */
 	char	*author;
 	char	*author_email;
 	char	*kind;		/* customer | public | internal | system */
@@ -113,8 +120,9 @@ struct md_note {
 	char	*message_id;
 	long	 created;
 	int	 attachments;
-	char	*raw;		/* customer notes: the original message */
-	size_t	 raw_len;
+	char	*raw;		/* NULL: md_tracker_raw() reads it */
+	size_t	 raw_len;	/* customer notes: size of the original message
+				   (0: none, or removed by retention/purge) */
 	char	*full_text;	/* customer notes: the text before quoted history
 				   was trimmed off ("" when nothing was cut) */
 	char	*flags;		/* comma separated; "sender_mismatch": the From
@@ -127,7 +135,7 @@ struct md_issue_att {
 	char	*content_type;
 	size_t	 size;
 	int	 stored;	/* 0: over attachment_max_size, data dropped */
-	char	*note;		/* note stream id or "description" */
+	char	*note;		/* note id or "description" */
 };
 
 struct md_subscriber {
@@ -143,17 +151,20 @@ struct md_issue_full {
 	size_t			 natts;
 	struct md_subscriber	*subs;
 	size_t			 nsubs;
-	char			*raw;		/* the request as received */
-	size_t			 raw_len;
+	char			*raw;		/* NULL: md_tracker_raw() reads it */
+	size_t			 raw_len;	/* size of the request as received
+						   (0: none or removed) */
 };
 
 struct md_issue_filter {
 	const char	*state;		/* "opened", "closed", NULL or "all" */
 	const char	*label;		/* NULL: any */
 	const char	*customer;	/* NULL: any (address, case-insensitive) */
-	const char	*search;	/* NULL: any; ASCII case-insensitive substring
-					   of title or description */
-	int		 sort_updated;	/* 0: newest created first; 1: recently updated first */
+	const char	*search;	/* NULL or "": any; else full-text words that
+					   must all occur in the title, the description
+					   or any note of the issue; results ranked */
+	int		 sort_updated;	/* 0: newest created first; 1: recently updated
+					   first (a search is ordered by rank) */
 	long		 offset;
 	long		 limit;		/* <= 0: 20 */
 };
@@ -166,24 +177,61 @@ struct md_issue_list {
 	long		 closed;	/* ... split by state */
 };
 
-int	md_tracker_list(struct md_redis *r, const char *project,
+int	md_tracker_list(struct md_store *st, const char *project,
 	    const struct md_issue_filter *f, struct md_issue_list *out,
 	    char *err, size_t errlen);
 void	md_issue_list_free(struct md_issue_list *l);
 
-int	md_tracker_get(struct md_redis *r, const char *project, long iid,
+int	md_tracker_get(struct md_store *st, const char *project, long iid,
 	    struct md_issue_full *out, char *err, size_t errlen);
 void	md_issue_full_free(struct md_issue_full *f);
 void	md_issue_free(struct md_issue *i);
 
 /* One attachment with its bytes (*data malloc'd; NULL when not stored);
  * with data, att->size is the length of *data. */
-int	md_tracker_attachment(struct md_redis *r, const char *project, long iid,
+int	md_tracker_attachment(struct md_store *st, const char *project, long iid,
 	    long n, struct md_issue_att *att, char **data, char *err, size_t errlen);
 void	md_issue_att_free(struct md_issue_att *a);
 
+/*
+ * The original message of the request (note_id NULL or "") or of a
+ * customer note, *data malloc'd.  MD_TRK_NOTFOUND when there is none (or
+ * retention removed it).
+ */
+int	md_tracker_raw(struct md_store *st, const char *project, long iid,
+	    const char *note_id, char **data, size_t *len, char *err, size_t errlen);
+
 /* "acme#12" -> project, iid.  0 or -1. */
 int	md_issue_ref_parse(const char *ref, char *project, size_t projlen, long *iid);
+
+/* ---- retention and erasure ------------------------------------------------- */
+
+/*
+ * Removes raw messages and attachment bytes of issues closed more than
+ * their project's retention_days ago (projects without one keep all).
+ * *raws and *atts receive the numbers removed.  At most limit issues per
+ * call (<= 0: 500), so a big backlog is worked off in short transactions.
+ */
+int	md_tracker_retention(struct md_store *st, long now, long limit, long *raws,
+	    long *atts, char *err, size_t errlen);
+
+struct md_purge_stats {
+	long	issues;		/* issues whose customer it was */
+	long	notes;		/* notes by that address, text erased */
+	long	attachments;
+	long	raws;
+};
+
+/*
+ * Erases a customer's personal data everywhere: bodies and titles of their
+ * issues, their notes' text and raw messages, attachments, their address
+ * (replaced by "purged-<n>@invalid"), their keys (also from the view),
+ * bounce/unsubscribe/automail rows, queued mail to them.  Writes one
+ * audit_log line (actor, counts, no address).  0 (also when nothing
+ * matched) or -1.
+ */
+int	md_tracker_purge_customer(struct md_store *st, const char *addr,
+	    const char *actor, struct md_purge_stats *out, char *err, size_t errlen);
 
 /* ---- changing issues (CLI, web) ------------------------------------------ */
 
@@ -193,7 +241,7 @@ int	md_issue_ref_parse(const char *ref, char *project, size_t projlen, long *iid
  * step; internal notes mail nobody.  author NULL: "Support".  note_id (may
  * be NULL) receives the stream id; *mailed the number of mails queued.
  */
-int	md_tracker_note(struct md_redis *r, const struct md_config *cfg,
+int	md_tracker_note(struct md_store *st, const struct md_config *cfg,
 	    const char *project, long iid, const char *text, int internal,
 	    const char *author, char *note_id, size_t idlen, int *mailed,
 	    char *err, size_t errlen);
@@ -203,82 +251,20 @@ int	md_tracker_note(struct md_redis *r, const struct md_config *cfg,
  * the project has notify_state = 1 a close/reopen notice is queued for each
  * subscribed subscriber.  *changed = 0 when it already was in that state.
  */
-int	md_tracker_set_state(struct md_redis *r, const struct md_config *cfg,
+int	md_tracker_set_state(struct md_store *st, const struct md_config *cfg,
 	    const char *project, long iid, int close, const char *author,
 	    int *changed, int *mailed, char *err, size_t errlen);
 
 /* Adds (add = 1) or removes a label; *changed = 0 when nothing changed. */
-int	md_tracker_label(struct md_redis *r, const char *project, long iid,
+int	md_tracker_label(struct md_store *st, const char *project, long iid,
 	    const char *label, int add, int *changed, char *err, size_t errlen);
 /* 1 if label is acceptable (non-empty, <= MD_LABEL_MAX, no ',' or controls). */
 int	md_label_valid(const char *label);
 
-/* ---- queues ------------------------------------------------------------------ */
-
-struct md_group_stats {
-	long	consumers;	/* -1: the group does not exist */
-	long	pending;
-	long	lag;		/* entries not yet delivered; -1 unknown */
-	char	last_id[32];
-};
-
-struct md_queue_stats {
-	long	inbox;		/* XLEN */
-	long	outbox;
-	long	dead;
-	long	automated;
-	struct md_group_stats workers;	/* <p>inbox group "workers" */
-	struct md_group_stats senders;	/* <p>outbox group "senders" */
-};
-
-int	md_queue_stats(struct md_redis *r, struct md_queue_stats *out,
-	    char *err, size_t errlen);
-
-struct md_pending {
-	char		id[32];
-	char		consumer[128];
-	long long	idle_ms;
-	long		deliveries;
-};
-
-/* Pending entries of <p>inbox (outbox = 0) or <p>outbox, oldest first. */
-int	md_queue_pending(struct md_redis *r, int outbox, size_t max,
-	    struct md_pending **out, size_t *n, char *err, size_t errlen);
-
-struct md_dead {
-	char	 id[32];	/* in <p>dead */
-	char	*orig_id;	/* the inbox id it had */
-	char	*error;
-	char	*project;
-	char	*kind;
-	char	*from;
-	char	*subject;
-	char	*received;
-	long	 failures;
-	long	 dead_at;	/* unix time */
-};
-
-int	md_queue_dead(struct md_redis *r, size_t max, struct md_dead **out,
-	    size_t *n, char *err, size_t errlen);
-void	md_dead_free(struct md_dead *d, size_t n);
-
-/*
- * Moves an inbox entry to <p>dead (XADD with error, orig_id, failures,
- * then XACK + XDEL), atomically.  An entry already gone is only XACKed.
- */
-int	md_queue_bury(struct md_redis *r, const char *entry_id, const char *error,
-	    long failures, char *err, size_t errlen);
-
-/* Puts a dead record back into <p>inbox with its original fields. */
-int	md_queue_retry(struct md_redis *r, const char *dead_id, char *new_id,
-	    size_t idlen, char *err, size_t errlen);
-/* Retries every dead record; *count says how many moved. */
-int	md_queue_retry_all(struct md_redis *r, long *count, char *err, size_t errlen);
-
 /*
  * Outbox kinds of automatic mail: caused by incoming mail, not written by
- * a responder.  They count against max_auto_mails_per_hour (the tracker
- * scripts) and are never sent twice (worker/outbox.c).  X(kind) per kind,
+ * a responder.  They count against max_auto_mails_per_hour (the automail
+ * table) and are never sent twice (worker/outbox.c).  X(kind) per kind,
  * so the C test and the scripts' Lua table come from this one list.
  */
 #define MD_AUTOMATIC_KINDS(X)	X(confirmation) X(notice) X(forward)

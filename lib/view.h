@@ -1,0 +1,70 @@
+/*
+ * view.h - the Redis view the milter reads at RCPT time, written from the
+ * tracker of record.
+ *
+ * Keys (doc/redis-schema.md): <p>projects (SET), <p>project:<name> (HASH:
+ * enabled and the settings the milter uses), <p>aliases (HASH alias ->
+ * project), <p>rkey:<key> and <p>ukey:<key> (HASH project, iid, email),
+ * <p>project:<name>:block and :allow (SET).  The milter's readers are
+ * lib/projects.c (md_project_settings, md_project_enabled,
+ * md_issue_key_lookup), lib/alias_cache.c and lib/lists.c.
+ *
+ * Ordering rule for callers: put before the PostgreSQL commit that makes
+ * a thing valid, delete after the commit that ends it (store.h).
+ * Every function: 0 or -1 with err.
+ */
+#ifndef MD_VIEW_H
+#define MD_VIEW_H
+
+#include <stddef.h>
+
+#include "projects.h"
+#include "redis.h"
+
+struct md_store;
+
+/* The whole settings hash and the projects set. */
+int	md_view_project_put(struct md_redis *r, const struct md_project *p,
+	    char *err, size_t errlen);
+/* The hash, its lists and the set membership. */
+int	md_view_project_del(struct md_redis *r, const char *name, char *err,
+	    size_t errlen);
+int	md_view_alias_put(struct md_redis *r, const char *alias, const char *project,
+	    char *err, size_t errlen);
+int	md_view_alias_del(struct md_redis *r, const char *alias, char *err,
+	    size_t errlen);
+/* which: MD_LIST_BLOCK or MD_LIST_ALLOW (lists.h). */
+int	md_view_list_put(struct md_redis *r, const char *project, int which,
+	    const char *entry, char *err, size_t errlen);
+int	md_view_list_del(struct md_redis *r, const char *project, int which,
+	    const char *entry, char *err, size_t errlen);
+
+/* One subscriber's pair of keys. */
+struct md_view_key {
+	const char	*rkey;
+	const char	*ukey;
+	const char	*project;
+	long		 iid;
+	const char	*email;
+};
+
+/* Writes (or deletes) n pairs in one pipelined round trip. */
+int	md_view_keys_put(struct md_redis *r, const struct md_view_key *k, size_t n,
+	    char *err, size_t errlen);
+int	md_view_keys_del(struct md_redis *r, const struct md_view_key *k, size_t n,
+	    char *err, size_t errlen);
+
+struct md_view_stats {
+	long	projects, aliases, list_entries, keys;	/* written */
+	long	stale;					/* deleted */
+};
+
+/*
+ * Writes the whole view from PostgreSQL and deletes what PostgreSQL no
+ * longer has (`maildesk view rebuild`).  Safe while mail flows: it only
+ * adds what is valid and removes what is not.
+ */
+int	md_view_rebuild(struct md_store *st, struct md_view_stats *out, char *err,
+	    size_t errlen);
+
+#endif
