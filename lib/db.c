@@ -65,6 +65,14 @@ set_err(char *err, size_t errlen, const char *what, const char *msg)
 	err[n] = '\0';
 }
 
+/* Server NOTICEs (IF NOT EXISTS, cascades) are not news for an admin. */
+static void
+quiet_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
 int
 md_db_connect(struct md_db *db, char *err, size_t errlen)
 {
@@ -89,6 +97,7 @@ md_db_connect(struct md_db *db, char *err, size_t errlen)
 		db->conn = NULL;
 		return -1;
 	}
+	PQsetNoticeProcessor(db->conn, quiet_notice, NULL);
 	db->in_tx = 0;
 	return 0;
 }

@@ -32,7 +32,9 @@ lib_libmaildesk_a_SOURCES += lib/pidfile.c lib/pidfile.h
 # The tracker of record (PostgreSQL) and its schema migrations, compiled in.
 lib_libmaildesk_a_SOURCES += lib/db.c lib/db.h lib/db_migrations.h lib/store.c lib/store.h
 nodist_lib_libmaildesk_a_SOURCES = lib/db_migrations.c
-MD_MIGRATIONS = $(sort $(wildcard $(top_srcdir)/db/migrations/*.sql))
+# Every migration, oldest first: a new one is a new file here and a line.
+MD_MIGRATIONS = \
+	$(top_srcdir)/db/migrations/001_tracker.sql
 BUILT_SOURCES += lib/db_migrations.c
 CLEANFILES += lib/db_migrations.c
 EXTRA_DIST += db/embed-sql.sh db/migrations
