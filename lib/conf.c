@@ -38,6 +38,7 @@ struct cfg_key {
 static const char *const e_automated[] = { "accept", "reject", NULL };
 static const char *const e_spf_fail[] = { "reject", "score", NULL };
 static const char *const e_fallback[] = { "ignore", "tempfail", NULL };
+static const char *const e_quarantine[] = { "accept", "reject", NULL };
 
 #define K(n, t, mn, mx) { #n, t, offsetof(struct md_config, n), mn, mx, NULL, NULL }
 #define E(n, tab) { #n, T_ENUM, offsetof(struct md_config, n), 0, 0, tab, NULL }
@@ -84,6 +85,12 @@ static const struct cfg_key keys[] = {
 	K(trusted_networks, T_STR, 0, 0),
 	K(spf_timeout_ms, T_INT, 100, 20000),	/* plus one query stays under Postfix's 30 s */
 	K(spf_receiver, T_STR, 0, 0),
+
+	K(dmarc_reject, T_BOOL, 0, 0),
+	E(dmarc_quarantine, e_quarantine),
+	K(desk_from_auth, T_BOOL, 0, 0),
+	K(dkim_verify, T_BOOL, 0, 0),
+	K(auth_timeout_ms, T_INT, 100, 60000),
 
 	K(spam_mark, T_DOUBLE, 0, 0),
 	K(spam_reject, T_DOUBLE, 0, 0),
@@ -172,6 +179,12 @@ md_config_defaults(struct md_config *cfg)
 	cfg->spf_enable = 1;
 	cfg->spf_fail_policy = MD_SPF_FAIL_REJECT;
 	cfg->spf_timeout_ms = 10000;
+
+	cfg->dmarc_reject = 1;
+	cfg->dmarc_quarantine = MD_QUARANTINE_ACCEPT;
+	cfg->desk_from_auth = 1;
+	cfg->dkim_verify = 1;
+	cfg->auth_timeout_ms = 10000;
 
 	cfg->spam_mark = 5.0;
 	cfg->spam_reject = 10.0;

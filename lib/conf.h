@@ -30,6 +30,7 @@ struct md_rule_weight {
 enum md_automated_policy { MD_AUTO_ACCEPT, MD_AUTO_REJECT };
 enum md_spf_fail_policy { MD_SPF_FAIL_REJECT, MD_SPF_FAIL_SCORE };
 enum md_fallback { MD_FALLBACK_IGNORE, MD_FALLBACK_TEMPFAIL };
+enum md_dmarc_quarantine { MD_QUARANTINE_ACCEPT, MD_QUARANTINE_REJECT };
 
 struct md_config {
 	char	*path;			/* file this was loaded from (or NULL: defaults) */
@@ -76,6 +77,13 @@ struct md_config {
 	char	*trusted_networks;	/* comma/space separated CIDRs that skip SPF and score */
 	int	 spf_timeout_ms;
 	char	*spf_receiver;		/* hostname in Received-SPF; default: desk_domain */
+
+	/* sender identity: DKIM and DMARC (doc/sender-identity.md) */
+	int	 dmarc_reject;		/* refuse DMARC fail of a p=reject From: domain */
+	enum md_dmarc_quarantine dmarc_quarantine;	/* ... of a p=quarantine one */
+	int	 desk_from_auth;	/* refuse an unauthenticated From: in desk_domain */
+	int	 dkim_verify;		/* verify DKIM signatures of desk mail */
+	int	 auth_timeout_ms;	/* DNS budget for DKIM keys + DMARC record */
 
 	/* spam score */
 	double	 spam_mark;

@@ -41,3 +41,5 @@ EXTRA_DIST += db/embed-sql.sh db/migrations
 lib/db_migrations.c: $(MD_MIGRATIONS) $(top_srcdir)/db/embed-sql.sh
 	@$(MKDIR_P) lib
 	$(SHELL) $(top_srcdir)/db/embed-sql.sh $@ $(MD_MIGRATIONS)
+lib_libmaildesk_a_SOURCES += lib/dns_txt.c lib/dns_txt.h lib/dkim_verify.c lib/dkim_verify.h lib/dmarc.c lib/dmarc.h lib/sender_auth.c lib/sender_auth.h
+MD_LIBS += $(OPENDKIM_LIBS) $(PSL_LIBS)

@@ -27,6 +27,9 @@ enum md_field {
 	MD_F_KEY,		/* reply/unsubscribe key from the address */
 	MD_F_SPF,		/* pass | fail | softfail | neutral | none | temperror | permerror | skipped */
 	MD_F_RECEIVED_SPF,	/* Received-SPF style line */
+	MD_F_DKIM,		/* "pass <d=>" | fail | none | temperror | skipped */
+	MD_F_DMARC,		/* pass | fail | none | temperror | permerror | skipped */
+	MD_F_SENDER_AUTH,	/* yes | no: SPF or DKIM pass aligned with From: */
 	MD_F_SCORE,		/* decimal */
 	MD_F_RULES,		/* "NAME=weight,NAME=weight" */
 	MD_F_AUTO_REASON,	/* why the message counts as automated */

@@ -17,13 +17,15 @@
 #include "inbox.h"
 #include "ingest.h"
 #include "log.h"
+#include "milter_auth.h"
 #include "mime.h"
 #include "reply.h"
 #include "verdict.h"
 
 static sfsistat
 store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis *r,
-    const struct md_mime *mime, const struct md_verdict *v, const char *qid)
+    const struct md_mime *mime, const struct md_verdict *v, const struct md_auth_result *auth,
+    const char *qid)
 {
 	struct md_record recs[MAX_DESK_RCPTS];
 	struct md_record *ptrs[MAX_DESK_RCPTS];
@@ -38,7 +40,7 @@ store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_re
 		md_record_init(&recs[i]);
 		ptrs[i] = &recs[i];
 		if (md_ingest_record(&env, &m->rcpts[i], mime, m->raw.data ? m->raw.data : "",
-		    m->raw.len, v, &recs[i]) < 0)
+		    m->raw.len, v, &recs[i]) < 0 || md_auth_record_set(&recs[i], auth) < 0)
 			bad = 1;
 	}
 	if (bad)
@@ -106,6 +108,7 @@ md_milter_eom(SMFICTX *ctx)
 	struct msg_ctx *m = cc ? cc->msg : NULL;
 	struct md_mime mime;
 	struct md_verdict v;
+	struct md_auth_result auth;
 	struct md_project proj;
 	struct md_redis *r;
 	const char *qid;
@@ -130,10 +133,22 @@ md_milter_eom(SMFICTX *ctx)
 	qid = smfi_getsymval(ctx, "i");
 	if (qid == NULL || *qid == '\0')
 		qid = "NOQUEUE";
+	if (md_mime_parse(m->raw.data ? m->raw.data : "", m->raw.len, 0, 0, &mime) < 0) {
+		msg_free(cc);
+		return md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
+	}
+	/* Sender identity first: its DNS must not hold a Redis connection. */
+	st = md_eom_auth(ctx, cc, m, &mime, qid, &auth);
+	if (st != SMFIS_CONTINUE) {
+		md_mime_free(&mime);
+		msg_free(cc);
+		return st;
+	}
 	r = md_redis_pool_acquire(G.pool, G.cfg.redis_command_timeout_ms);
 	if (r == NULL) {
 		md_log(LOG_WARNING, "%s: tempfail: no Redis connection free within %d ms", qid,
 		    G.cfg.redis_command_timeout_ms);
+		md_mime_free(&mime);
 		msg_free(cc);
 		return md_tempfail(ctx, "4.3.0",
 		    "Support desk temporarily unavailable, please try again later");
@@ -143,21 +158,18 @@ md_milter_eom(SMFICTX *ctx)
 	if (have_proj < 0) {
 		md_log(LOG_WARNING, "%s: tempfail: %s", qid, md_redis_errstr(r));
 		md_redis_pool_release(G.pool, r);
+		md_mime_free(&mime);
 		msg_free(cc);
 		return md_tempfail(ctx, "4.3.0",
 		    "Support desk temporarily unavailable, please try again later");
 	}
-	if (md_mime_parse(m->raw.data ? m->raw.data : "", m->raw.len, 0, 0, &mime) < 0) {
-		st = md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
-	} else {
-		st = md_eom_verdict(ctx, cc, m, &mime, qid, have_proj ? &proj : NULL, &v);
-		if (st == SMFIS_CONTINUE)
-			st = store_records(ctx, cc, m, r, &mime, &v, qid);
-		if (st == SMFIS_CONTINUE)
-			st = consume_desk_rcpts(ctx, m, qid);
-		md_verdict_free(&v);
-		md_mime_free(&mime);
-	}
+	st = md_eom_verdict(ctx, cc, m, &mime, qid, have_proj ? &proj : NULL, &v);
+	if (st == SMFIS_CONTINUE)
+		st = store_records(ctx, cc, m, r, &mime, &v, &auth, qid);
+	if (st == SMFIS_CONTINUE)
+		st = consume_desk_rcpts(ctx, m, qid);
+	md_verdict_free(&v);
+	md_mime_free(&mime);
 	md_redis_pool_release(G.pool, r);
 	if (have_proj > 0)
 		md_project_free(&proj);

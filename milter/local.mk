@@ -5,5 +5,6 @@ milter_maildesk_milter_SOURCES = \
 	milter/reply.c milter/reply.h \
 	milter/eom.c \
 	milter/verdict.c milter/verdict.h \
-	milter/trust.c milter/milter_trust.h
+	milter/trust.c milter/milter_trust.h \
+	milter/auth.c milter/milter_auth.h
 milter_maildesk_milter_LDADD = $(MD_LIBS) $(MILTER_LIBS)

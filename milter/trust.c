@@ -18,6 +18,7 @@
 
 #include "lists.h"
 #include "log.h"
+#include "milter_auth.h"
 #include "milter_trust.h"
 #include "netlist.h"
 #include "rcpt_gate.h"
@@ -72,7 +73,7 @@ md_milter_trust_init(const struct md_config *cfg)
 		}
 		md_spf_set_timeout(spf_server, cfg->spf_timeout_ms);
 	}
-	return 0;
+	return md_milter_auth_init(cfg);
 }
 
 void
@@ -82,6 +83,7 @@ md_milter_trust_free(void)
 	spf_server = NULL;
 	md_netlist_free(trusted_nets);
 	trusted_nets = NULL;
+	md_milter_auth_free();
 }
 
 /* Remembers a refusal so that later desk recipients get the same answer. */

@@ -1,0 +1,244 @@
+/*
+ * sender_auth.c - from the facts about a message to maildesk's answer:
+ * DMARC alignment, the published policy, the desk-domain rule
+ * (md_auth_evaluate, pure), and the run over DNS and DKIM (md_auth_check).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "clock.h"
+#include "dmarc.h"
+#include "sender_auth.h"
+#include "spf.h"
+
+const char *
+md_dmarc_res_name(enum md_dmarc_res r)
+{
+	switch (r) {
+	case MD_DMARC_PASS:
+		return "pass";
+	case MD_DMARC_FAIL:
+		return "fail";
+	case MD_DMARC_TEMPERROR:
+		return "temperror";
+	case MD_DMARC_PERMERROR:
+		return "permerror";
+	case MD_DMARC_SKIPPED:
+		return "skipped";
+	default:
+		return "none";
+	}
+}
+
+static const char *
+policy_name(int p)
+{
+	return p == MD_DMARC_P_REJECT ? "reject" : p == MD_DMARC_P_QUARANTINE ? "quarantine" : "none";
+}
+
+/* a is aligned with the From: domain (strict: the same name; relaxed: same org domain). */
+static int
+aligned(const char *a, const char *from, const char *from_org, int strict)
+{
+	char org[MD_DOMAIN_MAX + 1];
+
+	if (a == NULL || *a == '\0')
+		return 0;
+	if (strict)
+		return strcasecmp(a, from) == 0;
+	return md_org_domain(a, org, sizeof org) == 0 && strcasecmp(org, from_org) == 0;
+}
+
+/* d is domain or one of its subdomains. */
+static int
+in_domain(const char *d, const char *domain)
+{
+	size_t n = strlen(d), m = strlen(domain);
+
+	if (m == 0)
+		return 0;
+	if (n == m)
+		return strcasecmp(d, domain) == 0;
+	return n > m && d[n - m - 1] == '.' && strcasecmp(d + n - m, domain) == 0;
+}
+
+/* The passing signing domain to report: an aligned one first. */
+static void
+pick_dkim(const struct md_auth_input *in, const char *from_org, int strict, int *dkim_aligned,
+    int *aligned_temp, struct md_auth_result *out)
+{
+	const struct md_dkim_result *dk = in->dkim;
+	size_t i;
+
+	*dkim_aligned = *aligned_temp = 0;
+	if (dk == NULL)
+		return;
+	for (i = 0; i < dk->nsigs; i++) {
+		const struct md_dkim_sig *s = &dk->sigs[i];
+		int al = from_org != NULL && aligned(s->domain, in->from_domain, from_org, strict);
+
+		if (s->res == MD_DKIM_TEMPERROR && al)
+			*aligned_temp = 1;
+		if (s->res != MD_DKIM_PASS)
+			continue;
+		if (al && !*dkim_aligned) {
+			*dkim_aligned = 1;
+			snprintf(out->dkim_domain, sizeof out->dkim_domain, "%s", s->domain);
+		} else if (out->dkim_domain[0] == '\0') {
+			snprintf(out->dkim_domain, sizeof out->dkim_domain, "%s", s->domain);
+		}
+	}
+}
+
+void
+md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *pol,
+    struct md_auth_result *out)
+{
+	char org[MD_DOMAIN_MAX + 1];
+	const struct md_dmarc_record *rec = in->rec_status == MD_DMARC_REC_FOUND ? in->rec : NULL;
+	int have_from, spf_aligned, dkim_aligned, aligned_temp, p;
+
+	memset(out, 0, sizeof *out);
+	out->policy = -1;
+	out->aligned_by = "";
+	out->dkim = in->dkim != NULL ? in->dkim->res : MD_DKIM_NONE;
+	have_from = in->from_domain != NULL && *in->from_domain != '\0' && in->from_count == 1 &&
+	    in->from_headers == 1 && md_org_domain(in->from_domain, org, sizeof org) == 0;
+	if (!have_from) {
+		/* No single From: domain: nothing to align with, no policy to find. */
+		pick_dkim(in, NULL, 0, &dkim_aligned, &aligned_temp, out);
+		out->dmarc = MD_DMARC_PERMERROR;
+		return;
+	}
+	spf_aligned = in->spf == MD_SPF_PASS &&
+	    aligned(in->spf_domain, in->from_domain, org, rec != NULL && rec->strict_spf);
+	pick_dkim(in, org, rec != NULL && rec->strict_dkim, &dkim_aligned, &aligned_temp, out);
+	out->sender_auth = spf_aligned || dkim_aligned;
+	out->aligned_by = dkim_aligned ? "dkim" : spf_aligned ? "spf" : "";
+
+	switch (in->rec_status) {
+	case MD_DMARC_REC_FOUND:
+		out->dmarc = out->sender_auth ? MD_DMARC_PASS :
+		    aligned_temp ? MD_DMARC_TEMPERROR : MD_DMARC_FAIL;
+		break;
+	case MD_DMARC_REC_TEMPERROR:
+		out->dmarc = MD_DMARC_TEMPERROR;
+		break;
+	case MD_DMARC_REC_PERMERROR:
+		out->dmarc = MD_DMARC_PERMERROR;
+		break;
+	default:
+		out->dmarc = MD_DMARC_NONE;
+		break;
+	}
+	if (rec != NULL) {
+		/* sp= applies to a subdomain whose policy came from its org domain */
+		p = in->rec_at_org && strcasecmp(in->from_domain, org) != 0 ? (int)rec->sp : (int)rec->p;
+		/* pct < 100: the messages not sampled get the next milder policy (RFC 7489 6.6.4) */
+		if (rec->pct < 100 && p > MD_DMARC_P_NONE)
+			p--;
+		out->policy = p;
+	}
+
+	/* Our own domain: only authenticated senders may write as it. */
+	if (pol->desk_from_auth && in->desk_domain != NULL &&
+	    in_domain(in->from_domain, in->desk_domain) && !out->sender_auth) {
+		if (out->dmarc == MD_DMARC_TEMPERROR || aligned_temp ||
+		    out->dkim == MD_DKIM_TEMPERROR) {
+			out->action = MD_AUTH_TEMPFAIL;
+			snprintf(out->xcode, sizeof out->xcode, "4.4.3");
+			snprintf(out->reason, sizeof out->reason,
+			    "The sender of mail from %s could not be verified now "
+			    "(DNS error), please try again later", in->desk_domain);
+		} else {
+			out->action = MD_AUTH_REJECT;
+			snprintf(out->xcode, sizeof out->xcode, "5.7.1");
+			snprintf(out->reason, sizeof out->reason,
+			    "Mail with a From: address in %s must be authenticated by SPF or "
+			    "DKIM for %s, and this message is not", in->desk_domain,
+			    in->from_domain);
+		}
+		return;
+	}
+	if (out->dmarc == MD_DMARC_FAIL &&
+	    ((out->policy == MD_DMARC_P_REJECT && pol->dmarc_reject) ||
+	    (out->policy == MD_DMARC_P_QUARANTINE && pol->quarantine_reject))) {
+		out->action = MD_AUTH_REJECT;
+		snprintf(out->xcode, sizeof out->xcode, "5.7.1");
+		snprintf(out->reason, sizeof out->reason,
+		    "The domain %s asks receivers to %s mail that it did not authenticate "
+		    "(DMARC p=%s), and neither SPF nor DKIM authenticates this message for %s",
+		    in->from_domain, out->policy == MD_DMARC_P_REJECT ? "reject" : "quarantine",
+		    policy_name(out->policy), in->from_domain);
+	}
+}
+
+void
+md_auth_skipped(struct md_auth_result *out)
+{
+	memset(out, 0, sizeof *out);
+	out->dmarc = MD_DMARC_SKIPPED;
+	out->sender_auth = 1;
+	out->aligned_by = "trusted";
+	out->policy = -1;
+}
+
+void
+md_auth_dkim_field(const struct md_auth_result *r, char *out, size_t outlen)
+{
+	if (r->dmarc == MD_DMARC_SKIPPED)
+		snprintf(out, outlen, "skipped");
+	else if (r->dkim == MD_DKIM_PASS)
+		snprintf(out, outlen, "pass %s", r->dkim_domain);
+	else
+		snprintf(out, outlen, "%s", md_dkim_res_name(r->dkim));
+}
+
+int
+md_auth_record_set(struct md_record *rec, const struct md_auth_result *r)
+{
+	char dkim[MD_DOMAIN_MAX + 16];
+	int rc = 0;
+
+	md_auth_dkim_field(r, dkim, sizeof dkim);
+	rc |= md_record_set(rec, MD_F_DKIM, dkim);
+	rc |= md_record_set(rec, MD_F_DMARC, md_dmarc_res_name(r->dmarc));
+	rc |= md_record_set(rec, MD_F_SENDER_AUTH, r->sender_auth ? "yes" : "no");
+	return rc == 0 ? 0 : -1;
+}
+
+void
+md_auth_check(const struct md_auth_env *env, const char *raw, size_t rawlen,
+    const char *from_addr, int from_count, int spf, const char *spf_domain,
+    struct md_auth_result *out, struct md_dkim_result *dkim)
+{
+	struct md_auth_input in;
+	struct md_dmarc_record rec;
+	char org[MD_DOMAIN_MAX + 1] = "";
+	const char *at = from_addr != NULL ? strrchr(from_addr, '@') : NULL;
+	long long deadline = env->timeout_ms > 0 ? md_now_ms() + env->timeout_ms : 0;
+
+	memset(&in, 0, sizeof in);
+	memset(dkim, 0, sizeof *dkim);
+	in.from_domain = at != NULL ? at + 1 : "";
+	in.from_count = from_count;
+	in.from_headers = md_header_count(raw, rawlen, "From");
+	in.spf = spf;
+	in.spf_domain = spf_domain;
+	in.desk_domain = env->desk_domain;
+	in.dkim = dkim;
+	if (*in.from_domain != '\0')
+		(void)md_org_domain(in.from_domain, org, sizeof org);
+	if (env->dkim != NULL)
+		md_dkim_verify(env->dkim, raw, rawlen, org, deadline, dkim);
+	in.rec_status = MD_DMARC_REC_NONE;
+	if (*org != '\0' && in.from_count == 1 && in.from_headers == 1) {
+		in.rec_status = md_dmarc_fetch(env->dns, in.from_domain, deadline, &rec,
+		    &in.rec_at_org);
+		in.rec = &rec;
+	}
+	md_auth_evaluate(&in, &env->policy, out);
+}

@@ -1,0 +1,108 @@
+/*
+ * auth.c - who sent it, at end of message: DKIM and DMARC alignment of the
+ * From: domain for desk mail (lib/sender_auth.c decides; this maps the
+ * decision onto the SMTP reply).  doc/sender-identity.md has the policy.
+ *
+ * Cost: only messages with desk recipients get here (the others are
+ * accepted at DATA), clients that are trusted (SMTP AUTH, trusted_networks)
+ * are skipped, libopendkim runs only when a DKIM-Signature header exists,
+ * and all DNS of one message shares auth_timeout_ms.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "log.h"
+#include "milter_auth.h"
+#include "reply.h"
+#include "sender_auth.h"
+#include "spf.h"
+
+static struct md_dkim *dkim;
+
+int
+md_milter_auth_init(const struct md_config *cfg)
+{
+	if (!cfg->dkim_verify)
+		return 0;
+	if ((dkim = md_dkim_new(NULL)) == NULL) {
+		md_log(LOG_ERR, "cannot set up libopendkim");
+		return -1;
+	}
+	return 0;
+}
+
+void
+md_milter_auth_free(void)
+{
+	md_dkim_free(dkim);
+	dkim = NULL;
+}
+
+/* The identity SPF checked: the MAIL FROM domain, or the HELO name for <>. */
+static const char *
+spf_domain(const struct conn_ctx *cc, const struct msg_ctx *m)
+{
+	const char *at = strrchr(m->mail_from, '@');
+
+	return at != NULL ? at + 1 : cc->helo;
+}
+
+static void
+log_result(const struct conn_ctx *cc, const struct msg_ctx *m, const char *qid,
+    const char *from, const struct md_auth_result *r, const struct md_dkim_result *dk)
+{
+	char sigs[600], dkf[300];
+	size_t i, o = 0;
+
+	sigs[0] = '\0';
+	for (i = 0; i < dk->nsigs && o < sizeof sigs; i++)
+		o += (size_t)snprintf(sigs + o, sizeof sigs - o, "%s%s=%s%s%s%s", i ? "," : " sigs=",
+		    dk->sigs[i].domain, md_dkim_res_name(dk->sigs[i].res),
+		    *dk->sigs[i].why ? "(" : "", dk->sigs[i].why, *dk->sigs[i].why ? ")" : "");
+	md_auth_dkim_field(r, dkf, sizeof dkf);
+	md_log(LOG_INFO, "%s: sender from=<%s> [%s] header_from=<%s> spf=%s dkim=%s%s dmarc=%s "
+	    "policy=%d aligned=%s sender_auth=%s", qid, m->mail_from, cc->client_ip, from,
+	    m->spf, dkf, sigs, md_dmarc_res_name(r->dmarc), r->policy,
+	    *r->aligned_by ? r->aligned_by : "-", r->sender_auth ? "yes" : "no");
+}
+
+sfsistat
+md_eom_auth(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, const struct md_mime *mime,
+    const char *qid, struct md_auth_result *out)
+{
+	struct md_auth_env env = {
+		.dkim = dkim, .dns = &md_dns_resolver,
+		.policy = {
+			.dmarc_reject = G.cfg.dmarc_reject,
+			.quarantine_reject = G.cfg.dmarc_quarantine == MD_QUARANTINE_REJECT,
+			.desk_from_auth = G.cfg.desk_from_auth,
+		},
+		.desk_domain = G.cfg.desk_domain,
+		.timeout_ms = G.cfg.auth_timeout_ms,
+	};
+	struct md_dkim_result dk;
+
+	if (m->trusted) {
+		md_auth_skipped(out);
+		return SMFIS_CONTINUE;
+	}
+	md_auth_check(&env, m->raw.data ? m->raw.data : "", m->raw.len, mime->from_addr,
+	    mime->from_count, *m->spf ? md_spf_result_parse(m->spf) : -1, spf_domain(cc, m),
+	    out, &dk);
+	log_result(cc, m, qid, mime->from_addr, out, &dk);
+	switch (out->action) {
+	case MD_AUTH_REJECT:
+		md_log(LOG_INFO, "%s: reject from=<%s> [%s]: %s", qid, m->mail_from,
+		    cc->client_ip, out->reason);
+		return md_reject(ctx, "550", out->xcode, out->reason);
+	case MD_AUTH_TEMPFAIL:
+		md_log(LOG_INFO, "%s: tempfail from=<%s> [%s]: %s", qid, m->mail_from,
+		    cc->client_ip, out->reason);
+		return md_tempfail(ctx, out->xcode, out->reason);
+	default:
+		return SMFIS_CONTINUE;
+	}
+}
