@@ -18,7 +18,7 @@ lib_libmaildesk_a_SOURCES = \
 
 # What every program linking libmaildesk needs.
 MD_LIBS = lib/libmaildesk.a $(GMIME_LIBS) $(HIREDIS_LIBS) $(CURL_LIBS) $(SPF_LIBS) $(PQ_LIBS) -lpthread
-lib_libmaildesk_a_SOURCES += lib/trim.c lib/trim.h
+lib_libmaildesk_a_SOURCES += lib/trim.c lib/trim.h lib/trim_int.h lib/trim_lang.c lib/html_trim.c
 lib_libmaildesk_a_SOURCES += lib/spf.c lib/spf.h lib/spf_resolv.c lib/netlist.c lib/netlist.h lib/spamd.c lib/spamd.h lib/score.c lib/score.h lib/automated.c lib/automated.h lib/ratelimit.c lib/ratelimit.h lib/lists.c lib/lists.h lib/rcpt_gate.c lib/rcpt_gate.h
 lib_libmaildesk_a_SOURCES += lib/users.c lib/users.h lib/session.c lib/session.h
 MD_LIBS += $(SODIUM_LIBS)
@@ -26,6 +26,7 @@ lib_libmaildesk_a_SOURCES += lib/alias_cache.c lib/json.c lib/json.h lib/clock.c
 lib_libmaildesk_a_SOURCES += lib/template.c lib/template.h lib/compose.c lib/compose.h lib/smtp.c lib/smtp.h
 lib_libmaildesk_a_SOURCES += lib/tracker.c lib/tracker.h lib/tracker_int.h lib/tracker_ingest.c lib/tracker_edit.c lib/tracker_queue.c lib/tracker_scripts.c lib/tracker_util.c
 lib_libmaildesk_a_SOURCES += lib/tracker_mail.c lib/tracker_reply.c lib/tracker_newreq.c
+lib_libmaildesk_a_SOURCES += lib/tracker_search.c lib/tracker_purge.c
 lib_libmaildesk_a_SOURCES += lib/template_store.c lib/template_store.h
 lib_libmaildesk_a_SOURCES += lib/pidfile.c lib/pidfile.h
 
