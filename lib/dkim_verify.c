@@ -123,9 +123,14 @@ key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
 		free(txt);
 		if (st == MD_DNS_NONE)
 			return DKIM_CBSTAT_NOTFOUND;
+		/*
+		 * TRYAGAIN would make libopendkim stop at this signature and
+		 * refuse to list any; "not found" lets it go on with the others,
+		 * and collect() reports this one as temperror.
+		 */
 		if (vc->ntemp < MD_DKIM_MAX_SIGS)
 			vc->temp[vc->ntemp++] = sig;
-		return DKIM_CBSTAT_TRYAGAIN;
+		return DKIM_CBSTAT_NOTFOUND;
 	}
 	snprintf((char *)buf, buflen, "%s", txt);
 	free(txt);
@@ -142,13 +147,17 @@ aligned_sig(const struct verify_ctx *vc, DKIM_SIGINFO *sig)
 	    md_org_domain(dom, org, sizeof org) == 0 && strcasecmp(org, vc->from_org) == 0;
 }
 
-/* Keeps at most MD_DKIM_MAX_SIGS signatures, aligned ones first. */
+/*
+ * Keeps at most MD_DKIM_MAX_SIGS signatures, and puts those aligned with
+ * the From: domain first: libopendkim verifies in this order.
+ */
 static DKIM_CBSTAT
 prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
 {
 	struct verify_ctx *vc = dkim_get_user_context(dkim);
+	DKIM_SIGINFO *order[MD_DKIM_MAX_SIGS], **rest;
 	char keep[256] = { 0 };
-	int i, kept = 0, pass;
+	int i, kept = 0, pass, o;
 
 	if (vc == NULL)
 		return DKIM_CBSTAT_CONTINUE;
@@ -157,11 +166,22 @@ prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
 			if (!keep[i] && kept < MD_DKIM_MAX_SIGS &&
 			    (pass == 1 || aligned_sig(vc, sigs[i]))) {
 				keep[i] = 1;
-				kept++;
+				order[kept++] = sigs[i];
 			}
 	for (i = 0; i < nsigs; i++)
 		if (i >= (int)sizeof keep || !keep[i])
 			dkim_sig_ignore(sigs[i]);
+	/* the kept ones in front, in their new order; the ignored ones behind them */
+	if ((rest = malloc((size_t)nsigs * sizeof *rest)) == NULL)
+		return DKIM_CBSTAT_CONTINUE;
+	for (i = 0, o = 0; i < nsigs; i++)
+		if (i >= (int)sizeof keep || !keep[i])
+			rest[o++] = sigs[i];
+	for (i = 0; i < kept; i++)
+		sigs[i] = order[i];
+	for (i = 0; i < o; i++)
+		sigs[kept + i] = rest[i];
+	free(rest);
 	return DKIM_CBSTAT_CONTINUE;
 }
 
