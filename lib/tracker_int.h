@@ -110,4 +110,118 @@ int	md_trk_has_token(const char *list, const char *tok);
 /* A copy of n bytes, or of "" for NULL; NULL only on ENOMEM. */
 char	*md_trk_strndup(const char *s, size_t n);
 
+/* ---- filing inbox records (tracker_ingest/newreq/reply/auto.c) ---------- */
+
+/* Keys made while filing one inbox read, written to the view before the
+ * commit (one pipelined call for the read). */
+struct md_trk_keys;
+
+/* One record being filed, inside the batch's transaction and savepoint. */
+struct md_trk_rec {
+	struct md_store		*st;
+	const struct md_config	*cfg;
+	const char		*entry;		/* inbox entry id, "" none */
+	const struct md_record	*rec;
+	long			 now;
+	struct md_trk_keys	*keys;
+	struct md_ingest	*out;
+	char			*err;
+	size_t			 errlen;
+};
+
+/* Remembers a subscriber's pair of keys for the view; 0 or -1 (ENOMEM). */
+int	md_trk_keys_add(struct md_trk_keys *k, const char *project, long iid,
+	    const char *email, const char *rkey, const char *ukey);
+
+/* A new request (follows > 0: the closed issue it answers); 0 or -1. */
+int	md_trk_new_request(struct md_trk_rec *r, long follows);
+/* 1 if the record has anything that may thread it to an issue. */
+int	md_trk_may_thread(const struct md_record *rec);
+/* The issue (of the record's project) a new mail answers: 1 (iid set), 0, -1. */
+int	md_trk_find_thread(struct md_trk_rec *r, long *iid);
+/* An answer to project's issue iid; key_email: whose reply key it came
+ * through ("" none).  0 or -1. */
+int	md_trk_answer(struct md_trk_rec *r, const char *project, long iid,
+	    const char *key_email);
+/* Unsubscribe requests and automated mail (tracker_auto.c); 0 or -1. */
+int	md_trk_unsubscribe(struct md_trk_rec *r);
+int	md_trk_automated(struct md_trk_rec *r);
+
+/*
+ * The issue a reply (unsub = 0) or unsubscribe key names, from PostgreSQL
+ * (a key only the view has is unknown): 1 found, 0 unknown, -1 error.
+ * email receives MD_ADDR_MAX + 1 bytes.
+ */
+int	md_trk_key_issue(struct md_store *st, const char *key, int unsub,
+	    char *project, long *iid, long *issue_id, char *email, char *err,
+	    size_t errlen);
+
+/*
+ * The idempotency key of a record: its Message-ID, else "sha1:" and the
+ * hex SHA-1 of the raw message without its Received: header fields
+ * (malloc'd; NULL on ENOMEM).
+ */
+char	*md_trk_msg_key(const struct md_record *rec);
+
+/*
+ * The title for a customer's subject: at most MD_TRK_TITLE_MAX characters,
+ * cut on a character boundary, "(no subject)" for none (malloc'd; NULL on
+ * ENOMEM).  *cut = 1 when something was cut off.
+ */
+#define MD_TRK_TITLE_MAX	255
+char	*md_trk_title(const char *subject, int *cut);
+
+/* chain with mid appended (moved to the end when there), oldest dropped
+ * past MD_TRK_CHAIN_MAX.  0 or -1 (ENOMEM). */
+int	md_trk_chain_add(const char *chain, const char *mid, md_buf *out);
+
+/* What one outbound mail about an issue needs (tracker_render.c). */
+struct md_trk_mail {
+	enum md_template_kind kind;
+	const char	*project;
+	long		 iid;
+	const char	*title;
+	const char	*description;
+	const char	*note_text;
+	const char	*rcpt;
+	const char	*rcpt_name;
+	const char	*rkey;
+	const char	*ukey;
+	const char	*thread_id;	/* In-Reply-To (the customer's Message-ID
+					   when nothing later is known) */
+	const char	*refs;		/* References, space separated; NULL:
+					   thread_id */
+	const char	*prefix;	/* text put above the template's body, or NULL */
+	const char	*tpl_body;	/* the project's template; NULL or "": the
+					   built-in one */
+	const char	*tpl_subject;
+};
+
+/* Renders and composes one mail: out the RFC 5322 text, msgid the new
+ * Message-ID (without <>).  0 or -1 with err. */
+int	md_trk_render(const struct md_config *cfg, const struct md_trk_mail *m,
+	    char *msgid, size_t msgidlen, md_buf *out, char *err, size_t errlen);
+
+/* The envelope sender of a mail to a subscriber: their reply address (VERP)
+ * when rkey is set, else the project address. */
+void	md_trk_mail_from(const struct md_config *cfg, const char *project,
+	    const char *rkey, char *out, size_t outlen);
+
+/*
+ * Counts one automatic mail to email against max_auto_mails_per_hour
+ * (the automail table, a fixed window of an hour): *over = 1 when this
+ * one is past the cap.  cap <= 0: no cap, nothing counted.  0 or -1.
+ */
+int	md_trk_automail(struct md_store *st, const char *email, int cap, long now,
+	    int *over, char *err, size_t errlen);
+
+/* Appends the PostgreSQL array literal of the n strings to b; 0 or -1. */
+int	md_trk_array(md_buf *b, const char *const *v, size_t n);
+
+/* Stores the attachments of a record (parsed only when the milter counted
+ * some) for issue_id and note_id (0: the request); *n the count.  0 or -1. */
+int	md_trk_store_atts(struct md_store *st, const struct md_config *cfg,
+	    const struct md_record *rec, long issue_id, long note_id, int *n,
+	    char *err, size_t errlen);
+
 #endif
