@@ -147,7 +147,10 @@ to_utf8(const char *p, size_t n, const char *cs)
 	return md_cp1252_to_utf8(p, n);
 }
 
-/* Body text of a text/plain or text/html part, cleaned and capped. */
+/*
+ * Body text of a text/plain or text/html part, cleaned and capped; html 2:
+ * the HTML itself, not rendered.
+ */
 static char *
 part_text(struct walk *w, GMimeObject *obj, int html)
 {
@@ -157,7 +160,7 @@ part_text(struct walk *w, GMimeObject *obj, int html)
 	u = to_utf8(a->len ? (const char *)a->data : "", a->len,
 	    g_mime_object_get_content_type_parameter(obj, "charset"));
 	g_byte_array_free(a, TRUE);
-	if (u != NULL && html) {
+	if (u != NULL && html == 1) {
 		h = md_html_to_text(u, strlen(u));
 		free(u);
 		u = h;
@@ -346,6 +349,11 @@ body(struct walk *w, GMimeMessage *msg)
 		w->out->text = part_text(w, plain, 0);
 	if (w->oom)
 		return;
+	if (w->html != NULL) {
+		w->out->html = part_text(w, w->html, 2);
+		if (w->out->html != NULL)
+			w->out->html_len = strlen(w->out->html);
+	}
 	/* an empty text/plain beside HTML is a mailer's placeholder */
 	if (w->html != NULL && (plain == NULL || blank(w->out->text))) {
 		free(w->out->text);
@@ -389,7 +397,7 @@ fill_empty(struct walk *w)
 	struct md_mime *m = w->out;
 	char **f[] = { &m->subject, &m->from, &m->from_addr, &m->from_name,
 	    &m->reply_to, &m->cc, &m->message_id, &m->in_reply_to,
-	    &m->references, &m->text, &m->auto_submitted, &m->precedence,
+	    &m->references, &m->text, &m->html, &m->auto_submitted, &m->precedence,
 	    &m->x_autoreply, &m->x_autorespond, &m->list_id, &m->return_path };
 	size_t i;
 
@@ -461,6 +469,7 @@ md_mime_free(struct md_mime *m)
 	free(m->in_reply_to);
 	free(m->references);
 	free(m->text);
+	free(m->html);
 	free(m->auto_submitted);
 	free(m->precedence);
 	free(m->x_autoreply);

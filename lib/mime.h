@@ -55,6 +55,11 @@ struct md_mime {
 	char	*text;		/* text/plain body (or HTML rendered to text), UTF-8,
 				   "\n" line ends, at most MD_MIME_MAX_TEXT bytes */
 	int	 html_only;	/* text came from an HTML part */
+	char	*html;		/* the first text/html part as it came (not
+				   rendered), UTF-8, at most MD_MIME_MAX_TEXT
+				   bytes, "" if none: md_reply_visible trims
+				   by its quote markers */
+	size_t	 html_len;	/* strlen(html) */
 	int	 parse_error;	/* GMime could not parse the structure, or it
 				   is broken (unclosed or unused boundary,
 				   nesting beyond MD_MIME_MAX_DEPTH) */

@@ -1,281 +1,490 @@
 /*
  * trim.c - reply trimming: keep what the customer wrote, drop the history.
  *
- * Works line by line on a copy of the text.  Each line is classified once;
- * the decisions (cut here, skip this line) are then simple loops over the
- * classes, which keeps the heuristics readable and testable.
+ * Works line by line on the text.  Each line is normalised (invisible
+ * characters out, odd spaces made plain) and classified once; the
+ * decisions are then loops over the classes (the phrases of the clients
+ * are trim_lang.c's).  The rules, in the order they apply, are described
+ * in doc/conversation.md, "Reply trimming".  Every step is linear in the
+ * text (reply headers are looked for over at most three lines, header
+ * blocks over a bounded window), so hostile input costs no more than mail.
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "buf.h"
 #include "trim.h"
+#include "trim_int.h"
+
+#define ATTR_LINES	3	/* a reply header wraps over at most this */
+#define BLOCK_WINDOW	14	/* lines an Outlook header block may span */
+#define RULE_GAP	3	/* lines between a separator and its header block */
 
 enum line_class {
 	L_TEXT,
 	L_BLANK,
 	L_QUOTE,	/* "> ..." */
-	L_ATTRIB,	/* "On ... wrote:" (complete) */
-	L_ATTRIB_START,	/* "On ..." whose "wrote:" is on the next line */
-	L_HISTORY,	/* Outlook-style history starts here: cut the rest */
 	L_SIGSEP,	/* "-- " */
-	L_SENTFROM	/* "Sent from my iPhone" */
+	L_SENTFROM,	/* "Sent from my iPhone" */
+	L_ORIGINAL,	/* "-----Original Message-----" */
+	L_FORWARD,	/* "---------- Forwarded message ---------" */
+	L_RULE,		/* "______________" */
+	L_FIELD		/* "From: ..." (kind in .field) */
 };
 
 struct line {
-	const char	*p;
+	const char	*p;	/* as written, without the line break */
 	size_t		 len;
-	enum line_class	 cls;
+	const char	*np;	/* normalised (trim_int.h) */
+	size_t		 nlen;
+	unsigned char	 cls;
+	unsigned char	 field;	/* enum md_hf when cls == L_FIELD */
+	size_t		 value;	/* offset of the field's value in np */
 };
 
-static int
-starts_ci(const char *p, size_t len, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return len >= n && strncasecmp(p, prefix, n) == 0;
-}
-
-static int
-ends_with(const char *p, size_t len, const char *suffix)
-{
-	size_t n = strlen(suffix);
-
-	while (len > 0 && isspace((unsigned char)p[len - 1]))
-		len--;
-	return len >= n && memcmp(p + len - n, suffix, n) == 0;
-}
-
-/* Attribution openers and closers, per language: "On ... wrote:". */
-static const struct { const char *open, *close; } attributions[] = {
-	{ "On ", "wrote:" },
-	{ "Am ", "schrieb:" },
-	{ "Am ", ":" },			/* "Am 25.11.2026 um 10:00 schrieb X <x@y>:" */
-	{ "Le ", "a écrit :" },
-	{ "Le ", "a écrit:" },
-	{ "El ", "escribió:" },
-	{ "Il ", "ha scritto:" },
-	{ "Em ", "escreveu:" },
-	{ "Op ", "geschreven:" },
-	{ "Op ", "schreef:" },
-	{ "Den ", "skrev:" },
-	{ "På ", "skrev:" },
+struct text {
+	struct line	*l;
+	size_t		 n;
+	char		*norm;	/* storage of every np */
+	unsigned char	*drop;
 };
 
-static int
-attribution_open(const char *p, size_t len)
+/* ---- normalising and classifying ---------------------------------------- */
+
+/* Bytes of an invisible character at p (removed), or 0. */
+static size_t
+invisible(const unsigned char *p, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof attributions / sizeof attributions[0]; i++)
-		if (starts_ci(p, len, attributions[i].open))
-			return (int)i;
-	return -1;
-}
-
-static int
-attribution_closes(const char *p, size_t len, int opener)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof attributions / sizeof attributions[0]; i++) {
-		if (strcmp(attributions[i].open, attributions[opener].open) != 0)
-			continue;
-		/* the German ":" closer needs a "schrieb" somewhere in the line pair */
-		if (strcmp(attributions[i].close, ":") == 0)
-			continue;
-		if (ends_with(p, len, attributions[i].close))
-			return 1;
-	}
+	if (n >= 2 && p[0] == 0xc2 && p[1] == 0xad)
+		return 2;	/* soft hyphen */
+	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0x8b && p[2] <= 0x8f)
+		return 3;	/* U+200B..U+200F */
+	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0xa0)
+		return 3;	/* word joiner */
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		return 3;	/* BOM, zero width no-break space */
 	return 0;
 }
 
-static int
-is_blank(const char *p, size_t len)
+/* Bytes of a space character at p (made ' '), or 0. */
+static size_t
+spacech(const unsigned char *p, size_t n)
 {
-	size_t i;
+	if (p[0] == ' ' || p[0] == '\t' || p[0] == '\r' || p[0] == '\v' ||
+	    p[0] == '\f')
+		return 1;
+	if (n >= 2 && p[0] == 0xc2 && p[1] == 0xa0)
+		return 2;	/* no-break space */
+	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+	    (p[2] <= 0x8a || p[2] == 0xaf))
+		return 3;	/* U+2000..U+200A, U+202F */
+	if (n >= 3 && p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
+		return 3;	/* ideographic space */
+	return 0;
+}
 
-	for (i = 0; i < len; i++)
-		if (!isspace((unsigned char)p[i]))
+static size_t
+normalise(const char *src, size_t len, char *dst)
+{
+	const unsigned char *p = (const unsigned char *)src;
+	size_t i = 0, k = 0, w;
+	int space = 0;
+
+	while (i < len) {
+		if ((w = invisible(p + i, len - i)) > 0) {
+			i += w;
+		} else if ((w = spacech(p + i, len - i)) > 0) {
+			i += w;
+			space = 1;
+		} else {
+			if (space && k > 0)
+				dst[k++] = ' ';
+			space = 0;
+			dst[k++] = (char)p[i++];
+		}
+	}
+	return k;
+}
+
+static enum line_class
+classify(struct line *l)
+{
+	const char *s = l->np;
+	size_t n = l->nlen;
+	enum md_hf f;
+
+	if (n == 0)
+		return L_BLANK;
+	if (s[0] == '>')
+		return L_QUOTE;
+	if (n == 2 && s[0] == '-' && s[1] == '-')
+		return L_SIGSEP;	/* "-- " and its mangled forms */
+	if ((f = md_trim_header_field(s, n, &l->value)) != MD_HF_NONE) {
+		l->field = (unsigned char)f;
+		return L_FIELD;
+	}
+	switch (md_trim_separator(s, n)) {
+	case MD_SEP_RULE:
+		return L_RULE;
+	case MD_SEP_ORIGINAL:
+		return L_ORIGINAL;
+	case MD_SEP_FORWARD:
+		return L_FORWARD;
+	default:
+		break;
+	}
+	if (md_trim_sent_from(s, n))
+		return L_SENTFROM;
+	return L_TEXT;
+}
+
+static int
+split_lines(const char *text, struct text *t)
+{
+	size_t cap = 64, len = strlen(text), used = 0;
+	const char *p = text, *end = text + len, *e;
+
+	if ((t->norm = malloc(len + 1)) == NULL ||
+	    (t->l = malloc(cap * sizeof *t->l)) == NULL)
+		return -1;
+	while (p < end) {
+		struct line *l;
+
+		if (t->n == cap) {
+			struct line *nl = realloc(t->l, 2 * cap * sizeof *nl);
+
+			if (nl == NULL)
+				return -1;
+			t->l = nl;
+			cap *= 2;
+		}
+		e = memchr(p, '\n', (size_t)(end - p));
+		l = &t->l[t->n++];
+		memset(l, 0, sizeof *l);
+		l->p = p;
+		l->len = e ? (size_t)(e - p) : (size_t)(end - p);
+		if (l->len > 0 && p[l->len - 1] == '\r')
+			l->len--;
+		l->np = t->norm + used;
+		l->nlen = normalise(l->p, l->len, t->norm + used);
+		used += l->nlen;
+		l->cls = (unsigned char)classify(l);
+		p = e ? e + 1 : end;
+	}
+	return (t->drop = calloc(t->n + 1, 1)) == NULL ? -1 : 0;
+}
+
+/* ---- reply headers and header blocks ------------------------------------ */
+
+static int
+ends_colon(const struct line *l)
+{
+	return l->nlen > 0 && (l->np[l->nlen - 1] == ':' || (l->nlen >= 3 &&
+	    memcmp(l->np + l->nlen - 3, "\xef\xbc\x9a", 3) == 0));
+}
+
+/* Attribution strength of lines a..e joined with spaces. */
+static int
+attribution_span(const struct text *t, size_t a, size_t e)
+{
+	char buf[4 * 128 + 8];
+	size_t k = 0, i;
+
+	if (a == e)
+		return md_trim_attribution(t->l[a].np, t->l[a].nlen);
+	for (i = a; i <= e; i++) {
+		if (k + t->l[i].nlen + 1 > sizeof buf)
+			return MD_ATTR_NO;
+		if (i > a)
+			buf[k++] = ' ';
+		memcpy(buf + k, t->l[i].np, t->l[i].nlen);
+		k += t->l[i].nlen;
+	}
+	return md_trim_attribution(buf, k);
+}
+
+/*
+ * A reply header starting at line i, over at most ATTR_LINES lines: its
+ * last line's index in *last, its strength returned.  A header that spans
+ * lines is taken from line i only if i could begin one: it starts with an
+ * opener ("On ", "Am ") or the lines after i are no reply header by
+ * themselves (then "I tried 3 times" above "On ... wrote:" stays text).
+ */
+static int
+attribution_at(const struct text *t, size_t i, size_t *last)
+{
+	size_t e;
+	int s;
+
+	for (e = i; e < t->n && e < i + ATTR_LINES; e++) {
+		if (t->l[e].cls != L_TEXT && t->l[e].cls != L_FIELD)
+			return MD_ATTR_NO;
+		if (!ends_colon(&t->l[e]))
+			continue;
+		if ((s = attribution_span(t, i, e)) == MD_ATTR_NO)
+			continue;
+		if (e > i && !md_trim_opener(t->l[i].np, t->l[i].nlen) &&
+		    attribution_span(t, i + 1, e) != MD_ATTR_NO)
+			return MD_ATTR_NO;
+		*last = e;
+		return s;
+	}
+	return MD_ATTR_NO;
+}
+
+/*
+ * An Outlook-style header block from line i: "From:" (or "Sent:", which
+ * GMX puts first) with, within BLOCK_WINDOW lines, a date or a subject
+ * (from first) or both a subject and a recipient.  Blank lines between
+ * fields are allowed (HTML renderings), and a long value may wrap onto one
+ * unlabelled line.  Returns the kinds seen (0: no block); *subject gets
+ * the subject line's index.
+ */
+static unsigned
+header_block(const struct text *t, size_t i, size_t *subject)
+{
+	unsigned kinds = 0;
+	size_t j, loose = 0;
+
+	if (t->l[i].cls != L_FIELD ||
+	    !(t->l[i].field & (MD_HF_FROM | MD_HF_DATE)))
+		return 0;
+	*subject = (size_t)-1;
+	for (j = i; j < t->n && j < i + BLOCK_WINDOW; j++) {
+		if (t->l[j].cls == L_BLANK)
+			continue;
+		if (t->l[j].cls != L_FIELD) {
+			if (++loose > 1 || j == i + 1)
+				break;
+			continue;
+		}
+		loose = 0;
+		if (t->l[j].field == MD_HF_SUBJECT && *subject == (size_t)-1)
+			*subject = j;
+		kinds |= t->l[j].field;
+	}
+	if ((kinds & MD_HF_FROM) && (kinds & (MD_HF_DATE | MD_HF_SUBJECT)))
+		return kinds;
+	if ((kinds & MD_HF_DATE) && (kinds & MD_HF_SUBJECT) && (kinds & MD_HF_TO))
+		return kinds;
+	return 0;
+}
+
+/* A header block of a forward: its subject says FW:/WG:/TR: ... */
+static int
+forward_block(const struct text *t, size_t subject)
+{
+	const struct line *l;
+
+	if (subject == (size_t)-1)
+		return 0;
+	l = &t->l[subject];
+	return md_trim_forward_subject(l->np + l->value, l->nlen - l->value);
+}
+
+/* ---- deciding ----------------------------------------------------------- */
+
+static size_t
+next_nonblank(const struct text *t, size_t i)
+{
+	while (i < t->n && t->l[i].cls == L_BLANK)
+		i++;
+	return i;
+}
+
+/* After the quotes from i on, does the customer write again? */
+static int
+text_after_quotes(const struct text *t, size_t i)
+{
+	while (i < t->n && (t->l[i].cls == L_QUOTE || t->l[i].cls == L_BLANK))
+		i++;
+	return i < t->n && t->l[i].cls != L_SIGSEP && t->l[i].cls != L_SENTFROM;
+}
+
+/* Nothing kept before line i: a header here is the first thing. */
+static int
+nothing_before(const struct text *t, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (!t->drop[j] && t->l[j].cls != L_BLANK &&
+		    t->l[j].cls != L_SENTFROM)
 			return 0;
 	return 1;
 }
 
-static const char *const sent_from[] = {
-	"Sent from my ", "Sent from Mail for Windows", "Get Outlook for ",
-	"Sent from Yahoo Mail", "Sent via ", "Von meinem ", "Gesendet von ",
-	"Envoyé de mon ", "Enviado desde mi ", "Inviato da ", "Verstuurd vanaf mijn ",
-	"Skickat från min ",
-};
-
-static enum line_class
-classify(const char *p, size_t len)
-{
-	size_t i;
-	int o;
-
-	if (is_blank(p, len))
-		return L_BLANK;
-	if (p[0] == '>')
-		return L_QUOTE;
-	if ((len == 3 && memcmp(p, "-- ", 3) == 0) || (len == 2 && memcmp(p, "--", 2) == 0))
-		return L_SIGSEP;
-	for (i = 0; i < sizeof sent_from / sizeof sent_from[0]; i++)
-		if (starts_ci(p, len, sent_from[i]) && len < 80)
-			return L_SENTFROM;
-	if (starts_ci(p, len, "-----Original Message-----") ||
-	    starts_ci(p, len, "----- Original Message -----") ||
-	    starts_ci(p, len, "-----Ursprüngliche Nachricht-----") ||
-	    starts_ci(p, len, "-----Message d'origine-----") ||
-	    starts_ci(p, len, "-----Mensaje original-----") ||
-	    (len >= 20 && strspn(p, "_") >= 20))
-		return L_HISTORY;
-	o = attribution_open(p, len);
-	if (o >= 0 && len < 300) {
-		if (attribution_closes(p, len, o))
-			return L_ATTRIB;
-		if (strcmp(attributions[o].open, "Am ") == 0 && ends_with(p, len, ":") &&
-		    memmem(p, len, "schrieb", 7) != NULL)
-			return L_ATTRIB;
-		return L_ATTRIB_START;
-	}
-	return L_TEXT;
-}
-
-/* "From: x" followed within four lines by Sent:/Date: and To:/Subject:. */
-static int
-outlook_header_at(const struct line *l, size_t n, size_t i)
-{
-	int when = 0, who = 0;
-	size_t j;
-
-	if (!starts_ci(l[i].p, l[i].len, "From:") && !starts_ci(l[i].p, l[i].len, "Von:") &&
-	    !starts_ci(l[i].p, l[i].len, "De :") && !starts_ci(l[i].p, l[i].len, "De:"))
-		return 0;
-	for (j = i + 1; j < n && j <= i + 4; j++) {
-		if (starts_ci(l[j].p, l[j].len, "Sent:") || starts_ci(l[j].p, l[j].len, "Date:") ||
-		    starts_ci(l[j].p, l[j].len, "Gesendet:") || starts_ci(l[j].p, l[j].len, "Envoyé :"))
-			when = 1;
-		if (starts_ci(l[j].p, l[j].len, "To:") || starts_ci(l[j].p, l[j].len, "Subject:") ||
-		    starts_ci(l[j].p, l[j].len, "An:") || starts_ci(l[j].p, l[j].len, "Betreff:") ||
-		    starts_ci(l[j].p, l[j].len, "À :") || starts_ci(l[j].p, l[j].len, "Objet :"))
-			who = 1;
-	}
-	return when && who;
-}
-
+/*
+ * Walks down the text to where the history starts and returns that line
+ * (t->n if none); marks reply headers to drop on the way.  *fwd gets the
+ * line after which everything is a deliberately forwarded message.
+ */
 static size_t
-split_lines(const char *text, struct line **out)
+find_cut(struct text *t, size_t *fwd)
 {
-	size_t n = 0, cap = 64;
-	struct line *l = malloc(cap * sizeof *l);
-	const char *p = text;
+	size_t i, j, e, subject;
+	int s;
 
-	if (l == NULL)
-		return (size_t)-1;
-	while (*p != '\0') {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-
-		if (n == cap) {
-			struct line *nl = realloc(l, 2 * cap * sizeof *l);
-
-			if (nl == NULL) {
-				free(l);
-				return (size_t)-1;
-			}
-			l = nl;
-			cap *= 2;
-		}
-		l[n].p = p;
-		l[n].len = (len > 0 && p[len - 1] == '\r') ? len - 1 : len;
-		l[n].cls = classify(l[n].p, l[n].len);
-		n++;
-		p = e ? e + 1 : p + len;
-	}
-	*out = l;
-	return n;
-}
-
-/* Marks lines to drop; returns the index where everything after is history. */
-static size_t
-mark(struct line *l, size_t n, unsigned char *drop)
-{
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		if (l[i].cls == L_ATTRIB_START && i + 1 < n &&
-		    attribution_closes(l[i + 1].p, l[i + 1].len, attribution_open(l[i].p, l[i].len))) {
-			l[i].cls = L_ATTRIB;
-			drop[i + 1] = 1;
-			l[i + 1].cls = L_BLANK;
-		}
-		if (l[i].cls == L_ATTRIB) {
-			/* Quotes follow: an interleaved reply, keep reading after them. */
-			for (j = i + 1; j < n && (l[j].cls == L_BLANK || drop[j]); j++)
-				;
-			if (j < n && l[j].cls == L_QUOTE) {
-				drop[i] = 1;
+	*fwd = t->n;
+	for (i = 0; i < t->n; i++) {
+		switch (t->l[i].cls) {
+		case L_BLANK:
+		case L_QUOTE:
+		case L_SENTFROM:
+			continue;
+		case L_SIGSEP:
+		case L_ORIGINAL:
+			return i;
+		case L_FORWARD:
+			t->drop[i] = 1;
+			*fwd = i;
+			return t->n;
+		case L_RULE:
+			j = next_nonblank(t, i + 1);
+			if (j >= t->n || j > i + RULE_GAP ||
+			    !header_block(t, j, &subject))
 				continue;
+			if (forward_block(t, subject)) {
+				t->drop[i] = 1;
+				*fwd = i;
+				return t->n;
 			}
-			return i;	/* unquoted history (top posting): cut */
+			return i;
+		case L_FIELD:
+			if (header_block(t, i, &subject)) {
+				if (forward_block(t, subject)) {
+					*fwd = i;
+					return t->n;
+				}
+				return i;
+			}
+			break;
+		default:
+			break;
 		}
-		if (l[i].cls == L_HISTORY || outlook_header_at(l, n, i))
-			return i;
-		if (l[i].cls == L_SIGSEP)
-			return i;
-		if (l[i].cls == L_QUOTE || l[i].cls == L_SENTFROM)
-			drop[i] = 1;
+		if ((s = attribution_at(t, i, &e)) == MD_ATTR_NO)
+			continue;
+		j = next_nonblank(t, e + 1);
+		if (j < t->n && t->l[j].cls == L_QUOTE) {
+			if (!text_after_quotes(t, j))
+				return i;	/* top posting: the rest is history */
+		} else if (s == MD_ATTR_WEAK) {
+			continue;		/* "Bob wrote:" without quotes: text */
+		} else if (j >= t->n || !nothing_before(t, i)) {
+			return i;		/* unquoted history (HTML renderings) */
+		}
+		/* inline answers or bottom posting: only the header goes */
+		for (j = i; j <= e; j++)
+			t->drop[j] = 1;
+		i = e;
 	}
-	return n;
+	return t->n;
+}
+
+static void
+rstrip(const char *p, size_t *len)
+{
+	size_t n = *len, w;
+
+	for (;;) {
+		if (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		else if (n >= 2 && (w = spacech((const unsigned char *)p + n - 2, 2)) == 2)
+			n -= 2;
+		else if (n >= 3 && (spacech((const unsigned char *)p + n - 3, 3) == 3 ||
+		    invisible((const unsigned char *)p + n - 3, 3) == 3))
+			n -= 3;
+		else
+			break;
+	}
+	*len = n;
+}
+
+static void
+free_text(struct text *t)
+{
+	free(t->l);
+	free(t->norm);
+	free(t->drop);
+}
+
+int
+md_trim_forward_start(const char *text)
+{
+	struct text t;
+	size_t fwd = 0, i;
+	int r = 0;
+
+	memset(&t, 0, sizeof t);
+	if (split_lines(text, &t) == 0 && find_cut(&t, &fwd) == t.n &&
+	    fwd < t.n) {
+		for (i = 0; i < fwd && (t.l[i].cls == L_BLANK ||
+		    t.l[i].cls == L_RULE); i++)
+			;
+		r = i == fwd;
+	}
+	free_text(&t);
+	return r;
 }
 
 char *
 md_reply_trim(const char *text)
 {
-	struct line *l = NULL;
-	unsigned char *drop;
-	size_t n, end, i, first, last;
+	struct text t;
 	md_buf out = MD_BUF_INIT;
-	int blank_run = 0;
+	size_t cut, fwd, i, last = 0, first;
+	int have = 0, blank_run = 0;
+	char *res = NULL;
 
-	n = split_lines(text, &l);
-	if (n == (size_t)-1)
-		return NULL;
-	drop = calloc(n + 1, 1);
-	if (drop == NULL) {
-		free(l);
-		return NULL;
-	}
-	end = mark(l, n, drop);
-	/* Leading and trailing blank or dropped lines go too. */
-	for (first = 0; first < end && (drop[first] || l[first].cls == L_BLANK); first++)
-		;
-	for (last = end; last > first && (drop[last - 1] || l[last - 1].cls == L_BLANK); last--)
-		;
-	for (i = first; i < last; i++) {
-		if (drop[i])
+	memset(&t, 0, sizeof t);
+	if (text == NULL)
+		text = "";
+	if (split_lines(text, &t) < 0)
+		goto done;
+	cut = find_cut(&t, &fwd);
+	/*
+	 * The text ends at the last line the customer wrote: quotes after it
+	 * are the trailing history, quotes before it were answered inline.
+	 * A forwarded message is kept whole.
+	 */
+	for (i = 0; i < cut; i++) {
+		const struct line *l = &t.l[i];
+
+		if (t.drop[i] || l->cls == L_BLANK)
 			continue;
-		if (l[i].cls == L_BLANK) {
+		if ((l->cls != L_QUOTE && l->cls != L_SENTFROM) || i > fwd) {
+			last = i;
+			have = 1;
+		}
+	}
+	for (first = 0; have && first <= last; first++)
+		if (!t.drop[first] && t.l[first].cls != L_BLANK &&
+		    (t.l[first].cls != L_SENTFROM || first > fwd))
+			break;
+	for (i = first; have && i <= last; i++) {
+		size_t len = t.l[i].len;
+
+		if (t.drop[i] || (t.l[i].cls == L_SENTFROM && i <= fwd))
+			continue;
+		if (t.l[i].cls == L_BLANK) {
 			if (blank_run++ >= 1)
 				continue;	/* at most one blank line in a row */
-		} else {
+		} else
 			blank_run = 0;
-		}
-		md_buf_append(&out, l[i].p, l[i].len);
-		md_buf_putc(&out, '\n');
+		rstrip(t.l[i].p, &len);
+		if (t.l[i].cls == L_BLANK)
+			len = 0;
+		if (md_buf_append(&out, t.l[i].p, len) < 0 ||
+		    md_buf_putc(&out, '\n') < 0)
+			goto done;
 	}
-	if (out.len > 0)
-		out.data[--out.len] = '\0';	/* no trailing newline */
-	free(drop);
-	free(l);
-	if (out.len == 0) {
-		md_buf_free(&out);
-		return strdup(text);	/* nothing left: better the whole text than none */
-	}
-	return md_buf_detach(&out);
+	while (out.len > 0 && out.data[out.len - 1] == '\n')
+		out.data[--out.len] = '\0';
+	res = out.len > 0 ? md_buf_detach(&out) : strdup("");
+done:
+	md_buf_free(&out);
+	free_text(&t);
+	return res;
 }

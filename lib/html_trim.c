@@ -1,0 +1,429 @@
+/*
+ * html_trim.c - reply trimming at the HTML level, and the choice between
+ * the HTML and the plain text of a reply.
+ *
+ * Mail clients mark the quoted history in their HTML far more reliably
+ * than any text rendering shows it: Gmail's blockquote.gmail_quote after
+ * a div.gmail_attr, Outlook's div#divRplyFwdMsg / #appendonsend and the
+ * border-top separator div, Apple Mail's blockquote type="cite",
+ * Thunderbird's div.moz-cite-prefix, Yahoo's div.yahoo_quoted, Proton's
+ * div.protonmail_quote.  One forward pass over the tags finds them; the
+ * HTML is then rendered in slices with md_html_to_text (quotes the
+ * customer answered between get "> " prefixes) and the text rules of
+ * trim.c finish the job.  No tree and no recursion: hostile HTML costs
+ * linear time and constant stack.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "mime.h"
+#include "trim.h"
+#include "trim_int.h"
+
+#define MAX_QUOTES	256	/* outermost quotes told apart; later ones merge */
+#define NAME_MAX_	16
+#define ATTR_VAL_MAX	512	/* attribute values looked at */
+
+struct quote {
+	size_t	start;		/* '<' of the blockquote */
+	size_t	end;		/* past its closing tag */
+	size_t	lead;		/* where its attribution element starts */
+};
+
+struct scan {
+	const char	*h;
+	size_t		 len;
+	int		 markers;	/* cut at the "rest is history" markers */
+	size_t		 cut;		/* everything from here is history */
+	size_t		 last_vis;	/* end of the last text outside quotes */
+	struct quote	 q[MAX_QUOTES];
+	size_t		 nq;
+	unsigned	 bq_depth;
+	unsigned	 div_depth;
+	unsigned	 attr_depth;	/* div depth of an open attribution, or 0 */
+	size_t		 attr_start;
+	size_t		 pending;	/* start of a closed attribution, or -1 */
+};
+
+static int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static int
+is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Does the text run [p, e) show anything (not only blanks and &nbsp;)? */
+static int
+visible(const char *p, const char *e)
+{
+	static const char *const blanks[] = { "&nbsp;", "&#160;", "&#xa0;",
+	    "\xc2\xa0", "\xe2\x80\x8b", "\xef\xbb\xbf", "&zwnj;", "&#8203;" };
+	size_t i, k;
+
+	while (p < e) {
+		if (is_ws(*p)) {
+			p++;
+			continue;
+		}
+		for (i = 0; i < sizeof blanks / sizeof blanks[0]; i++) {
+			k = strlen(blanks[i]);
+			if ((size_t)(e - p) >= k && strncasecmp(p, blanks[i], k) == 0)
+				break;
+		}
+		if (i == sizeof blanks / sizeof blanks[0])
+			return 1;
+		p += k;
+	}
+	return 0;
+}
+
+/* Case-insensitive substring test on a bounded attribute value. */
+static int
+has_ci(const char *v, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (strncasecmp(v + i, needle, k) == 0)
+			return 1;
+	return 0;
+}
+
+/* Outlook's separator: border-top:solid #E1E1E1 (or #B5C4DF), any spacing. */
+static int
+outlook_border(const char *v, size_t n)
+{
+	char s[ATTR_VAL_MAX];
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k < sizeof s; i++)
+		if (!is_ws(v[i]))
+			s[k++] = v[i];
+	return has_ci(s, k, "border-top:solid#e1e1e1") ||
+	    has_ci(s, k, "border-top:solid#b5c4df") ||
+	    has_ci(s, k, "border-top:1ptsolid#e1e1e1") ||
+	    has_ci(s, k, "border-top:1pxsolid#e1e1e1");
+}
+
+enum { M_NONE, M_CUT, M_ATTR };
+
+/* What the attribute name=value makes of its element. */
+static int
+judge_attr(const char *name, size_t nlen, const char *v, size_t vlen)
+{
+	if (vlen > ATTR_VAL_MAX)
+		vlen = ATTR_VAL_MAX;
+	if (nlen == 2 && strncasecmp(name, "id", 2) == 0 &&
+	    (has_ci(v, vlen, "divRplyFwdMsg") || has_ci(v, vlen, "appendonsend") ||
+	    has_ci(v, vlen, "mail-editor-reference-message-container") ||
+	    has_ci(v, vlen, "yahoo_quoted") || has_ci(v, vlen, "stopSpelling")))
+		return M_CUT;
+	if (nlen == 5 && strncasecmp(name, "class", 5) == 0) {
+		if (has_ci(v, vlen, "yahoo_quoted") ||
+		    has_ci(v, vlen, "protonmail_quote") ||
+		    has_ci(v, vlen, "OutlookMessageHeader"))
+			return M_CUT;
+		if (has_ci(v, vlen, "gmail_attr") || has_ci(v, vlen, "moz-cite-prefix"))
+			return M_ATTR;
+	}
+	if (nlen == 5 && strncasecmp(name, "style", 5) == 0 &&
+	    outlook_border(v, vlen))
+		return M_CUT;
+	return M_NONE;
+}
+
+/* Attributes up to and past '>'; *mark gets the strongest marker seen. */
+static const char *
+attributes(const char *p, const char *end, int *mark)
+{
+	const char *name, *val;
+	size_t nlen, vlen;
+	char q;
+	int m;
+
+	*mark = M_NONE;
+	while (p < end) {
+		while (p < end && (is_ws(*p) || *p == '/'))
+			p++;
+		if (p >= end || *p == '>')
+			break;
+		for (name = p; p < end && !is_ws(*p) && *p != '=' &&
+		    *p != '>' && *p != '/'; p++)
+			;
+		nlen = (size_t)(p - name);
+		while (p < end && is_ws(*p))
+			p++;
+		if (p >= end || *p != '=')
+			continue;
+		for (p++; p < end && is_ws(*p); p++)
+			;
+		if (p < end && (*p == '"' || *p == '\'')) {
+			q = *p++;
+			for (val = p; p < end && *p != q; p++)
+				;
+			vlen = (size_t)(p - val);
+			if (p < end)
+				p++;
+		} else {
+			for (val = p; p < end && !is_ws(*p) && *p != '>'; p++)
+				;
+			vlen = (size_t)(p - val);
+		}
+		m = judge_attr(name, nlen, val, vlen);
+		if (m == M_CUT || (m == M_ATTR && *mark == M_NONE))
+			*mark = m;
+	}
+	return p < end ? p + 1 : end;
+}
+
+/* Elements whose content is no text: skipped to their closing tag. */
+static int
+raw_element(const char *name)
+{
+	return strcmp(name, "script") == 0 || strcmp(name, "style") == 0 ||
+	    strcmp(name, "title") == 0 || strcmp(name, "xml") == 0 ||
+	    strcmp(name, "template") == 0;
+}
+
+static const char *
+skip_raw(const char *p, const char *end, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; p < end; p++)
+		if (*p == '<' && (size_t)(end - p) >= n + 2 && p[1] == '/' &&
+		    strncasecmp(p + 2, name, n) == 0)
+			return p;
+	return end;
+}
+
+static void
+open_tag(struct scan *s, const char *name, size_t at, int mark)
+{
+	struct quote *q;
+
+	if (strcmp(name, "blockquote") == 0) {
+		if (s->bq_depth++ > 0)
+			return;
+		if (s->nq == MAX_QUOTES) {
+			s->q[s->nq - 1].end = s->len;	/* merged into the last */
+			return;
+		}
+		q = &s->q[s->nq++];
+		q->start = at;
+		q->end = s->len;
+		q->lead = s->pending != (size_t)-1 ? s->pending : at;
+		s->pending = (size_t)-1;
+		return;
+	}
+	if (strcmp(name, "div") != 0 && mark != M_CUT)
+		return;
+	if (strcmp(name, "div") == 0)
+		s->div_depth++;
+	if (s->bq_depth > 0 || !s->markers)
+		return;
+	if (mark == M_CUT && at < s->cut)
+		s->cut = at;
+	else if (mark == M_ATTR && s->attr_depth == 0 &&
+	    strcmp(name, "div") == 0) {
+		s->attr_depth = s->div_depth;
+		s->attr_start = at;
+	}
+}
+
+static void
+close_tag(struct scan *s, const char *name, size_t after)
+{
+	if (strcmp(name, "blockquote") == 0) {
+		if (s->bq_depth > 0 && --s->bq_depth == 0 && s->nq > 0)
+			s->q[s->nq - 1].end = after;
+	} else if (strcmp(name, "div") == 0 && s->div_depth > 0) {
+		if (s->attr_depth == s->div_depth) {
+			s->attr_depth = 0;
+			s->pending = s->attr_start;
+		}
+		s->div_depth--;
+	}
+}
+
+/* p at '<': one tag, comment or stray '<'; returns where scanning resumes. */
+static const char *
+tag(struct scan *s, const char *p, const char *end)
+{
+	char name[NAME_MAX_];
+	const char *q = p + 1, *r;
+	size_t n = 0;
+	int closing = 0, mark;
+
+	if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+		for (q = p + 4; end - q >= 3; q++)
+			if (memcmp(q, "-->", 3) == 0)
+				return q + 3;
+		return end;
+	}
+	if (q < end && (*q == '!' || *q == '?')) {
+		r = memchr(q, '>', (size_t)(end - q));
+		return r ? r + 1 : end;
+	}
+	if (q < end && *q == '/') {
+		closing = 1;
+		q++;
+	}
+	if (q >= end || !is_alpha(*q))
+		return p + 1;	/* a literal '<' */
+	for (; q < end && !is_ws(*q) && *q != '>' && *q != '/'; q++)
+		if (n < sizeof name - 1)
+			name[n++] = (char)((*q >= 'A' && *q <= 'Z') ? *q + 32 : *q);
+	name[n] = '\0';
+	r = attributes(q, end, &mark);
+	if (closing)
+		close_tag(s, name, (size_t)(r - s->h));
+	else if (raw_element(name))
+		return skip_raw(r, end, name);
+	else
+		open_tag(s, name, (size_t)(p - s->h), mark);
+	return r;
+}
+
+static void
+scan(struct scan *s, const char *h, size_t len, int markers)
+{
+	const char *p = h, *end = h + len, *t;
+
+	memset(s, 0, sizeof *s);
+	s->h = h;
+	s->len = len;
+	s->cut = len;
+	s->markers = markers;
+	s->pending = (size_t)-1;
+	while (p < end && (size_t)(p - h) < s->cut) {
+		if (*p == '<') {
+			p = tag(s, p, end);
+			continue;
+		}
+		for (t = p; p < end && *p != '<'; p++)
+			;
+		if (s->bq_depth == 0 && s->attr_depth == 0 && visible(t, p)) {
+			s->last_vis = (size_t)(p - h);
+			s->pending = (size_t)-1;
+		}
+	}
+	if (s->cut > len)
+		s->cut = len;
+}
+
+/* Appends html[a, b) rendered, with "> " before each line if quoted. */
+static int
+render(md_buf *out, const char *h, size_t a, size_t b, int quoted)
+{
+	char *t, *p, *nl;
+	int rc = 0;
+
+	if (b <= a)
+		return 0;
+	if ((t = md_html_to_text(h + a, b - a)) == NULL)
+		return -1;
+	if (*t != '\0') {
+		if (out->len > 0 && md_buf_append(out, "\n\n", 2) < 0)
+			rc = -1;
+		for (p = t; rc == 0 && p != NULL; p = nl ? nl + 1 : NULL) {
+			nl = strchr(p, '\n');
+			if (quoted && md_buf_append(out, nl == p ? ">" : "> ",
+			    nl == p ? 1 : 2) < 0)
+				rc = -1;
+			if (md_buf_append(out, p, nl ? (size_t)(nl - p) + 1 :
+			    strlen(p)) < 0)
+				rc = -1;
+		}
+	}
+	free(t);
+	return rc;
+}
+
+/* Does the HTML from a marker on begin a deliberately forwarded message? */
+static int
+forward_tail(const char *h, size_t from, size_t len)
+{
+	char *t = md_html_to_text(h + from, len - from);
+	int r = t != NULL && md_trim_forward_start(t);
+
+	free(t);
+	return r;
+}
+
+char *
+md_reply_trim_html(const char *html, size_t len)
+{
+	struct scan *s;
+	md_buf out = MD_BUF_INIT;
+	size_t i, at = 0, cut;
+	char *res = NULL;
+
+	if (html == NULL)
+		html = "", len = 0;
+	if ((s = malloc(sizeof *s)) == NULL)
+		return NULL;
+	scan(s, html, len, 1);
+	if (s->cut < len && forward_tail(html, s->cut, len))
+		scan(s, html, len, 0);	/* Outlook's forward: the tail is content */
+	cut = s->cut;
+	for (i = 0; i < s->nq && s->q[i].start < cut; i++) {
+		if (s->q[i].start >= s->last_vis) {
+			cut = s->q[i].lead;	/* trailing quotes: history */
+			break;
+		}
+	}
+	for (i = 0; i < s->nq && s->q[i].start < cut; i++) {
+		if (render(&out, html, at, s->q[i].start, 0) < 0 ||
+		    render(&out, html, s->q[i].start,
+		    s->q[i].end < cut ? s->q[i].end : cut, 1) < 0)
+			goto done;
+		at = s->q[i].end;
+	}
+	if (at < cut && render(&out, html, at, cut, 0) < 0)
+		goto done;
+	res = md_reply_trim(md_buf_str(&out));
+done:
+	md_buf_free(&out);
+	free(s);
+	return res;
+}
+
+/*
+ * What the responder sees of a reply: the HTML part when there is one
+ * that shows anything (its quote markers are reliable), else the plain
+ * text.  An HTML reply that trims to nothing falls back to the trimmed
+ * plain text only if that has something: either may be all quotation.
+ */
+char *
+md_reply_visible(const struct md_mime *m)
+{
+	char *full, *r, *plain;
+
+	if (m->html != NULL && m->html_len > 0) {
+		full = md_html_to_text(m->html, m->html_len);
+		if (full == NULL)
+			return NULL;
+		if (full[strspn(full, " \t\n")] != '\0') {
+			free(full);
+			if ((r = md_reply_trim_html(m->html, m->html_len)) == NULL ||
+			    *r != '\0' || m->html_only || m->text == NULL)
+				return r;
+			if ((plain = md_reply_trim(m->text)) == NULL)
+				return r;
+			free(r);
+			return plain;
+		}
+		free(full);
+	}
+	return md_reply_trim(m->text ? m->text : "");
+}

@@ -1,0 +1,59 @@
+/*
+ * trim_int.h - what the reply trimmer's files share: trim.c (the line
+ * engine), trim_lang.c (the localised phrases of mail clients) and
+ * html_trim.c (the HTML markers).
+ *
+ * Every matcher takes a "normalised" line: invisible characters (U+200B,
+ * U+FEFF, soft hyphen ...) removed, no-break and other spaces made plain
+ * spaces, runs of spaces collapsed, no leading or trailing space.  So the
+ * tables need one spelling of "a écrit :" however the client spaced it.
+ */
+#ifndef MD_TRIM_INT_H
+#define MD_TRIM_INT_H
+
+#include <stddef.h>
+
+/* Kinds of Outlook-style header fields ("From:", "Von:", "De :" ...). */
+enum md_hf {
+	MD_HF_NONE = 0,
+	MD_HF_FROM = 1,
+	MD_HF_DATE = 2,
+	MD_HF_TO = 4,
+	MD_HF_CC = 8,
+	MD_HF_SUBJECT = 16
+};
+
+/* What a decorated line ("-----Original Message-----") announces. */
+enum md_sep {
+	MD_SEP_NONE,
+	MD_SEP_RULE,		/* only underscores or dashes */
+	MD_SEP_ORIGINAL,	/* the quoted history of a reply starts */
+	MD_SEP_FORWARD		/* a forwarded message starts */
+};
+
+/* Attribution strength: weak ones ("Bob wrote:") count only before quotes. */
+enum { MD_ATTR_NO = 0, MD_ATTR_WEAK = 1, MD_ATTR_STRONG = 2 };
+
+/* "On ... wrote:" and its translations; s may be several lines joined. */
+int	md_trim_attribution(const char *s, size_t n);
+/* 1 if s starts like a reply header ("On ", "Am ", "Le ", "在" ...). */
+int	md_trim_opener(const char *s, size_t n);
+/* The kind of header field s starts with; *value gets what follows. */
+enum md_hf md_trim_header_field(const char *s, size_t n, size_t *value);
+/* A subject that says "forward" (FW:, Fwd:, WG:, TR:, RV:, I: ...). */
+int	md_trim_forward_subject(const char *s, size_t n);
+enum md_sep md_trim_separator(const char *s, size_t n);
+/* A whole short line "Sent from my iPhone" and its kin. */
+int	md_trim_sent_from(const char *s, size_t n);
+
+/*
+ * 1 if text (rendered from where a client's history marker stood) starts
+ * with a forwarded message: a "Forwarded message" line, or a header block
+ * whose subject says FW:/WG:/TR:.
+ */
+int	md_trim_forward_start(const char *text);
+
+/* ASCII-case-insensitive prefix test. */
+int	md_trim_starts(const char *s, size_t n, const char *prefix);
+
+#endif
