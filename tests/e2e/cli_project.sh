@@ -1,6 +1,7 @@
 #!/bin/bash
-# cli_project.sh - "maildesk project ..." against a private Redis: output,
-# exit codes (0 ok, 1 failure, 2 usage), what lands in Redis, config lookup.
+# cli_project.sh - "maildesk project ..." against a private PostgreSQL and
+# Redis: output, exit codes (0 ok, 1 failure, 2 usage), what lands in
+# PostgreSQL (the record) and in the milter's Redis view, config lookup.
 . "$top_srcdir/tests/harness/tap.sh"
 . "$top_srcdir/tests/harness/lib.sh"
 
@@ -18,9 +19,12 @@ run() {
 run project add acme --alias help@ACME.test --alias=sales@acme.test
 is "$RC" 0 "project add exits 0"
 like "$OUT" "^project acme added" "project add confirms"
-is "$(rcli HGET maildesk:project:acme enabled)" 1 "new project is enabled"
+is "$(md_psql "SELECT enabled FROM projects WHERE name = 'acme'")" t "new project is enabled"
+is "$(rcli HGET maildesk:project:acme enabled)" 1 "enabled in the view"
 is "$(rcli SISMEMBER maildesk:projects acme)" 1 "name in the projects set"
-is "$(rcli HGET maildesk:aliases help@acme.test)" acme "alias stored in lower case"
+is "$(md_psql "SELECT address FROM aliases WHERE project = 'acme' ORDER BY 1" | paste -sd' ')" \
+	"help@acme.test sales@acme.test" "aliases stored in lower case"
+is "$(rcli HGET maildesk:aliases help@acme.test)" acme "alias in the view in lower case"
 is "$(rcli HGET maildesk:aliases sales@acme.test)" acme "--alias=ADDR form works"
 
 run project add acme
@@ -31,7 +35,8 @@ is "$RC" 1 "invalid name exits 1"
 like "$ERR" "^maildesk: invalid project name 'Bad Name'" "invalid name message"
 run project add beta --alias 'not an address'
 is "$RC" 1 "invalid alias exits 1"
-is "$(rcli EXISTS maildesk:project:beta)" 0 "invalid alias leaves no half-made project"
+is "$(md_psql "SELECT count(*) FROM projects WHERE name = 'beta'")/$(rcli EXISTS maildesk:project:beta)" \
+	0/0 "invalid alias leaves no half-made project"
 run project add beta
 is "$RC" 0 "second project"
 
@@ -45,7 +50,8 @@ run project alias del acme desk@beta.test
 is "$RC" 1 "deleting another project's alias exits 1"
 run project alias del beta desk@beta.test
 is "$RC" 0 "alias del"
-is "$(rcli HEXISTS maildesk:aliases desk@beta.test)" 0 "alias gone from Redis"
+is "$(md_psql "SELECT count(*) FROM aliases WHERE address = 'desk@beta.test'")" 0 "alias deleted"
+is "$(rcli HEXISTS maildesk:aliases desk@beta.test)" 0 "alias gone from the view"
 run project alias frob beta x@y.test
 is "$RC" 2 "alias with a bad verb is a usage error"
 run project alias add beta HELP@acme.test
@@ -59,24 +65,30 @@ like "$RC/$ERR" "^1/maildesk: alias support\+x@desk.test is in the desk domain" 
 run project add gamma --alias ok@gamma.test --alias help@acme.test
 is "$RC/$ERR" "1/maildesk: alias help@acme.test is already used by project acme" \
 	"project add with a taken alias"
+is "$(md_psql "SELECT count(*) FROM projects WHERE name = 'gamma'")/$(md_psql "SELECT count(*) FROM aliases WHERE address = 'ok@gamma.test'")" \
+	"0/0" "a taken alias leaves no half-made project"
 is "$(rcli EXISTS maildesk:project:gamma)/$(rcli HEXISTS maildesk:aliases ok@gamma.test)" "0/0" \
-	"a taken alias leaves no half-made project"
+	"nor anything in the view"
 run project alias add beta Mixed@Beta.test
-is "$(rcli HGET maildesk:aliases mixed@beta.test)" beta "aliases are stored in lower case"
+is "$(md_psql "SELECT project FROM aliases WHERE address = 'mixed@beta.test'")/$(rcli HGET maildesk:aliases mixed@beta.test)" \
+	beta/beta "aliases are stored in lower case"
 run project alias del beta MIXED@beta.test
 is "$RC" 0 "alias del in another case"
 
 # --- enable / disable / set --------------------------------------------------------
 run project disable beta
 is "$RC/$OUT" "0/project beta disabled" "disable"
-is "$(rcli HGET maildesk:project:beta enabled)" 0 "disabled in Redis"
+is "$(md_psql "SELECT enabled FROM projects WHERE name = 'beta'")" f "disabled in PostgreSQL"
+is "$(rcli HGET maildesk:project:beta enabled)" 0 "disabled in the view"
 run project enable nosuch
 is "$RC/$ERR" "1/maildesk: no such project: nosuch" "enable unknown project"
 run project set acme spam_mark 3.5
 is "$RC" 0 "set spam_mark"
-is "$(rcli HGET maildesk:project:acme spam_mark)" 3.5 "spam_mark stored"
+is "$(md_psql "SELECT spam_mark FROM projects WHERE name = 'acme'")" 3.5 "spam_mark stored"
+is "$(rcli HGET maildesk:project:acme spam_mark)" 3.5 "spam_mark in the view"
 run project set acme verified_senders yes
-is "$(rcli HGET maildesk:project:acme verified_senders)" 1 "yes stored as 1"
+is "$(md_psql "SELECT verified_senders FROM projects WHERE name = 'acme'")" t "yes stored as true"
+is "$(rcli HGET maildesk:project:acme verified_senders)" 1 "and as 1 in the view"
 run project set acme verified_senders perhaps
 is "$RC/$ERR" "1/maildesk: verified_senders: expected yes or no" "bad boolean"
 run project set acme colour blue
@@ -146,10 +158,22 @@ is "$?/$out" "1/maildesk: $T/nonexistent.conf: cannot open: No such file or dire
 out=$(MAILDESK_CONFIG=$MD_CONF "$top_builddir/cli/maildesk" project list 2>&1)
 like "$out" "^acme +enabled" "\$MAILDESK_CONFIG is used without -c"
 
-# --- Redis down ---------------------------------------------------------------------------
+# --- Redis down: what changes the view fails, nothing half-made -----------------------------
 md_stop_redis
-run project list
-is "$RC" 1 "Redis down exits 1"
+run project add delta --alias help@delta.test
+is "$RC" 1 "Redis down: project add exits 1"
 like "$ERR" "^maildesk: redis 127\.0\.0\.1:$REDIS_PORT: connect: " "Redis down message names the server"
+is "$(md_psql "SELECT count(*) FROM projects WHERE name = 'delta'")" 0 \
+	"Redis down: the project is not in PostgreSQL either"
+run project list
+is "$RC" 0 "Redis down: project list still works (PostgreSQL has it)"
+
+# --- PostgreSQL down ------------------------------------------------------------------------
+md_stop_postgres
+run project list
+is "$RC" 1 "PostgreSQL down exits 1"
+is "$(printf '%s\n' "$ERR" | grep -c .)" 1 "one line"
+like "$ERR" "^maildesk: " "it starts with maildesk:"
+unlike "$ERR" "dbname=|user=postgres" "the conninfo is not shown"
 
 done_testing

@@ -15,11 +15,15 @@ like "$out" "tracking your request as ticket %\{ISSUE_ID\}" "default body shown"
 printf 'Hi, ticket %%{ISSUE_ID} received.\n%%{UNSUBSCRIBE_URL}\n' >"$T/t.txt"
 md_cli project template acme thank_you "$T/t.txt" >/dev/null
 ok_rc $? "body set from a file"
-is "$(rcli HGET maildesk:templates:acme thank_you)" "$(cat "$T/t.txt")" "body stored in maildesk:templates:acme"
+tpl() {	# tpl KIND COLUMN: a column of the project's template row
+	md_psql "SELECT $2 FROM templates WHERE project = 'acme' AND kind = :'k'" k="$1"
+}
+is "$(tpl thank_you body)" "$(cat "$T/t.txt")" "body stored in the templates table"
 
 md_cli project template acme thank_you --subject 'We got it [%{ISSUE_PATH}]' >/dev/null
 ok_rc $? "subject set"
-is "$(rcli HGET maildesk:templates:acme thank_you_subject)" 'We got it [%{ISSUE_PATH}]' "subject stored"
+is "$(tpl thank_you subject)" 'We got it [%{ISSUE_PATH}]' "subject stored"
+is "$(tpl thank_you body)" "$(cat "$T/t.txt")" "the body is kept"
 
 printf 'Update on %%{ISSUE_PATH}:\n%%{NOTE_TEXT}\n' | md_cli project template acme new_note - >/dev/null
 ok_rc $? "body set from stdin"
@@ -27,7 +31,7 @@ ok_rc $? "body set from stdin"
 out=$(printf 'bad %%{ISSU_ID}\n' | md_cli project template acme close - 2>&1)
 is "$?" 1 "unknown placeholder refused with exit 1"
 like "$out" "unknown placeholder\(s\): ISSU_ID" "error names the placeholder"
-is "$(rcli HEXISTS maildesk:templates:acme close)" 0 "nothing stored on error"
+is "$(md_psql "SELECT count(*) FROM templates WHERE kind = 'close'")" 0 "nothing stored on error"
 
 md_cli project template acme bogus x >/dev/null 2>&1
 is "$?" 2 "unknown kind is a usage error"
@@ -36,6 +40,7 @@ is "$?" 1 "unknown project refused"
 
 md_cli project template acme thank_you --reset >/dev/null
 ok_rc $? "reset"
-is "$(rcli HEXISTS maildesk:templates:acme thank_you)$(rcli HEXISTS maildesk:templates:acme thank_you_subject)" 00 \
+is "$(md_psql "SELECT count(*) FROM templates WHERE kind = 'thank_you' AND (body <> '' OR subject <> '')")" 0 \
 	"reset removes body and subject"
+like "$(md_cli project template acme thank_you)" "\(default\)" "the default is back"
 done_testing

@@ -49,8 +49,10 @@ cv_wait $CAROL 1
 ok_rc $? "confirmation delivered"
 conf=$(cv_mails $CAROL | head -1)
 conf_mid=$(cv_hdr "$conf" Message-ID)
-ckey=$(rcli HGET maildesk:issue:acme:1:keys $CAROL | cut -d' ' -f1)
-cukey=$(rcli HGET maildesk:issue:acme:1:keys $CAROL | cut -d' ' -f2)
+ckey=$(md_reply_key acme 1 $CAROL)
+cukey=$(md_unsub_key acme 1 $CAROL)
+is "$(rcli HGET "maildesk:rkey:$ckey" email)/$(rcli HGET "maildesk:ukey:$cukey" iid)" "$CAROL/1" \
+	"the customer's keys are in the milter's view"
 like "$(cv_hdr "$conf" Subject)" "\[acme#1\]" "confirmation subject tag"
 is "$(cv_hdr "$conf" Reply-To)" "support+r-$ckey@desk.test" "Reply-To: the customer's reply key"
 is "$(cv_hdr "$conf" In-Reply-To)" "<req1@example.test>" "confirmation threads to the request"
@@ -72,7 +74,7 @@ is "$(cv_hdr "$c1" In-Reply-To)" "$conf_mid" "comment answers the confirmation"
 is "$(cv_hdr "$c1" References)" "<req1@example.test> $conf_mid" "References: request, confirmation"
 is "$(cv_hdr "$c1" Auto-Submitted)" "auto-generated" "comment Auto-Submitted: auto-generated"
 d1=$(cv_mails $DAVE | head -1)
-dkey=$(rcli HGET maildesk:issue:acme:1:keys $DAVE | cut -d' ' -f1)
+dkey=$(md_reply_key acme 1 $DAVE)
 is "$(cv_hdr "$d1" Reply-To)" "support+r-$dkey@desk.test" "participant has a reply key of his own"
 isnt "$dkey" "$ckey" "keys differ per subscriber"
 is "$(cv_hdr "$d1" In-Reply-To)" "<req1@example.test>" "participant's mail threads to the request"
@@ -181,7 +183,7 @@ out=$(md_cli issue comment acme#1 "Replacement printer is on its way.")
 like "$out" "1 mail queued" "next comment queued for the participant only"
 cv_wait $DAVE $((dbefore + 1))
 ok_rc $? "participant still gets comments"
-md_wait_cond 10 '[ "$(rcli XLEN maildesk:outbox)" = 0 ]'
+md_wait_cond 10 '[ "$(md_outbox_count queued)" = 0 ]'
 is "$(cv_count $CAROL)" "$before" "unsubscribed customer got nothing"
 
 # --- writing again re-subscribes ------------------------------------------------------------
@@ -202,4 +204,10 @@ like "$(md_cli issue show acme#1)" "customer note by mallory@example.test \[send
 is "$(md_cli issue show acme#1 --json | jq -r .customer_email)" $CAROL "the customer is unchanged"
 
 is "$(rcli XLEN maildesk:dead)" 0 "no dead letters"
+is "$(md_psql "SELECT count(*) FROM threads t JOIN issues i ON i.id = t.issue_id
+	WHERE i.project = 'acme' AND i.iid = 1 AND t.message_id IN
+	('<req1@example.test>', 'req1@example.test', '<reply1@example.test>', 'reply1@example.test')")" 2 \
+	"the thread index has the customer's Message-IDs"
+is "$(md_psql "SELECT count(*) FROM outbox WHERE state NOT IN ('sent', 'dropped')")" 0 \
+	"every outbound mail sent"
 done_testing

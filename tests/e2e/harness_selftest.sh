@@ -1,6 +1,7 @@
 #!/bin/bash
 # harness_selftest.sh - tests the test harness itself (tests/harness/*.sh):
-# TAP helpers, Redis up/down/restart, the config writer, a private Postfix
+# TAP helpers, Redis up/down/restart, PostgreSQL (start, migrate, kill,
+# restart, md_psql), the config writer, a private Postfix
 # wired to a throw-away milter (built here, so this runs without
 # maildesk-milter), the sink instance as relay, spamd, the worker hooks,
 # the cleanup trap, the watchdog, and DNS in a private network namespace.
@@ -63,6 +64,37 @@ like "$(cat "$MD_CONF")" "spf_enable = no" "config: extra keys are appended"
 p=$MILTER_PORT
 md_write_config
 is "$MILTER_PORT" "$p" "config: ports stay the same when rewritten"
+
+# --- PostgreSQL (started and migrated by the first md_write_config) ---------------------------
+like "$(cat "$MD_CONF")" "database = host=$T/pg port=[0-9]+ dbname=maildesk user=" \
+	"config: database is the private cluster (unix socket in \$T/pg)"
+is "$PG_DIR" "$T/pg" "postgres: PG_DIR"
+last=$(basename "$(ls "$top_srcdir"/db/migrations/[0-9]*.sql | tail -n 1)" .sql)
+is "$(md_psql 'SELECT max(version) FROM md_schema')" "$((10#${last%%_*}))" \
+	"postgres: the schema is migrated to the newest version"
+is "$(md_psql "SELECT :'v' || '!'" "v=it's; DROP TABLE x")" "it's; DROP TABLE x!" \
+	"md_psql: values are variables, quoted by psql"
+md_psql "SELECT nosuchcolumn FROM md_schema" >/dev/null 2>&1
+isnt $? 0 "md_psql: an SQL error is a non-zero exit"
+md_psql "INSERT INTO audit_log (at, actor, action) VALUES (1, 'selftest', 'before the kill')"
+pm=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+t0=$(ms)
+md_kill_postgres
+_md_gone "$pm"
+ok_rc $? "md_kill_postgres: the postmaster is gone"
+is "$(pgrep -f -- "-D $PG_DIR/data" | wc -l)" 0 "md_kill_postgres: its backends are gone"
+md_psql 'SELECT 1' >/dev/null 2>&1
+isnt $? 0 "md_kill_postgres: nothing answers"
+md_restart_postgres
+note "postgres killed and up again in $(($(ms) - t0)) ms"
+is "$(md_psql "SELECT action FROM audit_log WHERE actor = 'selftest'")" "before the kill" \
+	"md_restart_postgres: crash recovery kept the committed row"
+md_stop_postgres
+md_psql 'SELECT 1' >/dev/null 2>&1
+isnt $? 0 "md_stop_postgres: stopped"
+md_restart_postgres
+md_postgres_alive
+ok_rc $? "md_restart_postgres after a stop"
 
 # --- a throw-away milter standing in for maildesk-milter ---------------------------------
 cat >"$T/selftest_milter.c" <<'EOF'
@@ -273,9 +305,11 @@ cat >"$T/child.sh" <<'EOF'
 . "$top_srcdir/tests/harness/tap.sh"
 . "$top_srcdir/tests/harness/lib.sh"
 md_start_redis
+md_start_postgres
 md_start_postfix smtpd_milters=
 md_spawn sleep 300
 echo "c_T=$T c_REDIS_PID=$REDIS_PID c_SLEEP_PID=$MD_SPAWN_PID c_SMTP_PORT=$SMTP_PORT"
+echo "c_PG_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid")"
 echo "c_MASTER_PID=$(sed -n '1s/ //gp' "$T/postfix/spool/pid/master.pid")"
 done_testing
 EOF
@@ -284,10 +318,10 @@ eval "$(printf '%s\n' "$out" | grep '^c_')"
 [ -n "${c_T:-}" ] && [ ! -e "$c_T" ]
 ok_rc $? "cleanup removes \$T"
 gone=yes
-for p in $c_REDIS_PID $c_SLEEP_PID $c_MASTER_PID; do
+for p in $c_REDIS_PID $c_SLEEP_PID $c_MASTER_PID $c_PG_PID; do
 	_md_gone "$p" || gone="no ($p)"
 done
-is "$gone" yes "cleanup stopped redis, postfix and spawned processes"
+is "$gone" yes "cleanup stopped redis, postgres, postfix and spawned processes"
 md_wait_port "${c_SMTP_PORT:-1}" 0.2
 isnt $? 0 "cleanup: the child's postfix port is closed"
 

@@ -37,7 +37,7 @@ md_spawn "$top_srcdir/tests/fixtures/conversation/autoresponder.sh" \
 quiet() {
 	[ "$(wc -l <"$T/ar/seen")" = "$(md_sink_count)" ] &&
 		[ "$(rcli XLEN maildesk:inbox)" = 0 ] &&
-		[ "$(rcli XLEN maildesk:outbox)" = 0 ] &&
+		[ "$(md_outbox_count queued)" = 0 ] &&
 		[ -z "$(find "$T/sinkpf/spool/incoming" "$T/sinkpf/spool/active" \
 			"$T/sinkpf/spool/deferred" -type f 2>/dev/null)" ] &&
 		[ -z "$(find "$T/postfix/spool/incoming" "$T/postfix/spool/active" \
@@ -57,8 +57,16 @@ settle() {
 			sleep 0.2
 		fi
 	done
-	diag "not quiet after ${1:-60} s: sink $(md_sink_count), seen $(wc -l <"$T/ar/seen"), inbox $(rcli XLEN maildesk:inbox), outbox $(rcli XLEN maildesk:outbox)"
+	diag "not quiet after ${1:-60} s: sink $(md_sink_count), seen $(wc -l <"$T/ar/seen"), inbox $(rcli XLEN maildesk:inbox), outbox $(md_outbox_count queued) queued"
 	return 1
+}
+
+automated() {	# automated mail kept for admins (the automated table)
+	md_psql "SELECT count(*) FROM automated"
+}
+
+auto_reason() {	# auto_reason SUBJECT: why that automated mail was kept
+	md_psql "SELECT auto_reason FROM automated WHERE subject = :'s'" s="$1"
 }
 
 notes() {	# notes REF KIND: how many notes of that kind
@@ -82,8 +90,9 @@ is "$(notes acme#1 customer)" $((a + b)) "every auto-reply filed as a note"
 like "$(md_cli issue show acme#1 --json | jq -r '.notes[].text')" \
 	"Mail loop protection: bad-a@example.test already got $CAP automatic mails" \
 	"system note says why the mail was not sent"
-is "$(rcli TTL maildesk:automail:bad-a@example.test | awk '$1 > 0 && $1 <= 3600 {print "ok"}')" ok \
-	"the counter expires within the hour"
+is "$(md_psql "SELECT extract(epoch FROM now())::bigint - window_start BETWEEN 0 AND 3600
+	FROM automail WHERE email = 'bad-a@example.test'")" t \
+	"the counter's window is the current hour"
 
 # --- a bad autoresponder writing to the From address: new requests, capped --------------------
 issues0=$(md_issue_count acme)
@@ -96,7 +105,7 @@ is "$(cv_count badfrom@example.test)" $CAP "confirmations stop at the cap"
 is "$(md_issue_count acme)" $((issues0 + CAP + 1)) "the last auto-reply became an issue without a confirmation"
 
 # --- a well-behaved autoresponder ------------------------------------------------------------
-auto0=$(rcli XLEN maildesk:automated)
+auto0=$(automated)
 issues0=$(md_issue_count acme)
 out=$(md_swaks --from good@example.test --to support+acme@desk.test \
 	--header "Subject: Scanner" --body "Scanner broken." 2>&1)
@@ -105,7 +114,7 @@ ok_rc $? "quiet again"
 is "$(cv_count good@example.test)" 1 "one confirmation, nothing after the auto-reply"
 is "$(md_issue_count acme)" $((issues0 + 1)) "the auto-reply made no issue"
 is "$(notes "acme#$((issues0 + 1))" customer)" 0 "and no note"
-is "$(rcli XLEN maildesk:automated)" $((auto0 + 1)) "it is kept in maildesk:automated"
+is "$(automated)" $((auto0 + 1)) "it is kept in the automated table"
 
 # --- bounce storm ----------------------------------------------------------------------------
 md_swaks --from victim@example.test --to support+acme@desk.test \
@@ -113,12 +122,12 @@ md_swaks --from victim@example.test --to support+acme@desk.test \
 md_wait_issues acme $((issues0 + 2))
 iv=$((issues0 + 2))
 cv_wait victim@example.test 1
-vkey=$(rcli HGET "maildesk:issue:acme:$iv:keys" victim@example.test | cut -d' ' -f1)
-akey=$(rcli HGET maildesk:issue:acme:1:keys bad-a@example.test | cut -d' ' -f1)
+vkey=$(md_reply_key acme "$iv" victim@example.test)
+akey=$(md_reply_key acme 1 bad-a@example.test)
 settle 30
 sink0=$(md_sink_count)
 issues0=$(md_issue_count acme)
-auto0=$(rcli XLEN maildesk:automated)
+auto0=$(automated)
 dsn() {		# dsn RCPT N
 	cat <<-EOF
 	From: Mail Delivery System <MAILER-DAEMON@mx.example.test>
@@ -162,8 +171,8 @@ settle 30
 ok_rc $? "quiet after the storm"
 is "$(md_sink_count)" "$sink0" "the storm produced no mail at all"
 is "$(md_issue_count acme)" "$issues0" "and no issue"
-is "$(rcli XLEN maildesk:automated)" $((auto0 + 12)) "all kept in maildesk:automated"
-like "$(rcli HGET maildesk:bounced victim@example.test)" "status 5.1.1" \
+is "$(automated)" $((auto0 + 12)) "all kept in the automated table"
+like "$(md_psql "SELECT reason FROM bounced WHERE email = 'victim@example.test'")" "5\.1\.1" \
 	"the reply key's subscriber is marked bounced"
 is "$(md_cli issue show acme#$iv --json | jq '[.notes[] | select(.text | test("bounced"))] | length')" 1 \
 	"one system note, however many reports"
@@ -177,7 +186,7 @@ like "$out" "0 mails queued" "a bounced address gets no more mail"
 settle 30
 sink0=$(md_sink_count)
 issues0=$(md_issue_count acme)
-auto0=$(rcli XLEN maildesk:automated)
+auto0=$(automated)
 out=$(md_swaks --from relay@example.test --to support+acme@desk.test \
 	--header "From: Mail Delivery System <MAILER-DAEMON@mx.example.test>" \
 	--header "Subject: Delayed via relay" --body "Your message was delayed." 2>&1)
@@ -192,10 +201,10 @@ is "$(md_sink_count)" "$sink0" "neither got a confirmation"
 is "$(cv_count mailer-daemon@mx.example.test)" 0 "nothing to the From: MAILER-DAEMON"
 is "$(cv_count holiday@example.test)" 0 "nothing to the auto_reply sender"
 is "$(md_issue_count acme)" "$issues0" "and no issue"
-is "$(rcli XLEN maildesk:automated)" $((auto0 + 2)) "both kept in maildesk:automated"
-is "$(md_find_field maildesk:automated subject "Delayed via relay" auto_reason)" \
+is "$(automated)" $((auto0 + 2)) "both kept in the automated table"
+is "$(auto_reason "Delayed via relay")" \
 	"mailer-daemon From:" "kept with the reason: From: header"
-is "$(md_find_field maildesk:automated subject "Away until Monday" auto_reason)" \
+is "$(auto_reason "Away until Monday")" \
 	"precedence: auto_reply" "kept with the reason: Precedence"
 
 is "$(rcli XLEN maildesk:dead)" 0 "no dead letters"

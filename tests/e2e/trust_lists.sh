@@ -62,7 +62,9 @@ like "$out" "$ACCEPTED" "unlisted sender accepted"
 
 # --- block one address ----------------------------------------------------------------
 cli project block acme spammer@example.org
-is "$(rcli SMEMBERS maildesk:project:acme:block)" spammer@example.org "block entry in Redis"
+is "$(md_psql "SELECT list || ' ' || entry FROM sender_lists WHERE project = 'acme'")" \
+	"block spammer@example.org" "block entry in PostgreSQL"
+is "$(rcli SMEMBERS maildesk:project:acme:block)" spammer@example.org "block entry in the milter's view"
 out=$(mail spammer@example.org "blocked 1")
 like "$out" "$BLOCKED" "blocked sender: 550 5.7.1"
 like "$out" "RCPT TO:<support\+acme@desk\.test>
@@ -138,6 +140,10 @@ like "$out" "$ACCEPTED" "allowed sender with SPF pass: accepted"
 show=$(md_cli project show acme)
 like "$show" "blocked +@baddomain\.test" "project show: blocked entries"
 like "$show" "allowed +@partner\.test" "project show: allowed entries"
+is "$(md_psql "SELECT entry FROM sender_lists WHERE project = 'acme' AND list = 'allow' ORDER BY 1" | paste -sd' ')" \
+	"@partner.test bob@example.test friend@example.org" "allow list in PostgreSQL"
+is "$(rcli SMEMBERS maildesk:project:acme:allow | sort | paste -sd' ')" \
+	"@partner.test bob@example.test friend@example.org" "and in the view"
 like "$(md_cli project show acme --json)" \
 	'"block":\["@baddomain\.test"\],"allow":\["@partner\.test","bob@example\.test","friend@example\.org"\]' \
 	"project show --json: both lists, sorted"
@@ -156,7 +162,8 @@ is "$RC/$OUT" "0/spammer2@example.org added to the block list of acme" \
 	"block: the entry is stored lower-cased"
 run project block nosuch x@example.org
 is "$RC/$OUT" "1/maildesk: no such project: nosuch" "block for an unknown project: exit 1"
-is "$(rcli EXISTS maildesk:project:nosuch:block)" 0 "unknown project: no stray list"
+is "$(rcli EXISTS maildesk:project:nosuch:block)/$(md_psql "SELECT count(*) FROM sender_lists WHERE project = 'nosuch'")" \
+	0/0 "unknown project: no stray list"
 run project allow acme 'two words@example.org'
 is "$RC" 1 "malformed entry: exit 1"
 like "$OUT" "not an address or @domain" "malformed entry: says why"

@@ -21,7 +21,8 @@ md_wait_issues acme 2
 ok_rc $? "two requests became issues"
 md_wait_cond 10 '[ "$(rcli XLEN maildesk:inbox)" = 0 ]'
 ok_rc $? "inbox drained (processed entries are deleted)"
-is "$(rcli XLEN maildesk:automated)" 1 "automated record kept in maildesk:automated"
+is "$(md_psql "SELECT count(*) FROM automated WHERE subject = 'Out of office'")" 1 \
+	"automated record kept in the automated table"
 is "$(md_issue_count acme)" 2 "automated record made no issue"
 is "$(rcli XPENDING maildesk:inbox workers | head -1)" 0 "nothing left pending"
 ok_run "worker wrote its PID file" test "$(cat "$T/worker.pid")" = "$WORKER_PID"
@@ -46,9 +47,12 @@ like "$hdrs" "Reply-To: .*support\+r-[a-z2-7]{26}@desk.test" "Reply-To is the re
 like "$hdrs" "In-Reply-To: <req-1@example.test>" "threads to the request"
 like "$hdrs" "Auto-Submitted: auto-replied" "Auto-Submitted: auto-replied"
 like "$hdrs" "List-Unsubscribe: .*support\+u-" "List-Unsubscribe mailto"
-key=$(rcli HGET maildesk:issue:acme:1 reply_key)
+key=$(md_reply_key acme 1 c1@example.test)
 like "$hdrs" "r-$key@" "reply key in the mail is the issue's key"
 like "$(cat "$mail")" "ticket #1" "body names the ticket"
+is "$(rcli HGET "maildesk:rkey:$key" iid)" 1 "the reply key is in the milter's view"
+is "$(md_psql "SELECT count(*) FROM outbox WHERE state = 'sent' AND kind = 'confirmation'")" 2 \
+	"both confirmations marked sent in the outbox"
 
 # responder actions through the CLI
 out=$(md_cli issue comment acme#1 "Turn it off and on again" --author Dan)

@@ -39,9 +39,38 @@ ${f[text]}
 	rcli XADD maildesk:inbox '*' "${args[@]}" >/dev/null
 }
 
-# md_issue_count PROJECT: issues of the project (all states).
+# md_issue_count PROJECT: issues of the project (all states), from
+# PostgreSQL (0 while the database does not answer).
 md_issue_count() {
-	rcli ZCARD "maildesk:issues:$1"
+	local n
+	n=$(md_psql "SELECT count(*) FROM issues WHERE project = :'p'" p="$1" 2>/dev/null)
+	echo "${n:-0}"
+}
+
+# md_outbox_count [STATE]: rows of the outbox table (in STATE: queued,
+# sent, failed, dropped).
+md_outbox_count() {
+	if [ $# -gt 0 ]; then
+		md_psql "SELECT count(*) FROM outbox WHERE state = :'s'" s="$1"
+	else
+		md_psql "SELECT count(*) FROM outbox"
+	fi
+}
+
+# md_issue_field PROJECT IID COLUMN: one column of an issue (text).
+md_issue_field() {
+	md_psql "SELECT $3 FROM issues WHERE project = :'p' AND iid = :'i'" p="$1" i="$2"
+}
+
+# md_reply_key PROJECT IID EMAIL / md_unsub_key ...: a subscriber's keys.
+md_reply_key() {
+	md_psql "SELECT reply_key FROM participants p JOIN issues i ON i.id = p.issue_id
+		WHERE i.project = :'p' AND i.iid = :'i' AND p.email = :'e'" p="$1" i="$2" e="$3"
+}
+
+md_unsub_key() {
+	md_psql "SELECT unsub_key FROM participants p JOIN issues i ON i.id = p.issue_id
+		WHERE i.project = :'p' AND i.iid = :'i' AND p.email = :'e'" p="$1" i="$2" e="$3"
 }
 
 # md_wait_issues PROJECT N [TIMEOUT_S=30]

@@ -42,11 +42,16 @@ md_wait_cond 20 '[ "$(rcli XLEN maildesk:inbox)" = 0 ]'
 ok_rc $? "inbox empty"
 is "$(rcli XPENDING maildesk:inbox workers | head -1)" 0 "nothing pending"
 is "$(md_issue_count acme)" $N "exactly $N issues"
-is "$(rcli HGET maildesk:project:acme last_iid)" $N "issue numbers 1..$N, none wasted"
-is "$(rcli HLEN maildesk:msgid:acme)" $N "one Message-ID per issue"
+is "$(md_psql "SELECT last_iid FROM projects WHERE name = 'acme'")" $N "issue numbers 1..$N, none wasted"
+is "$(md_psql "SELECT count(DISTINCT iid) || ' ' || min(iid) || ' ' || max(iid) FROM issues WHERE project = 'acme'")" \
+	"$N 1 $N" "the issues are numbered 1..$N"
+is "$(md_psql "SELECT count(*) FROM filed_messages WHERE project = 'acme'")" $N "one Message-ID per issue"
 is "$(rcli XLEN maildesk:dead)" 0 "nothing dead"
 
-is "$(rcli XLEN maildesk:outbox)" $N "exactly one confirmation queued per issue"
+is "$(md_psql "SELECT count(*) FROM outbox WHERE kind = 'confirmation'")" $N \
+	"exactly one confirmation queued per issue"
+is "$(md_psql "SELECT count(*) FROM (SELECT iid FROM outbox GROUP BY iid HAVING count(*) > 1) d")" 0 \
+	"no issue has two"
 md_start_sink
 md_wait_sink $N 180
 ok_rc $? "$N confirmations delivered"

@@ -21,11 +21,13 @@ md_wait_issues acme $N 120
 ok_rc $? "$N issues"
 md_wait_cond 20 '[ "$(rcli XLEN maildesk:inbox)" = 0 ]'
 ok_rc $? "inbox drained"
-is "$(rcli HGET maildesk:project:acme last_iid)" $N "last issue number is $N"
-is "$(rcli ZRANGE maildesk:issues:acme 0 -1 | sort -n | uniq | tr '\n' ' ')" \
+is "$(md_psql "SELECT last_iid FROM projects WHERE name = 'acme'")" $N "last issue number is $N"
+is "$(md_psql "SELECT iid FROM issues WHERE project = 'acme' ORDER BY iid" | uniq | tr '\n' ' ')" \
 	"$(seq 1 $N | tr '\n' ' ')" "numbers 1..$N without gaps"
-is "$(rcli HLEN maildesk:msgid:acme)" $N "one issue per request"
-is "$(rcli XLEN maildesk:outbox)" $N "one confirmation per issue"
+is "$(md_psql "SELECT count(*) FROM filed_messages WHERE project = 'acme'")" $N "one issue per request"
+is "$(md_psql "SELECT count(DISTINCT message_id) FROM issues WHERE project = 'acme'")" $N \
+	"every request's Message-ID once"
+is "$(md_psql "SELECT count(*) FROM outbox WHERE kind = 'confirmation'")" $N "one confirmation per issue"
 a=$(grep -c ': created acme#' "$T/worker.log")
 is "$a" $N "$N creations logged in total"
 is "$(rcli XINFO CONSUMERS maildesk:inbox workers | grep -c "$(hostname)-")" 2 \

@@ -16,17 +16,20 @@ for i in 1 2 3; do
 done
 md_wait_issues acme 3
 ok_rc $? "issues are created while the relay is down"
-md_wait_cond 10 '[ "$(rcli XLEN maildesk:outbox)" = 3 ]'
+md_wait_cond 10 '[ "$(md_outbox_count queued)" = 3 ]'
 ok_rc $? "three confirmations wait in the outbox"
 sleep 2	# let the sender fail against the closed port a few times
-is "$(rcli XLEN maildesk:outbox)" 3 "nothing lost while the relay is down"
+is "$(md_outbox_count queued)" 3 "nothing lost while the relay is down"
+like "$(md_psql "SELECT min(attempts) FROM outbox")" '^[1-9]' "each was tried and deferred"
+like "$(md_psql "SELECT last_error FROM outbox LIMIT 1")" . "with the error recorded"
 like "$(md_cli queue stats)" "outbox +3" "queue stats shows the waiting mail"
 
 md_start_sink
 md_wait_sink 3 60
 ok_rc $? "mails delivered once the relay is back"
-md_wait_cond 10 '[ "$(rcli XLEN maildesk:outbox)" = 0 ]'
-ok_rc $? "outbox empty afterwards"
+md_wait_cond 10 '[ "$(md_outbox_count queued)" = 0 ]'
+ok_rc $? "nothing queued afterwards"
+is "$(md_outbox_count sent)" 3 "all three marked sent"
 sleep 3	# a duplicate would arrive now
 is "$(md_sink_count)" 3 "each mail delivered exactly once"
 done_testing

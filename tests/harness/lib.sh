@@ -13,7 +13,7 @@
 #	. "$top_srcdir/tests/harness/lib.sh"
 #	md_start_redis
 #	md_start_sink
-#	md_write_config spf_enable=no
+#	md_write_config spf_enable=no	# also starts PostgreSQL and migrates
 #	md_cli project add acme
 #	md_start_milter
 #	md_start_postfix
@@ -25,6 +25,8 @@
 # Variables set (all exported):
 #	T		per-test directory (mode 755, removed at exit)
 #	REDIS_PORT REDIS_SOCK REDIS_PID
+#	PG_DIR PG_CONNINFO	the private PostgreSQL cluster ($T/pg, unix socket
+#			only) and its libpq conninfo (database "maildesk")
 #	MD_CONF		$T/maildesk.conf
 #	MILTER_PORT MILTER_PID	(MILTER_WRAPPER="valgrind ..." is put in front)
 #	SMTP_PORT	the Postfix that runs the milter
@@ -32,7 +34,7 @@
 #	WORKER_PID	(WORKER_WRAPPER like MILTER_WRAPPER)
 #	SPAMD_PORT SPAMD_PID
 #	DNSMASQ_PID	(inside md_reexec_in_netns only)
-# Logs: $T/redis.log milter.log worker.log postfix.log sink.log spamd.log
+# Logs: $T/redis.log pg/postgres.log milter.log worker.log postfix.log sink.log spamd.log
 # dnsmasq.log; their tails are printed as TAP comments when a test fails.
 #
 # Knobs: MD_KEEP=1 (keep $T), MD_TEST_TIMEOUT (seconds, default 300: the
@@ -40,7 +42,11 @@
 # MD_WORKER_BIN (other binaries with the same -f -c CONF interface).
 #
 # Order: md_start_redis before md_write_config (the config names its
-# port); md_write_config before the programs that read it.  Helpers whose
+# port); md_write_config before the programs that read it.  The first
+# md_write_config starts PostgreSQL (md_start_postgres) unless it runs
+# already and applies the schema with `maildesk db migrate`; MD_PG=no skips
+# PostgreSQL altogether (milter-only tests), MD_PG_MIGRATE=no leaves the
+# database empty (tests of the migration itself).  Helpers whose
 # name starts with _md_ are internal, but tests/web/web.sh and some suites
 # use _md_reap, _md_gone, _md_start_failed, _md_extra_pids and _md_started:
 # keep those stable.
@@ -66,12 +72,15 @@ export T
 # State inherited from a parent test (these are exported) must not make us
 # use or stop its servers.
 unset REDIS_PORT REDIS_SOCK REDIS_PID MD_CONF MILTER_PORT MILTER_PID SMTP_PORT \
-	SINK_PORT WORKER_PID SPAMD_PORT SPAMD_PID DNSMASQ_PID MD_SPAWN_PID
+	SINK_PORT WORKER_PID SPAMD_PORT SPAMD_PID DNSMASQ_PID MD_SPAWN_PID \
+	PG_DIR PG_CONNINFO
 
 _md_ports=" "
 _md_extra_pids=()
 _md_at_exit=()
 _md_started=0
+_md_pg_running=0
+_md_pg_migrated=0
 
 # --- small tools -------------------------------------------------------------
 
@@ -227,6 +236,102 @@ md_restart_redis() {
 	_md_redis_launch
 }
 
+# --- PostgreSQL ------------------------------------------------------------------
+
+# md_start_postgres: a private cluster in $PG_DIR ($T/pg) made and run by
+# tests/harness/pg-cluster (initdb the first time, unix socket inside the
+# directory, no TCP), with an empty database "maildesk"; sets PG_CONNINFO.
+# pg_ctl -w returns once the server accepts connections.  Stopped at exit.
+md_start_postgres() {
+	[ -n "${PG_CONNINFO:-}" ] && return 0
+	PG_DIR=$T/pg
+	_md_started=1
+	_md_pg_running=1
+	PG_CONNINFO=$("$top_srcdir/tests/harness/pg-cluster" start "$PG_DIR" 2>"$T/pg-cluster.log") ||
+		_md_start_failed postgres "$T/pg-cluster.log"
+	export PG_DIR PG_CONNINFO
+}
+
+# md_stop_postgres: fast shutdown (open connections are cut), waits.
+md_stop_postgres() {
+	[ -n "${PG_DIR:-}" ] && [ "${_md_pg_running:-0}" = 1 ] || return 0
+	"$top_srcdir/tests/harness/pg-cluster" stop "$PG_DIR" 2>>"$T/pg-cluster.log"
+	_md_pg_running=0
+}
+
+# md_kill_postgres: SIGKILL of the postmaster (a crash); returns when its
+# backends are gone too.
+md_kill_postgres() {
+	[ -n "${PG_DIR:-}" ] || return 0
+	"$top_srcdir/tests/harness/pg-cluster" kill "$PG_DIR" 2>>"$T/pg-cluster.log"
+	_md_pg_running=0
+}
+
+# md_restart_postgres: starts the same cluster again (after a stop or a
+# kill: crash recovery runs first); returns when it accepts connections.
+md_restart_postgres() {
+	[ -n "${PG_DIR:-}" ] || bail_out "md_restart_postgres before md_start_postgres"
+	[ "${_md_pg_running:-0}" = 1 ] && md_stop_postgres
+	_md_pg_running=1
+	"$top_srcdir/tests/harness/pg-cluster" restart "$PG_DIR" 2>>"$T/pg-cluster.log" ||
+		_md_start_failed postgres "$PG_DIR/postgres.log"
+}
+
+md_postgres_alive() {
+	[ "${_md_pg_running:-0}" = 1 ] && md_psql 'SELECT 1' >/dev/null 2>&1
+}
+
+# md_psql SQL [NAME=VALUE ...]: runs SQL in the maildesk database, unaligned
+# and tuples only (-At), stops at the first error (exit status 3).  Values
+# are passed as psql variables, so quote them in the SQL as :'NAME' (a
+# literal) and never paste them in:
+#	md_psql "SELECT count(*) FROM issues WHERE project = :'p'" p=acme
+md_psql() {
+	local sql=$1 kv
+	local -a vars=()
+	shift
+	for kv in "$@"; do
+		vars+=(-v "$kv")
+	done
+	printf '%s\n' "$sql" |
+		psql "${PG_CONNINFO:?md_psql before md_start_postgres}" -X -q -At \
+			-v ON_ERROR_STOP=1 "${vars[@]}"
+}
+
+# md_db_migrate: applies the schema with `maildesk db migrate` (the
+# migrations compiled into the programs).  Called by md_write_config.
+md_db_migrate() {
+	local out rc
+	# Without a built CLI (the harness's own test) psql does it.
+	[ -x "$top_builddir/cli/maildesk" ] || { _md_db_migrate_psql; return; }
+	out=$(md_cli db migrate 2>&1)
+	rc=$?
+	if [ $rc = 2 ] && printf '%s' "$out" | grep -q 'unknown command'; then
+		# A CLI without the command yet: the same, done with psql.
+		_md_db_migrate_psql
+		return
+	fi
+	[ $rc = 0 ] || { diag "maildesk db migrate: $out"; return 1; }
+}
+
+_md_db_migrate_psql() {
+	local f base v
+	md_psql 'CREATE TABLE IF NOT EXISTS md_schema (version integer PRIMARY KEY,
+		name text NOT NULL, applied bigint NOT NULL)' || return 1
+	for f in "$top_srcdir"/db/migrations/[0-9]*.sql; do
+		base=$(basename "$f" .sql)
+		v=$((10#${base%%_*}))
+		[ "$(md_psql "SELECT count(*) FROM md_schema WHERE version = $v")" = 0 ] ||
+			continue
+		{
+			echo "BEGIN;"
+			cat "$f"
+			echo "INSERT INTO md_schema VALUES ($v, '$base', extract(epoch FROM now())::bigint);"
+			echo "COMMIT;"
+		} | psql "$PG_CONNINFO" -X -q -v ON_ERROR_STOP=1 >/dev/null || return 1
+	done
+}
+
 # --- configuration ---------------------------------------------------------------
 
 # md_write_config [key=value ...]: (re)writes $MD_CONF.  Ports stay the same
@@ -236,12 +341,14 @@ md_write_config() {
 	local kv key line i found
 	local -a lines
 	MD_CONF=$T/maildesk.conf
+	[ "${MD_PG:-yes}" = no ] || md_start_postgres
 	[ -n "${MILTER_PORT:-}" ] || MILTER_PORT=$(md_free_port)
 	[ -n "${SINK_PORT:-}" ] || SINK_PORT=$(md_free_port)
 	export MD_CONF MILTER_PORT SINK_PORT
 	lines=(
 		"redis_host = 127.0.0.1"
 		"redis_port = ${REDIS_PORT:-6379}"
+		"database = ${PG_CONNINFO:-}"
 		"milter_socket = inet:$MILTER_PORT@127.0.0.1"
 		"desk_domain = desk.test"
 		"relay = smtp://127.0.0.1:$SINK_PORT"
@@ -250,6 +357,7 @@ md_write_config() {
 		"log_debug = yes"
 	)
 	[ -n "${REDIS_PORT:-}" ] || lines[1]="# redis_port: md_start_redis was not called"
+	[ -n "${PG_CONNINFO:-}" ] || lines[2]="# database: PostgreSQL was not started (MD_PG=no)"
 	for kv in "$@"; do
 		case $kv in
 		*=*) ;;
@@ -270,6 +378,11 @@ md_write_config() {
 		echo "# written by tests/harness/lib.sh"
 		printf '%s\n' "${lines[@]}"
 	} >"$MD_CONF"
+	if [ -n "${PG_CONNINFO:-}" ] && [ "${MD_PG_MIGRATE:-yes}" != no ] &&
+	    [ "${_md_pg_migrated:-0}" = 0 ]; then
+		md_db_migrate || bail_out "the schema could not be applied"
+		_md_pg_migrated=1
+	fi
 }
 
 # --- milter ------------------------------------------------------------------------
@@ -446,7 +559,7 @@ _md_watchdog_stop() {
 # When a test failed or died, the tails of the logs go into its .log.
 _md_dump_logs() {
 	local f
-	for f in "$T"/*.log; do
+	for f in "$T"/*.log "$T"/pg/postgres.log; do
 		[ -s "$f" ] || continue
 		diag "---- last lines of ${f##*/} ----"
 		diag "$(tail -n 25 "$f")"
@@ -478,6 +591,7 @@ _md_cleanup() {
 		_md_stop_pid "$p" 5
 	done
 	md_stop_redis
+	md_stop_postgres
 	md_stop_dns
 	_md_watchdog_stop
 	if [ -n "${MD_KEEP:-}" ]; then
