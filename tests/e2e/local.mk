@@ -78,3 +78,7 @@ dist_check_SCRIPTS += tests/e2e/milter_leaks.sh
 TESTS += tests/web/browser_mail.sh
 dist_check_SCRIPTS += tests/web/browser_mail.sh
 EXTRA_DIST += tests/web/browser_mail.mjs tests/web/chromium.mjs
+
+# Sender identity: DKIM signatures made in the test, DMARC records in dnsmasq.
+TESTS += tests/e2e/trust_dmarc.sh
+dist_check_SCRIPTS += tests/e2e/trust_dmarc.sh

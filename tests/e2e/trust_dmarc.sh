@@ -1,0 +1,188 @@
+#!/bin/bash
+# trust_dmarc.sh - sender identity at end of data through real Postfix:
+# a DKIM signature made here (opendkim-genkey key, Mail::DKIM) aligned with
+# From: -> dkim=pass, dmarc=pass; a forged From: of a p=reject domain ->
+# 550 5.7.1; a From: in the desk domain without SPF/DKIM -> 550 5.7.1; no
+# DMARC record and no authentication -> accepted with dmarc=none; DNS
+# trouble -> accepted with dmarc=temperror; dmarc_reject=no.
+#
+# Runs in a private network namespace where dnsmasq serves the test
+# domains, the DKIM key and the _dmarc records; Postfix presents XCLIENT
+# addresses to the milter (a loopback client would get SPF's free pass).
+. "$top_srcdir/tests/harness/tap.sh"
+. "$top_srcdir/tests/harness/lib.sh"
+. "$top_srcdir/tests/harness/records.sh"
+
+# signed.test signs with DKIM and asks for p=reject; relay.test is the
+# mailer it sends through (SPF pass, but not aligned); attacker.test has
+# SPF of its own; spf.test authenticates by SPF alone; desk.test is the
+# desk; plain.test has nothing; tempfail.test's server answers SERVFAIL.
+MD_DNS_RECORDS='local=/test/
+txt-record=relay.test,"v=spf1 ip4:192.0.2.1 -all"
+txt-record=attacker.test,"v=spf1 ip4:198.51.100.7 -all"
+txt-record=spf.test,"v=spf1 ip4:192.0.2.1 -all"
+txt-record=desk.test,"v=spf1 ip4:192.0.2.5 -all"
+txt-record=_dmarc.signed.test,"v=DMARC1; p=reject; rua=mailto:dmarc@signed.test"
+txt-record=_dmarc.spf.test,"v=DMARC1; p=reject"
+txt-record=_dmarc.quar.test,"v=DMARC1; p=quarantine"
+server=/tempfail.test/127.0.0.2#53'
+md_reexec_in_netns "$0" "$@"
+
+command -v opendkim-genkey >/dev/null || skip_all "opendkim-genkey (opendkim-tools) is not installed"
+perl -MMail::DKIM::Signer -e 1 2>/dev/null || skip_all "Mail::DKIM (libmail-dkim-perl) is not installed"
+
+# A name server on 127.0.0.2:53 that answers every query with SERVFAIL.
+# shellcheck disable=SC2016 # Perl code, expanded by Perl
+md_spawn perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.2", LocalPort => 53,
+	    Proto => "udp") or die "bind: $!";
+	my $q;
+	while ($s->recv($q, 4096)) {
+		next if length($q) < 12;
+		substr($q, 2, 2) = pack("CC", 0x80 | (ord(substr($q, 2, 1)) & 1), 0x82);
+		$s->send($q);
+	}'
+
+# The signer's key pair; the public half goes into DNS.
+mkdir -p "$T/keys"
+opendkim-genkey -b 1024 -d signed.test -s sel -D "$T/keys" ||
+	bail_out "opendkim-genkey failed"
+key=$(tr -d '\n' <"$T/keys/sel.txt" | grep -o '"[^"]*"' | tr -d '"\n')
+md_dns_txt sel._domainkey.signed.test "$key"
+
+INBOX=maildesk:inbox
+ACCEPTED='<- *250 2\.0\.0 Ok: queued'
+
+md_start_redis
+md_write_config spf_enable=yes spf_timeout_ms=3000 auth_timeout_ms=3000
+md_cli project add acme >/dev/null
+md_start_milter
+md_start_postfix
+
+# message FROM_HEADER MESSAGE_ID [BODY]: a plain message on stdout.
+message() {
+	printf 'From: %s\nTo: support+acme@desk.test\nSubject: dmarc %s\n' "$1" "$2"
+	printf 'Date: Thu, 01 Jan 2026 10:00:00 +0000\nMessage-ID: <%s>\n\n%s\n' "$2" \
+		"${3:-Hello, this is about my order.}"
+}
+
+# sign DOMAIN: stdin signed with $T/keys/sel.private as d=DOMAIN s=sel.
+sign() {
+	# shellcheck disable=SC2016 # Perl code, expanded by Perl
+	# Cork: Mail::DKIM's KeyFile reader wants "BEGIN RSA PRIVATE KEY";
+	# opendkim-genkey writes PKCS#8, which Crypt::OpenSSL::RSA reads.
+	perl -MMail::DKIM::Signer -MMail::DKIM::PrivateKey -MCrypt::OpenSSL::RSA -e '
+		my ($keyfile, $dom) = @ARGV;
+		local $/;
+		open(my $kf, "<", $keyfile) or die "$keyfile: $!";
+		my $rsa = Crypt::OpenSSL::RSA->new_private_key(<$kf>);
+		my $m = <STDIN>;
+		$m =~ s/\r?\n/\r\n/g;
+		my $s = Mail::DKIM::Signer->new(Algorithm => "rsa-sha256",
+		    Method => "relaxed", Domain => $dom, Selector => "sel",
+		    Key => Mail::DKIM::PrivateKey->load(Cork => $rsa));
+		$s->PRINT($m);
+		$s->CLOSE;
+		print $s->signature->as_string, "\r\n", $m;' "$T/keys/sel.private" "$1"
+}
+
+# send ENVELOPE_FROM CLIENT_ADDR FILE: the SMTP transcript.
+send() {
+	md_swaks --from "$1" --to support+acme@desk.test --helo mail.example.org \
+		--xclient-addr "$2" --xclient-name mail.example.org --data "$3" 2>&1
+}
+
+field() {	# field MESSAGE_ID FIELD
+	md_find_field $INBOX message_id "$1" "$2"
+}
+
+# --- aligned DKIM pass: accepted, dkim=pass signed.test, dmarc=pass -----------------
+message 'Carl <carl@signed.test>' dkim-1@signed.test | sign signed.test >"$T/m1.eml"
+grep -q '^DKIM-Signature: ' "$T/m1.eml" || bail_out "the test message could not be signed"
+out=$(send bounce@relay.test 192.0.2.1 "$T/m1.eml")
+like "$out" "$ACCEPTED" "aligned DKIM: accepted"
+is "$(field dkim-1@signed.test dkim)" "pass signed.test" "aligned DKIM: dkim=pass signed.test"
+is "$(field dkim-1@signed.test dmarc)" pass "aligned DKIM: dmarc=pass"
+is "$(field dkim-1@signed.test sender_auth)" yes "aligned DKIM: sender_auth=yes"
+is "$(field dkim-1@signed.test spf)" pass "aligned DKIM: SPF passed for relay.test"
+
+# --- the same signature, body changed on the way: dkim=fail, p=reject -> 550 ---------------
+sed 's/my order/your order/' "$T/m1.eml" | sed 's/dkim-1@/dkim-2@/' >"$T/m2.eml"
+out=$(send bounce@relay.test 192.0.2.1 "$T/m2.eml")
+like "$out" "<\*\* *550[ -]5\.7\.1 " "broken signature, p=reject: 550 5.7.1"
+is "$(md_count_field $INBOX message_id dkim-2@signed.test)" 0 "broken signature: nothing stored"
+
+# --- forged From: of a p=reject domain: 550 5.7.1 with the reason ---------------------------
+message 'Carl <carl@signed.test>' forged-1@attacker.test 'send everything to eve' >"$T/m3.eml"
+out=$(send eve@attacker.test 198.51.100.7 "$T/m3.eml")
+like "$out" "<\*\* *550[ -]5\.7\.1 " "forged From: of p=reject: 550 5.7.1"
+like "$out" "signed\.test .*DMARC p=reject" "forged From:: the reply names the domain and its policy"
+like "$out" "<- *354" "forged From:: refused at end of data, not before"
+is "$(md_count_field $INBOX message_id forged-1@attacker.test)" 0 "forged From:: nothing stored"
+grep -q "reject from=<eve@attacker.test> .*signed.test" "$T/milter.log"
+ok_rc $? "forged From:: the refusal is logged"
+
+# --- aligned SPF alone: dmarc=pass, dkim=none -------------------------------------------------
+message 'Bob <bob@spf.test>' spf-1@spf.test >"$T/m4.eml"
+out=$(send bob@spf.test 192.0.2.1 "$T/m4.eml")
+like "$out" "$ACCEPTED" "aligned SPF: accepted"
+is "$(field spf-1@spf.test dmarc)" pass "aligned SPF: dmarc=pass"
+is "$(field spf-1@spf.test dkim)" none "aligned SPF: dkim=none"
+is "$(field spf-1@spf.test sender_auth)" yes "aligned SPF: sender_auth=yes"
+
+# --- From: in the desk domain, not authenticated: 550 5.7.1 ------------------------------------
+message 'Staff <staff@desk.test>' desk-1@attacker.test >"$T/m5.eml"
+out=$(send eve@attacker.test 198.51.100.7 "$T/m5.eml")
+like "$out" "<\*\* *550[ -]5\.7\.1 " "desk-domain From:, unauthenticated: 550 5.7.1"
+like "$out" "desk\.test must be authenticated" "desk-domain From:: the reply says why"
+is "$(md_count_field $INBOX message_id desk-1@attacker.test)" 0 "desk-domain From:: nothing stored"
+
+# ... and with SPF of the desk domain itself it is accepted
+message 'Staff <staff@desk.test>' desk-2@desk.test >"$T/m6.eml"
+out=$(send staff@desk.test 192.0.2.5 "$T/m6.eml")
+like "$out" "$ACCEPTED" "desk-domain From: with aligned SPF: accepted"
+is "$(field desk-2@desk.test sender_auth)" yes "desk-domain From: with aligned SPF: sender_auth=yes"
+
+# --- no DMARC record, no authentication: accepted, dmarc=none -------------------------------------
+message 'Dave <dave@plain.test>' plain-1@plain.test >"$T/m7.eml"
+out=$(send dave@plain.test 198.51.100.7 "$T/m7.eml")
+like "$out" "$ACCEPTED" "no DMARC record, no auth: accepted"
+is "$(field plain-1@plain.test dmarc)" none "no DMARC record: dmarc=none"
+is "$(field plain-1@plain.test dkim)" none "no DMARC record: dkim=none"
+is "$(field plain-1@plain.test sender_auth)" no "no DMARC record: sender_auth=no"
+is "$(field plain-1@plain.test spf)" none "no DMARC record: spf=none"
+
+# --- p=quarantine fails: accepted (dmarc_quarantine=accept), flagged by sender_auth=no -----------
+message 'Quinn <quinn@quar.test>' quar-1@attacker.test >"$T/m8.eml"
+out=$(send eve@attacker.test 198.51.100.7 "$T/m8.eml")
+like "$out" "$ACCEPTED" "p=quarantine fail: accepted by default"
+is "$(field quar-1@attacker.test dmarc)" fail "p=quarantine fail: dmarc=fail"
+is "$(field quar-1@attacker.test sender_auth)" no "p=quarantine fail: sender_auth=no"
+
+# --- the DMARC record cannot be read (SERVFAIL): accepted, dmarc=temperror -------------------------
+message 'Tim <tim@tempfail.test>' temp-1@attacker.test >"$T/m9.eml"
+out=$(send eve@attacker.test 198.51.100.7 "$T/m9.eml")
+like "$out" "$ACCEPTED" "DMARC DNS temperror: accepted"
+is "$(field temp-1@attacker.test dmarc)" temperror "DMARC DNS temperror: dmarc=temperror"
+is "$(field temp-1@attacker.test sender_auth)" no "DMARC DNS temperror: sender_auth=no"
+
+# --- SMTP AUTH: nothing checked, dmarc=skipped --------------------------------------------------
+message 'Carl <carl@signed.test>' auth-1@signed.test >"$T/m10.eml"
+out=$(md_swaks --from carl@signed.test --to support+acme@desk.test --helo mail.example.org \
+	--xclient-addr 198.51.100.7 --xclient-login staff@desk.test --data "$T/m10.eml" 2>&1)
+like "$out" "$ACCEPTED" "SMTP AUTH: accepted"
+is "$(field auth-1@signed.test dmarc)" skipped "SMTP AUTH: dmarc=skipped"
+is "$(field auth-1@signed.test sender_auth)" yes "SMTP AUTH: sender_auth=yes"
+
+# --- dmarc_reject=no: the forged From: is accepted, dmarc=fail, sender_auth=no ----------------------
+md_stop_milter
+md_write_config spf_enable=yes spf_timeout_ms=3000 auth_timeout_ms=3000 dmarc_reject=no
+md_start_milter
+message 'Carl <carl@signed.test>' forged-2@attacker.test >"$T/m11.eml"
+out=$(send eve@attacker.test 198.51.100.7 "$T/m11.eml")
+like "$out" "$ACCEPTED" "dmarc_reject=no: forged From: accepted"
+is "$(field forged-2@attacker.test dmarc)" fail "dmarc_reject=no: dmarc=fail"
+is "$(field forged-2@attacker.test sender_auth)" no "dmarc_reject=no: sender_auth=no"
+
+md_milter_alive; ok_rc $? "milter survived"
+done_testing
