@@ -133,8 +133,9 @@ struct md_trk_rec {
 int	md_trk_keys_add(struct md_trk_keys *k, const char *project, long iid,
 	    const char *email, const char *rkey, const char *ukey);
 
-/* A new request (follows > 0: the closed issue it answers); 0 or -1. */
-int	md_trk_new_request(struct md_trk_rec *r, long follows);
+/* A new request for project (follows > 0: the closed issue of project it
+ * answers, the reply's text trimmed); 0 or -1. */
+int	md_trk_new_request(struct md_trk_rec *r, const char *project, long follows);
 /* 1 if the record has anything that may thread it to an issue. */
 int	md_trk_may_thread(const struct md_record *rec);
 /* The issue (of the record's project) a new mail answers: 1 (iid set), 0, -1. */
@@ -223,5 +224,24 @@ int	md_trk_array(md_buf *b, const char *const *v, size_t n);
 int	md_trk_store_atts(struct md_store *st, const struct md_config *cfg,
 	    const struct md_record *rec, long issue_id, long note_id, int *n,
 	    char *err, size_t errlen);
+
+/* ---- reading issues (tracker.c, tracker_search.c) ------------------------- */
+
+/*
+ * The columns of a struct md_issue, for "SELECT " MD_TRK_ISSUE_COLS " FROM "
+ * MD_TRK_ISSUE_FROM " WHERE ..." (issues i, the customer's participants row p
+ * for the keys); md_trk_issue_row() reads them from column col on.
+ */
+#define MD_TRK_ISSUE_COLS \
+	"i.project, i.iid, i.title, i.description, i.author, i.customer_email, " \
+	"i.customer_name, i.state, " \
+	"array_to_string(ARRAY(SELECT unnest(i.labels) ORDER BY 1 COLLATE \"C\"), ','), " \
+	"i.message_id, coalesce(p.reply_key, ''), coalesce(p.unsub_key, ''), i.spf, " \
+	"i.score, i.rules, i.flags, i.source, i.confidential::int, i.created, i.updated"
+#define MD_TRK_ISSUE_NCOLS	20
+#define MD_TRK_ISSUE_FROM \
+	"issues i LEFT JOIN participants p ON p.issue_id = i.id AND p.email = i.customer_email"
+/* 0 or -1 (ENOMEM); i is all allocated or all free. */
+int	md_trk_issue_row(const PGresult *res, int row, int col, struct md_issue *i);
 
 #endif
