@@ -8,14 +8,14 @@ srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-$(pwd)}
 runs=${FUZZ_RUNS:-5000}
 out=$builddir/tests/fuzz/build
-harnesses=${FUZZERS:-"mime address record conf trim template html spamd"}
+harnesses=${FUZZERS:-"mime address record conf trim template html spamd auth"}
 
 if ! command -v clang >/dev/null; then
 	echo "1..0 # SKIP clang is not installed"
 	exit 0
 fi
 mkdir -p "$out/obj"
-pc="gmime-3.0 hiredis libcurl libsodium"
+pc="gmime-3.0 hiredis libcurl libsodium opendkim libpsl"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 $san -I$builddir -I$srcdir/lib $(pkg-config --cflags $pc)"
 libs="$(pkg-config --libs $pc) -lspf2 -lpthread"
