@@ -3,7 +3,7 @@
 include tests/unit/local.mk
 include tests/milter/local.mk
 include tests/e2e/local.mk
-EXTRA_DIST += tests/harness/lib.sh tests/harness/tap.sh
+EXTRA_DIST += tests/harness/lib.sh tests/harness/tap.sh tests/harness/pg-cluster
 
 # libFuzzer harnesses: `make fuzz` (FUZZ_RUNS=N or FUZZ_TIME=seconds).
 EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/fuzz_mime.c tests/fuzz/fuzz_address.c \

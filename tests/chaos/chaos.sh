@@ -1,13 +1,15 @@
 #!/bin/bash
 # chaos.sh - the reliability promises under SIGKILL (doc/reliability.md).
 #
-# Two Postfix instances, each with its own maildesk-milter, two workers and
-# one Redis (AOF, appendfsync always).  A client sends CHAOS_N messages
-# (new requests with odd charsets and attachments, and replies to existing
-# issues) over CHAOS_SESSIONS concurrent SMTP sessions while this script
-# SIGKILLs the milters, the workers and redis-server at random moments and
-# starts them again.  Afterwards every message the client saw refused is
-# sent again until accepted, the worker drains, and the checks are: every
+# Two Postfix instances, each with its own maildesk-milter, two workers,
+# one Redis (AOF, appendfsync always) and one PostgreSQL (the tracker of
+# record).  A client sends CHAOS_N messages (new requests with odd charsets
+# and attachments, and replies to existing issues) over CHAOS_SESSIONS
+# concurrent SMTP sessions while this script SIGKILLs the milters, the
+# workers, redis-server and the postmaster at random moments and starts
+# them again.  Afterwards every message the client saw refused is
+# sent again until accepted, the worker drains, and the checks (on what
+# PostgreSQL holds) are: every
 # accepted Message-ID is exactly one issue (new requests) or one note
 # (replies), no Message-ID twice, no confirmation twice in the sink, and
 # every issue confirmed or noted as possibly not (a sender killed at the
@@ -46,7 +48,7 @@ md_cli project add acme >/dev/null || bail_out "project add failed"
 
 # --- two milters, two MTAs, two workers ---------------------------------------
 declare -a MPORT MCONF MPID WPID SPORT
-declare -A KILLS=([milter]=0 [worker]=0 [redis]=0)
+declare -A KILLS=([milter]=0 [worker]=0 [redis]=0 [postgres]=0)
 MPORT[0]=$MILTER_PORT
 MCONF[0]=$MD_CONF
 MPORT[1]=$(md_free_port)
@@ -89,11 +91,12 @@ perl "$C/gen.pl" "$T/msg" $SEEDS 0 "$T/nokeys" | sed 's/chaos-/seed-/' >"$T/seed
 for f in $(cut -f1 "$T/seed.list"); do sed -i 's/chaos-/seed-/' "$f"; done
 perl "$C/client.pl" "$T/seed.list" 4 "${SPORT[0]}" "$T/seed.log"
 is "$(grep -c '	ok	' "$T/seed.log")" $SEEDS "$SEEDS seed requests accepted"
-md_wait_cond 60 '[ "$(rcli ZCARD maildesk:issues:acme)" -ge $SEEDS ]'
+md_wait_cond 60 '[ "$(md_issue_count acme)" -ge $SEEDS ]'
 ok_rc $? "seed issues created"
-for iid in $(rcli ZRANGE maildesk:issues:acme 0 -1); do
-	rcli HMGET "maildesk:issue:acme:$iid" reply_key customer_email | paste -sd' '
-done >"$T/keys"
+md_psql "SELECT p.reply_key || ' ' || i.customer_email FROM issues i
+	JOIN participants p ON p.issue_id = i.id AND p.email = i.customer_email
+	WHERE i.project = 'acme' ORDER BY i.iid" >"$T/keys"
+is "$(wc -l <"$T/keys")" $SEEDS "a reply key per seed issue"
 mkdir -p "$T/msg2"
 perl "$C/gen.pl" "$T/msg2" "$N" "$RPCT" "$T/keys" >"$T/all.list"
 is "$(wc -l <"$T/all.list")" "$N" "$N messages generated"
@@ -108,29 +111,35 @@ while ! _md_gone $client; do
 	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
 	_md_gone $client && break
 	r=$((RANDOM % 10))
-	if [ $r -lt 4 ]; then
+	if [ $r -lt 3 ]; then
 		i=$((RANDOM % 2))
 		kill -KILL "${MPID[$i]}" 2>/dev/null
 		_md_reap "${MPID[$i]}" 5
 		KILLS[milter]=$((KILLS[milter] + 1))
 		start_milter $i
-	elif [ $r -lt 8 ]; then
+	elif [ $r -lt 6 ]; then
 		i=$((RANDOM % 2))
 		kill -KILL "${WPID[$i]}" 2>/dev/null
 		_md_reap "${WPID[$i]}" 5
 		KILLS[worker]=$((KILLS[worker] + 1))
 		start_worker $i
-	else
+	elif [ $r -lt 8 ]; then
 		kill -KILL "$REDIS_PID" 2>/dev/null
 		KILLS[redis]=$((KILLS[redis] + 1))
 		md_restart_redis
+	else
+		# The postmaster and its backends die; the workers' transactions
+		# in flight are lost and must be redone from the inbox.
+		md_kill_postgres
+		KILLS[postgres]=$((KILLS[postgres] + 1))
+		md_restart_postgres
 	fi
 	echo "$(date +%s.%N) kill $r" >>"$T/kills.log"
 done
 wait $client
 storm_s=$(($(date +%s) - ts))
-note "storm: $storm_s s, kills: milter ${KILLS[milter]}, worker ${KILLS[worker]}, redis ${KILLS[redis]}"
-ok_run "something was killed" test $((KILLS[milter] + KILLS[worker] + KILLS[redis])) -gt 0
+note "storm: $storm_s s, kills: milter ${KILLS[milter]}, worker ${KILLS[worker]}, redis ${KILLS[redis]}, postgres ${KILLS[postgres]}"
+ok_run "something was killed" test $((KILLS[milter] + KILLS[worker] + KILLS[redis] + KILLS[postgres])) -gt 0
 
 # --- retry what was refused (as a real MTA would) ----------------------------------
 deadline=$(($(date +%s) + ${CHAOS_RETRY_S:-120}))
@@ -149,35 +158,23 @@ is "$(wc -l <"$T/retry.list")" 0 "every message accepted in the end"
 md_wait_cond 300 '[ "$(rcli XLEN maildesk:inbox)" = 0 ] && [ "$(rcli XPENDING maildesk:inbox workers | head -1)" = 0 ]'
 ok_rc $? "inbox drained, nothing pending"
 is "$(rcli XLEN maildesk:dead)" 0 "nothing dead"
-is "$(rcli --scan --pattern 'maildesk:stage:*' | wc -l)" 0 "no staged record left behind"
-issues=$(rcli ZCARD maildesk:issues:acme)
+issues=$(md_issue_count acme)
 count_conf() {
 	find "$T/sink/Maildir/new" -type f -print0 2>/dev/null |
 		xargs -0r grep -l -i '^Auto-Submitted: auto-replied' |
 		xargs -r sed -n 's/^X-Maildesk-Issue: *//p'
 }
 # Confirmations a sender dropped at the handover (see below) may never come.
-dropped() { grep -c 'kind=confirmation.*may have been delivered, so it is not sent again' "$T/worker.log"; }
-md_wait_cond 300 '[ "$(rcli XPENDING maildesk:outbox senders | head -1)" = 0 ] && [ "$(rcli XLEN maildesk:outbox)" = 0 ] && [ $(($(count_conf | sort -u | wc -l) + $(dropped))) -ge '"$issues"' ]'
+dropped() { md_psql "SELECT count(*) FROM outbox WHERE kind = 'confirmation' AND state = 'dropped'"; }
+md_wait_cond 300 '[ "$(md_outbox_count queued)" = 0 ] && [ $(($(count_conf | sort -u | wc -l) + $(dropped))) -ge '"$issues"' ]'
 ok_rc $? "outbox drained to the sink"
 sleep 3		# a late duplicate would arrive now; there is no event for it
 count_conf >"$T/confirmations"
 
-rcli --raw EVAL '
-	local out = {}
-	for _, iid in ipairs(redis.call("ZRANGE", KEYS[1], 0, -1)) do
-		local k = ARGV[1] .. iid
-		out[#out + 1] = "I " .. iid .. " " .. (redis.call("HGET", k, "message_id") or "")
-		for _, e in ipairs(redis.call("XRANGE", k .. ":notes", "-", "+")) do
-			local f, kind, mid = e[2], nil, ""
-			for j = 1, #f, 2 do
-				if f[j] == "kind" then kind = f[j + 1] end
-				if f[j] == "message_id" then mid = f[j + 1] end
-			end
-			if kind == "customer" then out[#out + 1] = "N " .. iid .. " " .. mid end
-		end
-	end
-	return out' 1 maildesk:issues:acme maildesk:issue:acme: >"$T/dump"
+md_psql "SELECT 'I ' || iid || ' ' || message_id FROM issues WHERE project = 'acme'
+	UNION ALL
+	SELECT 'N ' || i.iid || ' ' || n.message_id FROM notes n JOIN issues i ON i.id = n.issue_id
+	WHERE i.project = 'acme' AND n.kind = 'customer'" >"$T/dump"
 cat "$T/seed.list" "$T/all.list" >"$T/every.list"
 cat "$T/seed.log" "$T/client.log" >"$T/every.log"
 perl "$C/check.pl" "$T/every.list" "$T/every.log" "$T/dump" "$T/confirmations" >"$T/verdict"
@@ -191,12 +188,16 @@ done <"$T/verdict"
 note "$(printf 'sent %s (new %s, replies %s), accepted %s, tempfailed-then-accepted %s, 4xx answers %s, connection errors %s' \
 	"${V[sent]}" "${V[new]}" "${V[replies]}" "${V[accepted]}" \
 	"${V[tempfailed_then_accepted]}" "${V[temp_replies]}" "${V[conn_errors]}")"
-note "issues ${V[issues]}, customer notes ${V[notes]}, confirmations ${V[confirmations]}, duplicate confirmations ${V[duplicate_confirmations]}, kills: milter ${KILLS[milter]} worker ${KILLS[worker]} redis ${KILLS[redis]}, total $(($(date +%s) - t0)) s"
+note "issues ${V[issues]}, customer notes ${V[notes]}, confirmations ${V[confirmations]}, duplicate confirmations ${V[duplicate_confirmations]}, kills: milter ${KILLS[milter]} worker ${KILLS[worker]} redis ${KILLS[redis]} postgres ${KILLS[postgres]}, total $(($(date +%s) - t0)) s"
 bad=$(grep '^BAD' "$T/verdict")
 is "$bad" "" "every accepted message stored exactly once (issue or note), nothing lost"
 is "${V[issues]}" "$((V[new]))" "one issue per new request"
 is "${V[notes]}" "${V[replies]}" "one note per reply"
-is "$(rcli HLEN maildesk:msgid:acme)" "$((V[issues] + V[notes]))" "msgid index: one entry per stored message"
+is "$(md_psql "SELECT count(*) FROM filed_messages WHERE project = 'acme'")" "$((V[issues] + V[notes]))" \
+	"filed_messages: one row per stored message"
+is "$(md_psql "SELECT last_iid || ' ' || (SELECT count(*) || ' ' || max(iid) FROM issues WHERE project = 'acme')
+	FROM projects WHERE name = 'acme'")" "${V[issues]} ${V[issues]} ${V[issues]}" \
+	"issue numbers 1..${V[issues]} without a gap"
 grep '^NOTE' "$T/verdict" | head -5 | while read -r l; do note "$l"; done
 dups=$(grep '^DUP' "$T/verdict")
 if [ -n "$dups" ]; then
@@ -210,8 +211,9 @@ note "confirmations left by a killed sender after the handover: $(dropped) (of w
 is "$dups" "" "no confirmation sent twice"
 missing_ok=1
 while read -r _ iid _; do
-	rcli XRANGE "maildesk:issue:acme:$iid:notes" - + |
-		grep -q 'The confirmation mail to .* may not have been delivered' || {
+	[ "$(md_psql "SELECT count(*) FROM notes n JOIN issues i ON i.id = n.issue_id
+		WHERE i.project = 'acme' AND i.iid = :'i'
+		AND n.text LIKE '%may not have been delivered%'" i="$iid")" -ge 1 ] || {
 		diag "issue $iid has no confirmation and no note saying why"
 		missing_ok=0
 	}

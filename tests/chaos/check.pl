@@ -5,7 +5,7 @@
 #
 # LIST: gen.pl's lines; CLIENTLOG: client.pl's attempts; DUMP: "I iid mid"
 # (an issue and its Message-ID) and "N iid mid" (a customer note) lines from
-# Redis; CONFIRMATIONS: one X-Maildesk-Issue value per confirmation found in
+# PostgreSQL; CONFIRMATIONS: one X-Maildesk-Issue value per confirmation found in
 # the sink.  Prints "key value" lines (counts) and "BAD ..." lines with the
 # evidence for every broken promise.
 use strict;

@@ -63,7 +63,7 @@ dist_check_SCRIPTS += tests/e2e/loops.sh
 TESTS += tests/e2e/cli_template.sh
 dist_check_SCRIPTS += tests/e2e/cli_template.sh
 
-# chaos: SIGKILLs of milters, workers and Redis under SMTP load (helper
+# chaos: SIGKILLs of milters, workers, Redis and PostgreSQL under SMTP load (helper
 # "chaos"); tests/chaos/chaos.sh alone is the 10 000-message run.
 TESTS += tests/e2e/chaos_short.sh
 dist_check_SCRIPTS += tests/e2e/chaos_short.sh
@@ -82,3 +82,8 @@ EXTRA_DIST += tests/web/browser_mail.mjs tests/web/chromium.mjs
 # Sender identity: DKIM signatures made in the test, DMARC records in dnsmasq.
 TESTS += tests/e2e/trust_dmarc.sh
 dist_check_SCRIPTS += tests/e2e/trust_dmarc.sh
+
+# the tracker in PostgreSQL: schema migrations, backup and restore (with the
+# Redis view rebuilt), searches under SMTP load.
+TESTS += tests/e2e/db_migrate.sh tests/e2e/backup.sh tests/e2e/search_load.sh
+dist_check_SCRIPTS += tests/e2e/db_migrate.sh tests/e2e/backup.sh tests/e2e/search_load.sh
