@@ -8,3 +8,4 @@ milter_maildesk_milter_SOURCES = \
 	milter/trust.c milter/milter_trust.h \
 	milter/auth.c milter/milter_auth.h
 milter_maildesk_milter_LDADD = $(MD_LIBS) $(MILTER_LIBS)
+EXTRA_DIST += doc/sender-identity.md
