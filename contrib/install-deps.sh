@@ -7,15 +7,18 @@
 #   contrib/install-deps.sh --check   list what is missing, exit 1 if any
 #
 # Services are not started or enabled by this script; the test suite runs
-# private instances of Redis, Postfix and spamd on free ports.
+# private instances of Redis, PostgreSQL, Postfix and spamd on free ports
+# and in its own directories.  Debian's postgresql package makes a cluster
+# "main" (and starts it where services may start): the tests and the
+# sandbox never use it, their clusters listen on unix sockets of their own.
 set -eu
 
 # build
 PKGS="build-essential autoconf automake libtool pkg-config
 libmilter-dev libspf2-dev libgmime-3.0-dev libhiredis-dev libcurl4-openssl-dev
-libmicrohttpd-dev libsodium-dev check libopendkim-dev libpsl-dev publicsuffix"
+libmicrohttpd-dev libsodium-dev libpq-dev check libopendkim-dev libpsl-dev publicsuffix"
 # servers and tools the tests drive for real
-PKGS="$PKGS redis-server redis-tools postfix swaks miltertest
+PKGS="$PKGS postgresql-15 postgresql-client-15 redis-server redis-tools postfix swaks miltertest jq
 spamassassin spamc spamd dnsmasq-base iproute2 procps perl curl opendkim-tools libmail-dkim-perl"
 # memory checkers, libFuzzer, the browser for the web UI tests
 PKGS="$PKGS valgrind clang libclang-rt-14-dev chromium chromium-driver"

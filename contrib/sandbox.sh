@@ -6,13 +6,14 @@
 #   sudo contrib/sandbox.sh --once   show the demo and stop
 #
 # It installs the missing packages, builds into ./build (BUILD_DIR), and
-# starts private instances on free 127.0.0.1 ports: Redis, a Postfix with
-# maildesk-milter in front of it, maildesk-worker, and a second Postfix that
-# plays the outside world (outbound mail lands in a Maildir).  Then it
-# creates the project "demo", sends a customer's mail to
-# support+demo@desk.test and shows each step: the SMTP dialogue, the record
-# in the Redis stream, the issue, and the confirmation mail the customer
-# gets.  Nothing outside the sandbox directory is touched; Ctrl-C stops it
+# starts private instances on free 127.0.0.1 ports: Redis, PostgreSQL (a
+# cluster of its own in the sandbox directory, unix socket only, schema
+# applied with `maildesk db migrate`), a Postfix with maildesk-milter in
+# front of it, maildesk-worker, and a second Postfix that plays the outside
+# world (outbound mail lands in a Maildir).  Then it creates the project
+# "demo", sends a customer's mail to support+demo@desk.test and shows each
+# step: the SMTP dialogue, the record in the Redis stream, the issue in
+# PostgreSQL, and the confirmation mail the customer gets.  Nothing outside the sandbox directory is touched; Ctrl-C stops it
 # all and removes it.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,7 +39,7 @@ say() {
 	printf '\n\033[1m== %s\033[0m\n' "$*"
 }
 
-say "starting Redis, the relay sink, the milter, Postfix and the worker in $T"
+say "starting Redis, PostgreSQL, the relay sink, the milter, Postfix and the worker in $T"
 md_start_redis
 md_start_sink
 md_write_config base_url=http://127.0.0.1:8080
@@ -46,6 +47,7 @@ md_cli project add demo || bail_out "maildesk project add demo failed"
 md_start_milter
 md_start_postfix
 echo "Redis      127.0.0.1:$REDIS_PORT"
+echo "PostgreSQL $PG_DIR (unix socket; log $PG_DIR/postgres.log)"
 echo "milter     127.0.0.1:$MILTER_PORT   (log $T/milter.log)"
 echo "Postfix    127.0.0.1:$SMTP_PORT   (log $T/postfix.log)"
 echo "sink       127.0.0.1:$SINK_PORT   (mail in $T/sink/Maildir/new)"
@@ -65,6 +67,12 @@ md_start_worker
 md_wait_sink 1 30 || echo "(no confirmation mail yet; see $T/worker.log)"
 echo "\$ maildesk issue list demo"
 md_cli issue list demo
+echo
+echo "\$ psql -c 'SELECT project, iid, state, customer_email, title FROM issues'"
+md_psql "SELECT project, iid, state, customer_email, title FROM issues ORDER BY id" |
+	sed 's/|/  /g'
+echo "\$ psql -c 'SELECT id, kind, rcpt, state FROM outbox'"
+md_psql "SELECT id, kind, rcpt, state FROM outbox ORDER BY id" | sed 's/|/  /g'
 
 say "the confirmation the customer received (from the sink's Maildir)"
 f=$(md_sink_files | head -n 1)
@@ -90,6 +98,7 @@ Look at the desk:
   $BUILD_DIR/cli/maildesk -c $MD_CONF issue show demo#1
   $BUILD_DIR/cli/maildesk -c $MD_CONF issue comment demo#1 "On our way."
   redis-cli -p $REDIS_PORT XRANGE maildesk:inbox - +
+  psql "$PG_CONNINFO"        (tables: doc/db-schema.md)
 Outbound mail:  ls $T/sink/Maildir/new
 Logs:           $T/*.log
 EOF

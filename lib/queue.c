@@ -1,9 +1,12 @@
 /*
- * tracker_queue.c - the streams as admins see them: backlog, pending, dead letters.
+ * queue.c - the inbox stream and its dead letters (Redis), as the worker
+ * and admins use them: backlog, pending entries, acknowledgement, dead
+ * letters.
  *
  * A record that keeps failing is moved to <p>dead with the reason so the
  * inbox never blocks on it; "maildesk queue retry" puts it back unchanged
- * once the cause (a missing project, a bug) is fixed.
+ * once the cause (a missing project, a bug) is fixed.  Issues themselves
+ * live in PostgreSQL: nothing here touches the tracker of record.
  */
 #include "config.h"
 
@@ -12,8 +15,82 @@
 #include <string.h>
 #include <time.h>
 
-#include "tracker.h"
-#include "tracker_int.h"
+#include "queue.h"
+
+/*
+ * Dead letter.  KEYS: <p>inbox, <p>dead.  ARGV: inbox entry id, error,
+ * failures, now.  Copies the entry to <p>dead with error, orig_id,
+ * failures and dead_at, then XACK + XDEL.  Replies 1 (moved) or 0 (the
+ * entry was gone: only acked).
+ */
+static struct md_script bury_script = {
+	"local id = ARGV[1]\n"
+	"local r = redis.call('XRANGE', KEYS[1], id, id)\n"
+	"local moved = 0\n"
+	"if r[1] then\n"
+	"  local f = r[1][2]\n"
+	"  for _, v in ipairs({'error', ARGV[2], 'orig_id', id, 'failures', ARGV[3], 'dead_at', ARGV[4]}) do\n"
+	"    f[#f + 1] = v\n"
+	"  end\n"
+	"  redis.call('XADD', KEYS[2], '*', unpack(f))\n"
+	"  moved = 1\n"
+	"end\n"
+	"redis.call('XACK', KEYS[1], 'workers', id)\n"
+	"redis.call('XDEL', KEYS[1], id)\n"
+	"return moved\n", ""
+};
+
+/*
+ * Retry.  KEYS: <p>dead, <p>inbox.  ARGV: dead entry id.  XADDs the
+ * original fields back to <p>inbox and XDELs the dead entry.  Replies
+ * {"nosuch"} or {"ok", new id}.  (Issue numbers are taken in the
+ * tracker's transaction now, so nothing is reserved per entry.)
+ */
+static struct md_script retry_script = {
+	"local r = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])\n"
+	"if not r[1] then return {'nosuch'} end\n"
+	"local f, out = r[1][2], {}\n"
+	"local drop = {error = true, orig_id = true, failures = true, dead_at = true}\n"
+	"for j = 1, #f - 1, 2 do\n"
+	"  if not drop[f[j]] then out[#out + 1] = f[j]; out[#out + 1] = f[j + 1] end\n"
+	"end\n"
+	"if #out == 0 then out = {'v', '1'} end\n"
+	"local nid = redis.call('XADD', KEYS[2], '*', unpack(out))\n"
+	"redis.call('XDEL', KEYS[1], ARGV[1])\n"
+	"return {'ok', nid}\n", ""
+};
+
+/* KEYS: <p>inbox.  ARGV: entry ids.  One round trip for a whole read. */
+static struct md_script ack_script = {
+	"redis.call('XACK', KEYS[1], 'workers', unpack(ARGV))\n"
+	"return redis.call('XDEL', KEYS[1], unpack(ARGV))\n", ""
+};
+
+static void
+redis_err(struct md_redis *r, const redisReply *rep, char *err, size_t errlen)
+{
+	if (rep != NULL && rep->type == REDIS_REPLY_ERROR)
+		snprintf(err, errlen, "redis: %s", rep->str);
+	else if (rep != NULL)
+		snprintf(err, errlen, "redis: unexpected reply (type %d)", rep->type);
+	else
+		snprintf(err, errlen, "%s", md_redis_errstr(r));
+}
+
+/* A malloc'd copy of n bytes (of "" for NULL); NULL only on ENOMEM. */
+static char *
+dupn(const char *s, size_t n)
+{
+	char *c;
+
+	if (s == NULL)
+		s = "", n = 0;
+	if ((c = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return c;
+}
 
 static long
 xlen(struct md_redis *r, const char *name, int *failed)
@@ -84,20 +161,17 @@ md_queue_stats(struct md_redis *r, struct md_queue_stats *out, char *err, size_t
 
 	memset(out, 0, sizeof *out);
 	out->inbox = xlen(r, "inbox", &failed);
-	out->outbox = xlen(r, "outbox", &failed);
 	out->dead = xlen(r, "dead", &failed);
-	out->automated = xlen(r, "automated", &failed);
-	if (failed || group_stats(r, "inbox", "workers", &out->workers) < 0 ||
-	    group_stats(r, "outbox", "senders", &out->senders) < 0) {
-		md_trk_redis_err(r, NULL, err, errlen);
+	if (failed || group_stats(r, "inbox", "workers", &out->workers) < 0) {
+		redis_err(r, NULL, err, errlen);
 		return -1;
 	}
 	return 0;
 }
 
 int
-md_queue_pending(struct md_redis *r, int outbox, size_t max,
-    struct md_pending **out, size_t *n, char *err, size_t errlen)
+md_queue_pending(struct md_redis *r, size_t max, struct md_pending **out,
+    size_t *n, char *err, size_t errlen)
 {
 	md_buf key = MD_BUF_INIT;
 	redisReply *rep;
@@ -105,16 +179,15 @@ md_queue_pending(struct md_redis *r, int outbox, size_t max,
 
 	*out = NULL;
 	*n = 0;
-	rep = md_redis_cmd(r, "XPENDING %s %s - + %lu",
-	    md_key(r, &key, "%s", outbox ? "outbox" : "inbox"),
-	    outbox ? "senders" : "workers", (unsigned long)(max > 0 ? max : 100));
+	rep = md_redis_cmd(r, "XPENDING %s workers - + %lu", md_key(r, &key, "inbox"),
+	    (unsigned long)(max > 0 ? max : 100));
 	md_buf_free(&key);
 	if (rep != NULL && rep->type == REDIS_REPLY_ERROR && strstr(rep->str, "NOGROUP")) {
 		freeReplyObject(rep);
 		return 0;	/* nobody ever consumed: nothing pending */
 	}
 	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
-		md_trk_redis_err(r, rep, err, errlen);
+		redis_err(r, rep, err, errlen);
 		if (rep != NULL)
 			freeReplyObject(rep);
 		return -1;
@@ -178,7 +251,7 @@ dead_from_entry(struct md_dead *d, const redisReply *e)
 			d->dead_at = (long)md_reply_int(v, 0);
 		for (j = 0; j < sizeof all / sizeof all[0]; j++)
 			if (*all[j] == NULL && strcmp(n, names[j]) == 0 &&
-			    (*all[j] = md_trk_strndup(v->str, v->len)) == NULL)
+			    (*all[j] = dupn(v->str, v->len)) == NULL)
 				return -1;
 	}
 	for (j = 0; j < sizeof all / sizeof all[0]; j++)
@@ -202,7 +275,7 @@ md_queue_dead(struct md_redis *r, size_t max, struct md_dead **out, size_t *n,
 	    (unsigned long)(max > 0 ? max : 100));
 	md_buf_free(&key);
 	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
-		md_trk_redis_err(r, rep, err, errlen);
+		redis_err(r, rep, err, errlen);
 		rc = -1;
 	} else if (rep->elements > 0 &&
 	    (*out = calloc(rep->elements, sizeof **out)) == NULL) {
@@ -234,24 +307,64 @@ int
 md_queue_bury(struct md_redis *r, const char *entry_id, const char *error,
     long failures, char *err, size_t errlen)
 {
-	struct md_args a;
-	redisReply *rep;
-	int rc = 0;
+	md_buf inbox = MD_BUF_INIT, dead = MD_BUF_INIT;
+	char fl[32], now[32];
+	const char *argv[6];
+	redisReply *rep = NULL;
+	int rc = -1;
 
-	md_args_init(&a);
-	md_args_add(&a, md_redis_prefix(r));
-	md_args_add(&a, entry_id);
-	md_args_add(&a, error);
-	md_args_addf(&a, "%ld", failures);
-	md_args_addf(&a, "%ld", (long)time(NULL));
-	rep = a.err ? NULL : md_redis_eval(r, &md_trk_bury_script, 0, a.n, a.v, a.len);
-	if (rep == NULL || rep->type != REDIS_REPLY_INTEGER) {
-		md_trk_redis_err(r, rep, err, errlen);
-		rc = -1;
-	}
+	snprintf(fl, sizeof fl, "%ld", failures);
+	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+	argv[0] = md_key(r, &inbox, "inbox");
+	argv[1] = md_key(r, &dead, "dead");
+	argv[2] = entry_id;
+	argv[3] = error != NULL ? error : "";
+	argv[4] = fl;
+	argv[5] = now;
+	if (argv[0] == NULL || argv[1] == NULL)
+		snprintf(err, errlen, "out of memory");
+	else if ((rep = md_redis_eval(r, &bury_script, 2, 6, argv, NULL)) == NULL ||
+	    rep->type != REDIS_REPLY_INTEGER)
+		redis_err(r, rep, err, errlen);
+	else
+		rc = 0;
 	if (rep != NULL)
 		freeReplyObject(rep);
-	md_args_free(&a);
+	md_buf_free(&inbox);
+	md_buf_free(&dead);
+	return rc;
+}
+
+int
+md_queue_ack(struct md_redis *r, const char *const *ids, size_t n, char *err,
+    size_t errlen)
+{
+	md_buf inbox = MD_BUF_INIT;
+	const char **argv;
+	redisReply *rep = NULL;
+	size_t k;
+	int rc = -1;
+
+	if (n == 0)
+		return 0;
+	if ((argv = calloc(n + 1, sizeof *argv)) == NULL ||
+	    (argv[0] = md_key(r, &inbox, "inbox")) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		free(argv);
+		md_buf_free(&inbox);
+		return -1;
+	}
+	for (k = 0; k < n; k++)
+		argv[k + 1] = ids[k];
+	if ((rep = md_redis_eval(r, &ack_script, 1, (int)n + 1, argv, NULL)) == NULL ||
+	    rep->type != REDIS_REPLY_INTEGER)
+		redis_err(r, rep, err, errlen);
+	else
+		rc = 0;
+	if (rep != NULL)
+		freeReplyObject(rep);
+	free(argv);
+	md_buf_free(&inbox);
 	return rc;
 }
 
@@ -259,21 +372,23 @@ int
 md_queue_retry(struct md_redis *r, const char *dead_id, char *new_id,
     size_t idlen, char *err, size_t errlen)
 {
-	struct md_args a;
-	redisReply *rep;
+	md_buf dead = MD_BUF_INIT, inbox = MD_BUF_INIT;
+	const char *argv[3];
+	redisReply *rep = NULL;
 	int rc = -1;
 
-	md_args_init(&a);
-	md_args_add(&a, md_redis_prefix(r));
-	md_args_add(&a, dead_id);
-	rep = a.err ? NULL : md_redis_eval(r, &md_trk_retry_script, 0, a.n, a.v, a.len);
-	md_args_free(&a);
-	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements < 1 ||
+	argv[0] = md_key(r, &dead, "dead");
+	argv[1] = md_key(r, &inbox, "inbox");
+	argv[2] = dead_id;
+	if (argv[0] == NULL || argv[1] == NULL) {
+		snprintf(err, errlen, "out of memory");
+	} else if ((rep = md_redis_eval(r, &retry_script, 2, 3, argv, NULL)) == NULL ||
+	    rep->type != REDIS_REPLY_ARRAY || rep->elements < 1 ||
 	    rep->element[0]->type != REDIS_REPLY_STRING) {
-		md_trk_redis_err(r, rep, err, errlen);
+		redis_err(r, rep, err, errlen);
 	} else if (strcmp(rep->element[0]->str, "ok") != 0 || rep->elements != 2) {
 		snprintf(err, errlen, "no dead record %s", dead_id);
-		rc = MD_TRK_NOTFOUND;
+		rc = MD_QUEUE_NOTFOUND;
 	} else {
 		if (new_id != NULL)
 			snprintf(new_id, idlen, "%s", rep->element[1]->str);
@@ -281,6 +396,8 @@ md_queue_retry(struct md_redis *r, const char *dead_id, char *new_id,
 	}
 	if (rep != NULL)
 		freeReplyObject(rep);
+	md_buf_free(&dead);
+	md_buf_free(&inbox);
 	return rc;
 }
 
@@ -308,7 +425,7 @@ newest_dead(struct md_redis *r, char *id, size_t idlen, char *err, size_t errlen
 	md_buf_free(&key);
 	*id = '\0';
 	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
-		md_trk_redis_err(r, rep, err, errlen);
+		redis_err(r, rep, err, errlen);
 	} else {
 		if (rep->elements == 1 && rep->element[0]->type == REDIS_REPLY_ARRAY &&
 		    rep->element[0]->elements == 2 &&

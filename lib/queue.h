@@ -19,13 +19,11 @@ struct md_group_stats {
 	char	last_id[32];
 };
 
+/* Redis only; the outbound queue's figures are md_outbox_stats(). */
 struct md_queue_stats {
 	long	inbox;		/* XLEN */
-	long	outbox;
 	long	dead;
-	long	automated;
 	struct md_group_stats workers;	/* <p>inbox group "workers" */
-	struct md_group_stats senders;	/* <p>outbox group "senders" */
 };
 
 int	md_queue_stats(struct md_redis *r, struct md_queue_stats *out,
@@ -38,9 +36,17 @@ struct md_pending {
 	long		deliveries;
 };
 
-/* Pending entries of <p>inbox (outbox = 0) or <p>outbox, oldest first. */
-int	md_queue_pending(struct md_redis *r, int outbox, size_t max,
-	    struct md_pending **out, size_t *n, char *err, size_t errlen);
+/* Pending entries of <p>inbox, oldest first (none when no group yet). */
+int	md_queue_pending(struct md_redis *r, size_t max, struct md_pending **out,
+	    size_t *n, char *err, size_t errlen);
+
+/*
+ * Acknowledges inbox entries whose result is committed in the tracker of
+ * record: XACK + XDEL of all n in one round trip (one script).  0 or -1;
+ * after -1 they stay pending and their replay is recognised as filed.
+ */
+int	md_queue_ack(struct md_redis *r, const char *const *ids, size_t n,
+	    char *err, size_t errlen);
 
 struct md_dead {
 	char	 id[32];	/* in <p>dead */
@@ -66,7 +72,12 @@ void	md_dead_free(struct md_dead *d, size_t n);
 int	md_queue_bury(struct md_redis *r, const char *entry_id, const char *error,
 	    long failures, char *err, size_t errlen);
 
-/* Puts a dead record back into <p>inbox with its original fields. */
+/*
+ * Puts a dead record back into <p>inbox with its original fields: 0,
+ * MD_QUEUE_NOTFOUND (no such dead record; the value of MD_TRK_NOTFOUND)
+ * or -1.
+ */
+#define MD_QUEUE_NOTFOUND	(-2)
 int	md_queue_retry(struct md_redis *r, const char *dead_id, char *new_id,
 	    size_t idlen, char *err, size_t errlen);
 /* Retries every dead record; *count says how many moved. */

@@ -1,11 +1,15 @@
 /*
  * inbox.c - maildesk-worker's record consumer (consumer group "workers").
  *
- * At-least-once: an entry is acknowledged by the tracker script that wrote
- * its result, so a crash before that leaves it pending and another worker
- * claims it; the tracker's Message-ID dedup makes the second run harmless.
- * An entry that failed worker_max_failures deliveries goes to <p>dead with
- * the last error, so one poison record never blocks the rest.
+ * At-least-once: the records of one read are filed in one PostgreSQL
+ * transaction (md_tracker_ingest_batch), and only after it committed are
+ * the entries that succeeded acknowledged (XACK + XDEL, one round trip).
+ * A crash in between leaves them pending; their replay finds them filed
+ * (project + Message-ID) and comes back MD_INGEST_DUP, which is
+ * acknowledged.  An entry that failed worker_max_failures deliveries goes
+ * to <p>dead with the last error, so one poison record never blocks the
+ * rest.  A database outage is not the records' fault: nothing is counted
+ * against them, they stay pending and the worker waits for PostgreSQL.
  */
 #include "config.h"
 
@@ -18,6 +22,7 @@
 #include "clock.h"
 #include "inbox.h"
 #include "log.h"
+#include "queue.h"
 #include "record.h"
 #include "tracker.h"
 
@@ -44,15 +49,64 @@ wk_inbox_init(struct wk_inbox *w, const struct md_config *cfg)
 	host[sizeof host - 1] = '\0';
 	snprintf(w->consumer, sizeof w->consumer, "%s-%ld", host, (long)getpid());
 	snprintf(w->stream, sizeof w->stream, "%sinbox", cfg->redis_prefix);
-	w->r = md_redis_new(cfg);
-	return w->r != NULL ? 0 : -1;
+	return 0;
 }
 
 void
 wk_inbox_free(struct wk_inbox *w)
 {
-	md_redis_free(w->r);
+	if (w->st_open)
+		md_store_close(&w->st);
+	w->st_open = 0;
 	w->r = NULL;
+}
+
+int
+wk_inbox_open(struct wk_inbox *w, char *err, size_t errlen)
+{
+	if (w->st_open)
+		return 0;
+	if (md_store_open(&w->st, w->cfg, 1, err, errlen) < 0) {
+		/* db.h: trouble talking to the server reads "postgres: ...";
+		 * anything else is the schema check's verdict. */
+		if (strncmp(err, "postgres:", 9) != 0 &&
+		    strncmp(err, "out of memory", 13) != 0)
+			return -2;
+		return -1;
+	}
+	w->st_open = 1;
+	w->r = w->st.redis;
+	return 0;
+}
+
+/*
+ * 1 when the last batch failed because PostgreSQL went away (the
+ * connection is gone) rather than because of its records.
+ */
+static int
+db_lost(struct wk_inbox *w)
+{
+	PGconn *c = md_db_conn(w->st.db);
+
+	return c == NULL || PQstatus(c) != CONNECTION_OK;
+}
+
+/* PostgreSQL reachable (reconnecting if need be); logs an outage once. */
+static int
+db_up(struct wk_inbox *w)
+{
+	char err[512];
+
+	if (md_db_connect(w->st.db, err, sizeof err) < 0) {
+		md_log(w->db_down ? LOG_DEBUG : LOG_ERR, "%s; records wait in %s",
+		    err, w->stream);
+		w->db_down = 1;
+		return 0;
+	}
+	if (w->db_down)
+		md_log(LOG_INFO, "database reachable again");
+	w->db_down = 0;
+	return 1;
 }
 
 static int
@@ -195,13 +249,61 @@ parse_entry(struct wk_inbox *w, const redisReply *e, const char **id,
 	return rc;
 }
 
+/*
+ * Files n parsed entries as one transaction, then acknowledges those
+ * whose result is committed and counts the others' failures.  0, or -1
+ * when PostgreSQL went away (nothing counted: all stay pending and this
+ * consumer re-reads its own pending entries once it is back) or the
+ * acknowledgement failed (their replay is acknowledged as a duplicate).
+ */
+static int
+file_batch(struct wk_inbox *w, struct md_ingest_item *it, size_t n)
+{
+	const char **ids;
+	char err[512];
+	size_t k, nok = 0;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	md_tracker_ingest_batch(&w->st, w->cfg, it, n);
+	for (k = 0; k < n; k++)
+		nok += it[k].rc == 0;
+	if (nok < n && db_lost(w)) {
+		md_log(LOG_ERR, "database lost while filing %zu records (%s); they "
+		    "stay pending", n, it[n - 1].err);
+		w->db_down = 1;
+		w->own_done = 0;
+		return -1;
+	}
+	if (nok > 0) {
+		if ((ids = calloc(nok, sizeof *ids)) == NULL) {
+			md_log(LOG_ERR, "out of memory acknowledging %zu entries", nok);
+			return -1;
+		}
+		for (k = 0, nok = 0; k < n; k++)
+			if (it[k].rc == 0)
+				ids[nok++] = it[k].entry_id;
+		if (md_queue_ack(w->r, ids, nok, err, sizeof err) < 0) {
+			md_log(LOG_ERR, "acknowledging %zu filed entries: %s (their "
+			    "replay will be recognised)", nok, err);
+			rc = -1;
+		}
+		free(ids);
+	}
+	for (k = 0; k < n; k++)
+		report(w, &it[k]);
+	return rc;
+}
+
 /* One entry that XAUTOCLAIM handed over (it failed or its worker died). */
-static void
+static int
 process_claimed(struct wk_inbox *w, const redisReply *e)
 {
 	struct md_ingest_item it;
 	struct md_record rec;
 	long n;
+	int rc = 0;
 
 	md_record_init(&rec);
 	memset(&it, 0, sizeof it);
@@ -213,15 +315,15 @@ process_claimed(struct wk_inbox *w, const redisReply *e)
 		    "success (did a worker crash on it?)", n);
 	} else if (parse_entry(w, e, &it.entry_id, &rec) == 1) {
 		it.rec = &rec;
-		md_tracker_ingest_batch(w->r, w->cfg, &it, 1);
-		report(w, &it);
+		rc = file_batch(w, &it, 1);
 	}
 	md_record_free(&rec);
+	return rc;
 }
 
 /*
  * Entries of an XREADGROUP reply [[stream, [entries]]], filed as one batch
- * (md_tracker_ingest_batch pipelines what it can); returns the count.
+ * (one transaction); returns the count, or -1 as file_batch.
  */
 static int
 process_read(struct wk_inbox *w, const redisReply *rep)
@@ -230,6 +332,7 @@ process_read(struct wk_inbox *w, const redisReply *rep)
 	struct md_ingest_item *it;
 	struct md_record *recs;
 	size_t k, n = 0;
+	int rc;
 
 	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 1 ||
 	    rep->element[0]->type != REDIS_REPLY_ARRAY ||
@@ -255,14 +358,12 @@ process_read(struct wk_inbox *w, const redisReply *rep)
 			md_record_free(&recs[n]);
 		}
 	}
-	md_tracker_ingest_batch(w->r, w->cfg, it, n);
-	for (k = 0; k < n; k++) {
-		report(w, &it[k]);
+	rc = file_batch(w, it, n);
+	for (k = 0; k < n; k++)
 		md_record_free(&recs[k]);
-	}
 	free(it);
 	free(recs);
-	return (int)entries->elements;
+	return rc < 0 ? -1 : (int)entries->elements;
 }
 
 /* XAUTOCLAIM rounds over the whole PEL; returns entries handled or -1. */
@@ -292,7 +393,10 @@ claim(struct wk_inbox *w, volatile sig_atomic_t *stop)
 			if (total == 0)
 				md_log(LOG_NOTICE, "claiming entries idle for %d ms",
 				    w->cfg->worker_claim_idle_ms);
-			process_claimed(w, rep->element[1]->element[k]);
+			if (process_claimed(w, rep->element[1]->element[k]) < 0) {
+				freeReplyObject(rep);
+				return -1;
+			}
 			total++;
 		}
 		freeReplyObject(rep);
@@ -307,8 +411,24 @@ wk_inbox_step(struct wk_inbox *w, volatile sig_atomic_t *stop)
 	long long now = md_now_ms();
 	int n, every = w->cfg->worker_claim_idle_ms < CLAIM_EVERY_MS ?
 	    w->cfg->worker_claim_idle_ms : CLAIM_EVERY_MS;
+	char err[512];
 
-	if (ensure_group(w) < 0)
+	if (!w->st_open) {
+		n = wk_inbox_open(w, err, sizeof err);
+		if (n == -2) {
+			md_log(LOG_CRIT, "%s", err);
+			w->fatal = 1;
+		}
+		if (n < 0) {
+			if (n == -1)
+				md_log(w->db_down ? LOG_DEBUG : LOG_ERR, "%s; records "
+				    "wait in %s", err, w->stream);
+			w->db_down = 1;
+			return -1;
+		}
+	}
+	/* Without PostgreSQL nothing is read: deliveries would only count up. */
+	if (!db_up(w) || ensure_group(w) < 0)
 		return -1;
 	if (now - w->last_claim >= every) {
 		w->last_claim = now;
@@ -331,8 +451,10 @@ wk_inbox_step(struct wk_inbox *w, volatile sig_atomic_t *stop)
 			freeReplyObject(rep);
 		return -1;
 	}
+	/* What failed there is retried through XAUTOCLAIM (process_read
+	 * clears own_done again when the database went away meanwhile). */
+	w->own_done = 1;
 	n = rep->type == REDIS_REPLY_NIL ? 0 : process_read(w, rep);
-	w->own_done = 1;	/* what failed there is retried through XAUTOCLAIM */
 	freeReplyObject(rep);
 	return n;
 }
@@ -343,6 +465,8 @@ wk_inbox_leave(struct wk_inbox *w)
 	redisReply *rep;
 	long pending = -1;
 
+	if (w->r == NULL)
+		return;
 	rep = md_redis_cmd(w->r, "XPENDING %s workers - + 1 %s", w->stream, w->consumer);
 	if (rep != NULL && rep->type == REDIS_REPLY_ARRAY)
 		pending = (long)rep->elements;

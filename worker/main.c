@@ -3,12 +3,15 @@
  *
  *   maildesk-worker [-c config] [-f] [-n] [-d] [-V]
  *
- * The main thread consumes the inbox (records -> issues, inbox.c); a
- * second thread runs the outbox sender (outbox.c) with a configuration
- * copy of its own, so neither shares a Redis connection or a string with
- * the other.  Signals reach the main thread only: SIGTERM/SIGINT finish
- * the record at hand, stop the sender and exit 0; SIGHUP re-reads the
- * configuration file and keeps the old one if the new one has an error.
+ * The main thread consumes the inbox (records -> issues, inbox.c) and
+ * every 10 minutes applies the projects' retention; a second thread runs
+ * the outbox sender (outbox.c) with a configuration copy of its own, so
+ * neither shares a connection or a string with the other.  Signals reach
+ * the main thread only: SIGTERM/SIGINT finish the record at hand, stop the
+ * sender and exit 0; SIGHUP re-reads the configuration file and keeps the
+ * old one if the new one has an error.  A database whose schema is not the
+ * one this program was built for stops the worker (exit 1); an unreachable
+ * database or Redis is waited for.
  */
 #include "config.h"
 
@@ -22,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "inbox.h"
 #include "log.h"
@@ -29,6 +33,12 @@
 #include "mime.h"
 #include "outbox.h"
 #include "smtp.h"
+#include "tracker.h"
+
+/* Retention of closed issues' raw messages and attachments. */
+#define RETENTION_EVERY_MS	(600 * 1000)
+#define RETENTION_ISSUES	500	/* per call: short transactions */
+#define RETENTION_CALLS		20	/* per turn: ingest is not held up long */
 
 static volatile sig_atomic_t stop_flag, hup_flag;
 
@@ -169,6 +179,38 @@ pause_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * Every RETENTION_EVERY_MS: removes raw messages and attachments of issues
+ * closed longer than their project's retention, in calls of at most
+ * RETENTION_ISSUES issues until nothing is left (or RETENTION_CALLS, the
+ * rest waits for the next turn).
+ */
+static void
+retention(struct wk_inbox *w, long long *last)
+{
+	long raws, atts, traws = 0, tatts = 0;
+	char err[512];
+	int calls;
+
+	if (!w->st_open || (*last != 0 && md_now_ms() - *last < RETENTION_EVERY_MS))
+		return;
+	*last = md_now_ms();
+	for (calls = 0; calls < RETENTION_CALLS && !stop_flag; calls++) {
+		if (md_tracker_retention(&w->st, (long)time(NULL), RETENTION_ISSUES,
+		    &raws, &atts, err, sizeof err) < 0) {
+			md_log(LOG_WARNING, "retention: %s", err);
+			break;
+		}
+		traws += raws;
+		tatts += atts;
+		if (raws == 0 && atts == 0)
+			break;
+	}
+	if (traws > 0 || tatts > 0)
+		md_log(LOG_INFO, "retention: removed %ld raw messages and %ld "
+		    "attachments of closed issues", traws, tatts);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -177,7 +219,9 @@ main(int argc, char **argv)
 	struct md_config cfg;
 	struct sender s;
 	struct wk_inbox w;
+	long long last_retention = 0;
 	char err[512];
+	int rc;
 
 	while ((ch = getopt(argc, argv, "c:fndV")) != -1) {
 		switch (ch) {
@@ -205,6 +249,22 @@ main(int argc, char **argv)
 	}
 	md_log_open("maildesk-worker", foreground, cfg.syslog_facility);
 	md_log_set_debug(debug || cfg.log_debug);
+	if (wk_inbox_init(&w, &cfg) < 0) {
+		md_log(LOG_CRIT, "cannot start: out of memory");
+		return 1;
+	}
+	/*
+	 * The schema is checked before detaching, so whoever starts it sees
+	 * why it refuses; a database that is down is waited for instead.
+	 */
+	if ((rc = wk_inbox_open(&w, err, sizeof err)) == -2) {
+		md_log(LOG_CRIT, "cannot start: %s", err);
+		if (!foreground)
+			fprintf(stderr, "maildesk-worker: %s\n", err);
+		return 1;
+	}
+	if (rc < 0)
+		md_log(LOG_WARNING, "%s; waiting for the database", err);
 	if (!foreground && daemon(0, 0) < 0) {
 		md_log(LOG_ERR, "daemon: %s", strerror(errno));
 		return 1;
@@ -214,18 +274,19 @@ main(int argc, char **argv)
 	md_mime_init();
 	md_smtp_global_init();
 	md_pidfile_write(cfg.worker_pid_file);
-	if (wk_inbox_init(&w, &cfg) < 0 || sender_start(&s) < 0) {
+	if (sender_start(&s) < 0) {
 		md_log(LOG_CRIT, "cannot start");
 		return 1;
 	}
 	md_log(LOG_INFO, "maildesk-worker %s started as consumer %s of %s",
 	    PACKAGE_VERSION, w.consumer, w.stream);
 
-	while (!stop_flag) {
+	while (!stop_flag && !w.fatal) {
 		if (hup_flag)
 			reload(path, &cfg, &w, &s, debug);
-		if (wk_inbox_step(&w, &stop_flag) < 0)
+		if (wk_inbox_step(&w, &stop_flag) < 0 && !w.fatal)
 			pause_ms(500);
+		retention(&w, &last_retention);
 	}
 
 	md_log(LOG_INFO, "maildesk-worker stopping");
@@ -236,5 +297,5 @@ main(int argc, char **argv)
 	md_config_free(&s.cfg);
 	md_config_free(&cfg);
 	md_mime_shutdown();
-	return 0;
+	return w.fatal ? 1 : 0;
 }

@@ -1,43 +1,41 @@
 /*
- * outbox.c - the sender loop: <prefix>outbox entries -> the SMTP relay.
+ * outbox.c - the sender loop: rows of the outbox table -> the SMTP relay.
  *
- * Entries are consumed in the consumer group "senders".  One entry is one
- * mail, sent over one kept relay connection; its fate is decided by
- * md_smtp_submit():
- *   sent       SET <p>sent:<id> (7 days), XACK, XDEL - one Lua step
- *   permanent  a system note on the issue, HSET <p>bounced, XACK, XDEL
- *   refused    (the message, not the recipient: 5xx to the data) the note,
- *              XACK, XDEL
- *   temporary  nothing: the entry stays pending and is retried once its
- *              idle time passes the backoff for its delivery count
- *              (retry_base_s * 2^(n-1), at most retry_max_s); after
+ * A sender claims up to BATCH due rows (UPDATE ... FOR UPDATE SKIP LOCKED:
+ * concurrent senders never get the same row, and never wait for each
+ * other), sends them one by one over one kept relay connection and
+ * records each outcome, decided by md_smtp_submit():
+ *   sent       state sent (kept a week for admins, then swept)
+ *   permanent  (5xx to RCPT) state failed, the address into bounced and
+ *              a system note on the issue, in one transaction
+ *   refused    (the message, not the recipient: 5xx to the data) state
+ *              dropped with the note, nobody marked
+ *   temporary  (4xx, no answer, a 5xx before RCPT: a relay that wants TLS
+ *              or AUTH is ours to fix) queued again, due after
+ *              retry_base_s * 2^(attempts-1), at most retry_max_s; after
  *              LIFETIME_S it is given up as a permanent failure.
+ * When there is nothing due the sender waits for the NOTIFY that an
+ * outbox insert sends at commit (LISTEN on a connection of its own), or
+ * worker_block_ms at most, so a lost notification costs one poll.
  *
  * Exactly-once is impossible: a sender can die after the relay took the
  * message and before it recorded that.  Right before the final "." that
- * hands the message over, the sender sets <p>handover:<id> (the md_smtp
- * commit hook); every outcome clears it.  A sender that finds the marker
- * on an entry it claims knows the previous owner died between that moment
- * and recording the result: the mail may or may not have arrived.  What
- * happens then depends on who wrote it:
+ * hands the message over, the sender sets the row's handover marker (its
+ * own committed UPDATE, from the md_smtp commit hook); every certain
+ * outcome clears it.  A sender that claims a row carrying the marker knows
+ * the previous owner stopped between that moment and recording the
+ * result: the mail may or may not have arrived.  What happens then depends
+ * on who wrote it:
  *   - automatic mail (confirmation, notice, forward) is not sent again,
  *     and the issue gets a system note saying it may not have arrived:
  *     a machine-made mail twice is what mail loops are made of;
  *   - a responder's mail (note, close, reopen) is sent again: a customer
  *     may see it twice, but a person's answer is never lost.
- * Everything else is guarded:
- *   - right before each send a Lua step checks that the entry is still
- *     pending for us, that no sent marker exists (a send recorded by a
- *     worker that died before it could XACK) nor a handover marker, and
- *     resets its idle time;
- *   - entries of other consumers are claimed only when idle longer than
- *     any send can take (relay_timeout_ms + redis_command_timeout_ms + 1 s),
- *     and XCLAIM's min-idle lets only one claimer win;
- *   - so an entry that XREADGROUP ">" delivered (never delivered before: no
- *     marker can exist) less than FRESH_MS ago is still ours for a whole
- *     send, and goes without the Lua step: on a busy desk that is one
- *     script of four commands less per mail.
- * The Redis steps themselves are in outbox_steps.c.
+ * Everything else is fenced by the claim: a claim lasts a lease of
+ * relay_timeout_ms + LEASE_MARGIN_S, the handover marker renews it and
+ * can only be set while the claim is still ours, and every outcome is
+ * recorded only by the row's claimer.  A sender that hung past its lease
+ * finds the row taken and neither sends nor records it.
  */
 #include "config.h"
 
@@ -53,13 +51,13 @@
 #include "outbox_int.h"
 #include "tracker.h"
 
-#define READ_COUNT	"10"
-#define CLAIM_COUNT	20
-#define CLAIM_PAGES	5		/* XPENDING pages looked at per pass */
+#define BATCH		10		/* rows per claim */
 #define LIFETIME_S	(5 * 86400)	/* like Postfix maximal_queue_lifetime */
-#define PAUSE_MS	1000		/* after Redis trouble */
+#define PAUSE_MS	1000		/* after database trouble */
 #define RELAY_PAUSE_MAX	60		/* seconds, after the relay was down */
-#define FRESH_MS	500		/* < the 1 s margin of retry_due()'s floor */
+#define WAIT_SLICE_MS	200		/* a stop is noticed this fast */
+#define SWEEP_EVERY_MS	(600 * 1000)
+#define KEEP_SENT_S	(7 * 86400)	/* sent and dropped rows, for admins */
 
 /* Sleeps ms, waking early when asked to stop. */
 static void
@@ -80,349 +78,204 @@ relay_unreachable(const char *err)
 	    strncmp(err, "421", 3) == 0;
 }
 
-/*
- * Sends e.  Until fresh_until (monotonic ms; 0 = never) e counts as just
- * delivered by XREADGROUP ">" and goes without the claim step.
- */
-static enum step
-deliver(struct outbox *ob, const struct entry *e, long long fresh_until)
+/* Seconds before attempt number attempts + 1. */
+static long
+backoff_s(const struct md_config *cfg, int attempts)
 {
-	char err[512], why[600];
-	enum md_smtp_result res;
-	long long age;
+	long s = cfg->retry_base_s;
 
-	/*
-	 * A marker this process left although the relay never got the final
-	 * "." (Redis was down when it had to be cleared): clear it now, or
-	 * the claim below would take it for a send that may have happened.
-	 */
-	if (strcmp(ob->stale_handover, e->id) == 0) {
-		if (ob_clear_handover(ob, e) < 0)
-			return STEP_REDIS;
-		ob->stale_handover[0] = '\0';
-	}
-	switch (md_now_ms() < fresh_until ? 1 : ob_claim(ob, e)) {
-	case -1:
-		return STEP_REDIS;
-	case 0:
-		md_log(LOG_DEBUG, "outbox %s: taken over by another sender", e->id);
-		return STEP_OK;
-	case 2:
-		ob_log_result(LOG_INFO, e, "sent", "already sent before a restart");
-		return ob_finish(ob, e->id, 0) < 0 ? STEP_REDIS : STEP_OK;
-	case 3:
-		if (md_mail_kind_automatic(e->kind)) {
-			ob_log_result(LOG_WARNING, e, "dropped", "the sender that had it "
-			    "died while handing it to the relay: it may have been "
-			    "delivered, so it is not sent again");
-			snprintf(why, sizeof why, "The %s mail to %s may not have been "
-			    "delivered: the worker sending it stopped while handing it "
-			    "to the relay, and automatic mail is never sent twice.",
-			    ob_str_or(e->kind, "automatic"), ob_str_or(e->rcpt, "(nobody)"));
-			return ob_drop(ob, e, NULL, why) < 0 ? STEP_REDIS : STEP_OK;
-		}
-		md_log(LOG_WARNING, "outbox %s: the sender that had it died while "
-		    "handing it to the relay; sending it again (it may arrive twice)",
-		    e->id);
-		break;
-	}
-	if (e->rcpt == NULL || *e->rcpt == '\0' || e->data == NULL) {
-		ob_log_result(LOG_ERR, e, "bounced", "malformed outbox entry");
-		return ob_bounce(ob, e, "malformed outbox entry") < 0 ?
-		    STEP_REDIS : STEP_OK;
-	}
-	ob->sending = e->id;
-	ob->handed_over = 0;
-	res = md_smtp_submit(ob->smtp, ob->cfg->relay, ob->cfg->relay_timeout_ms,
-	    ob_str_or(e->mail_from, ""), e->rcpt, e->data, e->len, err, sizeof err);
-	switch (res) {
-	case MD_SMTP_SENT:
-		ob_log_result(LOG_INFO, e, "sent", NULL);
-		/*
-		 * The relay has it now.  Keep trying to record that (it is
-		 * idempotent) while Redis restarts; after a long outage the
-		 * handover marker still keeps it from being sent twice.
-		 */
-		if (ob_insist(ob, e, ob_finish_sent) < 0) {
-			md_log(LOG_ERR, "outbox %s: sent, but not recorded", e->id);
-			return STEP_REDIS;
-		}
-		return STEP_OK;
-	case MD_SMTP_PERMFAIL:
-		ob_log_result(LOG_WARNING, e, "bounced", err);
-		ob->bounce_err = err;
-		if (ob_insist(ob, e, ob_bounce_step) < 0) {
-			md_log(LOG_ERR, "outbox %s: bounced, but not recorded", e->id);
-			return STEP_REDIS;
-		}
-		return STEP_OK;
-	case MD_SMTP_REFUSED:
-		/* The message, not the address: drop it with a note, mark nobody. */
-		ob_log_result(LOG_WARNING, e, "refused", err);
-		ob->bounce_err = err;
-		if (ob_insist(ob, e, ob_refused_step) < 0) {
-			md_log(LOG_ERR, "outbox %s: refused, but not recorded", e->id);
-			return STEP_REDIS;
-		}
-		return STEP_OK;
-	case MD_SMTP_TEMPFAIL:
-		break;
-	}
-	if (ob->handed_over && md_smtp_uncertain(ob->smtp)) {
-		/*
-		 * No verdict on the data: the relay may have it.  The marker
-		 * stays, and the retry is decided like a dead sender's entry.
-		 */
-		ob_log_result(LOG_WARNING, e, "deferred", err);
-		md_log(LOG_WARNING, "outbox %s: no answer after the data; it may "
-		    "have been delivered", e->id);
-		return relay_unreachable(err) ? STEP_RELAY : STEP_OK;
-	}
-	/* Not taken: a handover marker left now would stop every retry. */
-	if (ob->handed_over && ob_insist(ob, e, ob_clear_handover) < 0) {
-		md_log(LOG_ERR, "outbox %s: deferred, but its handover marker "
-		    "could not be cleared", e->id);
-		/* We know it was never handed over: clear it before the retry. */
-		snprintf(ob->stale_handover, sizeof ob->stale_handover, "%s", e->id);
-		return STEP_REDIS;
-	}
-	age = time(NULL) - strtoll(e->id, NULL, 10) / 1000;
-	if (age > LIFETIME_S) {
-		snprintf(why, sizeof why, "gave up after %d days: %s",
-		    LIFETIME_S / 86400, err);
-		ob_log_result(LOG_WARNING, e, "bounced", why);
-		return ob_bounce(ob, e, why) < 0 ? STEP_REDIS : STEP_OK;
-	}
-	ob_log_result(LOG_WARNING, e, "deferred", err);
-	return relay_unreachable(err) ? STEP_RELAY : STEP_OK;
+	while (--attempts > 0 && s < cfg->retry_max_s)
+		s *= 2;
+	return s < cfg->retry_max_s ? s : cfg->retry_max_s;
 }
 
-/* Fills e from an [id, [field, value, ...]] stream entry; -1 if deleted. */
+/* A row whose previous sender stopped inside the final ".": STEP_OK when
+ * it was decided here (dropped), else -1 to send it. */
 static int
-parse_entry(const redisReply *it, struct entry *e)
+handed_over_before(struct outbox *ob, const struct md_outbox_mail *m, enum step *st)
 {
-	const redisReply *f;
-	size_t i;
-
-	memset(e, 0, sizeof *e);
-	if (it == NULL || it->type != REDIS_REPLY_ARRAY || it->elements < 2 ||
-	    it->element[0]->type != REDIS_REPLY_STRING)
+	if (!md_mail_kind_automatic(m->kind)) {
+		md_log(LOG_WARNING, "outbox %lld: sender %s stopped while handing "
+		    "it to the relay; sending it again (it may arrive twice)",
+		    m->id, m->handover);
 		return -1;
-	e->id = it->element[0]->str;
-	f = it->element[1];
-	if (f->type != REDIS_REPLY_ARRAY)
-		return -1;		/* XDELed while pending: NIL fields */
-	for (i = 0; i + 1 < f->elements; i += 2) {
-		const char *k = f->element[i]->str, *v = f->element[i + 1]->str;
-
-		if (f->element[i]->type != REDIS_REPLY_STRING ||
-		    f->element[i + 1]->type != REDIS_REPLY_STRING)
-			continue;
-		if (strcmp(k, "kind") == 0)
-			e->kind = v;
-		else if (strcmp(k, "project") == 0)
-			e->project = v;
-		else if (strcmp(k, "iid") == 0)
-			e->iid = v;
-		else if (strcmp(k, "rcpt") == 0)
-			e->rcpt = v;
-		else if (strcmp(k, "mail_from") == 0)
-			e->mail_from = v;
-		else if (strcmp(k, "message_id") == 0)
-			e->message_id = v;
-		else if (strcmp(k, "data") == 0) {
-			e->data = v;
-			e->len = f->element[i + 1]->len;
-		}
 	}
+	ob_log_result(LOG_WARNING, m, "dropped", "the sender that had it "
+	    "stopped while handing it to the relay: it may have been "
+	    "delivered, so it is not sent again");
+	*st = ob_drop_handed_over(ob, m) < 0 ? STEP_DB : STEP_OK;
 	return 0;
 }
 
+/* Sends one claimed mail and records how it ended. */
+static enum step
+deliver(struct outbox *ob, const struct md_outbox_mail *m)
+{
+	char err[512], why[600];
+	enum md_smtp_result res;
+	enum step st;
+	int uncertain;
+
+	if (*m->handover != '\0' && handed_over_before(ob, m, &st) == 0)
+		return st;
+	if (*m->rcpt == '\0' || m->len == 0) {
+		ob_log_result(LOG_ERR, m, "bounced", "malformed outbox row");
+		return ob_bounce(ob, m, "malformed outbox row") < 0 ? STEP_DB : STEP_OK;
+	}
+	ob->sending = m;
+	ob->handed_over = ob->lost = ob->hook_failed = 0;
+	res = md_smtp_submit(ob->smtp, ob->cfg->relay, ob->cfg->relay_timeout_ms,
+	    m->mail_from, m->rcpt, m->data, m->len, err, sizeof err);
+	switch (res) {
+	case MD_SMTP_SENT:
+		ob_log_result(LOG_INFO, m, "sent", NULL);
+		return ob_sent(ob, m) < 0 ? STEP_DB : STEP_OK;
+	case MD_SMTP_PERMFAIL:
+		ob_log_result(LOG_WARNING, m, "bounced", err);
+		return ob_bounce(ob, m, err) < 0 ? STEP_DB : STEP_OK;
+	case MD_SMTP_REFUSED:
+		/* The message, not the address: drop it with a note, mark nobody. */
+		ob_log_result(LOG_WARNING, m, "refused", err);
+		return ob_refused(ob, m, err) < 0 ? STEP_DB : STEP_OK;
+	case MD_SMTP_TEMPFAIL:
+		break;
+	}
+	if (ob->lost) {
+		/* Our lease ran out and another sender has it: not ours to send. */
+		md_log(LOG_NOTICE, "outbox %lld: taken over by another sender, "
+		    "not handed over", m->id);
+		return STEP_OK;
+	}
+	if (ob->hook_failed) {
+		/* No final ".": nothing delivered.  Queued again, marker cleared. */
+		ob_log_result(LOG_WARNING, m, "deferred", "the handover marker "
+		    "could not be set");
+		ob_retry(ob, m, backoff_s(ob->cfg, m->attempts), 0, err);
+		return STEP_DB;
+	}
+	/*
+	 * No verdict on the data: the relay may have it.  The marker stays,
+	 * and the next claim decides as after a dead sender.
+	 */
+	uncertain = ob->handed_over && md_smtp_uncertain(ob->smtp);
+	if (uncertain)
+		md_log(LOG_WARNING, "outbox %lld: no answer after the data; it may "
+		    "have been delivered", m->id);
+	else if (time(NULL) - m->created > LIFETIME_S) {
+		snprintf(why, sizeof why, "gave up after %d days: %s",
+		    LIFETIME_S / 86400, err);
+		ob_log_result(LOG_WARNING, m, "bounced", why);
+		return ob_bounce(ob, m, why) < 0 ? STEP_DB : STEP_OK;
+	}
+	ob_log_result(LOG_WARNING, m, "deferred", err);
+	if (ob_retry(ob, m, backoff_s(ob->cfg, m->attempts), uncertain, err) < 0)
+		return STEP_DB;
+	return relay_unreachable(err) ? STEP_RELAY : STEP_OK;
+}
+
 /*
- * Sends each entry of an array of stream entries (fresh_until as for
- * deliver()); stops early on trouble.
+ * Sends a claimed batch in order.  Rows not tried (a stop, trouble, or a
+ * batch that has taken half the margin of its lease) are given back.
  */
 static enum step
-process_entries(struct outbox *ob, const redisReply *arr, long long fresh_until,
+send_batch(struct outbox *ob, const struct md_outbox_mail *m, size_t n)
+{
+	long long ids[BATCH], t0 = md_now_ms();
+	enum step st = STEP_OK;
+	size_t i, left = 0;
+	char err[512];
+
+	for (i = 0; i < n; i++) {
+		if (st != STEP_OK || *ob->stop ||
+		    md_now_ms() - t0 > LEASE_MARGIN_S * 1000L / 2) {
+			if (left < BATCH)
+				ids[left++] = m[i].id;
+			continue;
+		}
+		st = deliver(ob, &m[i]);
+	}
+	if (left > 0 && md_outbox_release(&ob->st, ob->me, ids, left, err,
+	    sizeof err) < 0)
+		md_log(LOG_DEBUG, "outbox: %zu claims left to expire: %s", left, err);
+	return st;
+}
+
+/* Deletes sent and dropped rows older than a week, every 10 minutes. */
+static void
+sweep(struct outbox *ob, long long *last)
+{
+	char err[512];
+	long n;
+
+	if (*last != 0 && md_now_ms() - *last < SWEEP_EVERY_MS)
+		return;
+	*last = md_now_ms();
+	if ((n = md_outbox_sweep(&ob->st, KEEP_SENT_S, 0, err, sizeof err)) < 0)
+		md_log(LOG_WARNING, "outbox: sweeping old rows: %s", err);
+	else if (n > 0)
+		md_log(LOG_INFO, "outbox: %ld sent or dropped mails older than 7 "
+		    "days deleted", n);
+}
+
+/*
+ * Waits for new mail: a NOTIFY, worker_block_ms (a poll: notifications
+ * can be lost with a connection) or a stop, whichever comes first.
+ */
+static void
+wait_for_work(struct outbox *ob)
+{
+	long long until = md_now_ms() + ob->cfg->worker_block_ms;
+	char err[512];
+	int rc;
+
+	while (!*ob->stop) {
+		long long left = until - md_now_ms();
+
+		if (left <= 0)
+			return;
+		rc = md_outbox_wait(&ob->wake, left < WAIT_SLICE_MS ? (int)left :
+		    WAIT_SLICE_MS, err, sizeof err);
+		if (rc > 0)
+			return;
+		if (rc < 0) {
+			md_log(LOG_DEBUG, "outbox: %s", err);
+			pause_ms(ob->stop, left);	/* polling it is */
+			return;
+		}
+	}
+}
+
+/* What to wait after a batch: nothing, database trouble, or a dead relay. */
+static void
+after(const struct outbox *ob, enum step st)
+{
+	long s = ob->cfg->retry_base_s;
+
+	if (st == STEP_DB)
+		pause_ms(ob->stop, PAUSE_MS);
+	else if (st == STEP_RELAY)
+		pause_ms(ob->stop, (s < RELAY_PAUSE_MAX ? s : RELAY_PAUSE_MAX) * 1000L);
+}
+
+static int
+outbox_init(struct outbox *ob, const struct md_config *cfg,
     volatile sig_atomic_t *stop)
 {
-	struct entry e;
-	enum step st = STEP_OK;
-	size_t i;
-
-	for (i = 0; i < arr->elements && st == STEP_OK && !*stop; i++) {
-		if (parse_entry(arr->element[i], &e) == 0)
-			st = deliver(ob, &e, fresh_until);
-		else if (e.id != NULL)	/* deleted under us: just drop it */
-			st = ob_finish(ob, e.id, 0) < 0 ? STEP_REDIS : STEP_OK;
-	}
-	return st;
-}
-
-static int
-ensure_group(struct outbox *ob)
-{
-	redisReply *rep = md_redis_cmd(ob->r, "XGROUP CREATE %s " GROUP " 0 MKSTREAM",
-	    md_buf_str(&ob->stream));
-	int ok = rep != NULL && (rep->type != REDIS_REPLY_ERROR ||
-	    strncmp(rep->str, "BUSYGROUP", 9) == 0);
-
-	if (!ok)
-		ob_redis_err(ob, "XGROUP CREATE", rep);
-	else
-		ob_redis_fine(ob);
-	if (rep != NULL)
-		freeReplyObject(rep);
-	ob->ready = ok;
-	return ok ? 0 : -1;
-}
-
-/*
- * XREADGROUP from id (">" new, or a position in our own history) and sends
- * what comes back.  Returns the number of entries read, -1 on Redis
- * trouble, -2 when the relay is down; *last gets the last id read.
- */
-static int
-read_group(struct outbox *ob, const char *id, int block_ms,
-    volatile sig_atomic_t *stop, char *last, size_t lastlen)
-{
-	redisReply *rep, *arr;
-	char block[16];
-	enum step st;
-	long long asked;
-	int n;
-
-	snprintf(block, sizeof block, "%d", block_ms);
-	asked = md_now_ms();	/* Redis delivers the entries after this moment */
-	if (block_ms > 0)
-		rep = md_redis_cmd(ob->r, "XREADGROUP GROUP " GROUP " %s COUNT "
-		    READ_COUNT " BLOCK %s STREAMS %s %s", ob->me, block,
-		    md_buf_str(&ob->stream), id);
-	else
-		rep = md_redis_cmd(ob->r, "XREADGROUP GROUP " GROUP " %s COUNT "
-		    READ_COUNT " STREAMS %s %s", ob->me, md_buf_str(&ob->stream), id);
-	if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
-		ob_redis_err(ob, "XREADGROUP", rep);
-		if (rep != NULL)
-			freeReplyObject(rep);
-		return -1;
-	}
-	ob_redis_fine(ob);
-	if (rep->type != REDIS_REPLY_ARRAY || rep->elements < 1 ||
-	    rep->element[0]->type != REDIS_REPLY_ARRAY ||
-	    rep->element[0]->elements < 2 ||
-	    rep->element[0]->element[1]->type != REDIS_REPLY_ARRAY) {
-		freeReplyObject(rep);	/* NIL: BLOCK timed out */
-		return 0;
-	}
-	arr = rep->element[0]->element[1];
-	n = (int)arr->elements;
-	if (n > 0 && last != NULL && arr->element[n - 1]->type == REDIS_REPLY_ARRAY &&
-	    arr->element[n - 1]->element[0]->type == REDIS_REPLY_STRING)
-		snprintf(last, lastlen, "%s", arr->element[n - 1]->element[0]->str);
-	st = process_entries(ob, arr, strcmp(id, ">") == 0 ? asked + FRESH_MS : 0, stop);
-	freeReplyObject(rep);
-	return st == STEP_REDIS ? -1 : st == STEP_RELAY ? -2 : n;
-}
-
-/* Milliseconds of idle before delivery number deliveries + 1. */
-static long long
-backoff_ms(const struct md_config *cfg, long long deliveries)
-{
-	long long s = cfg->retry_base_s;
-
-	while (--deliveries > 0 && s < cfg->retry_max_s)
-		s *= 2;
-	return (s < cfg->retry_max_s ? s : cfg->retry_max_s) * 1000;
-}
-
-/*
- * Claims one due pending entry (min-idle = its backoff) and sends it.
- * Returns STEP_OK also when another sender won the claim.
- */
-static enum step
-retry_one(struct outbox *ob, const char *id, long long min_idle,
-    volatile sig_atomic_t *stop)
-{
-	redisReply *rep;
-	enum step st;
-
-	rep = md_redis_cmd(ob->r, "XCLAIM %s " GROUP " %s %lld %s",
-	    md_buf_str(&ob->stream), ob->me, min_idle, id);
-	if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
-		ob_redis_err(ob, "XCLAIM", rep);
-		if (rep != NULL)
-			freeReplyObject(rep);
-		return STEP_REDIS;
-	}
-	st = rep->type == REDIS_REPLY_ARRAY ? process_entries(ob, rep, 0, stop) :
-	    STEP_OK;
-	freeReplyObject(rep);
-	return st;
-}
-
-/*
- * The retry pass: pending entries (ours after a temporary failure, or a
- * dead sender's) whose idle time passed their backoff.
- */
-static enum step
-retry_due(struct outbox *ob, volatile sig_atomic_t *stop)
-{
-	const struct md_config *cfg = ob->cfg;
-	long long floor_ms = (long long)cfg->relay_timeout_ms +
-	    cfg->redis_command_timeout_ms + 1000, need;
-	char start[80] = "-", base[32];
-	redisReply *rep, *it;
-	enum step st = STEP_OK;
-	size_t i;
-	int page;
-
-	snprintf(base, sizeof base, "%lld", (long long)cfg->retry_base_s * 1000);
-	for (page = 0; page < CLAIM_PAGES && st == STEP_OK && !*stop; page++) {
-		rep = md_redis_cmd(ob->r, "XPENDING %s " GROUP " IDLE %s %s + %d",
-		    md_buf_str(&ob->stream), base, start, CLAIM_COUNT);
-		if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
-			ob_redis_err(ob, "XPENDING", rep != NULL &&
-			    rep->type == REDIS_REPLY_ERROR ? rep : NULL);
-			if (rep != NULL)
-				freeReplyObject(rep);
-			return STEP_REDIS;
-		}
-		for (i = 0; i < rep->elements && st == STEP_OK && !*stop; i++) {
-			it = rep->element[i];
-			if (it->type != REDIS_REPLY_ARRAY || it->elements < 4 ||
-			    it->element[0]->type != REDIS_REPLY_STRING ||
-			    it->element[1]->type != REDIS_REPLY_STRING)
-				continue;
-			snprintf(start, sizeof start, "(%s", it->element[0]->str);
-			need = backoff_ms(cfg, md_reply_int(it->element[3], 1));
-			if (strcmp(it->element[1]->str, ob->me) != 0 && need < floor_ms)
-				need = floor_ms;	/* it may be mid-send */
-			if (md_reply_int(it->element[2], 0) >= need)
-				st = retry_one(ob, it->element[0]->str, need, stop);
-		}
-		i = rep->elements;
-		freeReplyObject(rep);
-		if (i < CLAIM_COUNT)
-			break;
-	}
-	return st;
-}
-
-static int
-outbox_init(struct outbox *ob, const struct md_config *cfg)
-{
-	char host[256];
+	static int senders;
+	char host[256], err[512];
 
 	memset(ob, 0, sizeof *ob);
 	ob->cfg = cfg;
+	ob->stop = stop;
+	ob->lease_s = (cfg->relay_timeout_ms + 999) / 1000 + LEASE_MARGIN_S;
 	if (gethostname(host, sizeof host) < 0 || host[0] == '\0')
 		snprintf(host, sizeof host, "localhost");
 	host[sizeof host - 1] = '\0';
-	snprintf(ob->me, sizeof ob->me, "%s-%ld", host, (long)getpid());
+	/* Unique per sender: the claim is the fence between senders. */
+	snprintf(ob->me, sizeof ob->me, "%s-%ld-%d", host, (long)getpid(),
+	    __atomic_add_fetch(&senders, 1, __ATOMIC_SEQ_CST));
 	md_smtp_global_init();
-	if ((ob->r = md_redis_new(cfg)) == NULL ||
-	    md_key(ob->r, &ob->stream, "outbox") == NULL ||
+	if (md_outbox_listener_open(&ob->wake, cfg->database, err, sizeof err) < 0 ||
 	    (ob->smtp = md_smtp_new()) == NULL)
 		return -1;
 	md_smtp_set_commit(ob->smtp, ob_hand_over, ob);
@@ -432,59 +285,63 @@ outbox_init(struct outbox *ob, const struct md_config *cfg)
 static void
 outbox_free(struct outbox *ob)
 {
-	md_redis_free(ob->r);
+	if (ob->st_open)
+		md_store_close(&ob->st);
+	md_outbox_listener_close(&ob->wake);
 	md_smtp_free(ob->smtp);
-	md_buf_free(&ob->stream);
-	md_buf_free(&ob->k1);
-	md_buf_free(&ob->k2);
-	md_buf_free(&ob->k3);
 }
 
-/* What to wait after a pass: nothing, Redis trouble, or a dead relay. */
-static void
-after(const struct outbox *ob, int rc, volatile sig_atomic_t *stop)
+/* The sender's own connection; 0, or -1 (logged once per outage). */
+static int
+open_store(struct outbox *ob)
 {
-	long s = ob->cfg->retry_base_s;
+	char err[512];
 
-	if (rc == -1)
-		pause_ms(stop, PAUSE_MS);
-	else if (rc == -2)
-		pause_ms(stop, (s < RELAY_PAUSE_MAX ? s : RELAY_PAUSE_MAX) * 1000L);
+	if (ob->st_open)
+		return 0;
+	if (md_store_open(&ob->st, ob->cfg, 0, err, sizeof err) < 0) {
+		ob_db_err(ob, "connecting", err);
+		return -1;
+	}
+	ob->st_open = 1;
+	ob_db_fine(ob);
+	return 0;
 }
 
 int
 md_outbox_run(const struct md_config *cfg, volatile sig_atomic_t *stop)
 {
+	struct md_outbox_mail *m;
 	struct outbox ob;
-	char cursor[80] = "0";
-	int history = 1, rc;
-	enum step st;
+	long long last_sweep = 0;
+	char err[512];
+	size_t n;
 
-	if (outbox_init(&ob, cfg) < 0) {
+	if (outbox_init(&ob, cfg, stop) < 0) {
 		md_log(LOG_ERR, "outbox: out of memory");
 		outbox_free(&ob);
 		return -1;
 	}
 	md_log(LOG_INFO, "outbox: sending as %s via %s", ob.me, cfg->relay);
 	while (!*stop) {
-		if (!ob.ready && ensure_group(&ob) < 0) {
+		if (open_store(&ob) < 0) {
 			pause_ms(stop, PAUSE_MS);
 			continue;
 		}
-		if (history) {
-			/* once: what this consumer name already holds */
-			rc = read_group(&ob, cursor, 0, stop, cursor, sizeof cursor);
-			history = rc != 0;
-			after(&ob, rc, stop);
+		sweep(&ob, &last_sweep);
+		if (md_outbox_claim(&ob.st, ob.me, ob.lease_s, BATCH, &m, &n, err,
+		    sizeof err) < 0) {
+			ob_db_err(&ob, "claiming mail", err);
+			pause_ms(stop, PAUSE_MS);
 			continue;
 		}
-		st = retry_due(&ob, stop);
-		if (st != STEP_OK) {
-			after(&ob, st == STEP_REDIS ? -1 : -2, stop);
+		ob_db_fine(&ob);
+		if (n == 0) {
+			wait_for_work(&ob);
 			continue;
 		}
-		rc = read_group(&ob, ">", cfg->worker_block_ms, stop, NULL, 0);
-		after(&ob, rc, stop);
+		after(&ob, send_batch(&ob, m, n));
+		md_outbox_mails_free(m, n);
 	}
 	md_log(LOG_INFO, "outbox: stopped");
 	outbox_free(&ob);

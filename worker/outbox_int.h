@@ -1,80 +1,69 @@
 /*
- * outbox_int.h - what the sender loop (outbox.c) and its Redis steps
+ * outbox_int.h - what the sender loop (outbox.c) and its database steps
  * (outbox_steps.c) share.  Not an interface for anything else.
  */
 #ifndef MD_WORKER_OUTBOX_INT_H
 #define MD_WORKER_OUTBOX_INT_H
 
+#include <signal.h>
 #include <stddef.h>
 
-#include "buf.h"
 #include "conf.h"
-#include "redis.h"
+#include "outbox_store.h"
 #include "smtp.h"
+#include "store.h"
 
-#define GROUP		"senders"
+/*
+ * A claim lasts the longest a send can take (relay_timeout_ms) plus this:
+ * room for recording the outcome while the database restarts (the steps
+ * insist for MARK_TRIES * MARK_PAUSE_MS = 60 s), so a live sender never
+ * loses a mail it is handing over to another sender.
+ */
+#define LEASE_MARGIN_S	90
 
-enum step { STEP_OK, STEP_REDIS, STEP_RELAY };
+enum step { STEP_OK, STEP_DB, STEP_RELAY };
 
 struct outbox {
-	const struct md_config *cfg;
-	struct md_redis	*r;
-	struct md_smtp	*smtp;		/* the relay connection, kept open */
-	const char	*sending;	/* entry id of the mail being sent */
-	const char	*bounce_err;	/* the relay's refusal, for ob_bounce_step() */
-	int		 handed_over;	/* its handover marker was set */
-	char		 stale_handover[64];	/* entry whose marker we left but
-					   never handed over ("" none) */
-	char		 me[300];	/* consumer: <hostname>-<pid> */
-	md_buf		 stream;	/* <p>outbox */
-	md_buf		 k1, k2, k3;	/* scratch keys */
-	int		 ready;		/* consumer group exists */
-	int		 down;		/* Redis unreachable (logged once) */
-};
-
-struct entry {
-	const char	*id;
-	const char	*kind, *project, *iid, *rcpt, *mail_from, *message_id;
-	const char	*data;
-	size_t		 len;
+	const struct md_config	*cfg;
+	struct md_store		 st;		/* claims and outcomes */
+	int			 st_open;
+	struct md_outbox_listener wake;		/* LISTEN, its own connection */
+	struct md_smtp		*smtp;		/* the relay connection, kept open */
+	const struct md_outbox_mail *sending;	/* the mail being sent */
+	int			 handed_over;	/* its handover marker was asked for */
+	int			 lost;		/* ... and the claim was gone */
+	int			 hook_failed;	/* ... and the database failed */
+	int			 lease_s;
+	char			 me[300];	/* <hostname>-<pid>-<thread n> */
+	int			 down;		/* database unreachable (logged once) */
+	volatile sig_atomic_t	*stop;
 };
 
 /* s, or dflt when s is NULL or empty. */
 const char *ob_str_or(const char *s, const char *dflt);
 /* One log line per outcome of a mail. */
-void	ob_log_result(int prio, const struct entry *e, const char *status,
+void	ob_log_result(int prio, const struct md_outbox_mail *m, const char *status,
 	    const char *why);
-/* Redis trouble (an error reply always, an outage once) and its end. */
-void	ob_redis_err(struct outbox *ob, const char *what, const redisReply *rep);
-void	ob_redis_fine(struct outbox *ob);
+/* Database trouble (logged once per outage) and its end. */
+void	ob_db_err(struct outbox *ob, const char *what, const char *err);
+void	ob_db_fine(struct outbox *ob);
 
 /* The md_smtp commit hook: sets the handover marker of ob->sending. */
 int	ob_hand_over(void *arg);
+
 /*
- * Before sending an entry not read fresh: 0 someone else's now, 1 send it,
- * 2 already sent, 3 handed over by a sender that died since, -1 Redis
- * trouble.
+ * How a mail ended, each insisting for up to a minute while the database
+ * is away: 1 recorded, 0 the claim was no longer ours (another sender has
+ * the row), -1 not recorded.
  */
-int	ob_claim(struct outbox *ob, const struct entry *e);
-/* XACK + XDEL, with the sent marker first when sent is set; 0 or -1. */
-int	ob_finish(struct outbox *ob, const char *id, int sent);
-int	ob_finish_sent(struct outbox *ob, const struct entry *e);
-/* Deletes the handover marker (the relay did not take the mail); 0 or -1. */
-int	ob_clear_handover(struct outbox *ob, const struct entry *e);
-/*
- * Drops the entry with a system note on its issue; bounced_err set: a
- * permanent failure, the recipient goes into <p>bounced.  0 or -1.
- */
-int	ob_drop(struct outbox *ob, const struct entry *e, const char *bounced_err,
-	    const char *note);
-/* A permanent failure with the relay's answer err; ob_bounce_step takes
- * it from ob->bounce_err, for ob_insist(). */
-int	ob_bounce(struct outbox *ob, const struct entry *e, const char *err);
-int	ob_bounce_step(struct outbox *ob, const struct entry *e);
-/* The relay refused the message (not the recipient): a note, no bounce. */
-int	ob_refused_step(struct outbox *ob, const struct entry *e);
-/* Runs step until it succeeds, for at most a minute; 0 or -1. */
-int	ob_insist(struct outbox *ob, const struct entry *e,
-	    int (*step)(struct outbox *, const struct entry *));
+int	ob_sent(struct outbox *ob, const struct md_outbox_mail *m);
+int	ob_retry(struct outbox *ob, const struct md_outbox_mail *m, long delay_s,
+	    int keep_handover, const char *why);
+/* The relay refused the recipient (5xx to RCPT): bounced, with a note. */
+int	ob_bounce(struct outbox *ob, const struct md_outbox_mail *m, const char *why);
+/* The relay refused the message itself (5xx to the data): a note, no bounce. */
+int	ob_refused(struct outbox *ob, const struct md_outbox_mail *m, const char *why);
+/* Automatic mail a dead sender may have handed over: dropped with a note. */
+int	ob_drop_handed_over(struct outbox *ob, const struct md_outbox_mail *m);
 
 #endif
