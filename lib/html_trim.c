@@ -365,7 +365,7 @@ md_reply_trim_html(const char *html, size_t len)
 {
 	struct scan *s;
 	md_buf out = MD_BUF_INIT;
-	size_t i, at = 0, cut;
+	size_t i, at = 0, cut, fwd = (size_t)-1;
 	char *res = NULL;
 
 	if (html == NULL)
@@ -373,8 +373,11 @@ md_reply_trim_html(const char *html, size_t len)
 	if ((s = malloc(sizeof *s)) == NULL)
 		return NULL;
 	scan(s, html, len, 1);
-	if (s->cut < len && forward_tail(html, s->cut, len))
-		scan(s, html, len, 0);	/* Outlook's forward: the tail is content */
+	if (s->cut < len && forward_tail(html, s->cut, len)) {
+		/* Outlook's forward: the tail is content, set apart */
+		fwd = s->cut;
+		scan(s, html, len, 0);
+	}
 	cut = s->cut;
 	for (i = 0; i < s->nq && s->q[i].start < cut; i++) {
 		if (s->q[i].start >= s->last_vis) {
@@ -388,6 +391,11 @@ md_reply_trim_html(const char *html, size_t len)
 		    s->q[i].end < cut ? s->q[i].end : cut, 1) < 0)
 			goto done;
 		at = s->q[i].end;
+	}
+	if (fwd > at && fwd < cut) {
+		if (render(&out, html, at, fwd, 0) < 0)
+			goto done;
+		at = fwd;
 	}
 	if (at < cut && render(&out, html, at, cut, 0) < 0)
 		goto done;

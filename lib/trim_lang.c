@@ -314,9 +314,10 @@ md_trim_header_field(const char *s, size_t n, size_t *value)
 	return MD_HF_NONE;
 }
 
+/* Not "VS:": a forward in Danish and Norwegian, but a reply in Finnish. */
 static const char *const fwd_prefixes[] = {
 	"FW:", "FWD:", "FW :", "FWD :", "WG:", "TR:", "TR :", "RV:", "I:",
-	"Doorst:", "VS:", "VB:", "VL:", "ENC:", "PD:", "Przekaż:", "İLT:", "ILT:",
+	"Doorst:", "VB:", "VL:", "ENC:", "PD:", "Przekaż:", "İLT:", "ILT:",
 	"Пересл:", "ПЕРЕСЛ:", "Fwd:", "Trans:", "Rif:", "转发:", "转发：", "轉寄:",
 	"轉寄：", "転送:", "転送：", "전달:", "PS:",
 };
@@ -499,6 +500,13 @@ md_trim_sent_from(const char *s, size_t n)
 		return 0;
 	for (i = 0; i < n && k < SENT_MAX; i++) {
 		if (s[i] == '<' && (gt = memchr(s + i, '>', n - i)) != NULL) {
+			i = (size_t)(gt - s);
+			continue;
+		}
+		/* an HTML rendering's "(https://...)" after a link's text */
+		if (s[i] == '(' && (md_trim_starts(s + i + 1, n - i - 1, "http") ||
+		    md_trim_starts(s + i + 1, n - i - 1, "mailto:")) &&
+		    (gt = memchr(s + i, ')', n - i)) != NULL) {
 			i = (size_t)(gt - s);
 			continue;
 		}

@@ -41,6 +41,11 @@ EXTRA_DIST += tests/fixtures/replies/apple_mail.expected \
 	tests/fixtures/replies/plain.txt \
 	tests/fixtures/replies/thunderbird_bottom.expected \
 	tests/fixtures/replies/thunderbird_bottom.txt
+EXTRA_DIST += tests/fixtures/replies/en.cases tests/fixtures/replies/de.cases \
+	tests/fixtures/replies/fr.cases tests/fixtures/replies/it_es_pt.cases \
+	tests/fixtures/replies/nl_nordic.cases tests/fixtures/replies/pl_ru_uk_cs_tr.cases \
+	tests/fixtures/replies/cjk.cases tests/fixtures/replies/forwards_signatures.cases \
+	tests/fixtures/replies/html.cases
 
 # SMTP-stage trust decisions (helper "trust").
 check_PROGRAMS += tests/unit/test_spf
