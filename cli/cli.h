@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "redis.h"
+#include "store.h"
 
 #define CLI_EXIT_OK	0
 #define CLI_EXIT_FAIL	1
@@ -18,7 +19,8 @@
 
 struct cli {
 	struct md_config	 cfg;
-	struct md_redis		*r;	/* connected by cli_redis() on first use */
+	struct md_store		 st;	/* opened by cli_store() on first use */
+	int			 st_open;
 };
 
 /* A top-level command; argv[0] is its name ("project"). */
@@ -33,7 +35,14 @@ int	cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, followed by the command's usage; returns CLI_EXIT_USAGE. */
 int	cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* The Redis connection, connected now; NULL after printing why. */
+/*
+ * The tracker's store (PostgreSQL connected, its schema checked; Redis
+ * connects on first use); NULL after printing why.
+ */
+struct md_store *cli_store(struct cli *c);
+/* The store without the schema check (maildesk db ...). */
+struct md_store *cli_store_nocheck(struct cli *c);
+/* The Redis connection of the store, connected now; NULL after printing why. */
 struct md_redis *cli_redis(struct cli *c);
 
 /* cmd_template.c: "project template ..." (argv as given to the project command). */
@@ -43,5 +52,6 @@ int	cli_project_template(struct cli *c, int argc, char **argv);
 extern const struct cli_command cli_cmd_project;
 extern const struct cli_command cli_cmd_issue, cli_cmd_queue;
 extern const struct cli_command cli_cmd_user;
+extern const struct cli_command cli_cmd_db, cli_cmd_view, cli_cmd_customer;
 
 #endif

@@ -19,6 +19,7 @@
 #include "output.h"
 #include "projects.h"
 #include "tracker.h"
+#include "validate.h"
 
 #define MAX_STDIN	(1024 * 1024)	/* "issue comment ... -" */
 
@@ -166,7 +167,7 @@ do_list(struct cli *c, const struct args *a)
 {
 	struct md_issue_filter f;
 	struct md_issue_list l;
-	struct md_redis *r;
+	struct md_store *st;
 	struct out_table *t;
 	char err[512], id[96], upd[32];
 	md_buf b = MD_BUF_INIT;
@@ -187,14 +188,14 @@ do_list(struct cli *c, const struct args *a)
 	f.sort_updated = a->sort != NULL && strcmp(a->sort, "updated") == 0;
 	f.limit = a->limit > 0 ? a->limit : 20;
 	f.offset = a->offset;
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
 	/* An empty list of a project that does not exist would hide a typo. */
-	if ((found = md_project_settings(r, a->pos[0], &proj)) <= 0)
-		return found < 0 ? cli_error("redis: %s", md_redis_errstr(r)) :
+	if ((found = md_project_get(st, a->pos[0], &proj, err, sizeof err)) <= 0)
+		return found < 0 ? cli_error("%s", err) :
 		    cli_error("no such project: %s", a->pos[0]);
 	md_project_free(&proj);
-	if (md_tracker_list(r, a->pos[0], &f, &l, err, sizeof err) < 0)
+	if (md_tracker_list(st, a->pos[0], &f, &l, err, sizeof err) < 0)
 		return cli_error("%s", err);
 	if (a->json) {
 		md_json_init(&j, &b);
@@ -368,14 +369,14 @@ do_show(struct cli *c, const struct args *a)
 {
 	char project[MD_PROJECT_MAX + 1], err[512];
 	struct md_issue_full f;
-	struct md_redis *r;
+	struct md_store *st;
 	long iid;
 
 	if (ref_arg(a, 1, "issue show needs PROJECT#NUMBER", project, &iid))
 		return CLI_EXIT_USAGE;
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (md_tracker_get(r, project, iid, &f, err, sizeof err) != 0)
+	if (md_tracker_get(st, project, iid, &f, err, sizeof err) != 0)
 		return cli_error("%s", err);
 	if (a->json)
 		show_json(&f);
@@ -383,22 +384,6 @@ do_show(struct cli *c, const struct args *a)
 		show_human(&f);
 	md_issue_full_free(&f);
 	return CLI_EXIT_OK;
-}
-
-/*
- * Why text cannot be a note (mailed as UTF-8 to the customer), or NULL:
- * a NUL would cut it short unseen, and there must be something to say.
- */
-static const char *
-note_text_problem(const char *text, size_t len)
-{
-	if (memchr(text, '\0', len) != NULL)
-		return "the note text contains a NUL byte";
-	if (!md_utf8_valid(text, len))
-		return "the note text is not valid UTF-8";
-	if (text[strspn(text, " \t\r\n")] == '\0')
-		return "the note text is empty";
-	return NULL;
 }
 
 /* All of stdin (length in *len), at most MAX_STDIN bytes; NULL after an
@@ -435,7 +420,7 @@ static int
 do_comment(struct cli *c, const struct args *a)
 {
 	char project[MD_PROJECT_MAX + 1], err[512], nid[32];
-	struct md_redis *r;
+	struct md_store *st;
 	const char *bad;
 	char *text;
 	size_t len = 0;
@@ -450,15 +435,15 @@ do_comment(struct cli *c, const struct args *a)
 		return CLI_EXIT_FAIL;
 	if (strcmp(a->pos[1], "-") != 0)
 		len = strlen(text);
-	if ((bad = note_text_problem(text, len)) != NULL) {
+	if ((bad = md_note_text_problem(text, len)) != NULL) {
 		free(text);
 		return cli_error("%s", bad);
 	}
-	if ((r = cli_redis(c)) == NULL) {
+	if ((st = cli_store(c)) == NULL) {
 		free(text);
 		return CLI_EXIT_FAIL;
 	}
-	rc = md_tracker_note(r, &c->cfg, project, iid, text, a->internal, a->author,
+	rc = md_tracker_note(st, &c->cfg, project, iid, text, a->internal, a->author,
 	    nid, sizeof nid, &mailed, err, sizeof err);
 	free(text);
 	if (rc != 0)
@@ -473,16 +458,16 @@ static int
 do_state(struct cli *c, const struct args *a, int close)
 {
 	char project[MD_PROJECT_MAX + 1], err[512];
-	struct md_redis *r;
+	struct md_store *st;
 	long iid;
 	int changed, mailed;
 
 	if (ref_arg(a, 1, close ? "issue close needs PROJECT#NUMBER" :
 	    "issue reopen needs PROJECT#NUMBER", project, &iid))
 		return CLI_EXIT_USAGE;
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (md_tracker_set_state(r, &c->cfg, project, iid, close,
+	if (md_tracker_set_state(st, &c->cfg, project, iid, close,
 	    a->author != NULL ? a->author : getenv("USER"), &changed, &mailed,
 	    err, sizeof err) != 0)
 		return cli_error("%s", err);
@@ -498,16 +483,16 @@ static int
 do_label(struct cli *c, const struct args *a, int add)
 {
 	char project[MD_PROJECT_MAX + 1], err[512];
-	struct md_redis *r;
+	struct md_store *st;
 	long iid;
 	int changed;
 
 	if (ref_arg(a, 2, add ? "issue label needs PROJECT#NUMBER and a LABEL" :
 	    "issue unlabel needs PROJECT#NUMBER and a LABEL", project, &iid))
 		return CLI_EXIT_USAGE;
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (md_tracker_label(r, project, iid, a->pos[1], add, &changed, err, sizeof err) != 0)
+	if (md_tracker_label(st, project, iid, a->pos[1], add, &changed, err, sizeof err) != 0)
 		return cli_error("%s", err);
 	if (!changed)
 		printf("%s#%ld %s label %s\n", project, iid, add ? "already has" : "has no",

@@ -17,6 +17,7 @@
 #include "lists.h"
 #include "output.h"
 #include "projects.h"
+#include "validate.h"
 
 #define MAX_ALIASES	64
 
@@ -81,31 +82,21 @@ need(const struct args *a, int n, const char *what)
 }
 
 /*
- * Why alias cannot be one of project's (NULL: it can): not an address, an
- * address of the desk domain (those are the desk's own: the milter never
- * looks them up as aliases), or, with r, another project's alias.
+ * Why alias cannot be one of project's (NULL: it can): md_alias_check's
+ * reasons, or, with st, another project's alias.
  */
 static const char *
-alias_problem(struct cli *c, struct md_redis *r, const char *alias, const char *project,
-    char *msg, size_t msglen)
+alias_problem(struct cli *c, struct md_store *st, const char *alias,
+    const char *project, char *msg, size_t msglen)
 {
-	char addr[MD_ADDR_MAX + 1], owner[MD_PROJECT_MAX + 1], err[512];
-	const char *at;
+	char owner[MD_PROJECT_MAX + 1], err[512];
 	int rc;
 
-	if (md_addr_normalize(alias, addr, sizeof addr) < 0 ||
-	    (at = strrchr(addr, '@')) == NULL) {
-		snprintf(msg, msglen, "invalid alias address '%s'", alias);
+	if (md_alias_check(&c->cfg, alias, NULL, 0, msg, msglen) < 0)
 		return msg;
-	}
-	if (strcasecmp(at + 1, c->cfg.desk_domain) == 0) {
-		snprintf(msg, msglen, "alias %s is in the desk domain %s: addresses there "
-		    "are the desk's own", alias, c->cfg.desk_domain);
-		return msg;
-	}
-	if (r == NULL)
+	if (st == NULL)
 		return NULL;
-	if ((rc = md_project_alias_owner(r, alias, owner, sizeof owner, err,
+	if ((rc = md_project_alias_owner(st, alias, owner, sizeof owner, err,
 	    sizeof err)) < 0) {
 		snprintf(msg, msglen, "%s", err);
 		return msg;
@@ -121,7 +112,7 @@ static int
 do_add(struct cli *c, const struct args *a)
 {
 	char err[512], msg[700];
-	struct md_redis *r;
+	struct md_store *st;
 	int i;
 
 	if (need(a, 1, "project add needs a NAME"))
@@ -130,16 +121,16 @@ do_add(struct cli *c, const struct args *a)
 	for (i = 0; i < a->nalias; i++)
 		if (alias_problem(c, NULL, a->alias[i], a->pos[0], msg, sizeof msg) != NULL)
 			return cli_error("%s", msg);
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
 	for (i = 0; i < a->nalias; i++)
-		if (alias_problem(c, r, a->alias[i], a->pos[0], msg, sizeof msg) != NULL)
+		if (alias_problem(c, st, a->alias[i], a->pos[0], msg, sizeof msg) != NULL)
 			return cli_error("%s", msg);
-	if (md_project_add(r, a->pos[0], err, sizeof err) < 0)
+	if (md_project_add(st, a->pos[0], err, sizeof err) < 0)
 		return cli_error("%s", err);
 	printf("project %s added\n", a->pos[0]);
 	for (i = 0; i < a->nalias; i++) {
-		if (md_project_alias_add(r, a->pos[0], a->alias[i], err, sizeof err) < 0)
+		if (md_project_alias_add(st, a->pos[0], a->alias[i], err, sizeof err) < 0)
 			return cli_error("project %s added, but: %s", a->pos[0], err);
 		printf("alias %s -> %s\n", a->alias[i], a->pos[0]);
 	}
@@ -183,6 +174,11 @@ project_json(struct md_json *j, const struct md_project *p, const struct plists 
 	    policy_name[p->automated_policy == MD_AUTO_REJECT]);
 	md_json_key_setting(j, "spam_mark", p->spam_mark);
 	md_json_key_setting(j, "spam_reject", p->spam_reject);
+	md_json_key(j, "retention_days");
+	if (p->retention_days > 0)
+		md_json_int(j, p->retention_days);
+	else
+		md_json_null(j);
 	json_strings(j, "aliases", p->aliases, p->naliases);
 	if (pl != NULL) {
 		json_strings(j, "block", pl->block, pl->nblock);
@@ -193,12 +189,13 @@ project_json(struct md_json *j, const struct md_project *p, const struct plists 
 
 /* Fetches one project; exit status on failure (message printed). */
 static int
-fetch(struct md_redis *r, const char *name, struct md_project *p)
+fetch(struct md_store *st, const char *name, struct md_project *p)
 {
-	int rc = md_project_get(r, name, p);
+	char err[512];
+	int rc = md_project_get(st, name, p, err, sizeof err);
 
 	if (rc < 0)
-		return cli_error("%s", md_redis_errstr(r));
+		return cli_error("%s", err);
 	if (rc == 0)
 		return cli_error("no such project: %s", name);
 	return 0;
@@ -219,21 +216,21 @@ join_aliases(const struct md_project *p)
 }
 
 static int
-list_rows(struct md_redis *r, char **names, size_t n, int json)
+list_rows(struct md_store *st, char **names, size_t n, int json)
 {
 	struct out_table *t = out_table_new(4, "NAME", "STATE", "ISSUES", "ALIASES");
 	md_buf b = MD_BUF_INIT;
 	struct md_json j;
 	struct md_project p;
-	char issues[32], *al;
+	char issues[32], err[512], *al;
 	size_t i;
 	int rc = CLI_EXIT_OK, got;
 
 	md_json_init(&j, &b);
 	md_json_open_array(&j);
 	for (i = 0; i < n && rc == CLI_EXIT_OK && t != NULL; i++) {
-		if ((got = md_project_get(r, names[i], &p)) < 0) {
-			rc = cli_error("%s", md_redis_errstr(r));
+		if ((got = md_project_get(st, names[i], &p, err, sizeof err)) < 0) {
+			rc = cli_error("%s", err);
 			break;
 		}
 		if (got == 0)
@@ -265,18 +262,18 @@ list_rows(struct md_redis *r, char **names, size_t n, int json)
 static int
 do_list(struct cli *c, const struct args *a)
 {
-	struct md_redis *r;
-	char **names;
+	struct md_store *st;
+	char **names, err[512];
 	size_t n, i;
 	int rc;
 
 	if (need(a, 0, "project list takes no arguments"))
 		return CLI_EXIT_USAGE;
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (md_project_list(r, &names, &n) < 0)
-		return cli_error("%s", md_redis_errstr(r));
-	rc = list_rows(r, names, n, a->json);
+	if (md_project_list(st, &names, &n, err, sizeof err) < 0)
+		return cli_error("%s", err);
+	rc = list_rows(st, names, n, a->json);
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
@@ -333,6 +330,8 @@ show_human(const struct cli *c, const struct md_project *p, const struct plists 
 	snprintf(v, sizeof v, "%g", p->spam_reject);
 	snprintf(d, sizeof d, "%g", c->cfg.spam_reject);
 	show_default("spam_reject", p->spam_reject < 0, v, d);
+	snprintf(v, sizeof v, "%dd", p->retention_days);
+	out_kv(stdout, 16, "retention", p->retention_days > 0 ? v : "off (kept)");
 	show_values("aliases", p->aliases, p->naliases);
 	show_values("blocked", pl->block, pl->nblock);
 	show_values("allowed", pl->allow, pl->nallow);
@@ -361,21 +360,24 @@ do_show(struct cli *c, const struct args *a)
 {
 	struct md_project p;
 	struct plists pl;
-	struct md_redis *r;
+	struct md_store *st;
 	md_buf b = MD_BUF_INIT;
 	struct md_json j;
+	char err[512];
 	int rc = CLI_EXIT_OK;
 
 	if (need(a, 1, "project show needs a NAME"))
 		return CLI_EXIT_USAGE;
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (fetch(r, a->pos[0], &p) != 0)
+	if (fetch(st, a->pos[0], &p) != 0)
 		return CLI_EXIT_FAIL;
 	memset(&pl, 0, sizeof pl);
-	if (md_lists_get(r, p.name, MD_LIST_BLOCK, &pl.block, &pl.nblock) < 0 ||
-	    md_lists_get(r, p.name, MD_LIST_ALLOW, &pl.allow, &pl.nallow) < 0) {
-		rc = cli_error("%s", md_redis_errstr(r));
+	if (md_lists_get(st, p.name, MD_LIST_BLOCK, &pl.block, &pl.nblock, err,
+	    sizeof err) < 0 ||
+	    md_lists_get(st, p.name, MD_LIST_ALLOW, &pl.allow, &pl.nallow, err,
+	    sizeof err) < 0) {
+		rc = cli_error("%s", err);
 	} else if (a->json) {
 		md_json_init(&j, &b);
 		project_json(&j, &p, &pl);
@@ -393,18 +395,16 @@ do_show(struct cli *c, const struct args *a)
 static int
 do_enable(struct cli *c, const struct args *a, int on)
 {
-	struct md_redis *r;
+	struct md_store *st;
+	char err[512];
 	int rc;
 
 	if (need(a, 1, on ? "project enable needs a NAME" : "project disable needs a NAME"))
 		return CLI_EXIT_USAGE;
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	rc = md_project_set_enabled(r, a->pos[0], on);
-	if (rc < 0)
-		return cli_error("%s", md_redis_errstr(r));
-	if (rc == 0)
-		return cli_error("no such project: %s", a->pos[0]);
+	if ((rc = md_project_set_enabled(st, a->pos[0], on, err, sizeof err)) <= 0)
+		return cli_error("%s", err);
 	printf("project %s %s\n", a->pos[0], on ? "enabled" : "disabled");
 	return CLI_EXIT_OK;
 }
@@ -412,14 +412,14 @@ do_enable(struct cli *c, const struct args *a, int on)
 static int
 do_set(struct cli *c, const struct args *a)
 {
-	struct md_redis *r;
+	struct md_store *st;
 	char err[512];
 
 	if (need(a, 3, "project set needs NAME FIELD VALUE"))
 		return CLI_EXIT_USAGE;
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (md_project_set(r, a->pos[0], a->pos[1], a->pos[2], err, sizeof err) < 0)
+	if (md_project_set(st, a->pos[0], a->pos[1], a->pos[2], err, sizeof err) < 0)
 		return cli_error("%s", err);
 	printf("project %s: %s = %s\n", a->pos[0], a->pos[1], a->pos[2]);
 	return CLI_EXIT_OK;
@@ -428,7 +428,7 @@ do_set(struct cli *c, const struct args *a)
 static int
 do_alias(struct cli *c, const struct args *a)
 {
-	struct md_redis *r;
+	struct md_store *st;
 	char err[512], msg[700];
 	int add;
 
@@ -440,9 +440,9 @@ do_alias(struct cli *c, const struct args *a)
 		return CLI_EXIT_USAGE;
 	if (add && alias_problem(c, NULL, a->pos[2], a->pos[1], msg, sizeof msg) != NULL)
 		return cli_error("%s", msg);
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if ((add ? md_project_alias_add : md_project_alias_del)(r, a->pos[1], a->pos[2],
+	if ((add ? md_project_alias_add : md_project_alias_del)(st, a->pos[1], a->pos[2],
 	    err, sizeof err) < 0)
 		return cli_error("%s", err);
 	printf("alias %s %s %s\n", a->pos[2], add ? "->" : "removed from", a->pos[1]);
@@ -458,20 +458,20 @@ do_list_entry(struct cli *c, const struct args *a, const char *sub)
 {
 	char norm[400], err[512];
 	struct md_project p;
-	struct md_redis *r;
+	struct md_store *st;
 	int which = md_list_parse(strcmp(sub, "unblock") == 0 ? "block" : sub), n[2], i;
 
 	if (a->npos != 2)
 		return cli_usage_error(&cli_cmd_project, "project %s needs NAME ADDR|@DOMAIN", sub);
 	if (md_list_entry(a->pos[1], norm, sizeof norm) < 0)
 		return cli_error("not an address or @domain: '%s'", a->pos[1]);
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (fetch(r, a->pos[0], &p) != 0)
+	if (fetch(st, a->pos[0], &p) != 0)
 		return CLI_EXIT_FAIL;
 	md_project_free(&p);
 	if (strcmp(sub, "unblock") != 0) {
-		if ((n[0] = md_lists_add(r, a->pos[0], which, norm, err, sizeof err)) < 0)
+		if ((n[0] = md_lists_add(st, a->pos[0], which, norm, err, sizeof err)) < 0)
 			return cli_error("%s", err);
 		printf("%s %s %s list of %s\n", norm, n[0] ? "added to the" : "already on the",
 		    sub, a->pos[0]);
@@ -479,7 +479,7 @@ do_list_entry(struct cli *c, const struct args *a, const char *sub)
 	}
 	for (i = 0; i < 2; i++) {
 		which = i == 0 ? MD_LIST_BLOCK : MD_LIST_ALLOW;
-		if ((n[i] = md_lists_del(r, a->pos[0], which, norm, err, sizeof err)) < 0)
+		if ((n[i] = md_lists_del(st, a->pos[0], which, norm, err, sizeof err)) < 0)
 			return cli_error("%s", err);
 		if (n[i] > 0)
 			printf("%s removed from the %s list of %s\n", norm, md_list_name(which),
@@ -530,6 +530,7 @@ const struct cli_command cli_cmd_project = {
 	"  maildesk project enable|disable NAME\n"
 	"  maildesk project alias add|del NAME ADDR\n"
 	"  maildesk project set NAME FIELD VALUE\n"
+	"  maildesk project set NAME retention DAYSd|off\n"
 	"  maildesk project block|allow|unblock NAME ADDR|@DOMAIN\n"
 	"  maildesk project template NAME KIND [FILE|-|--subject TEXT|--reset]\n"
 };

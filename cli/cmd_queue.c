@@ -1,6 +1,8 @@
 /*
- * cmd_queue.c - "maildesk queue ...": the inbox, outbox and dead-letter
- * streams for admins: stats, pending entries, dead records and retry.
+ * cmd_queue.c - "maildesk queue ...": the inbox and dead-letter streams
+ * (Redis, lib/queue.h) and the outbound queue (the outbox table,
+ * lib/outbox_store.h) for admins: stats, pending entries, dead records
+ * and retry.
  */
 #include "config.h"
 
@@ -12,7 +14,8 @@
 #include "cli.h"
 #include "json.h"
 #include "output.h"
-#include "tracker.h"
+#include "outbox_store.h"
+#include "queue.h"
 
 #define LIST_MAX	1000
 
@@ -102,26 +105,44 @@ group_human(const char *key, const struct md_group_stats *g)
 	out_kv(stdout, 16, key, line);
 }
 
+static void
+outbox_json(struct md_json *j, const struct md_outbox_stats *o)
+{
+	md_json_key(j, "outbox_state");
+	md_json_open_object(j);
+	md_json_kint(j, "queued", o->queued);
+	md_json_kint(j, "due", o->due);
+	md_json_kint(j, "deferred", o->deferred);
+	md_json_kint(j, "claimed", o->claimed);
+	md_json_kint(j, "handover", o->handover);
+	md_json_kint(j, "sent", o->sent);
+	md_json_kint(j, "failed", o->failed);
+	md_json_kint(j, "dropped", o->dropped);
+	md_json_kint(j, "oldest_age", o->oldest);
+	md_json_close_object(j);
+}
+
 static int
-do_stats(struct md_redis *r, const struct args *a)
+do_stats(struct md_store *st, const struct args *a)
 {
 	struct md_queue_stats s;
+	struct md_outbox_stats o;
 	md_buf b = MD_BUF_INIT;
 	struct md_json j;
-	char err[512], n[32];
+	char err[512], n[160];
 	int rc = CLI_EXIT_OK;
 
-	if (md_queue_stats(r, &s, err, sizeof err) < 0)
+	if (md_queue_stats(st->redis, &s, err, sizeof err) < 0 ||
+	    md_outbox_stats(st, &o, err, sizeof err) < 0)
 		return cli_error("%s", err);
 	if (a->json) {
 		md_json_init(&j, &b);
 		md_json_open_object(&j);
 		md_json_kint(&j, "inbox", s.inbox);
-		md_json_kint(&j, "outbox", s.outbox);
+		md_json_kint(&j, "outbox", o.queued);
 		md_json_kint(&j, "dead", s.dead);
-		md_json_kint(&j, "automated", s.automated);
 		group_json(&j, "workers", &s.workers);
-		group_json(&j, "senders", &s.senders);
+		outbox_json(&j, &o);
 		md_json_close_object(&j);
 		rc = print_json(&j);
 		md_buf_free(&b);
@@ -130,18 +151,92 @@ do_stats(struct md_redis *r, const struct args *a)
 	snprintf(n, sizeof n, "%ld", s.inbox);
 	out_kv(stdout, 16, "inbox", n);
 	group_human("  workers", &s.workers);
-	snprintf(n, sizeof n, "%ld", s.outbox);
+	snprintf(n, sizeof n, "%ld queued (%ld due, %ld tried before, %ld being sent)",
+	    o.queued, o.due, o.deferred, o.claimed);
 	out_kv(stdout, 16, "outbox", n);
-	group_human("  senders", &s.senders);
+	if (o.oldest > 0) {
+		snprintf(n, sizeof n, "%lds", o.oldest);
+		out_kv(stdout, 16, "  oldest", n);
+	}
+	if (o.handover > 0) {
+		snprintf(n, sizeof n, "%ld (a sender stopped inside the final dot)",
+		    o.handover);
+		out_kv(stdout, 16, "  handover", n);
+	}
+	snprintf(n, sizeof n, "%ld sent (last week), %ld failed, %ld dropped", o.sent,
+	    o.failed, o.dropped);
+	out_kv(stdout, 16, "  done", n);
 	snprintf(n, sizeof n, "%ld", s.dead);
 	out_kv(stdout, 16, "dead", n);
-	snprintf(n, sizeof n, "%ld", s.automated);
-	out_kv(stdout, 16, "automated", n);
+	return rc;
+}
+
+static void
+fmt_time(long t, char *out, size_t outlen)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, outlen, "%Y-%m-%d %H:%M:%SZ", &tm) == 0)
+		snprintf(out, outlen, "-");
+}
+
+static int
+do_pending_outbox(struct md_store *st, const struct args *a)
+{
+	struct md_outbox_pending *p;
+	struct out_table *t;
+	md_buf b = MD_BUF_INIT;
+	struct md_json j;
+	char err[512], id[32], issue[96], att[16], next[32];
+	size_t n, k;
+	int rc = CLI_EXIT_OK;
+
+	if (md_outbox_pending(st, LIST_MAX, &p, &n, err, sizeof err) < 0)
+		return cli_error("%s", err);
+	if (a->json) {
+		md_json_init(&j, &b);
+		md_json_open_array(&j);
+		for (k = 0; k < n; k++) {
+			md_json_open_object(&j);
+			md_json_kint(&j, "id", p[k].id);
+			md_json_kstr(&j, "project", p[k].project);
+			md_json_kint(&j, "iid", p[k].iid);
+			md_json_kstr(&j, "kind", p[k].kind);
+			md_json_kstr(&j, "rcpt", p[k].rcpt);
+			md_json_kint(&j, "attempts", p[k].attempts);
+			md_json_kint(&j, "next_attempt", p[k].next_attempt);
+			md_json_kint(&j, "created", p[k].created);
+			md_json_kstr(&j, "claimed_by", p[k].claimed_by);
+			md_json_kstr(&j, "handover", p[k].handover);
+			md_json_kstr(&j, "last_error", p[k].last_error);
+			md_json_close_object(&j);
+		}
+		md_json_close_array(&j);
+		rc = print_json(&j);
+		md_buf_free(&b);
+	} else if ((t = out_table_new(7, "ID", "ISSUE", "KIND", "RCPT", "ATTEMPTS",
+	    "NEXT", "LAST ERROR")) != NULL) {
+		for (k = 0; k < n; k++) {
+			snprintf(id, sizeof id, "%lld", p[k].id);
+			snprintf(issue, sizeof issue, "%s#%ld", p[k].project, p[k].iid);
+			snprintf(att, sizeof att, "%d", p[k].attempts);
+			fmt_time(p[k].next_attempt, next, sizeof next);
+			out_table_add(t, id, issue, p[k].kind, p[k].rcpt, att,
+			    *p[k].claimed_by ? "sending" : next, p[k].last_error);
+		}
+		if (n > 0)
+			out_table_print(t, stdout);
+		printf("%zu queued in the outbox\n", n);
+		out_table_free(t);
+	}
+	md_outbox_pending_free(p, n);
 	return rc;
 }
 
 static int
-do_pending(struct md_redis *r, const struct args *a)
+do_pending(struct md_store *st, const struct args *a)
 {
 	struct md_pending *p;
 	struct out_table *t;
@@ -151,7 +246,9 @@ do_pending(struct md_redis *r, const struct args *a)
 	size_t n, k;
 	int rc = CLI_EXIT_OK;
 
-	if (md_queue_pending(r, a->outbox, LIST_MAX, &p, &n, err, sizeof err) < 0)
+	if (a->outbox)
+		return do_pending_outbox(st, a);
+	if (md_queue_pending(st->redis, LIST_MAX, &p, &n, err, sizeof err) < 0)
 		return cli_error("%s", err);
 	if (a->json) {
 		md_json_init(&j, &b);
@@ -175,7 +272,7 @@ do_pending(struct md_redis *r, const struct args *a)
 		}
 		if (n > 0)
 			out_table_print(t, stdout);
-		printf("%zu pending in %s\n", n, a->outbox ? "outbox" : "inbox");
+		printf("%zu pending in inbox\n", n);
 		out_table_free(t);
 	}
 	free(p);
@@ -255,6 +352,7 @@ static int
 run(struct cli *c, int argc, char **argv)
 {
 	struct md_redis *r;
+	struct md_store *st;
 	struct args a;
 	int rc;
 
@@ -280,10 +378,11 @@ run(struct cli *c, int argc, char **argv)
 		    "(ids look like 1700000000000-0; see queue dead)", a.pos[1]);
 	if ((r = cli_redis(c)) == NULL)
 		return CLI_EXIT_FAIL;
+	st = cli_store(c);
 	if (strcmp(a.pos[0], "stats") == 0)
-		return do_stats(r, &a);
+		return do_stats(st, &a);
 	if (strcmp(a.pos[0], "pending") == 0)
-		return do_pending(r, &a);
+		return do_pending(st, &a);
 	if (strcmp(a.pos[0], "dead") == 0)
 		return do_dead(r, &a);
 	return do_retry(r, &a);

@@ -60,12 +60,13 @@ check_placeholders(const char *text)
 }
 
 static int
-show(struct md_redis *r, const char *project, enum md_template_kind k)
+show(struct md_store *st, const char *project, enum md_template_kind k)
 {
 	md_buf body = MD_BUF_INIT, subj = MD_BUF_INIT;
+	char err[512];
 
-	if (md_template_load(r, project, k, &body, &subj) < 0)
-		return cli_error("%s", md_redis_errstr(r));
+	if (md_template_load(st, project, k, &body, &subj, err, sizeof err) < 0)
+		return cli_error("%s", err);
 	printf("Subject: %s%s\n\n%s", subj.len ? md_buf_str(&subj) : md_template_default_subject(k),
 	    subj.len ? "" : "  (default)",
 	    body.len ? md_buf_str(&body) : md_template_default(k));
@@ -80,9 +81,9 @@ int
 cli_project_template(struct cli *c, int argc, char **argv)
 {
 	const char *project, *what;
-	char field[64];
+	char field[64], err[512];
 	md_buf text = MD_BUF_INIT;
-	struct md_redis *r;
+	struct md_store *st;
 	int k, rc, exists;
 	struct md_project p;
 
@@ -92,22 +93,22 @@ cli_project_template(struct cli *c, int argc, char **argv)
 	if ((k = md_template_by_name(argv[3])) < 0)
 		return cli_usage_error(&cli_cmd_project,
 		    "unknown template kind %s (thank_you, new_note, close, reopen)", argv[3]);
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if ((exists = md_project_settings(r, project, &p)) < 0)
-		return cli_error("%s", md_redis_errstr(r));
+	if ((exists = md_project_get(st, project, &p, err, sizeof err)) < 0)
+		return cli_error("%s", err);
 	if (exists == 0)
 		return cli_error("no such project: %s", project);
 	md_project_free(&p);
 	if (argc == 4)
-		return show(r, project, (enum md_template_kind)k);
+		return show(st, project, (enum md_template_kind)k);
 
 	what = argv[4];
 	if (strcmp(what, "--reset") == 0 && argc == 5) {
 		snprintf(field, sizeof field, "%s_subject", argv[3]);
-		if (md_template_store(r, project, argv[3], "", NULL) < 0 ||
-		    md_template_store(r, project, field, "", NULL) < 0)
-			return cli_error("%s", md_redis_errstr(r));
+		if (md_template_store(st, project, argv[3], "", NULL, err, sizeof err) < 0 ||
+		    md_template_store(st, project, field, "", NULL, err, sizeof err) < 0)
+			return cli_error("%s", err);
 		printf("%s template of %s reset to the default\n", argv[3], project);
 		return CLI_EXIT_OK;
 	}
@@ -117,9 +118,10 @@ cli_project_template(struct cli *c, int argc, char **argv)
 		if ((rc = check_placeholders(argv[5])) != CLI_EXIT_OK)
 			return rc;
 		snprintf(field, sizeof field, "%s_subject", argv[3]);
-		if (md_template_store(r, project, field, argv[5],
-		    md_template_default_subject((enum md_template_kind)k)) < 0)
-			return cli_error("%s", md_redis_errstr(r));
+		if (md_template_store(st, project, field, argv[5],
+		    md_template_default_subject((enum md_template_kind)k), err,
+		    sizeof err) < 0)
+			return cli_error("%s", err);
 		printf("%s subject of %s set\n", argv[3], project);
 		return CLI_EXIT_OK;
 	}
@@ -128,9 +130,9 @@ cli_project_template(struct cli *c, int argc, char **argv)
 	if ((rc = read_text(what, &text)) == CLI_EXIT_OK)
 		rc = check_placeholders(md_buf_str(&text));
 	if (rc == CLI_EXIT_OK) {
-		if (md_template_store(r, project, argv[3], md_buf_str(&text),
-		    md_template_default((enum md_template_kind)k)) < 0)
-			rc = cli_error("%s", md_redis_errstr(r));
+		if (md_template_store(st, project, argv[3], md_buf_str(&text),
+		    md_template_default((enum md_template_kind)k), err, sizeof err) < 0)
+			rc = cli_error("%s", err);
 		else
 			printf("%s template of %s set (%zu bytes)\n", argv[3], project, text.len);
 	}

@@ -115,7 +115,7 @@ do_add_passwd(struct cli *c, const struct args *a, int add)
 {
 	char pw[MD_PASSWORD_MAX + 2], err[256];
 	enum md_role role = MD_ROLE_RESPONDER;
-	struct md_redis *r;
+	struct md_store *st;
 	int rc;
 
 	if (a->npos != 1)
@@ -123,10 +123,10 @@ do_add_passwd(struct cli *c, const struct args *a, int add)
 		    add ? "add" : "passwd");
 	if (a->role != NULL && (!add || md_role_parse(a->role, &role) < 0))
 		return cli_usage_error(&cli_cmd_user, "--role is admin or responder (user add)");
-	if ((r = cli_redis(c)) == NULL || read_password(a->pwfile, pw, sizeof pw) < 0)
+	if ((st = cli_store(c)) == NULL || read_password(a->pwfile, pw, sizeof pw) < 0)
 		return CLI_EXIT_FAIL;
-	rc = add ? md_user_add(r, a->pos[0], role, pw, err, sizeof err) :
-	    md_user_passwd(r, a->pos[0], pw, err, sizeof err);
+	rc = add ? md_user_add(st, a->pos[0], role, pw, err, sizeof err) :
+	    md_user_passwd(st, a->pos[0], pw, err, sizeof err);
 	sodium_memzero(pw, sizeof pw);
 	return rc < 0 ? cli_error("%s", err) : CLI_EXIT_OK;
 }
@@ -135,14 +135,14 @@ static int
 do_role(struct cli *c, const struct args *a)
 {
 	enum md_role role;
-	struct md_redis *r;
+	struct md_store *st;
 	char err[256];
 
 	if (a->npos != 2 || md_role_parse(a->pos[1], &role) < 0)
 		return cli_usage_error(&cli_cmd_user, "user role NAME admin|responder");
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (md_user_set_role(r, a->pos[0], role, err, sizeof err) < 0)
+	if (md_user_set_role(st, a->pos[0], role, err, sizeof err) < 0)
 		return cli_error("%s", err);
 	return CLI_EXIT_OK;
 }
@@ -150,14 +150,14 @@ do_role(struct cli *c, const struct args *a)
 static int
 do_del(struct cli *c, const struct args *a)
 {
-	struct md_redis *r;
+	struct md_store *st;
 	char err[256];
 
 	if (a->npos != 1)
 		return cli_usage_error(&cli_cmd_user, "user del needs a NAME");
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (md_user_del(r, a->pos[0], err, sizeof err) < 0)
+	if (md_user_del(st, a->pos[0], err, sizeof err) < 0)
 		return cli_error("%s", err);
 	return CLI_EXIT_OK;
 }
@@ -204,17 +204,18 @@ print_users(const struct md_user *u, size_t n, int json)
 static int
 do_list(struct cli *c, const struct args *a)
 {
-	struct md_redis *r;
+	struct md_store *st;
 	struct md_user *u;
+	char err[256];
 	size_t n;
 	int rc;
 
 	if (a->npos != 0)
 		return cli_usage_error(&cli_cmd_user, "user list takes no arguments");
-	if ((r = cli_redis(c)) == NULL)
+	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (md_user_list(r, &u, &n) < 0)
-		return cli_error("%s", md_redis_errstr(r));
+	if (md_user_list(st, &u, &n, err, sizeof err) < 0)
+		return cli_error("%s", err);
 	rc = print_users(u, n, a->json);
 	free(u);
 	return rc;

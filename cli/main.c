@@ -20,6 +20,8 @@ static const struct cli_command *const commands[] = {
 	&cli_cmd_project,
 	&cli_cmd_issue, &cli_cmd_queue,
 	&cli_cmd_user,
+	&cli_cmd_customer,
+	&cli_cmd_db, &cli_cmd_view,
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 
@@ -29,7 +31,7 @@ usage(FILE *fp)
 	size_t i;
 
 	fprintf(fp, "usage: maildesk [-c config] command [arguments]\n"
-	    "       maildesk -h | -V\n\ncommands:\n");
+	    "       maildesk -h | --help | -V | --version\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fputs(commands[i]->usage, fp);
 	fprintf(fp, "\nConfiguration: -c, else $MAILDESK_CONFIG, else %s\n"
@@ -69,19 +71,46 @@ cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
+static struct md_store *
+open_store(struct cli *c, int check_schema)
+{
+	char err[512];
+
+	if (c->st_open)
+		return &c->st;
+	if (md_store_open(&c->st, &c->cfg, check_schema, err, sizeof err) < 0) {
+		cli_error("%s", err);
+		return NULL;
+	}
+	c->st_open = 1;
+	return &c->st;
+}
+
+struct md_store *
+cli_store(struct cli *c)
+{
+	return open_store(c, 1);
+}
+
+struct md_store *
+cli_store_nocheck(struct cli *c)
+{
+	return open_store(c, 0);
+}
+
 struct md_redis *
 cli_redis(struct cli *c)
 {
-	if (c->r == NULL && (c->r = md_redis_new(&c->cfg)) == NULL) {
-		cli_error("out of memory");
+	struct md_store *st;
+
+	if ((st = cli_store(c)) == NULL)
 		return NULL;
-	}
 	/* Connect up front so a down Redis is one clear message, not a NULL later. */
-	if (md_redis_connect(c->r) < 0) {
-		cli_error("%s", md_redis_errstr(c->r));
+	if (md_redis_connect(st->redis) < 0) {
+		cli_error("%s", md_redis_errstr(st->redis));
 		return NULL;
 	}
-	return c->r;
+	return st->redis;
 }
 
 /* -c wins, then $MAILDESK_CONFIG; the default path may be absent. */
@@ -138,6 +167,21 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	memset(&c, 0, sizeof c);
 	opterr = 0;	/* our own one-line message, as for every usage error */
+	/* The long spellings people type first (getopt here knows short ones). */
+	for (ch = 1; ch < argc && argv[ch][0] == '-' && strcmp(argv[ch], "--") != 0; ch++) {
+		if (strcmp(argv[ch], "--help") == 0) {
+			usage(stdout);
+			return finish_output(CLI_EXIT_OK);
+		}
+		if (strcmp(argv[ch], "--version") == 0) {
+			printf("maildesk %s\n", PACKAGE_VERSION);
+			return finish_output(CLI_EXIT_OK);
+		}
+		if (argv[ch][1] == '-')
+			return cli_usage_error(NULL, "unknown option: %s", argv[ch]);
+		if (strcmp(argv[ch], "-c") == 0)
+			ch++;		/* its file may start with '-' */
+	}
 	while ((ch = getopt(argc, argv, "+c:hV")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -170,7 +214,8 @@ main(int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	rc = cmd->run(&c, argc, argv);
-	md_redis_free(c.r);
+	if (c.st_open)
+		md_store_close(&c.st);
 	md_config_free(&c.cfg);
 	return finish_output(rc);
 }

@@ -1,5 +1,13 @@
 /*
- * lists.c - block/allow lists per project (semantics in lists.h).
+ * lists.c - block/allow lists per project (semantics in lists.h): the
+ * writers keep the sender_lists table and the view in step; the milter's
+ * check reads the view.
+ *
+ * Ordering (store.h): what lets mail in goes into the view before the
+ * commit and leaves it after; for block entries that is the other way
+ * round, as a block shuts mail out: a block entry goes into the view
+ * after its commit and leaves it before the commit that removes it.  A
+ * crash in between errs on the side of delivering the mail.
  */
 #include "config.h"
 
@@ -8,7 +16,10 @@
 #include <string.h>
 
 #include "buf.h"
+#include "db.h"
 #include "lists.h"
+#include "store.h"
+#include "view.h"
 
 #define MAX_LABELS	32	/* parent domains tried per lookup */
 
@@ -80,14 +91,21 @@ project_ok(const char *p)
 	return 1;
 }
 
-/* SADD/SREM of one normalized entry; returns the integer reply or -1. */
+/*
+ * The statement in its own transaction, with the view changed before
+ * (view_first) or after the commit.  Returns the rows the statement
+ * changed (0 or 1) or -1.
+ */
 static int
-change(struct md_redis *r, const char *cmd, const char *project, int which,
+change(struct md_store *st, int add, const char *project, int which,
     const char *entry, char *err, size_t errlen)
 {
 	char norm[MD_LIST_ENTRY_MAX + 2];
-	md_buf key = MD_BUF_INIT;
-	redisReply *rep = NULL;
+	int allow = which == MD_LIST_ALLOW;
+	int view_first = add ? allow : !allow;	/* what lets mail in: first */
+	struct md_sqlp q, qp;
+	PGresult *res;
+	long n;
 	int rc = -1;
 
 	if (!project_ok(project) || md_list_name(which) == NULL) {
@@ -98,30 +116,64 @@ change(struct md_redis *r, const char *cmd, const char *project, int which,
 		snprintf(err, errlen, "not an address or @domain: %.80s", entry ? entry : "");
 		return -1;
 	}
-	if (md_key(r, &key, "project:%s:%s", project, md_list_name(which)) != NULL)
-		rep = md_redis_cmd(r, "%s %s %s", cmd, md_buf_str(&key), norm);
-	if (rep != NULL && rep->type == REDIS_REPLY_INTEGER)
-		rc = rep->integer > 0 ? 1 : 0;
-	else
-		snprintf(err, errlen, "%s", md_redis_errstr(r));
-	if (rep != NULL)
-		freeReplyObject(rep);
-	md_buf_free(&key);
+	md_sqlp_init(&qp);
+	md_sqlp_str(&qp, project);
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, project);
+	md_sqlp_str(&q, md_list_name(which));
+	md_sqlp_str(&q, norm);
+	if (md_db_begin(st->db, err, errlen) < 0)
+		goto out;
+	if ((res = md_db_query(st->db, "SELECT 1 FROM projects WHERE name = $1 FOR SHARE",
+	    &qp, err, errlen)) == NULL)
+		goto fail;
+	n = PQntuples(res);
+	PQclear(res);
+	if (n == 0) {
+		snprintf(err, errlen, "no such project: %s", project);
+		goto fail;
+	}
+	n = md_db_exec_count(st->db, add ? "INSERT INTO sender_lists (project, list, entry) "
+	    "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING" : "DELETE FROM sender_lists "
+	    "WHERE project = $1 AND list = $2 AND entry = $3", &q, err, errlen);
+	if (n < 0)
+		goto fail;
+	/* The view changes even when the table did not: it may have lost it. */
+	if (view_first && (add ? md_view_list_put : md_view_list_del)(st->redis,
+	    project, which, norm, err, errlen) < 0)
+		goto fail;
+	if (md_db_commit(st->db, err, errlen) < 0)
+		goto out;
+	if (!view_first && (add ? md_view_list_put : md_view_list_del)(st->redis,
+	    project, which, norm, err, errlen) < 0) {
+		size_t len = strlen(err);
+
+		snprintf(err + len, errlen - len, " (the change is saved: run `maildesk "
+		    "view rebuild` once Redis is back)");
+		goto out;
+	}
+	rc = n > 0 ? 1 : 0;
+	goto out;
+fail:
+	md_db_rollback(st->db);
+out:
+	md_sqlp_free(&q);
+	md_sqlp_free(&qp);
 	return rc;
 }
 
 int
-md_lists_add(struct md_redis *r, const char *project, int which,
+md_lists_add(struct md_store *st, const char *project, int which,
     const char *entry, char *err, size_t errlen)
 {
-	return change(r, "SADD", project, which, entry, err, errlen);
+	return change(st, 1, project, which, entry, err, errlen);
 }
 
 int
-md_lists_del(struct md_redis *r, const char *project, int which,
+md_lists_del(struct md_store *st, const char *project, int which,
     const char *entry, char *err, size_t errlen)
 {
-	return change(r, "SREM", project, which, entry, err, errlen);
+	return change(st, 0, project, which, entry, err, errlen);
 }
 
 static int
@@ -131,45 +183,48 @@ cmp(const void *a, const void *b)
 }
 
 int
-md_lists_get(struct md_redis *r, const char *project, int which,
-    char ***entries, size_t *n)
+md_lists_get(struct md_store *st, const char *project, int which,
+    char ***entries, size_t *n, char *err, size_t errlen)
 {
-	md_buf key = MD_BUF_INIT;
-	redisReply *rep = NULL;
-	char **v = NULL;
-	size_t i, k = 0;
-	int rc = -1;
+	struct md_sqlp q;
+	PGresult *res;
+	char **v;
+	int i, k;
 
 	*entries = NULL;
 	*n = 0;
-	if (!project_ok(project) || md_list_name(which) == NULL)
+	if (!project_ok(project) || md_list_name(which) == NULL) {
+		snprintf(err, errlen, "bad project or list name");
 		return -1;
-	if (md_key(r, &key, "project:%s:%s", project, md_list_name(which)) != NULL)
-		rep = md_redis_cmd(r, "SMEMBERS %s", md_buf_str(&key));
-	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY)
-		goto out;
-	if ((v = calloc(rep->elements + 1, sizeof *v)) == NULL)
-		goto out;
-	for (i = 0; i < rep->elements; i++) {
-		if (rep->element[i]->type != REDIS_REPLY_STRING)
-			continue;
-		if ((v[k] = strdup(rep->element[i]->str)) == NULL)
-			goto out;
-		k++;
 	}
-	qsort(v, k, sizeof *v, cmp);
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, project);
+	md_sqlp_str(&q, md_list_name(which));
+	res = md_db_query(st->db, "SELECT entry FROM sender_lists WHERE project = $1 "
+	    "AND list = $2", &q, err, errlen);
+	md_sqlp_free(&q);
+	if (res == NULL)
+		return -1;
+	k = PQntuples(res);
+	if ((v = calloc((size_t)k + 1, sizeof *v)) == NULL) {
+		PQclear(res);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < k; i++)
+		if ((v[i] = md_db_dup(res, i, 0)) == NULL) {
+			while (i-- > 0)
+				free(v[i]);
+			free(v);
+			PQclear(res);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	PQclear(res);
+	qsort(v, (size_t)k, sizeof *v, cmp);
 	*entries = v;
-	*n = k;
-	v = NULL;
-	rc = 0;
-out:
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-	if (rep != NULL)
-		freeReplyObject(rep);
-	md_buf_free(&key);
-	return rc;
+	*n = (size_t)k;
+	return 0;
 }
 
 int

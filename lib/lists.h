@@ -1,5 +1,7 @@
 /*
- * lists.h - per-project block and allow lists of senders, in Redis.
+ * lists.h - per-project block and allow lists of senders: the
+ * sender_lists table of the tracker of record, and in the Redis view
+ * (lib/view.h) the sets the milter reads:
  *
  *   <p>project:<name>:block   SET of entries
  *   <p>project:<name>:allow   SET of entries
@@ -10,7 +12,8 @@
  * bob@example.org and bob@mail.sales.example.org, not bob@badexample.org.
  * A block entry wins over an allow entry, whichever is more specific, so a
  * block can never be undone by accident.  The milter checks the envelope
- * sender at RCPT; the CLI manages the lists.
+ * sender at RCPT (md_lists_check, md_lists_args: the view); the CLI
+ * manages the lists (md_lists_add, _del, _get: PostgreSQL, then the view).
  */
 #ifndef MD_LISTS_H
 #define MD_LISTS_H
@@ -19,6 +22,8 @@
 
 #include "buf.h"
 #include "redis.h"
+
+struct md_store;
 
 #define MD_LIST_NONE	0
 #define MD_LIST_BLOCK	1
@@ -36,15 +41,18 @@ int	md_list_parse(const char *name);
  */
 int	md_list_entry(const char *in, char *out, size_t outlen);
 
-/* 1 added, 0 already there, -1 error (err says why: bad entry or Redis). */
-int	md_lists_add(struct md_redis *r, const char *project, int which,
+/*
+ * 1 added, 0 already there, -1 error (err says why: bad entry, no such
+ * project, the database or Redis).
+ */
+int	md_lists_add(struct md_store *st, const char *project, int which,
 	    const char *entry, char *err, size_t errlen);
 /* 1 removed, 0 was not there, -1 error. */
-int	md_lists_del(struct md_redis *r, const char *project, int which,
+int	md_lists_del(struct md_store *st, const char *project, int which,
 	    const char *entry, char *err, size_t errlen);
 /* Sorted, malloc'd, NULL-terminated entries; caller frees each and the array. */
-int	md_lists_get(struct md_redis *r, const char *project, int which,
-	    char ***entries, size_t *n);
+int	md_lists_get(struct md_store *st, const char *project, int which,
+	    char ***entries, size_t *n, char *err, size_t errlen);
 
 /*
  * MD_LIST_BLOCK, MD_LIST_ALLOW or MD_LIST_NONE for addr (an envelope or

@@ -46,3 +46,5 @@ lib/db_migrations.c: $(MD_MIGRATIONS) $(top_srcdir)/db/embed-sql.sh
 	$(SHELL) $(top_srcdir)/db/embed-sql.sh $@ $(MD_MIGRATIONS)
 lib_libmaildesk_a_SOURCES += lib/dns_txt.c lib/dns_txt.h lib/dkim_verify.c lib/dkim_verify.h lib/dmarc.c lib/dmarc.h lib/sender_auth.c lib/sender_auth.h
 MD_LIBS += $(OPENDKIM_LIBS) $(PSL_LIBS)
+# The tracker's settings side: projects, aliases, lists in PostgreSQL; the milter's view.
+lib_libmaildesk_a_SOURCES += lib/project_store.c lib/project_store.h lib/view.c lib/view.h lib/view_rebuild.c lib/validate.c lib/validate.h

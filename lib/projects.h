@@ -1,7 +1,18 @@
 /*
- * projects.h - projects, aliases and issue keys as stored in Redis.
+ * projects.h - projects, aliases and issue keys.
  *
- * Keys (see doc/redis-schema.md; <p> is redis_prefix, "maildesk:"):
+ * The tracker of record (PostgreSQL tables projects and aliases) holds
+ * them; the milter reads a copy in Redis, the view (lib/view.h), at RCPT
+ * time.  Two halves:
+ *
+ *   readers of the view (projects.c, alias_cache.c): md_project_settings,
+ *   md_project_enabled, md_issue_key_lookup, md_alias_cache_*: one HGET or
+ *   HGETALL each, -1 on a Redis failure (the milter then answers 451);
+ *
+ *   management (project_store.c; CLI and web): read and write PostgreSQL
+ *   and keep the view in step (store.h's ordering rule).
+ *
+ * View keys (see doc/redis-schema.md; <p> is redis_prefix, "maildesk:"):
  *   <p>projects                 SET of project names
  *   <p>project:<name>           HASH enabled (0/1), created (unix time), last_iid,
  *                               verified_senders, reopen_on_reply, notify_state (0/1),
@@ -12,9 +23,7 @@
  *   <p>rkey:<key>               HASH project, iid, email  (reply address key)
  *   <p>ukey:<key>               HASH project, iid, email  (unsubscribe key)
  *
- * The milter calls the lookup functions at RCPT; the CLI and the web UI
- * call the management functions.  All return -1 on a Redis failure (the
- * milter then answers 451) and never log.
+ * Nothing here logs.
  */
 #ifndef MD_PROJECTS_H
 #define MD_PROJECTS_H
@@ -26,7 +35,9 @@
 #include "address.h"
 #include "redis.h"
 
-/* Per-project settings stored as fields of <p>project:<name>. */
+struct md_store;
+
+/* A project's settings (table projects; the view's hash has all but retention). */
 struct md_project {
 	char	name[MD_PROJECT_MAX + 1];
 	int	enabled;
@@ -38,41 +49,57 @@ struct md_project {
 	int	automated_policy;	/* -1 = config default, else enum md_automated_policy */
 	double	spam_mark;		/* < 0: config default */
 	double	spam_reject;		/* < 0: config default */
+	int	retention_days;		/* 0: keep raw messages and attachments */
 	char	**aliases;		/* NULL-terminated, md_project_free */
 	size_t	naliases;
 };
 
+/* ---- management (project_store.c): PostgreSQL, then the view --------- */
+
 /*
  * Management calls return 0, or -1 with a sentence in err ("project acme
  * already exists", "no such project: x", "alias a@b is already used by
- * project y", or the Redis error).  md_project_add creates the project
- * enabled, with every setting at its default.
+ * project y", or the database's or Redis's error).  md_project_add creates
+ * the project enabled, with every setting at its default.
  */
-int	md_project_add(struct md_redis *r, const char *name, char *err, size_t errlen);
-/* 1 found, 0 no such project, -1 Redis error. */
-int	md_project_get(struct md_redis *r, const char *name, struct md_project *out);
-/* Like md_project_get without the aliases: one HGETALL (the milter's EOM). */
-int	md_project_settings(struct md_redis *r, const char *name, struct md_project *out);
+int	md_project_add(struct md_store *st, const char *name, char *err, size_t errlen);
+/* With the aliases.  1 found, 0 no such project, -1 error (err). */
+int	md_project_get(struct md_store *st, const char *name, struct md_project *out,
+	    char *err, size_t errlen);
 void	md_project_free(struct md_project *p);
-/* 1 done, 0 no such project, -1 Redis error. */
-int	md_project_set_enabled(struct md_redis *r, const char *name, int enabled);
+/* 1 done, 0 no such project, -1 error (err). */
+int	md_project_set_enabled(struct md_store *st, const char *name, int enabled,
+	    char *err, size_t errlen);
 /*
  * Sets one field: enabled, verified_senders, reopen_on_reply, notify_state
  * (yes/no/on/off/true/false/1/0), automated_policy (default|accept|reject),
- * spam_mark, spam_reject (number >= 0 or default).
+ * spam_mark, spam_reject (number >= 0 or default), retention (or
+ * retention_days: "180d", "180" or off).
  */
-int	md_project_set(struct md_redis *r, const char *name, const char *field,
+int	md_project_set(struct md_store *st, const char *name, const char *field,
 	    const char *value, char *err, size_t errlen);
-/* Adding an alias the project already has is not an error. */
 /* The project alias (any case) belongs to: 1 (project filled), 0 none, -1 err. */
-int	md_project_alias_owner(struct md_redis *r, const char *alias, char *project,
+int	md_project_alias_owner(struct md_store *st, const char *alias, char *project,
 	    size_t projlen, char *err, size_t errlen);
-int	md_project_alias_add(struct md_redis *r, const char *name, const char *alias,
+/*
+ * Adding an alias the project already has is not an error.  An address in
+ * the desk domain is refused (md_alias_check, validate.h).
+ */
+int	md_project_alias_add(struct md_store *st, const char *name, const char *alias,
 	    char *err, size_t errlen);
-int	md_project_alias_del(struct md_redis *r, const char *name, const char *alias,
+int	md_project_alias_del(struct md_store *st, const char *name, const char *alias,
 	    char *err, size_t errlen);
 /* Fills a malloc'd, sorted, NULL-terminated list of names; caller frees each + array. */
-int	md_project_list(struct md_redis *r, char ***names, size_t *n);
+int	md_project_list(struct md_store *st, char ***names, size_t *n, char *err,
+	    size_t errlen);
+
+/* ---- readers of the view (projects.c) ------------------------------------ */
+
+/*
+ * The settings from the view's hash, without aliases and retention: one
+ * HGETALL (the milter's EOM).  1 found, 0 no such project, -1 Redis error.
+ */
+int	md_project_settings(struct md_redis *r, const char *name, struct md_project *out);
 
 /*
  * RCPT-time lookups.  md_project_enabled: 1 enabled, 0 unknown or disabled,

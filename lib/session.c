@@ -1,9 +1,11 @@
 /*
- * session.c - login sessions: random ids, a CSRF token each, Redis TTL.
+ * session.c - login sessions: random ids, a CSRF token each, rows of the
+ * sessions table with an absolute expiry.
  *
- * Expiry is left to Redis (EXPIRE at creation), so there is no sweeper and
- * a logout is one DEL.  Ids are checked for their exact form before they
- * are put into a key, so cookie contents never shape a Redis key.
+ * A lookup ignores expired rows; each login also deletes the expired rows
+ * (a few, as sessions last hours), so there is no sweeper.  Ids are
+ * checked for their exact form before they reach the database, so cookie
+ * contents are never even a parameter.
  */
 #include "config.h"
 
@@ -13,7 +15,9 @@
 
 #include <sodium.h>
 
+#include "db.h"
 #include "session.h"
+#include "store.h"
 
 /* 256 random bits as 64 hex characters into out (65 bytes). */
 static int
@@ -43,13 +47,12 @@ md_session_token_valid(const char *s)
 }
 
 int
-md_session_create(struct md_redis *r, const char *user, int ttl,
+md_session_create(struct md_store *st, const char *user, int ttl,
     struct md_session *out)
 {
-	md_buf k = MD_BUF_INIT;
-	redisReply *rep;
-	char created[32];
-	int rc = -1;
+	char err[256];
+	struct md_sqlp q;
+	long n;
 
 	memset(out, 0, sizeof *out);
 	if (!md_user_name_valid(user) || ttl < 1 ||
@@ -58,72 +61,84 @@ md_session_create(struct md_redis *r, const char *user, int ttl,
 		return -1;
 	snprintf(out->user, sizeof out->user, "%s", user);
 	out->created = (long)time(NULL);
-	snprintf(created, sizeof created, "%ld", out->created);
-	if (md_key(r, &k, "session:%s", out->id) == NULL)
+	md_sqlp_init(&q);
+	md_sqlp_long(&q, out->created);
+	if (md_db_exec(st->db, "DELETE FROM sessions WHERE expires <= $1", &q, err,
+	    sizeof err) < 0) {
+		md_sqlp_free(&q);
 		return -1;
-	/* One transaction: a session never exists without its expiry. */
-	rep = md_redis_cmd(r, "EVAL %s 1 %s %s %s %s %d",
-	    "redis.call('HSET', KEYS[1], 'user', ARGV[1], 'csrf', ARGV[2],"
-	    " 'created', ARGV[3]) redis.call('EXPIRE', KEYS[1], ARGV[4])"
-	    " return 1", md_buf_str(&k), out->user, out->csrf, created, ttl);
-	if (!md_reply_is_error(rep))
-		rc = 0;
-	if (rep != NULL)
-		freeReplyObject(rep);
-	md_buf_free(&k);
-	return rc;
+	}
+	md_sqlp_str(&q, out->id);
+	md_sqlp_str(&q, out->user);
+	md_sqlp_str(&q, out->csrf);
+	md_sqlp_long(&q, (long long)out->created + ttl);
+	/* A user deleted meanwhile: no row (no session for nobody). */
+	n = md_db_exec_count(st->db, "INSERT INTO sessions (id, username, csrf, created, "
+	    "expires) SELECT $2, name, $4, $1, $5 FROM users WHERE name = $3", &q, err,
+	    sizeof err);
+	md_sqlp_free(&q);
+	return n == 1 ? 0 : -1;
 }
 
 int
-md_session_get(struct md_redis *r, const char *id, struct md_session *out)
+md_session_get(struct md_store *st, const char *id, struct md_session *out)
 {
-	md_buf k = MD_BUF_INIT;
-	redisReply *rep;
-	redisReply **e;
+	char err[256];
+	struct md_sqlp q;
+	PGresult *res;
+	int found = 0;
 
 	memset(out, 0, sizeof *out);
 	if (!md_session_token_valid(id))
 		return 0;
-	if (md_key(r, &k, "session:%s", id) == NULL)
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, id);
+	md_sqlp_long(&q, (long long)time(NULL));
+	res = md_db_query(st->db, "SELECT username, csrf, created FROM sessions "
+	    "WHERE id = $1 AND expires > $2", &q, err, sizeof err);
+	md_sqlp_free(&q);
+	if (res == NULL)
 		return -1;
-	rep = md_redis_cmd(r, "HMGET %s user csrf created", md_buf_str(&k));
-	md_buf_free(&k);
-	if (md_reply_is_error(rep) || rep->type != REDIS_REPLY_ARRAY ||
-	    rep->elements != 3) {
-		if (rep != NULL)
-			freeReplyObject(rep);
-		return -1;
+	if (PQntuples(res) > 0 && md_user_name_valid(md_db_val(res, 0, 0)) &&
+	    md_session_token_valid(md_db_val(res, 0, 1))) {
+		snprintf(out->id, sizeof out->id, "%s", id);
+		snprintf(out->user, sizeof out->user, "%s", md_db_val(res, 0, 0));
+		snprintf(out->csrf, sizeof out->csrf, "%s", md_db_val(res, 0, 1));
+		out->created = (long)md_db_ll(res, 0, 2);
+		found = 1;
 	}
-	e = rep->element;
-	if (e[0]->type != REDIS_REPLY_STRING || e[1]->type != REDIS_REPLY_STRING ||
-	    !md_user_name_valid(e[0]->str) || !md_session_token_valid(e[1]->str)) {
-		freeReplyObject(rep);
-		return 0;
-	}
-	snprintf(out->id, sizeof out->id, "%s", id);
-	snprintf(out->user, sizeof out->user, "%s", e[0]->str);
-	snprintf(out->csrf, sizeof out->csrf, "%s", e[1]->str);
-	out->created = (long)md_reply_int(e[2], 0);
-	freeReplyObject(rep);
-	return 1;
+	PQclear(res);
+	return found;
 }
 
 int
-md_session_destroy(struct md_redis *r, const char *id)
+md_session_destroy(struct md_store *st, const char *id)
 {
-	md_buf k = MD_BUF_INIT;
-	redisReply *rep;
+	char err[256];
+	struct md_sqlp q;
 	int rc;
 
 	if (!md_session_token_valid(id))
 		return 0;
-	if (md_key(r, &k, "session:%s", id) == NULL)
-		return -1;
-	rep = md_redis_cmd(r, "DEL %s", md_buf_str(&k));
-	md_buf_free(&k);
-	rc = md_reply_is_error(rep) ? -1 : 0;
-	if (rep != NULL)
-		freeReplyObject(rep);
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, id);
+	rc = md_db_exec(st->db, "DELETE FROM sessions WHERE id = $1", &q, err, sizeof err);
+	md_sqlp_free(&q);
+	return rc;
+}
+
+int
+md_session_destroy_user(struct md_store *st, const char *user)
+{
+	char err[256];
+	struct md_sqlp q;
+	int rc;
+
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, user);
+	rc = md_db_exec(st->db, "DELETE FROM sessions WHERE username = $1", &q, err,
+	    sizeof err);
+	md_sqlp_free(&q);
 	return rc;
 }
 

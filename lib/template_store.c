@@ -1,60 +1,84 @@
 /*
- * template_store.c - read and write per-project templates in Redis.
+ * template_store.c - read and write per-project templates in the
+ * templates table (template_store.h).
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "db.h"
+#include "store.h"
 #include "template_store.h"
 
 int
-md_template_load(struct md_redis *r, const char *project, enum md_template_kind k,
-    md_buf *body, md_buf *subj)
+md_template_load(struct md_store *st, const char *project, enum md_template_kind k,
+    md_buf *body, md_buf *subj, char *err, size_t errlen)
 {
 	const char *name = md_template_name(k);
-	md_buf key = MD_BUF_INIT;
-	redisReply *rep;
-	int rc = -1;
+	struct md_sqlp q;
+	PGresult *res;
+	int rc = 0;
 
-	if (name == NULL || md_key(r, &key, "templates:%s", project) == NULL) {
-		md_buf_free(&key);
+	if (name == NULL) {
+		snprintf(err, errlen, "unknown template kind");
 		return -1;
 	}
-	rep = md_redis_cmd(r, "HMGET %s %s %s_subject", md_buf_str(&key), name, name);
-	md_buf_free(&key);
-	if (!md_reply_is_error(rep) && rep->type == REDIS_REPLY_ARRAY && rep->elements == 2) {
-		rc = 0;
-		if (rep->element[0]->type == REDIS_REPLY_STRING &&
-		    md_buf_append(body, rep->element[0]->str, rep->element[0]->len) < 0)
-			rc = -1;
-		if (rep->element[1]->type == REDIS_REPLY_STRING &&
-		    md_buf_append(subj, rep->element[1]->str, rep->element[1]->len) < 0)
-			rc = -1;
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, project);
+	md_sqlp_str(&q, name);
+	res = md_db_query(st->db, "SELECT body, subject FROM templates "
+	    "WHERE project = $1 AND kind = $2", &q, err, errlen);
+	md_sqlp_free(&q);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) > 0 &&
+	    (md_buf_puts(body, md_db_val(res, 0, 0)) < 0 ||
+	    md_buf_puts(subj, md_db_val(res, 0, 1)) < 0)) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
 	}
-	if (rep != NULL)
-		freeReplyObject(rep);
+	PQclear(res);
 	return rc;
 }
 
 int
-md_template_store(struct md_redis *r, const char *project, const char *field,
-    const char *text, const char *dflt)
+md_template_store(struct md_store *st, const char *project, const char *field,
+    const char *text, const char *dflt, char *err, size_t errlen)
 {
-	md_buf key = MD_BUF_INIT;
-	redisReply *rep;
-	int rc;
+	char kind[64];
+	const char *column = "body", *sfx;
+	struct md_sqlp q;
+	size_t n = strlen(field);
+	long rows;
+	int k;
 
-	if (md_key(r, &key, "templates:%s", project) == NULL) {
-		md_buf_free(&key);
+	sfx = n > 8 ? field + n - 8 : "";
+	if (strcmp(sfx, "_subject") == 0) {
+		column = "subject";
+		n -= 8;
+	}
+	snprintf(kind, sizeof kind, "%.*s", (int)n, field);
+	if (n >= sizeof kind || (k = md_template_by_name(kind)) < 0) {
+		snprintf(err, errlen, "unknown template: %.64s", field);
 		return -1;
 	}
-	if (*text == '\0' || (dflt != NULL && strcmp(text, dflt) == 0))
-		rep = md_redis_cmd(r, "HDEL %s %s", md_buf_str(&key), field);
+	if (dflt != NULL && strcmp(text, dflt) == 0)
+		text = "";	/* the default: stored as none, so it follows upgrades */
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, project);
+	md_sqlp_str(&q, kind);
+	md_sqlp_str(&q, text);
+	if (strcmp(column, "body") == 0)
+		rows = md_db_exec_count(st->db, "INSERT INTO templates (project, kind, body) "
+		    "SELECT name, $2, $3 FROM projects WHERE name = $1 ON CONFLICT (project, "
+		    "kind) DO UPDATE SET body = excluded.body", &q, err, errlen);
 	else
-		rep = md_redis_cmd(r, "HSET %s %s %s", md_buf_str(&key), field, text);
-	md_buf_free(&key);
-	rc = md_reply_is_error(rep) ? -1 : 0;
-	if (rep != NULL)
-		freeReplyObject(rep);
-	return rc;
+		rows = md_db_exec_count(st->db, "INSERT INTO templates (project, kind, "
+		    "subject) SELECT name, $2, $3 FROM projects WHERE name = $1 ON CONFLICT "
+		    "(project, kind) DO UPDATE SET subject = excluded.subject", &q, err, errlen);
+	md_sqlp_free(&q);
+	if (rows == 0)
+		snprintf(err, errlen, "no such project: %.80s", project);
+	return rows == 1 ? 0 : -1;
 }

@@ -1,5 +1,5 @@
 /*
- * users.c - web UI accounts: argon2id password hashes in Redis hashes.
+ * users.c - web UI accounts: argon2id password hashes in the users table.
  *
  * The hash string from crypto_pwhash_str() carries its own salt and cost
  * parameters, so raising the cost later only affects new passwords and old
@@ -17,23 +17,10 @@
 
 #include <sodium.h>
 
+#include "db.h"
+#include "session.h"
+#include "store.h"
 #include "users.h"
-
-/* Creating is one Lua call so that two admins cannot race on one name. */
-static struct md_script add_script = {
-	"if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end\n"
-	"redis.call('HSET', KEYS[1], 'password', ARGV[1], 'role', ARGV[2],"
-	" 'created', ARGV[3])\n"
-	"redis.call('SADD', KEYS[2], ARGV[4])\n"
-	"return 1\n", ""
-};
-
-/* Updates one field only if the user still exists (no resurrection). */
-static struct md_script set_script = {
-	"if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
-	"redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
-	"return 1\n", ""
-};
 
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 static char dummy_hash[crypto_pwhash_STRBYTES];
@@ -107,35 +94,13 @@ hash_password(const char *pw, char out[crypto_pwhash_STRBYTES], char *err,
 	return 0;
 }
 
-/* Runs a script returning 0/1; maps a Redis failure onto err. */
-static long long
-run_script(struct md_redis *r, struct md_script *s, int nkeys, int argc,
-    const char **argv, char *err, size_t errlen)
-{
-	redisReply *rep;
-	long long v;
-
-	rep = md_redis_eval(r, s, nkeys, argc, argv, NULL);
-	if (md_reply_is_error(rep) || rep->type != REDIS_REPLY_INTEGER) {
-		snprintf(err, errlen, "redis: %s", rep && rep->type == REDIS_REPLY_ERROR ?
-		    rep->str : md_redis_errstr(r));
-		if (rep != NULL)
-			freeReplyObject(rep);
-		return -1;
-	}
-	v = rep->integer;
-	freeReplyObject(rep);
-	return v;
-}
-
 int
-md_user_add(struct md_redis *r, const char *name, enum md_role role,
+md_user_add(struct md_store *st, const char *name, enum md_role role,
     const char *password, char *err, size_t errlen)
 {
-	char hash[crypto_pwhash_STRBYTES], created[32];
-	md_buf k1 = MD_BUF_INIT, k2 = MD_BUF_INIT;
-	const char *argv[6];
-	long long v = -1;
+	char hash[crypto_pwhash_STRBYTES];
+	struct md_sqlp q;
+	long n = -1;
 
 	if (!md_user_name_valid(name)) {
 		snprintf(err, errlen, "invalid user name (use a-z 0-9 . _ -)");
@@ -144,155 +109,145 @@ md_user_add(struct md_redis *r, const char *name, enum md_role role,
 	if (check_password(password, err, errlen) < 0 ||
 	    hash_password(password, hash, err, errlen) < 0)
 		return -1;
-	snprintf(created, sizeof created, "%lld", (long long)time(NULL));
-	argv[0] = md_key(r, &k1, "user:%s", name);
-	argv[1] = md_key(r, &k2, "users");
-	argv[2] = hash;
-	argv[3] = md_role_name(role);
-	argv[4] = created;
-	argv[5] = name;
-	if (argv[0] == NULL || argv[1] == NULL)
-		snprintf(err, errlen, "out of memory");
-	else if ((v = run_script(r, &add_script, 2, 6, argv, err, errlen)) == 0)
-		snprintf(err, errlen, "user %s already exists", name);
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, name);
+	md_sqlp_str(&q, hash);
+	md_sqlp_str(&q, md_role_name(role));
+	md_sqlp_long(&q, (long long)time(NULL));
+	/* The primary key settles two admins racing on one name. */
+	n = md_db_exec_count(st->db, "INSERT INTO users (name, password, role, created) "
+	    "VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING", &q, err, errlen);
+	md_sqlp_free(&q);
 	sodium_memzero(hash, sizeof hash);
-	md_buf_free(&k1);
-	md_buf_free(&k2);
-	return v == 1 ? 0 : -1;
-}
-
-/* Sets one field of an existing user. */
-static int
-set_field(struct md_redis *r, const char *name, const char *field,
-    const char *value, char *err, size_t errlen)
-{
-	md_buf k = MD_BUF_INIT;
-	const char *argv[3];
-	long long v = -1;
-
-	if (!md_user_name_valid(name)) {
-		snprintf(err, errlen, "invalid user name");
-		return -1;
-	}
-	argv[0] = md_key(r, &k, "user:%s", name);
-	argv[1] = field;
-	argv[2] = value;
-	if (argv[0] == NULL)
-		snprintf(err, errlen, "out of memory");
-	else if ((v = run_script(r, &set_script, 1, 3, argv, err, errlen)) == 0)
-		snprintf(err, errlen, "no such user: %s", name);
-	md_buf_free(&k);
-	return v == 1 ? 0 : -1;
+	if (n == 0)
+		snprintf(err, errlen, "user %s already exists", name);
+	return n == 1 ? 0 : -1;
 }
 
 int
-md_user_passwd(struct md_redis *r, const char *name, const char *password,
+md_user_passwd(struct md_store *st, const char *name, const char *password,
     char *err, size_t errlen)
 {
 	char hash[crypto_pwhash_STRBYTES];
-	int rc;
-
-	if (check_password(password, err, errlen) < 0 ||
-	    hash_password(password, hash, err, errlen) < 0)
-		return -1;
-	rc = set_field(r, name, "password", hash, err, errlen);
-	sodium_memzero(hash, sizeof hash);
-	return rc;
-}
-
-int
-md_user_set_role(struct md_redis *r, const char *name, enum md_role role,
-    char *err, size_t errlen)
-{
-	return set_field(r, name, "role", md_role_name(role), err, errlen);
-}
-
-int
-md_user_del(struct md_redis *r, const char *name, char *err, size_t errlen)
-{
-	md_buf k = MD_BUF_INIT, ks = MD_BUF_INIT;
-	redisReply *rep;
-	int rc = -1;
+	struct md_sqlp q;
+	long n = -1;
 
 	if (!md_user_name_valid(name)) {
 		snprintf(err, errlen, "invalid user name");
 		return -1;
 	}
-	if (md_key(r, &k, "user:%s", name) == NULL ||
-	    md_key(r, &ks, "users") == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	/* Sessions of a deleted user die on their next request (web checks). */
-	rep = md_redis_cmd(r, "DEL %s", md_buf_str(&k));
-	if (md_reply_is_error(rep)) {
-		snprintf(err, errlen, "redis: %s", md_redis_errstr(r));
-	} else if (rep->integer == 0) {
+	if (check_password(password, err, errlen) < 0 ||
+	    hash_password(password, hash, err, errlen) < 0)
+		return -1;
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, name);
+	md_sqlp_str(&q, hash);
+	/*
+	 * One statement: the new password and the end of every session that
+	 * the old one opened (someone who knew it may be logged in).
+	 */
+	n = md_db_exec_count(st->db, "WITH u AS (UPDATE users SET password = $2 "
+	    "WHERE name = $1 RETURNING name), s AS (DELETE FROM sessions WHERE "
+	    "username IN (SELECT name FROM u)) SELECT 1 FROM u", &q, err, errlen);
+	md_sqlp_free(&q);
+	sodium_memzero(hash, sizeof hash);
+	if (n == 0)
 		snprintf(err, errlen, "no such user: %s", name);
-	} else
-		rc = 0;
-	if (rep != NULL)
-		freeReplyObject(rep);
-	/* The set entry goes even if the hash was already gone. */
-	rep = md_redis_cmd(r, "SREM %s %s", md_buf_str(&ks), name);
-	if (rep != NULL)
-		freeReplyObject(rep);
-out:
-	md_buf_free(&k);
-	md_buf_free(&ks);
-	return rc;
+	return n == 1 ? 0 : -1;
+}
+
+int
+md_user_set_role(struct md_store *st, const char *name, enum md_role role,
+    char *err, size_t errlen)
+{
+	struct md_sqlp q;
+	long n;
+
+	if (!md_user_name_valid(name)) {
+		snprintf(err, errlen, "invalid user name");
+		return -1;
+	}
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, name);
+	md_sqlp_str(&q, md_role_name(role));
+	n = md_db_exec_count(st->db, "UPDATE users SET role = $2 WHERE name = $1",
+	    &q, err, errlen);
+	md_sqlp_free(&q);
+	if (n == 0)
+		snprintf(err, errlen, "no such user: %s", name);
+	return n == 1 ? 0 : -1;
+}
+
+int
+md_user_del(struct md_store *st, const char *name, char *err, size_t errlen)
+{
+	struct md_sqlp q;
+	long n;
+
+	if (!md_user_name_valid(name)) {
+		snprintf(err, errlen, "invalid user name");
+		return -1;
+	}
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, name);
+	/* Its sessions go with it (ON DELETE CASCADE). */
+	n = md_db_exec_count(st->db, "DELETE FROM users WHERE name = $1", &q, err, errlen);
+	md_sqlp_free(&q);
+	if (n == 0)
+		snprintf(err, errlen, "no such user: %s", name);
+	return n == 1 ? 0 : -1;
+}
+
+/* Fills u from row (name, role, created). */
+static void
+user_row(const PGresult *res, int row, struct md_user *u)
+{
+	memset(u, 0, sizeof *u);
+	snprintf(u->name, sizeof u->name, "%s", md_db_val(res, row, 0));
+	if (md_role_parse(md_db_val(res, row, 1), &u->role) < 0)
+		u->role = MD_ROLE_RESPONDER;	/* least privilege */
+	u->created = (long)md_db_ll(res, row, 2);
 }
 
 /*
- * Reads the user's hash; 1 found, 0 not, -1 error.  hash (may be NULL)
- * receives the password hash string.
+ * Reads the user; 1 found, 0 not, -1 error.  hash (may be NULL) receives
+ * the password hash string.
  */
 static int
-load_user(struct md_redis *r, const char *name, struct md_user *out,
+load_user(struct md_store *st, const char *name, struct md_user *out,
     char *hash, size_t hashlen)
 {
-	md_buf k = MD_BUF_INIT;
-	redisReply *rep;
-	size_t i;
-	int found = 0;
+	char err[256];
+	struct md_sqlp q;
+	PGresult *res;
+	int found;
 
 	if (!md_user_name_valid(name))
 		return 0;
-	if (md_key(r, &k, "user:%s", name) == NULL)
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, name);
+	res = md_db_query(st->db, "SELECT name, role, created, password FROM users "
+	    "WHERE name = $1", &q, err, sizeof err);
+	md_sqlp_free(&q);
+	if (res == NULL)
 		return -1;
-	rep = md_redis_cmd(r, "HMGET %s password role created", md_buf_str(&k));
-	md_buf_free(&k);
-	if (md_reply_is_error(rep) || rep->type != REDIS_REPLY_ARRAY ||
-	    rep->elements != 3) {
-		if (rep != NULL)
-			freeReplyObject(rep);
-		return -1;
+	if ((found = PQntuples(res) > 0)) {
+		if (out != NULL)
+			user_row(res, 0, out);
+		if (hash != NULL) {
+			hash[0] = '\0';
+			if (strlen(md_db_val(res, 0, 3)) < hashlen)
+				snprintf(hash, hashlen, "%s", md_db_val(res, 0, 3));
+		}
 	}
-	for (i = 0; i < 3; i++)
-		if (rep->element[i]->type == REDIS_REPLY_STRING)
-			found = 1;
-	if (found && out != NULL) {
-		memset(out, 0, sizeof *out);
-		snprintf(out->name, sizeof out->name, "%s", name);
-		if (rep->element[1]->type != REDIS_REPLY_STRING ||
-		    md_role_parse(rep->element[1]->str, &out->role) < 0)
-			out->role = MD_ROLE_RESPONDER;	/* least privilege */
-		out->created = (long)md_reply_int(rep->element[2], 0);
-	}
-	if (found && hash != NULL) {
-		hash[0] = '\0';
-		if (rep->element[0]->type == REDIS_REPLY_STRING &&
-		    rep->element[0]->len < hashlen)
-			memcpy(hash, rep->element[0]->str, rep->element[0]->len + 1);
-	}
-	freeReplyObject(rep);
+	PQclear(res);
 	return found;
 }
 
 int
-md_user_get(struct md_redis *r, const char *name, struct md_user *out)
+md_user_get(struct md_store *st, const char *name, struct md_user *out)
 {
-	return load_user(r, name, out, NULL, 0);
+	return load_user(st, name, out, NULL, 0);
 }
 
 static void
@@ -309,7 +264,7 @@ make_dummy(void)
 }
 
 int
-md_user_verify(struct md_redis *r, const char *name, const char *password,
+md_user_verify(struct md_store *st, const char *name, const char *password,
     struct md_user *out)
 {
 	char hash[crypto_pwhash_STRBYTES];
@@ -319,7 +274,7 @@ md_user_verify(struct md_redis *r, const char *name, const char *password,
 	if (sodium_init() < 0)
 		return -1;
 	pthread_once(&dummy_once, make_dummy);
-	if ((found = load_user(r, name, out, hash, sizeof hash)) < 0)
+	if ((found = load_user(st, name, out, hash, sizeof hash)) < 0)
 		return -1;
 	if (n > MD_PASSWORD_MAX)
 		return 0;
@@ -341,45 +296,30 @@ cmp_user(const void *a, const void *b)
 }
 
 int
-md_user_list(struct md_redis *r, struct md_user **users, size_t *n)
+md_user_list(struct md_store *st, struct md_user **users, size_t *n, char *err,
+    size_t errlen)
 {
-	md_buf k = MD_BUF_INIT;
-	redisReply *rep;
 	struct md_user *v;
-	size_t i, cnt = 0;
+	PGresult *res;
+	int i, k;
 
 	*users = NULL;
 	*n = 0;
-	if (md_key(r, &k, "users") == NULL)
+	if ((res = md_db_query(st->db, "SELECT name, role, created FROM users", NULL,
+	    err, errlen)) == NULL)
 		return -1;
-	rep = md_redis_cmd(r, "SMEMBERS %s", md_buf_str(&k));
-	md_buf_free(&k);
-	if (md_reply_is_error(rep) || rep->type != REDIS_REPLY_ARRAY) {
-		if (rep != NULL)
-			freeReplyObject(rep);
-		return -1;
-	}
-	if ((v = calloc(rep->elements + 1, sizeof *v)) == NULL) {
-		freeReplyObject(rep);
+	k = PQntuples(res);
+	if ((v = calloc((size_t)k + 1, sizeof *v)) == NULL) {
+		PQclear(res);
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (i = 0; i < rep->elements; i++) {
-		int rc;
-
-		if (rep->element[i]->type != REDIS_REPLY_STRING)
-			continue;
-		rc = load_user(r, rep->element[i]->str, &v[cnt], NULL, 0);
-		if (rc < 0) {
-			free(v);
-			freeReplyObject(rep);
-			return -1;
-		}
-		if (rc == 1)
-			cnt++;
-	}
-	freeReplyObject(rep);
-	qsort(v, cnt, sizeof *v, cmp_user);
+	for (i = 0; i < k; i++)
+		user_row(res, i, &v[i]);
+	PQclear(res);
+	/* Byte order, whatever the database's collation. */
+	qsort(v, (size_t)k, sizeof *v, cmp_user);
 	*users = v;
-	*n = cnt;
+	*n = (size_t)k;
 	return 0;
 }

@@ -1,21 +1,20 @@
 /*
- * users.h - web UI accounts stored in Redis.
- *
- * Keys (<p> is redis_prefix):
- *   <p>users          SET of user names
- *   <p>user:<name>    HASH password (libsodium crypto_pwhash_str, argon2id),
- *                     role (admin|responder), created (unix time)
+ * users.h - web UI accounts, in the users table of the tracker of record:
+ * name, password (libsodium crypto_pwhash_str, argon2id), role
+ * (admin|responder), created (unix time).
  *
  * Passwords never leave this file in clear and are never logged.  All
- * functions return -1 on a Redis failure and never log; functions taking
- * err write a one-line reason there.
+ * functions return -1 on a database failure and never log; functions
+ * taking err write a one-line reason there.  A password change or the
+ * deletion of a user ends every session of that user (session.h).
  */
 #ifndef MD_USERS_H
 #define MD_USERS_H
 
 #include <stddef.h>
 
-#include "redis.h"
+
+struct md_store;
 
 #define MD_USER_MAX	64	/* names: [a-z0-9][a-z0-9._-]{0,63} */
 #define MD_PASSWORD_MIN	8	/* bytes */
@@ -39,26 +38,29 @@ const char *md_role_name(enum md_role role);
 /* 0 and *out set, or -1 for an unknown role name. */
 int	md_role_parse(const char *s, enum md_role *out);
 
-/* 0 created; -1 with err (exists, invalid name/password, Redis error). */
-int	md_user_add(struct md_redis *r, const char *name, enum md_role role,
+/* 0 created; -1 with err (exists, invalid name/password, database error). */
+int	md_user_add(struct md_store *st, const char *name, enum md_role role,
 	    const char *password, char *err, size_t errlen);
-/* 0 changed; -1 with err (no such user, invalid password, Redis error). */
-int	md_user_passwd(struct md_redis *r, const char *name, const char *password,
+/* 0 changed; -1 with err (no such user, invalid password, database error);
+ * ends the user's sessions. */
+int	md_user_passwd(struct md_store *st, const char *name, const char *password,
 	    char *err, size_t errlen);
 /* 0 changed; -1 with err. */
-int	md_user_set_role(struct md_redis *r, const char *name, enum md_role role,
+int	md_user_set_role(struct md_store *st, const char *name, enum md_role role,
 	    char *err, size_t errlen);
-/* 0 deleted; -1 with err (no such user, Redis error). */
-int	md_user_del(struct md_redis *r, const char *name, char *err, size_t errlen);
-/* 1 found (out filled), 0 no such user, -1 Redis error. */
-int	md_user_get(struct md_redis *r, const char *name, struct md_user *out);
-/* malloc'd array sorted by name (caller frees); 0 or -1. */
-int	md_user_list(struct md_redis *r, struct md_user **users, size_t *n);
+/* 0 deleted; -1 with err (no such user, database error);
+ * the user's sessions go with it. */
+int	md_user_del(struct md_store *st, const char *name, char *err, size_t errlen);
+/* 1 found (out filled), 0 no such user, -1 database error. */
+int	md_user_get(struct md_store *st, const char *name, struct md_user *out);
+/* malloc'd array sorted by name (caller frees); 0 or -1 with err. */
+int	md_user_list(struct md_store *st, struct md_user **users, size_t *n,
+	    char *err, size_t errlen);
 /*
  * Checks a login: 1 the password matches (out filled), 0 unknown user or
- * wrong password (indistinguishable, also in time), -1 Redis error.
+ * wrong password (indistinguishable, also in time), -1 database error.
  */
-int	md_user_verify(struct md_redis *r, const char *name, const char *password,
+int	md_user_verify(struct md_store *st, const char *name, const char *password,
 	    struct md_user *out);
 
 #endif

@@ -82,7 +82,7 @@ api_issue_attachment(struct req *rq, char **args, int nargs)
 	if (nargs < 3 || web_parse_long(args[2], 1, 100000, &n) < 0)
 		return web_error(rq, MHD_HTTP_NOT_FOUND, "no such attachment");
 	memset(&att, 0, sizeof att);
-	trk = md_tracker_attachment(rq->redis, args[0], iid, n, &att, &data, err,
+	trk = md_tracker_attachment(rq->st, args[0], iid, n, &att, &data, err,
 	    sizeof err);
 	if (trk < 0)
 		return web_error(rq, web_tracker_status(trk), err);
@@ -113,7 +113,7 @@ api_issue_raw(struct req *rq, char **args, int nargs)
 
 	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
 		return rc;
-	if ((trk = md_tracker_get(rq->redis, args[0], iid, &f, err, sizeof err)) < 0)
+	if ((trk = md_tracker_get(rq->st, args[0], iid, &f, err, sizeof err)) < 0)
 		return web_error(rq, web_tracker_status(trk), err);
 	if (note == NULL) {
 		raw = f.raw;

@@ -1,7 +1,7 @@
 /*
  * api_issue_edit.c - POST notes, state and labels of one issue.
  *
- * Each change is one tracker call (one Lua script: the note and the mails
+ * Each change is one tracker call (one transaction: the note and the mails
  * it causes are written together) and answers with the whole issue, so
  * the page redraws from what is stored, not from what it sent.  The
  * author of every change is the logged-in user.
@@ -11,30 +11,26 @@
 #include <string.h>
 
 #include "tracker.h"
+#include "validate.h"
 #include "web.h"
 
 #define NOTE_MAX	(256 * 1024)	/* bytes of one comment */
-
-/* 1 if s has something besides white space. */
-static int
-has_text(const char *s)
-{
-	return s != NULL && s[strspn(s, " \t\r\n")] != '\0';
-}
 
 web_result
 api_issue_note(struct req *rq, char **args, int nargs)
 {
 	const char *text = web_field(rq, "text"), *vis = web_field(rq, "visibility");
 	char err[256], id[64];
+	const char *bad;
 	web_result rc;
 	long iid;
 	int internal, mailed = 0, trk;
 
 	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
 		return rc;
-	if (!has_text(text))
-		return web_error(rq, MHD_HTTP_BAD_REQUEST, "the comment is empty");
+	/* The form refused a %00 already; the rest is the CLI's rule too. */
+	if ((bad = md_note_text_problem(text, text != NULL ? strlen(text) : 0)) != NULL)
+		return web_error(rq, MHD_HTTP_BAD_REQUEST, bad);
 	if (strlen(text) > NOTE_MAX)
 		return web_error(rq, MHD_HTTP_BAD_REQUEST, "the comment is too long");
 	/* No default: a slip must not mail an internal remark to a customer. */
@@ -45,7 +41,7 @@ api_issue_note(struct req *rq, char **args, int nargs)
 	else
 		return web_error(rq, MHD_HTTP_BAD_REQUEST,
 		    "visibility must be public or internal");
-	trk = md_tracker_note(rq->redis, &rq->w->cfg, args[0], iid, text, internal,
+	trk = md_tracker_note(rq->st, &rq->w->cfg, args[0], iid, text, internal,
 	    rq->user.name, id, sizeof id, &mailed, err, sizeof err);
 	if (trk < 0)
 		return web_error(rq, web_tracker_status(trk), err);
@@ -69,7 +65,7 @@ api_issue_state(struct req *rq, char **args, int nargs)
 		close = 0;
 	else
 		return web_error(rq, MHD_HTTP_BAD_REQUEST, "action must be close or reopen");
-	trk = md_tracker_set_state(rq->redis, &rq->w->cfg, args[0], iid, close,
+	trk = md_tracker_set_state(rq->st, &rq->w->cfg, args[0], iid, close,
 	    rq->user.name, &changed, &mailed, err, sizeof err);
 	if (trk < 0)
 		return web_error(rq, web_tracker_status(trk), err);
@@ -93,7 +89,7 @@ api_issue_label(struct req *rq, char **args, int nargs)
 	if (!md_label_valid(label))
 		return web_error(rq, MHD_HTTP_BAD_REQUEST,
 		    "a label is 1-64 bytes without commas or control characters");
-	trk = md_tracker_label(rq->redis, args[0], iid, label, add != NULL, &changed,
+	trk = md_tracker_label(rq->st, args[0], iid, label, add != NULL, &changed,
 	    err, sizeof err);
 	if (trk < 0)
 		return web_error(rq, web_tracker_status(trk), err);

@@ -111,7 +111,7 @@ api_issues(struct req *rq, char **args, int nargs)
 		return rc;
 	if (read_filter(rq, &f, &page, &per) < 0)
 		return web_error(rq, MHD_HTTP_BAD_REQUEST, "bad filter value");
-	if ((trk = md_tracker_list(rq->redis, args[0], &f, &l, err, sizeof err)) < 0)
+	if ((trk = md_tracker_list(rq->st, args[0], &f, &l, err, sizeof err)) < 0)
 		return web_error(rq, web_tracker_status(trk), err);
 	md_json_init(&j, &b);
 	md_json_open_object(&j);
@@ -213,7 +213,7 @@ api_issue(struct req *rq, char **args, int nargs)
 
 	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
 		return rc;
-	if ((trk = md_tracker_get(rq->redis, args[0], iid, &f, err, sizeof err)) < 0)
+	if ((trk = md_tracker_get(rq->st, args[0], iid, &f, err, sizeof err)) < 0)
 		return web_error(rq, web_tracker_status(trk), err);
 	md_json_init(&j, &b);
 	md_json_open_object(&j);

@@ -21,7 +21,7 @@
 /* Settings an admin may change, in the order the page shows them. */
 static const char *const settings[] = {
 	"enabled", "verified_senders", "reopen_on_reply", "notify_state",
-	"automated_policy", "spam_mark", "spam_reject",
+	"automated_policy", "spam_mark", "spam_reject", "retention",
 };
 
 static void
@@ -44,7 +44,7 @@ issue_counts(struct req *rq, const char *name, long *opened, long *closed)
 	memset(&f, 0, sizeof f);
 	f.limit = 1;
 	*opened = *closed = -1;
-	if (md_tracker_list(rq->redis, name, &f, &l, err, sizeof err) == 0) {
+	if (md_tracker_list(rq->st, name, &f, &l, err, sizeof err) == 0) {
 		*opened = l.opened;
 		*closed = l.closed;
 		md_issue_list_free(&l);
@@ -87,20 +87,20 @@ api_projects(struct req *rq, char **args, int nargs)
 	md_buf b = MD_BUF_INIT;
 	struct md_json j;
 	struct md_project p;
-	char **names;
+	char **names, err[256];
 	size_t i, n;
 	web_result rc;
 
 	(void)args;
 	(void)nargs;
-	if (md_project_list(rq->redis, &names, &n) < 0)
+	if (md_project_list(rq->st, &names, &n, err, sizeof err) < 0)
 		return web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
 	md_json_init(&j, &b);
 	md_json_open_object(&j);
 	md_json_key(&j, "projects");
 	md_json_open_array(&j);
 	for (i = 0; i < n; i++) {
-		if (md_project_get(rq->redis, names[i], &p) == 1) {
+		if (md_project_get(rq->st, names[i], &p, err, sizeof err) == 1) {
 			md_json_open_object(&j);
 			summary_json(rq, &j, &p);
 			md_json_close_object(&j);
@@ -140,6 +140,11 @@ settings_json(struct req *rq, struct md_json *j, const struct md_project *p)
 	md_json_kstr(j, "automated_policy", policy_name(p->automated_policy));
 	md_json_key_setting(j, "spam_mark", p->spam_mark);
 	md_json_key_setting(j, "spam_reject", p->spam_reject);
+	md_json_key(j, "retention_days");	/* null: raw messages are kept */
+	if (p->retention_days > 0)
+		md_json_int(j, p->retention_days);
+	else
+		md_json_null(j);
 	md_json_close_object(j);
 	/* What "default" means, so the page can show the effective values. */
 	md_json_key(j, "defaults");
@@ -158,12 +163,13 @@ api_project(struct req *rq, char **args, int nargs)
 	md_buf b = MD_BUF_INIT;
 	struct md_json j;
 	struct md_project p;
+	char err[256];
 	web_result rc;
 	int found;
 
 	if (web_issue_args(rq, args, nargs, NULL, &rc) < 0)
 		return rc;
-	if ((found = md_project_get(rq->redis, args[0], &p)) < 0)
+	if ((found = md_project_get(rq->st, args[0], &p, err, sizeof err)) < 0)
 		return web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
 	if (found == 0)
 		return web_error(rq, MHD_HTTP_NOT_FOUND, "no such project");
@@ -198,7 +204,7 @@ api_project_set(struct req *rq, char **args, int nargs)
 	for (i = 0; i < sizeof settings / sizeof settings[0]; i++) {
 		if ((v = web_field(rq, settings[i])) == NULL)
 			continue;
-		if (md_project_set(rq->redis, args[0], settings[i], v, err, sizeof err) < 0)
+		if (md_project_set(rq->st, args[0], settings[i], v, err, sizeof err) < 0)
 			return web_error(rq, MHD_HTTP_BAD_REQUEST, err);
 		changed++;
 	}
@@ -220,8 +226,8 @@ api_project_alias(struct req *rq, char **args, int nargs)
 	if ((add == NULL) == (del == NULL))
 		return web_error(rq, MHD_HTTP_BAD_REQUEST, "give one of add or del");
 	r = add != NULL ?
-	    md_project_alias_add(rq->redis, args[0], add, err, sizeof err) :
-	    md_project_alias_del(rq->redis, args[0], del, err, sizeof err);
+	    md_project_alias_add(rq->st, args[0], add, err, sizeof err) :
+	    md_project_alias_del(rq->st, args[0], del, err, sizeof err);
 	if (r < 0)
 		return web_error(rq, MHD_HTTP_BAD_REQUEST, err);
 	return api_project(rq, args, nargs);

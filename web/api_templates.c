@@ -31,7 +31,10 @@
 static int
 template_get(struct req *rq, const char *project, int k, md_buf *body, md_buf *subj)
 {
-	return md_template_load(rq->redis, project, (enum md_template_kind)k, body, subj);
+	char err[256];
+
+	return md_template_load(rq->st, project, (enum md_template_kind)k, body, subj,
+	    err, sizeof err);
 }
 
 /* {"text":..,"custom":..,"default":..} for one body or subject template. */
@@ -78,7 +81,9 @@ static int
 template_put(struct req *rq, const char *project, const char *field,
     const char *text, const char *dflt)
 {
-	return md_template_store(rq->redis, project, field, text, dflt);
+	char err[256];
+
+	return md_template_store(rq->st, project, field, text, dflt, err, sizeof err);
 }
 
 web_result
@@ -86,7 +91,7 @@ api_template_set(struct req *rq, char **args, int nargs)
 {
 	const char *text = web_field(rq, "text"), *subject = web_field(rq, "subject");
 	struct md_project p;
-	char field[64];
+	char field[64], err[256];
 	web_result rc;
 	int k, found;
 
@@ -100,7 +105,7 @@ api_template_set(struct req *rq, char **args, int nargs)
 	    (subject != NULL && (strlen(subject) > 998 || strpbrk(subject, "\r\n") != NULL)))
 		return web_error(rq, MHD_HTTP_BAD_REQUEST,
 		    "template too long, or a subject with a line break");
-	if ((found = md_project_get(rq->redis, args[0], &p)) < 0)
+	if ((found = md_project_get(rq->st, args[0], &p, err, sizeof err)) < 0)
 		return web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
 	if (found == 0)
 		return web_error(rq, MHD_HTTP_NOT_FOUND, "no such project");

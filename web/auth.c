@@ -8,7 +8,8 @@
  * back in X-CSRF-Token (or a "csrf" form field) on every state-changing
  * request: SameSite alone is not enough for older browsers.
  *
- * Failed logins are counted per user name for 15 minutes; past
+ * Failed logins are counted per user name for 15 minutes (a rate-limit
+ * counter in Redis, like the milter's); past
  * LOGIN_MAX_FAILS the name is refused with 429 without checking the
  * password, which caps guessing at a few attempts per minute per account.
  */
@@ -32,11 +33,11 @@ web_auth_load(struct req *rq)
 	id = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "md_session");
 	if (id == NULL)
 		return 0;
-	if ((rc = md_session_get(rq->redis, id, &rq->sess)) != 1)
+	if ((rc = md_session_get(rq->st, id, &rq->sess)) != 1)
 		return rc;
 	/* A deleted user's sessions end at once; a role change applies now. */
-	if ((rc = md_user_get(rq->redis, rq->sess.user, &rq->user)) == 0)
-		md_session_destroy(rq->redis, id);
+	if ((rc = md_user_get(rq->st, rq->sess.user, &rq->user)) == 0)
+		md_session_destroy(rq->st, id);
 	if (rc != 1)
 		return rc;
 	rq->authed = 1;
@@ -81,15 +82,15 @@ login_failures(struct req *rq, const char *name, int add)
 	redisReply *rep;
 	long long n = 0;
 
-	if (!md_user_name_valid(name) || md_key(rq->redis, &k, "loginfail:%s", name) == NULL)
+	if (!md_user_name_valid(name) || md_key(rq->st->redis, &k, "loginfail:%s", name) == NULL)
 		goto out;
 	if (add) {
-		rep = md_redis_cmd(rq->redis, "EVAL %s 1 %s %d",
+		rep = md_redis_cmd(rq->st->redis, "EVAL %s 1 %s %d",
 		    "local n = redis.call('INCR', KEYS[1])"
 		    " if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end"
 		    " return n", md_buf_str(&k), LOGIN_FAIL_WINDOW);
 	} else
-		rep = md_redis_cmd(rq->redis, "GET %s", md_buf_str(&k));
+		rep = md_redis_cmd(rq->st->redis, "GET %s", md_buf_str(&k));
 	n = md_reply_int(rep, 0);
 	if (rep != NULL)
 		freeReplyObject(rep);
@@ -113,7 +114,7 @@ web_login(struct req *rq, char **args, int nargs)
 	if (login_failures(rq, name, 0) >= LOGIN_MAX_FAILS)
 		return web_error(rq, MHD_HTTP_TOO_MANY_REQUESTS,
 		    "too many failed logins; try again later");
-	if ((rc = md_user_verify(rq->redis, name, pw, &u)) < 0)
+	if ((rc = md_user_verify(rq->st, name, pw, &u)) < 0)
 		return web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
 	if (rc == 0) {
 		login_failures(rq, name, 1);
@@ -121,7 +122,7 @@ web_login(struct req *rq, char **args, int nargs)
 		    md_user_name_valid(name) ? name : "(invalid name)");
 		return web_error(rq, MHD_HTTP_UNAUTHORIZED, "invalid user name or password");
 	}
-	if (md_session_create(rq->redis, u.name, rq->w->cfg.session_ttl, &s) < 0)
+	if (md_session_create(rq->st, u.name, rq->w->cfg.session_ttl, &s) < 0)
 		return web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
 	web_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE,
 	    "md_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s",
@@ -135,7 +136,7 @@ web_logout(struct req *rq, char **args, int nargs)
 {
 	(void)args;
 	(void)nargs;
-	if (md_session_destroy(rq->redis, rq->sess.id) < 0)
+	if (md_session_destroy(rq->st, rq->sess.id) < 0)
 		return web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
 	web_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE,
 	    "md_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0%s",

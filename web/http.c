@@ -93,8 +93,8 @@ web_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)toe;
 	if (rq == NULL)
 		return;
-	if (rq->redis != NULL)
-		md_redis_pool_release(rq->w->pool, rq->redis);
+	if (rq->st != NULL)
+		web_store_release(rq->w->pool, rq->st);
 	md_buf_free(&rq->body);
 	form_free(&rq->form);
 	for (i = 0; i < rq->nhdrs; i++)

@@ -4,8 +4,9 @@
  *   maildesk-web [-c config] [-l addr:port] [-f] [-n] [-d] [-V]
  *
  * libmicrohttpd runs a fixed pool of threads; each request borrows one
- * Redis connection from a pool of the same size for the time its handler
- * runs, so no request ever waits for another's Redis round trip.
+ * store (a PostgreSQL and a Redis connection, store_pool.c) from a pool
+ * of the same size for the time its handler runs, so no request ever
+ * waits for another's round trip.  The schema is checked at the start.
  * SIGTERM/SIGINT stop the daemon: the main thread waits in sigwait(),
  * then MHD_stop_daemon() lets the running requests finish.
  */
@@ -221,8 +222,10 @@ main(int argc, char **argv)
 	W.static_dir = *W.cfg.web_static_dir ? W.cfg.web_static_dir : WEB_STATIC_DEFAULT;
 	W.secure_cookie = strncasecmp(W.cfg.base_url, "https:", 6) == 0;
 	W.threads = WEB_THREADS;
-	if ((W.pool = md_redis_pool_new(&W.cfg, W.threads)) == NULL) {
-		md_log(LOG_CRIT, "out of memory at startup");
+	if ((W.pool = web_store_pool_new(&W.cfg, W.threads, err, sizeof err)) == NULL) {
+		md_log(LOG_ERR, "%s", err);
+		if (!foreground)
+			fprintf(stderr, "maildesk-web: %s\n", err);
 		return 1;
 	}
 
@@ -252,7 +255,7 @@ main(int argc, char **argv)
 
 	MHD_stop_daemon(d);
 	md_pidfile_remove(W.cfg.web_pid_file);
-	md_redis_pool_free(W.pool);
+	web_store_pool_free(W.pool);
 	md_config_free(&W.cfg);
 	return 0;
 }

@@ -14,8 +14,8 @@
 
 #include "web.h"
 
-#define R_REDIS	0x01	/* borrow a Redis connection */
-#define R_AUTH	0x02	/* a valid session (implies R_REDIS) */
+#define R_STORE	0x01	/* borrow a store (PostgreSQL + Redis) */
+#define R_AUTH	0x02	/* a valid session (implies R_STORE) */
 #define R_CSRF	0x04	/* the session's CSRF token (implies R_AUTH) */
 #define R_ADMIN	0x08	/* the admin role (implies R_AUTH) */
 #define R_RAWBODY 0x10	/* any body, not parsed (RFC 8058 allows multipart) */
@@ -34,7 +34,7 @@ static const struct route routes[] = {
 	{ "GET",  "/*/issues", web_index, 0 },
 	{ "GET",  "/*/issues/*", web_index, 0 },
 	{ "GET",  "/*/settings", web_index, 0 },
-	{ "POST", "/api/login", web_login, R_REDIS },
+	{ "POST", "/api/login", web_login, R_STORE },
 	{ "POST", "/api/logout", web_logout, R_CSRF },
 	{ "GET",  "/api/me", web_me, R_AUTH },
 	{ "POST", "/api/preview", api_template_preview, R_CSRF },
@@ -50,8 +50,8 @@ static const struct route routes[] = {
 	{ "POST", "/api/projects/*/issues/*/labels", api_issue_label, R_CSRF },
 	{ "GET",  "/api/projects/*/issues/*/raw", api_issue_raw, R_AUTH },
 	{ "GET",  "/api/projects/*/issues/*/attachments/*", api_issue_attachment, R_AUTH },
-	{ "GET",  "/unsubscribe/*", web_unsubscribe, R_REDIS },
-	{ "POST", "/unsubscribe/*", web_unsubscribe, R_REDIS | R_RAWBODY },
+	{ "GET",  "/unsubscribe/*", web_unsubscribe, R_STORE },
+	{ "POST", "/unsubscribe/*", web_unsubscribe, R_STORE | R_RAWBODY },
 };
 
 /*
@@ -116,9 +116,9 @@ check(struct req *rq, int flags, web_result *rc)
 	if (flags & (R_CSRF | R_ADMIN))
 		flags |= R_AUTH;
 	if (flags & R_AUTH)
-		flags |= R_REDIS;
-	if ((flags & R_REDIS) &&
-	    (rq->redis = md_redis_pool_acquire(rq->w->pool, 5000)) == NULL) {
+		flags |= R_STORE;
+	if ((flags & R_STORE) &&
+	    (rq->st = web_store_acquire(rq->w->pool, 5000)) == NULL) {
 		*rc = web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "server busy");
 		return -1;
 	}
@@ -169,9 +169,9 @@ web_route(struct req *rq)
 		if (check(rq, rt->flags, &rc) < 0)
 			return rc;
 		rc = rt->handler(rq, args, nargs);
-		if (rq->redis != NULL) {
-			md_redis_pool_release(rq->w->pool, rq->redis);
-			rq->redis = NULL;
+		if (rq->st != NULL) {
+			web_store_release(rq->w->pool, rq->st);
+			rq->st = NULL;
 		}
 		return rc;
 	}

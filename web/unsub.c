@@ -33,7 +33,10 @@ struct unsub {
 	char	email[MD_ADDR_MAX + 1];
 };
 
-/* -1 error, 0 unknown key, 1 known (u filled). */
+/*
+ * The key's subscriber, from the milter's view (the key was valid for the
+ * mail that carried this link): -1 error, 0 unknown key, 1 known (u filled).
+ */
 static int
 unsub_lookup(struct req *rq, const char *key, struct unsub *u)
 {
@@ -41,9 +44,9 @@ unsub_lookup(struct req *rq, const char *key, struct unsub *u)
 	redisReply *rep, **e;
 	int rc = 0;
 
-	if (md_key(rq->redis, &k, "ukey:%s", key) == NULL)
+	if (md_key(rq->st->redis, &k, "ukey:%s", key) == NULL)
 		return -1;
-	rep = md_redis_cmd(rq->redis, "HMGET %s project iid email", md_buf_str(&k));
+	rep = md_redis_cmd(rq->st->redis, "HMGET %s project iid email", md_buf_str(&k));
 	md_buf_free(&k);
 	if (md_reply_is_error(rep) || rep->type != REDIS_REPLY_ARRAY || rep->elements != 3) {
 		if (rep != NULL)
@@ -78,7 +81,7 @@ unsub_apply(struct req *rq, const char *key, char *err, size_t errlen)
 	if (md_record_set(&rec, MD_F_V, MD_RECORD_VERSION) == 0 &&
 	    md_record_set(&rec, MD_F_KIND, "unsubscribe") == 0 &&
 	    md_record_set(&rec, MD_F_KEY, key) == 0)
-		rc = md_tracker_ingest(rq->redis, &rq->w->cfg, NULL, &rec, &res, err,
+		rc = md_tracker_ingest(rq->st, &rq->w->cfg, NULL, &rec, &res, err,
 		    errlen);
 	else
 		snprintf(err, errlen, "out of memory");

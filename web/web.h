@@ -1,7 +1,7 @@
 /*
  * web.h - maildesk-web: shared state and the request context.
  *
- * One struct web for the daemon (config, Redis pool), one struct req per
+ * One struct web for the daemon (config, store pool), one struct req per
  * HTTP request.  http.c collects the request, router.c picks a handler,
  * the handlers (auth.c, api_*.c, static.c, unsub.c) answer through the
  * helpers in reply.c, which add the security headers to every response.
@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "redis.h"
+#include "store.h"
 #include "session.h"
 #include "users.h"
 #include "form.h"
@@ -34,9 +35,11 @@ typedef int web_result;
 typedef enum MHD_Result web_result;
 #endif
 
+struct web_store_pool;
+
 struct web {
 	struct md_config	 cfg;
-	struct md_redis_pool	*pool;
+	struct web_store_pool	*pool;
 	const char		*static_dir;
 	int			 secure_cookie;	/* base_url is https */
 	int			 threads;
@@ -51,7 +54,7 @@ struct req {
 	int			 too_big;	/* body passed WEB_MAX_BODY */
 	int			 responded;	/* a response was queued early */
 	struct form		 form;		/* parsed urlencoded body */
-	struct md_redis		*redis;		/* borrowed for the handler */
+	struct md_store		*st;		/* borrowed for the handler */
 	int			 authed;
 	struct md_session	 sess;
 	struct md_user		 user;
@@ -62,6 +65,14 @@ struct req {
 
 /* A handler gets the captured path segments (URL-decoded). */
 typedef web_result (*web_handler)(struct req *rq, char **args, int nargs);
+
+/* store_pool.c: one store per request being handled. */
+struct web_store_pool *web_store_pool_new(const struct md_config *cfg, int size,
+	    char *err, size_t errlen);
+/* NULL when none is free within wait_ms. */
+struct md_store *web_store_acquire(struct web_store_pool *p, int wait_ms);
+void	web_store_release(struct web_store_pool *p, struct md_store *st);
+void	web_store_pool_free(struct web_store_pool *p);
 
 /* http.c */
 web_result web_access(void *cls, struct MHD_Connection *c, const char *url,
@@ -104,7 +115,7 @@ int	web_issue_args(struct req *rq, char **args, int nargs, long *iid,
 int	web_tracker_status(int trk_rc);
 
 /* auth.c */
-/* Loads the session from the cookie; 1 logged in, 0 not, -1 Redis error. */
+/* Loads the session from the cookie; 1 logged in, 0 not, -1 database error. */
 int	web_auth_load(struct req *rq);
 /* 1 if the request carries the session's CSRF token. */
 int	web_csrf_ok(struct req *rq);

@@ -1,0 +1,29 @@
+/*
+ * validate.h - what the CLI and the web UI both refuse before they ask the
+ * tracker to store it (issue 17): one rule, one place, so the two
+ * front-ends cannot drift apart.
+ */
+#ifndef MD_VALIDATE_H
+#define MD_VALIDATE_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+/*
+ * Why text cannot be a note (it is mailed as UTF-8 to the customer), or
+ * NULL: a NUL would cut it short unseen, invalid UTF-8 would reach the
+ * customer as mojibake, and there must be something to say.
+ */
+const char *md_note_text_problem(const char *text, size_t len);
+
+/*
+ * 0 if alias may be a project's alias; -1 with err when it is not an
+ * address, or is an address of the desk domain (those are the desk's own:
+ * the milter never looks them up as aliases).  out (may be NULL) receives
+ * the canonical form (lower case) stored in the aliases table.
+ */
+int	md_alias_check(const struct md_config *cfg, const char *alias, char *out,
+	    size_t outlen, char *err, size_t errlen);
+
+#endif
