@@ -216,6 +216,8 @@ CREATE TABLE automated (
 	created		bigint NOT NULL
 );
 CREATE INDEX automated_created ON automated (created);
+-- A replayed inbox entry finds its row and adds none.
+CREATE INDEX automated_source ON automated (source) WHERE source <> '';
 
 -- The transactional outbox: written in the transaction of the issue or
 -- note that causes the mail, sent by maildesk-worker's senders.
