@@ -72,7 +72,12 @@ md_psql "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'" | sort >"
 want_idx=$(sed -n 's/^CREATE \(UNIQUE \)\{0,1\}INDEX \([a-z_]*\).*/\2/p' "${migrations[@]}" | sort -u)
 is "$(comm -23 <(printf '%s\n' "$want_idx") "$T/indexes")" "" "every index of the migrations exists"
 md_psql "SELECT version || ' ' || applied FROM md_schema ORDER BY version" >"$T/applied1"
-pg_dump -s -x -O "$PG_CONNINFO" | grep -v '^--' >"$T/schema1.sql"
+# schema_of CONNINFO: the schema as SQL, without comments, pg_dump's random
+# \restrict keys and runs of blank lines.
+schema_of() {
+	pg_dump -s -x -O "$1" | grep -Ev '^--|^\\(un)?restrict ' | cat -s
+}
+schema_of "$PG_CONNINFO" >"$T/schema1.sql"
 
 # --- a second migrate is a no-op ---------------------------------------------------------------
 out=$(md_cli db migrate 2>&1)
@@ -80,7 +85,7 @@ is "$?" 0 "a second maildesk db migrate exits 0"
 note "second migrate: $out"
 md_psql "SELECT version || ' ' || applied FROM md_schema ORDER BY version" >"$T/applied2"
 ok_run "the second migrate applied nothing (md_schema unchanged)" cmp -s "$T/applied1" "$T/applied2"
-pg_dump -s -x -O "$PG_CONNINFO" | grep -v '^--' >"$T/schema2.sql"
+schema_of "$PG_CONNINFO" >"$T/schema2.sql"
 ok_run "the second migrate changed no table, index or function" cmp -s "$T/schema1.sql" "$T/schema2.sql"
 
 # --- the compiled-in migrations are the files ---------------------------------------------------
@@ -94,10 +99,10 @@ for f in "${migrations[@]}"; do
 		psql "$files_ci" -X -q -v ON_ERROR_STOP=1 >/dev/null 2>"$T/psql.err" ||
 		{ diag "$(basename "$f"): $(cat "$T/psql.err")"; break; }
 done
-pg_dump -s -x -O "$files_ci" | grep -v '^--' >"$T/schema_files.sql"
+schema_of "$files_ci" >"$T/schema_files.sql"
 # md_schema is the migrator's own table, not part of a migration.
-sed '/md_schema/,/^$/d' "$T/schema1.sql" >"$T/schema1.nomd"
-sed '/md_schema/,/^$/d' "$T/schema_files.sql" >"$T/schema_files.nomd"
+sed '/md_schema/,/^$/d' "$T/schema1.sql" | cat -s >"$T/schema1.nomd"
+sed '/md_schema/,/^$/d' "$T/schema_files.sql" | cat -s >"$T/schema_files.nomd"
 if cmp -s "$T/schema1.nomd" "$T/schema_files.nomd"; then
 	ok "the schema from maildesk db migrate is the one the SQL files make"
 else
@@ -117,7 +122,7 @@ wait $p2
 r2=$?
 is "$r1/$r2" 0/0 "two maildesk db migrate at once both succeed"
 [ "$r1/$r2" = 0/0 ] || diag "$(cat "$T/m1.out" "$T/m2.out")"
-is "$(psql "${PG_CONNINFO/dbname=maildesk/dbname=twice}" -X -At -c 'SELECT count(*) || ' ' || max(version) FROM md_schema')" \
+is "$(psql "${PG_CONNINFO/dbname=maildesk/dbname=twice}" -X -At -c "SELECT count(*) || ' ' || max(version) FROM md_schema")" \
 	"${#migrations[@]} $newest" "and the migrations ran once"
 
 # --- the programs start on the migrated database ---------------------------------------------------
