@@ -252,17 +252,42 @@ is_type(GMimeObject *obj, const char *type, const char *subtype)
 	    type, subtype);
 }
 
+/*
+ * "Content-Type: text" without a subtype: RFC 2045 makes that text/plain
+ * (an unrecognised subtype of text is treated as plain), but GMime reads
+ * it as application/octet-stream, so the raw header is looked at.
+ */
+static int
+bare_text(GMimeObject *obj)
+{
+	const char *ct = g_mime_object_get_header(obj, "Content-Type");
+
+	if (ct == NULL)
+		return 0;
+	while (*ct == ' ' || *ct == '\t' || *ct == '\r' || *ct == '\n')
+		ct++;
+	if (g_ascii_strncasecmp(ct, "text", 4) != 0)
+		return 0;
+	for (ct += 4; *ct == ' ' || *ct == '\t' || *ct == '\r' || *ct == '\n'; ct++)
+		;
+	return *ct == '\0' || *ct == ';';
+}
+
 static void
 leaf(struct walk *w, GMimeObject *obj, GMimeObject *parent)
 {
 	const char *disp = g_mime_object_get_disposition(obj);
 	int attached = disp != NULL && g_ascii_strcasecmp(disp, "attachment") == 0;
 	int named = filename_of(obj) != NULL;
-	int plain = is_type(obj, "text", "plain");
+	int plain = is_type(obj, "text", "plain") || bare_text(obj);
 
-	/* A named text part is a body only if explicitly inline. */
+	/*
+	 * A named text part is a body only if explicitly inline, or if it is
+	 * the message's only part: a single text/plain with a name= (some
+	 * mailers add one) and no Content-Disposition is what was written.
+	 */
 	if ((plain || is_type(obj, "text", "html")) && !attached &&
-	    (!named || disp != NULL)) {
+	    (!named || disp != NULL || parent == NULL)) {
 		if (!plain)
 			w->html = w->html ? w->html : obj;
 		else {

@@ -127,6 +127,141 @@ defang_charsets(unsigned char *d, size_t len)
 	}
 }
 
+/* ---- header blocks without their blank line ---------------------------- */
+
+#define MAX_BOUNDARIES	32	/* multipart boundaries remembered */
+#define BOUNDARY_MAX	200	/* longer ones are not repaired after */
+#define CT_MAX		1024	/* Content-Type header bytes looked at */
+
+struct blocks {
+	char	b[MAX_BOUNDARIES][BOUNDARY_MAX];
+	size_t	blen[MAX_BOUNDARIES];
+	int	nb;
+	char	ct[CT_MAX];	/* the Content-Type field being read */
+	size_t	ctlen;
+	int	in_ct;
+};
+
+/* "Name:" (also "Name :"): printable ASCII up to the colon. */
+static int
+field_line(const unsigned char *p, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n && p[i] > 32 && p[i] < 127 && p[i] != ':'; i++)
+		;
+	for (j = i; j < n && (p[j] == ' ' || p[j] == '\t'); j++)
+		;
+	return i > 0 && j < n && p[j] == ':';
+}
+
+/* Remembers the boundary= of the Content-Type field just read. */
+static void
+take_boundary(struct blocks *k)
+{
+	const char *v = k->ct, *end = k->ct + k->ctlen;
+	size_t n = 0;
+	char q = 0;
+
+	k->in_ct = 0;
+	for (; v + 9 <= end; v++)
+		if (g_ascii_strncasecmp(v, "boundary=", 9) == 0 &&
+		    (v == k->ct || v[-1] == ';' || v[-1] == ' ' || v[-1] == '\t'))
+			break;
+	if (v + 9 > end || k->nb == MAX_BOUNDARIES)
+		return;
+	v += 9;
+	if (v < end && *v == '"')
+		q = *v++;
+	while (v + n < end && n < BOUNDARY_MAX && (q ? v[n] != q :
+	    v[n] != ';' && v[n] != ' ' && v[n] != '\t' && v[n] != '\r' &&
+	    v[n] != '\n'))
+		n++;
+	if (n == 0 || n == BOUNDARY_MAX)
+		return;
+	memcpy(k->b[k->nb], v, n);
+	k->blen[k->nb++] = n;
+}
+
+/* A "--boundary" line (not the closing "--boundary--") of a known one. */
+static int
+opens_part(const struct blocks *k, const unsigned char *p, size_t n)
+{
+	int i;
+
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r' ||
+	    p[n - 1] == '\n'))
+		n--;
+	if (n < 3 || p[0] != '-' || p[1] != '-')
+		return 0;
+	for (i = 0; i < k->nb; i++)
+		if (n == k->blen[i] + 2 && memcmp(p + 2, k->b[i], k->blen[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A header block must end with an empty line; mailers that forget it
+ * ("Content-Type: text/plain" and the text right below) make GMime read
+ * the text as broken headers and lose it.  So where a header block (the
+ * message's, or a part's after its "--boundary" line) meets a line that
+ * is neither a field nor a fold, an empty line is put before that line.
+ * A leading mbox "From " line is left alone.  Linear: each line is looked
+ * at once, against at most MAX_BOUNDARIES boundaries.
+ */
+static GByteArray *
+close_header_blocks(GByteArray *a)
+{
+	struct blocks *k = g_malloc0(sizeof *k);
+	GByteArray *o = g_byte_array_sized_new(a->len + 64);
+	const unsigned char *d = a->data, *e;
+	size_t i = 0, n, len = a->len;
+	int headers = 1;
+
+	while (i < len) {
+		e = memchr(d + i, '\n', len - i);
+		n = e ? (size_t)(e - (d + i)) + 1 : len - i;
+		if (headers) {
+			int empty = n == 1 || (n == 2 && d[i] == '\r') ||
+			    (e == NULL && n == 0);
+			int fold = d[i] == ' ' || d[i] == '\t';
+
+			if (k->in_ct && !fold)
+				take_boundary(k);
+			if (empty)
+				headers = 0;
+			else if (fold) {
+				if (k->in_ct && k->ctlen + n <= CT_MAX) {
+					memcpy(k->ct + k->ctlen, d + i, n);
+					k->ctlen += n;
+				}
+			} else if (field_line(d + i, n)) {
+				if (g_ascii_strncasecmp((const char *)d + i,
+				    "Content-Type", 12) == 0) {
+					k->in_ct = 1;
+					k->ctlen = n < CT_MAX ? n : CT_MAX;
+					memcpy(k->ct, d + i, k->ctlen);
+				}
+			} else if (!(i == 0 && n >= 5 && memcmp(d, "From ", 5) == 0)) {
+				if (n >= 2 && d[i + n - 2] == '\r')
+					g_byte_array_append(o, (const guint8 *)"\r\n", 2);
+				else
+					g_byte_array_append(o, (const guint8 *)"\n", 1);
+				headers = 0;
+			}
+		} else if (opens_part(k, d + i, n)) {
+			headers = 1;
+		}
+		g_byte_array_append(o, d + i, (guint)n);
+		i += n;
+	}
+	if (headers && k->in_ct)
+		take_boundary(k);
+	g_free(k);
+	g_byte_array_free(a, TRUE);
+	return o;
+}
+
 /*
  * GMime's stream over a copy of raw, made safe to parse.  NUL bytes in
  * the top-level header block become spaces: GMime keeps header values as
@@ -148,6 +283,7 @@ md_mime_input_stream(const char *raw, size_t len)
 		    (d[i + 1] == '\r' && i + 2 < len && d[i + 2] == '\n')))
 			break;
 	}
-	defang_charsets(d, len);
+	a = close_header_blocks(a);
+	defang_charsets(a->data, a->len);
 	return g_mime_stream_mem_new_with_byte_array(a);
 }

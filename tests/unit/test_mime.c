@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "mime_fixture.h"
+#include "trim.h"
 
 START_TEST(plain_utf8)
 {
@@ -349,6 +350,136 @@ START_TEST(empty_plain_uses_html)
 }
 END_TEST
 
+/* RFC 2045: "Content-Type: text" with no subtype is text/plain. */
+START_TEST(text_without_subtype)
+{
+	static const char raw[] = "From: a@example.com\nSubject: t\n"
+	    "MIME-Version: 1.0\nContent-Type: text; charset=iso-8859-1\n"
+	    "Content-Transfer-Encoding: 8bit\n\nCaf\xe9 ok\n";
+	static const char mp[] = "From: a@example.com\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+	    "--b\nContent-Type: TEXT\n\nin a part\n--b--\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "Café ok\n");
+	ck_assert_uint_eq(m.nattachments, 0);
+	md_mime_free(&m);
+	parse_mem(mp, sizeof mp - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "in a part");
+	ck_assert_uint_eq(m.nattachments, 0);
+	md_mime_free(&m);
+}
+END_TEST
+
+/* A lone text/plain with name= and no Content-Disposition is the body. */
+START_TEST(single_named_plain_is_body)
+{
+	static const char raw[] = "From: a@example.com\nSubject: n\n"
+	    "MIME-Version: 1.0\nContent-Type: text/plain; name=\"mail.txt\"\n\n"
+	    "What I wrote.\n";
+	static const char att[] = "From: a@example.com\nSubject: n\n"
+	    "MIME-Version: 1.0\nContent-Type: text/plain; name=\"mail.txt\"\n"
+	    "Content-Disposition: attachment\n\nA file.\n";
+	static const char mp[] = "From: a@example.com\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+	    "--b\nContent-Type: text/plain\n\nbody\n"
+	    "--b\nContent-Type: text/plain; name=\"notes.txt\"\n\nnotes\n--b--\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "What I wrote.\n");
+	ck_assert_uint_eq(m.nattachments, 0);
+	md_mime_free(&m);
+	parse_mem(att, sizeof att - 1, 0, 0, &m);	/* said so: a file */
+	ck_assert_str_eq(m.text, "");
+	ck_assert_uint_eq(m.nattachments, 1);
+	md_mime_free(&m);
+	parse_mem(mp, sizeof mp - 1, 0, 0, &m);	/* beside a body: a file */
+	ck_assert_str_eq(m.text, "body");
+	ck_assert_uint_eq(m.nattachments, 1);
+	ck_assert_str_eq(m.attachments[0].filename, "notes.txt");
+	md_mime_free(&m);
+}
+END_TEST
+
+/* Headers not followed by an empty line: the text below is still the body. */
+START_TEST(headers_without_blank_line)
+{
+	static const char part[] = "From: a@example.com\r\nSubject: h\r\n"
+	    "MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n"
+	    " boundary=\"alt-1\"\r\n\r\n"
+	    "--alt-1\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "Hello part body\r\nsecond line\r\n"
+	    "--alt-1\r\nContent-Type: text/html\r\n<p>Hello <b>html</b></p>\r\n"
+	    "--alt-1--\r\n";
+	static const char top[] = "From: a@example.com\nSubject: h\n"
+	    "Just text under the headers.\nNote: this line stays too.\n";
+	static const char mbox[] = "From a@example.com Mon Nov 23 16:15:00 2026\n"
+	    "From: a@example.com\nSubject: m\n\nbody\n";
+	struct md_mime m;
+
+	parse_mem(part, sizeof part - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "Hello part body\nsecond line");
+	ck_assert_str_eq(m.html, "<p>Hello <b>html</b></p>");
+	ck_assert_uint_eq(m.html_len, strlen(m.html));
+	ck_assert_int_eq(m.parse_error, 0);
+	md_mime_free(&m);
+	parse_mem(top, sizeof top - 1, 0, 0, &m);
+	ck_assert_str_eq(m.subject, "h");
+	ck_assert_str_eq(m.text, "Just text under the headers.\nNote: this line stays too.\n");
+	md_mime_free(&m);
+	parse_mem(mbox, sizeof mbox - 1, 0, 0, &m);
+	ck_assert_str_eq(m.subject, "m");
+	ck_assert_str_eq(m.text, "body\n");
+	md_mime_free(&m);
+}
+END_TEST
+
+/* The raw HTML part is kept for md_reply_visible, which prefers it. */
+START_TEST(html_part_and_visible_reply)
+{
+	static const char raw[] = "From: a@example.com\nSubject: Re: x\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/alternative; boundary=\"q\"\n\n"
+	    "--q\nContent-Type: text/plain; charset=utf-8\n\n"
+	    "Thanks!\n\nOn Mon, Nov 23, 2026 at 4:15 PM Acme <s@desk.example> wrote:\n"
+	    "> old\n"
+	    "--q\nContent-Type: text/html; charset=utf-8\n\n"
+	    "<div>Thanks!</div><div class=\"gmail_quote\"><div class=\"gmail_attr\">"
+	    "On Mon, Nov 23, 2026 at 4:15 PM Acme &lt;s@desk.example&gt; wrote:</div>"
+	    "<blockquote class=\"gmail_quote\">old</blockquote></div>\n"
+	    "--q--\n";
+	static const char plain[] = "From: a@example.com\nSubject: Re: x\n\n"
+	    "Fine.\n\nAm 23.11.2026 um 16:15 schrieb Acme:\n> alt\n";
+	static const char quoted[] = "From: a@example.com\nSubject: Re: x\n\n"
+	    "> only\n> history\n";
+	struct md_mime m;
+	char *v;
+
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	assert_has(m.html, "<blockquote class=\"gmail_quote\">old</blockquote>");
+	ck_assert_uint_eq(m.html_len, strlen(m.html));
+	ck_assert_int_eq(m.html_only, 0);
+	v = md_reply_visible(&m);
+	ck_assert_str_eq(v, "Thanks!");
+	free(v);
+	md_mime_free(&m);
+	parse_mem(plain, sizeof plain - 1, 0, 0, &m);
+	ck_assert_str_eq(m.html, "");
+	ck_assert_uint_eq(m.html_len, 0);
+	v = md_reply_visible(&m);
+	ck_assert_str_eq(v, "Fine.");
+	free(v);
+	md_mime_free(&m);
+	parse_mem(quoted, sizeof quoted - 1, 0, 0, &m);
+	v = md_reply_visible(&m);
+	ck_assert_str_eq(v, "");	/* only quotation: nothing to show */
+	free(v);
+	md_mime_free(&m);
+}
+END_TEST
+
 /* depth levels of multipart/mixed, text/plain "deep text" at the bottom. */
 
 static Suite *
@@ -376,6 +507,10 @@ mime_suite(void)
 	tcase_add_test(tc, empty_and_headers_only);
 	tcase_add_test(tc, lf_only_and_lone_cr);
 	tcase_add_test(tc, empty_plain_uses_html);
+	tcase_add_test(tc, text_without_subtype);
+	tcase_add_test(tc, single_named_plain_is_body);
+	tcase_add_test(tc, headers_without_blank_line);
+	tcase_add_test(tc, html_part_and_visible_reply);
 	suite_add_tcase(s, tc);
 	return s;
 }
