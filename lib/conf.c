@@ -90,6 +90,7 @@ static const struct cfg_key keys[] = {
 	E(dmarc_quarantine, e_quarantine),
 	K(desk_from_auth, T_BOOL, 0, 0),
 	K(dkim_verify, T_BOOL, 0, 0),
+	K(sender_auth_check, T_BOOL, 0, 0),
 	K(auth_timeout_ms, T_INT, 100, 60000),
 
 	K(spam_mark, T_DOUBLE, 0, 0),
@@ -184,6 +185,7 @@ md_config_defaults(struct md_config *cfg)
 	cfg->dmarc_quarantine = MD_QUARANTINE_ACCEPT;
 	cfg->desk_from_auth = 1;
 	cfg->dkim_verify = 1;
+	cfg->sender_auth_check = 1;
 	cfg->auth_timeout_ms = 10000;
 
 	cfg->spam_mark = 5.0;

@@ -83,6 +83,7 @@ struct md_config {
 	enum md_dmarc_quarantine dmarc_quarantine;	/* ... of a p=quarantine one */
 	int	 desk_from_auth;	/* refuse an unauthenticated From: in desk_domain */
 	int	 dkim_verify;		/* verify DKIM signatures of desk mail */
+	int	 sender_auth_check;	/* 0: no DKIM/DMARC at all, records say skipped */
 	int	 auth_timeout_ms;	/* DNS budget for DKIM keys + DMARC record */
 
 	/* spam score */

@@ -85,7 +85,9 @@ md_eom_auth(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, const struct m
 	};
 	struct md_dkim_result dk;
 
-	if (m->trusted) {
+	/* Turned off by the admin: nothing is judged, and the worker treats
+	 * "skipped" as it treated every sender before sender identity existed. */
+	if (m->trusted || !G.cfg.sender_auth_check) {
 		md_auth_skipped(out);
 		return SMFIS_CONTINUE;
 	}

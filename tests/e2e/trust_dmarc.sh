@@ -54,7 +54,7 @@ INBOX=maildesk:inbox
 ACCEPTED='<- *250 2\.0\.0 Ok: queued'
 
 md_start_redis
-md_write_config spf_enable=yes spf_timeout_ms=3000 auth_timeout_ms=3000
+md_write_config sender_auth_check=yes spf_enable=yes spf_timeout_ms=3000 auth_timeout_ms=3000
 md_cli project add acme >/dev/null
 md_start_milter
 md_start_postfix
@@ -176,7 +176,7 @@ is "$(field auth-1@signed.test sender_auth)" yes "SMTP AUTH: sender_auth=yes"
 
 # --- dmarc_reject=no: the forged From: is accepted, dmarc=fail, sender_auth=no ----------------------
 md_stop_milter
-md_write_config spf_enable=yes spf_timeout_ms=3000 auth_timeout_ms=3000 dmarc_reject=no
+md_write_config sender_auth_check=yes spf_enable=yes spf_timeout_ms=3000 auth_timeout_ms=3000 dmarc_reject=no
 md_start_milter
 message 'Carl <carl@signed.test>' forged-2@attacker.test >"$T/m11.eml"
 out=$(send eve@attacker.test 198.51.100.7 "$T/m11.eml")
