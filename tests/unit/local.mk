@@ -80,7 +80,7 @@ tests_unit_test_ratelimit_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ratelimit_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_ratelimit
 check_PROGRAMS += tests/unit/test_lists
-tests_unit_test_lists_SOURCES = tests/unit/test_lists.c tests/unit/unit.h tests/unit/redis_fixture.h
+tests_unit_test_lists_SOURCES = tests/unit/test_lists.c tests/unit/unit.h tests/unit/pg_fixture.h tests/unit/redis_fixture.h
 tests_unit_test_lists_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_lists_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_lists
@@ -96,7 +96,7 @@ check_PROGRAMS += tests/unit/test_redis tests/unit/test_projects tests/unit/test
 tests_unit_test_redis_SOURCES = tests/unit/test_redis.c tests/unit/redis_fixture.h tests/unit/unit.h
 tests_unit_test_redis_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_redis_LDADD = $(UNIT_LDADD)
-tests_unit_test_projects_SOURCES = tests/unit/test_projects.c tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_projects_SOURCES = tests/unit/test_projects.c tests/unit/pg_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
 tests_unit_test_projects_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_projects_LDADD = $(UNIT_LDADD)
 tests_unit_test_json_SOURCES = tests/unit/test_json.c tests/unit/unit.h
@@ -182,7 +182,7 @@ TESTS += tests/unit/test_tracker_edit
 
 # users, sessions (web UI accounts; real redis-server)
 check_PROGRAMS += tests/unit/test_users
-tests_unit_test_users_SOURCES = tests/unit/test_users.c tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_users_SOURCES = tests/unit/test_users.c tests/unit/pg_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
 tests_unit_test_users_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_users_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_users

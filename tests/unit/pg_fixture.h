@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <check.h>
 
@@ -108,6 +109,8 @@ md_pgfx_run(Suite *(*suite_fn)(void))
 		perror("mkdtemp");
 		return EXIT_FAILURE;
 	}
+	/* The server runs as postgres when we are root: it must reach pg/. */
+	chmod(md_pgfx_dir, 0755);
 	snprintf(cmd, sizeof cmd, "'%s/tests/harness/pg-cluster' start '%s/pg'",
 	    md_fixture_dir(), md_pgfx_dir);
 	if ((fp = popen(cmd, "r")) == NULL ||

@@ -1,6 +1,8 @@
 /*
- * test_projects.c - projects, aliases, issue keys and the alias cache
- * against a real redis-server.
+ * test_projects.c - projects and aliases in PostgreSQL with the Redis view
+ * kept in step (project_store.c, view.c, view_rebuild.c), and the
+ * milter's readers of that view (issue keys, the alias cache), against a
+ * real PostgreSQL and a real redis-server.
  */
 #include "config.h"
 
@@ -9,29 +11,37 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lists.h"
+#include "pg_fixture.h"
 #include "projects.h"
-#include "redis_fixture.h"
-#include "unit.h"
+#include "store.h"
+#include "view.h"
 
 static struct md_rfx rfx;
 static struct md_config cfg;
-static struct md_redis *r;
+static struct md_store st;
+static struct md_redis *r;	/* the store's: the view */
 static char err[512];
 
 static void
 setup(void)
 {
+	char e[256];
+
 	ck_assert_int_eq(md_rfx_start(&rfx, NULL), 0);
 	md_rfx_config(&rfx, &cfg);
-	r = md_redis_new(&cfg);
-	ck_assert_ptr_nonnull(r);
+	md_pgfx_config(&cfg);
+	ck_assert_int_eq(md_config_set(&cfg, "desk_domain", "desk.example", e, sizeof e), 0);
+	md_pgfx_fresh();
+	ck_assert_msg(md_store_open(&st, &cfg, 1, err, sizeof err) == 0, "%s", err);
+	r = st.redis;
 	err[0] = '\0';
 }
 
 static void
 teardown(void)
 {
-	md_redis_free(r);
+	md_store_close(&st);
 	md_config_free(&cfg);
 	md_rfx_cleanup(&rfx);
 }
@@ -39,24 +49,48 @@ teardown(void)
 static void
 add(const char *name)
 {
-	ck_assert_msg(md_project_add(r, name, err, sizeof err) == 0, "add %s: %s", name, err);
+	ck_assert_msg(md_project_add(&st, name, err, sizeof err) == 0, "add %s: %s", name, err);
 }
 
 static void
 alias(const char *name, const char *addr)
 {
-	ck_assert_msg(md_project_alias_add(r, name, addr, err, sizeof err) == 0,
+	ck_assert_msg(md_project_alias_add(&st, name, addr, err, sizeof err) == 0,
 	    "alias %s %s: %s", name, addr, err);
+}
+
+/* A Redis reply as a string ("" nil, "(int) N" integers); for assertions. */
+static char *
+view(const char *fmt, const char *arg)
+{
+	static char out[512];
+	redisReply *rep = md_rfx_cmd(&rfx, fmt, arg);
+
+	ck_assert_ptr_nonnull(rep);
+	if (rep->type == REDIS_REPLY_STRING)
+		snprintf(out, sizeof out, "%s", rep->str);
+	else if (rep->type == REDIS_REPLY_INTEGER)
+		snprintf(out, sizeof out, "(int) %lld", rep->integer);
+	else
+		out[0] = '\0';
+	freeReplyObject(rep);
+	return out;
+}
+
+static int
+get(const char *name, struct md_project *p)
+{
+	return md_project_get(&st, name, p, err, sizeof err);
 }
 
 START_TEST(add_duplicate_invalid)
 {
 	add("acme");
-	ck_assert_int_eq(md_project_add(r, "acme", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_add(&st, "acme", err, sizeof err), -1);
 	ck_assert_str_eq(err, "project acme already exists");
-	ck_assert_int_eq(md_project_add(r, "Bad Name", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_add(&st, "Bad Name", err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "invalid project name 'Bad Name'"));
-	ck_assert_int_eq(md_project_add(r, "", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_add(&st, "", err, sizeof err), -1);
 }
 END_TEST
 
@@ -65,14 +99,14 @@ START_TEST(list_is_sorted)
 	char **names;
 	size_t n, i;
 
-	ck_assert_int_eq(md_project_list(r, &names, &n), 0);
+	ck_assert_int_eq(md_project_list(&st, &names, &n, err, sizeof err), 0);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_ptr_null(names[0]);
 	free(names);
 	add("zeta");
 	add("acme");
 	add("beta-2");
-	ck_assert_int_eq(md_project_list(r, &names, &n), 0);
+	ck_assert_int_eq(md_project_list(&st, &names, &n, err, sizeof err), 0);
 	ck_assert_uint_eq(n, 3);
 	ck_assert_str_eq(names[0], "acme");
 	ck_assert_str_eq(names[1], "beta-2");
@@ -90,7 +124,7 @@ START_TEST(get_defaults)
 	long now = (long)time(NULL);
 
 	add("acme");
-	ck_assert_int_eq(md_project_get(r, "acme", &p), 1);
+	ck_assert_int_eq(get("acme", &p), 1);
 	ck_assert_str_eq(p.name, "acme");
 	ck_assert_int_eq(p.enabled, 1);
 	ck_assert_int_le(labs(p.created - now), 5);
@@ -104,8 +138,8 @@ START_TEST(get_defaults)
 	ck_assert_ptr_null(p.aliases[0]);
 	md_project_free(&p);
 	md_project_free(&p);	/* idempotent */
-	ck_assert_int_eq(md_project_get(r, "nosuch", &p), 0);
-	ck_assert_int_eq(md_project_get(r, "../etc", &p), 0);
+	ck_assert_int_eq(get("nosuch", &p), 0);
+	ck_assert_int_eq(get("../etc", &p), 0);
 }
 END_TEST
 
@@ -113,15 +147,26 @@ START_TEST(enable_disable)
 {
 	add("acme");
 	ck_assert_int_eq(md_project_enabled(r, "acme"), 1);
-	ck_assert_int_eq(md_project_set_enabled(r, "acme", 0), 1);
+	ck_assert_int_eq(md_project_set_enabled(&st, "acme", 0, err, sizeof err), 1);
 	ck_assert_int_eq(md_project_enabled(r, "acme"), 0);
-	ck_assert_int_eq(md_project_set_enabled(r, "acme", 1), 1);
+	ck_assert_str_eq(md_pgfx_value("SELECT enabled FROM projects WHERE name = $1",
+	    "acme"), "f");
+	ck_assert_int_eq(md_project_set_enabled(&st, "acme", 1, err, sizeof err), 1);
 	ck_assert_int_eq(md_project_enabled(r, "acme"), 1);
-	ck_assert_int_eq(md_project_set_enabled(r, "nosuch", 1), 0);
+	ck_assert_int_eq(md_project_set_enabled(&st, "nosuch", 1, err, sizeof err), 0);
+	ck_assert_str_eq(err, "no such project: nosuch");
 	ck_assert_int_eq(md_project_enabled(r, "nosuch"), 0);
+
+	/* Enabling puts into the view before the commit: no view, no commit. */
+	ck_assert_int_eq(md_project_set_enabled(&st, "acme", 0, err, sizeof err), 1);
 	md_rfx_kill(&rfx);
 	ck_assert_int_eq(md_project_enabled(r, "acme"), -1);
-	ck_assert_int_eq(md_project_set_enabled(r, "acme", 1), -1);
+	ck_assert_int_eq(md_project_set_enabled(&st, "acme", 1, err, sizeof err), -1);
+	ck_assert_str_eq(md_pgfx_value("SELECT enabled FROM projects WHERE name = $1",
+	    "acme"), "f");
+	/* Disabling commits first, then says the view is behind. */
+	ck_assert_int_eq(md_project_set(&st, "acme", "enabled", "no", err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "view rebuild"));
 }
 END_TEST
 
@@ -130,34 +175,64 @@ START_TEST(set_fields)
 	struct md_project p;
 
 	add("acme");
-	ck_assert_int_eq(md_project_set(r, "acme", "verified_senders", "yes", err, sizeof err), 0);
-	ck_assert_int_eq(md_project_set(r, "acme", "reopen_on_reply", "off", err, sizeof err), 0);
-	ck_assert_int_eq(md_project_set(r, "acme", "automated_policy", "reject", err, sizeof err), 0);
-	ck_assert_int_eq(md_project_set(r, "acme", "spam_mark", "4.5", err, sizeof err), 0);
-	ck_assert_int_eq(md_project_set(r, "acme", "spam_reject", "12", err, sizeof err), 0);
-	ck_assert_int_eq(md_project_get(r, "acme", &p), 1);
+	ck_assert_int_eq(md_project_set(&st, "acme", "verified_senders", "yes", err, sizeof err), 0);
+	ck_assert_int_eq(md_project_set(&st, "acme", "reopen_on_reply", "off", err, sizeof err), 0);
+	ck_assert_int_eq(md_project_set(&st, "acme", "automated_policy", "reject", err, sizeof err), 0);
+	ck_assert_int_eq(md_project_set(&st, "acme", "spam_mark", "4.5", err, sizeof err), 0);
+	ck_assert_int_eq(md_project_set(&st, "acme", "spam_reject", "12", err, sizeof err), 0);
+	ck_assert_int_eq(get("acme", &p), 1);
 	ck_assert_int_eq(p.verified_senders, 1);
 	ck_assert_int_eq(p.reopen_on_reply, 0);
 	ck_assert_int_eq(p.automated_policy, MD_AUTO_REJECT);
 	ck_assert_double_eq(p.spam_mark, 4.5);
 	ck_assert_double_eq(p.spam_reject, 12);
 	md_project_free(&p);
-	ck_assert_int_eq(md_project_set(r, "acme", "spam_mark", "default", err, sizeof err), 0);
-	ck_assert_int_eq(md_project_set(r, "acme", "automated_policy", "default", err, sizeof err), 0);
-	ck_assert_int_eq(md_project_get(r, "acme", &p), 1);
+	ck_assert_int_eq(md_project_set(&st, "acme", "spam_mark", "default", err, sizeof err), 0);
+	ck_assert_int_eq(md_project_set(&st, "acme", "automated_policy", "default", err, sizeof err), 0);
+	ck_assert_int_eq(get("acme", &p), 1);
 	ck_assert(p.spam_mark < 0);
 	ck_assert_int_eq(p.automated_policy, -1);
 	md_project_free(&p);
 
-	ck_assert_int_eq(md_project_set(r, "acme", "verified_senders", "maybe", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_set(&st, "acme", "verified_senders", "maybe", err, sizeof err), -1);
 	ck_assert_str_eq(err, "verified_senders: expected yes or no");
-	ck_assert_int_eq(md_project_set(r, "acme", "spam_mark", "-1", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_set(&st, "acme", "spam_mark", "-1", err, sizeof err), -1);
 	ck_assert_str_eq(err, "spam_mark: expected a number >= 0 or default");
-	ck_assert_int_eq(md_project_set(r, "acme", "automated_policy", "bounce", err, sizeof err), -1);
-	ck_assert_int_eq(md_project_set(r, "acme", "last_iid", "7", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_set(&st, "acme", "automated_policy", "bounce", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_set(&st, "acme", "last_iid", "7", err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "unknown setting 'last_iid'"));
-	ck_assert_int_eq(md_project_set(r, "nosuch", "notify_state", "no", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_set(&st, "nosuch", "notify_state", "no", err, sizeof err), -1);
 	ck_assert_str_eq(err, "no such project: nosuch");
+
+	/* Retention: days, "180d", off; the view's hash does not carry it. */
+	ck_assert_int_eq(md_project_set(&st, "acme", "retention", "180d", err, sizeof err), 0);
+	ck_assert_int_eq(get("acme", &p), 1);
+	ck_assert_int_eq(p.retention_days, 180);
+	md_project_free(&p);
+	ck_assert_int_eq(md_project_set(&st, "acme", "retention_days", "30", err, sizeof err), 0);
+	ck_assert_str_eq(md_pgfx_value("SELECT retention_days FROM projects WHERE name = $1",
+	    "acme"), "30");
+	ck_assert_int_eq(md_project_set(&st, "acme", "retention", "off", err, sizeof err), 0);
+	ck_assert_int_eq(get("acme", &p), 1);
+	ck_assert_int_eq(p.retention_days, 0);
+	md_project_free(&p);
+	ck_assert_int_eq(md_project_set(&st, "acme", "retention", "-3", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_set(&st, "acme", "retention", "soon", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_set(&st, "acme", "retention", "0d", err, sizeof err), 0);
+	ck_assert_str_eq(view("HGET maildesk:project:%s retention_days", "acme"), "");
+
+	/* The view's hash has the settings in today's spelling. */
+	ck_assert_int_eq(md_project_set(&st, "acme", "spam_mark", "4.5", err, sizeof err), 0);
+	ck_assert_str_eq(view("HGET maildesk:project:%s spam_mark", "acme"), "4.5");
+	ck_assert_str_eq(view("HGET maildesk:project:%s spam_reject", "acme"), "12");
+	ck_assert_int_eq(md_project_set(&st, "acme", "spam_reject", "default", err,
+	    sizeof err), 0);
+	ck_assert_str_eq(view("HGET maildesk:project:%s spam_reject", "acme"), "default");
+	ck_assert_str_eq(view("HGET maildesk:project:%s verified_senders", "acme"), "1");
+	ck_assert_str_eq(view("HGET maildesk:project:%s automated_policy", "acme"), "default");
+	ck_assert_int_eq(md_project_settings(r, "acme", &p), 1);
+	ck_assert_double_eq(p.spam_mark, 4.5);
+	ck_assert_int_eq(p.verified_senders, 1);
 }
 END_TEST
 
@@ -170,31 +245,35 @@ START_TEST(alias_add_del_conflict)
 	alias("acme", "<Help@ACME.Example>");
 	alias("acme", "sales@acme.example");
 	alias("acme", "Help@acme.example");	/* again: fine */
-	ck_assert_int_eq(md_project_get(r, "acme", &p), 1);
+	ck_assert_int_eq(get("acme", &p), 1);
 	ck_assert_uint_eq(p.naliases, 2);
 	ck_assert_str_eq(p.aliases[0], "help@acme.example");	/* stored in lower case */
 	ck_assert_str_eq(p.aliases[1], "sales@acme.example");
 	ck_assert_ptr_null(p.aliases[2]);
 	md_project_free(&p);
 
-	ck_assert_int_eq(md_project_alias_add(r, "beta", "Help@acme.example", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_alias_add(&st, "beta", "Help@acme.example", err, sizeof err), -1);
 	ck_assert_str_eq(err, "alias help@acme.example is already used by project acme");
 	/* any case is the same alias, for add and del */
-	ck_assert_int_eq(md_project_alias_add(r, "beta", "HELP@ACME.example", err, sizeof err), -1);
-	ck_assert_int_eq(md_project_alias_del(r, "beta", "hElP@acme.example", err, sizeof err), -1);
-	ck_assert_int_eq(md_project_alias_add(r, "nosuch", "x@y.example", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_alias_add(&st, "beta", "HELP@ACME.example", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_alias_del(&st, "beta", "hElP@acme.example", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_alias_add(&st, "nosuch", "x@y.example", err, sizeof err), -1);
 	ck_assert_str_eq(err, "no such project: nosuch");
-	ck_assert_int_eq(md_project_alias_add(r, "beta", "not an address", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_alias_add(&st, "beta", "not an address", err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "invalid alias address"));
-	ck_assert_int_eq(md_project_alias_add(r, "beta", "nodomain", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_alias_add(&st, "beta", "nodomain", err, sizeof err), -1);
+	/* Addresses of the desk domain are the desk's own (issue 17). */
+	ck_assert_int_eq(md_project_alias_add(&st, "beta", "Help@Desk.Example", err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "is in the desk domain desk.example"));
 
-	ck_assert_int_eq(md_project_alias_del(r, "beta", "sales@acme.example", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_alias_del(&st, "beta", "sales@acme.example", err, sizeof err), -1);
 	ck_assert_str_eq(err, "alias sales@acme.example belongs to project acme, not beta");
-	ck_assert_int_eq(md_project_alias_del(r, "acme", "sales@ACME.example", err, sizeof err), 0);
-	ck_assert_int_eq(md_project_alias_del(r, "acme", "sales@acme.example", err, sizeof err), -1);
+	ck_assert_int_eq(md_project_alias_del(&st, "acme", "sales@ACME.example", err, sizeof err), 0);
+	ck_assert_int_eq(md_project_alias_del(&st, "acme", "sales@acme.example", err, sizeof err), -1);
 	ck_assert_str_eq(err, "no such alias: sales@acme.example");
 	alias("beta", "sales@acme.example");	/* free again */
-	ck_assert_int_eq(md_project_get(r, "beta", &p), 1);
+	ck_assert_int_eq(get("beta", &p), 1);
 	ck_assert_uint_eq(p.naliases, 1);
 	md_project_free(&p);
 }
@@ -221,7 +300,7 @@ START_TEST(issue_key_lookup)
 	ck_assert_int_eq(md_issue_key_lookup(r, MD_ADDR_REPLY, KEY2, proj, sizeof proj), 0);
 	ck_assert_int_eq(md_issue_key_lookup(r, MD_ADDR_PROJECT, KEY1, proj, sizeof proj), 0);
 	ck_assert_int_eq(md_issue_key_lookup(r, MD_ADDR_REPLY, "short", proj, sizeof proj), 0);
-	ck_assert_int_eq(md_project_set_enabled(r, "acme", 0), 1);
+	ck_assert_int_eq(md_project_set_enabled(&st, "acme", 0, err, sizeof err), 1);
 	ck_assert_int_eq(md_issue_key_lookup(r, MD_ADDR_REPLY, KEY1, proj, sizeof proj), 0);
 	md_rfx_kill(&rfx);
 	ck_assert_int_eq(md_issue_key_lookup(r, MD_ADDR_REPLY, KEY1, proj, sizeof proj), -1);
@@ -297,13 +376,141 @@ START_TEST(alias_cache_refresh)
 }
 END_TEST
 
+START_TEST(view_follows_store)
+{
+	struct md_project p;
+
+	/* After add, the view has the hash and the set member. */
+	add("acme");
+	ck_assert_str_eq(view("HGET maildesk:project:%s enabled", "acme"), "1");
+	ck_assert_str_eq(view("SISMEMBER maildesk:projects %s", "acme"), "(int) 1");
+	alias("acme", "Help@ACME.example");
+	ck_assert_str_eq(view("HGET maildesk:aliases %s", "help@acme.example"), "acme");
+	/* After alias del, the view entry is gone. */
+	ck_assert_int_eq(md_project_alias_del(&st, "acme", "help@acme.example", err,
+	    sizeof err), 0);
+	ck_assert_str_eq(view("HEXISTS maildesk:aliases %s", "help@acme.example"), "(int) 0");
+	ck_assert_int_eq(md_pgfx_num("SELECT count(*) FROM aliases WHERE project = $1",
+	    "acme"), 0);
+
+	/* A view entry that got lost is put back by adding the alias again. */
+	alias("acme", "sales@acme.example");
+	freeReplyObject(md_rfx_cmd(&rfx, "HDEL maildesk:aliases sales@acme.example"));
+	alias("acme", "sales@acme.example");
+	ck_assert_str_eq(view("HGET maildesk:aliases %s", "sales@acme.example"), "acme");
+
+	/* No view, no commit: nothing valid exists only in PostgreSQL. */
+	md_rfx_kill(&rfx);
+	ck_assert_int_eq(md_project_add(&st, "beta", err, sizeof err), -1);
+	ck_assert_int_eq(md_pgfx_num("SELECT count(*) FROM projects WHERE name = $1",
+	    "beta"), 0);
+	ck_assert_int_eq(md_project_alias_add(&st, "acme", "new@acme.example", err,
+	    sizeof err), -1);
+	ck_assert_int_eq(md_pgfx_num("SELECT count(*) FROM aliases WHERE address = $1",
+	    "new@acme.example"), 0);
+	/* Reading needs only PostgreSQL. */
+	ck_assert_int_eq(get("acme", &p), 1);
+	ck_assert_uint_eq(p.naliases, 1);
+	md_project_free(&p);
+}
+END_TEST
+
+#define RKEY "reply2keyabcdefghijklmnopq"
+#define UKEY "unsub2keyabcdefghijklmnopq"
+
+/* An issue of project with one subscriber holding RKEY and UKEY. */
+static void
+subscriber(const char *project)
+{
+	char *id = md_pgfx_value("INSERT INTO issues (project, iid, title, author, created, "
+	    "updated) VALUES ($1, 7, 'help', 'c', 0, 0) RETURNING id", project);
+
+	ck_assert_int_eq(md_pgfx_num("INSERT INTO participants (issue_id, email, reply_key, "
+	    "unsub_key) VALUES ($1::bigint, 'c@cust.example', '" RKEY "', '" UKEY "') "
+	    "RETURNING 1", id), 1);
+	free(id);
+}
+
+START_TEST(view_rebuild)
+{
+	struct md_view_stats vs;
+	char proj[MD_PROJECT_MAX + 1];
+
+	add("acme");
+	add("beta");
+	ck_assert_int_eq(md_project_set_enabled(&st, "beta", 0, err, sizeof err), 1);
+	alias("acme", "help@acme.example");
+	ck_assert_int_eq(md_lists_add(&st, "acme", MD_LIST_BLOCK, "@spam.example", err,
+	    sizeof err), 1);
+	ck_assert_int_eq(md_lists_add(&st, "acme", MD_LIST_ALLOW, "Boss@Partner.example",
+	    err, sizeof err), 1);
+	subscriber("acme");
+	/* Something that is not the view, which a rebuild must not touch. */
+	freeReplyObject(md_rfx_cmd(&rfx, "XADD maildesk:inbox * kind new"));
+
+	/* The view lost: a rebuild brings it all back. */
+	freeReplyObject(md_rfx_cmd(&rfx, "DEL maildesk:projects maildesk:project:acme "
+	    "maildesk:project:beta maildesk:aliases maildesk:project:acme:block "
+	    "maildesk:project:acme:allow"));
+	ck_assert_int_eq(md_project_enabled(r, "acme"), 0);
+	ck_assert_msg(md_view_rebuild(&st, &vs, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(vs.projects, 2);
+	ck_assert_int_eq(vs.aliases, 1);
+	ck_assert_int_eq(vs.list_entries, 2);
+	ck_assert_int_eq(vs.keys, 2);
+	ck_assert_int_eq(vs.stale, 0);
+	ck_assert_int_eq(md_project_enabled(r, "acme"), 1);
+	ck_assert_int_eq(md_project_enabled(r, "beta"), 0);
+	ck_assert_str_eq(view("SISMEMBER maildesk:projects %s", "beta"), "(int) 1");
+	ck_assert_str_eq(view("HGET maildesk:aliases %s", "help@acme.example"), "acme");
+	ck_assert_int_eq(md_lists_check(r, "acme", "x@mail.spam.example"), MD_LIST_BLOCK);
+	ck_assert_int_eq(md_lists_check(r, "acme", "boss@partner.example"), MD_LIST_ALLOW);
+	ck_assert_int_eq(md_issue_key_lookup(r, MD_ADDR_REPLY, RKEY, proj, sizeof proj), 1);
+	ck_assert_str_eq(proj, "acme");
+	ck_assert_int_eq(md_issue_key_lookup(r, MD_ADDR_UNSUB, UKEY, proj, sizeof proj), 1);
+	ck_assert_str_eq(view("HGET maildesk:rkey:%s iid", RKEY), "7");
+	ck_assert_str_eq(view("HGET maildesk:ukey:%s email", UKEY), "c@cust.example");
+
+	/* Stale extra entries go; what PostgreSQL has stays. */
+	freeReplyObject(md_rfx_cmd(&rfx, "HSET maildesk:project:ghost enabled 1"));
+	freeReplyObject(md_rfx_cmd(&rfx, "SADD maildesk:projects ghost"));
+	freeReplyObject(md_rfx_cmd(&rfx, "SADD maildesk:project:ghost:allow a@b.example"));
+	freeReplyObject(md_rfx_cmd(&rfx, "HSET maildesk:aliases old@acme.example acme"));
+	freeReplyObject(md_rfx_cmd(&rfx, "SADD maildesk:project:acme:block @ok.example"));
+	freeReplyObject(md_rfx_cmd(&rfx, "HSET maildesk:rkey:zzzzzzzzzzzzzzzzzzzzzzzzzz "
+	    "project acme iid 1 email x@y.example"));
+	freeReplyObject(md_rfx_cmd(&rfx, "HSET maildesk:ukey:zzzzzzzzzzzzzzzzzzzzzzzzzz "
+	    "project acme iid 1 email x@y.example"));
+	ck_assert_msg(md_view_rebuild(&st, &vs, err, sizeof err) == 0, "%s", err);
+	ck_assert_str_eq(view("EXISTS maildesk:project:%s", "ghost"), "(int) 0");
+	ck_assert_str_eq(view("EXISTS maildesk:project:%s:allow", "ghost"), "(int) 0");
+	ck_assert_str_eq(view("SISMEMBER maildesk:projects %s", "ghost"), "(int) 0");
+	ck_assert_str_eq(view("HEXISTS maildesk:aliases %s", "old@acme.example"), "(int) 0");
+	ck_assert_str_eq(view("SISMEMBER maildesk:project:acme:block %s", "@ok.example"),
+	    "(int) 0");
+	ck_assert_str_eq(view("EXISTS maildesk:rkey:%s", "zzzzzzzzzzzzzzzzzzzzzzzzzz"),
+	    "(int) 0");
+	ck_assert_str_eq(view("EXISTS maildesk:ukey:%s", "zzzzzzzzzzzzzzzzzzzzzzzzzz"),
+	    "(int) 0");
+	ck_assert_str_eq(view("HGET maildesk:aliases %s", "help@acme.example"), "acme");
+	ck_assert_int_eq(md_lists_check(r, "acme", "x@spam.example"), MD_LIST_BLOCK);
+	ck_assert_int_eq(md_issue_key_lookup(r, MD_ADDR_REPLY, RKEY, proj, sizeof proj), 1);
+	ck_assert_str_eq(view("EXISTS %s", "maildesk:inbox"), "(int) 1");
+	ck_assert_int_ge(vs.stale, 6);
+
+	/* A third run finds nothing stale. */
+	ck_assert_msg(md_view_rebuild(&st, &vs, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(vs.stale, 0);
+}
+END_TEST
+
 static Suite *
 projects_suite(void)
 {
 	Suite *s = suite_create("projects");
 	TCase *tc = tcase_create("projects");
 
-	tcase_set_timeout(tc, 20);
+	tcase_set_timeout(tc, 30);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, add_duplicate_invalid);
 	tcase_add_test(tc, list_is_sorted);
@@ -314,8 +521,10 @@ projects_suite(void)
 	tcase_add_test(tc, issue_key_lookup);
 	tcase_add_test(tc, alias_cache_lookup_and_domains);
 	tcase_add_test(tc, alias_cache_refresh);
+	tcase_add_test(tc, view_follows_store);
+	tcase_add_test(tc, view_rebuild);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-MD_RFX_MAIN(projects_suite)
+MD_PGFX_MAIN(projects_suite)
