@@ -1,38 +1,37 @@
 /*
  * test_users.c - web UI accounts and sessions (lib/users.c, lib/session.c)
- * against a real redis-server.
+ * in a real PostgreSQL.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "redis_fixture.h"
+#include "pg_fixture.h"
 #include "session.h"
-#include "unit.h"
+#include "store.h"
 #include "users.h"
 
-static struct md_rfx rfx;
 static struct md_config cfg;
-static struct md_redis *r;
+static struct md_store st, *r = &st;
 static char err[512];
 
 static void
 setup(void)
 {
-	ck_assert_int_eq(md_rfx_start(&rfx, NULL), 0);
-	md_rfx_config(&rfx, &cfg);
-	r = md_redis_new(&cfg);
-	ck_assert_ptr_nonnull(r);
+	md_config_defaults(&cfg);
+	md_pgfx_config(&cfg);
+	md_pgfx_fresh();
+	ck_assert_msg(md_store_open(&st, &cfg, 1, err, sizeof err) == 0, "%s", err);
 	err[0] = '\0';
 }
 
 static void
 teardown(void)
 {
-	md_redis_free(r);
+	md_store_close(&st);
 	md_config_free(&cfg);
-	md_rfx_cleanup(&rfx);
 }
 
 START_TEST(names_and_roles)
@@ -86,7 +85,7 @@ START_TEST(add_verify_passwd_del)
 
 	ck_assert_int_eq(md_user_add(r, "aaron", MD_ROLE_RESPONDER, "password-2", err,
 	    sizeof err), 0);
-	ck_assert_int_eq(md_user_list(r, &list, &n), 0);
+	ck_assert_int_eq(md_user_list(r, &list, &n, err, sizeof err), 0);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_str_eq(list[0].name, "aaron");
 	ck_assert_str_eq(list[1].name, "alice");
@@ -104,9 +103,14 @@ END_TEST
 
 START_TEST(sessions)
 {
-	struct md_session s, t;
-	redisReply *rep;
+	struct md_session s, t, u;
+	char *exp;
+	long now = (long)time(NULL);
 
+	/* A session needs a user. */
+	ck_assert_int_eq(md_session_create(r, "alice", 100, &s), -1);
+	ck_assert_int_eq(md_user_add(r, "alice", MD_ROLE_ADMIN, "s3cret-pass", err,
+	    sizeof err), 0);
 	ck_assert_int_eq(md_session_create(r, "alice", 100, &s), 0);
 	ck_assert_int_eq(md_session_token_valid(s.id), 1);
 	ck_assert_int_eq(md_session_token_valid(s.csrf), 1);
@@ -115,17 +119,16 @@ START_TEST(sessions)
 	ck_assert_str_eq(t.user, "alice");
 	ck_assert_str_eq(t.csrf, s.csrf);
 
-	rep = md_redis_cmd(r, "TTL maildesk:session:%s", s.id);
-	ck_assert_ptr_nonnull(rep);
-	ck_assert(rep->integer > 0 && rep->integer <= 100);
-	freeReplyObject(rep);
+	exp = md_pgfx_value("SELECT expires FROM sessions WHERE id = $1", s.id);
+	ck_assert(atol(exp) > now && atol(exp) <= now + 101);
+	free(exp);
 
 	ck_assert_int_eq(md_session_csrf_ok(&t, s.csrf), 1);
 	ck_assert_int_eq(md_session_csrf_ok(&t, s.id), 0);
 	ck_assert_int_eq(md_session_csrf_ok(&t, ""), 0);
 	ck_assert_int_eq(md_session_csrf_ok(&t, NULL), 0);
 
-	/* Ids of the wrong form never reach Redis. */
+	/* Ids of the wrong form never reach the database. */
 	ck_assert_int_eq(md_session_get(r, "../../x", &t), 0);
 	ck_assert_int_eq(md_session_get(r, "", &t), 0);
 	ck_assert_int_eq(md_session_token_valid(
@@ -135,6 +138,45 @@ START_TEST(sessions)
 	ck_assert_int_eq(md_session_get(r, s.id, &t), 0);
 	ck_assert_int_eq(md_session_destroy(r, s.id), 0);
 	ck_assert_int_eq(md_session_create(r, "not valid", 100, &s), -1);
+
+	/* An expired session is unknown, and the next login sweeps it. */
+	ck_assert_int_eq(md_session_create(r, "alice", 100, &s), 0);
+	ck_assert_int_eq(md_pgfx_num("UPDATE sessions SET expires = 1 WHERE id = $1 "
+	    "RETURNING 1", s.id), 1);
+	ck_assert_int_eq(md_session_get(r, s.id, &t), 0);
+	ck_assert_int_eq(md_session_create(r, "alice", 100, &u), 0);
+	ck_assert_int_eq(md_pgfx_num("SELECT count(*) FROM sessions WHERE id = $1", s.id), 0);
+}
+END_TEST
+
+/* A password change or a deletion ends the user's sessions, not others'. */
+START_TEST(sessions_end_with_password_or_user)
+{
+	struct md_session a1, a2, b, t;
+
+	ck_assert_int_eq(md_user_add(r, "alice", MD_ROLE_ADMIN, "s3cret-pass", err,
+	    sizeof err), 0);
+	ck_assert_int_eq(md_user_add(r, "bob", MD_ROLE_RESPONDER, "s3cret-pass", err,
+	    sizeof err), 0);
+	ck_assert_int_eq(md_session_create(r, "alice", 100, &a1), 0);
+	ck_assert_int_eq(md_session_create(r, "alice", 100, &a2), 0);
+	ck_assert_int_eq(md_session_create(r, "bob", 100, &b), 0);
+
+	ck_assert_int_eq(md_user_passwd(r, "alice", "another-pass", err, sizeof err), 0);
+	ck_assert_int_eq(md_session_get(r, a1.id, &t), 0);
+	ck_assert_int_eq(md_session_get(r, a2.id, &t), 0);
+	ck_assert_int_eq(md_session_get(r, b.id, &t), 1);
+	/* A role change does not log anybody out (the web reads the role each time). */
+	ck_assert_int_eq(md_session_create(r, "alice", 100, &a1), 0);
+	ck_assert_int_eq(md_user_set_role(r, "alice", MD_ROLE_RESPONDER, err, sizeof err), 0);
+	ck_assert_int_eq(md_session_get(r, a1.id, &t), 1);
+
+	ck_assert_int_eq(md_user_del(r, "alice", err, sizeof err), 0);
+	ck_assert_int_eq(md_session_get(r, a1.id, &t), 0);
+	ck_assert_int_eq(md_session_get(r, b.id, &t), 1);
+	ck_assert_int_eq(md_session_destroy_user(r, "bob"), 0);
+	ck_assert_int_eq(md_session_get(r, b.id, &t), 0);
+	ck_assert_int_eq(md_pgfx_num("SELECT count(*) FROM sessions", NULL), 0);
 }
 END_TEST
 
@@ -149,8 +191,9 @@ users_suite(void)
 	tcase_add_test(tc, names_and_roles);
 	tcase_add_test(tc, add_verify_passwd_del);
 	tcase_add_test(tc, sessions);
+	tcase_add_test(tc, sessions_end_with_password_or_user);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-MD_RFX_MAIN(users_suite)
+MD_PGFX_MAIN(users_suite)
