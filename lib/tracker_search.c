@@ -5,14 +5,16 @@
  * One statement per list, so the counts and the page come from one
  * snapshot.  Without a search the page walks issues_created (or
  * issues_updated) and stops after offset + limit rows; the counts are an
- * index-only pass over the project's issues.  With a search both GIN
- * indexes (issues.search, notes.search) give the matching documents; an
- * issue's rank is the best ts_rank of its own text (title weighted A,
- * description B) and of its notes, so a conversation that mentions the
- * words once ranks below a title that names them.  Each document matches
- * on its own: the words must all be in the title and description, or all
- * in one note (websearch_to_tsquery: "quoted phrases", "or", -word).
- * doc/performance.md, "Search on PostgreSQL", has the numbers.
+ * index-only pass over the project's issues.  A search reads two GIN
+ * indexes: issues.search (title weight A, description B) and
+ * issue_notes_search, one document per issue with the words of all its
+ * notes (customer, public, internal, system), kept by triggers (001).  An
+ * issue's rank is the better ts_rank of the two, so a title that names the
+ * words ranks above a conversation that mentions them.  The words must
+ * all be in the title and description, or all in the notes
+ * (websearch_to_tsquery: "quoted phrases", "or", -word); 'simple'
+ * configuration, no stemming.  Why one document per issue and not per
+ * note, and the numbers: doc/performance.md, "Search on PostgreSQL".
  */
 #include "config.h"
 
@@ -73,9 +75,9 @@ filters(struct listq *q, const struct md_issue_filter *f, const char *cust)
  */
 static void
 build(struct listq *q, const char *project, const struct md_issue_filter *f,
-    const char *state, const char *cust, long offset, long limit)
+    const char *state, const char *cust, const char *tsq, long offset, long limit)
 {
-	int search = f->search != NULL && *f->search != '\0';
+	int search = tsq != NULL;
 	const char *order = f->sort_updated ? "i.updated DESC, i.iid DESC" :
 	    "i.created DESC, i.iid DESC";
 	int pstate = 0;
@@ -98,16 +100,16 @@ build(struct listq *q, const char *project, const struct md_issue_filter *f,
 			sql(q, " AND i.state = $%d", pstate);
 		sql(q, " ORDER BY %s", order);
 	} else {
-		md_sqlp_str(&q->p, f->search);
-		md_buf_printf(&q->sql,
-		    "WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('simple', $%d) AS q), "
-		    "hit AS (SELECT i.id, ts_rank(i.search, q.q) AS r FROM issues i, q "
-		    "WHERE i.project = $1 AND i.search @@ q.q "
-		    "UNION ALL SELECT n.issue_id, ts_rank(n.search, q.q) FROM notes n, q "
-		    "WHERE n.project = $1 AND n.search @@ q.q), "
+		md_sqlp_str(&q->p, tsq);
+		sql(q, "WITH hit AS (SELECT i.id, ts_rank(i.search, $%d::tsquery) AS r "
+		    "FROM issues i WHERE i.project = $1 AND i.search @@ $%d::tsquery "
+		    "UNION ALL SELECT s.issue_id, ts_rank(s.search, $%d::tsquery) "
+		    "FROM issue_notes_search s WHERE s.project = $1 "
+		    "AND s.search @@ $%d::tsquery), "
 		    "best AS (SELECT id, max(r) AS r FROM hit GROUP BY id), "
 		    "m AS MATERIALIZED (SELECT i.id, i.iid, i.state, best.r FROM best "
-		    "JOIN issues i ON i.id = best.id WHERE true", q->p.n);
+		    "JOIN issues i ON i.id = best.id WHERE true",
+		    q->p.n, q->p.n, q->p.n, q->p.n);
 		filters(q, f, cust);
 		sql(q, "), c AS (SELECT "
 		    "count(*) FILTER (WHERE m.state = 'opened') AS opened, "
@@ -126,17 +128,80 @@ build(struct listq *q, const char *project, const struct md_issue_filter *f,
 	    q->p.n - 1, q->p.n);
 }
 
+/*
+ * The search as a tsquery in text form, so the list statement gets it as a
+ * constant: the planner then knows how many documents match (a parameter
+ * it could only guess), and nothing parses the words again for every row.
+ * *tsq NULL: the search has no words (only punctuation), nothing matches.
+ */
+static int
+to_tsquery_text(struct md_store *st, const char *search, char **tsq, char *err,
+    size_t errlen)
+{
+	struct md_sqlp p;
+	PGresult *res;
+
+	*tsq = NULL;
+	md_sqlp_init(&p);
+	md_sqlp_str(&p, search);
+	res = md_db_query(st->db, "SELECT websearch_to_tsquery('simple', $1)::text, "
+	    "numnode(websearch_to_tsquery('simple', $1))", &p, err, errlen);
+	md_sqlp_free(&p);
+	if (res == NULL)
+		return -1;
+	if (md_db_ll(res, 0, 1) > 0 && (*tsq = md_db_dup(res, 0, 0)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int
+list_rows(PGresult *res, const char *state, struct md_issue_list *out, char *err,
+    size_t errlen)
+{
+	int row;
+
+	if (PQntuples(res) > 0) {
+		out->opened = (long)md_db_ll(res, 0, 0);
+		out->closed = (long)md_db_ll(res, 0, 1);
+	}
+	out->total = strcmp(state, "opened") == 0 ? out->opened :
+	    strcmp(state, "closed") == 0 ? out->closed : out->opened + out->closed;
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 3))
+		return 0;	/* an empty page */
+	if ((out->items = calloc((size_t)PQntuples(res), sizeof *out->items)) == NULL)
+		goto oom;
+	for (row = 0; row < PQntuples(res); row++) {
+		if (md_trk_issue_row(res, row, 2, &out->items[out->n]) < 0)
+			goto oom;
+		out->n++;
+	}
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	md_issue_list_free(out);
+	return -1;
+}
+
+/*
+ * In a read-only transaction with JIT off for it: the list is a short
+ * query whose plan cost can still pass jit_above_cost (a search over many
+ * documents), and compiling would take longer than running it.
+ */
 int
 md_tracker_list(struct md_store *st, const char *project,
     const struct md_issue_filter *f, struct md_issue_list *out,
     char *err, size_t errlen)
 {
 	const char *state = f->state != NULL ? f->state : "all";
-	char cust[MD_ADDR_MAX + 1];
+	char cust[MD_ADDR_MAX + 1], *tsq = NULL;
 	struct listq q;
 	PGresult *res;
 	size_t k;
-	int row, rc = -1;
+	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	if (strcmp(state, "all") != 0 && strcmp(state, "opened") != 0 &&
@@ -151,7 +216,18 @@ md_tracker_list(struct md_store *st, const char *project,
 	md_buf_init(&q.sql);
 	md_sqlp_init(&q.p);
 	q.oom = 0;
-	build(&q, project, f, state, cust, f->offset > 0 ? f->offset : 0,
+	if (md_db_exec(st->db, "BEGIN READ ONLY; SET LOCAL jit = off", NULL, err,
+	    errlen) < 0)
+		goto done;
+	if (f->search != NULL && *f->search != '\0') {
+		if (to_tsquery_text(st, f->search, &tsq, err, errlen) < 0)
+			goto done;
+		if (tsq == NULL) {	/* no words: no matches */
+			rc = 0;
+			goto done;
+		}
+	}
+	build(&q, project, f, state, cust, tsq, f->offset > 0 ? f->offset : 0,
 	    f->limit > 0 ? f->limit : 20);
 	if (q.oom || q.p.err) {
 		snprintf(err, errlen, "out of memory");
@@ -159,30 +235,11 @@ md_tracker_list(struct md_store *st, const char *project,
 	}
 	if ((res = md_db_query(st->db, md_buf_str(&q.sql), &q.p, err, errlen)) == NULL)
 		goto done;
-	if (PQntuples(res) > 0) {
-		out->opened = (long)md_db_ll(res, 0, 0);
-		out->closed = (long)md_db_ll(res, 0, 1);
-	}
-	out->total = strcmp(state, "opened") == 0 ? out->opened :
-	    strcmp(state, "closed") == 0 ? out->closed : out->opened + out->closed;
-	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 3) &&
-	    (out->items = calloc((size_t)PQntuples(res), sizeof *out->items)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		PQclear(res);
-		goto done;
-	}
-	rc = 0;
-	for (row = 0; out->items != NULL && row < PQntuples(res); row++) {
-		if (md_trk_issue_row(res, row, 2, &out->items[out->n]) < 0) {
-			snprintf(err, errlen, "out of memory");
-			md_issue_list_free(out);
-			rc = -1;
-			break;
-		}
-		out->n++;
-	}
+	rc = list_rows(res, state, out, err, errlen);
 	PQclear(res);
 done:
+	md_db_rollback(st->db);
+	free(tsq);
 	md_buf_free(&q.sql);
 	md_sqlp_free(&q.p);
 	return rc;

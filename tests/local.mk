@@ -22,3 +22,10 @@ clean-fuzz:
 # Benchmarks (run by hand as root, see doc/performance.md; not part of make check).
 EXTRA_DIST += tests/bench/smtp_bench.sh tests/bench/nullmilter.c tests/bench/worker_bench.sh \
 	tests/bench/records.pl tests/bench/redis_cost.sh
+
+# The search benchmark's driver (tests/bench/search_bench.sh builds it:
+# `make tests/bench/search_bench`).
+EXTRA_PROGRAMS = tests/bench/search_bench
+tests_bench_search_bench_SOURCES = tests/bench/search_bench.c
+tests_bench_search_bench_LDADD = $(MD_LIBS)
+EXTRA_DIST += tests/bench/search_bench.sh tests/bench/search_data.sql
