@@ -98,20 +98,34 @@ has_ci(const char *v, size_t n, const char *needle)
 	return 0;
 }
 
-/* Outlook's separator: border-top:solid #E1E1E1 (or #B5C4DF), any spacing. */
+/*
+ * Outlook's separator above its header block: a border-top declaration,
+ * solid, in #E1E1E1 (or #B5C4DF of older versions), written in any order
+ * and spacing ("solid #E1E1E1 1.0pt", "1pt solid rgb(225, 225, 225)").
+ */
 static int
 outlook_border(const char *v, size_t n)
 {
+	static const char *const colours[] = { "#e1e1e1", "#b5c4df",
+	    "rgb(225,225,225)", "rgb(181,196,223)" };
 	char s[ATTR_VAL_MAX];
-	size_t i, k = 0;
+	size_t i, k = 0, d, e;
 
 	for (i = 0; i < n && k < sizeof s; i++)
 		if (!is_ws(v[i]))
 			s[k++] = v[i];
-	return has_ci(s, k, "border-top:solid#e1e1e1") ||
-	    has_ci(s, k, "border-top:solid#b5c4df") ||
-	    has_ci(s, k, "border-top:1ptsolid#e1e1e1") ||
-	    has_ci(s, k, "border-top:1pxsolid#e1e1e1");
+	for (d = 0; d + 11 <= k; d++) {
+		if (strncasecmp(s + d, "border-top:", 11) != 0)
+			continue;
+		for (e = d + 11; e < k && s[e] != ';'; e++)
+			;
+		if (!has_ci(s + d, e - d, "solid"))
+			continue;
+		for (i = 0; i < sizeof colours / sizeof colours[0]; i++)
+			if (has_ci(s + d, e - d, colours[i]))
+				return 1;
+	}
+	return 0;
 }
 
 enum { M_NONE, M_CUT, M_ATTR };
@@ -125,7 +139,8 @@ judge_attr(const char *name, size_t nlen, const char *v, size_t vlen)
 	if (nlen == 2 && strncasecmp(name, "id", 2) == 0 &&
 	    (has_ci(v, vlen, "divRplyFwdMsg") || has_ci(v, vlen, "appendonsend") ||
 	    has_ci(v, vlen, "mail-editor-reference-message-container") ||
-	    has_ci(v, vlen, "yahoo_quoted") || has_ci(v, vlen, "stopSpelling")))
+	    has_ci(v, vlen, "yahoo_quoted") || has_ci(v, vlen, "stopSpelling") ||
+	    has_ci(v, vlen, "OLK_SRC_BODY_SECTION")))
 		return M_CUT;
 	if (nlen == 5 && strncasecmp(name, "class", 5) == 0) {
 		if (has_ci(v, vlen, "yahoo_quoted") ||
@@ -349,6 +364,27 @@ render(md_buf *out, const char *h, size_t a, size_t b, int quoted)
 	return rc;
 }
 
+/* Is the last line of html[a, b) a forward marker ("Begin forwarded message:")? */
+static int
+forward_before(const char *h, size_t a, size_t b)
+{
+	char *t, *l, *e;
+	int r = 0;
+
+	if (b <= a || (t = md_html_to_text(h + a, b - a)) == NULL)
+		return 0;
+	e = t + strlen(t);
+	while (e > t && (e[-1] == '\n' || e[-1] == ' '))
+		e--;
+	for (l = e; l > t && l[-1] != '\n'; l--)
+		;
+	while (l < e && *l == ' ')
+		l++;
+	r = md_trim_separator(l, (size_t)(e - l)) == MD_SEP_FORWARD;
+	free(t);
+	return r;
+}
+
 /* Does the HTML from a marker on begin a deliberately forwarded message? */
 static int
 forward_tail(const char *h, size_t from, size_t len)
@@ -380,10 +416,12 @@ md_reply_trim_html(const char *html, size_t len)
 	}
 	cut = s->cut;
 	for (i = 0; i < s->nq && s->q[i].start < cut; i++) {
-		if (s->q[i].start >= s->last_vis) {
-			cut = s->q[i].lead;	/* trailing quotes: history */
-			break;
-		}
+		if (s->q[i].start < s->last_vis)
+			continue;
+		/* trailing quotes are history, unless forwarded (Apple Mail) */
+		if (!forward_before(html, i > 0 ? s->q[i - 1].end : 0, s->q[i].lead))
+			cut = s->q[i].lead;
+		break;
 	}
 	for (i = 0; i < s->nq && s->q[i].start < cut; i++) {
 		if (render(&out, html, at, s->q[i].start, 0) < 0 ||
