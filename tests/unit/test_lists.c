@@ -1,4 +1,8 @@
-/* test_lists.c - per-project block/allow lists against a real redis-server. */
+/*
+ * test_lists.c - per-project block/allow lists: the writers on a real
+ * PostgreSQL with the view in a real redis-server, the milter's check on
+ * that view.
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -7,29 +11,49 @@
 
 #include "conf.h"
 #include "lists.h"
+#include "pg_fixture.h"
+#include "projects.h"
 #include "redis.h"
-#include "redis_fixture.h"
-#include "unit.h"
+#include "store.h"
 
 static struct md_rfx rfx;
 static struct md_config cfg;
+static struct md_store st, *sp = &st;
 static struct md_redis *r;
 
 static void
 setup(void)
 {
+	char err[256];
+
 	ck_assert_int_eq(md_rfx_start(&rfx, NULL), 0);
 	md_rfx_config(&rfx, &cfg);
-	r = md_redis_new(&cfg);
-	ck_assert_ptr_nonnull(r);
+	md_pgfx_config(&cfg);
+	md_pgfx_fresh();
+	ck_assert_msg(md_store_open(&st, &cfg, 1, err, sizeof err) == 0, "%s", err);
+	r = st.redis;
+	ck_assert_msg(md_project_add(&st, "acme", err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(md_project_add(&st, "other", err, sizeof err) == 0, "%s", err);
 }
 
 static void
 teardown(void)
 {
-	md_redis_free(r);
+	md_store_close(&st);
 	md_config_free(&cfg);
 	md_rfx_cleanup(&rfx);
+}
+
+/* 1 if the view's set <p>project:acme:<list> has entry. */
+static int
+in_view(const char *list, const char *entry)
+{
+	redisReply *rep = md_rfx_cmd(&rfx, "SISMEMBER maildesk:project:acme:%s %s", list,
+	    entry);
+	int v = (int)rep->integer;
+
+	freeReplyObject(rep);
+	return v;
 }
 
 START_TEST(entries)
@@ -59,13 +83,13 @@ START_TEST(add_del_get)
 	char err[256], **v;
 	size_t n, i;
 
-	ck_assert_int_eq(md_lists_add(r, "acme", MD_LIST_BLOCK, "Spammer@Bad.Example", err, sizeof err), 1);
-	ck_assert_int_eq(md_lists_add(r, "acme", MD_LIST_BLOCK, "spammer@bad.example", err, sizeof err), 0);
-	ck_assert_int_eq(md_lists_add(r, "acme", MD_LIST_BLOCK, "@junk.example", err, sizeof err), 1);
-	ck_assert_int_eq(md_lists_add(r, "acme", MD_LIST_BLOCK, "x y", err, sizeof err), -1);
+	ck_assert_int_eq(md_lists_add(sp, "acme", MD_LIST_BLOCK, "Spammer@Bad.Example", err, sizeof err), 1);
+	ck_assert_int_eq(md_lists_add(sp, "acme", MD_LIST_BLOCK, "spammer@bad.example", err, sizeof err), 0);
+	ck_assert_int_eq(md_lists_add(sp, "acme", MD_LIST_BLOCK, "@junk.example", err, sizeof err), 1);
+	ck_assert_int_eq(md_lists_add(sp, "acme", MD_LIST_BLOCK, "x y", err, sizeof err), -1);
 	ck_assert_str_eq(err, "not an address or @domain: x y");
-	ck_assert_int_eq(md_lists_add(r, "", MD_LIST_BLOCK, "a@b.c", err, sizeof err), -1);
-	ck_assert_int_eq(md_lists_get(r, "acme", MD_LIST_BLOCK, &v, &n), 0);
+	ck_assert_int_eq(md_lists_add(sp, "", MD_LIST_BLOCK, "a@b.c", err, sizeof err), -1);
+	ck_assert_int_eq(md_lists_get(sp, "acme", MD_LIST_BLOCK, &v, &n, err, sizeof err), 0);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_str_eq(v[0], "@junk.example");
 	ck_assert_str_eq(v[1], "spammer@bad.example");
@@ -73,9 +97,9 @@ START_TEST(add_del_get)
 	for (i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
-	ck_assert_int_eq(md_lists_del(r, "acme", MD_LIST_BLOCK, "SPAMMER@bad.example", err, sizeof err), 1);
-	ck_assert_int_eq(md_lists_del(r, "acme", MD_LIST_BLOCK, "spammer@bad.example", err, sizeof err), 0);
-	ck_assert_int_eq(md_lists_get(r, "acme", MD_LIST_ALLOW, &v, &n), 0);
+	ck_assert_int_eq(md_lists_del(sp, "acme", MD_LIST_BLOCK, "SPAMMER@bad.example", err, sizeof err), 1);
+	ck_assert_int_eq(md_lists_del(sp, "acme", MD_LIST_BLOCK, "spammer@bad.example", err, sizeof err), 0);
+	ck_assert_int_eq(md_lists_get(sp, "acme", MD_LIST_ALLOW, &v, &n, err, sizeof err), 0);
 	ck_assert_uint_eq(n, 0);
 	free(v);
 	{
@@ -85,6 +109,52 @@ START_TEST(add_del_get)
 		ck_assert_str_eq(rep->element[0]->str, "@junk.example");
 		freeReplyObject(rep);
 	}
+	ck_assert_int_eq(md_pgfx_num("SELECT count(*) FROM sender_lists WHERE project = $1",
+	    "acme"), 1);
+	ck_assert_int_eq(md_lists_add(sp, "nosuch", MD_LIST_BLOCK, "a@b.example", err,
+	    sizeof err), -1);
+	ck_assert_str_eq(err, "no such project: nosuch");
+}
+END_TEST
+
+/*
+ * The view follows the table; when Redis is down, what lets mail in
+ * (an allow entry added, a block entry removed) is not committed, and
+ * what shuts mail out is committed and the caller told to rebuild.
+ */
+START_TEST(view_order)
+{
+	char err[256];
+
+	ck_assert_int_eq(md_lists_add(sp, "acme", MD_LIST_ALLOW, "a@ok.example", err,
+	    sizeof err), 1);
+	ck_assert_int_eq(in_view("allow", "a@ok.example"), 1);
+	ck_assert_int_eq(md_lists_add(sp, "acme", MD_LIST_BLOCK, "@bad.example", err,
+	    sizeof err), 1);
+	ck_assert_int_eq(in_view("block", "@bad.example"), 1);
+	/* A lost view entry comes back with the next add. */
+	freeReplyObject(md_rfx_cmd(&rfx, "DEL maildesk:project:acme:block"));
+	ck_assert_int_eq(md_lists_add(sp, "acme", MD_LIST_BLOCK, "@bad.example", err,
+	    sizeof err), 0);
+	ck_assert_int_eq(in_view("block", "@bad.example"), 1);
+	ck_assert_int_eq(md_lists_del(sp, "acme", MD_LIST_ALLOW, "a@ok.example", err,
+	    sizeof err), 1);
+	ck_assert_int_eq(in_view("allow", "a@ok.example"), 0);
+
+	md_rfx_kill(&rfx);
+	ck_assert_int_eq(md_lists_add(sp, "acme", MD_LIST_ALLOW, "b@ok.example", err,
+	    sizeof err), -1);
+	ck_assert_int_eq(md_pgfx_num("SELECT count(*) FROM sender_lists WHERE list = $1",
+	    "allow"), 0);
+	ck_assert_int_eq(md_lists_del(sp, "acme", MD_LIST_BLOCK, "@bad.example", err,
+	    sizeof err), -1);
+	ck_assert_int_eq(md_pgfx_num("SELECT count(*) FROM sender_lists WHERE list = $1",
+	    "block"), 1);
+	ck_assert_int_eq(md_lists_add(sp, "acme", MD_LIST_BLOCK, "@worse.example", err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "view rebuild"));
+	ck_assert_int_eq(md_pgfx_num("SELECT count(*) FROM sender_lists WHERE list = $1",
+	    "block"), 2);
 }
 END_TEST
 
@@ -93,10 +163,10 @@ START_TEST(check)
 	char err[256];
 
 	ck_assert_int_eq(md_lists_check(r, "acme", "bob@example.org"), MD_LIST_NONE);
-	md_lists_add(r, "acme", MD_LIST_BLOCK, "@example.org", err, sizeof err);
-	md_lists_add(r, "acme", MD_LIST_ALLOW, "ceo@example.org", err, sizeof err);
-	md_lists_add(r, "acme", MD_LIST_ALLOW, "@partner.example", err, sizeof err);
-	md_lists_add(r, "acme", MD_LIST_BLOCK, "mallory@partner.example", err, sizeof err);
+	md_lists_add(sp, "acme", MD_LIST_BLOCK, "@example.org", err, sizeof err);
+	md_lists_add(sp, "acme", MD_LIST_ALLOW, "ceo@example.org", err, sizeof err);
+	md_lists_add(sp, "acme", MD_LIST_ALLOW, "@partner.example", err, sizeof err);
+	md_lists_add(sp, "acme", MD_LIST_BLOCK, "mallory@partner.example", err, sizeof err);
 
 	ck_assert_int_eq(md_lists_check(r, "acme", "<Bob@Example.org>"), MD_LIST_BLOCK);
 	ck_assert_int_eq(md_lists_check(r, "acme", "bob@mail.sales.example.org"), MD_LIST_BLOCK);
@@ -128,8 +198,9 @@ lists_suite(void)
 	tcase_add_test(tc, entries);
 	tcase_add_test(tc, add_del_get);
 	tcase_add_test(tc, check);
+	tcase_add_test(tc, view_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-MD_RFX_MAIN(lists_suite)
+MD_PGFX_MAIN(lists_suite)
