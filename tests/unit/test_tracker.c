@@ -1,7 +1,9 @@
 /*
- * test_tracker.c - the tracker against a real redis-server: records to
- * issues, idempotent replay, the issue-number race, who gets mail, bad
- * records and dead letters (responders' changes: test_tracker_edit.c).
+ * test_tracker.c - filing inbox records against a real PostgreSQL (and a
+ * real redis-server for the view): records to issues, idempotent replay,
+ * issue numbers without gaps with two workers, savepoints per record, who
+ * gets a confirmation, automated mail and bad records (conversations:
+ * test_conversation.c; responders' changes: test_tracker_edit.c).
  */
 #include "config.h"
 
@@ -11,76 +13,81 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tracker_int.h"
+#include "redis.h"
+#include "view.h"
 #include "tracker_fixture.h"
+
+/* A field of a view hash (the milter's reader sees the same). */
+static const char *
+view_field(const char *key, const char *field)
+{
+	static char buf[256];
+	redisReply *rep = md_redis_cmd(st.redis, "HGET %s %s", key, field);
+
+	ck_assert_ptr_nonnull(rep);
+	snprintf(buf, sizeof buf, "%s", rep->type == REDIS_REPLY_STRING ? rep->str : "");
+	freeReplyObject(rep);
+	return buf;
+}
 
 START_TEST(create_from_record)
 {
 	struct md_ingest res = new_issue("m1@example.org", "Carol@Example.ORG",
 	    "Printer on fire", "It is burning.");
-	struct md_issue_full f;
+	char rkey[64], ukey[64], vk[128], mid[256];
+	const char *data;
 
 	ck_assert_int_eq(res.kind, MD_INGEST_CREATED);
 	ck_assert_str_eq(res.project, "acme");
 	ck_assert_int_eq(res.iid, 1);
 	ck_assert_int_eq(res.mailed, 1);
-	/* acknowledged and deleted in the same step */
-	ck_assert_int_eq(num("XLEN %s", "maildesk:inbox"), 0);
-	ck_assert_int_eq(pending(), 0);
-	ck_assert_int_eq(num("HGET %s last_iid", "maildesk:project:acme"), 1);
+	ck_assert_int_eq(num("SELECT last_iid FROM projects WHERE name = $1", "acme"), 1);
+	ck_assert_str_eq(val("SELECT title || '|' || description || '|' || author || '|' || "
+	    "customer_email || '|' || customer_name || '|' || state || '|' || "
+	    "array_to_string(labels, ',') || '|' || message_id || '|' || confidential || "
+	    "'|' || source FROM issues WHERE iid = $1::bigint", "1"),
+	    "Printer on fire|It is burning.|Support Bot|carol@example.org|Carol Customer|"
+	    "opened||m1@example.org|true|1-1");
+	ck_assert_ptr_nonnull(strstr(val("SELECT convert_from(r.data, 'UTF8') FROM issues i "
+	    "JOIN raw_messages r ON r.id = i.raw_id WHERE i.iid = $1::bigint", "1"),
+	    "It is burning."));
+	ck_assert_int_eq(num("SELECT count(*) FROM participants WHERE subscribed AND "
+	    "email = $1", "carol@example.org"), 1);
+	snprintf(rkey, sizeof rkey, "%s", val("SELECT reply_key FROM participants", NULL));
+	snprintf(ukey, sizeof ukey, "%s", val("SELECT unsub_key FROM participants", NULL));
+	ck_assert_uint_eq(strlen(rkey), MD_KEY_LEN);
+	ck_assert_uint_eq(strlen(ukey), MD_KEY_LEN);
+	ck_assert_int_eq(num("SELECT count(*) FROM filed_messages WHERE msg_key = $1 AND "
+	    "issue_id IS NOT NULL", "m1@example.org"), 1);
 
-	ck_assert_int_eq(md_tracker_get(r, "acme", 1, &f, err, sizeof err), 0);
-	ck_assert_str_eq(f.issue.title, "Printer on fire");
-	ck_assert_str_eq(f.issue.description, "It is burning.");
-	ck_assert_str_eq(f.issue.author, "Support Bot");
-	ck_assert_str_eq(f.issue.customer_email, "carol@example.org");
-	ck_assert_str_eq(f.issue.customer_name, "Carol Customer");
-	ck_assert_str_eq(f.issue.state, "opened");
-	ck_assert_str_eq(f.issue.labels, "");
-	ck_assert_str_eq(f.issue.message_id, "m1@example.org");
-	ck_assert_int_eq(f.issue.confidential, 1);
-	ck_assert_int_gt(f.issue.created, 0);
-	ck_assert_uint_eq(strlen(f.issue.reply_key), MD_KEY_LEN);
-	ck_assert_uint_eq(f.nsubs, 1);
-	ck_assert_str_eq(f.subs[0].email, "carol@example.org");
-	ck_assert_int_eq(f.subs[0].subscribed, 1);
-	ck_assert_ptr_nonnull(strstr(f.raw, "It is burning."));
+	/* keys in the view, with what the milter reads */
+	snprintf(vk, sizeof vk, "maildesk:rkey:%s", rkey);
+	ck_assert_str_eq(view_field(vk, "project"), "acme");
+	ck_assert_str_eq(view_field(vk, "email"), "carol@example.org");
+	snprintf(vk, sizeof vk, "maildesk:ukey:%s", ukey);
+	ck_assert_str_eq(view_field(vk, "iid"), "1");
 
-	/* keys, thread index, customer index, confirmation in the outbox */
-	ck_assert_str_eq(str("HGET maildesk:rkey:%s %s", f.issue.reply_key, "project"), "acme");
-	ck_assert_str_eq(str("HGET maildesk:ukey:%s %s", f.issue.unsub_key, "iid"), "1");
-	ck_assert_str_eq(str("GET maildesk:thread:%s%s", "m1@example.org", ""), "acme#1");
-	ck_assert_int_eq(num("SCARD %s", "maildesk:issues:acme:customer:carol@example.org"), 1);
-	ck_assert_int_eq(num("XLEN %s", "maildesk:outbox"), 1);
-	{
-		redisReply *o = md_redis_cmd(r, "XRANGE maildesk:outbox - +");
-		const redisReply *fl = o->element[0]->element[1];
-		char data[16384] = "", mid[256] = "";
-		size_t k;
-
-		for (k = 0; k + 1 < fl->elements; k += 2) {
-			if (strcmp(fl->element[k]->str, "data") == 0)
-				snprintf(data, sizeof data, "%s", fl->element[k + 1]->str);
-			if (strcmp(fl->element[k]->str, "message_id") == 0)
-				snprintf(mid, sizeof mid, "%s", fl->element[k + 1]->str);
-			if (strcmp(fl->element[k]->str, "kind") == 0)
-				ck_assert_str_eq(fl->element[k + 1]->str, "confirmation");
-			if (strcmp(fl->element[k]->str, "rcpt") == 0)
-				ck_assert_str_eq(fl->element[k + 1]->str, "carol@example.org");
-		}
-		freeReplyObject(o);
-		ck_assert_ptr_nonnull(strstr(data, "[acme#1]"));
-		ck_assert_ptr_nonnull(strstr(data, "In-Reply-To: <m1@example.org>"));
-		ck_assert_ptr_nonnull(strstr(data, "Auto-Submitted: auto-replied"));
-		ck_assert_ptr_nonnull(strstr(data, f.issue.reply_key));
-		ck_assert_str_eq(str("GET maildesk:thread:%s%s", mid, ""), "acme#1");
-	}
-	md_issue_full_free(&f);
+	/* the confirmation, threaded under the request, in the thread index */
+	ck_assert_int_eq(outbox_count(), 1);
+	ck_assert_str_eq(outbox(0, "kind"), "confirmation");
+	ck_assert_str_eq(outbox(0, "rcpt"), "carol@example.org");
+	ck_assert_str_eq(outbox(0, "iid"), "1");
+	ck_assert_str_eq(outbox(0, "state"), "queued");
+	snprintf(mid, sizeof mid, "%s", outbox(0, "message_id"));
+	data = outbox(0, "data");
+	ck_assert_ptr_nonnull(strstr(data, "[acme#1]"));
+	ck_assert_ptr_nonnull(strstr(data, "In-Reply-To: <m1@example.org>"));
+	ck_assert_ptr_nonnull(strstr(data, "Auto-Submitted: auto-replied"));
+	ck_assert_ptr_nonnull(strstr(data, rkey));
+	ck_assert_int_eq(num("SELECT count(*) FROM threads WHERE message_id IN "
+	    "('m1@example.org', $1)", mid), 2);
+	ck_assert_str_eq(val("SELECT chain FROM participants", NULL), mid);
 }
 END_TEST
 
-/* A 64 KB subject: the confirmation quotes its start and keeps the tag. */
-START_TEST(long_subject_confirmed)
+/* A 5000-character subject: a 255-character title, the whole subject on
+ * top of the description, a confirmation that quotes its start. */
+START_TEST(long_subject)
 {
 	md_buf subj = MD_BUF_INIT;
 	const char *data, *h, *e;
@@ -90,14 +97,28 @@ START_TEST(long_subject_confirmed)
 		md_buf_puts(&subj, "word ");
 	ck_assert_int_eq(new_issue("long@x", "carol@example.org", md_buf_str(&subj),
 	    "t").kind, MD_INGEST_CREATED);
-	data = outbox_field("data");
+	ck_assert_int_eq(num("SELECT char_length(title) FROM issues", NULL), 255);
+	ck_assert_int_eq(num("SELECT count(*) FROM issues WHERE description = "
+	    "'Subject: ' || $1 || E'\\n\\nt'", md_buf_str(&subj)), 1);
+	data = outbox(0, "data");
 	ck_assert_ptr_nonnull(h = strstr(data, "\r\nSubject: "));
 	for (e = h + 2; (e = strstr(e, "\r\n")) != NULL && (e[2] == ' ' || e[2] == '\t'); e += 2)
 		;	/* the end of the (folded) field */
 	ck_assert_ptr_nonnull(e);
 	ck_assert_int_lt(e - h, 400);
-	ck_assert_ptr_nonnull(strstr(h, "[acme#1]"));
-	ck_assert(strstr(h, "[acme#1]") < e);
+	ck_assert(strstr(h, "[acme#1]") != NULL && strstr(h, "[acme#1]") < e);
+
+	/* characters, not bytes: 300 two-byte characters give 255 of them */
+	md_buf_reset(&subj);
+	for (i = 0; i < 300; i++)
+		md_buf_puts(&subj, "\xc3\xa9");
+	ck_assert_int_eq(new_issue("long2@x", "carol@example.org", md_buf_str(&subj),
+	    "t").iid, 2);
+	ck_assert_int_eq(num("SELECT char_length(title) FROM issues WHERE iid = 2", NULL), 255);
+	/* short ones stay as they are; none at all has a placeholder */
+	ck_assert_int_eq(new_issue("s@x", "carol@example.org", "", "t").iid, 3);
+	ck_assert_str_eq(val("SELECT title || description FROM issues WHERE iid = 3", NULL),
+	    "(no subject)t");
 	md_buf_free(&subj);
 }
 END_TEST
@@ -113,13 +134,13 @@ START_TEST(replay_is_idempotent)
 		res = run(&rec);
 		ck_assert_int_eq(res.iid, 1);
 		ck_assert_int_eq(res.kind, i == 0 ? MD_INGEST_CREATED : MD_INGEST_DUP);
+		ck_assert_int_eq(res.mailed, i == 0);
 	}
 	md_record_free(&rec);
-	ck_assert_int_eq(num("HGET %s last_iid", "maildesk:project:acme"), 1);
-	ck_assert_int_eq(num("ZCARD %s", "maildesk:issues:acme"), 1);
-	ck_assert_int_eq(num("XLEN %s", "maildesk:outbox"), 1);
-	ck_assert_int_eq(num("XLEN %s", "maildesk:inbox"), 0);
-	ck_assert_int_eq(pending(), 0);
+	ck_assert_int_eq(num("SELECT last_iid FROM projects", NULL), 1);
+	ck_assert_int_eq(num("SELECT count(*) FROM issues", NULL), 1);
+	ck_assert_int_eq(num("SELECT count(*) FROM participants", NULL), 1);
+	ck_assert_int_eq(outbox_count(), 1);
 }
 END_TEST
 
@@ -142,7 +163,6 @@ START_TEST(no_message_id_dedup_by_raw)
 	ck_assert_int_eq(new_issue("", "a@example.org", "one", "same text").kind, MD_INGEST_CREATED);
 	ck_assert_int_eq(new_issue("", "a@example.org", "one", "same text").kind, MD_INGEST_DUP);
 	ck_assert_int_eq(new_issue("", "a@example.org", "one", "other text").iid, 2);
-	ck_assert_int_eq(num("ZCARD %s", "maildesk:issues:acme"), 2);
 	/* a retry through our MTA again: only its Received: lines differ */
 	ck_assert_int_eq(new_with_raw("b@example.org", "Received: from mx.example.org\r\n"
 	    "\tby desk.example with ESMTP id AAA1; Tue, 1 Dec 2026 10:00:00 +0000\r\n"
@@ -157,77 +177,121 @@ START_TEST(no_message_id_dedup_by_raw)
 	ck_assert_int_eq(new_with_raw("b@example.org", "From: b@example.org\r\n"
 	    "Subject: two\r\n\r\nReceived: elsewhere in the body\r\n").kind,
 	    MD_INGEST_CREATED);
-	ck_assert_int_eq(num("ZCARD %s", "maildesk:issues:acme"), 4);
+	ck_assert_int_eq(num("SELECT count(*) FROM issues", NULL), 4);
+	/* the key is the SHA-1 of the text without the Received: field */
+	ck_assert_int_eq(num("SELECT count(*) FROM filed_messages WHERE msg_key LIKE 'sha1:%' "
+	    "AND length(msg_key) = 45", NULL), 4);
 }
 END_TEST
 
-/* Runs the create script with argv and checks the first word of its reply. */
-static void
-create_answers(const char **argv, int argc, const char *want)
+/*
+ * Two workers (two processes, two connections) file 100 requests of one
+ * project in batches of 10 at the same time: numbers 1..100, no gap, no
+ * duplicate.  Each batch has a record that fails after taking its number
+ * (invalid UTF-8 in the text): the rollback to its savepoint gives the
+ * number back.
+ */
+START_TEST(two_workers_no_gaps)
 {
-	redisReply *rep = md_redis_eval(r, &md_trk_create_script, 0, argc, argv, NULL);
+	pid_t pid[2];
+	int w, status;
 
-	ck_assert_ptr_nonnull(rep);
-	ck_assert_int_eq(rep->type, REDIS_REPLY_ARRAY);
-	ck_assert_str_eq(rep->element[0]->str, want);
-	freeReplyObject(rep);
-}
+	cfg.max_auto_mails_per_hour = 0;	/* all to one address */
+	for (w = 0; w < 2; w++) {
+		if ((pid[w] = fork()) != 0)
+			continue;
+		struct md_store s2;
+		struct md_record rec[11];
+		struct md_ingest_item it[11];
+		char mid[64], e2[512];
+		int b, j, bad = 0;
 
-START_TEST(number_guard_and_race)
-{
-	const char *argv[] = { "maildesk:", "acme", "5", "", "x@y", "1", "a@b",
-	    "k1", "k2", "", "maildesk:stage:acme:5", "0", "0", "0" };
-	pid_t pid[4];
-	int i, j, status;
-	long n;
-
-	/* The script refuses a number that is taken and writes nothing (the
-	 * staged record is the caller's transaction's to delete). */
-	ck_assert_int_eq(num("HSET %s x y", "maildesk:issue:acme:5"), 1);
-	ck_assert_int_eq(num("HSET %s title t", "maildesk:stage:acme:5"), 1);
-	create_answers(argv, 14, "retry");
-	ck_assert_int_eq(num("HLEN %s", "maildesk:issue:acme:5"), 1);
-	ck_assert_int_eq(num("HLEN %s", "maildesk:msgid:acme"), 0);
-	ck_assert_int_eq(num("HLEN %s", "maildesk:stage:acme:5"), 1);
-	/* Nothing staged (the transaction's first commands failed): the same. */
-	ck_assert_int_eq(num("DEL %s", "maildesk:stage:acme:5"), 1);
-	create_answers(argv, 14, "retry");
-	ck_assert_int_eq(num("HLEN %s", "maildesk:issue:acme:5"), 1);
-	ck_assert_int_eq(num("DEL %s", "maildesk:issue:acme:5"), 1);
-
-	/* Four processes racing for numbers: 100 issues, 1..100, no gaps.
-	 * All to one address: the automatic-mail cap would stop at 20. */
-	cfg.max_auto_mails_per_hour = 0;
-	for (i = 0; i < 4; i++) {
-		if ((pid[i] = fork()) == 0) {
-			struct md_redis *c = md_redis_new(&cfg);
-			struct md_record rec;
-			struct md_ingest res;
-			char mid[64];
-			int retries = 0;
-
-			for (j = 0; j < 25; j++) {
-				snprintf(mid, sizeof mid, "race-%d-%d@example.org", i, j);
-				mkrec(&rec, "new", mid, "a@example.org", "race", mid);
-				if (md_tracker_ingest(c, &cfg, NULL, &rec, &res, err, sizeof err) < 0)
-					_exit(100);
-				retries += res.retries;
-				md_record_free(&rec);
+		if (md_store_open(&s2, &cfg, 1, e2, sizeof e2) < 0)
+			_exit(100);
+		for (b = 0; b < 5; b++) {
+			memset(it, 0, sizeof it);
+			for (j = 0; j < 11; j++) {
+				snprintf(mid, sizeof mid, "race-%d-%d-%d@example.org", w, b, j);
+				mkrec(&rec[j], "new", mid, "a@example.org", "race",
+				    j == 5 ? "broken \xff text" : mid);
+				it[j].rec = &rec[j];
+				it[j].entry_id = "";
 			}
-			md_redis_free(c);
-			_exit(retries > 99 ? 99 : retries);
+			md_tracker_ingest_batch(&s2, &cfg, it, 11);
+			for (j = 0; j < 11; j++) {
+				if (j == 5)
+					bad += it[j].rc == -1;
+				else if (it[j].rc != 0 || it[j].out.kind != MD_INGEST_CREATED)
+					_exit(101);
+				md_record_free(&rec[j]);
+			}
 		}
+		md_store_close(&s2);
+		_exit(bad == 5 ? 0 : 102);
 	}
-	for (i = 0, n = 0; i < 4; i++) {
-		ck_assert_int_eq(waitpid(pid[i], &status, 0), pid[i]);
-		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) < 100);
-		n += WEXITSTATUS(status);
+	for (w = 0; w < 2; w++) {
+		ck_assert_int_eq(waitpid(pid[w], &status, 0), pid[w]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "worker %d: status %d", w, WEXITSTATUS(status));
 	}
-	ck_assert_int_eq(n, 0);		/* reserved numbers: no lost races */
-	ck_assert_int_eq(num("HGET %s last_iid", "maildesk:project:acme"), 100);
-	ck_assert_int_eq(num("ZCARD %s", "maildesk:issues:acme"), 100);
-	ck_assert_int_eq(num("EXISTS %s", "maildesk:issue:acme:100"), 1);
-	ck_assert_int_eq(num("XLEN %s", "maildesk:outbox"), 100);
+	ck_assert_str_eq(val("SELECT count(*) || ' ' || count(DISTINCT iid) || ' ' || "
+	    "min(iid) || ' ' || max(iid) FROM issues", NULL), "100 100 1 100");
+	ck_assert_int_eq(num("SELECT last_iid FROM projects", NULL), 100);
+	ck_assert_int_eq(outbox_count(), 100);
+	ck_assert_int_eq(num("SELECT count(*) FROM filed_messages", NULL), 100);
+	ck_assert_int_eq(num("SELECT count(*) FROM issues WHERE description LIKE 'broken%'",
+	    NULL), 0);
+}
+END_TEST
+
+/*
+ * One read with a failing record in the middle: the others are filed, the
+ * failing one wrote nothing, and every committed key is in the view.
+ */
+START_TEST(batch_savepoints)
+{
+	struct md_record rec[3];
+	struct md_ingest_item it[3];
+	redisReply *rep;
+	int i, rows;
+	PGresult *res;
+
+	memset(it, 0, sizeof it);
+	mkrec(&rec[0], "new", "b0@x", "carol@example.org", "one", "first");
+	mkrec(&rec[1], "new", "b1@x", "dave@example.org", "two", "bad \xc3 text");
+	md_record_set(&rec[1], MD_F_CC, "eve@example.org");
+	mkrec(&rec[2], "new", "b2@x", "erin@example.org", "three", "third");
+	md_record_set(&rec[2], MD_F_CC, "frank@example.org");
+	for (i = 0; i < 3; i++) {
+		it[i].rec = &rec[i];
+		it[i].entry_id = "";
+	}
+	md_tracker_ingest_batch(&st, &cfg, it, 3);
+	ck_assert_msg(it[0].rc == 0 && it[0].out.iid == 1, "%s", it[0].err);
+	ck_assert_int_eq(it[1].rc, -1);
+	ck_assert_ptr_nonnull(strstr(it[1].err, "postgres"));
+	ck_assert_msg(it[2].rc == 0 && it[2].out.iid == 2, "%s", it[2].err);
+	ck_assert_int_eq(num("SELECT count(*) FROM issues", NULL), 2);
+	ck_assert_int_eq(num("SELECT count(*) FROM filed_messages WHERE msg_key = $1", "b1@x"), 0);
+	ck_assert_int_eq(num("SELECT count(*) FROM participants WHERE email = $1",
+	    "eve@example.org"), 0);
+	ck_assert_int_eq(outbox_count(), 2);
+	res = md_db_query(st.db, "SELECT reply_key, unsub_key FROM participants", NULL, err,
+	    sizeof err);
+	ck_assert_ptr_nonnull(res);
+	ck_assert_int_eq(rows = PQntuples(res), 3);
+	for (i = 0; i < rows; i++) {
+		rep = md_redis_cmd(st.redis, "EXISTS maildesk:rkey:%s maildesk:ukey:%s",
+		    md_db_val(res, i, 0), md_db_val(res, i, 1));
+		ck_assert_int_eq(md_reply_int(rep, 0), 2);
+		freeReplyObject(rep);
+	}
+	PQclear(res);
+	rep = md_redis_cmd(st.redis, "KEYS maildesk:rkey:*");
+	ck_assert_uint_eq(rep->elements, 3);	/* none of the rolled-back record */
+	freeReplyObject(rep);
+	for (i = 0; i < 3; i++)
+		md_record_free(&rec[i]);
 }
 END_TEST
 
@@ -235,21 +299,31 @@ START_TEST(automated_record)
 {
 	struct md_record rec;
 	struct md_ingest res;
+	md_buf big = MD_BUF_INIT;
+	int i;
 
 	mkrec(&rec, "automated", "auto@example.org", "", "Out of office", "away");
 	md_record_set(&rec, MD_F_AUTO_REASON, "auto-submitted");
 	res = run(&rec);
-	md_record_free(&rec);
 	ck_assert_int_eq(res.kind, MD_INGEST_AUTOMATED);
-	ck_assert_int_eq(num("XLEN %s", "maildesk:automated"), 1);
-	ck_assert_int_eq(num("XLEN %s", "maildesk:inbox"), 0);
-	ck_assert_int_eq(num("XLEN %s", "maildesk:outbox"), 0);
-	ck_assert_int_eq(num("EXISTS %s", "maildesk:issue:acme:1"), 0);
-	/* kept for the admins, text included */
-	ck_assert_str_eq(first_entry_field(md_redis_cmd(r, "XRANGE maildesk:automated - +"),
-	    "text"), "away");
-	ck_assert_str_eq(first_entry_field(md_redis_cmd(r, "XRANGE maildesk:automated - +"),
-	    "auto_reason"), "auto-submitted");
+	ck_assert_int_eq(num("SELECT count(*) FROM automated", NULL), 1);
+	ck_assert_str_eq(val("SELECT text || '|' || auto_reason || '|' || subject || '|' || "
+	    "project FROM automated", NULL), "away|auto-submitted|Out of office|acme");
+	ck_assert_int_eq(outbox_count(), 0);
+	ck_assert_int_eq(num("SELECT count(*) FROM issues", NULL), 0);
+	/* a replay of the same inbox entry adds no row */
+	ck_assert_int_eq(md_tracker_ingest(&st, &cfg, "7-7", &rec, &res, err, sizeof err), 0);
+	ck_assert_int_eq(md_tracker_ingest(&st, &cfg, "7-7", &rec, &res, err, sizeof err), 0);
+	ck_assert_int_eq(num("SELECT count(*) FROM automated", NULL), 2);
+	/* the text is cut at 64 KB on a character boundary */
+	for (i = 0; i < 30000; i++)
+		md_buf_puts(&big, "\xe2\x82\xac");	/* 3 bytes each: 90 000 */
+	md_record_set(&rec, MD_F_TEXT, md_buf_str(&big));
+	res = run(&rec);
+	ck_assert_int_eq(num("SELECT max(octet_length(text)) FROM automated", NULL), 65535);
+	ck_assert_int_eq(num("SELECT max(char_length(text)) FROM automated", NULL), 21845);
+	md_buf_free(&big);
+	md_record_free(&rec);
 }
 END_TEST
 
@@ -271,11 +345,11 @@ START_TEST(who_gets_no_confirmation)
 {
 	struct md_record rec;
 	struct md_ingest res;
-	char e[256];
 
 	/* unsubscribed and bounced addresses */
-	num("HSET maildesk:unsubscribed %s 1", "gone@example.org");
-	num("HSET maildesk:bounced %s 550", "bounce@example.org");
+	sql("INSERT INTO unsubscribed (email, created) VALUES ($1, 1)", "gone@example.org");
+	sql("INSERT INTO bounced (email, reason, created) VALUES ($1, '550', 1)",
+	    "bounce@example.org");
 	res = new_issue("u1@x", "gone@example.org", "s", "t");
 	ck_assert_int_eq(res.kind, MD_INGEST_CREATED);
 	ck_assert_int_eq(res.mailed, 0);
@@ -288,18 +362,22 @@ START_TEST(who_gets_no_confirmation)
 	ck_assert_int_eq(res.mailed, 0);
 	ck_assert_int_eq(res.iid, 3);
 	/* verified senders: only SPF pass */
-	ck_assert_int_eq(md_project_set(r, "acme", "verified_senders", "yes", e, sizeof e), 0);
+	sql("UPDATE projects SET verified_senders = true WHERE name = $1", "acme");
 	res = new_with("u4@x", "soft@example.org", MD_F_SPF, "softfail");
 	ck_assert_int_eq(res.kind, MD_INGEST_CREATED);
 	ck_assert_int_eq(res.mailed, 0);
 	ck_assert_int_eq(new_issue("u5@x", "pass@example.org", "s", "t").mailed, 1);
-	ck_assert_int_eq(num("XLEN %s", "maildesk:outbox"), 1);
+	ck_assert_int_eq(outbox_count(), 1);
 	/* kind "new" with the milter's auto_reason: filed, never answered */
 	res = new_with("u6@x", "pass@example.org", MD_F_AUTO_REASON, "no-reply From:");
 	ck_assert_int_eq(res.kind, MD_INGEST_CREATED);
 	ck_assert_int_eq(res.mailed, 0);
-	ck_assert_int_eq(num("XLEN %s", "maildesk:outbox"), 1);
-	ck_assert_int_eq(num("ZCARD %s", "maildesk:issues:acme"), 6);
+	/* the desk's own address */
+	ck_assert_int_eq(new_issue("u7@x", "support+other@desk.example", "s", "t").mailed, 0);
+	ck_assert_int_eq(outbox_count(), 1);
+	ck_assert_int_eq(num("SELECT count(*) FROM issues", NULL), 7);
+	/* nothing counted where nothing was sent */
+	ck_assert_int_eq(num("SELECT count(*) FROM automail", NULL), 1);
 }
 END_TEST
 
@@ -307,101 +385,73 @@ START_TEST(spam_label_and_bad_records)
 {
 	struct md_record rec;
 	struct md_ingest res;
+	struct md_view_key vk = { "bbbbbbbbbbbbbbbbbbbbbbbbbb", "cccccccccccccccccccccccccc",
+	    "acme", 1, "x@example.org" };
 
 	mkrec(&rec, "new", "spam@x", "s@example.org", "cheap", "pills");
 	md_record_set(&rec, MD_F_FLAGS, "html_only,spam");
 	res = run(&rec);
 	md_record_free(&rec);
-	ck_assert_str_eq(str("HGET maildesk:issue:acme:1 %s%s", "labels", ""), "spam?");
-	ck_assert_int_eq(num("SCARD %s", "maildesk:issues:acme:label:spam?"), 1);
 	ck_assert_int_eq(res.iid, 1);
+	ck_assert_str_eq(val("SELECT array_to_string(labels, ',') FROM issues", NULL), "spam?");
 
-	/* unknown project, bad kind, reply without key: error, nothing acked */
+	/* unknown project, bad kind, reply without key or with an unknown
+	 * one: an error, nothing written */
 	mkrec(&rec, "new", "p@x", "s@example.org", "s", "t");
 	md_record_set(&rec, MD_F_PROJECT, "nosuch");
-	ck_assert_int_eq(md_tracker_ingest(r, &cfg, NULL, &rec, &res, err, sizeof err), -1);
+	ck_assert_int_eq(md_tracker_ingest(&st, &cfg, NULL, &rec, &res, err, sizeof err), -1);
 	ck_assert_str_eq(err, "no such project: nosuch");
+	sql("INSERT INTO projects (name, created, enabled) VALUES ($1, 1, false)", "off");
+	md_record_set(&rec, MD_F_PROJECT, "off");
+	ck_assert_int_eq(md_tracker_ingest(&st, &cfg, NULL, &rec, &res, err, sizeof err), -1);
+	ck_assert_str_eq(err, "project off is disabled");
+	ck_assert_int_eq(num("SELECT count(*) FROM filed_messages", NULL), 1);
+	ck_assert_int_eq(num("SELECT sum(last_iid) FROM projects", NULL), 1);
 	md_record_set(&rec, MD_F_KIND, "weird");
-	ck_assert_int_eq(md_tracker_ingest(r, &cfg, NULL, &rec, &res, err, sizeof err), -1);
+	ck_assert_int_eq(md_tracker_ingest(&st, &cfg, NULL, &rec, &res, err, sizeof err), -1);
 	md_record_set(&rec, MD_F_KIND, "reply");
-	ck_assert_int_eq(md_tracker_ingest(r, &cfg, NULL, &rec, &res, err, sizeof err), -1);
+	ck_assert_int_eq(md_tracker_ingest(&st, &cfg, NULL, &rec, &res, err, sizeof err), -1);
 	md_record_set(&rec, MD_F_KEY, "aaaaaaaaaaaaaaaaaaaaaaaaaa");
-	ck_assert_int_eq(md_tracker_ingest(r, &cfg, NULL, &rec, &res, err, sizeof err), -1);
+	ck_assert_int_eq(md_tracker_ingest(&st, &cfg, NULL, &rec, &res, err, sizeof err), -1);
+	ck_assert_str_eq(err, "unknown reply key aaaaaaaaaaaaaaaaaaaaaaaaaa");
+	/* a key the view has but PostgreSQL not (a crash between the two) */
+	ck_assert_int_eq(md_view_keys_put(st.redis, &vk, 1, err, sizeof err), 0);
+	md_record_set(&rec, MD_F_KEY, vk.rkey);
+	ck_assert_int_eq(md_tracker_ingest(&st, &cfg, NULL, &rec, &res, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "unknown reply key"));
+	md_record_set(&rec, MD_F_KIND, "unsubscribe");
+	md_record_set(&rec, MD_F_KEY, vk.ukey);
+	ck_assert_int_eq(md_tracker_ingest(&st, &cfg, NULL, &rec, &res, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown unsubscribe key"));
 	md_record_free(&rec);
+	ck_assert_int_eq(num("SELECT count(*) FROM notes", NULL), 0);
 }
 END_TEST
 
-START_TEST(dead_letter_retry)
+START_TEST(attachments_stored)
 {
 	struct md_record rec;
-	struct md_dead *d;
-	struct md_queue_stats st;
-	struct md_pending *p;
-	struct md_ingest res;
-	size_t n;
-	long count;
-	char id[32], nid[32], d_orig[32];
+	const char *raw =
+	    "From: carol@example.org\r\nSubject: pic\r\nMessage-ID: <att@x>\r\n"
+	    "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+	    "--b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n"
+	    "--b\r\nContent-Type: application/octet-stream\r\n"
+	    "Content-Disposition: attachment; filename=small.bin\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\nAAECAw==\r\n"
+	    "--b\r\nContent-Type: text/plain\r\n"
+	    "Content-Disposition: attachment; filename=big.txt\r\n\r\n"
+	    "0123456789012345678901234567890123456789\r\n--b--\r\n";
 
-	mkrec(&rec, "new", "d1@x", "carol@example.org", "Poison", "x");
-	md_record_set(&rec, MD_F_PROJECT, "later");
-	push(&rec, id);
-	ck_assert_int_eq(md_tracker_ingest(r, &cfg, id, &rec, &res, err, sizeof err), -1);
-	ck_assert_int_eq(md_queue_pending(r, 0, 10, &p, &n, err, sizeof err), 0);
-	ck_assert_uint_eq(n, 1);
-	ck_assert_str_eq(p[0].id, id);
-	ck_assert_int_eq(p[0].deliveries, 1);
-	free(p);
-	ck_assert_int_eq(md_queue_bury(r, id, err, 5, err, sizeof err), 0);
-	ck_assert_int_eq(num("XLEN %s", "maildesk:inbox"), 0);
-	ck_assert_int_eq(md_queue_stats(r, &st, err, sizeof err), 0);
-	ck_assert_int_eq(st.dead, 1);
-	ck_assert_int_eq(st.inbox, 0);
-	ck_assert_int_eq(st.workers.pending, 0);
-	ck_assert_int_eq(st.senders.consumers, -1);
-
-	ck_assert_int_eq(md_queue_dead(r, 10, &d, &n, err, sizeof err), 0);
-	ck_assert_uint_eq(n, 1);
-	ck_assert_str_eq(d[0].orig_id, id);
-	ck_assert_str_eq(d[0].error, "no such project: later");
-	ck_assert_str_eq(d[0].project, "later");
-	ck_assert_str_eq(d[0].subject, "Poison");
-	ck_assert_int_eq(d[0].failures, 5);
-	snprintf(id, sizeof id, "%s", d[0].id);
-	snprintf(d_orig, sizeof d_orig, "%s", d[0].orig_id);
-	md_dead_free(d, n);
-
-	/* fix the cause, retry: the same record comes back and works; a
-	 * number reserved for the original entry goes with it */
-	ck_assert_int_eq(md_project_add(r, "later", err, sizeof err), 0);
-	{
-		redisReply *rep = md_redis_cmd(r, "HSET maildesk:iidres:later %s 1",
-		    d_orig);
-
-		ck_assert_ptr_nonnull(rep);
-		freeReplyObject(rep);
-	}
-	ck_assert_int_eq(md_queue_retry(r, "1-1", nid, sizeof nid, err, sizeof err),
-	    MD_TRK_NOTFOUND);
-	ck_assert_int_eq(md_queue_retry(r, id, nid, sizeof nid, err, sizeof err), 0);
-	ck_assert_int_eq(num("XLEN %s", "maildesk:dead"), 0);
-	ck_assert_int_eq(num("XLEN %s", "maildesk:inbox"), 1);
-	ck_assert_str_eq(inbox_field(nid, "subject"), "Poison");
-	ck_assert_str_eq(inbox_field(nid, "error"), "");
-	ck_assert_int_eq(num("HEXISTS maildesk:iidres:later %s", d_orig), 0);
-	ck_assert_int_eq(num("HGET maildesk:iidres:later %s", nid), 1);
-	ck_assert_int_eq(md_tracker_ingest(r, &cfg, nid, &rec, &res, err, sizeof err), 0);
-	ck_assert_str_eq(res.project, "later");
-	ck_assert_int_eq(res.iid, 1);
-	ck_assert_int_eq(num("HLEN %s", "maildesk:iidres:later"), 0);
-	ck_assert_int_eq(num("HGET %s last_iid", "maildesk:project:later"), 1);
+	cfg.attachment_max_size = 16;
+	mkrec(&rec, "new", "att@x", "carol@example.org", "pic", "See attached.");
+	md_record_set(&rec, MD_F_RAW, raw);
+	md_record_set(&rec, MD_F_ATTACHMENTS, "2");
+	ck_assert_int_eq(run(&rec).kind, MD_INGEST_CREATED);
 	md_record_free(&rec);
-
-	/* retry all */
-	num("XADD maildesk:dead * kind new project %s", "acme");
-	num("XADD maildesk:dead * kind new project %s", "acme");
-	ck_assert_int_eq(md_queue_retry_all(r, &count, err, sizeof err), 0);
-	ck_assert_int_eq(count, 2);
+	ck_assert_str_eq(val("SELECT string_agg(n || ':' || filename || ':' || size || ':' || "
+	    "stored || ':' || coalesce(encode(data, 'hex'), '-'), ' ' ORDER BY n) "
+	    "FROM attachments WHERE note_id IS NULL", NULL),
+	    "1:small.bin:4:true:00010203 2:big.txt:40:false:-");
 }
 END_TEST
 
@@ -414,16 +464,17 @@ tracker_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, create_from_record);
-	tcase_add_test(tc, long_subject_confirmed);
+	tcase_add_test(tc, long_subject);
 	tcase_add_test(tc, replay_is_idempotent);
 	tcase_add_test(tc, no_message_id_dedup_by_raw);
-	tcase_add_test(tc, number_guard_and_race);
+	tcase_add_test(tc, two_workers_no_gaps);
+	tcase_add_test(tc, batch_savepoints);
 	tcase_add_test(tc, automated_record);
 	tcase_add_test(tc, who_gets_no_confirmation);
 	tcase_add_test(tc, spam_label_and_bad_records);
-	tcase_add_test(tc, dead_letter_retry);
+	tcase_add_test(tc, attachments_stored);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-MD_RFX_MAIN(tracker_suite)
+MD_PGFX_MAIN(tracker_suite)

@@ -1,120 +1,102 @@
 /*
- * tracker_fixture.h - what the tracker's unit tests share: a redis-server
- * per test with project acme and the inbox group, records shaped like the
- * milter's, and small readers of Redis state.  Static inline, so each test
- * program takes what it uses.
+ * tracker_fixture.h - what the tracker's unit tests share: a private
+ * PostgreSQL cluster (an empty migrated schema per test) with project acme,
+ * a redis-server per test for the milter's view, records shaped like the
+ * milter's, and small readers of the tables.  Static inline, so each test
+ * program takes what it uses.  The program's main is
+ * MD_PGFX_MAIN(suite).
  */
 #ifndef MD_TRACKER_FIXTURE_H
 #define MD_TRACKER_FIXTURE_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "inbox.h"
-#include "projects.h"
+#include "pg_fixture.h"
 #include "record.h"
+#include "store.h"
 #include "tracker.h"
-#include "redis_fixture.h"
 #include "unit.h"
 
 static struct md_rfx rfx;
 static struct md_config cfg;
-static struct md_redis *r;
+static struct md_store st;
 static char err[512];
+
+/* Runs one statement with at most one argument (for setting tables up). */
+static inline void
+sql(const char *q, const char *arg)
+{
+	struct md_sqlp p;
+	char e[512];
+
+	md_sqlp_init(&p);
+	if (arg != NULL)
+		md_sqlp_str(&p, arg);
+	ck_assert_msg(md_db_exec(st.db, q, arg != NULL ? &p : NULL, e, sizeof e) == 0,
+	    "%s: %s", q, e);
+	md_sqlp_free(&p);
+}
 
 static inline void
 setup(void)
 {
-	redisReply *rep;
-
 	ck_assert_int_eq(md_rfx_start(&rfx, NULL), 0);
 	md_rfx_config(&rfx, &cfg);
-	r = md_redis_new(&cfg);
-	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(md_project_add(r, "acme", err, sizeof err), 0);
-	rep = md_redis_cmd(r, "XGROUP CREATE maildesk:inbox workers 0 MKSTREAM");
-	ck_assert(!md_reply_is_error(rep));
-	freeReplyObject(rep);
+	md_pgfx_config(&cfg);
+	md_pgfx_fresh();
+	ck_assert_msg(md_store_open(&st, &cfg, 1, err, sizeof err) == 0, "%s", err);
+	/* Directly, so these tests do not depend on lib/project_store.c. */
+	sql("INSERT INTO projects (name, created) VALUES ($1, 1)", "acme");
 	err[0] = '\0';
 }
 
 static inline void
 teardown(void)
 {
-	md_redis_free(r);
+	md_store_close(&st);
 	md_config_free(&cfg);
 	md_rfx_cleanup(&rfx);
 }
 
-/* An integer result of a command (XLEN, HLEN, EXISTS ...). */
+/* An integer result of a query (count(*) ...), "" counting as 0. */
 static inline long long
-num(const char *fmt, const char *arg)
+num(const char *q, const char *arg)
 {
-	redisReply *rep = md_redis_cmd(r, fmt, arg);
-	long long v;
-
-	ck_assert_ptr_nonnull(rep);
-	ck_assert_msg(rep->type != REDIS_REPLY_ERROR, "%s: %s", fmt, rep->str);
-	v = md_reply_int(rep, rep->type == REDIS_REPLY_NIL ? 0 : -999);
-	freeReplyObject(rep);
-	return v;
+	return md_pgfx_num(q, arg);
 }
 
-/* Entries pending in the inbox group. */
-static inline long
-pending(void)
-{
-	struct md_queue_stats st;
-
-	ck_assert_int_eq(md_queue_stats(r, &st, err, sizeof err), 0);
-	return st.workers.pending;
-}
-
-/* A string result, copied into a static buffer ("" for nil). */
+/* A text result of a query, copied into one of a few static buffers
+ * ("" for no row), so two may be compared in one assertion. */
 static inline const char *
-str(const char *fmt, const char *a1, const char *a2)
+val(const char *q, const char *arg)
 {
-	static char buf[8192];
-	redisReply *rep = md_redis_cmd(r, fmt, a1, a2);
+	static char buf[4][65536];
+	static int next;
+	char *v = md_pgfx_value(q, arg), *b = buf[next++ % 4];
 
-	ck_assert_ptr_nonnull(rep);
-	snprintf(buf, sizeof buf, "%s", rep->type == REDIS_REPLY_STRING ? rep->str : "");
-	freeReplyObject(rep);
-	return buf;
+	snprintf(b, sizeof buf[0], "%s", v);
+	free(v);
+	return b;
 }
 
-/* A field of the first entry of a stream reply (rep is freed). */
+/* A column of outbox row idx (0 = oldest); data as text. */
 static inline const char *
-first_entry_field(redisReply *rep, const char *name)
+outbox(int idx, const char *col)
 {
-	static char buf[65536];
-	const redisReply *fl;
-	size_t k;
+	char q[256], n[16];
 
-	buf[0] = '\0';
-	ck_assert(rep != NULL && rep->type == REDIS_REPLY_ARRAY && rep->elements == 1);
-	fl = rep->element[0]->element[1];
-	for (k = 0; k + 1 < fl->elements; k += 2)
-		if (strcmp(fl->element[k]->str, name) == 0)
-			snprintf(buf, sizeof buf, "%s", fl->element[k + 1]->str);
-	freeReplyObject(rep);
-	return buf;
+	snprintf(n, sizeof n, "%d", idx);
+	snprintf(q, sizeof q, "SELECT %s FROM outbox ORDER BY id OFFSET $1::int LIMIT 1",
+	    strcmp(col, "data") == 0 ? "convert_from(data, 'UTF8')" : col);
+	return val(q, n);
 }
 
-/* A field of the newest outbox entry. */
-static inline const char *
-outbox_field(const char *name)
+static inline long long
+outbox_count(void)
 {
-	return first_entry_field(md_redis_cmd(r, "XREVRANGE maildesk:outbox + - COUNT 1"),
-	    name);
-}
-
-/* A field of inbox entry id. */
-static inline const char *
-inbox_field(const char *id, const char *name)
-{
-	return first_entry_field(md_redis_cmd(r, "XRANGE maildesk:inbox %s %s", id, id),
-	    name);
+	return num("SELECT count(*) FROM outbox", NULL);
 }
 
 static inline void
@@ -140,30 +122,16 @@ mkrec(struct md_record *rec, const char *kind, const char *msgid,
 	    from, subject, *msgid ? "Message-ID: <" : "", msgid, *msgid ? ">" : "", text);
 }
 
-/* XADDs rec to the inbox and reads it in the group, so it is pending. */
-static inline void
-push(const struct md_record *rec, char *id)
-{
-	struct md_record *const recs[1] = { (struct md_record *)rec };
-	char ids[1][32];
-	redisReply *rep;
-
-	ck_assert_int_eq(md_inbox_append(r, 100000, recs, 1, ids, err, sizeof err), MD_INBOX_OK);
-	rep = md_redis_cmd(r, "XREADGROUP GROUP workers test COUNT 1000 STREAMS maildesk:inbox >");
-	ck_assert(!md_reply_is_error(rep));
-	freeReplyObject(rep);
-	snprintf(id, 32, "%s", ids[0]);
-}
-
-/* push + ingest; returns the ingest result. */
+/* Files rec as the worker would (entry ids "1-1", "1-2", ...). */
 static inline struct md_ingest
 run(const struct md_record *rec)
 {
+	static int seq;
 	struct md_ingest res;
 	char id[32];
 
-	push(rec, id);
-	ck_assert_msg(md_tracker_ingest(r, &cfg, id, rec, &res, err, sizeof err) == 0,
+	snprintf(id, sizeof id, "1-%d", ++seq);
+	ck_assert_msg(md_tracker_ingest(&st, &cfg, id, rec, &res, err, sizeof err) == 0,
 	    "ingest: %s", err);
 	return res;
 }
