@@ -286,6 +286,24 @@ forward_block(const struct text *t, size_t subject)
 
 /* ---- deciding ----------------------------------------------------------- */
 
+/* "----- anything -----" right above line i (a header block): its start. */
+static size_t
+decorated_above(const struct text *t, size_t i)
+{
+	const struct line *l;
+	size_t j = i;
+
+	while (j > 0 && t->l[j - 1].cls == L_BLANK && j + 2 > i)
+		j--;
+	if (j == 0)
+		return i;
+	l = &t->l[j - 1];
+	if (l->cls == L_TEXT && l->nlen >= 6 && l->np[0] == '-' && l->np[1] == '-' &&
+	    l->np[l->nlen - 1] == '-' && l->np[l->nlen - 2] == '-')
+		return j - 1;
+	return i;
+}
+
 static size_t
 next_nonblank(const struct text *t, size_t i)
 {
@@ -358,7 +376,7 @@ find_cut(struct text *t, size_t *fwd)
 					*fwd = i;
 					return t->n;
 				}
-				return i;
+				return decorated_above(t, i);
 			}
 			break;
 		default:

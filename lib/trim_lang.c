@@ -367,6 +367,8 @@ static const char *const forward_phrases[] = {
 
 static const char *const original_phrases[] = {
 	"Original Message", "Original", "Original Email", "Reply Message",
+	"Original Mail", "Mail original", "Ursprüngliche Mail", "Originalmail",
+	"E-mail original", "Correo original", "Messaggio originale inviato",
 	"Replied Message", "Ursprüngliche Nachricht", "Originalnachricht",
 	"Original-Nachricht", "Message d'origine", "Message original",
 	"Messaggio originale", "Messaggio Originale", "Mensaje original",
