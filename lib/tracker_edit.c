@@ -205,7 +205,7 @@ md_tracker_label(struct md_store *st, const char *project, long iid,
 	md_sqlp_long(&p, b.id);
 	md_sqlp_str(&p, label);
 	moved = md_db_exec_count(st->db, add ?
-	    "UPDATE issues SET labels = ARRAY(SELECT unnest(labels || $2::text) AS l "
+	    "UPDATE issues SET labels = ARRAY(SELECT l FROM unnest(labels || $2::text) AS l "
 	    "ORDER BY l COLLATE \"C\") WHERE id = $1 AND NOT labels @> ARRAY[$2::text]" :
 	    "UPDATE issues SET labels = array_remove(labels, $2::text) "
 	    "WHERE id = $1 AND labels @> ARRAY[$2::text]", &p, err, errlen);

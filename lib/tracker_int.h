@@ -235,7 +235,8 @@ int	md_trk_store_atts(struct md_store *st, const struct md_config *cfg,
 #define MD_TRK_ISSUE_COLS \
 	"i.project, i.iid, i.title, i.description, i.author, i.customer_email, " \
 	"i.customer_name, i.state, " \
-	"array_to_string(ARRAY(SELECT unnest(i.labels) ORDER BY 1 COLLATE \"C\"), ','), " \
+	"array_to_string(ARRAY(SELECT l FROM unnest(i.labels) AS l " \
+	"ORDER BY l COLLATE \"C\"), ','), " \
 	"i.message_id, coalesce(p.reply_key, ''), coalesce(p.unsub_key, ''), i.spf, " \
 	"i.score, i.rules, i.flags, i.source, i.confidential::int, i.created, i.updated"
 #define MD_TRK_ISSUE_NCOLS	20

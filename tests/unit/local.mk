@@ -175,10 +175,20 @@ tests_unit_test_tracker_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_tracker
 check_PROGRAMS += tests/unit/test_tracker_edit
 tests_unit_test_tracker_edit_SOURCES = tests/unit/test_tracker_edit.c \
-	tests/unit/tracker_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
+	tests/unit/issue_rows.h tests/unit/pg_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
 tests_unit_test_tracker_edit_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tracker_edit_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_tracker_edit
+check_PROGRAMS += tests/unit/test_tracker_search tests/unit/test_purge
+tests_unit_test_tracker_search_SOURCES = tests/unit/test_tracker_search.c \
+	tests/unit/issue_rows.h tests/unit/pg_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_tracker_search_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tracker_search_LDADD = $(UNIT_LDADD)
+tests_unit_test_purge_SOURCES = tests/unit/test_purge.c \
+	tests/unit/issue_rows.h tests/unit/pg_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_purge_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_purge_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_tracker_search tests/unit/test_purge
 
 # users, sessions (web UI accounts; real redis-server)
 check_PROGRAMS += tests/unit/test_users
