@@ -1,7 +1,7 @@
 #!/bin/bash
 # api.sh - maildesk-web's JSON API, sessions, CSRF, security headers,
 # downloads, limits and the RFC 8058 unsubscribe endpoint, with curl
-# against a real maildesk-web and Redis.
+# against a real maildesk-web, PostgreSQL (the tracker) and Redis (the view).
 . "$top_srcdir/tests/harness/tap.sh"
 . "$top_srcdir/tests/harness/lib.sh"
 . "$top_srcdir/tests/web/web.sh"
@@ -24,7 +24,8 @@ like "$(md_cli user list)" "alice +admin" "user list shows the admin"
 is "$(md_cli user list --json | jq -r '.[1].role')" responder "user list --json"
 printf 'short\n' | md_cli user add carol 2>"$T/err"
 isnt $? 0 "a too short password is refused"
-like "$(rcli HGET maildesk:user:alice password)" '^\$argon2id\$' "password stored as argon2id hash"
+like "$(md_psql "SELECT password FROM users WHERE name = :'u'" u=alice)" '^\$argon2id\$' \
+	"password stored as argon2id hash"
 
 I1=$(md_issue acme ann@example.org "Printer on fire" "The printer is on fire.")
 I2=$(md_issue acme eve@example.org "$XSS" "Body with <script>alert(2)</script>")
@@ -86,10 +87,10 @@ SID=${cookie#md_session=}
 SID=${SID%%;*}
 C=(-H "Cookie: md_session=$SID")
 X=(-H "X-CSRF-Token: $CSRF")
-ttl=$(rcli TTL "maildesk:session:$SID")
-[ "$ttl" -gt 0 ] && [ "$ttl" -le 600 ]
-ok_rc $? "session expires in Redis after session_ttl ($ttl s)"
-is "$(rcli HGET "maildesk:session:$SID" user)" alice "session hash names the user"
+is "$(md_psql "SELECT expires - created FROM sessions WHERE id = :'s'" s="$SID")" 600 \
+	"session expires after session_ttl"
+is "$(md_psql "SELECT username FROM sessions WHERE id = :'s'" s="$SID")" alice \
+	"session row names the user"
 is "$(req GET /api/me "${C[@]}")" 200 "session cookie accepted"
 is "$(jq -r .user "$T/b")" alice "/api/me says who"
 is "$(req GET /api/me -H 'Cookie: md_session=0000000000000000000000000000000000000000000000000000000000000000')" \
@@ -112,7 +113,11 @@ is "$(req POST /api/projects/acme/issues/1/notes "${C[@]}" -d text=hi -d visibil
 badcsrf=$([ "${CSRF:0:1}" = a ] && echo b || echo a)${CSRF:1}
 is "$(req POST /api/projects/acme/issues/1/notes "${C[@]}" -H "X-CSRF-Token: $badcsrf" \
 	-d text=hi -d visibility=public)" 403 "POST with a wrong CSRF token: 403"
-is "$(rcli XLEN maildesk:issue:acme:1:notes)" 0 "nothing was written"
+notes1() {
+	md_psql "SELECT count(*) FROM notes n JOIN issues i ON i.id = n.issue_id
+		WHERE i.project = 'acme' AND i.iid = 1 AND n.kind IN ('public', 'internal')"
+}
+is "$(notes1)" 0 "nothing was written"
 is "$(req POST /api/projects/acme/issues/1/notes "${C[@]}" -d "csrf=$CSRF" \
 	-d text=first -d visibility=internal)" 200 "CSRF token as form field accepted"
 
@@ -147,6 +152,11 @@ is "$(req POST /api/projects/acme/issues/1/notes "${C[@]}" "${X[@]}" -d text=x)"
 	"a comment must say public or internal"
 is "$(req POST /api/projects/acme/issues/1/notes "${C[@]}" "${X[@]}" -d 'text=%20' \
 	-d visibility=public)" 400 "empty comment refused"
+is "$(req POST /api/projects/acme/issues/1/notes "${C[@]}" "${X[@]}" -d 'text=%FF%FE' \
+	-d visibility=public)" 400 "a comment that is not UTF-8 is refused"
+is "$(jq -r .error "$T/b")" "the note text is not valid UTF-8" "... with the CLI's words"
+is "$(req POST /api/projects/acme/issues/1/notes "${C[@]}" "${X[@]}" -d 'text=a%00b' \
+	-d visibility=public)" 400 "a comment with a NUL is refused"
 is "$(req POST /api/projects/acme/issues/1/notes "${C[@]}" "${X[@]}" \
 	-H 'Content-Type: application/json' -d '{"text":"x"}')" 415 "JSON bodies are refused"
 is "$(req POST /api/projects/acme/issues/1/state "${C[@]}" "${X[@]}" -d action=close)" 200 "close"
@@ -201,11 +211,20 @@ req POST /api/projects/acme "${C[@]}" "${X[@]}" -d enabled=yes -d spam_mark=defa
 is "$(jq -r '.enabled|tostring' "$T/b")" true "project enabled again"
 is "$(req POST /api/projects/acme/aliases "${C[@]}" "${X[@]}" -d add=desk@acme.test)" 200 "alias added"
 is "$(jq -r '.aliases | join(",")' "$T/b")" "desk@acme.test,help@acme.test" "aliases"
+is "$(rcli HGET maildesk:aliases desk@acme.test)" acme "the alias is in the milter's view"
+is "$(req POST /api/projects/acme/aliases "${C[@]}" "${X[@]}" -d add=sales@desk.test)" 400 \
+	"an alias in the desk domain is refused"
+like "$(jq -r .error "$T/b")" "is in the desk domain" "... with the CLI's words"
+is "$(req POST /api/projects/acme "${C[@]}" "${X[@]}" -d retention=180d)" 200 "retention set"
+is "$(jq -r '.settings.retention_days' "$T/b")" 180 "retention_days shown"
+is "$(md_psql "SELECT retention_days FROM projects WHERE name = 'acme'")" 180 "retention stored"
+req POST /api/projects/acme "${C[@]}" "${X[@]}" -d retention=off >/dev/null
+is "$(jq -r '.settings.retention_days' "$T/b")" null "retention off: kept"
 is "$(req POST /api/projects/acme/templates/thank_you "${C[@]}" "${X[@]}" \
 	--data-urlencode 'text=Thanks! Your ticket is %{ISSUE_PATH}.' \
 	--data-urlencode 'subject=Got it: %{SUBJECT}')" 200 "template saved"
-is "$(rcli HGET maildesk:templates:acme thank_you)" 'Thanks! Your ticket is %{ISSUE_PATH}.' \
-	"template stored where the worker reads it"
+is "$(md_psql "SELECT body FROM templates WHERE project = 'acme' AND kind = 'thank_you'")" \
+	'Thanks! Your ticket is %{ISSUE_PATH}.' "template stored where the worker reads it"
 is "$(jq -r '.templates.thank_you.body.custom' "$T/b")" true "template reported as custom"
 is "$(req POST /api/preview "${C[@]}" "${X[@]}" -d kind=thank_you -d project=acme \
 	--data-urlencode 'text=Hi %{ISSUE_PATH} %{ISSUE_URL} %{TYPO}' --data-urlencode 'subject=%{SUBJECT}')" \
@@ -215,21 +234,25 @@ is "$(jq -r .subject "$T/b")" "Printer on fire [acme#12]" "preview subject"
 is "$(jq -r .unknown "$T/b")" "TYPO" "preview names unknown placeholders"
 is "$(req POST /api/projects/acme/templates/thank_you "${C[@]}" "${X[@]}" -d text= -d subject=)" 200 \
 	"template reset"
-is "$(rcli HEXISTS maildesk:templates:acme thank_you)" 0 "reset removes the project's template"
+is "$(md_psql "SELECT count(*) FROM templates WHERE project = 'acme' AND kind = 'thank_you'
+	AND (body <> '' OR subject <> '')")" 0 "reset removes the project's template"
 
 # --- unsubscribe (RFC 8058) --------------------------------------------------------------------
-ukey=$(rcli HGET maildesk:issue:acme:2 unsub_key)
+subscribed() {
+	md_psql "SELECT p.subscribed FROM participants p JOIN issues i ON i.id = p.issue_id
+		WHERE i.project = 'acme' AND i.iid = 2 AND p.email = :'e'" e="$1"
+}
+ukey=$(md_psql "SELECT p.unsub_key FROM participants p JOIN issues i ON i.id = p.issue_id
+	WHERE i.project = 'acme' AND i.iid = 2 AND p.email = 'eve@example.org'")
 like "$ukey" "^[a-z2-7]{26}$" "issue has an unsubscribe key"
 is "$(req GET "/unsubscribe/$ukey")" 200 "GET shows the confirmation page (no session)"
 like "$(cat "$T/b")" '<form method="post">' "page has a POST form"
 like "$(cat "$T/b")" "eve@example.org" "page names the address"
-is "$(rcli HGET maildesk:issue:acme:2:subscribers eve@example.org)" subscribed \
-	"GET does not unsubscribe"
+is "$(subscribed eve@example.org)" t "GET does not unsubscribe"
 is "$(req POST "/unsubscribe/$ukey" -H 'Content-Type: multipart/form-data; boundary=x' \
 	--data-binary $'--x\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--x--\r\n')" \
 	200 "one-click POST (multipart, no session, no CSRF token)"
-is "$(rcli HGET maildesk:issue:acme:2:subscribers eve@example.org)" unsubscribed \
-	"POST unsubscribes"
+is "$(subscribed eve@example.org)" f "POST unsubscribes"
 req GET /api/projects/acme/issues/2 "${C[@]}" >/dev/null
 is "$(jq -r '[.notes[] | select(.kind == "system") | .text] | join("|")' "$T/b")" \
 	"eve@example.org unsubscribed" "a system note records it"
@@ -255,11 +278,19 @@ is "$(req GET /nowhere)" 404 "unknown path: 404"
 is "$(req POST /api/logout "${C[@]}")" 403 "logout needs the CSRF token"
 is "$(req POST /api/logout "${C[@]}" "${X[@]}")" 200 "logout"
 like "$(hdr Set-Cookie)" "^md_session=;.*Max-Age=0" "logout clears the cookie"
-is "$(rcli EXISTS "maildesk:session:$SID")" 0 "session deleted"
+is "$(md_psql "SELECT count(*) FROM sessions WHERE id = :'s'" s="$SID")" 0 "session deleted"
 is "$(req GET /api/me "${C[@]}")" 401 "old cookie no longer works"
+req POST /api/login -d user=bob -d password=bob-secret-1 >/dev/null
+bcookie2=$(hdr Set-Cookie)
+printf 'bob-secret-2\n' | md_cli user passwd bob
+ok_rc $? "user passwd"
+is "$(req GET /api/me -H "Cookie: ${bcookie2%%;*}")" 401 "a password change ends the user's sessions"
+is "$(req POST /api/login -d user=bob -d password=bob-secret-2)" 200 "the new password works"
+bcookie3=$(hdr Set-Cookie)
 md_cli user del bob
 ok_rc $? "user del"
-is "$(req GET /api/me "${B[@]}")" 401 "a deleted user's session ends"
+is "$(req GET /api/me -H "Cookie: ${bcookie3%%;*}")" 401 "a deleted user's session ends"
+is "$(md_psql "SELECT count(*) FROM sessions WHERE username = 'bob'")" 0 "no session row left"
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	req POST /api/login -d user=alice -d password=guess$i >/dev/null
 done

@@ -5,7 +5,7 @@
  *
  * Builds the inbox record the milter would write for a new request and
  * hands it to md_tracker_ingest(), so the web tests see issues exactly as
- * the worker creates them (no hand-written Redis keys).  Prints the new
+ * the worker creates them (no hand-written rows or keys).  Prints the new
  * issue number.  With a message file, its attachments are stored too.
  * MKISSUE_FLAGS sets the record's flags ("spam" makes the "spam?" label).
  */
@@ -21,7 +21,7 @@
 #include "conf.h"
 #include "mime.h"
 #include "record.h"
-#include "redis.h"
+#include "store.h"
 #include "tracker.h"
 
 static int
@@ -46,7 +46,7 @@ main(int argc, char **argv)
 	struct md_config cfg;
 	struct md_record rec;
 	struct md_ingest res;
-	struct md_redis *r;
+	struct md_store st;
 	md_buf raw = MD_BUF_INIT;
 	char err[512];
 
@@ -83,13 +83,13 @@ main(int argc, char **argv)
 		md_record_set(&rec, MD_F_FLAGS, getenv("MKISSUE_FLAGS"));
 	md_record_set(&rec, MD_F_ATTACHMENTS, argc == 7 ? "1" : "0");
 	md_record_setn(&rec, MD_F_RAW, raw.data, raw.len);
-	if ((r = md_redis_new(&cfg)) == NULL ||
-	    md_tracker_ingest(r, &cfg, NULL, &rec, &res, err, sizeof err) < 0) {
+	if (md_store_open(&st, &cfg, 1, err, sizeof err) < 0 ||
+	    md_tracker_ingest(&st, &cfg, NULL, &rec, &res, err, sizeof err) < 0) {
 		fprintf(stderr, "mkissue: %s\n", err);
 		return 1;
 	}
 	printf("%ld\n", res.iid);
-	md_redis_free(r);
+	md_store_close(&st);
 	md_record_free(&rec);
 	md_buf_free(&raw);
 	md_config_free(&cfg);
