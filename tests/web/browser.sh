@@ -60,8 +60,9 @@ done <"$T/browser.out"
 [ $rc = 0 ] || diag "node exit status $rc: $(tail -n 20 "$T/browser.err")"
 ok_rc $rc "browser run completed"
 
-# What the browser did is in Redis, where the worker and the CLI see it.
-is "$(rcli --raw XRANGE maildesk:issue:acme:1:notes - + | grep -cx 'public\|internal')" 2 \
+# What the browser did is in the tracker, where the worker and the CLI see it.
+is "$(md_psql "SELECT count(*) FROM notes n JOIN issues i ON i.id = n.issue_id
+	WHERE i.project = 'acme' AND i.iid = 1 AND n.kind IN ('public', 'internal')")" 2 \
 	"both comments stored"
 [ -s "$ARTIFACTS/issue.png" ] && [ -s "$ARTIFACTS/list.png" ]
 ok_rc $? "screenshots saved in $ARTIFACTS"

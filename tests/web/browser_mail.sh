@@ -98,15 +98,14 @@ isnt "$pub" "" "the public comment was mailed"
 ok_rc $? "... to $CUSTOMER"
 
 # Before looking for the internal note, let everything queued drain: the
-# outbox stream empty (entries are XDELed once sent) and nothing left in
-# the sink's Postfix queue.
+# outbox has no queued row and nothing is left in the sink's Postfix queue.
 sink_queue() {
 	find "$T/sinkpf/spool/incoming" "$T/sinkpf/spool/active" \
 		"$T/sinkpf/spool/deferred" "$T/sinkpf/spool/maildrop" -type f 2>/dev/null | wc -l
 }
 n=100
 while [ $n -gt 0 ]; do
-	[ "$(rcli XLEN maildesk:outbox)" = 0 ] &&
+	[ "$(md_psql "SELECT count(*) FROM outbox WHERE state = 'queued'")" = 0 ] &&
 		[ "$(sink_queue)" = 0 ] && break
 	sleep 0.1
 	n=$((n - 1))
@@ -116,6 +115,7 @@ ok_rc $? "outbox and relay queue drained"
 is "$(md_sink_count)" 2 "exactly two mails delivered (confirmation, public comment)"
 leaked=$(md_sink_files | xargs -r grep -lF "$INTERNAL_TEXT")
 is "$leaked" "" "the internal comment was not mailed"
-is "$(rcli --raw XRANGE maildesk:issue:acme:1:notes - + | grep -cx 'public\|internal')" 2 \
+is "$(md_psql "SELECT count(*) FROM notes n JOIN issues i ON i.id = n.issue_id
+	WHERE i.project = 'acme' AND i.iid = 1 AND n.kind IN ('public', 'internal')")" 2 \
 	"both comments stored"
 done_testing
