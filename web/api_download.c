@@ -98,37 +98,34 @@ api_issue_attachment(struct req *rq, char **args, int nargs)
 	return rc;
 }
 
-/* GET .../raw: the request as received; ?note=<id>: a customer reply. */
+/*
+ * GET .../raw: the request as received; ?note=<id>: a customer reply.
+ * md_tracker_raw reads just that message (issue pages never load them).
+ */
 web_result
 api_issue_raw(struct req *rq, char **args, int nargs)
 {
 	const char *note = web_query(rq, "note");
-	struct md_issue_full f;
-	const char *raw = NULL;
-	size_t i, len = 0;
-	char err[256];
+	char err[256], *raw = NULL;
+	size_t len = 0;
 	web_result rc;
 	long iid;
 	int trk;
 
 	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
 		return rc;
-	if ((trk = md_tracker_get(rq->st, args[0], iid, &f, err, sizeof err)) < 0)
+	if (note != NULL && (*note == '\0' || strspn(note, "0123456789") != strlen(note) ||
+	    strlen(note) > 19))
+		return web_error(rq, MHD_HTTP_NOT_FOUND, "no such note");
+	trk = md_tracker_raw(rq->st, args[0], iid, note, &raw, &len, err, sizeof err);
+	if (trk == MD_TRK_NOTFOUND)
+		return web_error(rq, MHD_HTTP_NOT_FOUND, "no original message stored");
+	if (trk < 0)
 		return web_error(rq, web_tracker_status(trk), err);
-	if (note == NULL) {
-		raw = f.raw;
-		len = f.raw_len;
-	} else {
-		for (i = 0; i < f.nnotes; i++)
-			if (strcmp(f.notes[i].id, note) == 0) {
-				raw = f.notes[i].raw;
-				len = f.notes[i].raw_len;
-			}
-	}
 	if (raw == NULL || len == 0)
 		rc = web_error(rq, MHD_HTTP_NOT_FOUND, "no original message stored");
 	else
 		rc = send_bytes(rq, "text/plain; charset=utf-8", raw, len);
-	md_issue_full_free(&f);
+	free(raw);
 	return rc;
 }
