@@ -19,10 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <syslog.h>
 
 #include "conf.h"
 #include "log.h"
+#include "redact.h"
 
 enum cfg_type { T_STR, T_INT, T_BOOL, T_SIZE, T_DOUBLE, T_RATE, T_FACILITY, T_ENUM };
 
@@ -64,6 +66,18 @@ static const struct cfg_key keys[] = {
 	K(redis_replica_timeout_ms, T_INT, 10, 60000),
 
 	K(database, T_STR, 0, 0),
+
+	K(milter_redis_username, T_STR, 0, 0),
+	K(milter_redis_password, T_STR, 0, 0),
+	K(worker_redis_username, T_STR, 0, 0),
+	K(worker_redis_password, T_STR, 0, 0),
+	K(web_redis_username, T_STR, 0, 0),
+	K(web_redis_password, T_STR, 0, 0),
+	K(cli_redis_username, T_STR, 0, 0),
+	K(cli_redis_password, T_STR, 0, 0),
+	K(worker_database, T_STR, 0, 0),
+	K(web_database, T_STR, 0, 0),
+	K(cli_database, T_STR, 0, 0),
 
 	K(desk_domain, T_STR, 0, 0),
 	K(desk_local, T_STR, 0, 0),
@@ -580,12 +594,105 @@ parse_line(struct md_config *cfg, char *line, int lineno, char *err, size_t errl
 	return 0;
 }
 
+/* One role's credential keys; NULL database: the role has none. */
+struct role_keys {
+	const char	*role;
+	size_t		 username, password, database;
+};
+
+#define ROLE(r, db) { #r, offsetof(struct md_config, r##_redis_username), \
+	offsetof(struct md_config, r##_redis_password), db }
+
+static const struct role_keys roles[] = {
+	ROLE(milter, 0),
+	ROLE(worker, offsetof(struct md_config, worker_database)),
+	ROLE(web, offsetof(struct md_config, web_database)),
+	ROLE(cli, offsetof(struct md_config, cli_database)),
+};
+
+static void
+use_str(struct md_config *cfg, char **dst, size_t off)
+{
+	const char *v = *(char **)((char *)cfg + off);
+
+	if (v != NULL && *v != '\0')
+		set_str(dst, v);
+}
+
+void
+md_config_use_role(struct md_config *cfg, const char *role)
+{
+	size_t i;
+
+	for (i = 0; role != NULL && i < sizeof roles / sizeof roles[0]; i++) {
+		if (strcmp(roles[i].role, role) != 0)
+			continue;
+		use_str(cfg, &cfg->redis_username, roles[i].username);
+		use_str(cfg, &cfg->redis_password, roles[i].password);
+		if (roles[i].database != 0)
+			use_str(cfg, &cfg->database, roles[i].database);
+	}
+}
+
+/*
+ * The secret the file set on its first line holding one (name in key,
+ * 0 when none): passwords, and the URL and conninfo keys when their value
+ * carries a password.
+ */
+static int
+first_secret(const struct md_config *cfg, const char **key)
+{
+	static const char *const always[] = { "redis_password", "milter_redis_password",
+	    "worker_redis_password", "web_redis_password", "cli_redis_password" };
+	static const char *const inside[] = { "relay", "database", "worker_database",
+	    "web_database", "cli_database" };
+	int best = 0, line;
+	size_t i, j;
+
+	for (i = 0; i < NKEYS; i++) {
+		const struct cfg_key *k = &keys[i];
+		const char *v;
+		int secret = 0;
+
+		if (k->type != T_STR || (line = cfg->key_lines[i]) <= 0)
+			continue;
+		v = *(char *const *)((const char *)cfg + k->off);
+		for (j = 0; j < sizeof always / sizeof always[0]; j++)
+			if (strcmp(k->name, always[j]) == 0)
+				secret = v != NULL && *v != '\0';
+		for (j = 0; j < sizeof inside / sizeof inside[0]; j++)
+			if (strcmp(k->name, inside[j]) == 0)
+				secret = md_url_has_secret(v);
+		if (secret && (best == 0 || line < best)) {
+			best = line;
+			*key = k->name;
+		}
+	}
+	return best;
+}
+
+int
+md_config_secret_warning(const struct md_config *cfg, unsigned int st_mode,
+    char *buf, size_t len)
+{
+	const char *key = NULL;
+	int line;
+
+	if ((st_mode & 077) == 0 || (line = first_secret(cfg, &key)) == 0)
+		return 0;
+	snprintf(buf, len, "%s: mode %03o: the file holds secrets (%s on line %d) and "
+	    "is readable by group/others; chmod 600 it", cfg->path ? cfg->path : "(config)",
+	    st_mode & 0777, key, line);
+	return 1;
+}
+
 int
 md_config_load(struct md_config *cfg, const char *path, char *err, size_t errlen)
 {
 	FILE *fp;
 	char line[4096];
 	int lineno = 0, rc = 0;
+	struct stat st;
 
 	set_str(&cfg->path, path);
 	fp = fopen(path, "r");
@@ -593,6 +700,9 @@ md_config_load(struct md_config *cfg, const char *path, char *err, size_t errlen
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
+	/* The mode of the file actually read, not of a name swapped since. */
+	if (fstat(fileno(fp), &st) < 0)
+		st.st_mode = 0;
 	while (rc == 0 && fgets(line, sizeof line, fp) != NULL) {
 		size_t n = strlen(line);
 
@@ -609,5 +719,14 @@ md_config_load(struct md_config *cfg, const char *path, char *err, size_t errlen
 		rc = -1;
 	}
 	fclose(fp);
-	return rc < 0 ? -1 : md_config_validate(cfg, err, errlen);
+	if (rc < 0 || md_config_validate(cfg, err, errlen) < 0)
+		return -1;
+	/*
+	 * A warning, not an error: refusing to start over a mode would turn a
+	 * packaging slip into an outage.  The one thing lib/ logs on its own,
+	 * because every program must say it and none can miss it.
+	 */
+	if (md_config_secret_warning(cfg, (unsigned int)st.st_mode, line, sizeof line))
+		md_log(LOG_WARNING, "%s", line);
+	return 0;
 }

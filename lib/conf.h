@@ -49,6 +49,23 @@ struct md_config {
 	char	*redis_prefix;		/* "maildesk:" */
 	/* the tracker of record: a libpq conninfo string (never logged) */
 	char	*database;
+	/*
+	 * Per-program credentials ("" = use the shared ones above): each program
+	 * logs in as its own Redis ACL user / PostgreSQL role, so the SMTP-facing
+	 * milter cannot write what the worker or the web UI own.  Applied by
+	 * md_config_use_role(); contrib/redis-users.acl, postgresql-roles.sql.
+	 */
+	char	*milter_redis_username;
+	char	*milter_redis_password;
+	char	*worker_redis_username;
+	char	*worker_redis_password;
+	char	*web_redis_username;
+	char	*web_redis_password;
+	char	*cli_redis_username;
+	char	*cli_redis_password;
+	char	*worker_database;
+	char	*web_database;
+	char	*cli_database;
 	int	 redis_connect_timeout_ms;
 	int	 redis_command_timeout_ms;
 	int	 redis_pool_size;	/* milter: connections shared by all threads */
@@ -140,6 +157,24 @@ int	md_config_set(struct md_config *cfg, const char *key, const char *value,
  * -1 and "path:line: key: reason" naming the key the file set.
  */
 int	md_config_validate(const struct md_config *cfg, char *err, size_t errlen);
+/*
+ * Makes role's own credentials the ones used: "milter", "worker", "web" or
+ * "cli" copies <role>_redis_username, <role>_redis_password and (not for the
+ * milter, which has no database) <role>_database over redis_username,
+ * redis_password and database, each only when it is set (non-empty).
+ * Call once, right after md_config_load(); an unknown role changes nothing.
+ */
+void	md_config_use_role(struct md_config *cfg, const char *role);
+/*
+ * The warning for a configuration file of mode st_mode that holds secrets
+ * (redis_password, *_redis_password, a relay URL with a password, a
+ * database conninfo with a password) and is open to group or others:
+ * returns 1 with "path: mode 644: the file holds secrets (KEY on line N)
+ * ...; chmod 600 it" in buf, 0 when there is nothing to say.
+ * md_config_load() logs it with md_log(LOG_WARNING).
+ */
+int	md_config_secret_warning(const struct md_config *cfg, unsigned int st_mode,
+	    char *buf, size_t len);
 /* Line on which key was last set in the file, 0 if it kept its default. */
 int	md_config_line(const struct md_config *cfg, const char *key);
 void	md_config_free(struct md_config *cfg);

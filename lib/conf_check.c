@@ -42,6 +42,38 @@ pair_error(const struct md_config *cfg, const char *lo, long vlo, const char *re
 	return -1;
 }
 
+/*
+ * Each program's Redis user must come with a password: without one
+ * redis.c sends no AUTH at all, and the program would run as Redis's
+ * default user, with every right the ACL file meant to take away.
+ */
+static int
+check_redis_users(const struct md_config *cfg, char *err, size_t errlen)
+{
+	const struct { const char *user, *pass; const char *ukey; } r[] = {
+		{ cfg->milter_redis_username, cfg->milter_redis_password,
+		    "milter_redis_username" },
+		{ cfg->worker_redis_username, cfg->worker_redis_password,
+		    "worker_redis_username" },
+		{ cfg->web_redis_username, cfg->web_redis_password, "web_redis_username" },
+		{ cfg->cli_redis_username, cfg->cli_redis_password, "cli_redis_username" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof r / sizeof r[0]; i++) {
+		int own = r[i].user != NULL && *r[i].user != '\0';
+		const char *user = own ? r[i].user : cfg->redis_username;
+		const char *pass = r[i].pass != NULL && *r[i].pass != '\0' ?
+		    r[i].pass : cfg->redis_password;
+
+		if (user != NULL && *user != '\0' && (pass == NULL || *pass == '\0'))
+			return key_error(cfg, own ? r[i].ukey : "redis_username",
+			    "a Redis user needs a password (without one no AUTH is "
+			    "sent and the program runs as the default user)", err, errlen);
+	}
+	return 0;
+}
+
 int
 md_config_validate(const struct md_config *cfg, char *err, size_t errlen)
 {
@@ -88,5 +120,7 @@ md_config_validate(const struct md_config *cfg, char *err, size_t errlen)
 	if (cfg->retry_base_s > cfg->retry_max_s)
 		return pair_error(cfg, "retry_base_s", cfg->retry_base_s, "at most",
 		    "retry_max_s", cfg->retry_max_s, "at least", err, errlen);
+	if (check_redis_users(cfg, err, errlen) < 0)
+		return -1;
 	return 0;
 }

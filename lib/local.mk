@@ -4,6 +4,7 @@ lib_libmaildesk_a_SOURCES = \
 	lib/buf.c lib/buf.h \
 	lib/log.c lib/log.h \
 	lib/conf.c lib/conf_check.c lib/conf.h \
+	lib/redact.c lib/redact.h \
 	lib/record.c lib/record.h \
 	lib/address.c lib/address.h \
 	lib/keygen.c lib/keygen.h \

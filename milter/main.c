@@ -91,6 +91,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "maildesk-milter: %s\n", err);
 		return 1;
 	}
+	md_config_use_role(&G.cfg, "milter");	/* its own Redis ACL user, if set */
 	if (sock != NULL) {
 		free(G.cfg.milter_socket);
 		G.cfg.milter_socket = strdup(sock);

@@ -14,6 +14,13 @@ tests_unit_test_record_LDADD = $(UNIT_LDADD)
 
 TESTS += tests/unit/test_conf tests/unit/test_record
 
+# Passwords out of what is logged (lib/redact.c).
+check_PROGRAMS += tests/unit/test_redact
+tests_unit_test_redact_SOURCES = tests/unit/test_redact.c tests/unit/unit.h
+tests_unit_test_redact_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_redact_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_redact
+
 check_PROGRAMS += tests/unit/test_trim
 tests_unit_test_trim_SOURCES = tests/unit/test_trim.c tests/unit/unit.h
 tests_unit_test_trim_CFLAGS = $(UNIT_CFLAGS)

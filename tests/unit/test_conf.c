@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -230,6 +231,163 @@ START_TEST(size_and_rate_parsers)
 }
 END_TEST
 
+START_TEST(roles_use_their_own_credentials)
+{
+	struct md_config cfg;
+	char err[256] = "";
+	const char *text = "redis_username = desk\nredis_password = shared\n"
+	    "worker_redis_username = maildesk-worker\nworker_redis_password = wp\n"
+	    "milter_redis_password = mp\n"
+	    "web_database = \"dbname=maildesk user=maildesk_web\"\n"
+	    "cli_redis_username = maildesk-cli\n";
+
+	ck_assert_int_eq(load(text, &cfg, err, sizeof err), 0);
+	md_config_use_role(&cfg, "worker");
+	ck_assert_str_eq(cfg.redis_username, "maildesk-worker");
+	ck_assert_str_eq(cfg.redis_password, "wp");
+	ck_assert_str_eq(cfg.database, "dbname=maildesk");
+	md_config_free(&cfg);
+
+	/* Each key on its own: the unset ones keep the shared value. */
+	ck_assert_int_eq(load(text, &cfg, err, sizeof err), 0);
+	md_config_use_role(&cfg, "milter");
+	ck_assert_str_eq(cfg.redis_username, "desk");
+	ck_assert_str_eq(cfg.redis_password, "mp");
+	md_config_free(&cfg);
+
+	ck_assert_int_eq(load(text, &cfg, err, sizeof err), 0);
+	md_config_use_role(&cfg, "web");
+	ck_assert_str_eq(cfg.redis_username, "desk");
+	ck_assert_str_eq(cfg.redis_password, "shared");
+	ck_assert_str_eq(cfg.database, "dbname=maildesk user=maildesk_web");
+	md_config_free(&cfg);
+
+	ck_assert_int_eq(load(text, &cfg, err, sizeof err), 0);
+	md_config_use_role(&cfg, "cli");
+	ck_assert_str_eq(cfg.redis_username, "maildesk-cli");
+	ck_assert_str_eq(cfg.redis_password, "shared");
+	md_config_use_role(&cfg, "nobody");
+	md_config_use_role(&cfg, NULL);
+	ck_assert_str_eq(cfg.redis_username, "maildesk-cli");
+	md_config_free(&cfg);
+
+	/* The milter has no database key: "database" stays the shared one. */
+	md_config_defaults(&cfg);
+	ck_assert_int_eq(md_config_set(&cfg, "worker_database", "dbname=w", err,
+	    sizeof err), 0);
+	md_config_use_role(&cfg, "milter");
+	ck_assert_str_eq(cfg.database, "dbname=maildesk");
+	ck_assert_str_eq(cfg.redis_username, "");
+	md_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(redis_user_needs_a_password)
+{
+	struct md_config cfg;
+	char err[256] = "";
+
+	expect_error("milter_redis_username = maildesk-milter\n",
+	    ":1: milter_redis_username: a Redis user needs a password (without one no "
+	    "AUTH is sent and the program runs as the default user)");
+	expect_error("# shared user, no password\nredis_username = desk\n",
+	    ":2: redis_username: a Redis user needs a password (without one no "
+	    "AUTH is sent and the program runs as the default user)");
+	/* A role's own password, or the shared one, will do. */
+	ck_assert_int_eq(load("redis_username = desk\nweb_redis_password = w\n"
+	    "worker_redis_password = w\nmilter_redis_password = m\n"
+	    "cli_redis_password = c\n", &cfg, err, sizeof err), 0);
+	md_config_free(&cfg);
+	ck_assert_int_eq(load("redis_password = p\nweb_redis_username = maildesk-web\n",
+	    &cfg, err, sizeof err), 0);
+	md_config_free(&cfg);
+}
+END_TEST
+
+/* The warning for text loaded from a file of mode st_mode ("" = none). */
+static void
+warning_for(const char *text, unsigned int st_mode, char *buf, size_t len)
+{
+	struct md_config cfg;
+	char err[256] = "";
+
+	buf[0] = '\0';
+	ck_assert_int_eq(load(text, &cfg, err, sizeof err), 0);
+	if (!md_config_secret_warning(&cfg, st_mode, buf, len))
+		ck_assert_str_eq(buf, "");
+	md_config_free(&cfg);
+}
+
+START_TEST(secret_warning)
+{
+	char buf[512], want[512];
+
+	warning_for("# x\n\nredis_password = s3cret\n", 0100644, buf, sizeof buf);
+	snprintf(want, sizeof want, "%s: mode 644: the file holds secrets (redis_password "
+	    "on line 3) and is readable by group/others; chmod 600 it", path);
+	ck_assert_str_eq(buf, want);
+	/* The first secret line is named, whichever key it is. */
+	warning_for("relay = smtps://desk:pw@mail.example:465\nweb_redis_password = x\n",
+	    0100640, buf, sizeof buf);
+	ck_assert_msg(strstr(buf, ": mode 640: the file holds secrets (relay on line 1)"),
+	    "%s", buf);
+	warning_for("web_database = \"host=db password='a b'\"\n", 0100604, buf, sizeof buf);
+	ck_assert_msg(strstr(buf, "(web_database on line 1)"), "%s", buf);
+	warning_for("database = postgresql://desk:pw@db/maildesk\n", 0100660, buf, sizeof buf);
+	ck_assert_msg(strstr(buf, "(database on line 1)"), "%s", buf);
+	warning_for("\ncli_redis_password = c\n", 0100600 | 0004, buf, sizeof buf);
+	ck_assert_msg(strstr(buf, "mode 604: the file holds secrets (cli_redis_password "
+	    "on line 2)"), "%s", buf);
+	/* Private files, and files without secrets, say nothing. */
+	warning_for("redis_password = s3cret\nrelay = smtps://u:p@h\n", 0100600, buf,
+	    sizeof buf);
+	ck_assert_str_eq(buf, "");
+	warning_for("redis_password = s3cret\n", 0100400, buf, sizeof buf);
+	ck_assert_str_eq(buf, "");
+	warning_for("relay = smtps://desk@mail.example:465\ndatabase = dbname=maildesk "
+	    "user=desk\nredis_username = \"\"\nredis_password = \"\"\n", 0100644, buf,
+	    sizeof buf);
+	ck_assert_str_eq(buf, "");
+	warning_for("redis_port = 6380\n", 0100666, buf, sizeof buf);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
+/* md_config_load() itself logs it (md_log goes to stderr in tests). */
+START_TEST(secret_warning_logged_by_load)
+{
+	struct md_config cfg;
+	char err[256] = "", logged[1024] = "";
+	char logpath[] = "/tmp/md-conf-log-XXXXXX";
+	int logfd, saved;
+	ssize_t n;
+
+	write_conf("redis_port = 6379\nredis_password = s3cret\n");
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	logfd = mkstemp(logpath);
+	ck_assert_int_ge(logfd, 0);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(logfd, 2);
+	md_config_defaults(&cfg);
+	ck_assert_int_eq(md_config_load(&cfg, path, err, sizeof err), 0);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(logfd, logged, sizeof logged - 1, 0);
+	close(logfd);
+	unlink(logpath);
+	ck_assert_int_gt(n, 0);
+	ck_assert_msg(strstr(logged, "warning: ") && strstr(logged, path) &&
+	    strstr(logged, ": mode 644: the file holds secrets (redis_password on line 2) "
+	    "and is readable by group/others; chmod 600 it"), "logged: %s", logged);
+	/* The password itself is never in the line. */
+	ck_assert_ptr_null(strstr(logged, "s3cret"));
+	md_config_free(&cfg);
+	unlink(path);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -245,6 +403,10 @@ conf_suite(void)
 	tcase_add_test(tc, long_line_and_read_error);
 	tcase_add_test(tc, missing_file);
 	tcase_add_test(tc, size_and_rate_parsers);
+	tcase_add_test(tc, roles_use_their_own_credentials);
+	tcase_add_test(tc, redis_user_needs_a_password);
+	tcase_add_test(tc, secret_warning);
+	tcase_add_test(tc, secret_warning_logged_by_load);
 	suite_add_tcase(s, tc);
 	return s;
 }
