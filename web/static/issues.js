@@ -29,7 +29,7 @@ export async function issuesView(main, project, q) {
     [['created', 'newest first'], ['updated', 'recently updated']].map(([v, t]) =>
       h('option', { value: v, selected: f.sort === v }, t)));
   const fields = { label: input('label', 'label'), customer: input('customer', 'customer address'),
-    search: input('search', 'text in title or description') };
+    search: input('search', 'words in the title, description or notes') };
   const form = h('form', { id: 'filters', class: 'filters' }, state, fields.search, fields.label,
     fields.customer, sort, h('button', { type: 'submit', id: 'filter-apply' }, 'Filter'));
   form.addEventListener('submit', (ev) => {
