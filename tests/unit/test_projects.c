@@ -15,6 +15,8 @@
 #include "pg_fixture.h"
 #include "projects.h"
 #include "store.h"
+#include "template_store.h"
+#include "validate.h"
 #include "view.h"
 
 static struct md_rfx rfx;
@@ -504,6 +506,70 @@ START_TEST(view_rebuild)
 }
 END_TEST
 
+START_TEST(templates_stored)
+{
+	md_buf body = MD_BUF_INIT, subj = MD_BUF_INIT;
+	const char *dflt = md_template_default(MD_TPL_CLOSE);
+
+	add("acme");
+	ck_assert_int_eq(md_template_load(&st, "acme", MD_TPL_CLOSE, &body, &subj, err,
+	    sizeof err), 0);
+	ck_assert_uint_eq(body.len + subj.len, 0);	/* none: the defaults */
+	ck_assert_int_eq(md_template_store(&st, "acme", "close", "Closed: %{ISSUE_PATH}",
+	    dflt, err, sizeof err), 0);
+	ck_assert_int_eq(md_template_store(&st, "acme", "close_subject", "Done",
+	    NULL, err, sizeof err), 0);
+	ck_assert_int_eq(md_template_load(&st, "acme", MD_TPL_CLOSE, &body, &subj, err,
+	    sizeof err), 0);
+	ck_assert_str_eq(md_buf_str(&body), "Closed: %{ISSUE_PATH}");
+	ck_assert_str_eq(md_buf_str(&subj), "Done");
+	/* The default text is stored as none, so it follows upgrades. */
+	ck_assert_int_eq(md_template_store(&st, "acme", "close", dflt, dflt, err,
+	    sizeof err), 0);
+	md_buf_reset(&body);
+	md_buf_reset(&subj);
+	ck_assert_int_eq(md_template_load(&st, "acme", MD_TPL_CLOSE, &body, &subj, err,
+	    sizeof err), 0);
+	ck_assert_uint_eq(body.len, 0);
+	ck_assert_str_eq(md_buf_str(&subj), "Done");
+	ck_assert_int_eq(md_template_store(&st, "nosuch", "close", "x", NULL, err,
+	    sizeof err), -1);
+	ck_assert_str_eq(err, "no such project: nosuch");
+	ck_assert_int_eq(md_template_store(&st, "acme", "bogus", "x", NULL, err,
+	    sizeof err), -1);
+	md_buf_free(&body);
+	md_buf_free(&subj);
+}
+END_TEST
+
+/* Issue 17's rules, shared by the CLI and the web UI. */
+START_TEST(input_rules)
+{
+	char out[MD_ADDR_MAX + 1];
+
+	ck_assert_ptr_null(md_note_text_problem("fine", 4));
+	ck_assert_ptr_null(md_note_text_problem("gr\xc3\xbc\xc3\x9f", 6));
+	ck_assert_str_eq(md_note_text_problem("a\0b", 3), "the note text contains a NUL byte");
+	ck_assert_str_eq(md_note_text_problem("\xff\xfe", 2), "the note text is not valid UTF-8");
+	ck_assert_str_eq(md_note_text_problem(" \t\r\n ", 5), "the note text is empty");
+	ck_assert_str_eq(md_note_text_problem("", 0), "the note text is empty");
+	ck_assert_str_eq(md_note_text_problem(NULL, 0), "the note text is empty");
+
+	ck_assert_int_eq(md_alias_check(&cfg, "<Help@ACME.example>", out, sizeof out, err,
+	    sizeof err), 0);
+	ck_assert_str_eq(out, "help@acme.example");
+	ck_assert_int_eq(md_alias_check(&cfg, "x@DESK.example", out, sizeof out, err,
+	    sizeof err), -1);
+	ck_assert_str_eq(err, "alias x@desk.example is in the desk domain desk.example: "
+	    "addresses there are the desk's own");
+	ck_assert_int_eq(md_alias_check(&cfg, "x@sub.desk.example", NULL, 0, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(md_alias_check(&cfg, "nodomain", NULL, 0, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "invalid alias address"));
+	ck_assert_int_eq(md_alias_check(NULL, "x@desk.example", NULL, 0, err, sizeof err), 0);
+}
+END_TEST
+
 static Suite *
 projects_suite(void)
 {
@@ -523,6 +589,8 @@ projects_suite(void)
 	tcase_add_test(tc, alias_cache_refresh);
 	tcase_add_test(tc, view_follows_store);
 	tcase_add_test(tc, view_rebuild);
+	tcase_add_test(tc, templates_stored);
+	tcase_add_test(tc, input_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }
