@@ -74,12 +74,98 @@ filters(struct listq *q, const struct md_issue_filter *f, const char *cust)
  * columns when the page is empty).
  */
 static void
+build_list(struct listq *q, const struct md_issue_filter *f, const char *cust,
+    int pstate, long offset, long limit)
+{
+	const char *order = f->sort_updated ? "i.updated DESC, i.iid DESC" :
+	    "i.created DESC, i.iid DESC";
+
+	sql(q, "WITH c AS (SELECT "
+	    "count(*) FILTER (WHERE i.state = 'opened') AS opened, "
+	    "count(*) FILTER (WHERE i.state = 'closed') AS closed "
+	    "FROM issues i WHERE i.project = $1");
+	filters(q, f, cust);
+	sql(q, "), pg AS (SELECT i.id, row_number() OVER (ORDER BY %s) AS k "
+	    "FROM issues i WHERE i.project = $1", order);
+	filters(q, f, cust);
+	if (pstate)
+		sql(q, " AND i.state = $%d", pstate);
+	md_sqlp_long(&q->p, limit);
+	md_sqlp_long(&q->p, offset);
+	sql(q, " ORDER BY %s LIMIT $%d OFFSET $%d)", order, q->p.n - 1, q->p.n);
+}
+
+/*
+ * A search, in two tiers.  own: issues whose title or description match,
+ * each ranked (small documents, weights A and B).  nts: issues whose notes
+ * match, found with their state in issue_notes_search's small heap, the
+ * documents unread.  The counts are over both.  The page takes own's best
+ * first; only when it reaches past them are the notes of the issues that
+ * match in their notes alone ranked (t2: LIMIT 0 otherwise, so nothing is
+ * read).  As a note's words weigh D (0.1) and ts_rank never exceeds the
+ * weight of the best match of a word, an issue's own match outranks a
+ * match in its notes alone (for "or" and single words always; for several
+ * words that must all occur, notes that repeat them closely together
+ * could score higher and still come second): the order is by the issue's
+ * best score, own or notes'.
+ */
+static void
+build_search(struct listq *q, const struct md_issue_filter *f, const char *cust,
+    int pstate, const char *tsq, long offset, long limit)
+{
+	int t, lim, off;
+
+	md_sqlp_str(&q->p, tsq);
+	t = q->p.n;
+	sql(q, "WITH own AS MATERIALIZED (SELECT i.id, i.iid, i.state, "
+	    "ts_rank(i.search, $%d::tsquery) AS r FROM issues i "
+	    "WHERE i.project = $1 AND i.search @@ $%d::tsquery", t, t);
+	filters(q, f, cust);
+	sql(q, "), nts AS MATERIALIZED (SELECT s.issue_id AS id, s.state "
+	    "FROM issue_notes_search s WHERE s.project = $1 AND s.search @@ $%d::tsquery", t);
+	if ((f->label != NULL && *f->label != '\0') || *cust != '\0') {
+		sql(q, " AND s.issue_id IN (SELECT i.id FROM issues i WHERE i.project = $1");
+		filters(q, f, cust);
+		sql(q, ")");
+	}
+	sql(q, "), c AS (SELECT "
+	    "count(*) FILTER (WHERE a.state = 'opened') AS opened, "
+	    "count(*) FILTER (WHERE a.state = 'closed') AS closed "
+	    "FROM (SELECT id, state FROM own UNION SELECT id, state FROM nts) a), "
+	    "o AS (SELECT * FROM own WHERE true");
+	if (pstate)
+		sql(q, " AND own.state = $%d", pstate);
+	md_sqlp_long(&q->p, limit);
+	lim = q->p.n;
+	md_sqlp_long(&q->p, offset);
+	off = q->p.n;
+	sql(q, "), n1 AS (SELECT count(*) AS n FROM o), "
+	    "t1 AS (SELECT o.id, row_number() OVER (ORDER BY o.r DESC, o.iid DESC) AS k "
+	    "FROM o ORDER BY o.r DESC, o.iid DESC LIMIT $%d OFFSET $%d), "
+	    "t2 AS (SELECT s.issue_id AS id, 1000000000 + row_number() OVER "
+	    "(ORDER BY ts_rank(s.search, $%d::tsquery) DESC, i.iid DESC) AS k "
+	    "FROM issue_notes_search s JOIN issues i ON i.id = s.issue_id "
+	    "WHERE s.issue_id IN (SELECT id FROM nts WHERE true",
+	    lim, off, t);
+	if (pstate)
+		sql(q, " AND nts.state = $%d", pstate);
+	sql(q, " EXCEPT SELECT id FROM own) "
+	    "ORDER BY ts_rank(s.search, $%d::tsquery) DESC, i.iid DESC "
+	    "LIMIT greatest(0, $%d + $%d - (SELECT n FROM n1)) "
+	    "OFFSET greatest(0, $%d - (SELECT n FROM n1))), "
+	    "pg AS (SELECT id, k FROM t1 UNION ALL SELECT id, k FROM t2)",
+	    t, off, lim, off);
+}
+
+/*
+ * Builds the statement.  Result: one row per issue of the page, each
+ * starting with the opened and closed counts (one row with NULL issue
+ * columns when the page is empty).
+ */
+static void
 build(struct listq *q, const char *project, const struct md_issue_filter *f,
     const char *state, const char *cust, const char *tsq, long offset, long limit)
 {
-	int search = tsq != NULL;
-	const char *order = f->sort_updated ? "i.updated DESC, i.iid DESC" :
-	    "i.created DESC, i.iid DESC";
 	int pstate = 0;
 
 	md_sqlp_str(&q->p, project);			/* $1 */
@@ -87,45 +173,12 @@ build(struct listq *q, const char *project, const struct md_issue_filter *f,
 		md_sqlp_str(&q->p, state);
 		pstate = q->p.n;
 	}
-	if (!search) {
-		sql(q, "WITH c AS (SELECT "
-		    "count(*) FILTER (WHERE i.state = 'opened') AS opened, "
-		    "count(*) FILTER (WHERE i.state = 'closed') AS closed "
-		    "FROM issues i WHERE i.project = $1");
-		filters(q, f, cust);
-		sql(q, "), pg AS (SELECT i.id, row_number() OVER (ORDER BY %s) AS k "
-		    "FROM issues i WHERE i.project = $1", order);
-		filters(q, f, cust);
-		if (pstate)
-			sql(q, " AND i.state = $%d", pstate);
-		sql(q, " ORDER BY %s", order);
-	} else {
-		md_sqlp_str(&q->p, tsq);
-		sql(q, "WITH hit AS (SELECT i.id, ts_rank(i.search, $%d::tsquery) AS r "
-		    "FROM issues i WHERE i.project = $1 AND i.search @@ $%d::tsquery "
-		    "UNION ALL SELECT s.issue_id, ts_rank(s.search, $%d::tsquery) "
-		    "FROM issue_notes_search s WHERE s.project = $1 "
-		    "AND s.search @@ $%d::tsquery), "
-		    "best AS (SELECT id, max(r) AS r FROM hit GROUP BY id), "
-		    "m AS MATERIALIZED (SELECT i.id, i.iid, i.state, best.r FROM best "
-		    "JOIN issues i ON i.id = best.id WHERE true",
-		    q->p.n, q->p.n, q->p.n, q->p.n);
-		filters(q, f, cust);
-		sql(q, "), c AS (SELECT "
-		    "count(*) FILTER (WHERE m.state = 'opened') AS opened, "
-		    "count(*) FILTER (WHERE m.state = 'closed') AS closed FROM m), "
-		    "pg AS (SELECT m.id, row_number() OVER (ORDER BY m.r DESC, m.iid DESC) AS k "
-		    "FROM m WHERE true");
-		if (pstate)
-			sql(q, " AND m.state = $%d", pstate);
-		sql(q, " ORDER BY m.r DESC, m.iid DESC");
-	}
-	md_sqlp_long(&q->p, limit);
-	md_sqlp_long(&q->p, offset);
-	sql(q, " LIMIT $%d OFFSET $%d) "
-	    "SELECT c.opened, c.closed, " MD_TRK_ISSUE_COLS " FROM c LEFT JOIN "
-	    "(pg JOIN " MD_TRK_ISSUE_FROM " ON i.id = pg.id) ON true ORDER BY pg.k",
-	    q->p.n - 1, q->p.n);
+	if (tsq == NULL)
+		build_list(q, f, cust, pstate, offset, limit);
+	else
+		build_search(q, f, cust, pstate, tsq, offset, limit);
+	sql(q, " SELECT c.opened, c.closed, " MD_TRK_ISSUE_COLS " FROM c LEFT JOIN "
+	    "(pg JOIN " MD_TRK_ISSUE_FROM " ON i.id = pg.id) ON true ORDER BY pg.k");
 }
 
 /*
@@ -218,6 +271,15 @@ md_tracker_list(struct md_store *st, const char *project,
 	q.oom = 0;
 	if (md_db_exec(st->db, "BEGIN READ ONLY; SET LOCAL jit = off", NULL, err,
 	    errlen) < 0)
+		goto done;
+	/*
+	 * A search must find its documents through the GIN indexes, whose
+	 * answers need no recheck: a sequential scan of issue_notes_search
+	 * looks cheap to the planner (the heap is small) but would read
+	 * every document from TOAST to test it.
+	 */
+	if (f->search != NULL && *f->search != '\0' &&
+	    md_db_exec(st->db, "SET LOCAL enable_seqscan = off", NULL, err, errlen) < 0)
 		goto done;
 	if (f->search != NULL && *f->search != '\0') {
 		if (to_tsquery_text(st, f->search, &tsq, err, errlen) < 0)

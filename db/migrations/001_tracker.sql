@@ -138,29 +138,35 @@ CREATE TABLE notes (
 CREATE INDEX notes_issue ON notes (issue_id, id);
 
 -- Search over notes: one document per issue with the words of all its
--- notes (notes.search, oldest first), kept by the triggers below.  A
--- search visits one row per matching issue instead of one per matching
--- note (a common word is in 10% of a desk's notes); the numbers are in
--- doc/performance.md, "Search on PostgreSQL".  size counts the text bytes
+-- notes (notes.search, oldest first) and a copy of the issue's state, kept
+-- by the triggers below.  A search reads one row per matching issue, not
+-- one per matching note (a common word is in a tenth of a desk's notes),
+-- and finds the matching issues and their states in the small heap
+-- without reading the documents (toast_tuple_target keeps them out of
+-- line; GIN needs no recheck for plain words); only the ranking of issues
+-- that match in their notes alone reads them (lib/tracker_search.c,
+-- doc/performance.md "Search on PostgreSQL").  size counts the text bytes
 -- behind the document: a tsvector holds at most 1 MB (about 4.5 bytes per
 -- byte of text at worst), so a note that would take an issue past 220 000
--- bytes is not added, and search does not find words only it has.
--- Notes are never deleted alone (only with their issue, which takes its
--- document along).
+-- bytes is not added, and search does not find words only it has.  Notes
+-- are never deleted alone (only with their issue, which takes its document
+-- along).
 CREATE TABLE issue_notes_search (
 	issue_id	bigint PRIMARY KEY REFERENCES issues ON DELETE CASCADE,
 	project		text NOT NULL,
+	state		text NOT NULL,
 	size		integer NOT NULL,
 	search		tsvector NOT NULL
-);
+) WITH (toast_tuple_target = 128);
 CREATE INDEX issue_notes_search_gin ON issue_notes_search USING gin (search);
 
 CREATE FUNCTION notes_search_add() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
 	n integer := octet_length(left(NEW.text, 200000));
 BEGIN
-	INSERT INTO issue_notes_search AS s (issue_id, project, size, search)
-	VALUES (NEW.issue_id, NEW.project, n, NEW.search)
+	INSERT INTO issue_notes_search AS s (issue_id, project, state, size, search)
+	SELECT NEW.issue_id, NEW.project, i.state, n, NEW.search FROM issues i
+	WHERE i.id = NEW.issue_id
 	ON CONFLICT (issue_id) DO UPDATE
 	SET size = s.size + n, search = s.search || EXCLUDED.search
 	WHERE s.size + n <= 220000;
@@ -188,6 +194,16 @@ END $$;
 CREATE TRIGGER notes_search_rebuild AFTER UPDATE OF text ON notes
 	FOR EACH ROW WHEN (OLD.text IS DISTINCT FROM NEW.text)
 	EXECUTE FUNCTION notes_search_rebuild();
+
+-- The state copy follows the issue's.
+CREATE FUNCTION notes_search_state() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE issue_notes_search SET state = NEW.state WHERE issue_id = NEW.id;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER notes_search_state AFTER UPDATE OF state ON issues
+	FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state)
+	EXECUTE FUNCTION notes_search_state();
 
 CREATE TABLE attachments (
 	issue_id	bigint NOT NULL REFERENCES issues ON DELETE CASCADE,

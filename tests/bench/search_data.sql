@@ -1,10 +1,10 @@
 -- search_data.sql - a generated project for tests/bench/search_bench.sh:
 -- project "bench" with :issues issues and :notes notes (psql variables).
 --
--- Text is made of words from a small vocabulary of support mail, drawn
--- with a Zipf-like skew (a few words are in most documents, most words in
--- few), so common words match hundreds of thousands of notes as in a real
--- desk.  Every document also carries rare tokens: an order number
+-- Text is made of words from a small vocabulary of support mail and a
+-- long tail of made-up words, drawn by Zipf's law (a few words are in
+-- most documents, most words in few), so common words match tens of
+-- thousands of issues as in a real desk.  Every document also carries rare tokens: an order number
 -- ("ord" + 6 digits, about one document in 10 per number), a customer
 -- reference per customer ("cust" + number) and, in one document of 50, an
 -- error code ("err" + 4 digits).  Fast: documents are glued from 20 000
@@ -50,10 +50,18 @@ SELECT row_number() OVER (), w FROM unnest(string_to_array(
 'november december monday tuesday wednesday thursday friday weekend '
 'berlin london paris madrid vienna zurich amsterdam dublin oslo warsaw', ' ')) AS w;
 
--- 20 000 sentences of 6..14 words, skewed towards the first words.
+-- The long tail: 20 000 more words (made up, 7 letters).  Ranks are drawn
+-- log-uniformly over all 20 400 words, which is Zipf's law (the chance of
+-- the word of rank r is about 1/r): the 400 common words make 60% of the
+-- text, as the few hundred commonest words do in real mail.
+INSERT INTO vocab
+SELECT 400 + g, translate(substr(md5(g::text), 1, 7), '0123456789', 'aeioulnrst')
+FROM generate_series(1, 20000) g;
+
+-- 20 000 sentences of 6..14 words.
 CREATE TEMP TABLE sentence (i int PRIMARY KEY, s text NOT NULL);
 INSERT INTO sentence
-SELECT g, (SELECT string_agg(a.w[1 + floor(power(random(), 2.2) * a.n)::int], ' ')
+SELECT g, (SELECT string_agg(a.w[least(a.n, floor(exp(random() * ln(a.n)))::int)], ' ')
 	   FROM generate_series(1, 6 + (g % 9)) k,
 	       (SELECT array_agg(w ORDER BY i) AS w, count(*) AS n FROM vocab) a
 	   WHERE k > 0 * g)
@@ -111,7 +119,8 @@ JOIN sentence s5 ON s5.i = 1 + abs(hashint8extended(n, 4493)) % 20000;
 
 CREATE AGGREGATE pg_temp.tsv_agg(tsvector) (SFUNC = tsvector_concat, STYPE = tsvector,
     INITCOND = '');
-INSERT INTO issue_notes_search (issue_id, project, size, search)
-SELECT issue_id, 'bench', sum(octet_length(text)), pg_temp.tsv_agg(search ORDER BY id)
-FROM notes GROUP BY issue_id;
+INSERT INTO issue_notes_search (issue_id, project, state, size, search)
+SELECT n.issue_id, 'bench', min(i.state), sum(octet_length(n.text)),
+    pg_temp.tsv_agg(n.search ORDER BY n.id)
+FROM notes n JOIN issues i ON i.id = n.issue_id GROUP BY n.issue_id;
 ALTER TABLE notes ENABLE TRIGGER notes_search_add;

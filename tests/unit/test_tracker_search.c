@@ -147,7 +147,7 @@ START_TEST(search_notes_every_kind)
 	struct md_issue_filter f;
 	char nid[24];
 	long id;
-	int mailed;
+	int mailed, changed;
 
 	three();
 	rows_note(1, "customer", "ann@example.org", "the toner cartridge is empty", 1);
@@ -169,6 +169,22 @@ START_TEST(search_notes_every_kind)
 	rows_note(2, "public", "", "your invoice is attached", 0);
 	f.search = "invoice";
 	ck_assert_str_eq(list(&f), "3,2");
+	f.limit = 1;				/* pages across the two tiers */
+	ck_assert_str_eq(list(&f), "3");
+	f.offset = 1;
+	ck_assert_str_eq(list(&f), "2");
+	ck_assert_int_eq(l.total, 2);
+	f.offset = 2;
+	ck_assert_str_eq(list(&f), "");
+	f.offset = f.limit = 0;
+	/* the state of a match in the notes follows the issue's */
+	ck_assert_int_eq(md_tracker_set_state(&st, &cfg, "acme", 2, 1, "Dan", &changed, NULL,
+	    err, sizeof err), 0);
+	f.state = "closed";
+	ck_assert_str_eq(list(&f), "3,2");
+	ck_assert_int_eq(l.opened, 0);
+	ck_assert_int_eq(l.closed, 2);
+	f.state = NULL;
 	/* the words all in one document: title + note do not combine */
 	f.search = "login toner";
 	ck_assert_str_eq(list(&f), "");
