@@ -52,6 +52,19 @@ static struct md_script keys_script = { .source =
 
 static const char *const policy_names[] = { "default", "accept", "reject" };
 
+/*
+ * Why a command failed: md_redis_errstr names the server already; an error
+ * reply gets "redis: " in front.
+ */
+static void
+view_error(struct md_redis *r, const redisReply *rep, char *err, size_t errlen)
+{
+	if (rep != NULL && rep->type == REDIS_REPLY_ERROR && rep->str != NULL)
+		snprintf(err, errlen, "redis: %s", rep->str);
+	else
+		snprintf(err, errlen, "%s", md_redis_errstr(r));
+}
+
 /* Runs a script whose success is any non-error reply. */
 static int
 eval_ok(struct md_redis *r, struct md_script *s, int nkeys, int argc,
@@ -61,8 +74,7 @@ eval_ok(struct md_redis *r, struct md_script *s, int nkeys, int argc,
 	int rc = 0;
 
 	if (md_reply_is_error(rep)) {
-		snprintf(err, errlen, "redis: %s", rep != NULL && rep->str != NULL ?
-		    rep->str : md_redis_errstr(r));
+		view_error(r, rep, err, errlen);
 		rc = -1;
 	}
 	if (rep != NULL)
@@ -154,8 +166,7 @@ cmd_int(struct md_redis *r, const char *cmd, const char *key, const char *a,
 	int rc = 0;
 
 	if (rep == NULL || rep->type != REDIS_REPLY_INTEGER) {
-		snprintf(err, errlen, "redis: %s", rep != NULL && rep->type ==
-		    REDIS_REPLY_ERROR ? rep->str : md_redis_errstr(r));
+		view_error(r, rep, err, errlen);
 		rc = -1;
 	}
 	if (rep != NULL)

@@ -68,8 +68,10 @@ strv_free(struct strv *s)
 static int
 redis_fail(struct md_redis *r, const redisReply *rep, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "redis: %s", rep != NULL && rep->type == REDIS_REPLY_ERROR ?
-	    rep->str : md_redis_errstr(r));
+	if (rep != NULL && rep->type == REDIS_REPLY_ERROR)
+		snprintf(err, errlen, "redis: %s", rep->str);
+	else
+		snprintf(err, errlen, "%s", md_redis_errstr(r));
 	return -1;
 }
 
