@@ -70,6 +70,12 @@ export async function settingsView(main, name) {
     return input;
   };
 
+  const retention = h('input', { type: 'number', step: '1', min: '1', id: 'set-retention',
+    value: p.settings.retention_days === null || p.settings.retention_days === undefined ? ''
+      : String(p.settings.retention_days),
+    placeholder: 'keep forever', disabled: !admin });
+  retention.addEventListener('change', () => save({ retention: retention.value === '' ? 'off' : retention.value }));
+
   replace(main,
     h('h1', {}, 'Project ', name),
     h('section', { class: 'card' },
@@ -83,7 +89,8 @@ export async function settingsView(main, name) {
       flags,
       h('label', {}, 'Automated mail (auto-replies, bounces) to the support address', policy),
       h('label', {}, 'Spam score that labels an issue "spam?"', num('spam_mark')),
-      h('label', {}, 'Spam score that rejects the message', num('spam_reject'))),
+      h('label', {}, 'Spam score that rejects the message', num('spam_reject')),
+      h('label', {}, 'Days after closing to keep original messages and attachments', retention)),
     h('section', { class: 'card', id: 'templates' },
       h('h2', {}, 'Mail templates'),
       h('p', { class: 'muted' }, 'Placeholders: %{ISSUE_ID} %{ISSUE_PATH} %{ISSUE_URL} ',
