@@ -109,9 +109,20 @@ like "$(cat "$T/search.out")" "acme#$iid" "full-text search works on the restore
 md_stop_redis
 md_restart_redis	# no persistence: the view, the inbox and the counters are gone
 is "$(rcli EXISTS maildesk:project:acme "maildesk:rkey:$ckey")" 0 "the view is gone"
-out=$(md_swaks --from $CAROL --to "support+r-$ckey@desk.test" \
+# swaks_after_restart ARGS: md_swaks, again while the answer is 451: the
+# milter's pooled Redis connections each fail once after Redis restarted
+# (as a real MTA would, the client retries).
+swaks_after_restart() {
+	local i out
+	for i in 1 2 3 4 5 6 7 8; do
+		out=$(md_swaks "$@" 2>&1)
+		grep -q '<\*\* *451 ' <<<"$out" || break
+	done
+	printf '%s\n' "$out"
+}
+out=$(swaks_after_restart --from $CAROL --to "support+r-$ckey@desk.test" \
 	--header "Subject: Re: With a file" --header "Message-Id: <bk6@example.test>" \
-	--body "Hello again." 2>&1)
+	--body "Hello again.")
 like "$out" "<\*\* *550" "without the view the reply key is refused at RCPT"
 like "$out" "RCPT TO:<support\+r-$ckey@desk.test>
 <\*\* *550" "(at RCPT)"
