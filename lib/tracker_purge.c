@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "address.h"
 #include "tracker.h"
 #include "tracker_int.h"
 #include "view.h"
@@ -158,8 +159,14 @@ collect_keys(struct md_store *st, const char *addr, struct purged_keys *pk,
 		return -1;
 	}
 	for (k = 0; k < PQntuples(pk->res); k++) {
-		struct md_view_key *v = &pk->k[pk->n++];
+		struct md_view_key *v = &pk->k[pk->n];
 
+		/* A key the view cannot hold is not in it (and would stop the
+		 * others being deleted). */
+		if (!md_key_valid(md_db_val(pk->res, k, 0)) ||
+		    !md_key_valid(md_db_val(pk->res, k, 1)))
+			continue;
+		pk->n++;
 		v->rkey = md_db_val(pk->res, k, 0);
 		v->ukey = md_db_val(pk->res, k, 1);
 		v->project = md_db_val(pk->res, k, 2);
