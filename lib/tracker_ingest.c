@@ -252,6 +252,75 @@ md_trk_store_atts(struct md_store *st, const struct md_config *cfg,
 	return rc;
 }
 
+/* ---- prepared statements ------------------------------------------------------ */
+
+static const char *const stmt_names[MD_TRK_NSTMT] = { "md_trk_claim", "md_trk_create" };
+
+/* One line of a libpq message ("postgres: ..."), as db.c words it. */
+static void
+pq_err(PGconn *c, const PGresult *res, char *err, size_t errlen)
+{
+	const char *m = res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(c);
+
+	snprintf(err, errlen, "postgres: %s", m != NULL && *m ? m : "no answer");
+	err[strcspn(err, "\n")] = '\0';
+}
+
+/* Which of our statements the connection has prepared already. */
+static int
+prepared_load(struct md_store *st, unsigned *bits, char *err, size_t errlen)
+{
+	PGresult *res;
+	int row, k;
+
+	*bits = 0;
+	res = md_db_query(st->db, "SELECT name FROM pg_prepared_statements "
+	    "WHERE name LIKE 'md\\_trk\\_%'", NULL, err, errlen);
+	if (res == NULL)
+		return -1;
+	for (row = 0; row < PQntuples(res); row++)
+		for (k = 0; k < MD_TRK_NSTMT; k++)
+			if (strcmp(md_db_val(res, row, 0), stmt_names[k]) == 0)
+				*bits |= 1u << k;
+	PQclear(res);
+	return 0;
+}
+
+PGresult *
+md_trk_prep_query(struct md_trk_rec *r, enum md_trk_stmt s, const char *sql,
+    const struct md_sqlp *p)
+{
+	PGconn *c = md_db_conn(r->st->db);
+	PGresult *res;
+	ExecStatusType rs;
+
+	if (p->err) {
+		snprintf(r->err, r->errlen, "out of memory");
+		return NULL;
+	}
+	if (c == NULL) {
+		snprintf(r->err, r->errlen, "postgres: not connected");
+		return NULL;
+	}
+	if (!(*r->prepared & (1u << s))) {
+		res = PQprepare(c, stmt_names[s], sql, 0, NULL);
+		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+			pq_err(c, res, r->err, r->errlen);
+			PQclear(res);
+			return NULL;
+		}
+		PQclear(res);
+		*r->prepared |= 1u << s;
+	}
+	res = PQexecPrepared(c, stmt_names[s], p->n, p->v, p->len, p->fmt, 0);
+	rs = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK)
+		return res;
+	pq_err(c, res, r->err, r->errlen);
+	PQclear(res);
+	return NULL;
+}
+
 /* ---- one record -------------------------------------------------------------- */
 
 static int
@@ -326,6 +395,7 @@ md_tracker_ingest_batch(struct md_store *st, const struct md_config *cfg,
     struct md_ingest_item *items, size_t n)
 {
 	struct md_trk_keys keys = { NULL, 0, 0 };
+	unsigned prepared = 0;
 	char err[512];
 	size_t i, mark;
 	long now = (long)time(NULL);
@@ -337,7 +407,9 @@ md_tracker_ingest_batch(struct md_store *st, const struct md_config *cfg,
 	}
 	if (n == 0)
 		return;
-	if (md_db_begin(st->db, err, sizeof err) < 0) {
+	if (md_db_begin(st->db, err, sizeof err) < 0 ||
+	    prepared_load(st, &prepared, err, sizeof err) < 0) {
+		md_db_rollback(st->db);
 		fail_all(items, n, err);
 		return;
 	}
@@ -346,6 +418,7 @@ md_tracker_ingest_batch(struct md_store *st, const struct md_config *cfg,
 			.st = st, .cfg = cfg,
 			.entry = items[i].entry_id != NULL ? items[i].entry_id : "",
 			.rec = items[i].rec, .now = now, .keys = &keys,
+			.prepared = &prepared,
 			.out = &items[i].out, .err = items[i].err,
 			.errlen = sizeof items[i].err,
 		};

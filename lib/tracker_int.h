@@ -124,10 +124,24 @@ struct md_trk_rec {
 	const struct md_record	*rec;
 	long			 now;
 	struct md_trk_keys	*keys;
+	unsigned		*prepared;	/* md_trk_stmt bits prepared on the
+						   batch's connection */
 	struct md_ingest	*out;
 	char			*err;
 	size_t			 errlen;
 };
+
+/*
+ * The statements every new request runs, prepared once per connection
+ * (their planning cost as much as their execution).  Which ones the
+ * connection has is read at the start of each batch's transaction, inside
+ * which a transaction-mode pooler keeps the same server connection.
+ */
+enum md_trk_stmt { MD_TRK_CLAIM, MD_TRK_CREATE, MD_TRK_NSTMT };
+
+/* md_db_query for statement s (text sql), prepared first if need be. */
+PGresult *md_trk_prep_query(struct md_trk_rec *r, enum md_trk_stmt s,
+	    const char *sql, const struct md_sqlp *p);
 
 /* Remembers a subscriber's pair of keys for the view; 0 or -1 (ENOMEM). */
 int	md_trk_keys_add(struct md_trk_keys *k, const char *project, long iid,

@@ -241,7 +241,7 @@ claim(struct newreq *q, char **tpl_body, char **tpl_subject, char **aliases)
 	md_sqlp_long(&p, r->cfg->max_auto_mails_per_hour);
 	md_sqlp_bool(&p, q->may_confirm);
 	md_sqlp_bool(&p, strcmp(md_record_get(r->rec, MD_F_SPF), "pass") == 0);
-	res = md_db_query(r->st->db, CLAIM_SQL, &p, r->err, r->errlen);
+	res = md_trk_prep_query(r, MD_TRK_CLAIM, CLAIM_SQL, &p);
 	md_sqlp_free(&p);
 	md_buf_free(&cc);
 	if (res == NULL)
@@ -416,7 +416,7 @@ create(struct newreq *q, long *issue_id)
 		md_sqlp_bin(&p, q->mail.data, q->mail.len);
 	else
 		md_sqlp_null(&p);
-	res = md_db_query(r->st->db, CREATE_SQL, &p, r->err, r->errlen);
+	res = md_trk_prep_query(r, MD_TRK_CREATE, CREATE_SQL, &p);
 	md_sqlp_free(&p);
 	if (res != NULL) {
 		*issue_id = (long)md_db_ll(res, 0, 0);
