@@ -129,6 +129,7 @@ load_config(struct cli *c, const char *path)
 	}
 	if (md_config_load(&c->cfg, path, err, sizeof err) < 0)
 		return cli_error("%s", err);
+	md_config_use_role(&c->cfg, "cli");	/* its own Redis user and database role, if set */
 	return 0;
 }
 

@@ -207,6 +207,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "maildesk-web: %s\n", err);
 		return 1;
 	}
+	md_config_use_role(&W.cfg, "web");	/* its own Redis user and database role, if set */
 	where = listen_addr ? listen_addr : W.cfg.web_listen;
 	listen_origin(listen_addr, what, sizeof what);
 	if (parse_listen(what, where, &ss, &sslen, err, sizeof err) < 0) {
