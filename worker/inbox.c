@@ -269,6 +269,21 @@ file_batch(struct wk_inbox *w, struct md_ingest_item *it, size_t n)
 	md_tracker_ingest_batch(&w->st, w->cfg, it, n);
 	for (k = 0; k < n; k++)
 		nok += it[k].rc == 0;
+	if (nok < n && db_lost(w) && md_db_connect(w->st.db, err, sizeof err) == 0) {
+		/*
+		 * The connection had died while idle (PostgreSQL restarted)
+		 * and a new one works: once more.  Had the commit gone
+		 * through, the records come back as duplicates.
+		 */
+		for (k = 0, nok = 0; k < n; k++) {
+			it[k].rc = 0;
+			it[k].err[0] = '\0';
+			memset(&it[k].out, 0, sizeof it[k].out);
+		}
+		md_tracker_ingest_batch(&w->st, w->cfg, it, n);
+		for (k = 0; k < n; k++)
+			nok += it[k].rc == 0;
+	}
 	if (nok < n && db_lost(w)) {
 		md_log(LOG_ERR, "database lost while filing %zu records (%s); they "
 		    "stay pending", n, it[n - 1].err);

@@ -308,6 +308,27 @@ open_store(struct outbox *ob)
 	return 0;
 }
 
+/*
+ * Claims the next batch.  A connection that died while idle (PostgreSQL
+ * restarted) is replaced and the claim tried once more at once: the claim
+ * that failed changed nothing.
+ */
+static int
+claim(struct outbox *ob, struct md_outbox_mail **m, size_t *n, char *err,
+    size_t errlen)
+{
+	PGconn *c;
+
+	if (md_outbox_claim(&ob->st, ob->me, ob->lease_s, BATCH, m, n, err,
+	    errlen) == 0)
+		return 0;
+	c = md_db_conn(ob->st.db);
+	if ((c != NULL && PQstatus(c) == CONNECTION_OK) ||
+	    md_db_connect(ob->st.db, err, errlen) < 0)
+		return -1;
+	return md_outbox_claim(&ob->st, ob->me, ob->lease_s, BATCH, m, n, err, errlen);
+}
+
 int
 md_outbox_run(const struct md_config *cfg, volatile sig_atomic_t *stop)
 {
@@ -329,8 +350,7 @@ md_outbox_run(const struct md_config *cfg, volatile sig_atomic_t *stop)
 			continue;
 		}
 		sweep(&ob, &last_sweep);
-		if (md_outbox_claim(&ob.st, ob.me, ob.lease_s, BATCH, &m, &n, err,
-		    sizeof err) < 0) {
+		if (claim(&ob, &m, &n, err, sizeof err) < 0) {
 			ob_db_err(&ob, "claiming mail", err);
 			pause_ms(stop, PAUSE_MS);
 			continue;

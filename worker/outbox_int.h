@@ -14,12 +14,14 @@
 #include "store.h"
 
 /*
- * A claim lasts the longest a send can take (relay_timeout_ms) plus this:
- * room for recording the outcome while the database restarts (the steps
- * insist for MARK_TRIES * MARK_PAUSE_MS = 60 s), so a live sender never
- * loses a mail it is handing over to another sender.
+ * A claim lasts the longest a send can take (relay_timeout_ms) plus this,
+ * which is also how long the rows of a sender that died wait for another.
+ * The handover marker renews it right before the final ".", so a live
+ * sender only loses a row it has handed over when recording the outcome
+ * fails for longer than this (the database away for over 30 s, while the
+ * steps insist for a minute): the same window as a sender killed there.
  */
-#define LEASE_MARGIN_S	90
+#define LEASE_MARGIN_S	30
 
 enum step { STEP_OK, STEP_DB, STEP_RELAY };
 
