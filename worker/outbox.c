@@ -119,8 +119,11 @@ deliver(struct outbox *ob, const struct md_outbox_mail *m)
 	if (*m->handover != '\0' && handed_over_before(ob, m, &st) == 0)
 		return st;
 	if (*m->rcpt == '\0' || m->len == 0) {
-		ob_log_result(LOG_ERR, m, "bounced", "malformed outbox row");
-		return ob_bounce(ob, m, "malformed outbox row") < 0 ? STEP_DB : STEP_OK;
+		/* Our bug, not the recipient's: dropped with a note, nobody marked. */
+		ob_log_result(LOG_ERR, m, "dropped", "malformed outbox row");
+		return ob_end_noted(ob, m, 0, "malformed outbox row", "A mail could "
+		    "not be sent: its outbox row has no recipient or no message.") < 0 ?
+		    STEP_DB : STEP_OK;
 	}
 	ob->sending = m;
 	ob->handed_over = ob->lost = ob->hook_failed = 0;

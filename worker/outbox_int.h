@@ -61,6 +61,9 @@ int	ob_hand_over(void *arg);
 int	ob_sent(struct outbox *ob, const struct md_outbox_mail *m);
 int	ob_retry(struct outbox *ob, const struct md_outbox_mail *m, long delay_s,
 	    int keep_handover, const char *why);
+/* Ends m (failed, the rcpt into bounced; else dropped) with a note. */
+int	ob_end_noted(struct outbox *ob, const struct md_outbox_mail *m, int bounce,
+	    const char *why, const char *note);
 /* The relay refused the recipient (5xx to RCPT): bounced, with a note. */
 int	ob_bounce(struct outbox *ob, const struct md_outbox_mail *m, const char *why);
 /* The relay refused the message itself (5xx to the data): a note, no bounce. */

@@ -141,9 +141,8 @@ ob_retry(struct outbox *ob, const struct md_outbox_mail *m, long delay_s,
 	return rc;
 }
 
-/* Ends m with a note on its issue (bounce: the rcpt goes into bounced). */
-static int
-end_noted(struct outbox *ob, const struct md_outbox_mail *m, int bounce,
+int
+ob_end_noted(struct outbox *ob, const struct md_outbox_mail *m, int bounce,
     const char *why, const char *note)
 {
 	const char *what = "recording the end of a mail";
@@ -169,7 +168,7 @@ ob_bounce(struct outbox *ob, const struct md_outbox_mail *m, const char *why)
 	if (md_buf_printf(&text, "Mail to %s failed permanently: %s",
 	    ob_str_or(m->rcpt, "(nobody)"), why) < 0)
 		return -1;
-	rc = end_noted(ob, m, 1, why, md_buf_str(&text));
+	rc = ob_end_noted(ob, m, 1, why, md_buf_str(&text));
 	md_buf_free(&text);
 	return rc;
 }
@@ -183,7 +182,7 @@ ob_refused(struct outbox *ob, const struct md_outbox_mail *m, const char *why)
 	if (md_buf_printf(&text, "The relay refused the mail to %s for good (the "
 	    "message, not the address): %s", ob_str_or(m->rcpt, "(nobody)"), why) < 0)
 		return -1;
-	rc = end_noted(ob, m, 0, why, md_buf_str(&text));
+	rc = ob_end_noted(ob, m, 0, why, md_buf_str(&text));
 	md_buf_free(&text);
 	return rc;
 }
@@ -199,7 +198,7 @@ ob_drop_handed_over(struct outbox *ob, const struct md_outbox_mail *m)
 	    "automatic mail is never sent twice.", ob_str_or(m->kind, "automatic"),
 	    ob_str_or(m->rcpt, "(nobody)")) < 0)
 		return -1;
-	rc = end_noted(ob, m, 0, "handed over by a sender that stopped "
+	rc = ob_end_noted(ob, m, 0, "handed over by a sender that stopped "
 	    "(it may have been delivered): not sent again", md_buf_str(&text));
 	md_buf_free(&text);
 	return rc;
