@@ -65,6 +65,11 @@ md_inbox_append(struct md_redis *r, long max_backlog, struct md_record *const *r
 		if (strstr(rep->str, "FULL") != NULL) {
 			res = MD_INBOX_FULL;
 			snprintf(err, errlen, "inbox backlog over %ld entries", max_backlog);
+		} else if (strncmp(rep->str, "OOM", 3) == 0) {
+			/* maxmemory with noeviction: the admin must act, say how. */
+			snprintf(err, errlen, "Redis is out of memory and refuses writes "
+			    "(maxmemory reached; see \"Sizing maxmemory\" in doc/scaling.md): "
+			    "%s", rep->str);
 		} else {
 			snprintf(err, errlen, "redis: %s", rep->str);
 		}

@@ -168,7 +168,10 @@ check_gate(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis
 	if (rcpt->kind == MD_ADDR_PROJECT && !m->trusted)
 		q.rate_project = &G.cfg.rate_project;
 	if (md_rcpt_gate(r, &q, &res) < 0) {
-		md_log(LOG_WARNING, "tempfail RCPT %s: %s", rcpt->addr, md_redis_errstr(r));
+		md_log(LOG_WARNING, "tempfail RCPT %s: %s%s", rcpt->addr, md_redis_errstr(r),
+		    strstr(md_redis_errstr(r), "OOM command not allowed") == NULL ? "" :
+		    " (Redis is out of memory and refuses writes: see \"Sizing maxmemory\" "
+		    "in doc/scaling.md)");
 		/*
 		 * The rates of this message are in an unknown state (a script
 		 * error does not roll back what it counted), so every desk

@@ -87,3 +87,10 @@ dist_check_SCRIPTS += tests/e2e/trust_dmarc.sh
 # Redis view rebuilt), searches under SMTP load.
 TESTS += tests/e2e/db_migrate.sh tests/e2e/backup.sh tests/e2e/search_load.sh
 dist_check_SCRIPTS += tests/e2e/db_migrate.sh tests/e2e/backup.sh tests/e2e/search_load.sh
+
+# Hardening: each program's Redis ACL user (contrib/redis-users.acl),
+# the milter's 451 when Redis refuses writes for lack of memory, and the
+# PostgreSQL roles (contrib/postgresql-roles.sql).
+TESTS += tests/e2e/redis_acl.sh tests/e2e/redis_oom.sh tests/e2e/pg_roles.sh
+dist_check_SCRIPTS += tests/e2e/redis_acl.sh tests/e2e/redis_oom.sh tests/e2e/pg_roles.sh
+EXTRA_DIST += contrib/redis-users.acl contrib/postgresql-roles.sql
