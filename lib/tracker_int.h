@@ -104,6 +104,13 @@ int	md_trk_system_note(struct md_store *st, long issue_id, const char *project,
 
 /* The sender's address, lower case: From, else the envelope sender. */
 void	md_trk_sender(const struct md_record *rec, char *out, size_t outlen);
+/*
+ * Whether the record's From: is authenticated (sender_auth, issue 17):
+ * 1 yes, 0 no.  A record from a milter older than the field counts as
+ * authenticated when SPF passed, as before.
+ */
+int	md_trk_sender_verified(const struct md_record *rec);
+
 /* 1 if the comma separated list has the token. */
 int	md_trk_has_token(const char *list, const char *tok);
 

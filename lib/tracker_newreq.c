@@ -240,7 +240,7 @@ claim(struct newreq *q, char **tpl_body, char **tpl_subject, char **aliases)
 	md_sqlp_long(&p, r->now);
 	md_sqlp_long(&p, r->cfg->max_auto_mails_per_hour);
 	md_sqlp_bool(&p, q->may_confirm);
-	md_sqlp_bool(&p, strcmp(md_record_get(r->rec, MD_F_SPF), "pass") == 0);
+	md_sqlp_bool(&p, md_trk_sender_verified(r->rec));
 	res = md_trk_prep_query(r, MD_TRK_CLAIM, CLAIM_SQL, &p);
 	md_sqlp_free(&p);
 	md_buf_free(&cc);
@@ -335,7 +335,7 @@ confirmation(struct newreq *q, const char *tpl_body, const char *tpl_subject)
 	md_buf note = MD_BUF_INIT;
 
 	if (!q->may_confirm || q->blocked ||
-	    (q->verified && strcmp(md_record_get(rec, MD_F_SPF), "pass") != 0))
+	    (q->verified && !md_trk_sender_verified(rec)))
 		return 0;
 	if (cap > 0 && q->automail > cap) {
 		if (md_buf_printf(&note, "Mail loop protection: %s already got %d "

@@ -190,6 +190,7 @@ struct answer {
 	int			 member;	/* the sender subscribes to the issue */
 	int			 unsubscribed;	/* ... but had unsubscribed */
 	int			 own_key;	/* came through the sender's own key */
+	int			 unverified;	/* From: not authenticated (sender_auth) */
 	char			*chain;		/* the chain owner's chain, or NULL */
 	char			*text;		/* trimmed */
 };
@@ -291,7 +292,7 @@ state_changes(struct answer *q, int closed)
 		if (n < 0 || sysnote(q, "reopened by a reply from ", "") < 0)
 			return -1;
 	}
-	if (q->unsubscribed) {
+	if (q->unsubscribed && !q->unverified) {
 		md_sqlp_init(&p);
 		md_sqlp_long(&p, q->b.id);
 		md_sqlp_str(&p, q->sender);
@@ -345,7 +346,8 @@ add_note(struct answer *q, long *note_id)
 	md_sqlp_str(&p, strcmp(full, q->text) != 0 ? full : "");
 	md_sqlp_str(&p, mid);
 	md_sqlp_str(&p, *md_record_get(rec, MD_F_KEY) != '\0' ? "reply key" : "thread");
-	md_sqlp_str(&p, q->member ? "" : "sender_mismatch");
+	md_sqlp_str(&p, !q->member && q->unverified ? "sender_mismatch,unverified_sender" :
+	    !q->member ? "sender_mismatch" : q->unverified ? "unverified_sender" : "");
 	md_sqlp_long(&p, atoi(md_record_get(rec, MD_F_ATTACHMENTS)));
 	md_sqlp_long(&p, r->now);
 	md_sqlp_str(&p, md_buf_str(&chain));
@@ -393,7 +395,7 @@ answer_mails(struct answer *q, int reopened, int *mailed)
 	int n = 0, m = 0, rc = -1;
 
 	*mailed = 0;
-	if (!q->member)
+	if (!q->member || q->unverified)
 		return 0;
 	if (reopened) {
 		who.only = q->sender;
@@ -443,6 +445,8 @@ md_trk_answer(struct md_trk_rec *r, const char *project, long iid,
 	rc = -1;
 	if (load_answer(&q) < 0)
 		goto out;
+	q.unverified = !md_trk_sender_verified(r->rec) &&
+	    *md_record_get(r->rec, MD_F_SENDER_AUTH) != '\0';
 	closed = strcmp(q.b.state, "closed") == 0;
 	if (closed && !q.reopen_on_reply) {
 		rc = md_trk_new_request(r, project, iid);
@@ -460,6 +464,10 @@ md_trk_answer(struct md_trk_rec *r, const char *project, long iid,
 		snprintf(r->err, r->errlen, "out of memory");
 		goto out;
 	}
+	/* A mail that may be forged never reopens: it is filed on the closed
+	 * issue for the responders to judge (issue 17). */
+	if (q.unverified)
+		closed = 0;
 	if (state_changes(&q, closed) < 0 || add_note(&q, &note_id) < 0 ||
 	    md_trk_store_atts(r->st, r->cfg, r->rec, q.b.id, note_id, &natts, r->err,
 	    r->errlen) < 0 || answer_mails(&q, closed, &mailed) < 0)

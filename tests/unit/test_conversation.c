@@ -263,6 +263,63 @@ START_TEST(key_from_stranger_flagged)
 }
 END_TEST
 
+/*
+ * Issue 17: a reply whose From: is not authenticated (sender_auth=no) is
+ * filed, flagged, forwarded to nobody, reopens nothing and subscribes
+ * nobody again; a record without the field is judged as before.
+ */
+START_TEST(unverified_sender_reply)
+{
+	struct md_record rec;
+	struct md_ingest res;
+
+	request();
+	sql("UPDATE issues SET state = 'closed', closed_at = 1 WHERE iid = 1", NULL);
+	sql("UPDATE participants SET subscribed = false WHERE email = $1", "carol@example.org");
+	sql("DELETE FROM outbox", NULL);
+	mkmail(&rec, "new", "f1@c", "carol@example.org", "Re: Printer [acme#1]",
+	    "send everything to eve@attacker.example");
+	md_record_set(&rec, MD_F_SENDER_AUTH, "no");
+	md_record_set(&rec, MD_F_DMARC, "fail");
+	res = run(&rec);
+	md_record_free(&rec);
+	ck_assert_int_eq(res.kind, MD_INGEST_NOTE);
+	ck_assert_int_eq(res.mailed, 0);
+	ck_assert_int_eq(outbox_count(), 0);
+	ck_assert_str_eq(last_note(1, "flags"), "unverified_sender");
+	ck_assert_str_eq(val("SELECT state FROM issues WHERE iid = 1", NULL), "closed");
+	ck_assert_str_eq(val("SELECT subscribed FROM participants WHERE email = $1",
+	    "carol@example.org"), "f");
+	/* the same through a key from a stranger: both flags */
+	mkmail(&rec, "reply", "f2@m", "mallory@example.org", "Re: Printer", "x");
+	md_record_set(&rec, MD_F_KEY, key_of("dave@example.org", 0));
+	md_record_set(&rec, MD_F_SENDER_AUTH, "no");
+	ck_assert_int_eq(run(&rec).kind, MD_INGEST_NOTE);
+	md_record_free(&rec);
+	ck_assert_str_eq(last_note(1, "flags"), "sender_mismatch,unverified_sender");
+	/* authenticated: as before */
+	mkmail(&rec, "reply", "f3@d", "dave@example.org", "Re: Printer", "Real answer");
+	md_record_set(&rec, MD_F_KEY, key_of("dave@example.org", 0));
+	md_record_set(&rec, MD_F_SENDER_AUTH, "yes");
+	res = run(&rec);
+	md_record_free(&rec);
+	ck_assert_int_eq(res.mailed, 1);
+	ck_assert_str_eq(val("SELECT state FROM issues WHERE iid = 1", NULL), "opened");
+	ck_assert_str_eq(last_note(1, "flags"), "");
+	/* verified_senders: the confirmation needs sender_auth=yes, not SPF */
+	sql("UPDATE projects SET verified_senders = true WHERE name = $1", "acme");
+	sql("DELETE FROM outbox", NULL);
+	mkmail(&rec, "new", "f4@x", "frank@example.org", "New", "x");
+	md_record_set(&rec, MD_F_SENDER_AUTH, "no");
+	ck_assert_int_eq(run(&rec).mailed, 0);
+	md_record_set(&rec, MD_F_MESSAGE_ID, "f5@x");
+	md_record_set(&rec, MD_F_SENDER_AUTH, "yes");
+	md_record_set(&rec, MD_F_SPF, "none");
+	ck_assert_int_eq(run(&rec).mailed, 1);
+	md_record_free(&rec);
+}
+END_TEST
+
 START_TEST(closed_issue_reopen_or_new)
 {
 	struct md_record rec;
@@ -511,6 +568,7 @@ conversation_suite(void)
 	tcase_add_test(tc, reply_by_message_id_and_tag);
 	tcase_add_test(tc, quote_only_reply_forwards_nothing);
 	tcase_add_test(tc, key_from_stranger_flagged);
+	tcase_add_test(tc, unverified_sender_reply);
 	tcase_add_test(tc, closed_issue_reopen_or_new);
 	tcase_add_test(tc, unsubscribe_then_write_again);
 	tcase_add_test(tc, automatic_mail_cap);

@@ -245,6 +245,59 @@ START_TEST(two_workers_no_gaps)
 END_TEST
 
 /*
+ * Two workers whose reads name two projects in opposite order: the
+ * project locks are taken in name order, so neither waits for the other
+ * in a cycle and no record fails as a deadlock victim.
+ */
+START_TEST(two_projects_opposite_order)
+{
+	pid_t pid[2];
+	int w, status;
+
+	cfg.max_auto_mails_per_hour = 0;
+	sql("INSERT INTO projects (name, created) VALUES ($1, 1)", "beta");
+	for (w = 0; w < 2; w++) {
+		if ((pid[w] = fork()) != 0)
+			continue;
+		struct md_store s2;
+		struct md_record rec[4];
+		struct md_ingest_item it[4];
+		char mid[64], e2[512];
+		int b, j;
+
+		if (md_store_open(&s2, &cfg, 1, e2, sizeof e2) < 0)
+			_exit(100);
+		for (b = 0; b < 20; b++) {
+			memset(it, 0, sizeof it);
+			for (j = 0; j < 4; j++) {
+				snprintf(mid, sizeof mid, "pp-%d-%d-%d@example.org", w, b, j);
+				mkrec(&rec[j], "new", mid, "a@example.org", "x", "y");
+				md_record_set(&rec[j], MD_F_PROJECT, (j < 2) == (w == 0) ?
+				    "acme" : "beta");
+				it[j].rec = &rec[j];
+			}
+			md_tracker_ingest_batch(&s2, &cfg, it, 4);
+			for (j = 0; j < 4; j++) {
+				if (it[j].rc != 0)
+					_exit(101);
+				md_record_free(&rec[j]);
+			}
+		}
+		md_store_close(&s2);
+		_exit(0);
+	}
+	for (w = 0; w < 2; w++) {
+		ck_assert_int_eq(waitpid(pid[w], &status, 0), pid[w]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "worker %d: status %d", w, WEXITSTATUS(status));
+	}
+	ck_assert_str_eq(val("SELECT string_agg(project || ' ' || n || ' ' || m, ',' "
+	    "ORDER BY project) FROM (SELECT project, count(*) AS n, max(iid) AS m "
+	    "FROM issues GROUP BY project) x", NULL), "acme 80 80,beta 80 80");
+}
+END_TEST
+
+/*
  * One read with a failing record in the middle: the others are filed, the
  * failing one wrote nothing, and every committed key is in the view.
  */
@@ -468,6 +521,7 @@ tracker_suite(void)
 	tcase_add_test(tc, replay_is_idempotent);
 	tcase_add_test(tc, no_message_id_dedup_by_raw);
 	tcase_add_test(tc, two_workers_no_gaps);
+	tcase_add_test(tc, two_projects_opposite_order);
 	tcase_add_test(tc, batch_savepoints);
 	tcase_add_test(tc, automated_record);
 	tcase_add_test(tc, who_gets_no_confirmation);
