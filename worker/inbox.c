@@ -249,6 +249,23 @@ parse_entry(struct wk_inbox *w, const redisReply *e, const char **id,
 	return rc;
 }
 
+/* Files n items as one transaction (again); returns how many succeeded. */
+static size_t
+ingest(struct wk_inbox *w, struct md_ingest_item *it, size_t n)
+{
+	size_t k, nok = 0;
+
+	for (k = 0; k < n; k++) {
+		it[k].rc = 0;
+		it[k].err[0] = '\0';
+		memset(&it[k].out, 0, sizeof it[k].out);
+	}
+	md_tracker_ingest_batch(&w->st, w->cfg, it, n);
+	for (k = 0; k < n; k++)
+		nok += it[k].rc == 0;
+	return nok;
+}
+
 /*
  * Files n parsed entries as one transaction, then acknowledges those
  * whose result is committed and counts the others' failures.  0, or -1
@@ -261,29 +278,27 @@ file_batch(struct wk_inbox *w, struct md_ingest_item *it, size_t n)
 {
 	const char **ids;
 	char err[512];
-	size_t k, nok = 0;
+	size_t k, nok;
 	int rc = 0;
 
 	if (n == 0)
 		return 0;
-	md_tracker_ingest_batch(&w->st, w->cfg, it, n);
-	for (k = 0; k < n; k++)
-		nok += it[k].rc == 0;
-	if (nok < n && db_lost(w) && md_db_connect(w->st.db, err, sizeof err) == 0) {
-		/*
-		 * The connection had died while idle (PostgreSQL restarted)
-		 * and a new one works: once more.  Had the commit gone
-		 * through, the records come back as duplicates.
-		 */
-		for (k = 0, nok = 0; k < n; k++) {
-			it[k].rc = 0;
-			it[k].err[0] = '\0';
-			memset(&it[k].out, 0, sizeof it[k].out);
-		}
-		md_tracker_ingest_batch(&w->st, w->cfg, it, n);
+	nok = ingest(w, it, n);
+	/*
+	 * The connection had died while idle (PostgreSQL restarted) and a
+	 * new one works: once more.  Had the commit gone through, the
+	 * records come back as duplicates.
+	 */
+	if (nok < n && db_lost(w) && md_db_connect(w->st.db, err, sizeof err) == 0)
+		nok = ingest(w, it, n);
+	/*
+	 * Every record failed: perhaps the commit did (a deferred constraint
+	 * of one record fails them all).  Filed one by one, only the record
+	 * at fault counts a failure.
+	 */
+	if (nok == 0 && n > 1 && !db_lost(w))
 		for (k = 0; k < n; k++)
-			nok += it[k].rc == 0;
-	}
+			nok += ingest(w, &it[k], 1);
 	if (nok < n && db_lost(w)) {
 		md_log(LOG_ERR, "database lost while filing %zu records (%s); they "
 		    "stay pending", n, it[n - 1].err);
