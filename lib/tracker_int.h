@@ -102,6 +102,10 @@ int	md_trk_note_add(struct md_store *st, long issue_id, const char *project,
 int	md_trk_system_note(struct md_store *st, long issue_id, const char *project,
 	    const char *text, char *err, size_t errlen);
 
+/* The customer's reply as responders should see it: quoted history and
+ * signatures trimmed (HTML-aware).  "" for a quote-only reply; NULL: ENOMEM. */
+char	*md_trk_visible_text(const struct md_record *rec);
+
 /* The sender's address, lower case: From, else the envelope sender. */
 void	md_trk_sender(const struct md_record *rec, char *out, size_t outlen);
 /*

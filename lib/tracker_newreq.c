@@ -478,7 +478,7 @@ prepare(struct newreq *q)
 	if ((q->msg_key = md_trk_msg_key(rec)) == NULL ||
 	    (q->title = md_trk_title(subject, &cut)) == NULL)
 		goto oom;
-	text = q->follows > 0 ? md_reply_trim(md_record_get(rec, MD_F_TEXT)) :
+	text = q->follows > 0 ? md_trk_visible_text(rec) :
 	    strdup(md_record_get(rec, MD_F_TEXT));
 	if (text == NULL)
 		goto oom;

@@ -23,9 +23,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mime.h"
 #include "tracker.h"
 #include "tracker_int.h"
 #include "trim.h"
+
+/*
+ * What the customer wrote this time.  A mail with an HTML part is trimmed
+ * at the HTML level (the clients' quote markers are reliable there, the
+ * text the milter rendered from it has lost them), which needs the raw
+ * message parsed once more; plain mail is trimmed from the record's text.
+ */
+char *
+md_trk_visible_text(const struct md_record *rec)
+{
+	const char *raw = md_record_get(rec, MD_F_RAW);
+	size_t len = md_record_len(rec, MD_F_RAW);
+	struct md_mime m;
+	char *v;
+
+	if (len > 0 && (memmem(raw, len, "html", 4) != NULL ||
+	    memmem(raw, len, "HTML", 4) != NULL) &&
+	    md_mime_parse(raw, len, 0, 0, &m) == 0) {
+		v = *m.html != '\0' ? md_reply_visible(&m) : NULL;
+		md_mime_free(&m);
+		if (v != NULL)
+			return v;
+	}
+	return md_reply_trim(md_record_get(rec, MD_F_TEXT));
+}
 
 #define MAX_THREAD_IDS	50	/* References entries looked up, newest first */
 
@@ -460,7 +486,7 @@ md_trk_answer(struct md_trk_rec *r, const char *project, long iid,
 		goto out;
 	}
 	rc = -1;
-	if ((q.text = md_reply_trim(md_record_get(r->rec, MD_F_TEXT))) == NULL) {
+	if ((q.text = md_trk_visible_text(r->rec)) == NULL) {
 		snprintf(r->err, r->errlen, "out of memory");
 		goto out;
 	}

@@ -241,6 +241,34 @@ START_TEST(quote_only_reply_forwards_nothing)
 }
 END_TEST
 
+/* Issue 16: an HTML reply is trimmed at the HTML level (Gmail's quote
+ * container), not from the text the milter rendered. */
+START_TEST(html_reply_trimmed_by_markers)
+{
+	static const char raw[] =
+	    "From: Carol <carol@example.org>\r\nSubject: Re: Printer\r\n"
+	    "Message-ID: <h1@c>\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: text/html; charset=utf-8\r\n\r\n"
+	    "<div dir=\"ltr\">It works again, thanks!</div><br>"
+	    "<div class=\"gmail_quote\"><div class=\"gmail_attr\">Am Mo., 1. Dez. 2026 um "
+	    "10:00 Uhr schrieb Support &lt;support@desk.example&gt;:<br></div>"
+	    "<blockquote class=\"gmail_quote\">Unplug it.</blockquote></div>\r\n";
+	struct md_record rec;
+	struct md_ingest res;
+
+	request();
+	mkmail(&rec, "reply", "h1@c", "carol@example.org", "Re: Printer",
+	    "It works again, thanks!\n\nAm Mo., 1. Dez. 2026 um 10:00 Uhr schrieb Support\n"
+	    "<support@desk.example>:\n\n    Unplug it.\n");
+	md_record_set(&rec, MD_F_KEY, key_of("carol@example.org", 0));
+	md_record_setn(&rec, MD_F_RAW, raw, sizeof raw - 1);
+	res = run(&rec);
+	md_record_free(&rec);
+	ck_assert_int_eq(res.kind, MD_INGEST_NOTE);
+	ck_assert_str_eq(last_note(1, "text"), "It works again, thanks!");
+}
+END_TEST
+
 START_TEST(key_from_stranger_flagged)
 {
 	struct md_record rec;
@@ -567,6 +595,7 @@ conversation_suite(void)
 	tcase_add_test(tc, participants_and_threading);
 	tcase_add_test(tc, reply_by_message_id_and_tag);
 	tcase_add_test(tc, quote_only_reply_forwards_nothing);
+	tcase_add_test(tc, html_reply_trimmed_by_markers);
 	tcase_add_test(tc, key_from_stranger_flagged);
 	tcase_add_test(tc, unverified_sender_reply);
 	tcase_add_test(tc, closed_issue_reopen_or_new);
