@@ -94,6 +94,7 @@ load(struct md_config *cfg, const char *path, char *err, size_t errlen)
 		md_config_free(cfg);
 		return -1;
 	}
+	md_config_use_role(cfg, "worker");
 	return 0;
 }
 

@@ -49,6 +49,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "outbox_int.h"
+#include "redact.h"
 #include "tracker.h"
 
 #define BATCH		10		/* rows per claim */
@@ -338,7 +339,7 @@ md_outbox_run(const struct md_config *cfg, volatile sig_atomic_t *stop)
 	struct md_outbox_mail *m;
 	struct outbox ob;
 	long long last_sweep = 0;
-	char err[512];
+	char err[512], relay[512];
 	size_t n;
 
 	if (outbox_init(&ob, cfg, stop) < 0) {
@@ -346,7 +347,9 @@ md_outbox_run(const struct md_config *cfg, volatile sig_atomic_t *stop)
 		outbox_free(&ob);
 		return -1;
 	}
-	md_log(LOG_INFO, "outbox: sending as %s via %s", ob.me, cfg->relay);
+	/* The relay URL may carry the relay's password. */
+	md_url_redact(cfg->relay, relay, sizeof relay);
+	md_log(LOG_INFO, "outbox: sending as %s via %s", ob.me, relay);
 	while (!*stop) {
 		if (open_store(&ob) < 0) {
 			pause_ms(stop, PAUSE_MS);
