@@ -68,11 +68,17 @@ filters(struct listq *q, const struct md_issue_filter *f, const char *cust)
 		cond_str(q, "i.customer_email = ", cust, "");
 }
 
-/*
- * Builds the statement.  Result: one row per issue of the page, each
- * starting with the opened and closed counts (one row with NULL issue
- * columns when the page is empty).
- */
+/* The same on issue_notes_search s (its copies of the issue's columns). */
+static void
+filters_s(struct listq *q, const struct md_issue_filter *f, const char *cust)
+{
+	if (f->label != NULL && *f->label != '\0')
+		cond_str(q, "s.labels @> ARRAY[", f->label, "::text]");
+	if (*cust != '\0')
+		cond_str(q, "s.customer_email = ", cust, "");
+}
+
+/* A list without search: the page in created (or updated) order. */
 static void
 build_list(struct listq *q, const struct md_issue_filter *f, const char *cust,
     int pstate, long offset, long limit)
@@ -96,18 +102,25 @@ build_list(struct listq *q, const struct md_issue_filter *f, const char *cust,
 }
 
 /*
+ * Notes-only matches are ranked by ts_rank when there are at most this
+ * many; more are listed newest first.  Ranking them reads each issue's
+ * notes document from TOAST (about 0.1 ms apiece on the benchmark machine),
+ * so a few thousand would take the list past its 100 ms budget.
+ */
+#define RANK_NOTES_MAX	200
+
+/*
  * A search, in two tiers.  own: issues whose title or description match,
- * each ranked (small documents, weights A and B).  nts: issues whose notes
- * match, found with their state in issue_notes_search's small heap, the
- * documents unread.  The counts are over both.  The page takes own's best
- * first; only when it reaches past them are the notes of the issues that
- * match in their notes alone ranked (t2: LIMIT 0 otherwise, so nothing is
- * read).  As a note's words weigh D (0.1) and ts_rank never exceeds the
- * weight of the best match of a word, an issue's own match outranks a
- * match in its notes alone (for "or" and single words always; for several
- * words that must all occur, notes that repeat them closely together
- * could score higher and still come second): the order is by the issue's
- * best score, own or notes'.
+ * each ranked (small documents, weights A and B).  nonly: the issues that
+ * match in their notes alone, found with their state in
+ * issue_notes_search's small heap, documents unread.  The counts are own's
+ * plus nonly's.  The page takes own's best first; when it reaches past
+ * them, t2 lists the notes-only matches (LIMIT 0 otherwise, so nothing of
+ * t2 runs).  A note's words weigh D (0.1) and ts_rank never exceeds the
+ * weight of the best match of a word, so an issue's own match outranks a
+ * match in its notes for single words and "or"; for several words that
+ * must all occur, notes that repeat them close together could score
+ * higher and still come second.
  */
 static void
 build_search(struct listq *q, const struct md_issue_filter *f, const char *cust,
@@ -121,20 +134,21 @@ build_search(struct listq *q, const struct md_issue_filter *f, const char *cust,
 	    "ts_rank(i.search, $%d::tsquery) AS r FROM issues i "
 	    "WHERE i.project = $1 AND i.search @@ $%d::tsquery", t, t);
 	filters(q, f, cust);
-	sql(q, "), nts AS MATERIALIZED (SELECT s.issue_id AS id, s.state "
-	    "FROM issue_notes_search s WHERE s.project = $1 AND s.search @@ $%d::tsquery", t);
-	if ((f->label != NULL && *f->label != '\0') || *cust != '\0') {
-		sql(q, " AND s.issue_id IN (SELECT i.id FROM issues i WHERE i.project = $1");
-		filters(q, f, cust);
-		sql(q, ")");
-	}
+	sql(q, "), nonly AS MATERIALIZED (SELECT s.issue_id AS id, s.state "
+	    "FROM issue_notes_search s WHERE s.project = $1 AND s.search @@ $%d::tsquery "
+	    "AND s.issue_id NOT IN (SELECT id FROM own)", t);
+	filters_s(q, f, cust);
 	sql(q, "), c AS (SELECT "
-	    "count(*) FILTER (WHERE a.state = 'opened') AS opened, "
-	    "count(*) FILTER (WHERE a.state = 'closed') AS closed "
-	    "FROM (SELECT id, state FROM own UNION SELECT id, state FROM nts) a), "
+	    "(SELECT count(*) FROM own WHERE state = 'opened') + "
+	    "(SELECT count(*) FROM nonly WHERE state = 'opened') AS opened, "
+	    "(SELECT count(*) FROM own WHERE state = 'closed') + "
+	    "(SELECT count(*) FROM nonly WHERE state = 'closed') AS closed), "
 	    "o AS (SELECT * FROM own WHERE true");
 	if (pstate)
 		sql(q, " AND own.state = $%d", pstate);
+	sql(q, "), c2 AS MATERIALIZED (SELECT id FROM nonly WHERE true");
+	if (pstate)
+		sql(q, " AND nonly.state = $%d", pstate);
 	md_sqlp_long(&q->p, limit);
 	lim = q->p.n;
 	md_sqlp_long(&q->p, offset);
@@ -142,19 +156,15 @@ build_search(struct listq *q, const struct md_issue_filter *f, const char *cust,
 	sql(q, "), n1 AS (SELECT count(*) AS n FROM o), "
 	    "t1 AS (SELECT o.id, row_number() OVER (ORDER BY o.r DESC, o.iid DESC) AS k "
 	    "FROM o ORDER BY o.r DESC, o.iid DESC LIMIT $%d OFFSET $%d), "
-	    "t2 AS (SELECT s.issue_id AS id, 1000000000 + row_number() OVER "
-	    "(ORDER BY ts_rank(s.search, $%d::tsquery) DESC, i.iid DESC) AS k "
-	    "FROM issue_notes_search s JOIN issues i ON i.id = s.issue_id "
-	    "WHERE s.issue_id IN (SELECT id FROM nts WHERE true",
-	    lim, off, t);
-	if (pstate)
-		sql(q, " AND nts.state = $%d", pstate);
-	sql(q, " EXCEPT SELECT id FROM own) "
-	    "ORDER BY ts_rank(s.search, $%d::tsquery) DESC, i.iid DESC "
+	    "t2 AS (SELECT c2.id, 1000000000 + row_number() OVER (ORDER BY x.r DESC, "
+	    "c2.id DESC) AS k FROM c2, LATERAL (SELECT CASE WHEN "
+	    "(SELECT count(*) FROM c2) <= %d THEN (SELECT ts_rank(s.search, $%d::tsquery) "
+	    "FROM issue_notes_search s WHERE s.issue_id = c2.id) ELSE 0 END AS r) x "
+	    "ORDER BY x.r DESC, c2.id DESC "
 	    "LIMIT greatest(0, $%d + $%d - (SELECT n FROM n1)) "
 	    "OFFSET greatest(0, $%d - (SELECT n FROM n1))), "
 	    "pg AS (SELECT id, k FROM t1 UNION ALL SELECT id, k FROM t2)",
-	    t, off, lim, off);
+	    lim, off, RANK_NOTES_MAX, t, off, lim, off);
 }
 
 /*

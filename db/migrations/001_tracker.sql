@@ -138,13 +138,13 @@ CREATE TABLE notes (
 CREATE INDEX notes_issue ON notes (issue_id, id);
 
 -- Search over notes: one document per issue with the words of all its
--- notes (notes.search, oldest first) and a copy of the issue's state, kept
--- by the triggers below.  A search reads one row per matching issue, not
+-- notes (notes.search, oldest first) and copies of the issue's state,
+-- labels and customer, kept by the triggers below.  A search reads one row per matching issue, not
 -- one per matching note (a common word is in a tenth of a desk's notes),
 -- and finds the matching issues and their states in the small heap
 -- without reading the documents (toast_tuple_target keeps them out of
--- line; GIN needs no recheck for plain words); only the ranking of issues
--- that match in their notes alone reads them (lib/tracker_search.c,
+-- line; GIN needs no recheck for plain words), filtered there too; only
+-- the ranking of issues that match in their notes alone reads them (lib/tracker_search.c,
 -- doc/performance.md "Search on PostgreSQL").  size counts the text bytes
 -- behind the document: a tsvector holds at most 1 MB (about 4.5 bytes per
 -- byte of text at worst), so a note that would take an issue past 220 000
@@ -154,7 +154,9 @@ CREATE INDEX notes_issue ON notes (issue_id, id);
 CREATE TABLE issue_notes_search (
 	issue_id	bigint PRIMARY KEY REFERENCES issues ON DELETE CASCADE,
 	project		text NOT NULL,
-	state		text NOT NULL,
+	state		text NOT NULL,		-- copies of the issue's, for the filters
+	labels		text[] NOT NULL,
+	customer_email	text NOT NULL,
 	size		integer NOT NULL,
 	search		tsvector NOT NULL
 ) WITH (toast_tuple_target = 128);
@@ -164,9 +166,10 @@ CREATE FUNCTION notes_search_add() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
 	n integer := octet_length(left(NEW.text, 200000));
 BEGIN
-	INSERT INTO issue_notes_search AS s (issue_id, project, state, size, search)
-	SELECT NEW.issue_id, NEW.project, i.state, n, NEW.search FROM issues i
-	WHERE i.id = NEW.issue_id
+	INSERT INTO issue_notes_search AS s (issue_id, project, state, labels,
+	    customer_email, size, search)
+	SELECT NEW.issue_id, NEW.project, i.state, i.labels, i.customer_email, n,
+	    NEW.search FROM issues i WHERE i.id = NEW.issue_id
 	ON CONFLICT (issue_id) DO UPDATE
 	SET size = s.size + n, search = s.search || EXCLUDED.search
 	WHERE s.size + n <= 220000;
@@ -195,15 +198,18 @@ CREATE TRIGGER notes_search_rebuild AFTER UPDATE OF text ON notes
 	FOR EACH ROW WHEN (OLD.text IS DISTINCT FROM NEW.text)
 	EXECUTE FUNCTION notes_search_rebuild();
 
--- The state copy follows the issue's.
-CREATE FUNCTION notes_search_state() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The copies follow the issue.
+CREATE FUNCTION notes_search_copy() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	UPDATE issue_notes_search SET state = NEW.state WHERE issue_id = NEW.id;
+	UPDATE issue_notes_search SET state = NEW.state, labels = NEW.labels,
+	    customer_email = NEW.customer_email WHERE issue_id = NEW.id;
 	RETURN NULL;
 END $$;
-CREATE TRIGGER notes_search_state AFTER UPDATE OF state ON issues
-	FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state)
-	EXECUTE FUNCTION notes_search_state();
+CREATE TRIGGER notes_search_copy AFTER UPDATE OF state, labels, customer_email ON issues
+	FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state
+	    OR OLD.labels IS DISTINCT FROM NEW.labels
+	    OR OLD.customer_email IS DISTINCT FROM NEW.customer_email)
+	EXECUTE FUNCTION notes_search_copy();
 
 CREATE TABLE attachments (
 	issue_id	bigint NOT NULL REFERENCES issues ON DELETE CASCADE,

@@ -119,8 +119,9 @@ JOIN sentence s5 ON s5.i = 1 + abs(hashint8extended(n, 4493)) % 20000;
 
 CREATE AGGREGATE pg_temp.tsv_agg(tsvector) (SFUNC = tsvector_concat, STYPE = tsvector,
     INITCOND = '');
-INSERT INTO issue_notes_search (issue_id, project, state, size, search)
-SELECT n.issue_id, 'bench', min(i.state), sum(octet_length(n.text)),
-    pg_temp.tsv_agg(n.search ORDER BY n.id)
+INSERT INTO issue_notes_search (issue_id, project, state, labels, customer_email, size,
+    search)
+SELECT n.issue_id, 'bench', min(i.state), (array_agg(i.labels))[1], min(i.customer_email),
+    sum(octet_length(n.text)), pg_temp.tsv_agg(n.search ORDER BY n.id)
 FROM notes n JOIN issues i ON i.id = n.issue_id GROUP BY n.issue_id;
 ALTER TABLE notes ENABLE TRIGGER notes_search_add;

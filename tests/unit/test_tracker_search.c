@@ -157,6 +157,15 @@ START_TEST(search_notes_every_kind)
 	f.search = "toner";
 	ck_assert_str_eq(list(&f), "2,1");	/* same rank: newest first */
 	ck_assert_int_eq(l.total, 2);
+	f.label = "bug";			/* filters on notes-only matches */
+	ck_assert_str_eq(list(&f), "1");
+	ck_assert_int_eq(md_tracker_label(&st, "acme", 2, "bug", 1, &changed, err, sizeof err),
+	    0);
+	ck_assert_str_eq(list(&f), "2,1");
+	f.label = NULL;
+	f.customer = "BOB@example.org";
+	ck_assert_str_eq(list(&f), "2");
+	f.customer = NULL;
 	f.search = "zebra";
 	ck_assert_str_eq(list(&f), "3");
 	ck_assert_int_eq(l.closed, 1);
