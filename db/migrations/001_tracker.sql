@@ -2,7 +2,10 @@
 -- participants, attachments, raw messages, threading, outbound mail.
 --
 -- Times are Unix seconds (bigint), as the programs and the JSON API use
--- them.  Text search uses the 'simple' configuration: a desk receives mail
+-- them.  Big columns (bodies, raw messages, attachments, outgoing mail)
+-- are compressed with lz4, not the default pglz: filing an issue stores
+-- each of them once, and pglz cost a sixth of the database's CPU per issue
+-- (doc/performance.md).  Text search uses the 'simple' configuration: a desk receives mail
 -- in every language, and stemming for one would mis-rank the others.
 -- doc/db-schema.md explains every table and index.
 
@@ -73,7 +76,7 @@ CREATE TABLE issues (
 	project		text NOT NULL REFERENCES projects ON DELETE CASCADE,
 	iid		bigint NOT NULL,
 	title		text NOT NULL,
-	description	text NOT NULL DEFAULT '',
+	description	text COMPRESSION lz4 NOT NULL DEFAULT '',
 	author		text NOT NULL,
 	customer_email	text NOT NULL DEFAULT '',
 	customer_name	text NOT NULL DEFAULT '',
@@ -111,7 +114,7 @@ CREATE TABLE raw_messages (
 	id		bigserial PRIMARY KEY,
 	issue_id	bigint NOT NULL REFERENCES issues ON DELETE CASCADE,
 	size		bigint NOT NULL,
-	data		bytea			-- NULL: removed by retention or purge
+	data		bytea COMPRESSION lz4	-- NULL: removed by retention or purge
 );
 CREATE INDEX raw_messages_issue ON raw_messages (issue_id);
 ALTER TABLE issues ADD FOREIGN KEY (raw_id) REFERENCES raw_messages ON DELETE SET NULL
@@ -124,8 +127,8 @@ CREATE TABLE notes (
 	author		text NOT NULL,
 	author_email	text NOT NULL DEFAULT '',
 	kind		text NOT NULL CHECK (kind IN ('customer', 'public', 'internal', 'system')),
-	text		text NOT NULL DEFAULT '',
-	full_text	text NOT NULL DEFAULT '',	-- before trimming, "" when nothing was cut
+	text		text COMPRESSION lz4 NOT NULL DEFAULT '',
+	full_text	text COMPRESSION lz4 NOT NULL DEFAULT '',	-- before trimming, "" when nothing was cut
 	message_id	text NOT NULL DEFAULT '',
 	via		text NOT NULL DEFAULT '',
 	flags		text NOT NULL DEFAULT '',
@@ -219,7 +222,7 @@ CREATE TABLE attachments (
 	content_type	text NOT NULL DEFAULT '',
 	size		bigint NOT NULL,
 	stored		boolean NOT NULL,		-- false: over attachment_max_size
-	data		bytea,				-- NULL when not stored or removed
+	data		bytea COMPRESSION lz4,		-- NULL when not stored or removed
 	PRIMARY KEY (issue_id, n)
 );
 
@@ -302,7 +305,7 @@ CREATE TABLE outbox (
 	rcpt		text NOT NULL,
 	mail_from	text NOT NULL,
 	message_id	text NOT NULL,
-	data		bytea NOT NULL,
+	data		bytea COMPRESSION lz4 NOT NULL,
 	created		bigint NOT NULL,
 	state		text NOT NULL DEFAULT 'queued'
 			CHECK (state IN ('queued', 'sent', 'failed', 'dropped')),
