@@ -8,13 +8,14 @@
  * index-only pass over the project's issues.  A search reads two GIN
  * indexes: issues.search (title weight A, description B) and
  * issue_notes_search, one document per issue with the words of all its
- * notes (customer, public, internal, system), kept by triggers (001).  An
- * issue's rank is the better ts_rank of the two, so a title that names the
- * words ranks above a conversation that mentions them.  The words must
- * all be in the title and description, or all in the notes
+ * notes (customer, public, internal, system), kept by triggers (001).  The
+ * words must all be in the title and description, or all in the notes
  * (websearch_to_tsquery: "quoted phrases", "or", -word); 'simple'
- * configuration, no stemming.  Why one document per issue and not per
- * note, and the numbers: doc/performance.md, "Search on PostgreSQL".
+ * configuration, no stemming.  Issues that match in their own text come
+ * first, by ts_rank; then those that match in their notes alone, by the
+ * ts_rank of their notes when there are at most RANK_NOTES_MAX of them,
+ * else newest first (build_search() says why).  The numbers:
+ * doc/performance.md, "Search on PostgreSQL".
  */
 #include "config.h"
 

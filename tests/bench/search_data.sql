@@ -121,7 +121,8 @@ CREATE AGGREGATE pg_temp.tsv_agg(tsvector) (SFUNC = tsvector_concat, STYPE = tsv
     INITCOND = '');
 INSERT INTO issue_notes_search (issue_id, project, state, labels, customer_email, size,
     search)
-SELECT n.issue_id, 'bench', min(i.state), (array_agg(i.labels))[1], min(i.customer_email),
-    sum(octet_length(n.text)), pg_temp.tsv_agg(n.search ORDER BY n.id)
-FROM notes n JOIN issues i ON i.id = n.issue_id GROUP BY n.issue_id;
+SELECT g.issue_id, 'bench', i.state, i.labels, i.customer_email, g.size, g.search
+FROM (SELECT issue_id, sum(octet_length(text)) AS size,
+	pg_temp.tsv_agg(search ORDER BY id) AS search FROM notes GROUP BY issue_id) g
+JOIN issues i ON i.id = g.issue_id;
 ALTER TABLE notes ENABLE TRIGGER notes_search_add;
