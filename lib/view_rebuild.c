@@ -378,7 +378,9 @@ put_keys(struct md_store *st, struct md_view_stats *vs, char *err, size_t errlen
 		md_sqlp_long(&q, CHUNK);
 		res = md_db_query(st->db, "SELECT p.reply_key, p.unsub_key, i.project, i.iid, "
 		    "p.email FROM participants p JOIN issues i ON i.id = p.issue_id "
-		    "WHERE p.reply_key COLLATE \"C\" > $1 ORDER BY p.reply_key COLLATE \"C\" "
+		    /* purged participants keep placeholder keys, never valid ones */
+		    "WHERE p.reply_key COLLATE \"C\" > $1 AND p.reply_key ~ '^[a-z2-7]{26}$' "
+		    "ORDER BY p.reply_key COLLATE \"C\" "
 		    "LIMIT $2",
 		    &q, err, errlen);
 		md_sqlp_free(&q);
