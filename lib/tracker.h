@@ -215,6 +215,15 @@ int	md_issue_ref_parse(const char *ref, char *project, size_t projlen, long *iid
 int	md_tracker_retention(struct md_store *st, long now, long limit, long *raws,
 	    long *atts, char *err, size_t errlen);
 
+/*
+ * The search index's catch-up: writes issues.search for up to limit issues
+ * filed without it (ingest leaves it to this, so that filing stays cheap;
+ * searches compute it meanwhile).  Several indexers may run: rows are
+ * taken with SKIP LOCKED.  *done receives the number indexed.
+ */
+int	md_tracker_index(struct md_store *st, long limit, long *done, char *err,
+	    size_t errlen);
+
 struct md_purge_stats {
 	long	issues;		/* issues whose customer it was */
 	long	notes;		/* notes by that address, text erased */

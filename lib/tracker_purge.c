@@ -133,7 +133,8 @@ static const struct {
 	  "ELSE last_error END WHERE lower(rcpt) = $1", 2, 0 },
 	/* Last: the other steps find the issues by this address. */
 	{ "UPDATE issues SET title = '[purged]', description = '', customer_email = $2, "
-	  "customer_name = '', received = '' WHERE customer_email = $1", 2, 0 },
+	  "customer_name = '', received = '', search = issue_search_doc('[purged]', '') "
+	  "WHERE customer_email = $1", 2, 0 },
 };
 
 /* Their keys, before the rows change, for the view after the commit. */

@@ -135,6 +135,13 @@ build_search(struct listq *q, const struct md_issue_filter *f, const char *cust,
 	    "ts_rank(i.search, $%d::tsquery) AS r FROM issues i "
 	    "WHERE i.project = $1 AND i.search @@ $%d::tsquery", t, t);
 	filters(q, f, cust);
+	/* Issues the indexer has not reached yet (filed a moment ago): their
+	 * document computed here, found through a small partial index. */
+	sql(q, " UNION ALL SELECT i.id, i.iid, i.state, "
+	    "ts_rank(issue_search_doc(i.title, i.description), $%d::tsquery) FROM issues i "
+	    "WHERE i.project = $1 AND i.search IS NULL AND "
+	    "issue_search_doc(i.title, i.description) @@ $%d::tsquery", t, t);
+	filters(q, f, cust);
 	sql(q, "), nonly AS MATERIALIZED (SELECT s.issue_id AS id, s.state "
 	    "FROM issue_notes_search s WHERE s.project = $1 AND s.search @@ $%d::tsquery "
 	    "AND s.issue_id NOT IN (SELECT id FROM own)", t);
@@ -316,4 +323,23 @@ done:
 	md_buf_free(&q.sql);
 	md_sqlp_free(&q.p);
 	return rc;
+}
+
+int
+md_tracker_index(struct md_store *st, long limit, long *done, char *err, size_t errlen)
+{
+	struct md_sqlp p;
+	long n;
+
+	md_sqlp_init(&p);
+	md_sqlp_long(&p, limit > 0 ? limit : 500);
+	n = md_db_exec_count(st->db, "UPDATE issues SET search = "
+	    "issue_search_doc(title, description) WHERE id IN (SELECT id FROM issues "
+	    "WHERE search IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)", &p, err,
+	    errlen);
+	md_sqlp_free(&p);
+	if (n < 0)
+		return -1;
+	*done = n;
+	return 0;
 }

@@ -1,7 +1,8 @@
 # maildesk-worker(8): inbox records -> issues (main thread), outbox -> SMTP
-# relay (second thread).
+# relay (second thread), search index catch-up (third thread).
 sbin_PROGRAMS += worker/maildesk-worker
 worker_maildesk_worker_SOURCES = worker/main.c worker/inbox.c worker/inbox.h \
-	worker/outbox.c worker/outbox.h worker/outbox_steps.c worker/outbox_int.h
+	worker/outbox.c worker/outbox.h worker/outbox_steps.c worker/outbox_int.h \
+	worker/indexer.c worker/indexer.h
 worker_maildesk_worker_LDADD = $(MD_LIBS)
 dist_man_MANS += doc/maildesk-worker.8

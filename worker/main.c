@@ -5,8 +5,9 @@
  *
  * The main thread consumes the inbox (records -> issues, inbox.c) and
  * every 10 minutes applies the projects' retention; a second thread runs
- * the outbox sender (outbox.c) with a configuration copy of its own, so
- * neither shares a connection or a string with the other.  Signals reach
+ * the outbox sender (outbox.c) and a third the search indexer (indexer.c),
+ * each with a configuration copy of its own, so that no two share a
+ * connection or a string.  Signals reach
  * the main thread only: SIGTERM/SIGINT finish the record at hand, stop the
  * sender and exit 0; SIGHUP re-reads the configuration file and keeps the
  * old one if the new one has an error.  A database whose schema is not the
@@ -28,6 +29,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "inbox.h"
+#include "indexer.h"
 #include "log.h"
 #include "pidfile.h"
 #include "mime.h"
@@ -42,11 +44,14 @@
 
 static volatile sig_atomic_t stop_flag, hup_flag;
 
+/* A helper thread: the outbox sender or the indexer. */
 struct sender {
 	struct md_config	 cfg;
 	pthread_t		 thread;
 	volatile sig_atomic_t	 stop;
 	int			 running;
+	const char		*name;
+	int			(*run)(const struct md_config *, volatile sig_atomic_t *);
 };
 
 static void
@@ -103,8 +108,8 @@ sender_main(void *arg)
 {
 	struct sender *s = arg;
 
-	if (md_outbox_run(&s->cfg, &s->stop) < 0)
-		md_log(LOG_ERR, "outbox sender could not start");
+	if (s->run(&s->cfg, &s->stop) < 0)
+		md_log(LOG_ERR, "%s could not start", s->name);
 	return NULL;
 }
 
@@ -121,7 +126,7 @@ sender_start(struct sender *s)
 	rc = pthread_create(&s->thread, NULL, sender_main, s);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
-		md_log(LOG_ERR, "cannot start the outbox thread: %s", strerror(rc));
+		md_log(LOG_ERR, "cannot start the %s thread: %s", s->name, strerror(rc));
 		return -1;
 	}
 	s->running = 1;
@@ -141,9 +146,9 @@ sender_stop(struct sender *s)
 /* SIGHUP: both copies load cleanly or nothing changes. */
 static void
 reload(const char *path, struct md_config *cfg, struct wk_inbox *w, struct sender *s,
-    int debug)
+    struct sender *ix, int debug)
 {
-	struct md_config ncfg, scfg;
+	struct md_config ncfg, scfg, icfg;
 	char err[512];
 
 	hup_flag = 0;
@@ -156,9 +161,18 @@ reload(const char *path, struct md_config *cfg, struct wk_inbox *w, struct sende
 		md_log(LOG_ERR, "reload failed, keeping the old configuration: %s", err);
 		return;
 	}
+	if (load(&icfg, path, err, sizeof err) < 0) {
+		md_config_free(&ncfg);
+		md_config_free(&scfg);
+		md_log(LOG_ERR, "reload failed, keeping the old configuration: %s", err);
+		return;
+	}
 	sender_stop(s);
+	sender_stop(ix);
 	md_config_free(&s->cfg);
 	s->cfg = scfg;
+	md_config_free(&ix->cfg);
+	ix->cfg = icfg;
 	wk_inbox_free(w);
 	md_config_free(cfg);
 	*cfg = ncfg;
@@ -168,6 +182,7 @@ reload(const char *path, struct md_config *cfg, struct wk_inbox *w, struct sende
 		exit(1);
 	}
 	sender_start(s);
+	sender_start(ix);
 	md_log(LOG_INFO, "configuration reloaded from %s", path);
 }
 
@@ -218,7 +233,7 @@ main(int argc, char **argv)
 	const char *path = MD_DEFAULT_CONFIG;
 	int foreground = 0, checkonly = 0, debug = 0, ch;
 	struct md_config cfg;
-	struct sender s;
+	struct sender s, ix;
 	struct wk_inbox w;
 	long long last_retention = 0;
 	char err[512];
@@ -240,7 +255,13 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	memset(&s, 0, sizeof s);
-	if (load(&cfg, path, err, sizeof err) < 0 || load(&s.cfg, path, err, sizeof err) < 0) {
+	memset(&ix, 0, sizeof ix);
+	s.name = "outbox";
+	s.run = md_outbox_run;
+	ix.name = "indexer";
+	ix.run = md_indexer_run;
+	if (load(&cfg, path, err, sizeof err) < 0 || load(&s.cfg, path, err, sizeof err) < 0 ||
+	    load(&ix.cfg, path, err, sizeof err) < 0) {
 		fprintf(stderr, "maildesk-worker: %s\n", err);
 		return 1;
 	}
@@ -275,7 +296,7 @@ main(int argc, char **argv)
 	md_mime_init();
 	md_smtp_global_init();
 	md_pidfile_write(cfg.worker_pid_file);
-	if (sender_start(&s) < 0) {
+	if (sender_start(&s) < 0 || sender_start(&ix) < 0) {
 		md_log(LOG_CRIT, "cannot start");
 		return 1;
 	}
@@ -284,7 +305,7 @@ main(int argc, char **argv)
 
 	while (!stop_flag && !w.fatal) {
 		if (hup_flag)
-			reload(path, &cfg, &w, &s, debug);
+			reload(path, &cfg, &w, &s, &ix, debug);
 		if (wk_inbox_step(&w, &stop_flag) < 0 && !w.fatal)
 			pause_ms(500);
 		retention(&w, &last_retention);
@@ -292,10 +313,12 @@ main(int argc, char **argv)
 
 	md_log(LOG_INFO, "maildesk-worker stopping");
 	sender_stop(&s);
+	sender_stop(&ix);
 	wk_inbox_leave(&w);
 	wk_inbox_free(&w);
 	md_pidfile_remove(cfg.worker_pid_file);
 	md_config_free(&s.cfg);
+	md_config_free(&ix.cfg);
 	md_config_free(&cfg);
 	md_mime_shutdown();
 	return w.fatal ? 1 : 0;

@@ -71,6 +71,13 @@ CREATE TABLE login_failures (
 	count		integer NOT NULL
 );
 
+-- An issue's own words: the title weighs A, the description B.
+CREATE FUNCTION issue_search_doc(title text, description text) RETURNS tsvector
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT setweight(to_tsvector('simple', coalesce(title, '')), 'A') ||
+	    setweight(to_tsvector('simple', left(coalesce(description, ''), 200000)), 'B')
+$$;
+
 CREATE TABLE issues (
 	id		bigserial PRIMARY KEY,
 	project		text NOT NULL REFERENCES projects ON DELETE CASCADE,
@@ -95,9 +102,12 @@ CREATE TABLE issues (
 	created		bigint NOT NULL,
 	updated		bigint NOT NULL,
 	closed_at	bigint,
-	search		tsvector GENERATED ALWAYS AS (
-			    setweight(to_tsvector('simple', coalesce(title, '')), 'A') ||
-			    setweight(to_tsvector('simple', left(coalesce(description, ''), 200000)), 'B')) STORED,
+	-- issue_search_doc(title, description), written by the worker's
+	-- indexer (md_tracker_index) shortly after the issue is filed; NULL
+	-- until then, and searches compute it for those few rows.  Parsing a
+	-- 10 KB description costs as much as filing the rest of the issue, and
+	-- filing must keep ahead of the mail server (doc/performance.md).
+	search		tsvector,
 	UNIQUE (project, iid)
 );
 CREATE INDEX issues_created ON issues (project, created DESC, iid DESC);
@@ -106,6 +116,7 @@ CREATE INDEX issues_state ON issues (project, state);
 CREATE INDEX issues_customer ON issues (project, customer_email);
 CREATE INDEX issues_labels ON issues USING gin (labels);
 CREATE INDEX issues_search ON issues USING gin (search);
+CREATE INDEX issues_unindexed ON issues (project, id) WHERE search IS NULL;
 CREATE INDEX issues_closed ON issues (closed_at) WHERE state = 'closed';
 
 -- Raw messages (requests and customer notes), apart from the rows that

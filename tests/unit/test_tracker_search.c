@@ -142,6 +142,36 @@ START_TEST(search_titles_descriptions)
 }
 END_TEST
 
+/*
+ * Filing leaves issues.search to the indexer: a search finds issues before
+ * and after it ran, in the same order, and the indexer takes each once.
+ */
+START_TEST(search_before_and_after_indexer)
+{
+	struct md_issue_filter f;
+	long done;
+
+	three();
+	memset(&f, 0, sizeof f);
+	f.search = "printer or invoice";
+	ck_assert_int_eq(rows_num("SELECT count(*) FROM issues WHERE search IS NULL",
+	    NULL), 3);
+	ck_assert_str_eq(list(&f), "3,1,2");
+	ck_assert_int_eq(md_tracker_index(&st, 2, &done, err, sizeof err), 0);
+	ck_assert_int_eq(done, 2);
+	ck_assert_str_eq(list(&f), "3,1,2");		/* two indexed, one not */
+	ck_assert_int_eq(md_tracker_index(&st, 500, &done, err, sizeof err), 0);
+	ck_assert_int_eq(done, 1);
+	ck_assert_int_eq(md_tracker_index(&st, 500, &done, err, sizeof err), 0);
+	ck_assert_int_eq(done, 0);
+	ck_assert_str_eq(list(&f), "3,1,2");
+	ck_assert_int_eq(l.total, 3);
+	f.search = "stuck";
+	ck_assert_str_eq(list(&f), "1");
+	md_issue_list_free(&l);
+}
+END_TEST
+
 START_TEST(search_notes_every_kind)
 {
 	struct md_issue_filter f;
@@ -219,6 +249,7 @@ tracker_search_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, filters_counts_paging);
 	tcase_add_test(tc, search_titles_descriptions);
+	tcase_add_test(tc, search_before_and_after_indexer);
 	tcase_add_test(tc, search_notes_every_kind);
 	suite_add_tcase(s, tc);
 	return s;
