@@ -27,7 +27,7 @@
 #include "tracker.h"
 
 #define CLAIM_EVERY_MS	5000	/* or worker_claim_idle_ms if shorter */
-#define READ_COUNT	50
+#define READ_COUNT	WK_INBOX_READ
 /*
  * One entry per XAUTOCLAIM: a claim counts as a delivery, so a record that
  * crashes the worker would otherwise add a delivery to every entry claimed

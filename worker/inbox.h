@@ -18,6 +18,9 @@
 #include "redis.h"
 #include "store.h"
 
+/* Records read from the stream at a time (and filed in one transaction). */
+#define WK_INBOX_READ	50
+
 struct wk_inbox {
 	const struct md_config	*cfg;
 	struct md_store		 st;		/* the tracker of record */

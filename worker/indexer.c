@@ -24,6 +24,8 @@
 #define IDLE_MS		500	/* nothing to do: look again after this */
 #define ERROR_MS	2000	/* database trouble: wait this long */
 
+volatile sig_atomic_t md_indexer_defer;
+
 static void
 nap(int ms, volatile sig_atomic_t *stop)
 {
@@ -39,7 +41,7 @@ md_indexer_run(const struct md_config *cfg, volatile sig_atomic_t *stop)
 {
 	struct md_store st;
 	long done, total = 0;
-	long long last_log = 0;
+	long long last_log = 0, last_batch = md_now_ms();
 	char err[512];
 	int open = 0;
 
@@ -51,6 +53,13 @@ md_indexer_run(const struct md_config *cfg, volatile sig_atomic_t *stop)
 			}
 			open = 1;
 		}
+		/* Filing comes first: words parsed now would take the CPU the
+		 * backlog needs, and searches see unindexed issues anyway. */
+		if (md_indexer_defer && md_now_ms() - last_batch < MD_INDEXER_DEFER_MAX_MS) {
+			nap(200, stop);
+			continue;
+		}
+		last_batch = md_now_ms();
 		if (md_tracker_index(&st, BATCH, &done, err, sizeof err) < 0) {
 			/* The inbox thread reports the database's state; one
 			 * line a minute is enough here. */

@@ -306,8 +306,9 @@ main(int argc, char **argv)
 	while (!stop_flag && !w.fatal) {
 		if (hup_flag)
 			reload(path, &cfg, &w, &s, &ix, debug);
-		if (wk_inbox_step(&w, &stop_flag) < 0 && !w.fatal)
+		if ((rc = wk_inbox_step(&w, &stop_flag)) < 0 && !w.fatal)
 			pause_ms(500);
+		md_indexer_defer = rc >= WK_INBOX_READ;
 		retention(&w, &last_retention);
 	}
 
