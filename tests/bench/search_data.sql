@@ -92,6 +92,8 @@ JOIN sentence s1 ON s1.i = 1 + abs(hashint8extended(g, 31)) % 20000
 JOIN sentence s2 ON s2.i = 1 + abs(hashint8extended(g, 131)) % 20000
 JOIN sentence s3 ON s3.i = 1 + abs(hashint8extended(g, 1031)) % 20000;
 UPDATE projects SET last_iid = :issues WHERE name = 'bench';
+-- What the worker's indexer does shortly after filing (worker/indexer.c).
+UPDATE issues SET search = issue_search_doc(title, description) WHERE project = 'bench';
 
 -- Notes: :notes spread over the issues; kinds in a desk's proportions.
 -- The per-issue search documents are made in one pass afterwards (what
