@@ -49,3 +49,5 @@ lib_libmaildesk_a_SOURCES += lib/dns_txt.c lib/dns_txt.h lib/dkim_verify.c lib/d
 MD_LIBS += $(OPENDKIM_LIBS) $(PSL_LIBS)
 # The tracker's settings side: projects, aliases, lists in PostgreSQL; the milter's view.
 lib_libmaildesk_a_SOURCES += lib/project_store.c lib/project_store.h lib/view.c lib/view.h lib/view_rebuild.c lib/validate.c lib/validate.h
+# Web login throttling: counters in PostgreSQL, the policy on them.
+lib_libmaildesk_a_SOURCES += lib/login_throttle.c lib/login_throttle.h
