@@ -15,14 +15,15 @@ if ! command -v clang >/dev/null; then
 	exit 0
 fi
 mkdir -p "$out/obj"
-pc="gmime-3.0 hiredis libcurl libsodium opendkim libpsl"
+pc="gmime-3.0 hiredis libcurl libsodium opendkim libpsl libpq"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 $san -I$builddir -I$srcdir/lib $(pkg-config --cflags $pc)"
 libs="$(pkg-config --libs $pc) -lspf2 -lpthread"
 
-# The library once, instrumented for coverage.
+# The library once, instrumented for coverage (with the migrations the
+# build generated: lib/db.c refers to them).
 objs=()
-for c in "$srcdir"/lib/*.c; do
+for c in "$srcdir"/lib/*.c "$builddir"/lib/db_migrations.c; do
 	o=$out/obj/$(basename "$c" .c).o
 	if [ ! -e "$o" ] || [ "$c" -nt "$o" ]; then
 		clang $cflags -fsanitize=fuzzer-no-link -c "$c" -o "$o" || { echo "Bail out! cannot compile $c"; exit 1; }
