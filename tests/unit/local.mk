@@ -216,3 +216,11 @@ tests_unit_test_dmarc_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dmarc_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_dmarc
 EXTRA_DIST += tests/fixtures/dkim/sel.private tests/fixtures/dkim/sel.txt tests/fuzz/fuzz_auth.c
+
+# Web login throttling: the policy (table driven) and its counters in PostgreSQL.
+check_PROGRAMS += tests/unit/test_login_throttle
+tests_unit_test_login_throttle_SOURCES = tests/unit/test_login_throttle.c \
+	tests/unit/pg_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_login_throttle_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_login_throttle_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_login_throttle
