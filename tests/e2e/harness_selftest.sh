@@ -37,8 +37,17 @@ t0=$(ms)
 md_start_redis
 note "redis up in $(($(ms) - t0)) ms (port $REDIS_PORT)"
 is "$(rcli ping)" PONG "redis answers on TCP port $REDIS_PORT"
-is "$(redis-cli -s "$REDIS_SOCK" ping)" PONG "redis answers on the unix socket"
+is "$(REDISCLI_AUTH=$MD_REDIS_ADMIN_PASSWORD redis-cli -s "$REDIS_SOCK" --user admin ping)" PONG \
+	"redis answers on the unix socket"
 is "$(rcli config get appendonly | tail -n 1)" no "no AOF by default"
+is "$(rcli ACL WHOAMI)" admin "rcli logs in as admin"
+like "$(redis-cli -p "$REDIS_PORT" ping 2>&1)" "NOAUTH" \
+	"the ACL file's 'user default off': no command without a user"
+is "$(rcli ACL USERS | sort | tr '\n' ' ')" \
+	"admin default maildesk-cli maildesk-milter maildesk-web maildesk-worker " \
+	"Redis runs with the users of contrib/redis-users.acl"
+is "$(grep -c '>' "$top_srcdir/contrib/redis-users.acl")/$(grep -c ' >[0-9a-f]\{32\}$' "$T/redis-users.acl")" \
+	"0/5" "the test's copy gives each user that is on a password of its own"
 rcli set k v >/dev/null
 md_stop_redis
 rcli ping >/dev/null 2>&1
@@ -49,7 +58,7 @@ is "$(rcli exists k)" 0 "without persistence nothing survives a restart"
 md_stop_redis
 md_start_redis --appendonly yes --appendfsync always
 rcli set k v >/dev/null
-redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1	# as a miltertest script does
+rcli shutdown >/dev/null 2>&1	# as a miltertest script does
 md_restart_redis
 is "$(rcli get k)" v "with --appendonly yes data survives a restart"
 
@@ -64,6 +73,19 @@ like "$(cat "$MD_CONF")" "spf_enable = no" "config: extra keys are appended"
 p=$MILTER_PORT
 md_write_config
 is "$MILTER_PORT" "$p" "config: ports stay the same when rewritten"
+for r in milter worker web cli; do
+	u=$(sed -n "s/^${r}_redis_username = //p" "$MD_CONF")
+	pw=$(sed -n "s/^${r}_redis_password = //p" "$MD_CONF")
+	is "$u" "maildesk-$r" "config: the $r runs as its own Redis user"
+	is "$(REDISCLI_AUTH=$pw redis-cli -p "$REDIS_PORT" --user "$u" ping)" PONG \
+		"config: ... with its password"
+done
+is "$(stat -c %a "$MD_CONF")" 600 "config: mode 600 (it holds passwords)"
+out=$(MD_REDIS_ACL=no bash -c '. "$top_srcdir/tests/harness/tap.sh"
+	. "$top_srcdir/tests/harness/lib.sh"; MD_PG=no
+	md_start_redis; md_write_config
+	echo "whoami=$(rcli ACL WHOAMI) users=$(grep -c _redis_ "$MD_CONF")"; done_testing')
+like "$out" "whoami=default users=0" "MD_REDIS_ACL=no: no users, no credentials in the config"
 
 # --- PostgreSQL (started and migrated by the first md_write_config) ---------------------------
 like "$(cat "$MD_CONF")" "database = host=$T/pg port=[0-9]+ dbname=maildesk user=" \
@@ -256,8 +278,10 @@ cat >"$T/fake_worker" <<'EOF'
 # stands in for maildesk-worker: -f -c CONF, blocks in XREADGROUP
 while getopts fc: o; do [ $o = c ] && conf=$OPTARG; done
 port=$(sed -n 's/^redis_port = //p' "$conf")
-redis-cli -p "$port" XGROUP CREATE maildesk:inbox workers '$' MKSTREAM >/dev/null
-exec redis-cli -p "$port" XREADGROUP GROUP workers w1 BLOCK 0 STREAMS maildesk:inbox '>'
+user=$(sed -n 's/^worker_redis_username = //p' "$conf")
+export REDISCLI_AUTH=$(sed -n 's/^worker_redis_password = //p' "$conf")
+redis-cli -p "$port" --user "$user" XGROUP CREATE maildesk:inbox workers '$' MKSTREAM >/dev/null
+exec redis-cli -p "$port" --user "$user" XREADGROUP GROUP workers w1 BLOCK 0 STREAMS maildesk:inbox '>'
 EOF
 chmod +x "$T/fake_worker"
 MD_WORKER_BIN=$T/fake_worker md_start_worker

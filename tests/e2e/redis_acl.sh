@@ -21,11 +21,9 @@ for u in milter worker web cli; do
 		"shipped: maildesk-$u starts from nothing (resetpass resetkeys -@all)"
 done
 
-# The test's copy: a password per user (at the end, after "resetpass"), and
-# the default user on so the harness (rcli) keeps working as the admin.
-sed -E '/^user default /d; s/^user ([a-z-]+) (.*)$/user \1 \2 >pw-\1/' "$ACL" >"$T/users.acl"
-echo 'user default on nopass ~* &* +@all' >>"$T/users.acl"
-md_start_redis --aclfile "$T/users.acl"
+# The harness runs Redis with a copy of the file that has a password per
+# user (tests/harness/lib.sh); rcli is its admin.
+md_start_redis
 is "$(rcli ACL USERS | sort | tr '\n' ' ')" \
 	"admin default maildesk-cli maildesk-milter maildesk-web maildesk-worker " \
 	"Redis loaded every user of the file"
@@ -34,7 +32,8 @@ is "$(rcli ACL USERS | sort | tr '\n' ' ')" \
 as() {
 	local u=$1
 	shift
-	redis-cli -p "$REDIS_PORT" --no-auth-warning --user "maildesk-$u" --pass "pw-maildesk-$u" "$@" 2>&1
+	REDISCLI_AUTH=$(md_redis_password "maildesk-$u") \
+		redis-cli -p "$REDIS_PORT" --user "maildesk-$u" "$@" 2>&1
 }
 # may USER DESC CMD...: the command is allowed (any reply but a permission error)
 may() {
@@ -58,7 +57,7 @@ rcli HSET maildesk:rkey:k1 project acme iid 1 email c@example.test >/dev/null
 rcli SET maildesk:user:admin secret >/dev/null
 
 like "$(as milter AUTH maildesk-milter wrong)" "WRONGPASS" "a wrong password is refused"
-out=$(redis-cli -p "$REDIS_PORT" --no-auth-warning --user admin --pass pw-admin ACL WHOAMI 2>&1)
+out=$(REDISCLI_AUTH=$MD_REDIS_ADMIN_PASSWORD redis-cli -p "$REDIS_PORT" --user admin ACL WHOAMI 2>&1)
 is "$out" "admin" "the admin user logs in with its password"
 
 # --- milter -----------------------------------------------------------------------
@@ -163,11 +162,8 @@ rcli SREM maildesk:projects beta >/dev/null
 rcli HDEL maildesk:aliases help@beta.test >/dev/null
 
 # The shipped default line: no login without a user.
-rcli ACL SETUSER default off >/dev/null
 like "$(redis-cli -p "$REDIS_PORT" GET maildesk:project:acme 2>&1)" "NOAUTH|WRONGPASS|NOPERM" \
 	"with 'user default off' a client without a user gets nothing"
-redis-cli -p "$REDIS_PORT" --no-auth-warning --user admin --pass pw-admin \
-	ACL SETUSER default on >/dev/null
 
 # --- end to end: each program as its own user --------------------------------------
 if [ ! -x "$top_builddir/milter/maildesk-milter" ] || [ ! -x "$top_builddir/worker/maildesk-worker" ] ||
@@ -178,20 +174,14 @@ if [ ! -x "$top_builddir/milter/maildesk-milter" ] || [ ! -x "$top_builddir/work
 fi
 rcli DEL maildesk:project:acme maildesk:rkey:k1 maildesk:aliases >/dev/null
 rcli SREM maildesk:projects acme >/dev/null
-MILTER_USER="milter_redis_username=maildesk-milter milter_redis_password=pw-maildesk-milter"
-# The CLI and the worker read the shared keys here, so each gets the file
-# with its own user in them (cli_/worker_redis_username work the same way
-# once those programs call md_config_use_role).
-# shellcheck disable=SC2086
-md_write_config $MILTER_USER redis_username=maildesk-cli redis_password=pw-maildesk-cli
+# md_write_config gives each program its own user (and password).
+md_write_config
 md_start_sink
 out=$(md_cli project add acme 2>&1)
 ok_rc $? "the CLI adds a project as maildesk-cli"
 is "$(rcli HGET maildesk:project:acme enabled)" 1 "... into the view"
 md_start_milter
 md_start_postfix
-# shellcheck disable=SC2086
-md_write_config $MILTER_USER redis_username=maildesk-worker redis_password=pw-maildesk-worker
 md_start_worker
 
 out=$(md_swaks --from carol@example.org --to support+acme@desk.test \

@@ -14,8 +14,11 @@ TEMPFAIL='<\*\* *451[ -]4\.3\.0 '
 
 md_start_redis
 REPLICA_PORT=$(md_free_port)
+# The primary has the users of contrib/redis-users.acl: the replica syncs as
+# its admin.  The replica itself has none (replica() needs no login).
 md_spawn redis-server --bind 127.0.0.1 --port "$REPLICA_PORT" --save '' \
 	--appendonly no --dir "$T" --replicaof 127.0.0.1 "$REDIS_PORT" \
+	--masteruser admin --masterauth "$MD_REDIS_ADMIN_PASSWORD" \
 	--logfile "$T/replica.log"
 REPLICA_PID=$MD_SPAWN_PID
 md_at_exit 'kill -CONT $REPLICA_PID 2>/dev/null'

@@ -37,6 +37,17 @@
 # Logs: $T/redis.log pg/postgres.log milter.log worker.log postfix.log sink.log spamd.log
 # dnsmasq.log; their tails are printed as TAP comments when a test fails.
 #
+# Redis runs with the users of contrib/redis-users.acl (a copy in
+# $T/redis-users.acl with a generated password per user; "user default off"
+# as shipped) and md_write_config gives each program its own user
+# (milter_/worker_/web_/cli_redis_username and _password): a command or key a
+# program's user lacks fails the test like any other bug.  The harness's own
+# redis-cli calls (rcli, and the pings and SHUTDOWN here) log in as "admin".
+# MD_REDIS_ACL=no (set before md_start_redis) runs Redis without users and
+# the programs without credentials, for tests that need something else.
+# md_redis_password USER prints a user's password; MD_REDIS_ADMIN_PASSWORD
+# is admin's.
+#
 # Knobs: MD_KEEP=1 (keep $T), MD_TEST_TIMEOUT (seconds, default 300: the
 # whole script bails out after it; 0 = no limit), MD_MILTER_BIN and
 # MD_WORKER_BIN (other binaries with the same -f -c CONF interface).
@@ -73,7 +84,7 @@ export T
 # use or stop its servers.
 unset REDIS_PORT REDIS_SOCK REDIS_PID MD_CONF MILTER_PORT MILTER_PID SMTP_PORT \
 	SINK_PORT WORKER_PID SPAMD_PORT SPAMD_PID DNSMASQ_PID MD_SPAWN_PID \
-	PG_DIR PG_CONNINFO
+	PG_DIR PG_CONNINFO MD_REDIS_ADMIN_PASSWORD
 
 _md_ports=" "
 _md_extra_pids=()
@@ -81,6 +92,7 @@ _md_at_exit=()
 _md_started=0
 _md_pg_running=0
 _md_pg_migrated=0
+_md_redis_acl=0
 
 # --- small tools -------------------------------------------------------------
 
@@ -184,16 +196,57 @@ md_at_exit() {
 
 # --- Redis ---------------------------------------------------------------------
 
+# The programs' users, each named by its config key prefix.
+_md_redis_roles="milter worker web cli"
+
 # md_start_redis [redis-server ARGS]: TCP 127.0.0.1:$REDIS_PORT plus the unix
 # socket $REDIS_SOCK, no persistence unless ARGS say otherwise (later
-# arguments win, e.g. --appendonly yes --appendfsync always).
+# arguments win, e.g. --appendonly yes --appendfsync always).  Unless
+# MD_REDIS_ACL=no, with the users of contrib/redis-users.acl.
 md_start_redis() {
 	_md_redis_args=("$@")
 	[ -n "${REDIS_PORT:-}" ] || REDIS_PORT=$(md_free_port)
 	REDIS_SOCK=$T/redis.sock
 	export REDIS_PORT REDIS_SOCK
 	mkdir -p "$T/redis"
+	if [ "${MD_REDIS_ACL:-yes}" != no ]; then
+		_md_redis_acl_file
+		_md_redis_args=(--aclfile "$T/redis-users.acl" "${_md_redis_args[@]}")
+	fi
 	_md_redis_launch
+}
+
+# _md_redis_acl_file: $T/redis-users.acl, the shipped file with a random
+# password added at the end of each user that is "on" (after its
+# "resetpass"); sets MD_REDIS_ADMIN_PASSWORD.  Made once per test, so a
+# restarted Redis has the same users.
+_md_redis_acl_file() {
+	local src=$top_srcdir/contrib/redis-users.acl line
+	_md_redis_acl=1
+	[ -s "$T/redis-users.acl" ] || {
+		[ -r "$src" ] || bail_out "no $src"
+		(
+			umask 077
+			while IFS= read -r line; do
+				case $line in
+				"user "*" on "*)
+					printf '%s >%s\n' "$line" \
+						"$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" ;;
+				*)	printf '%s\n' "$line" ;;
+				esac
+			done <"$src" >"$T/redis-users.acl"
+		) || bail_out "cannot write $T/redis-users.acl"
+	}
+	MD_REDIS_ADMIN_PASSWORD=$(md_redis_password admin)
+	[ -n "$MD_REDIS_ADMIN_PASSWORD" ] || bail_out "$src has no user admin"
+	export MD_REDIS_ADMIN_PASSWORD
+}
+
+# md_redis_password USER: USER's password in $T/redis-users.acl (nothing
+# when Redis runs without users).
+md_redis_password() {
+	[ -f "$T/redis-users.acl" ] || return 0
+	sed -n "s/^user $1 on .* >\([0-9a-f]*\)\$/\1/p" "$T/redis-users.acl"
 }
 
 _md_redis_launch() {
@@ -206,7 +259,7 @@ _md_redis_launch() {
 	export REDIS_PID
 	_md_started=1
 	local n=500
-	until redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do
+	until rcli ping 2>/dev/null | grep -q PONG; do
 		n=$((n - 1))
 		if [ $n -le 0 ] || _md_gone "$REDIS_PID"; then
 			_md_start_failed redis "$T/redis.log"
@@ -215,16 +268,21 @@ _md_redis_launch() {
 	done
 }
 
+# rcli ARGS: redis-cli on $REDIS_PORT, as "admin" when Redis has users (the
+# password goes in the environment, not on the command line).
 rcli() {
-	redis-cli -p "$REDIS_PORT" "$@"
+	if [ -n "${MD_REDIS_ADMIN_PASSWORD:-}" ]; then
+		REDISCLI_AUTH=$MD_REDIS_ADMIN_PASSWORD redis-cli -p "$REDIS_PORT" --user admin "$@"
+	else
+		redis-cli -p "$REDIS_PORT" "$@"
+	fi
 }
 
 # md_stop_redis: SHUTDOWN NOSAVE and wait; also reaps a Redis that was
 # shut down by someone else (e.g. a miltertest script).
 md_stop_redis() {
 	[ -n "${REDIS_PID:-}" ] || return 0
-	_md_gone "$REDIS_PID" ||
-		redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1
+	_md_gone "$REDIS_PID" || rcli shutdown nosave >/dev/null 2>&1
 	_md_reap "$REDIS_PID" 10
 	REDIS_PID=
 }
@@ -360,6 +418,19 @@ md_write_config() {
 		"sender_auth_check = no"
 	)
 	[ -n "${REDIS_PORT:-}" ] || lines[1]="# redis_port: md_start_redis was not called"
+	# Each program as its own Redis user.  The shared keys serve only
+	# what has no role of its own: tests/web/mkissue, which files requests
+	# in-process as the worker does, so they name the worker's user (a
+	# program that forgot its role would then lack the view's or the
+	# inbox's rights and fail).
+	if [ "$_md_redis_acl" = 1 ]; then
+		lines+=("redis_username = maildesk-worker"
+			"redis_password = $(md_redis_password maildesk-worker)")
+		for i in $_md_redis_roles; do
+			lines+=("${i}_redis_username = maildesk-$i"
+				"${i}_redis_password = $(md_redis_password "maildesk-$i")")
+		done
+	fi
 	[ -n "${PG_CONNINFO:-}" ] || lines[2]="# database: PostgreSQL was not started (MD_PG=no)"
 	for kv in "$@"; do
 		case $kv in
@@ -377,10 +448,14 @@ md_write_config() {
 		done
 		[ $found = 1 ] || lines+=("$key = ${kv#*=}")
 	done
-	{
-		echo "# written by tests/harness/lib.sh"
-		printf '%s\n' "${lines[@]}"
-	} >"$MD_CONF"
+	# Mode 600: it holds passwords (the programs warn otherwise).
+	(
+		umask 077
+		{
+			echo "# written by tests/harness/lib.sh"
+			printf '%s\n' "${lines[@]}"
+		} >"$MD_CONF"
+	)
 	if [ -n "${PG_CONNINFO:-}" ] && [ "${MD_PG_MIGRATE:-yes}" != no ] &&
 	    [ "${_md_pg_migrated:-0}" = 0 ]; then
 		md_db_migrate || bail_out "the schema could not be applied"
