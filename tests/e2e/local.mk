@@ -56,6 +56,9 @@ dist_check_SCRIPTS += tests/e2e/trust_spf.sh tests/e2e/trust_rate.sh tests/e2e/t
 EXTRA_DIST += tests/fixtures/conversation/sink.sh
 TESTS += tests/e2e/conversation.sh
 dist_check_SCRIPTS += tests/e2e/conversation.sh
+# replies built from tests/fixtures/replies/*.cases through Postfix: the notes' text
+TESTS += tests/e2e/conversation_trim.sh
+dist_check_SCRIPTS += tests/e2e/conversation_trim.sh
 EXTRA_DIST += tests/fixtures/conversation/autoresponder.sh
 TESTS += tests/e2e/loops.sh
 dist_check_SCRIPTS += tests/e2e/loops.sh
