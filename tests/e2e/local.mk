@@ -20,6 +20,11 @@ EXTRA_DIST += tests/web/web.sh tests/web/browser.mjs tests/web/package.json \
 TESTS += tests/web/api.sh
 dist_check_SCRIPTS += tests/web/api.sh
 
+# Login throttling without lockout: per address, per (name, address), delays
+# per name, 60 parallel guesses (clients on 127.0.0.x with curl --interface).
+TESTS += tests/web/login_throttle.sh
+dist_check_SCRIPTS += tests/web/login_throttle.sh
+
 TESTS += tests/web/browser.sh
 dist_check_SCRIPTS += tests/web/browser.sh
 
