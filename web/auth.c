@@ -13,7 +13,8 @@
  * address and per (name, address), and past those limits only that
  * address gets 429 with Retry-After; the count per name across all
  * addresses only delays the check (a bounded sleep), so the right password
- * from an address without failures always gets in.  A slot is reserved
+ * from an address without failures gets in (a flood may make it retry
+ * after a 503, below, but never locks it out).  A slot is reserved
  * before the password is checked, so parallel attempts cannot exceed a
  * limit.  The argon2 work itself is bounded: at most half the CPUs (at
  * least one) verify at once, and at most half the threads sleep on a
