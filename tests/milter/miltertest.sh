@@ -95,7 +95,8 @@ is "$(md_find_field $INBOX subject Mixed project)" acme \
 
 before=$(rcli XLEN $INBOX)
 # Redis runs with AOF here, so what it held survives the restart.
-export REDIS_STOP_CMD="redis-cli -p $REDIS_PORT shutdown >/dev/null 2>&1; true"
+# Redis has users (tests/harness/lib.sh): SHUTDOWN as its admin.
+export REDIS_STOP_CMD="REDISCLI_AUTH=\$MD_REDIS_ADMIN_PASSWORD redis-cli -p $REDIS_PORT \${MD_REDIS_ADMIN_PASSWORD:+--user admin} shutdown >/dev/null 2>&1; true"
 lua redis_down_eom
 md_restart_redis
 is "$(rcli XLEN $INBOX)" "$before" "Redis down at EOM: 451 and nothing half-written"
