@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "html_tag.h"
 #include "mime.h"
 #include "utf8.h"
 
@@ -230,12 +231,6 @@ is_ws(char c)
 	    c == '\v';
 }
 
-static int
-is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* Text between tags: collapse whitespace, decode references. */
 static const char *
 text_run(struct h2t *h, const char *p, const char *end)
@@ -269,35 +264,6 @@ text_run(struct h2t *h, const char *p, const char *end)
 	return p;
 }
 
-/* Skips "<!-- ... -->", "<!DOCTYPE ...>" and "<?...?>". */
-static const char *
-skip_decl(const char *p, const char *end)
-{
-	const char *q;
-
-	if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
-		for (q = p + 4; end - q >= 3; q++)
-			if (memcmp(q, "-->", 3) == 0)
-				return q + 3;
-		return end;
-	}
-	q = memchr(p, '>', (size_t)(end - p));
-	return q ? q + 1 : end;
-}
-
-/* Raw text elements: everything up to "</name" is dropped. */
-static const char *
-skip_raw(const char *p, const char *end, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (; p < end; p++)
-		if (*p == '<' && (size_t)(end - p) >= n + 2 && p[1] == '/' &&
-		    strncasecmp(p + 2, name, n) == 0)
-			return p;
-	return end;
-}
-
 /* Stores the (reference-decoded) value of an href attribute. */
 static void
 set_href(struct h2t *h, const char *v, size_t n)
@@ -319,48 +285,18 @@ set_href(struct h2t *h, const char *v, size_t n)
 	}
 }
 
-/*
- * Attributes of a tag, up to and including '>'; quoted values may contain
- * '>'.  Only href matters (on <a>).
- */
-static const char *
-attributes(struct h2t *h, const char *p, const char *end, int want_href)
+/* Only href matters (on <a>): the link target shown after its text. */
+static void
+href_attr(void *ctx, const char *name, size_t nlen, const char *val, size_t vlen)
 {
-	const char *name, *val;
-	size_t nlen, vlen;
-	char q;
+	if (nlen == 4 && strncasecmp(name, "href", 4) == 0)
+		set_href(ctx, val, vlen);
+}
 
-	while (p < end) {
-		while (p < end && (is_ws(*p) || *p == '/'))
-			p++;
-		if (p >= end || *p == '>')
-			break;
-		for (name = p; p < end && !is_ws(*p) && *p != '=' &&
-		    *p != '>' && *p != '/'; p++)
-			;
-		nlen = (size_t)(p - name);
-		while (p < end && is_ws(*p))
-			p++;
-		if (p >= end || *p != '=')
-			continue;
-		for (p++; p < end && is_ws(*p); p++)
-			;
-		if (p < end && (*p == '"' || *p == '\'')) {
-			q = *p++;
-			for (val = p; p < end && *p != q; p++)
-				;
-			vlen = (size_t)(p - val);
-			if (p < end)
-				p++;
-		} else {
-			for (val = p; p < end && !is_ws(*p) && *p != '>'; p++)
-				;
-			vlen = (size_t)(p - val);
-		}
-		if (want_href && nlen == 4 && strncasecmp(name, "href", 4) == 0)
-			set_href(h, val, vlen);
-	}
-	return p < end ? p + 1 : end;
+static void
+ignore_attr(void *ctx, const char *name, size_t nlen, const char *val, size_t vlen)
+{
+	(void)ctx, (void)name, (void)nlen, (void)val, (void)vlen;
 }
 
 /* At </a>: show the target when it adds something to the link text. */
@@ -437,31 +373,23 @@ static const char *
 tag(struct h2t *h, const char *p, const char *end)
 {
 	char name[TAG_NAME_MAX];
-	const char *q = p + 1;
+	const char *q;
 	enum tag_kind kind;
-	size_t n = 0;
-	int closing = 0;
+	int closing;
 
-	if (q < end && (*q == '!' || *q == '?'))
-		return skip_decl(p, end);
-	if (q < end && *q == '/') {
-		closing = 1;
-		q++;
-	}
-	if (q >= end || !is_alpha(*q)) {
+	if (end - p > 1 && (p[1] == '!' || p[1] == '?'))
+		return md_html_skip_decl(p, end);
+	if ((q = md_html_tag_name(p, end, name, sizeof name, &closing)) == NULL) {
 		out_bytes(h, "<", 1);	/* "a < b": not markup */
 		return p + 1;
 	}
-	for (; q < end && !is_ws(*q) && *q != '>' && *q != '/'; q++)
-		if (n < sizeof name - 1)
-			name[n++] = (char)((*q >= 'A' && *q <= 'Z') ? *q + 32 : *q);
-	name[n] = '\0';
 	kind = tag_kind(name);
 	if (kind == T_A && !closing)
 		md_buf_reset(&h->href);
-	q = attributes(h, q, end, kind == T_A && !closing);
+	q = md_html_attributes(q, end, kind == T_A && !closing ? href_attr :
+	    ignore_attr, h);
 	if (kind == T_SKIP && !closing)
-		return skip_raw(q, end, name);
+		return md_html_skip_raw(q, end, name);
 	apply_tag(h, kind, closing);
 	return q;
 }

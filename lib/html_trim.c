@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "html_tag.h"
 #include "mime.h"
 #include "trim.h"
 #include "trim_int.h"
@@ -53,12 +54,6 @@ static int
 is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-static int
-is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 /* Does the text run [p, e) show anything (not only blanks and &nbsp;)? */
@@ -156,48 +151,14 @@ judge_attr(const char *name, size_t nlen, const char *v, size_t vlen)
 	return M_NONE;
 }
 
-/* Attributes up to and past '>'; *mark gets the strongest marker seen. */
-static const char *
-attributes(const char *p, const char *end, int *mark)
+/* *mark (an int) gets the strongest marker among a tag's attributes. */
+static void
+mark_attr(void *mark, const char *name, size_t nlen, const char *v, size_t vlen)
 {
-	const char *name, *val;
-	size_t nlen, vlen;
-	char q;
-	int m;
+	int m = judge_attr(name, nlen, v, vlen), *best = mark;
 
-	*mark = M_NONE;
-	while (p < end) {
-		while (p < end && (is_ws(*p) || *p == '/'))
-			p++;
-		if (p >= end || *p == '>')
-			break;
-		for (name = p; p < end && !is_ws(*p) && *p != '=' &&
-		    *p != '>' && *p != '/'; p++)
-			;
-		nlen = (size_t)(p - name);
-		while (p < end && is_ws(*p))
-			p++;
-		if (p >= end || *p != '=')
-			continue;
-		for (p++; p < end && is_ws(*p); p++)
-			;
-		if (p < end && (*p == '"' || *p == '\'')) {
-			q = *p++;
-			for (val = p; p < end && *p != q; p++)
-				;
-			vlen = (size_t)(p - val);
-			if (p < end)
-				p++;
-		} else {
-			for (val = p; p < end && !is_ws(*p) && *p != '>'; p++)
-				;
-			vlen = (size_t)(p - val);
-		}
-		m = judge_attr(name, nlen, val, vlen);
-		if (m == M_CUT || (m == M_ATTR && *mark == M_NONE))
-			*mark = m;
-	}
-	return p < end ? p + 1 : end;
+	if (m == M_CUT || (m == M_ATTR && *best == M_NONE))
+		*best = m;
 }
 
 /* Elements whose content is no text: skipped to their closing tag. */
@@ -207,18 +168,6 @@ raw_element(const char *name)
 	return strcmp(name, "script") == 0 || strcmp(name, "style") == 0 ||
 	    strcmp(name, "title") == 0 || strcmp(name, "xml") == 0 ||
 	    strcmp(name, "template") == 0;
-}
-
-static const char *
-skip_raw(const char *p, const char *end, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (; p < end; p++)
-		if (*p == '<' && (size_t)(end - p) >= n + 2 && p[1] == '/' &&
-		    strncasecmp(p + 2, name, n) == 0)
-			return p;
-	return end;
 }
 
 static void
@@ -275,35 +224,18 @@ static const char *
 tag(struct scan *s, const char *p, const char *end)
 {
 	char name[NAME_MAX_];
-	const char *q = p + 1, *r;
-	size_t n = 0;
-	int closing = 0, mark;
+	const char *r;
+	int closing, mark = M_NONE;
 
-	if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
-		for (q = p + 4; end - q >= 3; q++)
-			if (memcmp(q, "-->", 3) == 0)
-				return q + 3;
-		return end;
-	}
-	if (q < end && (*q == '!' || *q == '?')) {
-		r = memchr(q, '>', (size_t)(end - q));
-		return r ? r + 1 : end;
-	}
-	if (q < end && *q == '/') {
-		closing = 1;
-		q++;
-	}
-	if (q >= end || !is_alpha(*q))
+	if (end - p > 1 && (p[1] == '!' || p[1] == '?'))
+		return md_html_skip_decl(p, end);
+	if ((r = md_html_tag_name(p, end, name, sizeof name, &closing)) == NULL)
 		return p + 1;	/* a literal '<' */
-	for (; q < end && !is_ws(*q) && *q != '>' && *q != '/'; q++)
-		if (n < sizeof name - 1)
-			name[n++] = (char)((*q >= 'A' && *q <= 'Z') ? *q + 32 : *q);
-	name[n] = '\0';
-	r = attributes(q, end, &mark);
+	r = md_html_attributes(r, end, mark_attr, &mark);
 	if (closing)
 		close_tag(s, name, (size_t)(r - s->h));
 	else if (raw_element(name))
-		return skip_raw(r, end, name);
+		return md_html_skip_raw(r, end, name);
 	else
 		open_tag(s, name, (size_t)(p - s->h), mark);
 	return r;

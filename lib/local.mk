@@ -9,7 +9,7 @@ lib_libmaildesk_a_SOURCES = \
 	lib/address.c lib/address.h \
 	lib/keygen.c lib/keygen.h \
 	lib/mime.c lib/mime_headers.c lib/mime_int.h lib/mime.h lib/mime_input.c lib/mime_input.h \
-	lib/html2text.c lib/utf8.c lib/utf8.h \
+	lib/html2text.c lib/html_tag.c lib/html_tag.h lib/utf8.c lib/utf8.h \
 	lib/redis.c lib/redis.h \
 	lib/redis_pool.c \
 	lib/projects.c lib/projects.h \
