@@ -10,7 +10,10 @@
 # cluster of its own in the sandbox directory, unix socket only, schema
 # applied with `maildesk db migrate`), a Postfix with maildesk-milter in
 # front of it, maildesk-worker, and a second Postfix that plays the outside
-# world (outbound mail lands in a Maildir).  Then it creates the project
+# world (outbound mail lands in a Maildir).  Redis runs with the users of
+# contrib/redis-users.acl (a copy with a generated password per user; the
+# default user is off) and every program logs in as its own user, as in
+# production; MD_REDIS_ACL=no runs it without.  Then it creates the project
 # "demo", sends a customer's mail to support+demo@desk.test and shows each
 # step: the SMTP dialogue, the record in the Redis stream, the issue in
 # PostgreSQL, and the confirmation mail the customer gets.  Nothing outside the sandbox directory is touched; Ctrl-C stops it
@@ -21,7 +24,7 @@ once=0
 [ "${1:-}" = --once ] && once=1
 
 if [ "$(id -u)" != 0 ]; then
-	exec sudo --preserve-env=BUILD_DIR "$0" "$@"
+	exec sudo --preserve-env=BUILD_DIR,MD_REDIS_ACL "$0" "$@"
 fi
 
 BUILD_DIR=${BUILD_DIR:-$top/build}
@@ -47,6 +50,8 @@ md_cli project add demo || bail_out "maildesk project add demo failed"
 md_start_milter
 md_start_postfix
 echo "Redis      127.0.0.1:$REDIS_PORT"
+[ -n "${MD_REDIS_ADMIN_PASSWORD:-}" ] &&
+	echo "           users of $T/redis-users.acl; each program's in $MD_CONF"
 echo "PostgreSQL $PG_DIR (unix socket; log $PG_DIR/postgres.log)"
 echo "milter     127.0.0.1:$MILTER_PORT   (log $T/milter.log)"
 echo "Postfix    127.0.0.1:$SMTP_PORT   (log $T/postfix.log)"
@@ -65,6 +70,11 @@ rcli --no-raw XRANGE maildesk:inbox - + | cut -c1-160 | head -n 80
 say "the worker turns the record into an issue and mails the customer"
 md_start_worker
 md_wait_sink 1 30 || echo "(no confirmation mail yet; see $T/worker.log)"
+if [ -n "${MD_REDIS_ADMIN_PASSWORD:-}" ]; then
+	echo "Redis clients by ACL user (redis-cli CLIENT LIST): the milter and the worker"
+	echo "each as their own, none as the default user:"
+	rcli CLIENT LIST | grep -o ' user=[^ ]*' | sort | uniq -c
+fi
 echo "\$ maildesk issue list demo"
 md_cli issue list demo
 echo
@@ -88,6 +98,10 @@ if [ $once = 1 ]; then
 fi
 
 say "the sandbox keeps running; Ctrl-C stops it and removes $T"
+# redis-cli for people: the admin user, its password in the environment.
+rcli_hint="redis-cli -p $REDIS_PORT"
+[ -n "${MD_REDIS_ADMIN_PASSWORD:-}" ] &&
+	rcli_hint="REDISCLI_AUTH=$MD_REDIS_ADMIN_PASSWORD redis-cli -p $REDIS_PORT --user admin"
 cat <<EOF
 Send more mail (a new request, or a reply to the Reply-To address of the
 confirmation above):
@@ -97,7 +111,7 @@ Look at the desk:
   $BUILD_DIR/cli/maildesk -c $MD_CONF issue list demo
   $BUILD_DIR/cli/maildesk -c $MD_CONF issue show demo#1
   $BUILD_DIR/cli/maildesk -c $MD_CONF issue comment demo#1 "On our way."
-  redis-cli -p $REDIS_PORT XRANGE maildesk:inbox - +
+  $rcli_hint XRANGE maildesk:inbox - +
   psql "$PG_CONNINFO"        (tables: doc/db-schema.md)
 Outbound mail:  ls $T/sink/Maildir/new
 Logs:           $T/*.log
