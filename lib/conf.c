@@ -136,6 +136,7 @@ static const struct cfg_key keys[] = {
 	K(web_pid_file, T_STR, 0, 0),
 	K(session_ttl, T_INT, 60, 30 * 86400),
 	K(web_static_dir, T_STR, 0, 0),
+	K(web_trusted_proxies, T_STR, 0, 0),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -226,6 +227,7 @@ md_config_defaults(struct md_config *cfg)
 	cfg->max_participants = 10;
 
 	set_str(&cfg->web_listen, "127.0.0.1:8080");
+	set_str(&cfg->web_trusted_proxies, "");
 	cfg->session_ttl = 8 * 3600;
 
 	/* Every string key is non-NULL so callers never test for NULL. */

@@ -138,6 +138,7 @@ struct md_config {
 	char	*web_pid_file;
 	int	 session_ttl;		/* seconds */
 	char	*web_static_dir;
+	char	*web_trusted_proxies;	/* CIDRs whose X-Real-IP names the client */
 
 	int	 key_lines[96];		/* line each table key was set on (conf.c) */
 };

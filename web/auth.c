@@ -25,7 +25,9 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdatomic.h>
@@ -36,6 +38,7 @@
 #include "json.h"
 #include "log.h"
 #include "login_throttle.h"
+#include "netlist.h"
 #include "web.h"
 
 #define VERIFY_WAIT_MS		500	/* for a free argon2 slot, then 503 */
@@ -159,17 +162,46 @@ login_delay(struct req *rq, long ms)
 }
 
 /* The client's address as the throttle counts it ("?" if unknown). */
+/* A literal IPv4 or IPv6 address into ss: 0, or -1. */
+static int
+parse_ip(const char *s, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof *ss);
+	if (inet_pton(AF_INET, s, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		return 0;
+	}
+	return -1;
+}
+
 static void
 client_of(struct req *rq, char *buf, size_t len)
 {
 	const union MHD_ConnectionInfo *ci;
+	const char *real;
+	struct sockaddr_storage ss;
 
 	/*
-	 * The TCP peer, never X-Forwarded-For: nothing tells us which proxy
-	 * to trust, and a header any client can send would let it pick a
-	 * fresh address for every guess.
+	 * The TCP peer; behind a proxy named in web_trusted_proxies, the
+	 * X-Real-IP it sets (else every client would share the proxy's
+	 * counters, and twenty wrong guesses would lock everyone out).  Never
+	 * X-Forwarded-For, and never a header from anyone else: a client
+	 * could pick a fresh address for every guess.
 	 */
 	ci = MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci != NULL && rq->w->proxies != NULL &&
+	    md_netlist_match(rq->w->proxies, ci->client_addr) == 1 &&
+	    (real = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
+	    "X-Real-IP")) != NULL && parse_ip(real, &ss) == 0 &&
+	    md_login_client((const struct sockaddr *)&ss, buf, len) == 0)
+		return;
 	if (ci == NULL || md_login_client(ci->client_addr, buf, len) < 0)
 		snprintf(buf, len, "?");
 }

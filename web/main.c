@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "netlist.h"
 #include "pidfile.h"
 #include "web.h"
 
@@ -223,6 +224,11 @@ main(int argc, char **argv)
 	W.static_dir = *W.cfg.web_static_dir ? W.cfg.web_static_dir : WEB_STATIC_DEFAULT;
 	W.secure_cookie = strncasecmp(W.cfg.base_url, "https:", 6) == 0;
 	W.threads = WEB_THREADS;
+	if (*W.cfg.web_trusted_proxies != '\0' &&
+	    (W.proxies = md_netlist_parse(W.cfg.web_trusted_proxies, err, sizeof err)) == NULL) {
+		fprintf(stderr, "maildesk-web: web_trusted_proxies: %s\n", err);
+		return 1;
+	}
 	if ((W.pool = web_store_pool_new(&W.cfg, W.threads, err, sizeof err)) == NULL) {
 		md_log(LOG_ERR, "%s", err);
 		if (!foreground)

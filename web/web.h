@@ -36,12 +36,14 @@ typedef enum MHD_Result web_result;
 #endif
 
 struct web_store_pool;
+struct md_netlist;
 
 struct web {
 	struct md_config	 cfg;
 	struct web_store_pool	*pool;
 	const char		*static_dir;
 	int			 secure_cookie;	/* base_url is https */
+	struct md_netlist	*proxies;	/* web_trusted_proxies, NULL: none */
 	int			 threads;
 };
 

@@ -21,7 +21,7 @@ ADDR_MAX=20
 USER_MAX=50
 
 md_start_redis
-md_write_config "web_static_dir=$top_srcdir/web/static"
+md_write_config "web_static_dir=$top_srcdir/web/static" web_trusted_proxies=127.0.0.50
 printf 'correct horse battery\n' >"$T/pw"
 md_cli user add admin --role admin --password-file "$T/pw" ||
 	bail_out "user add failed"
@@ -135,6 +135,25 @@ ok_rc $? "after a bounded delay (${ms} ms)"
 grep -q "login for user \"admin\" from $E delayed" "$T/web.log"
 ok_rc $? "the delay is logged"
 is "$(login 127.0.0.101 admin wrong-password)" 401 "a wrong one from a clean address: delayed, checked, 401"
+
+# --- behind a trusted proxy the client is its X-Real-IP ------------------------
+# plogin PEER REALIP USER PASSWORD: through "the proxy" (or a client faking it)
+plogin() {
+	curl -s -o /dev/null -w '%{http_code}' --max-time 30 --interface "$1" \
+		-H "X-Real-IP: $2" -d "user=$3" --data-urlencode "password=$4" "$WEB/api/login"
+}
+P=127.0.0.50
+codes=
+for _ in 1 2 3 4 5 6; do
+	codes="$codes $(plogin $P 198.51.100.7 admin wrong-password)"
+done
+is "$codes" " 401 401 401 401 401 429" "via the proxy: the guesser 198.51.100.7 is limited"
+is "$(counter "p:admin|198.51.100.7")" $PAIR_MAX "counted under the client's address, not the proxy's"
+is "$(plogin $P 198.51.100.8 admin 'correct horse battery')" 200 \
+	"another client through the same proxy still gets in"
+is "$(plogin 127.0.0.51 198.51.100.9 admin wrong-password)" 401 "a client that is not a proxy ..."
+is "$(counter "p:admin|198.51.100.9")" 0 "... cannot choose its address with X-Real-IP"
+is "$(counter "p:admin|127.0.0.51")" 1 "it is counted under its own"
 
 # --- nothing in Redis any more -------------------------------------------------
 redis_keys() {
