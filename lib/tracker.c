@@ -140,28 +140,59 @@ load_issue(struct md_store *st, const char *project, long iid,
 	return rc;
 }
 
+/*
+ * The notes, attachments and subscribers of an issue (by issues.id, $1)
+ * load the same way: one query, then an array with room for every row,
+ * which the caller fills and md_issue_full_free frees.  NULL on error.
+ */
+static PGresult *
+issue_rows(struct md_store *st, long id, const char *sql, size_t size,
+    void **rows, char *err, size_t errlen)
+{
+	struct md_sqlp p;
+	PGresult *res;
+
+	*rows = NULL;
+	md_sqlp_init(&p);
+	md_sqlp_long(&p, id);
+	res = md_db_query(st->db, sql, &p, err, errlen);
+	md_sqlp_free(&p);
+	if (res != NULL && PQntuples(res) > 0 &&
+	    (*rows = calloc((size_t)PQntuples(res), size)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+/* Ends a loader: rc < 0 means a row did not fit in memory. */
+static int
+issue_rows_done(PGresult *res, int rc, char *err, size_t errlen)
+{
+	if (rc < 0)
+		snprintf(err, errlen, "out of memory");
+	PQclear(res);
+	return rc;
+}
+
 static int
 load_notes(struct md_store *st, long id, struct md_issue_full *out, char *err,
     size_t errlen)
 {
-	struct md_sqlp p;
 	PGresult *res;
-	int k, rc = -1;
+	void *rows;
+	int k, rc = 0;
 
-	md_sqlp_init(&p);
-	md_sqlp_long(&p, id);
-	res = md_db_query(st->db, "SELECT n.id, n.author, n.author_email, n.kind, n.text, "
+	res = issue_rows(st, id, "SELECT n.id, n.author, n.author_email, n.kind, n.text, "
 	    "n.message_id, n.created, n.attachments, "
 	    "(SELECT r.size FROM raw_messages r WHERE r.id = n.raw_id AND r.data IS NOT NULL), "
 	    "n.full_text, n.flags FROM notes n WHERE n.issue_id = $1 ORDER BY n.id",
-	    &p, err, errlen);
-	md_sqlp_free(&p);
+	    sizeof *out->notes, &rows, err, errlen);
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) > 0 &&
-	    (out->notes = calloc((size_t)PQntuples(res), sizeof *out->notes)) == NULL)
-		goto oom;
-	for (k = 0; k < PQntuples(res); k++) {
+	out->notes = rows;
+	for (k = 0; k < PQntuples(res) && rc == 0; k++) {
 		struct md_note *n = &out->notes[out->nnotes++];
 
 		snprintf(n->id, sizeof n->id, "%s", md_db_val(res, k, 0));
@@ -177,15 +208,9 @@ load_notes(struct md_store *st, long id, struct md_issue_full *out, char *err,
 		n->flags = md_db_dup(res, k, 10);
 		if (!n->author || !n->author_email || !n->kind || !n->text ||
 		    !n->message_id || !n->full_text || !n->flags)
-			goto oom;
+			rc = -1;
 	}
-	rc = 0;
-	goto out;
-oom:
-	snprintf(err, errlen, "out of memory");
-out:
-	PQclear(res);
-	return rc;
+	return issue_rows_done(res, rc, err, errlen);
 }
 
 /* The columns att_row() reads; "stored" only while the bytes are there. */
@@ -213,32 +238,19 @@ static int
 load_atts(struct md_store *st, long id, struct md_issue_full *out, char *err,
     size_t errlen)
 {
-	struct md_sqlp p;
 	PGresult *res;
-	int k, rc = -1;
+	void *rows;
+	int k, rc = 0;
 
-	md_sqlp_init(&p);
-	md_sqlp_long(&p, id);
-	res = md_db_query(st->db, "SELECT " ATT_COLS " FROM attachments a "
-	    "WHERE a.issue_id = $1 ORDER BY a.n", &p, err, errlen);
-	md_sqlp_free(&p);
+	res = issue_rows(st, id, "SELECT " ATT_COLS " FROM attachments a "
+	    "WHERE a.issue_id = $1 ORDER BY a.n", sizeof *out->atts, &rows, err, errlen);
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) > 0 &&
-	    (out->atts = calloc((size_t)PQntuples(res), sizeof *out->atts)) == NULL)
-		goto oom;
-	for (k = 0; k < PQntuples(res); k++) {
-		if (att_row(res, k, &out->atts[out->natts]) < 0)
-			goto oom;
-		out->natts++;
-	}
-	rc = 0;
-	goto out;
-oom:
-	snprintf(err, errlen, "out of memory");
-out:
-	PQclear(res);
-	return rc;
+	out->atts = rows;
+	for (k = 0; k < PQntuples(res) && rc == 0; k++)
+		if ((rc = att_row(res, k, &out->atts[out->natts])) == 0)
+			out->natts++;
+	return issue_rows_done(res, rc, err, errlen);
 }
 
 /* Subscribers, the customer first. */
@@ -246,36 +258,28 @@ static int
 load_subs(struct md_store *st, long id, struct md_issue_full *out, char *err,
     size_t errlen)
 {
-	struct md_sqlp p;
 	PGresult *res;
-	int k, rc = -1;
+	void *rows;
+	int k, rc = 0;
 
-	md_sqlp_init(&p);
-	md_sqlp_long(&p, id);
-	res = md_db_query(st->db, "SELECT p.email, p.subscribed::int FROM participants p "
+	res = issue_rows(st, id, "SELECT p.email, p.subscribed::int FROM participants p "
 	    "JOIN issues i ON i.id = p.issue_id WHERE p.issue_id = $1 "
-	    "ORDER BY p.email <> i.customer_email, p.email", &p, err, errlen);
-	md_sqlp_free(&p);
+	    "ORDER BY p.email <> i.customer_email, p.email", sizeof *out->subs, &rows,
+	    err, errlen);
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) > 0 &&
-	    (out->subs = calloc((size_t)PQntuples(res), sizeof *out->subs)) == NULL)
-		goto oom;
-	for (k = 0; k < PQntuples(res); k++) {
+	out->subs = rows;
+	for (k = 0; k < PQntuples(res) && rc == 0; k++) {
 		struct md_subscriber *s = &out->subs[out->nsubs];
 
 		if ((s->email = md_db_dup(res, k, 0)) == NULL)
-			goto oom;
-		s->subscribed = md_db_ll(res, k, 1) != 0;
-		out->nsubs++;
+			rc = -1;
+		else {
+			s->subscribed = md_db_ll(res, k, 1) != 0;
+			out->nsubs++;
+		}
 	}
-	rc = 0;
-	goto out;
-oom:
-	snprintf(err, errlen, "out of memory");
-out:
-	PQclear(res);
-	return rc;
+	return issue_rows_done(res, rc, err, errlen);
 }
 
 /*
