@@ -103,20 +103,18 @@ md_trk_is_desk(const struct md_config *cfg, const char *addr)
 	"window_start = CASE WHEN a.window_start <= $2 - 3600 THEN $2 " \
 	"ELSE a.window_start END RETURNING email, count"
 
-int
-md_trk_automail(struct md_store *st, const char *email, int cap, long now,
-    int *over, char *err, size_t errlen)
+/* Counts one automatic mail for each of emails[0..n); rows (email, count). */
+static PGresult *
+count_automail(struct md_store *st, const char **emails, size_t n, long now,
+    char *err, size_t errlen)
 {
 	md_buf arr = MD_BUF_INIT;
 	struct md_sqlp p;
 	PGresult *res;
 
-	*over = 0;
-	if (cap <= 0)
-		return 0;
-	if (md_trk_array(&arr, &email, 1) < 0) {
+	if (md_trk_array(&arr, emails, n) < 0) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return NULL;
 	}
 	md_sqlp_init(&p);
 	md_sqlp_str(&p, md_buf_str(&arr));
@@ -124,7 +122,19 @@ md_trk_automail(struct md_store *st, const char *email, int cap, long now,
 	res = md_db_query(st->db, AUTOMAIL_SQL, &p, err, errlen);
 	md_sqlp_free(&p);
 	md_buf_free(&arr);
-	if (res == NULL)
+	return res;
+}
+
+int
+md_trk_automail(struct md_store *st, const char *email, int cap, long now,
+    int *over, char *err, size_t errlen)
+{
+	PGresult *res;
+
+	*over = 0;
+	if (cap <= 0)
+		return 0;
+	if ((res = count_automail(st, &email, 1, now, err, errlen)) == NULL)
 		return -1;
 	*over = md_db_ll(res, 0, 1) > cap;
 	PQclear(res);
@@ -240,8 +250,7 @@ cap_check(struct md_store *st, const struct md_trk_issue *b, const char *ok,
     const char **emails, size_t n, int *over, long now, char *err, size_t errlen)
 {
 	int cap = st->cfg->max_auto_mails_per_hour;
-	md_buf arr = MD_BUF_INIT, note = MD_BUF_INIT;
-	struct md_sqlp p;
+	md_buf note = MD_BUF_INIT;
 	PGresult *res;
 	size_t i;
 	int row, rc = 0;
@@ -249,17 +258,7 @@ cap_check(struct md_store *st, const struct md_trk_issue *b, const char *ok,
 	memset(over, 0, n * sizeof *over);
 	if (cap <= 0 || !md_mail_kind_automatic(ok) || n == 0)
 		return 0;
-	if (md_trk_array(&arr, emails, n) < 0) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	md_sqlp_init(&p);
-	md_sqlp_str(&p, md_buf_str(&arr));
-	md_sqlp_long(&p, now);
-	res = md_db_query(st->db, AUTOMAIL_SQL, &p, err, errlen);
-	md_sqlp_free(&p);
-	md_buf_free(&arr);
-	if (res == NULL)
+	if ((res = count_automail(st, emails, n, now, err, errlen)) == NULL)
 		return -1;
 	for (row = 0; row < PQntuples(res); row++) {
 		if (md_db_ll(res, row, 1) <= cap)
