@@ -467,3 +467,37 @@ md_db_migrate(struct md_db *db, int *from, int *to, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+md_db_strings(PGresult *res, int col, char ***out, size_t *n, char *err,
+    size_t errlen)
+{
+	char **v;
+	int i, k = PQntuples(res);
+
+	if ((v = calloc((size_t)k + 1, sizeof *v)) == NULL) {
+		PQclear(res);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < k; i++)
+		if ((v[i] = md_db_dup(res, i, col)) == NULL) {
+			while (i-- > 0)
+				free(v[i]);
+			free(v);
+			PQclear(res);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	PQclear(res);
+	qsort(v, (size_t)k, sizeof *v, cmp_str);
+	*out = v;
+	*n = (size_t)k;
+	return 0;
+}

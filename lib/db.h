@@ -92,6 +92,12 @@ const char *md_db_val(const PGresult *res, int row, int col);
 long long md_db_ll(const PGresult *res, int row, int col);
 /* A malloc'd copy of a cell (never NULL unless ENOMEM). */
 char	*md_db_dup(const PGresult *res, int row, int col);
+/*
+ * Column col of every row as a NULL-terminated array of copies, sorted in
+ * byte order whatever the database's collation.  Clears res.
+ */
+int	md_db_strings(PGresult *res, int col, char ***out, size_t *n, char *err,
+	    size_t errlen);
 
 /* ---- schema --------------------------------------------------------------- */
 

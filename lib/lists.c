@@ -176,20 +176,12 @@ md_lists_del(struct md_store *st, const char *project, int which,
 	return change(st, 0, project, which, entry, err, errlen);
 }
 
-static int
-cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int
 md_lists_get(struct md_store *st, const char *project, int which,
     char ***entries, size_t *n, char *err, size_t errlen)
 {
 	struct md_sqlp q;
 	PGresult *res;
-	char **v;
-	int i, k;
 
 	*entries = NULL;
 	*n = 0;
@@ -205,26 +197,7 @@ md_lists_get(struct md_store *st, const char *project, int which,
 	md_sqlp_free(&q);
 	if (res == NULL)
 		return -1;
-	k = PQntuples(res);
-	if ((v = calloc((size_t)k + 1, sizeof *v)) == NULL) {
-		PQclear(res);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (i = 0; i < k; i++)
-		if ((v[i] = md_db_dup(res, i, 0)) == NULL) {
-			while (i-- > 0)
-				free(v[i]);
-			free(v);
-			PQclear(res);
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-	PQclear(res);
-	qsort(v, (size_t)k, sizeof *v, cmp);
-	*entries = v;
-	*n = (size_t)k;
-	return 0;
+	return md_db_strings(res, 0, entries, n, err, errlen);
 }
 
 int

@@ -503,32 +503,11 @@ md_project_list(struct md_store *st, char ***names, size_t *n, char *err,
     size_t errlen)
 {
 	PGresult *res;
-	char **v;
-	int i, k;
 
 	*names = NULL;
 	*n = 0;
 	if ((res = md_db_query(st->db, "SELECT name FROM projects", NULL, err,
 	    errlen)) == NULL)
 		return -1;
-	k = PQntuples(res);
-	if ((v = calloc((size_t)k + 1, sizeof *v)) == NULL) {
-		PQclear(res);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (i = 0; i < k; i++)
-		if ((v[i] = md_db_dup(res, i, 0)) == NULL) {
-			while (i-- > 0)
-				free(v[i]);
-			free(v);
-			PQclear(res);
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-	PQclear(res);
-	qsort(v, (size_t)k, sizeof *v, cmp_str);
-	*names = v;
-	*n = (size_t)k;
-	return 0;
+	return md_db_strings(res, 0, names, n, err, errlen);
 }
