@@ -128,3 +128,17 @@ md_buf_str(const md_buf *b)
 {
 	return b->data ? b->data : "";
 }
+
+char *
+md_strndup(const char *s, size_t n)
+{
+	char *c;
+
+	if (s == NULL)
+		s = "", n = 0;
+	if ((c = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return c;
+}

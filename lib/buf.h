@@ -35,4 +35,7 @@ char	*md_buf_detach(md_buf *b);
 /* The data as a C string; "" when nothing was appended yet. */
 const char *md_buf_str(const md_buf *b);
 
+/* A malloc'd copy of n bytes plus a NUL ("" for NULL); NULL only on ENOMEM. */
+char	*md_strndup(const char *s, size_t n);
+
 #endif

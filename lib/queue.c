@@ -77,21 +77,6 @@ redis_err(struct md_redis *r, const redisReply *rep, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", md_redis_errstr(r));
 }
 
-/* A malloc'd copy of n bytes (of "" for NULL); NULL only on ENOMEM. */
-static char *
-dupn(const char *s, size_t n)
-{
-	char *c;
-
-	if (s == NULL)
-		s = "", n = 0;
-	if ((c = malloc(n + 1)) == NULL)
-		return NULL;
-	memcpy(c, s, n);
-	c[n] = '\0';
-	return c;
-}
-
 static long
 xlen(struct md_redis *r, const char *name, int *failed)
 {
@@ -251,7 +236,7 @@ dead_from_entry(struct md_dead *d, const redisReply *e)
 			d->dead_at = (long)md_reply_int(v, 0);
 		for (j = 0; j < sizeof all / sizeof all[0]; j++)
 			if (*all[j] == NULL && strcmp(n, names[j]) == 0 &&
-			    (*all[j] = dupn(v->str, v->len)) == NULL)
+			    (*all[j] = md_strndup(v->str, v->len)) == NULL)
 				return -1;
 	}
 	for (j = 0; j < sizeof all / sizeof all[0]; j++)

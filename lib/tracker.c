@@ -353,7 +353,7 @@ md_tracker_attachment(struct md_store *st, const char *project, long iid,
 	} else if (data != NULL && !PQgetisnull(res, 0, 6)) {
 		/* What callers send is what there is, whatever "size" says. */
 		att->size = (size_t)PQgetlength(res, 0, 6);
-		if ((*data = md_trk_strndup(PQgetvalue(res, 0, 6), att->size)) == NULL) {
+		if ((*data = md_strndup(PQgetvalue(res, 0, 6), att->size)) == NULL) {
 			md_issue_att_free(att);
 			snprintf(err, errlen, "out of memory");
 		} else
@@ -414,7 +414,7 @@ md_tracker_raw(struct md_store *st, const char *project, long iid,
 		rc = MD_TRK_NOTFOUND;
 	} else {
 		*len = (size_t)PQgetlength(res, 0, 0);
-		if ((*data = md_trk_strndup(PQgetvalue(res, 0, 0), *len)) == NULL) {
+		if ((*data = md_strndup(PQgetvalue(res, 0, 0), *len)) == NULL) {
 			*len = 0;
 			snprintf(err, errlen, "out of memory");
 		} else

@@ -30,20 +30,6 @@ md_trk_desk_addr(const struct md_config *cfg, const char *prefix,
 	    prefix, arg, cfg->desk_domain);
 }
 
-char *
-md_trk_strndup(const char *s, size_t n)
-{
-	char *c;
-
-	if (s == NULL)
-		s = "", n = 0;
-	if ((c = malloc(n + 1)) == NULL)
-		return NULL;
-	memcpy(c, s, n);
-	c[n] = '\0';
-	return c;
-}
-
 /* base_url without a trailing slash. */
 static void
 base_url(const struct md_config *cfg, char *out, size_t outlen)
@@ -178,7 +164,7 @@ md_trk_title(const char *subject, int *cut)
 			break;
 		}
 	}
-	return md_trk_strndup(subject, i);
+	return md_strndup(subject, i);
 }
 
 int
