@@ -124,78 +124,71 @@ md_user_add(struct md_store *st, const char *name, enum md_role role,
 	return n == 1 ? 0 : -1;
 }
 
+/*
+ * One statement on an existing user: name is $1, arg (if not NULL) $2.
+ * Exactly one row must change; none means there is no such user.
+ */
+static int
+change_user(struct md_store *st, const char *name, const char *sql,
+    const char *arg, char *err, size_t errlen)
+{
+	struct md_sqlp q;
+	long n;
+
+	if (!md_user_name_valid(name)) {
+		snprintf(err, errlen, "invalid user name");
+		return -1;
+	}
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, name);
+	if (arg != NULL)
+		md_sqlp_str(&q, arg);
+	n = md_db_exec_count(st->db, sql, &q, err, errlen);
+	md_sqlp_free(&q);
+	if (n == 0)
+		snprintf(err, errlen, "no such user: %s", name);
+	return n == 1 ? 0 : -1;
+}
+
 int
 md_user_passwd(struct md_store *st, const char *name, const char *password,
     char *err, size_t errlen)
 {
 	char hash[crypto_pwhash_STRBYTES];
-	struct md_sqlp q;
-	long n = -1;
+	int rc;
 
-	if (!md_user_name_valid(name)) {
+	if (!md_user_name_valid(name)) {	/* before the costly hashing */
 		snprintf(err, errlen, "invalid user name");
 		return -1;
 	}
 	if (check_password(password, err, errlen) < 0 ||
 	    hash_password(password, hash, err, errlen) < 0)
 		return -1;
-	md_sqlp_init(&q);
-	md_sqlp_str(&q, name);
-	md_sqlp_str(&q, hash);
 	/*
 	 * One statement: the new password and the end of every session that
 	 * the old one opened (someone who knew it may be logged in).
 	 */
-	n = md_db_exec_count(st->db, "WITH u AS (UPDATE users SET password = $2 "
+	rc = change_user(st, name, "WITH u AS (UPDATE users SET password = $2 "
 	    "WHERE name = $1 RETURNING name), s AS (DELETE FROM sessions WHERE "
-	    "username IN (SELECT name FROM u)) SELECT 1 FROM u", &q, err, errlen);
-	md_sqlp_free(&q);
+	    "username IN (SELECT name FROM u)) SELECT 1 FROM u", hash, err, errlen);
 	sodium_memzero(hash, sizeof hash);
-	if (n == 0)
-		snprintf(err, errlen, "no such user: %s", name);
-	return n == 1 ? 0 : -1;
+	return rc;
 }
 
 int
 md_user_set_role(struct md_store *st, const char *name, enum md_role role,
     char *err, size_t errlen)
 {
-	struct md_sqlp q;
-	long n;
-
-	if (!md_user_name_valid(name)) {
-		snprintf(err, errlen, "invalid user name");
-		return -1;
-	}
-	md_sqlp_init(&q);
-	md_sqlp_str(&q, name);
-	md_sqlp_str(&q, md_role_name(role));
-	n = md_db_exec_count(st->db, "UPDATE users SET role = $2 WHERE name = $1",
-	    &q, err, errlen);
-	md_sqlp_free(&q);
-	if (n == 0)
-		snprintf(err, errlen, "no such user: %s", name);
-	return n == 1 ? 0 : -1;
+	return change_user(st, name, "UPDATE users SET role = $2 WHERE name = $1",
+	    md_role_name(role), err, errlen);
 }
 
 int
 md_user_del(struct md_store *st, const char *name, char *err, size_t errlen)
 {
-	struct md_sqlp q;
-	long n;
-
-	if (!md_user_name_valid(name)) {
-		snprintf(err, errlen, "invalid user name");
-		return -1;
-	}
-	md_sqlp_init(&q);
-	md_sqlp_str(&q, name);
 	/* Its sessions go with it (ON DELETE CASCADE). */
-	n = md_db_exec_count(st->db, "DELETE FROM users WHERE name = $1", &q, err, errlen);
-	md_sqlp_free(&q);
-	if (n == 0)
-		snprintf(err, errlen, "no such user: %s", name);
-	return n == 1 ? 0 : -1;
+	return change_user(st, name, "DELETE FROM users WHERE name = $1", NULL, err,
+	    errlen);
 }
 
 /* Fills u from row (name, role, created). */
