@@ -3,8 +3,10 @@
 # what that program needs and nothing else.  The milter's user writes only
 # the inbox stream and its rate counters (and reads the view); the web and
 # CLI users cannot write the inbox (the CLI's one exception: `queue retry`
-# puts a dead letter back); then the milter, the CLI and the worker run as
-# their own users through Postfix, end to end.
+# puts a dead letter back); the default user logs in as nobody, yet a
+# Redis that loads its AOF keeps what the users' scripts wrote; then the
+# milter, the CLI and the worker run as their own users through Postfix,
+# end to end.
 . "$top_srcdir/tests/harness/tap.sh"
 . "$top_srcdir/tests/harness/lib.sh"
 . "$top_srcdir/tests/e2e/worker_common.sh"
