@@ -51,9 +51,15 @@ function draw(main, project, iid, path, d) {
     const extra = [];
     if (n.has_raw) extra.push(' ', rawLink('?note=' + encodeURIComponent(n.id), 'original message'));
     // A reply via someone else's reply key: accepted, but say so.
-    if ((n.flags || '').split(',').includes('sender_mismatch'))
+    const flags = (n.flags || '').split(',');
+    if (flags.includes('sender_mismatch'))
       extra.push(' ', h('span', { class: 'flag', title: 'The sender is not a subscriber of this issue' },
         'sender not subscribed'));
+    // Neither SPF nor DKIM vouched for the From: domain (doc/sender-identity.md):
+    // the mail may be forged, so it was not passed on and reopened nothing.
+    if (flags.includes('unverified_sender'))
+      extra.push(' ', h('span', { class: 'flag', title: 'SPF and DKIM did not authenticate the From: address; this reply was not forwarded to the other participants' },
+        'unverified sender'));
     // Quoted history trimmed for display: let the responder unfold it.
     if (n.full_text && n.full_text !== n.text)
       extra.push(h('details', { class: 'full' }, h('summary', {}, 'show quoted text'),
