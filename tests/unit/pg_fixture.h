@@ -76,6 +76,13 @@ md_pgfx_value(const char *sql, const char *arg)
 	return v;
 }
 
+/* Asserts that a query's one value is want (and frees it: ASan counts leaks). */
+#define md_pgfx_str_eq(sql, arg, want) do {				\
+	char *md_pgfx_v_ = md_pgfx_value((sql), (arg));			\
+	ck_assert_str_eq(md_pgfx_v_, (want));				\
+	free(md_pgfx_v_);						\
+} while (0)
+
 /* A count(*)-like integer of a query with at most one argument. */
 static inline long long
 md_pgfx_num(const char *sql, const char *arg)

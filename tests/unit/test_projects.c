@@ -151,8 +151,8 @@ START_TEST(enable_disable)
 	ck_assert_int_eq(md_project_enabled(r, "acme"), 1);
 	ck_assert_int_eq(md_project_set_enabled(&st, "acme", 0, err, sizeof err), 1);
 	ck_assert_int_eq(md_project_enabled(r, "acme"), 0);
-	ck_assert_str_eq(md_pgfx_value("SELECT enabled FROM projects WHERE name = $1",
-	    "acme"), "f");
+	md_pgfx_str_eq("SELECT enabled FROM projects WHERE name = $1",
+	    "acme", "f");
 	ck_assert_int_eq(md_project_set_enabled(&st, "acme", 1, err, sizeof err), 1);
 	ck_assert_int_eq(md_project_enabled(r, "acme"), 1);
 	ck_assert_int_eq(md_project_set_enabled(&st, "nosuch", 1, err, sizeof err), 0);
@@ -164,8 +164,8 @@ START_TEST(enable_disable)
 	md_rfx_kill(&rfx);
 	ck_assert_int_eq(md_project_enabled(r, "acme"), -1);
 	ck_assert_int_eq(md_project_set_enabled(&st, "acme", 1, err, sizeof err), -1);
-	ck_assert_str_eq(md_pgfx_value("SELECT enabled FROM projects WHERE name = $1",
-	    "acme"), "f");
+	md_pgfx_str_eq("SELECT enabled FROM projects WHERE name = $1",
+	    "acme", "f");
 	/* Disabling commits first, then says the view is behind. */
 	ck_assert_int_eq(md_project_set(&st, "acme", "enabled", "no", err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "view rebuild"));
@@ -212,8 +212,8 @@ START_TEST(set_fields)
 	ck_assert_int_eq(p.retention_days, 180);
 	md_project_free(&p);
 	ck_assert_int_eq(md_project_set(&st, "acme", "retention_days", "30", err, sizeof err), 0);
-	ck_assert_str_eq(md_pgfx_value("SELECT retention_days FROM projects WHERE name = $1",
-	    "acme"), "30");
+	md_pgfx_str_eq("SELECT retention_days FROM projects WHERE name = $1",
+	    "acme", "30");
 	ck_assert_int_eq(md_project_set(&st, "acme", "retention", "off", err, sizeof err), 0);
 	ck_assert_int_eq(get("acme", &p), 1);
 	ck_assert_int_eq(p.retention_days, 0);

@@ -228,17 +228,15 @@ START_TEST(labels)
 	ck_assert_int_eq(md_tracker_label(&st, "acme", 1, "alpha", 1, &changed, err, sizeof err), 0);
 	ck_assert_int_eq(md_tracker_label(&st, "acme", 1, "alpha", 1, &changed, err, sizeof err), 0);
 	ck_assert_int_eq(changed, 0);
-	ck_assert_str_eq(md_pgfx_value("SELECT array_to_string(labels, ',') FROM issues", NULL),
-	    "alpha,zeta");
+	md_pgfx_str_eq("SELECT array_to_string(labels, ',') FROM issues", NULL, "alpha,zeta");
 	ck_assert_int_eq(md_tracker_label(&st, "acme", 1, "zeta", 0, &changed, err, sizeof err), 0);
 	ck_assert_int_eq(changed, 1);
 	ck_assert_int_eq(md_tracker_label(&st, "acme", 1, "zeta", 0, &changed, err, sizeof err), 0);
 	ck_assert_int_eq(changed, 0);
-	ck_assert_str_eq(md_pgfx_value("SELECT array_to_string(labels, ',') FROM issues", NULL),
-	    "alpha");
+	md_pgfx_str_eq("SELECT array_to_string(labels, ',') FROM issues", NULL, "alpha");
 	/* every change left a note, by "Support" */
-	ck_assert_str_eq(md_pgfx_value("SELECT string_agg(text, '|' ORDER BY id) FROM notes "
-	    "WHERE kind = 'system' AND author = 'Support'", NULL),
+	md_pgfx_str_eq("SELECT string_agg(text, '|' ORDER BY id) FROM notes "
+	    "WHERE kind = 'system' AND author = 'Support'", NULL,
 	    "added label zeta|added label alpha|removed label zeta");
 	ck_assert_int_eq(md_tracker_label(&st, "acme", 1, "a,b", 1, &changed, err, sizeof err), -1);
 	ck_assert_int_eq(md_tracker_label(&st, "acme", 1, "", 1, &changed, err, sizeof err), -1);
