@@ -89,7 +89,7 @@ if [ "$DESK" = 1 ]; then
 	log "desk SMTP path baseline (smtp_bench.sh CONFIGS=desk)"
 	BUILD=${builds[0]} CONFIGS=desk REPS=1 MEM=0 LAT_N=0 LONG=0 N=${DESK_N:-3000} R="$W/smtp" \
 		"$here/smtp_bench.sh" >"$W/smtp.log" 2>&1 || log "WARN: smtp_bench failed: $(tail -3 "$W/smtp.log")"
-	desk_rate=$(awk -F'\t' '$2 == "desk" {print $5}' "$W/smtp/results.tsv" 2>/dev/null | head -1)
+	desk_rate=$(awk -F'\t' '$2 == "desk" {print $5}' "$W/smtp/results.tsv" 2>/dev/null | head -1 || true)
 	desk_rate=${desk_rate:-0}
 	log "desk SMTP path: $desk_rate msgs/s"
 fi
