@@ -25,7 +25,7 @@ lib_libmaildesk_a_SOURCES += lib/users.c lib/users.h lib/session.c lib/session.h
 MD_LIBS += $(SODIUM_LIBS)
 lib_libmaildesk_a_SOURCES += lib/alias_cache.c lib/json.c lib/json.h lib/clock.c lib/clock.h
 lib_libmaildesk_a_SOURCES += lib/template.c lib/template.h lib/compose.c lib/compose.h lib/smtp.c lib/smtp.h
-lib_libmaildesk_a_SOURCES += lib/tracker.c lib/tracker.h lib/tracker_int.h lib/tracker_ingest.c lib/tracker_edit.c lib/tracker_render.c
+lib_libmaildesk_a_SOURCES += lib/tracker.c lib/tracker.h lib/tracker_int.h lib/tracker_ingest.c lib/tracker_record.c lib/tracker_edit.c lib/tracker_render.c
 lib_libmaildesk_a_SOURCES += lib/tracker_mail.c lib/tracker_reply.c lib/tracker_newreq.c lib/tracker_auto.c lib/tracker_notes.c
 lib_libmaildesk_a_SOURCES += lib/tracker_search.c lib/tracker_purge.c
 # The inbox stream (Redis) and the outbox table (PostgreSQL) as queues.

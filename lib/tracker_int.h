@@ -122,7 +122,27 @@ int	md_trk_has_token(const char *list, const char *tok);
 
 /* Keys made while filing one inbox read, written to the view before the
  * commit (one pipelined call for the read). */
-struct md_trk_keys;
+struct md_trk_key {
+	char	 rkey[MD_KEY_LEN + 1];
+	char	 ukey[MD_KEY_LEN + 1];
+	char	 project[MD_PROJECT_MAX + 1];
+	long	 iid;
+	char	*email;
+};
+
+struct md_trk_keys {
+	struct md_trk_key	*v;
+	size_t		 n, cap;
+};
+
+/* Forgets the keys past mark (their record was rolled back). */
+void	md_trk_keys_truncate(struct md_trk_keys *k, size_t mark);
+/* Puts the keys into the milter's view, one pipelined call. */
+int	md_trk_keys_put(struct md_store *st, struct md_trk_keys *k, char *err,
+	    size_t errlen);
+/* Which md_trk statements this connection has prepared (bits). */
+int	md_trk_prepared_load(struct md_store *st, unsigned *bits, char *err,
+	    size_t errlen);
 
 /* One record being filed, inside the batch's transaction and savepoint. */
 struct md_trk_rec {

@@ -28,62 +28,7 @@
 #include "tracker_int.h"
 #include "trim.h"
 
-/*
- * What the customer wrote this time.  A mail with an HTML part is trimmed
- * at the HTML level (the clients' quote markers are reliable there, the
- * text the milter rendered from it has lost them), which needs the raw
- * message parsed once more; plain mail is trimmed from the record's text.
- */
-char *
-md_trk_visible_text(const struct md_record *rec)
-{
-	const char *raw = md_record_get(rec, MD_F_RAW);
-	size_t len = md_record_len(rec, MD_F_RAW);
-	struct md_mime m;
-	char *v;
-
-	if (len > 0 && (memmem(raw, len, "html", 4) != NULL ||
-	    memmem(raw, len, "HTML", 4) != NULL) &&
-	    md_mime_parse(raw, len, 0, 0, &m) == 0) {
-		v = *m.html != '\0' ? md_reply_visible(&m) : NULL;
-		md_mime_free(&m);
-		if (v != NULL)
-			return v;
-	}
-	return md_reply_trim(md_record_get(rec, MD_F_TEXT));
-}
-
 #define MAX_THREAD_IDS	50	/* References entries looked up, newest first */
-
-int
-md_trk_key_issue(struct md_store *st, const char *key, int unsub,
-    char *project, long *iid, long *issue_id, char *email, char *err,
-    size_t errlen)
-{
-	struct md_sqlp p;
-	PGresult *res;
-	int rc = 0;
-
-	md_sqlp_init(&p);
-	md_sqlp_str(&p, key);
-	res = md_db_query(st->db, unsub ?
-	    "SELECT i.project, i.iid, i.id, p.email FROM participants p "
-	    "JOIN issues i ON i.id = p.issue_id WHERE p.unsub_key = $1" :
-	    "SELECT i.project, i.iid, i.id, p.email FROM participants p "
-	    "JOIN issues i ON i.id = p.issue_id WHERE p.reply_key = $1", &p, err, errlen);
-	md_sqlp_free(&p);
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 1) {
-		snprintf(project, MD_PROJECT_MAX + 1, "%s", md_db_val(res, 0, 0));
-		*iid = (long)md_db_ll(res, 0, 1);
-		*issue_id = (long)md_db_ll(res, 0, 2);
-		snprintf(email, MD_ADDR_MAX + 1, "%s", md_db_val(res, 0, 3));
-		rc = 1;
-	}
-	PQclear(res);
-	return rc;
-}
 
 /*
  * The iid of the last "[project#n]" tag in the subject, 0 if none.  The
