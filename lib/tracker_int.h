@@ -11,6 +11,10 @@
  *   tracker_newreq.c  new requests -> issues;
  *   tracker_reply.c   answers, threading lookups;
  *   tracker_auto.c    automated mail, delivery reports, unsubscribes;
+ *   tracker_record.c  what all of those need (sender, dedup key, keys for
+ *                     the view, attachments, visible text, key lookups,
+ *                     prepared statements); it calls none of them;
+ *   tracker_render.c  templates and composing a mail;
  *   tracker.c         reading issues; tracker_edit.c responders' changes;
  *   tracker_purge.c   retention and erasure; tracker_search.c the list query.
  */
