@@ -511,7 +511,8 @@ md_milter_alive() {
 # in XREADGROUP, or a consumer in the group), at most 5 s; a worker that
 # dies is fatal.
 md_start_worker() {
-	local bin=${MD_WORKER_BIN:-$top_builddir/worker/maildesk-worker} n=100 prefix
+	# Up to 20 s: on a loaded CI machine the worker may take a while.
+	local bin=${MD_WORKER_BIN:-$top_builddir/worker/maildesk-worker} n=400 prefix
 	[ -n "${MD_CONF:-}" ] || md_write_config
 	[ -x "$bin" ] || bail_out "no worker binary $bin (build first)"
 	# shellcheck disable=SC2086 # the wrapper is a command line
