@@ -38,7 +38,10 @@ lib_libmaildesk_a_SOURCES += lib/db.c lib/db.h lib/db_migrations.h lib/store.c l
 nodist_lib_libmaildesk_a_SOURCES = lib/db_migrations.c
 # Every migration, oldest first: a new one is a new file here and a line.
 MD_MIGRATIONS = \
-	$(top_srcdir)/db/migrations/001_tracker.sql
+	$(top_srcdir)/db/migrations/001_tracker.sql \
+	$(top_srcdir)/db/migrations/002_members.sql \
+	$(top_srcdir)/db/migrations/003_notify.sql \
+	$(top_srcdir)/db/migrations/004_triage.sql
 BUILT_SOURCES += lib/db_migrations.c
 CLEANFILES += lib/db_migrations.c
 EXTRA_DIST += db/embed-sql.sh db/migrations

@@ -1,0 +1,2 @@
+-- 003_notify: placeholder, filled in by the engineer who owns it (issue 18).
+SELECT 1;
