@@ -34,6 +34,8 @@ static const struct route routes[] = {
 	{ "GET",  "/*/issues", web_index, 0 },
 	{ "GET",  "/*/issues/*", web_index, 0 },
 	{ "GET",  "/*/settings", web_index, 0 },
+	{ "GET",  "/mywork", web_index, 0 },
+	{ "GET",  "/me", web_index, 0 },
 	{ "POST", "/api/login", web_login, R_STORE },
 	{ "POST", "/api/logout", web_logout, R_CSRF },
 	{ "GET",  "/api/me", web_me, R_AUTH },
