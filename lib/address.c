@@ -337,6 +337,14 @@ md_addr_normalize(const char *path, char *out, size_t outlen)
 	if (s.p - start > LOCAL_MAX || s.p >= s.end || *s.p != '@')
 		return -1;
 	s.p++;
+	/*
+	 * One trailing dot is the DNS root of a fully qualified name
+	 * ("desk.example." is "desk.example").  MTAs accept it and deliver
+	 * to the domain without it, so it must not turn a desk address into
+	 * one we do not recognise (Sendmail then delivers it locally).
+	 */
+	if (s.end - s.p > 1 && s.end[-1] == '.' && *s.p != '[')
+		s.end--;
 	if (check_domain(s.p, s.end) < 0)
 		return -1;
 	dlen = (size_t)(s.end - s.p);

@@ -44,6 +44,8 @@ struct md_addr_format {
  * Turns an SMTP path argument ("<Foo@Example.COM>", "foo@example.com",
  * "<\"a b\"@x>", "<@relay:foo@x>") into "local@domain" with the domain lower
  * cased and a quoted local part unquoted.  "<>" yields "" (the null path).
+ * One trailing dot of the domain (the DNS root, "user@desk.example.") is
+ * dropped: MTAs deliver such an address as the one without the dot.
  * Blanks around and just inside the brackets are ignored; ESMTP parameters
  * after the path are not (libmilter passes them separately).  UTF-8 local
  * parts and domains (SMTPUTF8) are accepted; control characters, C1

@@ -40,6 +40,11 @@ static const struct { const char *in, *out; } good[] = {
 	{ "<\xe2\x82\xac\xf0\x9f\x98\x80@x.example>", "\xe2\x82\xac\xf0\x9f\x98\x80@x.example" },
 	{ "<a@x-y.z9.example>", "a@x-y.z9.example" },
 	{ "<a@localhost>", "a@localhost" },
+	/* the DNS root's dot: the domain without it (Sendmail delivers it so) */
+	{ "<support+demo@desk.test.>", "support+demo@desk.test" },
+	{ "<Foo@X.Example.>", "Foo@x.example" },
+	{ "foo@localhost.", "foo@localhost" },
+	{ "<@relay.example.:u@d.example.>", "u@d.example" },
 };
 
 /* Inputs that must fail with out == "". */
@@ -85,7 +90,9 @@ static const char *const bad[] = {
 	"<foo@x_y.example>",
 	"<foo@x..example>",
 	"<foo@.x.example>",
-	"<foo@x.example.>",
+	"<foo@x.example..>",		/* only one root dot */
+	"<foo@.>",
+	"<foo@[192.0.2.1].>",			/* no root dot after a literal */
 	"<foo@-x.example>",
 	"<foo@x-.example>",
 	"<foo@x.example->",
@@ -330,6 +337,11 @@ START_TEST(normalize_then_classify)
 	    norm, sizeof norm), 0);
 	ck_assert_int_eq(md_addr_classify(&fmt, norm, arg, sizeof arg), MD_ADDR_REPLY);
 	ck_assert_str_eq(arg, KEY);
+	/* The trailing root dot names the same desk address (issue 19). */
+	ck_assert_int_eq(md_addr_normalize("<support+acme@desk.example.>", norm,
+	    sizeof norm), 0);
+	ck_assert_int_eq(md_addr_classify(&fmt, norm, arg, sizeof arg), MD_ADDR_PROJECT);
+	ck_assert_str_eq(arg, "acme");
 }
 END_TEST
 
