@@ -21,6 +21,8 @@ lib_libmaildesk_a_SOURCES = \
 MD_LIBS = lib/libmaildesk.a $(GMIME_LIBS) $(HIREDIS_LIBS) $(CURL_LIBS) $(SPF_LIBS) $(PQ_LIBS) -lpthread
 lib_libmaildesk_a_SOURCES += lib/trim.c lib/trim.h lib/trim_int.h lib/trim_lang.c lib/html_trim.c
 lib_libmaildesk_a_SOURCES += lib/spf.c lib/spf.h lib/spf_resolv.c lib/netlist.c lib/netlist.h lib/spamd.c lib/spamd.h lib/score.c lib/score.h lib/automated.c lib/automated.h lib/ratelimit.c lib/ratelimit.h lib/lists.c lib/lists.h lib/rcpt_gate.c lib/rcpt_gate.h
+# What the desk answers a sender: pure rules over the milter's facts.
+lib_libmaildesk_a_SOURCES += lib/policy.c lib/policy.h
 lib_libmaildesk_a_SOURCES += lib/users.c lib/users.h lib/session.c lib/session.h
 MD_LIBS += $(SODIUM_LIBS)
 lib_libmaildesk_a_SOURCES += lib/alias_cache.c lib/json.c lib/json.h lib/clock.c lib/clock.h

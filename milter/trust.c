@@ -21,11 +21,13 @@
 #include "milter_auth.h"
 #include "milter_trust.h"
 #include "netlist.h"
+#include "policy.h"
 #include "rcpt_gate.h"
 #include "reply.h"
 #include "score.h"
 #include "spamd.h"
 #include "spf.h"
+#include "verdict.h"
 
 static struct md_spf *spf_server;
 static struct md_netlist *trusted_nets;
@@ -86,23 +88,29 @@ md_milter_trust_free(void)
 	md_milter_auth_free();
 }
 
-/* Remembers a refusal so that later desk recipients get the same answer. */
+/*
+ * A refusal for the message's sender is remembered so that later desk
+ * recipients get the same answer without asking again.
+ */
 static sfsistat
-sender_refuse(SMFICTX *ctx, struct msg_ctx *m, const char *code, const char *xcode,
-    const char *text, sfsistat st)
+sender_refuse(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, const char *rcpt,
+    const struct md_decision *d)
 {
+	sfsistat st = md_policy_reply(ctx, cc, m, NULL, rcpt, d);
+
 	m->sender_verdict = st;
-	m->sender_code = code;
-	m->sender_xcode = xcode;
-	snprintf(m->sender_text, sizeof m->sender_text, "%s", text);
-	return md_reply(ctx, code, xcode, text, st);
+	m->sender_code = d->code;
+	m->sender_xcode = d->xcode;
+	snprintf(m->sender_text, sizeof m->sender_text, "%s", d->text);
+	return st;
 }
 
 static sfsistat
-check_spf(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m)
+check_spf(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, const char *rcpt)
 {
 	struct md_spf_result res;
-	char text[sizeof m->sender_text];
+	struct md_policy_facts f;
+	struct md_decision d;
 
 	if (spf_server == NULL || m->trusted) {
 		snprintf(m->spf, sizeof m->spf, "%s", m->trusted ? "skipped" : "");
@@ -113,36 +121,19 @@ check_spf(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m)
 	snprintf(m->spf, sizeof m->spf, "%s", md_spf_result_name(res.result));
 	free(m->received_spf);
 	m->received_spf = strdup(res.received_spf);
-	if (res.result == MD_SPF_FAIL && G.cfg.spf_fail_policy == MD_SPF_FAIL_REJECT) {
-		md_log(LOG_INFO, "reject from=<%s> [%s]: SPF fail: %s", m->mail_from,
-		    cc->client_ip, res.received_spf);
-		if (res.explanation[0] != '\0') {
-			/* md_reply doubles '%' itself: undo the doubling spf.c did. */
-			const char *p;
-			size_t o = 0;
-
-			o = (size_t)snprintf(text, sizeof text, "SPF check failed: ");
-			for (p = res.explanation; *p != '\0' && o + 1 < sizeof text; p++) {
-				text[o++] = *p;
-				if (p[0] == '%' && p[1] == '%')
-					p++;
-			}
-			text[o] = '\0';
-		} else {
-			snprintf(text, sizeof text, "SPF check failed: %s is not allowed to send for %s",
-			    cc->client_ip, *m->mail_from ? m->mail_from : cc->helo);
-		}
-		return sender_refuse(ctx, m, "550", "5.7.23", text, SMFIS_REJECT);
-	}
-	if (res.result == MD_SPF_TEMPERROR) {
-		md_log(LOG_INFO, "tempfail from=<%s> [%s]: SPF temperror", m->mail_from, cc->client_ip);
-		return sender_refuse(ctx, m, "451", "4.7.24",
-		    "Temporary error checking SPF, please try again later", SMFIS_TEMPFAIL);
-	}
-	return SMFIS_CONTINUE;
+	md_policy_facts_init(&f);
+	f.spf = (int)res.result;
+	f.spf_explanation = res.explanation;
+	f.client_ip = cc->client_ip;
+	f.spf_identity = *m->mail_from ? m->mail_from : cc->helo;
+	md_policy_decide(&G.cfg, NULL, &f, &d);
+	if (d.action == MD_POLICY_ACCEPT)
+		return SMFIS_CONTINUE;
+	if (strcmp(d.reason, "spf_fail") == 0)
+		md_log(LOG_INFO, "SPF fail for <%s> [%s]: %s", m->mail_from, cc->client_ip,
+		    res.received_spf);
+	return sender_refuse(ctx, cc, m, rcpt, &d);
 }
-
-#define UNAVAILABLE	"Support desk temporarily unavailable, please try again later"
 
 /*
  * Rates and lists in one Redis round trip (rcpt_gate.h).  The client and
@@ -158,7 +149,8 @@ check_gate(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis
 		.client_ip = cc->client_ip, .sender = m->mail_from,
 		.project = rcpt->project, .now = (long)time(NULL),
 	};
-	struct md_gate_res res;
+	struct md_policy_facts f;
+	struct md_decision d;
 	int sender_rates = first && !m->trusted;
 
 	if (sender_rates) {
@@ -167,44 +159,33 @@ check_gate(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis
 	}
 	if (rcpt->kind == MD_ADDR_PROJECT && !m->trusted)
 		q.rate_project = &G.cfg.rate_project;
-	if (md_rcpt_gate(r, &q, &res) < 0) {
-		md_log(LOG_WARNING, "tempfail RCPT %s: %s%s", rcpt->addr, md_redis_errstr(r),
+	md_policy_facts_init(&f);
+	f.gate = MD_GATE_ANSWERED;
+	if (md_rcpt_gate(r, &q, &f.gate_res) < 0) {
+		md_log(LOG_WARNING, "Redis gate for RCPT %s: %s%s", rcpt->addr, md_redis_errstr(r),
 		    strstr(md_redis_errstr(r), "OOM command not allowed") == NULL ? "" :
 		    " (Redis is out of memory and refuses writes: see \"Sizing maxmemory\" "
 		    "in doc/scaling.md)");
-		/*
-		 * The rates of this message are in an unknown state (a script
-		 * error does not roll back what it counted), so every desk
-		 * recipient gets the same 451 and the sender retries the whole
-		 * message; that is also the answer a dead Redis would give.
-		 */
-		if (sender_rates)
-			return sender_refuse(ctx, m, "451", "4.3.0", UNAVAILABLE,
-			    SMFIS_TEMPFAIL);
-		return md_tempfail(ctx, "4.3.0", UNAVAILABLE);
+		f.gate = MD_GATE_ERROR;
 	}
-	if (res.over == MD_GATE_OVER_IP || res.over == MD_GATE_OVER_SENDER) {
-		md_log(LOG_INFO, "rate limit from=<%s> [%s]: %s over its limit", m->mail_from,
-		    cc->client_ip, res.over == MD_GATE_OVER_IP ? "client address" : "sender");
-		return sender_refuse(ctx, m, "450", "4.7.1",
-		    "Too many messages to the support desk, please try again later", SMFIS_TEMPFAIL);
+	md_policy_decide(&G.cfg, NULL, &f, &d);
+	if (d.action == MD_POLICY_ACCEPT) {
+		if (f.gate_res.list == MD_LIST_ALLOW)
+			m->allowlisted = 1;
+		return SMFIS_CONTINUE;
 	}
-	if (res.list == MD_LIST_BLOCK) {
-		md_log(LOG_INFO, "reject from=<%s> [%s] rcpt=<%s>: sender on the block list of %s",
-		    m->mail_from, cc->client_ip, rcpt->addr, rcpt->project);
-		return md_reject(ctx, "550", "5.7.1",
-		    "This support desk does not accept mail from this sender");
-	}
-	if (res.list == MD_LIST_ALLOW)
-		m->allowlisted = 1;
-	if (res.over == MD_GATE_OVER_PROJECT) {
-		md_log(LOG_INFO, "rate limit rcpt=<%s>: project %s over its limit", rcpt->addr,
-		    rcpt->project);
-		return md_reply(ctx, "450", "4.7.1",
-		    "This support desk receives too much mail right now, please try again later",
-		    SMFIS_TEMPFAIL);
-	}
-	return SMFIS_CONTINUE;
+	/*
+	 * A gate error leaves this message's rates in an unknown state (a
+	 * script error does not roll back what it counted), so every desk
+	 * recipient gets the same 451 and the sender retries the whole
+	 * message; that is also the answer a dead Redis would give.  Client
+	 * and sender rates are the sender's too; the block list and the
+	 * project rate are the recipient's.
+	 */
+	if (sender_rates && (f.gate == MD_GATE_ERROR || f.gate_res.over == MD_GATE_OVER_IP ||
+	    f.gate_res.over == MD_GATE_OVER_SENDER))
+		return sender_refuse(ctx, cc, m, rcpt->addr, &d);
+	return md_policy_reply(ctx, cc, m, NULL, rcpt->addr, &d);
 }
 
 sfsistat
@@ -223,13 +204,14 @@ md_rcpt_trust(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 		m->sender_verdict = SMFIS_CONTINUE;
 		m->trusted = m->authenticated ||
 		    (cc->has_addr && md_netlist_match(trusted_nets, (const struct sockaddr *)&cc->addr));
-		st = check_spf(ctx, cc, m);
+		st = check_spf(ctx, cc, m, rcpt->addr);
 		if (st != SMFIS_CONTINUE)
 			return st;
 	}
 	r = md_redis_pool_acquire(G.pool, G.cfg.redis_command_timeout_ms);
 	if (r == NULL)
-		return md_tempfail(ctx, "4.3.0", UNAVAILABLE);
+		return md_tempfail(ctx, "4.3.0",
+		    "Support desk temporarily unavailable, please try again later");
 	first = m->checked == 1;
 	m->checked = 2;		/* rates counted once per message */
 	st = check_gate(ctx, cc, m, r, rcpt, first);

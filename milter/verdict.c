@@ -1,6 +1,8 @@
 /*
- * verdict.c - the content verdict at end of message: automated mail and
- * the spam score (built-in rules plus, when configured, spamd).
+ * verdict.c - the content verdict at end of message: gathers the facts
+ * (automated mail, the spam score from the built-in rules plus spamd when
+ * configured) for lib/policy.c, which decides; maps its decision onto the
+ * SMTP reply.
  */
 #include "config.h"
 
@@ -11,6 +13,7 @@
 
 #include "automated.h"
 #include "log.h"
+#include "policy.h"
 #include "reply.h"
 #include "score.h"
 #include "spamd.h"
@@ -29,26 +32,37 @@ all_new_requests(const struct msg_ctx *m)
 	return 1;
 }
 
-static sfsistat
-ask_spamd(SMFICTX *ctx, struct msg_ctx *m, const char *qid, struct md_score_input *in)
+/* spamd's answer as a fact; the policy decides what "down" means. */
+static enum md_spamd_fact
+ask_spamd(const struct msg_ctx *m, const char *qid, struct md_score_input *in)
 {
 	struct md_spamd_result sr;
 	char err[256];
 
-	if (*G.cfg.spamd_address == '\0' || m->trusted)
-		return SMFIS_CONTINUE;
+	if (*G.cfg.spamd_address == '\0')
+		return MD_SPAMD_NOT_ASKED;
 	if (md_spamd_check(G.cfg.spamd_address, m->raw.data ? m->raw.data : "", m->raw.len,
 	    G.cfg.spamd_max_size, G.cfg.spamd_timeout_ms, 1, &sr, err, sizeof err) == 0) {
 		in->have_spamd = 1;
 		in->spamd_score = sr.score;
+		return MD_SPAMD_ANSWERED;
+	}
+	md_log(LOG_WARNING, "%s: spamd unavailable: %s", qid, err);	/* err: "spamd: ..." */
+	return MD_SPAMD_DOWN;
+}
+
+sfsistat
+md_policy_reply(SMFICTX *ctx, const struct conn_ctx *cc, const struct msg_ctx *m,
+    const char *qid, const char *rcpt, const struct md_decision *d)
+{
+	if (d->action == MD_POLICY_ACCEPT)
 		return SMFIS_CONTINUE;
-	}
-	if (G.cfg.spamd_fallback == MD_FALLBACK_TEMPFAIL) {
-		md_log(LOG_WARNING, "%s: tempfail: %s", qid, err);	/* err: "spamd: ..." */
-		return md_tempfail(ctx, "4.7.1", "Spam filter temporarily unavailable, please try again later");
-	}
-	md_log(LOG_WARNING, "%s: spamd unavailable, scoring without it: %s", qid, err);
-	return SMFIS_CONTINUE;
+	md_log(LOG_INFO, "%s: %s from=<%s> [%s]%s%s%s: %s: %s", qid ? qid : "NOQUEUE",
+	    d->action == MD_POLICY_REJECT ? "reject" : "tempfail", m->mail_from,
+	    cc->client_ip, rcpt ? " rcpt=<" : "", rcpt ? rcpt : "", rcpt ? ">" : "",
+	    d->reason, d->text);
+	return md_reply(ctx, d->code, d->xcode, d->text,
+	    d->action == MD_POLICY_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL);
 }
 
 sfsistat
@@ -56,27 +70,25 @@ md_eom_verdict(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
     const struct md_mime *mime, const char *qid, const struct md_project *proj,
     struct md_verdict *v)
 {
+	struct md_policy_facts f;
+	struct md_decision d;
 	struct md_score_input in;
 	struct md_score sc;
-	sfsistat st;
-	int policy;
 
 	memset(v, 0, sizeof *v);
 	v->spf = m->spf;
 	v->received_spf = m->received_spf;
 	v->auto_reason = md_automated_reason(m->mail_from, mime);
 
-	/* Automated mail is never answered; a project may also refuse it outright. */
-	policy = (proj != NULL && proj->automated_policy >= 0) ?
-	    proj->automated_policy : (int)G.cfg.automated_policy;
-	if (v->auto_reason != NULL && policy == MD_AUTO_REJECT && all_new_requests(m)) {
-		md_log(LOG_INFO, "%s: reject from=<%s> [%s]: automated mail (%s)", qid,
-		    m->mail_from, cc->client_ip, v->auto_reason);
-		return md_reject(ctx, "550", "5.7.1",
-		    "This support address does not accept automated mail");
-	}
-	if (m->trusted)
-		return SMFIS_CONTINUE;
+	md_policy_facts_init(&f);
+	f.trusted = m->trusted;
+	f.allowlisted = m->allowlisted;
+	f.auto_reason = v->auto_reason;
+	f.all_new_requests = all_new_requests(m);
+	/* Once before scoring: automated mail refused costs no spamd call. */
+	md_policy_decide(&G.cfg, proj, &f, &d);
+	if (d.action != MD_POLICY_ACCEPT || m->trusted)
+		return md_policy_reply(ctx, cc, m, qid, NULL, &d);
 
 	memset(&in, 0, sizeof in);
 	in.mime = mime;
@@ -85,24 +97,19 @@ md_eom_verdict(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 	in.spf = *m->spf ? md_spf_result_parse(m->spf) : -1;
 	in.helo = cc->helo;
 	in.client = cc->has_addr ? (const struct sockaddr *)&cc->addr : NULL;
-	st = ask_spamd(ctx, m, qid, &in);
-	if (st != SMFIS_CONTINUE)
-		return st;
+	f.spamd = ask_spamd(m, qid, &in);
 	md_score_eval(&G.cfg, &in, &sc);
-	v->score = sc.total;
+	v->score = f.score = sc.total;
+	f.scored = 1;
 	v->rules = strdup(sc.rules);
 	if (v->rules == NULL)
 		return md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
-	if (!m->allowlisted &&
-	    md_score_is_reject(&G.cfg, proj ? proj->spam_reject : -1, sc.total)) {
+	md_policy_decide(&G.cfg, proj, &f, &d);
+	if (d.action == MD_POLICY_REJECT && strcmp(d.reason, "spam") == 0)
 		/* The score stays in the log: telling spammers how close they came helps them. */
-		md_log(LOG_INFO, "%s: reject from=<%s> [%s]: spam score %.2f (%s)", qid,
-		    m->mail_from, cc->client_ip, sc.total, sc.rules);
-		return md_reject(ctx, "550", "5.7.1",
-		    "This message looks like spam and was not accepted");
-	}
-	v->spam = md_score_is_mark(&G.cfg, proj ? proj->spam_mark : -1, sc.total);
-	return SMFIS_CONTINUE;
+		md_log(LOG_INFO, "%s: spam score %.2f (%s)", qid, sc.total, sc.rules);
+	v->spam = d.spam;
+	return md_policy_reply(ctx, cc, m, qid, NULL, &d);
 }
 
 void

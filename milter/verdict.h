@@ -8,6 +8,7 @@
 #include <libmilter/mfapi.h>
 
 #include "ingest.h"
+#include "policy.h"
 #include "milter.h"
 #include "projects.h"
 
@@ -19,5 +20,12 @@ sfsistat md_eom_verdict(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 	    const struct md_mime *mime, const char *qid, const struct md_project *proj,
 	    struct md_verdict *v);
 void	 md_verdict_free(struct md_verdict *v);
+
+/*
+ * Logs a refusal (rcpt may be NULL) and sets its reply; SMFIS_CONTINUE
+ * when d accepts.  The one place a policy decision becomes SMTP.
+ */
+sfsistat md_policy_reply(SMFICTX *ctx, const struct conn_ctx *cc, const struct msg_ctx *m,
+	    const char *qid, const char *rcpt, const struct md_decision *d);
 
 #endif

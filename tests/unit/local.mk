@@ -21,6 +21,13 @@ tests_unit_test_redact_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_redact_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_redact
 
+# The milter's policy, one row per rule (lib/policy.c).
+check_PROGRAMS += tests/unit/test_policy
+tests_unit_test_policy_SOURCES = tests/unit/test_policy.c tests/unit/unit.h
+tests_unit_test_policy_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_policy_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_policy
+
 check_PROGRAMS += tests/unit/test_trim
 tests_unit_test_trim_SOURCES = tests/unit/test_trim.c tests/unit/unit.h
 tests_unit_test_trim_CFLAGS = $(UNIT_CFLAGS)
