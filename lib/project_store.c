@@ -55,6 +55,7 @@ md_project_row(const PGresult *res, int row, struct md_project *p)
 	p->spam_mark = PQgetisnull(res, row, 8) ? -1 : strtod(md_db_val(res, row, 8), NULL);
 	p->spam_reject = PQgetisnull(res, row, 9) ? -1 : strtod(md_db_val(res, row, 9), NULL);
 	p->retention_days = (int)md_db_ll(res, row, 10);
+	p->first_response = (long)md_db_ll(res, row, 11);
 }
 
 static void
@@ -273,9 +274,22 @@ canon_setting(const char *field, const char *value, const char **column,
 			md_sqlp_long(q, n);
 		return 0;
 	}
+	if (strcmp(field, "first_response") == 0) {	/* issue 18: the due time */
+		if (md_duration_parse(value, &n) < 0) {
+			snprintf(err, errlen, "%s: expected a duration (8h, 30m, 2d) or off",
+			    field);
+			return -1;
+		}
+		*column = "first_response";
+		if (n == 0)
+			md_sqlp_null(q);
+		else
+			md_sqlp_long(q, n);
+		return 0;
+	}
 	snprintf(err, errlen, "unknown setting '%.64s' (one of enabled, verified_senders, "
 	    "reopen_on_reply, notify_state, automated_policy, spam_mark, spam_reject, "
-	    "retention)", field);
+	    "retention, first_response)", field);
 	return -1;
 }
 

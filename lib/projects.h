@@ -50,6 +50,7 @@ struct md_project {
 	double	spam_mark;		/* < 0: config default */
 	double	spam_reject;		/* < 0: config default */
 	int	retention_days;		/* 0: keep raw messages and attachments */
+	long	first_response;		/* seconds to the first reply, 0: no target */
 	char	**aliases;		/* NULL-terminated, md_project_free */
 	size_t	naliases;
 };

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tracker.h"
 #include "tracker_int.h"
@@ -19,7 +20,7 @@ md_issue_free(struct md_issue *i)
 		&i->title, &i->description, &i->author, &i->customer_email,
 		&i->customer_name, &i->state, &i->labels, &i->message_id,
 		&i->reply_key, &i->unsub_key, &i->spf, &i->score, &i->rules,
-		&i->flags, &i->source,
+		&i->flags, &i->source, &i->assignee, &i->priority,
 	};
 	size_t k;
 
@@ -105,6 +106,16 @@ md_trk_issue_row(const PGresult *res, int row, int col, struct md_issue *i)
 	i->confidential = md_db_ll(res, row, col + 17) != 0;
 	i->created = (long)md_db_ll(res, row, col + 18);
 	i->updated = (long)md_db_ll(res, row, col + 19);
+	if ((i->assignee = md_db_dup(res, row, col + 20)) == NULL ||
+	    (i->priority = md_db_dup(res, row, col + 21)) == NULL) {
+		md_issue_free(i);
+		return -1;
+	}
+	i->due = (long)md_db_ll(res, row, col + 22);
+	i->first_response_at = (long)md_db_ll(res, row, col + 23);
+	/* Read now, so a page and its filter (the same clock) agree. */
+	i->overdue = strcmp(i->state, "opened") == 0 && i->first_response_at == 0 &&
+	    i->due > 0 && i->due < (long)time(NULL);
 	return 0;
 }
 

@@ -109,6 +109,13 @@ struct md_issue {
 	int	 confidential;
 	long	 created;	/* unix time */
 	long	 updated;
+	/* Responders (issue 18, lib/tracker_assign.c). */
+	char	*assignee;	/* user name, "" when unassigned */
+	char	*priority;	/* low | normal | high | urgent */
+	long	 due;		/* first response due (created + the project's
+				   first_response), 0: no target */
+	long	 first_response_at;	/* the first public reply, 0: none yet */
+	int	 overdue;	/* open, unanswered and past due (at reading) */
 };
 
 struct md_note {
@@ -165,6 +172,9 @@ struct md_issue_filter {
 					   or any note of the issue; results ranked */
 	int		 sort_updated;	/* 0: newest created first; 1: recently updated
 					   first (a search is ordered by rank) */
+	const char	*assignee;	/* NULL: any; "" unassigned; else that user */
+	const char	*priority;	/* NULL: any */
+	int		 overdue;	/* 1: only overdue issues */
 	long		 offset;
 	long		 limit;		/* <= 0: 20 */
 };
@@ -269,6 +279,60 @@ int	md_tracker_label(struct md_store *st, const char *project, long iid,
 	    const char *label, int add, int *changed, char *err, size_t errlen);
 /* 1 if label is acceptable (non-empty, <= MD_LABEL_MAX, no ',' or controls). */
 int	md_label_valid(const char *label);
+/* md_tracker_label with the author of the system note (NULL: "Support"). */
+int	md_tracker_label_by(struct md_store *st, const char *project, long iid,
+	    const char *label, int add, const char *author, int *changed, char *err,
+	    size_t errlen);
+
+/* ---- responders: ownership, priority, title, participants (issue 18) ------ */
+
+/*
+ * Every change below is one transaction that locks the issue, writes the
+ * change and a system note by author (NULL: "Support") saying what changed;
+ * *changed = 0 (may be NULL) when it already was so (no note then).
+ */
+
+/*
+ * Sets the assignee (user NULL or "": unassigns).  The user must be a
+ * member of the project or a site admin: MD_TRK_NOTFOUND otherwise ("no
+ * such member"), as for a missing issue.  lib/tracker_assign.c.
+ */
+int	md_tracker_assign(struct md_store *st, const char *project, long iid,
+	    const char *user, const char *author, int *changed, char *err,
+	    size_t errlen);
+/* low | normal | high | urgent (md_priority_valid, validate.h). */
+int	md_tracker_set_priority(struct md_store *st, const char *project, long iid,
+	    const char *priority, const char *author, int *changed, char *err,
+	    size_t errlen);
+/* A new title (md_title_problem, validate.h, says what is refused). */
+int	md_tracker_set_title(struct md_store *st, const char *project, long iid,
+	    const char *title, const char *author, int *changed, char *err,
+	    size_t errlen);
+/*
+ * Adds (add = 1) or removes a participant (Cc): a subscriber with their own
+ * keys, mailed like the customer.  The customer cannot be removed (they
+ * unsubscribe themselves); desk addresses are refused.
+ */
+int	md_tracker_participant(struct md_store *st, const struct md_config *cfg,
+	    const char *project, long iid, const char *email, int add,
+	    const char *author, int *changed, char *err, size_t errlen);
+/*
+ * Puts the issue's customer address on the project's block list
+ * (lib/lists.c, the view too) and leaves a system note.  *entry (may be
+ * NULL) receives the address blocked.
+ */
+int	md_tracker_block_sender(struct md_store *st, const char *project, long iid,
+	    const char *author, char *entry, size_t entrylen, int *changed,
+	    char *err, size_t errlen);
+
+/*
+ * "My work" of user (admin: sees every project): their assigned open
+ * issues and the unassigned open issues of their projects, oldest due
+ * first (issues without a due time last, oldest first).  At most limit
+ * (<= 0: 200).
+ */
+int	md_tracker_mywork(struct md_store *st, const char *user, int admin,
+	    long limit, struct md_issue_list *out, char *err, size_t errlen);
 
 /*
  * Outbox kinds of automatic mail: caused by incoming mail, not written by

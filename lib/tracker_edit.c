@@ -1,6 +1,7 @@
 /*
  * tracker_edit.c - what responders do to an issue: notes, close/reopen,
- * labels.
+ * labels, the title (assignee and priority: tracker_assign.c; participants
+ * and blocking the sender: tracker_participants.c).
  *
  * Each change is one transaction that first locks the issue row (as every
  * writer of an existing issue does, so changes to one issue never
@@ -17,12 +18,12 @@
 
 #include "tracker.h"
 #include "tracker_int.h"
+#include "validate.h"
 
 #define AUTHOR(a)	((a) != NULL && *(a) != '\0' ? (a) : "Support")
 
-/* Locks the issue in a new transaction; on failure nothing is open. */
-static int
-begin_locked(struct md_store *st, const char *project, long iid,
+int
+md_trk_edit_begin(struct md_store *st, const char *project, long iid,
     struct md_trk_issue *b, char *err, size_t errlen)
 {
 	int rc;
@@ -35,15 +36,31 @@ begin_locked(struct md_store *st, const char *project, long iid,
 	return rc;
 }
 
-/* Commits (or, on rc != 0, rolls back) and frees b. */
-static int
-end(struct md_store *st, struct md_trk_issue *b, int rc, char *err, size_t errlen)
+int
+md_trk_edit_end(struct md_store *st, struct md_trk_issue *b, int rc, char *err,
+    size_t errlen)
 {
 	if (rc == 0 && md_db_commit(st->db, err, errlen) < 0)
 		rc = -1;
 	else if (rc != 0)
 		md_db_rollback(st->db);
 	md_trk_issue_free(b);
+	return rc;
+}
+
+/* Sets issues.first_response_at unless it is set; 0 or -1. */
+static int
+first_response(struct md_store *st, long issue_id, char *err, size_t errlen)
+{
+	struct md_sqlp p;
+	int rc;
+
+	md_sqlp_init(&p);
+	md_sqlp_long(&p, issue_id);
+	md_sqlp_long(&p, (long long)time(NULL));
+	rc = md_db_exec(st->db, "UPDATE issues SET first_response_at = $2 "
+	    "WHERE id = $1 AND first_response_at IS NULL", &p, err, errlen);
+	md_sqlp_free(&p);
 	return rc;
 }
 
@@ -66,18 +83,21 @@ md_tracker_note(struct md_store *st, const struct md_config *cfg,
 		snprintf(err, errlen, "empty note");
 		return -1;
 	}
-	if ((rc = begin_locked(st, project, iid, &b, err, errlen)) != 0)
+	if ((rc = md_trk_edit_begin(st, project, iid, &b, err, errlen)) != 0)
 		return rc;
 	memset(&n, 0, sizeof n);
 	n.author = AUTHOR(author);
 	n.kind = internal ? "internal" : "public";
 	n.text = text;
 	rc = md_trk_note_add(st, b.id, project, &n, &id, err, errlen);
+	/* The first public reply stops the first-response clock. */
+	if (rc == 0 && !internal)
+		rc = first_response(st, b.id, err, errlen);
 	/* Internal notes mail nobody. */
 	if (rc == 0 && !internal)
 		rc = md_trk_mails(st, &b, MD_TPL_NEW_NOTE, "note", text, NULL, &all,
 		    &sent, err, errlen);
-	if ((rc = end(st, &b, rc, err, errlen)) == 0) {
+	if ((rc = md_trk_edit_end(st, &b, rc, err, errlen)) == 0) {
 		if (note_id != NULL)
 			snprintf(note_id, idlen, "%ld", id);
 		if (mailed != NULL)
@@ -128,12 +148,12 @@ md_tracker_set_state(struct md_store *st, const struct md_config *cfg,
 	*changed = 0;
 	if (mailed != NULL)
 		*mailed = 0;
-	if ((rc = begin_locked(st, project, iid, &b, err, errlen)) != 0)
+	if ((rc = md_trk_edit_begin(st, project, iid, &b, err, errlen)) != 0)
 		return rc;
 	if ((notify = notify_state(st, project, err, errlen)) < 0)
-		return end(st, &b, notify, err, errlen);
+		return md_trk_edit_end(st, &b, notify, err, errlen);
 	if (strcmp(b.state, state) == 0)	/* nothing to do: not an error */
-		return end(st, &b, 0, err, errlen);
+		return md_trk_edit_end(st, &b, 0, err, errlen);
 	md_sqlp_init(&p);
 	md_sqlp_long(&p, b.id);
 	md_sqlp_str(&p, state);
@@ -143,7 +163,7 @@ md_tracker_set_state(struct md_store *st, const struct md_config *cfg,
 	    &p, err, errlen);
 	md_sqlp_free(&p);
 	if (moved < 0)
-		return end(st, &b, -1, err, errlen);
+		return md_trk_edit_end(st, &b, -1, err, errlen);
 	free(b.state);
 	b.state = strdup(state);	/* the mails tell the new state */
 	snprintf(text, sizeof text, "%s by %s", close ? "closed" : "reopened",
@@ -156,7 +176,7 @@ md_tracker_set_state(struct md_store *st, const struct md_config *cfg,
 	if (rc == 0 && notify)
 		rc = md_trk_mails(st, &b, close ? MD_TPL_CLOSE : MD_TPL_REOPEN,
 		    close ? "close" : "reopen", NULL, NULL, &all, &sent, err, errlen);
-	if ((rc = end(st, &b, rc, err, errlen)) == 0) {
+	if ((rc = md_trk_edit_end(st, &b, rc, err, errlen)) == 0) {
 		*changed = 1;
 		if (mailed != NULL)
 			*mailed = sent;
@@ -177,16 +197,23 @@ md_label_valid(const char *label)
 	return 1;
 }
 
-/*
- * Labels are kept sorted (byte order) and unique, so lists show them the
- * same way everywhere.  The note is by "Support": the interface takes no
- * author (yet).
- */
 int
 md_tracker_label(struct md_store *st, const char *project, long iid,
     const char *label, int add, int *changed, char *err, size_t errlen)
 {
-	struct md_trk_note n;
+	return md_tracker_label_by(st, project, iid, label, add, NULL, changed, err,
+	    errlen);
+}
+
+/*
+ * Labels are kept sorted (byte order) and unique, so lists show them the
+ * same way everywhere.
+ */
+int
+md_tracker_label_by(struct md_store *st, const char *project, long iid,
+    const char *label, int add, const char *author, int *changed, char *err,
+    size_t errlen)
+{
 	struct md_trk_issue b;
 	struct md_sqlp p;
 	char text[MD_LABEL_MAX + 32];
@@ -199,7 +226,7 @@ md_tracker_label(struct md_store *st, const char *project, long iid,
 		    MD_LABEL_MAX);
 		return -1;
 	}
-	if ((rc = begin_locked(st, project, iid, &b, err, errlen)) != 0)
+	if ((rc = md_trk_edit_begin(st, project, iid, &b, err, errlen)) != 0)
 		return rc;
 	md_sqlp_init(&p);
 	md_sqlp_long(&p, b.id);
@@ -211,14 +238,49 @@ md_tracker_label(struct md_store *st, const char *project, long iid,
 	    "WHERE id = $1 AND labels @> ARRAY[$2::text]", &p, err, errlen);
 	md_sqlp_free(&p);
 	if (moved <= 0)		/* -1: error; 0: nothing changed */
-		return end(st, &b, moved < 0 ? -1 : 0, err, errlen);
+		return md_trk_edit_end(st, &b, moved < 0 ? -1 : 0, err, errlen);
 	snprintf(text, sizeof text, "%s label %s", add ? "added" : "removed", label);
-	memset(&n, 0, sizeof n);
-	n.author = "Support";
-	n.kind = "system";
-	n.text = text;
-	rc = md_trk_note_add(st, b.id, project, &n, NULL, err, errlen);
-	if ((rc = end(st, &b, rc, err, errlen)) == 0)
+	rc = md_trk_change_note(st, &b, author, text, err, errlen);
+	if ((rc = md_trk_edit_end(st, &b, rc, err, errlen)) == 0)
+		*changed = 1;
+	return rc;
+}
+
+int
+md_tracker_set_title(struct md_store *st, const char *project, long iid,
+    const char *title, const char *author, int *changed, char *err, size_t errlen)
+{
+	struct md_trk_issue b;
+	struct md_sqlp p;
+	md_buf text = MD_BUF_INIT;
+	const char *bad;
+	long moved;
+	int rc;
+
+	if (changed != NULL)
+		*changed = 0;
+	if ((bad = md_title_problem(title)) != NULL) {
+		snprintf(err, errlen, "%s", bad);
+		return -1;
+	}
+	if ((rc = md_trk_edit_begin(st, project, iid, &b, err, errlen)) != 0)
+		return rc;
+	if (strcmp(b.title, title) == 0)
+		return md_trk_edit_end(st, &b, 0, err, errlen);
+	md_sqlp_init(&p);
+	md_sqlp_long(&p, b.id);
+	md_sqlp_str(&p, title);
+	/* The search document follows (the indexer writes it again). */
+	moved = md_db_exec_count(st->db, "UPDATE issues SET title = $2, search = NULL "
+	    "WHERE id = $1", &p, err, errlen);
+	md_sqlp_free(&p);
+	if (moved < 0 || md_buf_printf(&text, "changed title from \"%s\" to \"%s\"",
+	    b.title, title) < 0)
+		rc = -1;
+	else
+		rc = md_trk_change_note(st, &b, author, md_buf_str(&text), err, errlen);
+	md_buf_free(&text);
+	if ((rc = md_trk_edit_end(st, &b, rc, err, errlen)) == 0 && changed != NULL)
 		*changed = 1;
 	return rc;
 }

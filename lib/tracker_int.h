@@ -30,6 +30,7 @@
 #include "store.h"
 #include "template.h"
 #include "tracker.h"
+#include "users.h"
 
 /* Chain of Message-IDs kept per subscriber (References stays short). */
 #define MD_TRK_CHAIN_MAX	10
@@ -284,11 +285,43 @@ int	md_trk_store_atts(struct md_store *st, const struct md_config *cfg,
 	"array_to_string(ARRAY(SELECT l FROM unnest(i.labels) AS l " \
 	"ORDER BY l COLLATE \"C\"), ','), " \
 	"i.message_id, coalesce(p.reply_key, ''), coalesce(p.unsub_key, ''), i.spf, " \
-	"i.score, i.rules, i.flags, i.source, i.confidential::int, i.created, i.updated"
-#define MD_TRK_ISSUE_NCOLS	20
+	"i.score, i.rules, i.flags, i.source, i.confidential::int, i.created, i.updated, " \
+	"coalesce(i.assignee, ''), i.priority, coalesce(i.created + (SELECT pr.first_response " \
+	"FROM projects pr WHERE pr.name = i.project), 0), coalesce(i.first_response_at, 0)"
+#define MD_TRK_ISSUE_NCOLS	24
 #define MD_TRK_ISSUE_FROM \
 	"issues i LEFT JOIN participants p ON p.issue_id = i.id AND p.email = i.customer_email"
 /* 0 or -1 (ENOMEM); i is all allocated or all free. */
 int	md_trk_issue_row(const PGresult *res, int row, int col, struct md_issue *i);
+
+/* ---- responders' changes (tracker_assign.c), in the caller's transaction ---- */
+
+/*
+ * Sets issue b's assignee (user NULL or "": none) with a system note by
+ * author; b must be locked (md_trk_issue_load with lock = 1).  The user
+ * must be a member of b's project or a site admin (MD_TRK_NOTFOUND, err
+ * "no such member").  The one place an assignment happens: the CLI, the
+ * web UI and triage rules all come here, and so does what follows one
+ * (the "assigned to you" notification).  *changed may be NULL.
+ */
+int	md_trk_assign(struct md_store *st, const struct md_trk_issue *b,
+	    const char *user, const char *author, int *changed, char *err,
+	    size_t errlen);
+/* The same for the priority (low, normal, high, urgent). */
+int	md_trk_set_priority(struct md_store *st, const struct md_trk_issue *b,
+	    const char *priority, const char *author, int *changed, char *err,
+	    size_t errlen);
+/*
+ * A responder's change starts with md_trk_edit_begin (a transaction, issue
+ * locked; on failure nothing is open) and ends with md_trk_edit_end, which
+ * commits when rc is 0 (else rolls back), frees b and returns the result.
+ */
+int	md_trk_edit_begin(struct md_store *st, const char *project, long iid,
+	    struct md_trk_issue *b, char *err, size_t errlen);
+int	md_trk_edit_end(struct md_store *st, struct md_trk_issue *b, int rc,
+	    char *err, size_t errlen);
+/* A system note by author (NULL or "": "Support") on issue b. */
+int	md_trk_change_note(struct md_store *st, const struct md_trk_issue *b,
+	    const char *author, const char *text, char *err, size_t errlen);
 
 #endif

@@ -59,6 +59,34 @@ cond_str(struct listq *q, const char *pre, const char *val, const char *post)
 	sql(q, " AND %s$%d%s", pre, q->p.n, post);
 }
 
+/*
+ * The responders' filters (issue 18) on issues i: assignee, priority,
+ * overdue (open, no public reply yet, past created + the project's
+ * first_response).
+ */
+static void
+owner_filters(struct listq *q, const struct md_issue_filter *f)
+{
+	if (f->assignee != NULL && *f->assignee == '\0')
+		sql(q, " AND i.assignee IS NULL");
+	else if (f->assignee != NULL)
+		cond_str(q, "i.assignee = ", f->assignee, "");
+	if (f->priority != NULL && *f->priority != '\0')
+		cond_str(q, "i.priority = ", f->priority, "");
+	if (f->overdue)
+		sql(q, " AND i.state = 'opened' AND i.first_response_at IS NULL AND "
+		    "i.created + (SELECT pr.first_response FROM projects pr WHERE "
+		    "pr.name = i.project) < extract(epoch FROM now())::bigint");
+}
+
+/* 1 if the filter has any of owner_filters' conditions. */
+static int
+has_owner_filters(const struct md_issue_filter *f)
+{
+	return f->assignee != NULL || (f->priority != NULL && *f->priority != '\0') ||
+	    f->overdue;
+}
+
 /* The filters other than state and search, on issues i. */
 static void
 filters(struct listq *q, const struct md_issue_filter *f, const char *cust)
@@ -67,6 +95,7 @@ filters(struct listq *q, const struct md_issue_filter *f, const char *cust)
 		cond_str(q, "i.labels @> ARRAY[", f->label, "::text]");
 	if (*cust != '\0')
 		cond_str(q, "i.customer_email = ", cust, "");
+	owner_filters(q, f);
 }
 
 /* The same on issue_notes_search s (its copies of the issue's columns). */
@@ -77,6 +106,12 @@ filters_s(struct listq *q, const struct md_issue_filter *f, const char *cust)
 		cond_str(q, "s.labels @> ARRAY[", f->label, "::text]");
 	if (*cust != '\0')
 		cond_str(q, "s.customer_email = ", cust, "");
+	/* issue_notes_search has no copies of these: the issue row decides. */
+	if (has_owner_filters(f)) {
+		sql(q, " AND s.issue_id IN (SELECT i.id FROM issues i WHERE i.project = $1");
+		owner_filters(q, f);
+		sql(q, ")");
+	}
 }
 
 /* A list without search: the page in created (or updated) order. */

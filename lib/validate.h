@@ -26,4 +26,20 @@ const char *md_note_text_problem(const char *text, size_t len);
 int	md_alias_check(const struct md_config *cfg, const char *alias, char *out,
 	    size_t outlen, char *err, size_t errlen);
 
+/*
+ * Why title cannot be an issue's title, or NULL: 1 to 255 characters of
+ * valid UTF-8 without control characters (it goes into mail subjects).
+ */
+const char *md_title_problem(const char *title);
+
+/* 1 if p is a priority: low, normal, high or urgent. */
+int	md_priority_valid(const char *p);
+
+/*
+ * A duration such as "8h", "30m", "2d", "90s" or plain seconds ("3600"),
+ * at most a year: 0 and *secs set, -1 when it is not one.  "" or "off"
+ * sets 0 (none).
+ */
+int	md_duration_parse(const char *s, long *secs);
+
 #endif
