@@ -57,3 +57,5 @@ MD_LIBS += $(OPENDKIM_LIBS) $(PSL_LIBS)
 lib_libmaildesk_a_SOURCES += lib/project_store.c lib/project_store.h lib/view.c lib/view.h lib/view_rebuild.c lib/validate.c lib/validate.h
 # Web login throttling: counters in PostgreSQL, the policy on them.
 lib_libmaildesk_a_SOURCES += lib/login_throttle.c lib/login_throttle.h
+# Prometheus metrics: the registry and text format, the small /metrics listener.
+lib_libmaildesk_a_SOURCES += lib/metrics.c lib/metrics.h lib/metrics_http.c lib/metrics_http.h

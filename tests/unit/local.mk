@@ -238,3 +238,10 @@ tests_unit_test_login_throttle_SOURCES = tests/unit/test_login_throttle.c \
 tests_unit_test_login_throttle_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_login_throttle_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_login_throttle
+
+# Metrics registry, text exposition and the /metrics listener (lib/metrics*.c).
+check_PROGRAMS += tests/unit/test_metrics
+tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c tests/unit/unit.h
+tests_unit_test_metrics_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_metrics_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_metrics
