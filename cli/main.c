@@ -210,6 +210,11 @@ main(int argc, char **argv)
 	}
 	if ((cmd = find_command(argv[0])) == NULL)
 		return cli_usage_error(NULL, "unknown command: %s", argv[0]);
+	/* `maildesk issue --help`: that command's usage, before any config. */
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage:\n%s", cmd->usage);
+		return finish_output(CLI_EXIT_OK);
+	}
 	if (load_config(&c, config) != 0) {
 		md_config_free(&c.cfg);
 		return CLI_EXIT_FAIL;

@@ -59,3 +59,5 @@ lib_libmaildesk_a_SOURCES += lib/project_store.c lib/project_store.h lib/view.c 
 lib_libmaildesk_a_SOURCES += lib/login_throttle.c lib/login_throttle.h
 # Prometheus metrics: the registry and text format, the small /metrics listener.
 lib_libmaildesk_a_SOURCES += lib/metrics.c lib/metrics.h lib/metrics_http.c lib/metrics_http.h
+# The daemons' shared command line, configuration loading, detaching, PID file.
+lib_libmaildesk_a_SOURCES += lib/daemon.c lib/daemon.h

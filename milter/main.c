@@ -1,7 +1,7 @@
 /*
  * main.c - maildesk-milter: options, configuration, daemon life cycle.
  *
- *   maildesk-milter [-c config] [-p socket] [-f] [-n] [-d] [-V]
+ *   maildesk-milter [-c config] [-p socket] [-f] [-n] [-d] [-h] [-V]
  *
  * libmilter owns the listening socket and the worker threads; this file
  * only prepares the shared state (config, Redis pool, alias cache, GMime)
@@ -19,8 +19,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "log.h"
-#include "pidfile.h"
 #include "milter.h"
 #include "mime.h"
 #include "reply.h"
@@ -31,19 +31,12 @@
 
 struct milter_globals G;
 
-static void
-usage(void)
-{
-	fprintf(stderr,
-	    "usage: maildesk-milter [-c config] [-p socket] [-f] [-n] [-d] [-V]\n"
-	    "  -c config  configuration file (default %s)\n"
-	    "  -p socket  milter socket, inet:port@host or unix:/path (overrides milter_socket)\n"
-	    "  -f         stay in the foreground and log to stderr\n"
-	    "  -n         check the configuration and exit\n"
-	    "  -d         debug logging\n"
-	    "  -V         print the version and exit\n", MD_DEFAULT_CONFIG);
-	exit(2);
-}
+static const char *socket_arg;
+static const struct md_daemon_opt milter_opts[] = {
+	{ 'p', "[-p socket]", "-p socket     milter socket, inet:port@host or unix:/path "
+	    "(overrides milter_socket)", &socket_arg, NULL },
+	{ 0, NULL, NULL, NULL, NULL }
+};
 
 static void
 setup_globals(void)
@@ -64,44 +57,25 @@ setup_globals(void)
 int
 main(int argc, char **argv)
 {
-	const char *conffile = MD_DEFAULT_CONFIG, *sock = NULL;
-	int foreground = 0, checkonly = 0, debug = 0, ch, rc, waited;
+	struct md_daemon prog = {
+		.name = "maildesk-milter", .role = "milter", .opts = milter_opts
+	};
+	int rc, waited;
 	char err[512];
 
-	while ((ch = getopt(argc, argv, "c:p:fndV")) != -1) {
-		switch (ch) {
-		case 'c': conffile = optarg; break;
-		case 'p': sock = optarg; break;
-		case 'f': foreground = 1; break;
-		case 'n': checkonly = 1; break;
-		case 'd': debug = 1; break;
-		case 'V':
-			printf("maildesk-milter %s\n", PACKAGE_VERSION);
-			return 0;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-
-	md_config_defaults(&G.cfg);
-	if (md_config_load(&G.cfg, conffile, err, sizeof err) < 0 ||
+	md_daemon_options(&prog, argc, argv);
+	if (md_daemon_config(&prog, &G.cfg, err, sizeof err) < 0 ||
 	    md_milter_trust_validate(&G.cfg, err, sizeof err) < 0) {
 		fprintf(stderr, "maildesk-milter: %s\n", err);
-		return 1;
+		return MD_EXIT_FAIL;
 	}
-	md_config_use_role(&G.cfg, "milter");	/* its own Redis ACL user, if set */
-	if (sock != NULL) {
+	if (socket_arg != NULL) {
 		free(G.cfg.milter_socket);
-		G.cfg.milter_socket = strdup(sock);
+		G.cfg.milter_socket = strdup(socket_arg);
 	}
-	if (checkonly) {
-		printf("maildesk-milter: %s: configuration OK\n", conffile);
-		return 0;
-	}
-	md_log_open("maildesk-milter", foreground, G.cfg.syslog_facility);
-	md_log_set_debug(debug || G.cfg.log_debug);
+	if (prog.checkonly)
+		return md_daemon_config_ok(&prog);
+	md_daemon_log_open(&prog, &G.cfg);
 	signal(SIGPIPE, SIG_IGN);
 
 	/* GMime and libspf2 set up once, before libmilter starts threads. */
@@ -120,11 +94,10 @@ main(int argc, char **argv)
 		md_log(LOG_ERR, "cannot listen on %s", G.cfg.milter_socket);
 		return 1;
 	}
-	if (!foreground && daemon(0, 0) < 0) {
-		md_log(LOG_ERR, "daemon: %s", strerror(errno));
+	if (md_daemon_detach(&prog, G.cfg.milter_pid_file, err, sizeof err) < 0) {
+		md_log(LOG_ERR, "%s", err);
 		return 1;
 	}
-	md_pidfile_write(G.cfg.milter_pid_file);
 	md_log(LOG_INFO, "maildesk-milter %s listening on %s, desk %s%s*@%s",
 	    PACKAGE_VERSION, G.cfg.milter_socket, G.cfg.desk_local,
 	    G.cfg.desk_separator, G.cfg.desk_domain);
@@ -132,7 +105,7 @@ main(int argc, char **argv)
 	rc = smfi_main();
 
 	md_log(LOG_INFO, "maildesk-milter stopping");
-	md_pidfile_remove(G.cfg.milter_pid_file);
+	md_daemon_finish(&prog);
 	/*
 	 * smfi_main returns without waiting for the session threads: one may
 	 * be writing its records right now.  Give them time to finish, and if

@@ -1,7 +1,7 @@
 /*
  * main.c - maildesk-web: options, configuration, daemon life cycle.
  *
- *   maildesk-web [-c config] [-l addr:port] [-f] [-n] [-d] [-V]
+ *   maildesk-web [-c config] [-l addr:port] [-f] [-n] [-d] [-h] [-V]
  *
  * libmicrohttpd runs a fixed pool of threads; each request borrows one
  * store (a PostgreSQL and a Redis connection, store_pool.c) from a pool
@@ -24,9 +24,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "log.h"
 #include "netlist.h"
-#include "pidfile.h"
 #include "web.h"
 
 #ifndef WEB_STATIC_DEFAULT
@@ -36,19 +36,12 @@
 
 static struct web W;
 
-static void
-usage(void)
-{
-	fprintf(stderr,
-	    "usage: maildesk-web [-c config] [-l addr:port] [-f] [-n] [-d] [-V]\n"
-	    "  -c config     configuration file (default %s)\n"
-	    "  -l addr:port  listen address (overrides web_listen)\n"
-	    "  -f            stay in the foreground and log to stderr\n"
-	    "  -n            check the configuration and exit\n"
-	    "  -d            debug logging\n"
-	    "  -V            print the version and exit\n", MD_DEFAULT_CONFIG);
-	exit(2);
-}
+static const char *listen_arg;
+static const struct md_daemon_opt web_opts[] = {
+	{ 'l', "[-l addr:port]", "-l addr:port  listen address (overrides web_listen)",
+	    &listen_arg, NULL },
+	{ 0, NULL, NULL, NULL, NULL }
+};
 
 /*
  * Resolves "127.0.0.1:8080", "[::1]:8080" or "localhost:8080" (numeric
@@ -177,8 +170,7 @@ wait_for_stop(const sigset_t *set)
 int
 main(int argc, char **argv)
 {
-	const char *conffile = MD_DEFAULT_CONFIG, *listen_addr = NULL;
-	int foreground = 0, checkonly = 0, debug = 0, ch;
+	struct md_daemon prog = { .name = "maildesk-web", .role = "web", .opts = web_opts };
 	struct sockaddr_storage ss;
 	struct MHD_Daemon *d;
 	const char *where;
@@ -187,40 +179,20 @@ main(int argc, char **argv)
 	char err[512], what[384];
 	int fd;
 
-	while ((ch = getopt(argc, argv, "c:l:fndV")) != -1) {
-		switch (ch) {
-		case 'c': conffile = optarg; break;
-		case 'l': listen_addr = optarg; break;
-		case 'f': foreground = 1; break;
-		case 'n': checkonly = 1; break;
-		case 'd': debug = 1; break;
-		case 'V':
-			printf("maildesk-web %s\n", PACKAGE_VERSION);
-			return 0;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-	md_config_defaults(&W.cfg);
-	if (md_config_load(&W.cfg, conffile, err, sizeof err) < 0) {
+	md_daemon_options(&prog, argc, argv);
+	if (md_daemon_config(&prog, &W.cfg, err, sizeof err) < 0) {
 		fprintf(stderr, "maildesk-web: %s\n", err);
-		return 1;
+		return MD_EXIT_FAIL;
 	}
-	md_config_use_role(&W.cfg, "web");	/* its own Redis user and database role, if set */
-	where = listen_addr ? listen_addr : W.cfg.web_listen;
-	listen_origin(listen_addr, what, sizeof what);
+	where = listen_arg ? listen_arg : W.cfg.web_listen;
+	listen_origin(listen_arg, what, sizeof what);
 	if (parse_listen(what, where, &ss, &sslen, err, sizeof err) < 0) {
 		fprintf(stderr, "maildesk-web: %s\n", err);
-		return 1;
+		return MD_EXIT_FAIL;
 	}
-	if (checkonly) {
-		printf("maildesk-web: %s: configuration OK\n", conffile);
-		return 0;
-	}
-	md_log_open("maildesk-web", foreground, W.cfg.syslog_facility);
-	md_log_set_debug(debug || W.cfg.log_debug);
+	if (prog.checkonly)
+		return md_daemon_config_ok(&prog);
+	md_daemon_log_open(&prog, &W.cfg);
 	W.static_dir = *W.cfg.web_static_dir ? W.cfg.web_static_dir : WEB_STATIC_DEFAULT;
 	W.secure_cookie = strncasecmp(W.cfg.base_url, "https:", 6) == 0;
 	W.threads = WEB_THREADS;
@@ -231,7 +203,7 @@ main(int argc, char **argv)
 	}
 	if ((W.pool = web_store_pool_new(&W.cfg, W.threads, err, sizeof err)) == NULL) {
 		md_log(LOG_ERR, "%s", err);
-		if (!foreground)
+		if (!prog.foreground)
 			fprintf(stderr, "maildesk-web: %s\n", err);
 		return 1;
 	}
@@ -240,8 +212,8 @@ main(int argc, char **argv)
 		md_log(LOG_ERR, "cannot listen on %s: %s", where, strerror(errno));
 		return 1;
 	}
-	if (!foreground && daemon(0, 0) < 0) {
-		md_log(LOG_ERR, "daemon: %s", strerror(errno));
+	if (md_daemon_detach(&prog, W.cfg.web_pid_file, err, sizeof err) < 0) {
+		md_log(LOG_ERR, "%s", err);
 		return 1;
 	}
 	/* Threads started from here on inherit the mask: only sigwait() sees these. */
@@ -252,16 +224,16 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if ((d = start_daemon(fd)) == NULL) {
 		md_log(LOG_ERR, "cannot start the HTTP server on %s", where);
+		md_daemon_finish(&prog);
 		return 1;
 	}
-	md_pidfile_write(W.cfg.web_pid_file);
 	md_log(LOG_INFO, "maildesk-web %s listening on %s, static files in %s",
 	    PACKAGE_VERSION, where, W.static_dir);
 
 	wait_for_stop(&set);
 
 	MHD_stop_daemon(d);
-	md_pidfile_remove(W.cfg.web_pid_file);
+	md_daemon_finish(&prog);
 	web_store_pool_free(W.pool);
 	md_config_free(&W.cfg);
 	return 0;

@@ -1,7 +1,7 @@
 /*
  * main.c - maildesk-worker: options, signals, the two loops, reload.
  *
- *   maildesk-worker [-c config] [-f] [-n] [-d] [-V]
+ *   maildesk-worker [-c config] [-f] [-n] [-d] [-h] [-V]
  *
  * The main thread consumes the inbox (records -> issues, inbox.c) and
  * every 10 minutes applies the projects' retention; a second thread runs
@@ -28,10 +28,10 @@
 
 #include "clock.h"
 #include "conf.h"
+#include "daemon.h"
 #include "inbox.h"
 #include "indexer.h"
 #include "log.h"
-#include "pidfile.h"
 #include "mime.h"
 #include "outbox.h"
 #include "smtp.h"
@@ -53,19 +53,6 @@ struct sender {
 	const char		*name;
 	int			(*run)(const struct md_config *, volatile sig_atomic_t *);
 };
-
-static void
-usage(void)
-{
-	fprintf(stderr,
-	    "usage: maildesk-worker [-c config] [-f] [-n] [-d] [-V]\n"
-	    "  -c config  configuration file (default %s)\n"
-	    "  -f         stay in the foreground and log to stderr\n"
-	    "  -n         check the configuration and exit\n"
-	    "  -d         debug logging\n"
-	    "  -V         print the version and exit\n", MD_DEFAULT_CONFIG);
-	exit(2);
-}
 
 static void
 on_signal(int sig)
@@ -91,17 +78,7 @@ setup_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static int
-load(struct md_config *cfg, const char *path, char *err, size_t errlen)
-{
-	md_config_defaults(cfg);
-	if (md_config_load(cfg, path, err, errlen) < 0) {
-		md_config_free(cfg);
-		return -1;
-	}
-	md_config_use_role(cfg, "worker");
-	return 0;
-}
+static struct md_daemon prog = { .name = "maildesk-worker", .role = "worker" };
 
 static void *
 sender_main(void *arg)
@@ -145,23 +122,22 @@ sender_stop(struct sender *s)
 
 /* SIGHUP: both copies load cleanly or nothing changes. */
 static void
-reload(const char *path, struct md_config *cfg, struct wk_inbox *w, struct sender *s,
-    struct sender *ix, int debug)
+reload(struct md_config *cfg, struct wk_inbox *w, struct sender *s, struct sender *ix)
 {
 	struct md_config ncfg, scfg, icfg;
 	char err[512];
 
 	hup_flag = 0;
-	if (load(&ncfg, path, err, sizeof err) < 0) {
+	if (md_daemon_config(&prog, &ncfg, err, sizeof err) < 0) {
 		md_log(LOG_ERR, "reload failed, keeping the old configuration: %s", err);
 		return;
 	}
-	if (load(&scfg, path, err, sizeof err) < 0) {
+	if (md_daemon_config(&prog, &scfg, err, sizeof err) < 0) {
 		md_config_free(&ncfg);
 		md_log(LOG_ERR, "reload failed, keeping the old configuration: %s", err);
 		return;
 	}
-	if (load(&icfg, path, err, sizeof err) < 0) {
+	if (md_daemon_config(&prog, &icfg, err, sizeof err) < 0) {
 		md_config_free(&ncfg);
 		md_config_free(&scfg);
 		md_log(LOG_ERR, "reload failed, keeping the old configuration: %s", err);
@@ -176,14 +152,14 @@ reload(const char *path, struct md_config *cfg, struct wk_inbox *w, struct sende
 	wk_inbox_free(w);
 	md_config_free(cfg);
 	*cfg = ncfg;
-	md_log_set_debug(debug || cfg->log_debug);
+	md_log_set_debug(prog.debug || cfg->log_debug);
 	if (wk_inbox_init(w, cfg) < 0) {
 		md_log(LOG_CRIT, "out of memory after reload");
 		exit(1);
 	}
 	sender_start(s);
 	sender_start(ix);
-	md_log(LOG_INFO, "configuration reloaded from %s", path);
+	md_log(LOG_INFO, "configuration reloaded from %s", prog.config_path);
 }
 
 /* A pause after a Redis failure; a signal ends it early. */
@@ -230,8 +206,6 @@ retention(struct wk_inbox *w, long long *last)
 int
 main(int argc, char **argv)
 {
-	const char *path = MD_DEFAULT_CONFIG;
-	int foreground = 0, checkonly = 0, debug = 0, ch;
 	struct md_config cfg;
 	struct sender s, ix;
 	struct wk_inbox w;
@@ -239,38 +213,22 @@ main(int argc, char **argv)
 	char err[512];
 	int rc;
 
-	while ((ch = getopt(argc, argv, "c:fndV")) != -1) {
-		switch (ch) {
-		case 'c': path = optarg; break;
-		case 'f': foreground = 1; break;
-		case 'n': checkonly = 1; break;
-		case 'd': debug = 1; break;
-		case 'V':
-			printf("maildesk-worker %s\n", PACKAGE_VERSION);
-			return 0;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
+	md_daemon_options(&prog, argc, argv);
 	memset(&s, 0, sizeof s);
 	memset(&ix, 0, sizeof ix);
 	s.name = "outbox";
 	s.run = md_outbox_run;
 	ix.name = "indexer";
 	ix.run = md_indexer_run;
-	if (load(&cfg, path, err, sizeof err) < 0 || load(&s.cfg, path, err, sizeof err) < 0 ||
-	    load(&ix.cfg, path, err, sizeof err) < 0) {
+	if (md_daemon_config(&prog, &cfg, err, sizeof err) < 0 ||
+	    md_daemon_config(&prog, &s.cfg, err, sizeof err) < 0 ||
+	    md_daemon_config(&prog, &ix.cfg, err, sizeof err) < 0) {
 		fprintf(stderr, "maildesk-worker: %s\n", err);
-		return 1;
+		return MD_EXIT_FAIL;
 	}
-	if (checkonly) {
-		printf("maildesk-worker: %s: configuration OK\n", path);
-		return 0;
-	}
-	md_log_open("maildesk-worker", foreground, cfg.syslog_facility);
-	md_log_set_debug(debug || cfg.log_debug);
+	if (prog.checkonly)
+		return md_daemon_config_ok(&prog);
+	md_daemon_log_open(&prog, &cfg);
 	if (wk_inbox_init(&w, &cfg) < 0) {
 		md_log(LOG_CRIT, "cannot start: out of memory");
 		return 1;
@@ -281,21 +239,20 @@ main(int argc, char **argv)
 	 */
 	if ((rc = wk_inbox_open(&w, err, sizeof err)) == -2) {
 		md_log(LOG_CRIT, "cannot start: %s", err);
-		if (!foreground)
+		if (!prog.foreground)
 			fprintf(stderr, "maildesk-worker: %s\n", err);
 		return 1;
 	}
 	if (rc < 0)
 		md_log(LOG_WARNING, "%s; waiting for the database", err);
-	if (!foreground && daemon(0, 0) < 0) {
-		md_log(LOG_ERR, "daemon: %s", strerror(errno));
+	if (md_daemon_detach(&prog, cfg.worker_pid_file, err, sizeof err) < 0) {
+		md_log(LOG_ERR, "%s", err);
 		return 1;
 	}
 	setup_signals();
 	/* GMime and libcurl global state, before any thread exists. */
 	md_mime_init();
 	md_smtp_global_init();
-	md_pidfile_write(cfg.worker_pid_file);
 	if (sender_start(&s) < 0 || sender_start(&ix) < 0) {
 		md_log(LOG_CRIT, "cannot start");
 		return 1;
@@ -305,7 +262,7 @@ main(int argc, char **argv)
 
 	while (!stop_flag && !w.fatal) {
 		if (hup_flag)
-			reload(path, &cfg, &w, &s, &ix, debug);
+			reload(&cfg, &w, &s, &ix);
 		if ((rc = wk_inbox_step(&w, &stop_flag)) < 0 && !w.fatal)
 			pause_ms(500);
 		md_indexer_defer = rc >= WK_INBOX_READ;
@@ -317,7 +274,7 @@ main(int argc, char **argv)
 	sender_stop(&ix);
 	wk_inbox_leave(&w);
 	wk_inbox_free(&w);
-	md_pidfile_remove(cfg.worker_pid_file);
+	md_daemon_finish(&prog);
 	md_config_free(&s.cfg);
 	md_config_free(&ix.cfg);
 	md_config_free(&cfg);
