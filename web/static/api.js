@@ -46,3 +46,16 @@ export function projectPath(p) {
 export function issuePath(p, iid) {
   return projectPath(p) + '/issues/' + encodeURIComponent(iid);
 }
+
+// The caller's role in project p: "admin", "maintainer", "responder", or
+// null when it is not theirs.  GET /api/projects lists only the caller's
+// projects, each with "my_role".
+export async function projectRole(p) {
+  if (session.role === 'admin') return 'admin';
+  const data = await get('/api/projects');
+  const mine = data.projects.find((x) => x.name === p);
+  return mine ? mine.my_role || 'responder' : null;
+}
+
+// Maintainers and site admins change a project's settings, members, rules.
+export const canManage = (role) => role === 'admin' || role === 'maintainer';

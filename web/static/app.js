@@ -6,6 +6,8 @@ import { projectsView } from './projects.js';
 import { settingsView } from './settings.js';
 import { issuesView } from './issues.js';
 import { issueView } from './issue.js';
+import { myworkView } from './mywork.js';
+import { meView } from './me.js';
 
 const main = () => document.getElementById('main');
 
@@ -17,7 +19,9 @@ function crumbs(parts) {
 function showUser() {
   const who = document.getElementById('who');
   who.textContent = session.user ? session.user + ' (' + session.role + ')' : '';
+  who.title = session.user ? 'My settings' : '';
   document.getElementById('logout').hidden = !session.user;
+  document.getElementById('nav-mywork').hidden = !session.user;
 }
 
 function loginView() {
@@ -51,6 +55,15 @@ function loginView() {
   user.focus();
 }
 
+// Not found, and not one of my projects, look the same: the server answers
+// 404 for both so that a project's existence does not leak.
+function notFound() {
+  replace(main(), h('section', { class: 'card narrow', id: 'not-found' },
+    h('h1', {}, 'Not found'),
+    h('p', {}, 'There is no such page, or it is not in one of your projects.'),
+    link('/', 'Your projects')));
+}
+
 // The page for location.pathname; every view gets (main, params).
 async function route() {
   flash('');
@@ -69,6 +82,12 @@ async function route() {
     if (parts.length === 0) {
       crumbs([home]);
       await projectsView(main());
+    } else if (parts.length === 1 && parts[0] === 'mywork') {
+      crumbs([home, 'My work']);
+      await myworkView(main());
+    } else if (parts.length === 1 && parts[0] === 'me') {
+      crumbs([home, 'My settings']);
+      await meView(main());
     } else if (parts.length === 2 && parts[1] === 'settings') {
       crumbs([home, parts[0], 'settings']);
       await settingsView(main(), parts[0]);
@@ -79,10 +98,11 @@ async function route() {
       crumbs([home, link('/' + encodeURIComponent(parts[0]) + '/issues', parts[0]), '#' + parts[2]]);
       await issueView(main(), parts[0], parts[2]);
     } else {
-      replace(main(), h('p', {}, 'No such page.'));
+      notFound();
     }
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return loginView();
+    if (e instanceof ApiError && e.status === 404) return notFound();
     replace(main(), h('p', { class: 'error' }, 'Error: ' + e.message));
   }
 }

@@ -67,3 +67,39 @@ export function navigate(href) {
   history.pushState(null, '', href);
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
+
+// A <select> of [value, text] pairs (or plain strings).
+export function select(attrs, options, selected) {
+  return h('select', attrs, options.map((o) => {
+    const [v, t] = Array.isArray(o) ? o : [o, o];
+    return h('option', { value: v, selected: v === selected }, t);
+  }));
+}
+
+// Seconds as the shortest of "2d", "8h", "30m" (what first_response takes).
+export function fmtDuration(s) {
+  if (s === null || s === undefined || s === '') return '';
+  for (const [unit, n] of [['d', 86400], ['h', 3600], ['m', 60]])
+    if (s >= n && s % n === 0) return s / n + unit;
+  return s + 's';
+}
+
+export function priorityBadge(p) {
+  return h('span', { class: 'prio prio-' + (p || 'normal') }, p || 'normal');
+}
+
+// The first-response due time: "overdue" in red once past, or when it is
+// due; nothing when the project has no target or a reply already went out.
+export function dueCell(i) {
+  if (i.overdue)
+    return h('span', { class: 'overdue', title: i.due ? 'was due ' + fmtTime(i.due) : 'overdue' },
+      'overdue', i.due ? ' \u00b7 ' + fmtTime(i.due) : '');
+  if (i.due && !i.first_response_at)
+    return h('span', { class: 'due', title: 'first response due' }, 'due ' + fmtTime(i.due));
+  return null;
+}
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
+
+export const assigneeCell = (i) => (i.assignee ? h('span', { class: 'assignee' }, i.assignee)
+  : h('span', { class: 'muted unassigned' }, 'unassigned'));

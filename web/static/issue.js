@@ -2,8 +2,11 @@
 //
 // Public and internal entries look different on purpose (colour, badge,
 // wording): a responder must see at a glance what the customer was sent.
-import { h, replace, flash, fmtTime, labelChip } from './dom.js';
+// System notes (who changed the state, owner, priority, ...) are one
+// grey line each, so they do not read as part of the conversation.
+import { h, replace, flash, fmtTime, labelChip, priorityBadge, dueCell } from './dom.js';
 import { get, post, issuePath } from './api.js';
+import { loadContext, titleHeading, ownershipCard, participantsCard, cannedPicker } from './issue_tools.js';
 
 const KIND = {
   customer: ['From the customer', 'note-customer'],
@@ -19,6 +22,10 @@ function sizeText(n) {
 }
 
 function entry(kind, who, when, text, extra) {
+  if (kind === 'system')
+    return h('div', { class: 'note note-system', 'data-kind': 'system' },
+      h('span', { class: 'note-badge' }, 'System'), ' ', h('strong', { class: 'note-author' }, who), ' ',
+      h('span', { class: 'note-text' }, text), ' ', h('time', { class: 'muted' }, fmtTime(when)));
   const [badge, cls] = KIND[kind] || [kind, 'note-system'];
   return h('article', { class: 'note ' + cls, 'data-kind': kind },
     h('header', {}, h('span', { class: 'note-badge' }, badge), ' ',
@@ -29,15 +36,20 @@ function entry(kind, who, when, text, extra) {
 
 export async function issueView(main, project, iid) {
   const path = issuePath(project, iid);
-  const render = (d) => draw(main, project, iid, path, d);
-  render(await get(path));
+  // The issue first: a 404 (no such issue, or not my project) is the page.
+  const d = await get(path);
+  draw(main, await loadContext(project, path), d);
 }
 
-function draw(main, project, iid, path, d) {
+function draw(main, ctx, d) {
   const i = d.issue;
+  const path = ctx.path;
   const act = (sub, fields) => async () => {
-    try { draw(main, project, iid, path, await post(path + sub, fields)); }
+    try { draw(main, ctx, await post(path + sub, fields)); }
     catch (e) { flash(e.message); }
+  };
+  const reload = async () => {
+    try { draw(main, ctx, await get(path)); } catch (e) { flash(e.message); }
   };
   const rawLink = (q, text) => h('a', { href: path + '/raw' + q, target: '_blank',
     rel: 'noopener noreferrer', class: 'raw' }, text);
@@ -47,11 +59,18 @@ function draw(main, project, iid, path, d) {
   const thread = [entry('customer', customer, i.created, i.description,
     d.has_raw ? [' ', rawLink('', 'original message')] : null)];
   for (const n of d.notes) {
-    const who = n.kind === 'customer' ? addr(n.author, n.author_email) : n.author;
+    const kind = n.kind || n.type;
+    const who = kind === 'customer' ? addr(n.author, n.author_email) : n.author;
     const extra = [];
     if (n.has_raw) extra.push(' ', rawLink('?note=' + encodeURIComponent(n.id), 'original message'));
     // A reply via someone else's reply key: accepted, but say so.
     const flags = (n.flags || '').split(',');
+    if (n.via === 'email')
+      extra.push(' ', h('span', { class: 'via', title: 'Written as a reply to a notification mail' }, 'by email'));
+    // A responder's mail that did not prove its sender: kept, not posted.
+    if (flags.includes('unverified_responder'))
+      extra.push(' ', h('span', { class: 'flag', title: 'Not from the responder\u2019s registered address with an authenticated sender; it was not posted' },
+        'unverified responder mail'));
     if (flags.includes('sender_mismatch'))
       extra.push(' ', h('span', { class: 'flag', title: 'The sender is not a subscriber of this issue' },
         'sender not subscribed'));
@@ -64,7 +83,7 @@ function draw(main, project, iid, path, d) {
     if (n.full_text && n.full_text !== n.text)
       extra.push(h('details', { class: 'full' }, h('summary', {}, 'show quoted text'),
         h('pre', {}, n.full_text)));
-    thread.push(entry(n.kind, who, n.created, n.text, extra.length ? extra : null));
+    thread.push(entry(kind, who, n.created, n.text, extra.length ? extra : null));
   }
 
   const atts = d.attachments.map((a) => h('li', {},
@@ -82,7 +101,8 @@ function draw(main, project, iid, path, d) {
   const text = h('textarea', { id: 'comment-text', rows: 6, placeholder: 'Write a comment' });
   const vis = (v, label, checked) => h('label', { class: 'check vis-' + v },
     h('input', { type: 'radio', name: 'visibility', value: v, id: 'vis-' + v, checked }), ' ', label);
-  const form = h('form', { id: 'comment', class: 'card' }, h('h2', {}, 'Comment'), text,
+  const form = h('form', { id: 'comment', class: 'card' },
+    h('div', { class: 'heading' }, h('h2', {}, 'Comment'), cannedPicker(ctx, text)), text,
     h('div', { class: 'visibility' },
       vis('internal', 'Internal note (responders only)', true),
       vis('public', 'Public reply (mailed to the customer)', false)),
@@ -97,8 +117,7 @@ function draw(main, project, iid, path, d) {
   const closed = i.state === 'closed';
   replace(main,
     h('div', { class: 'heading' },
-      h('h1', { id: 'issue-title' }, h('span', { class: 'muted' }, '#' + i.iid + ' '),
-        h('span', { class: 'title' }, i.title || '(no subject)')),
+      titleHeading(i, act),
       h('span', { class: 'badge ' + i.state, id: 'issue-state' }, i.state),
       h('button', { type: 'button', id: closed ? 'reopen' : 'close',
         onclick: act('/state', { action: closed ? 'reopen' : 'close' }) },
@@ -107,15 +126,15 @@ function draw(main, project, iid, path, d) {
       h('span', {}, 'Customer: ', h('strong', { id: 'issue-customer' }, customer)),
       h('span', { class: 'muted' }, ' opened ' + fmtTime(i.created) + ', updated ' + fmtTime(i.updated)),
       i.score ? h('span', { class: 'muted' }, ' \u00b7 spam score ' + i.score) : null,
-      i.spf ? h('span', { class: 'muted' }, ' \u00b7 SPF ' + i.spf) : null),
+      i.spf ? h('span', { class: 'muted' }, ' \u00b7 SPF ' + i.spf) : null,
+      ' \u00b7 ', priorityBadge(i.priority), ' ', dueCell(i)),
     h('div', { class: 'labels', id: 'labels' },
       i.labels.map((l) => labelChip(l, act('/labels', { del: l }))), labelForm),
     h('div', { class: 'columns' },
       h('section', { class: 'thread', id: 'thread' }, thread, form),
       h('aside', {},
+        ownershipCard(ctx, i, act),
+        participantsCard(ctx, d, act, reload),
         h('section', { class: 'card' }, h('h2', {}, 'Attachments'),
-          atts.length ? h('ul', { class: 'plain', id: 'attachments' }, atts) : h('p', { class: 'muted' }, 'None')),
-        h('section', { class: 'card' }, h('h2', {}, 'Subscribers'),
-          h('ul', { class: 'plain' }, d.subscribers.map((s) => h('li', {}, s.email,
-            s.subscribed ? null : h('span', { class: 'muted' }, ' (unsubscribed)'))))))));
+          atts.length ? h('ul', { class: 'plain', id: 'attachments' }, atts) : h('p', { class: 'muted' }, 'None')))));
 }

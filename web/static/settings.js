@@ -1,7 +1,10 @@
-// settings.js - one project's service desk settings, aliases and templates.
-// Admins can change them; responders see the same page read-only.
+// settings.js - one project's service desk settings, aliases, templates,
+// team, triage rules and canned replies.  Site admins and the project's
+// maintainers can change them; responders see the same page read-only.
 import { h, replace, flash } from './dom.js';
-import { session, get, post, projectPath } from './api.js';
+import { get, post, projectPath, projectRole, canManage } from './api.js';
+import { teamCard } from './project_team.js';
+import { triageCard, cannedCard } from './triage.js';
 
 const KINDS = [
   ['thank_you', 'Thank you (new request)'],
@@ -26,8 +29,9 @@ function copyable(text, extra) {
 }
 
 export async function settingsView(main, name) {
-  const p = await get(projectPath(name));
-  const admin = session.role === 'admin';
+  const [p, role, members] = await Promise.all([get(projectPath(name)), projectRole(name),
+    get(projectPath(name) + '/members').catch(() => ({ members: [] }))]);
+  const admin = canManage(role);
   const save = async (fields) => {
     try {
       const np = await post(projectPath(name), fields);
@@ -91,6 +95,9 @@ export async function settingsView(main, name) {
       h('label', {}, 'Spam score that labels an issue "spam?"', num('spam_mark')),
       h('label', {}, 'Spam score that rejects the message', num('spam_reject')),
       h('label', {}, 'Days after closing to keep original messages and attachments', retention)),
+    teamCard(name, p, admin, save),
+    triageCard(name, admin, members.members),
+    cannedCard(name, admin),
     h('section', { class: 'card', id: 'templates' },
       h('h2', {}, 'Mail templates'),
       h('p', { class: 'muted' }, 'Placeholders: %{ISSUE_ID} %{ISSUE_PATH} %{ISSUE_URL} ',
