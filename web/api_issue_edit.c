@@ -1,5 +1,6 @@
 /*
- * api_issue_edit.c - POST notes, state and labels of one issue.
+ * api_issue_edit.c - POST notes, state, labels, assignee, priority, title,
+ * participants of one issue, and blocking its sender.
  *
  * Each change is one tracker call (one transaction: the note and the mails
  * it causes are written together) and answers with the whole issue, so
@@ -89,9 +90,115 @@ api_issue_label(struct req *rq, char **args, int nargs)
 	if (!md_label_valid(label))
 		return web_error(rq, MHD_HTTP_BAD_REQUEST,
 		    "a label is 1-64 bytes without commas or control characters");
-	trk = md_tracker_label(rq->st, args[0], iid, label, add != NULL, &changed,
-	    err, sizeof err);
+	trk = md_tracker_label_by(rq->st, args[0], iid, label, add != NULL,
+	    rq->user.name, &changed, err, sizeof err);
 	if (trk < 0)
 		return web_error(rq, web_tracker_status(trk), err);
+	return api_issue(rq, args, 2);
+}
+
+/* Answers a failed change: 404 for not found, 400 for what lib refused. */
+static web_result
+change_failed(struct req *rq, int trk, const char *err)
+{
+	return web_error(rq, trk == MD_TRK_NOTFOUND ? MHD_HTTP_NOT_FOUND :
+	    MHD_HTTP_BAD_REQUEST, err);
+}
+
+/* user=U | user= (unassign) | user=me (take). */
+web_result
+api_issue_assignee(struct req *rq, char **args, int nargs)
+{
+	const char *user = web_field(rq, "user");
+	char err[256];
+	web_result rc;
+	long iid;
+	int trk;
+
+	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
+		return rc;
+	if (user == NULL)
+		return web_error(rq, MHD_HTTP_BAD_REQUEST, "give user (empty: unassign)");
+	if (strcmp(user, "me") == 0)
+		user = rq->user.name;
+	if ((trk = md_tracker_assign(rq->st, args[0], iid, user, rq->user.name, NULL,
+	    err, sizeof err)) != 0)
+		/* An unknown assignee is the form's mistake, not a missing page. */
+		return web_error(rq, trk == MD_TRK_NOTFOUND &&
+		    strncmp(err, "no such member", 14) != 0 ? MHD_HTTP_NOT_FOUND :
+		    MHD_HTTP_BAD_REQUEST, err);
+	return api_issue(rq, args, 2);
+}
+
+web_result
+api_issue_priority(struct req *rq, char **args, int nargs)
+{
+	const char *pr = web_field(rq, "priority");
+	char err[256];
+	web_result rc;
+	long iid;
+	int trk;
+
+	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
+		return rc;
+	if ((trk = md_tracker_set_priority(rq->st, args[0], iid, pr, rq->user.name, NULL,
+	    err, sizeof err)) != 0)
+		return change_failed(rq, trk, err);
+	return api_issue(rq, args, 2);
+}
+
+web_result
+api_issue_title(struct req *rq, char **args, int nargs)
+{
+	const char *title = web_field(rq, "title");
+	char err[256];
+	web_result rc;
+	long iid;
+	int trk;
+
+	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
+		return rc;
+	if ((trk = md_tracker_set_title(rq->st, args[0], iid, title, rq->user.name, NULL,
+	    err, sizeof err)) != 0)
+		return change_failed(rq, trk, err);
+	return api_issue(rq, args, 2);
+}
+
+/* add=EMAIL | del=EMAIL */
+web_result
+api_issue_participants(struct req *rq, char **args, int nargs)
+{
+	const char *add = web_field(rq, "add"), *del = web_field(rq, "del");
+	char err[512];
+	web_result rc;
+	long iid;
+	int trk;
+
+	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
+		return rc;
+	if ((add == NULL) == (del == NULL))
+		return web_error(rq, MHD_HTTP_BAD_REQUEST, "give one of add or del");
+	if ((trk = md_tracker_participant(rq->st, &rq->w->cfg, args[0], iid,
+	    add != NULL ? add : del, add != NULL, rq->user.name, NULL, err,
+	    sizeof err)) != 0)
+		return change_failed(rq, trk, err);
+	return api_issue(rq, args, 2);
+}
+
+/* The issue's customer address onto the project's block list. */
+web_result
+api_issue_block(struct req *rq, char **args, int nargs)
+{
+	char err[512];
+	web_result rc;
+	long iid;
+	int trk;
+
+	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
+		return rc;
+	if ((trk = md_tracker_block_sender(rq->st, args[0], iid, rq->user.name, NULL, 0,
+	    NULL, err, sizeof err)) != 0)
+		return trk == MD_TRK_NOTFOUND ? change_failed(rq, trk, err) :
+		    web_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, err);
 	return api_issue(rq, args, 2);
 }

@@ -1,9 +1,11 @@
 /*
  * api_projects.c - GET/POST /api/projects[/<name>[/aliases]].
  *
- * Reading is open to every logged-in user (responders need the addresses
- * to tell customers); changing settings and aliases is for admins (the
- * router checks the role).  Validation of settings is projects.c's job:
+ * Reading is open to the project's members and admins (responders need
+ * the addresses to tell customers; lib/access.c, web_issue_args), the list
+ * shows only the caller's projects; changing settings and aliases is for
+ * its maintainers and admins (the router's R_MAINT).  The JSON is
+ * lib/present.c's, as the CLI's.  Validation of settings is projects.c's job:
  * its error sentence is passed back to the page as is.
  */
 #include "config.h"
@@ -12,8 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access.h"
 #include "address.h"
 #include "json.h"
+#include "members.h"
+#include "present.h"
 #include "projects.h"
 #include "tracker.h"
 #include "web.h"
@@ -21,17 +26,8 @@
 /* Settings an admin may change, in the order the page shows them. */
 static const char *const settings[] = {
 	"enabled", "verified_senders", "reopen_on_reply", "notify_state",
-	"automated_policy", "spam_mark", "spam_reject", "retention",
+	"automated_policy", "spam_mark", "spam_reject", "retention", "first_response",
 };
-
-static void
-desk_address(struct req *rq, const char *name, char *out, size_t outlen)
-{
-	const struct md_config *c = &rq->w->cfg;
-
-	snprintf(out, outlen, "%s%s%s@%s", c->desk_local, c->desk_separator, name,
-	    c->desk_domain);
-}
 
 /* "opened"/"closed" counts; both -1 when the tracker cannot say. */
 static void
@@ -51,34 +47,18 @@ issue_counts(struct req *rq, const char *name, long *opened, long *closed)
 	}
 }
 
-static void
-aliases_json(struct md_json *j, const struct md_project *p)
-{
-	size_t i;
-
-	md_json_key(j, "aliases");
-	md_json_open_array(j);
-	for (i = 0; p->aliases != NULL && p->aliases[i] != NULL; i++)
-		md_json_string(j, p->aliases[i]);
-	md_json_close_array(j);
-}
-
 /* The fields both the list and the detail view show. */
 static void
-summary_json(struct req *rq, struct md_json *j, const struct md_project *p)
+summary_json(struct req *rq, struct md_json *j, const struct md_project *p,
+    enum md_member_role role)
 {
-	char addr[MD_ADDR_MAX + 1];
 	long opened, closed;
 
-	desk_address(rq, p->name, addr, sizeof addr);
 	issue_counts(rq, p->name, &opened, &closed);
-	md_json_kstr(j, "name", p->name);
-	md_json_key(j, "enabled");
-	md_json_bool(j, p->enabled);
-	md_json_kstr(j, "address", addr);
-	aliases_json(j, p);
+	md_present_project_members(j, &rq->w->cfg, p);
 	md_json_kint(j, "opened", opened);
 	md_json_kint(j, "closed", closed);
+	md_json_kstr(j, "my_role", md_member_role_name(role));
 }
 
 web_result
@@ -88,12 +68,13 @@ api_projects(struct req *rq, char **args, int nargs)
 	struct md_json j;
 	struct md_project p;
 	char **names, err[256];
+	int *roles;
 	size_t i, n;
 	web_result rc;
 
 	(void)args;
 	(void)nargs;
-	if (md_project_list(rq->st, &names, &n, err, sizeof err) < 0)
+	if (md_member_projects(rq->st, &rq->user, &names, &roles, &n, err, sizeof err) < 0)
 		return web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
 	md_json_init(&j, &b);
 	md_json_open_object(&j);
@@ -102,26 +83,19 @@ api_projects(struct req *rq, char **args, int nargs)
 	for (i = 0; i < n; i++) {
 		if (md_project_get(rq->st, names[i], &p, err, sizeof err) == 1) {
 			md_json_open_object(&j);
-			summary_json(rq, &j, &p);
+			summary_json(rq, &j, &p, (enum md_member_role)roles[i]);
 			md_json_close_object(&j);
 			md_project_free(&p);
 		}
 		free(names[i]);
 	}
 	free(names);
+	free(roles);
 	md_json_close_array(&j);
 	md_json_close_object(&j);
 	rc = web_json_done(rq, &j, &b);
 	md_buf_free(&b);
 	return rc;
-}
-
-static const char *
-policy_name(int policy)
-{
-	if (policy < 0)
-		return "default";
-	return policy == MD_AUTO_REJECT ? "reject" : "accept";
 }
 
 static void
@@ -131,25 +105,13 @@ settings_json(struct req *rq, struct md_json *j, const struct md_project *p)
 
 	md_json_key(j, "settings");
 	md_json_open_object(j);
-	md_json_key(j, "verified_senders");
-	md_json_bool(j, p->verified_senders);
-	md_json_key(j, "reopen_on_reply");
-	md_json_bool(j, p->reopen_on_reply);
-	md_json_key(j, "notify_state");
-	md_json_bool(j, p->notify_state);
-	md_json_kstr(j, "automated_policy", policy_name(p->automated_policy));
-	md_json_key_setting(j, "spam_mark", p->spam_mark);
-	md_json_key_setting(j, "spam_reject", p->spam_reject);
-	md_json_key(j, "retention_days");	/* null: raw messages are kept */
-	if (p->retention_days > 0)
-		md_json_int(j, p->retention_days);
-	else
-		md_json_null(j);
+	md_present_project_settings(j, p);
 	md_json_close_object(j);
 	/* What "default" means, so the page can show the effective values. */
 	md_json_key(j, "defaults");
 	md_json_open_object(j);
-	md_json_kstr(j, "automated_policy", policy_name((int)c->automated_policy));
+	md_json_kstr(j, "automated_policy", c->automated_policy == MD_AUTO_REJECT ?
+	    "reject" : "accept");
 	md_json_key(j, "spam_mark");
 	md_json_double(j, c->spam_mark);
 	md_json_key(j, "spam_reject");
@@ -163,21 +125,21 @@ api_project(struct req *rq, char **args, int nargs)
 	md_buf b = MD_BUF_INIT;
 	struct md_json j;
 	struct md_project p;
+	enum md_member_role role;
 	char err[256];
 	web_result rc;
 	int found;
 
 	if (web_issue_args(rq, args, nargs, NULL, &rc) < 0)
 		return rc;
-	if ((found = md_project_get(rq->st, args[0], &p, err, sizeof err)) < 0)
+	if (md_access_role(rq->st, &rq->user, args[0], &role, err, sizeof err) < 0 ||
+	    (found = md_project_get(rq->st, args[0], &p, err, sizeof err)) < 0)
 		return web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
 	if (found == 0)
 		return web_error(rq, MHD_HTTP_NOT_FOUND, "no such project");
 	md_json_init(&j, &b);
 	md_json_open_object(&j);
-	summary_json(rq, &j, &p);
-	md_json_kint(&j, "created", p.created);
-	md_json_kint(&j, "last_iid", p.last_iid);
+	summary_json(rq, &j, &p, role);
 	settings_json(rq, &j, &p);
 	md_project_free(&p);
 	if (api_templates_json(rq, args[0], &j) < 0) {

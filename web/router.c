@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "access.h"
+#include "tracker.h"
 #include "web.h"
 
 #define R_STORE	0x01	/* borrow a store (PostgreSQL + Redis) */
@@ -19,6 +21,8 @@
 #define R_CSRF	0x04	/* the session's CSRF token (implies R_AUTH) */
 #define R_ADMIN	0x08	/* the admin role (implies R_AUTH) */
 #define R_RAWBODY 0x10	/* any body, not parsed (RFC 8058 allows multipart) */
+#define R_MAINT	0x20	/* maintainer of the project in the first '*', or admin
+			   (implies R_AUTH; lib/access.c; a stranger gets 404) */
 
 struct route {
 	const char	*method;
@@ -42,9 +46,17 @@ static const struct route routes[] = {
 	{ "POST", "/api/preview", api_template_preview, R_CSRF },
 	{ "GET",  "/api/projects", api_projects, R_AUTH },
 	{ "GET",  "/api/projects/*", api_project, R_AUTH },
-	{ "POST", "/api/projects/*", api_project_set, R_CSRF | R_ADMIN },
-	{ "POST", "/api/projects/*/aliases", api_project_alias, R_CSRF | R_ADMIN },
-	{ "POST", "/api/projects/*/templates/*", api_template_set, R_CSRF | R_ADMIN },
+	{ "POST", "/api/projects/*", api_project_set, R_CSRF | R_MAINT },
+	{ "POST", "/api/projects/*/aliases", api_project_alias, R_CSRF | R_MAINT },
+	{ "POST", "/api/projects/*/templates/*", api_template_set, R_CSRF | R_MAINT },
+	{ "GET",  "/api/projects/*/members", api_members, R_AUTH },
+	{ "POST", "/api/projects/*/members", api_member_set, R_CSRF | R_MAINT },
+	{ "GET",  "/api/mywork", api_mywork, R_AUTH },
+	{ "POST", "/api/projects/*/issues/*/assignee", api_issue_assignee, R_CSRF },
+	{ "POST", "/api/projects/*/issues/*/priority", api_issue_priority, R_CSRF },
+	{ "POST", "/api/projects/*/issues/*/title", api_issue_title, R_CSRF },
+	{ "POST", "/api/projects/*/issues/*/participants", api_issue_participants, R_CSRF },
+	{ "POST", "/api/projects/*/issues/*/block", api_issue_block, R_CSRF | R_MAINT },
 	{ "GET",  "/api/projects/*/issues", api_issues, R_AUTH },
 	{ "GET",  "/api/projects/*/issues/*", api_issue, R_AUTH },
 	{ "POST", "/api/projects/*/issues/*/notes", api_issue_note, R_CSRF },
@@ -111,11 +123,12 @@ parse_body(struct req *rq, web_result *rc)
 
 /* Runs the checks a route declares; 0, or -1 after answering. */
 static int
-check(struct req *rq, int flags, web_result *rc)
+check(struct req *rq, int flags, char **args, int nargs, web_result *rc)
 {
-	int auth;
+	char err[256];
+	int auth, acc;
 
-	if (flags & (R_CSRF | R_ADMIN))
+	if (flags & (R_CSRF | R_ADMIN | R_MAINT))
 		flags |= R_AUTH;
 	if (flags & R_AUTH)
 		flags |= R_STORE;
@@ -140,6 +153,15 @@ check(struct req *rq, int flags, web_result *rc)
 	}
 	if ((flags & R_ADMIN) && rq->user.role != MD_ROLE_ADMIN) {
 		*rc = web_error(rq, MHD_HTTP_FORBIDDEN, "admin role required");
+		return -1;
+	}
+	if ((flags & R_MAINT) && (nargs < 1 || (acc = md_access_maintain(rq->st, &rq->user,
+	    args[0], err, sizeof err)) != 0)) {
+		*rc = nargs < 1 || acc == MD_TRK_NOTFOUND ?
+		    web_error(rq, MHD_HTTP_NOT_FOUND, "no such project or issue") :
+		    acc == MD_ACCESS_DENIED ? web_error(rq, MHD_HTTP_FORBIDDEN,
+		    "maintainer or admin role required") :
+		    web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
 		return -1;
 	}
 	return 0;
@@ -168,7 +190,7 @@ web_route(struct req *rq)
 		if (strcmp(method, "POST") == 0 && !(rt->flags & R_RAWBODY) &&
 		    parse_body(rq, &rc) < 0)
 			return rc;
-		if (check(rq, rt->flags, &rc) < 0)
+		if (check(rq, rt->flags, args, nargs, &rc) < 0)
 			return rc;
 		rc = rt->handler(rq, args, nargs);
 		if (rq->st != NULL) {

@@ -145,6 +145,15 @@ web_result api_issue(struct req *rq, char **args, int nargs);
 web_result api_issue_note(struct req *rq, char **args, int nargs);
 web_result api_issue_state(struct req *rq, char **args, int nargs);
 web_result api_issue_label(struct req *rq, char **args, int nargs);
+web_result api_issue_assignee(struct req *rq, char **args, int nargs);
+web_result api_issue_priority(struct req *rq, char **args, int nargs);
+web_result api_issue_title(struct req *rq, char **args, int nargs);
+web_result api_issue_participants(struct req *rq, char **args, int nargs);
+web_result api_issue_block(struct req *rq, char **args, int nargs);
+/* api_members.c, api_mywork.c (issue 18) */
+web_result api_members(struct req *rq, char **args, int nargs);
+web_result api_member_set(struct req *rq, char **args, int nargs);
+web_result api_mywork(struct req *rq, char **args, int nargs);
 /* api_download.c */
 web_result api_issue_attachment(struct req *rq, char **args, int nargs);
 web_result api_issue_raw(struct req *rq, char **args, int nargs);
