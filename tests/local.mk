@@ -1,6 +1,7 @@
 # Test suites.  Every test prints TAP (automake's tap-driver counts each
 # assertion); shell suites use tests/harness/.
 include tests/unit/local.mk
+include tests/worker/local.mk
 include tests/milter/local.mk
 include tests/e2e/local.mk
 EXTRA_DIST += tests/harness/lib.sh tests/harness/tap.sh tests/harness/pg-cluster

@@ -13,7 +13,8 @@
  *   temporary  (4xx, no answer, a 5xx before RCPT: a relay that wants TLS
  *              or AUTH is ours to fix) queued again, due after
  *              retry_base_s * 2^(attempts-1), at most retry_max_s; after
- *              LIFETIME_S it is given up as a permanent failure.
+ *              MD_OUTBOX_LIFETIME_S it is given up as a permanent failure.
+ * Which of these happens is decided by lib/outbox_fate.c from the facts.
  * When there is nothing due the sender waits for the NOTIFY that an
  * outbox insert sends at commit (LISTEN on a connection of its own), or
  * worker_block_ms at most, so a lost notification costs one poll.
@@ -48,12 +49,12 @@
 #include "clock.h"
 #include "log.h"
 #include "outbox.h"
+#include "outbox_fate.h"
 #include "outbox_int.h"
 #include "redact.h"
 #include "tracker.h"
 
 #define BATCH		10		/* rows per claim */
-#define LIFETIME_S	(5 * 86400)	/* like Postfix maximal_queue_lifetime */
 #define PAUSE_MS	1000		/* after database trouble */
 #define RELAY_PAUSE_MAX	60		/* seconds, after the relay was down */
 #define WAIT_SLICE_MS	200		/* a stop is noticed this fast */
@@ -70,111 +71,83 @@ pause_ms(volatile sig_atomic_t *stop, long ms)
 		nanosleep(&ts, NULL);
 }
 
-/* An error from the relay itself ("4xx ...") versus no answer at all. */
-static int
-relay_unreachable(const char *err)
-{
-	return !(err[0] >= '2' && err[0] <= '5' && err[1] >= '0' &&
-	    err[1] <= '9' && err[2] >= '0' && err[2] <= '9') ||
-	    strncmp(err, "421", 3) == 0;
-}
-
-/* Seconds before attempt number attempts + 1. */
-static long
-backoff_s(const struct md_config *cfg, int attempts)
-{
-	long s = cfg->retry_base_s;
-
-	while (--attempts > 0 && s < cfg->retry_max_s)
-		s *= 2;
-	return s < cfg->retry_max_s ? s : cfg->retry_max_s;
-}
-
-/* A row whose previous sender stopped inside the final ".": STEP_OK when
- * it was decided here (dropped), else -1 to send it. */
-static int
-handed_over_before(struct outbox *ob, const struct md_outbox_mail *m, enum step *st)
-{
-	if (!md_mail_kind_automatic(m->kind)) {
-		md_log(LOG_WARNING, "outbox %lld: sender %s stopped while handing "
-		    "it to the relay; sending it again (it may arrive twice)",
-		    m->id, m->handover);
-		return -1;
-	}
-	ob_log_result(LOG_WARNING, m, "dropped", "the sender that had it "
-	    "stopped while handing it to the relay: it may have been "
-	    "delivered, so it is not sent again");
-	*st = ob_drop_handed_over(ob, m) < 0 ? STEP_DB : STEP_OK;
-	return 0;
-}
-
-/* Sends one claimed mail and records how it ended. */
+/* Sends one claimed mail and records how it ended (lib/outbox_fate.c decides). */
 static enum step
 deliver(struct outbox *ob, const struct md_outbox_mail *m)
 {
+	struct md_fate_facts f = {
+		.kind = m->kind, .handover_marked = *m->handover != '\0',
+		.malformed = *m->rcpt == '\0' || m->len == 0,
+		.age_s = (long)(time(NULL) - m->created), .attempts = m->attempts,
+	};
+	struct md_fate_decision d;
 	char err[512], why[600];
-	enum md_smtp_result res;
-	enum step st;
-	int uncertain;
+	int rc;
 
-	if (*m->handover != '\0' && handed_over_before(ob, m, &st) == 0)
-		return st;
-	if (*m->rcpt == '\0' || m->len == 0) {
-		/* Our bug, not the recipient's: dropped with a note, nobody marked. */
+	md_outbox_fate_before(&f, &d);
+	switch (d.fate) {
+	case MD_FATE_RESEND:
+		md_log(LOG_WARNING, "outbox %lld: sender %s stopped while handing "
+		    "it to the relay; sending it again (it may arrive twice)",
+		    m->id, m->handover);
+		break;
+	case MD_FATE_DROP_HANDED_OVER:
+		ob_log_result(LOG_WARNING, m, "dropped", "the sender that had it "
+		    "stopped while handing it to the relay: it may have been "
+		    "delivered, so it is not sent again");
+		return ob_drop_handed_over(ob, m) < 0 ? STEP_DB : STEP_OK;
+	case MD_FATE_DROP_MALFORMED:
 		ob_log_result(LOG_ERR, m, "dropped", "malformed outbox row");
 		return ob_end_noted(ob, m, 0, "malformed outbox row", "A mail could "
 		    "not be sent: its outbox row has no recipient or no message.") < 0 ?
 		    STEP_DB : STEP_OK;
+	default:
+		break;
 	}
 	ob->sending = m;
 	ob->handed_over = ob->lost = ob->hook_failed = 0;
-	res = md_smtp_submit(ob->smtp, ob->cfg->relay, ob->cfg->relay_timeout_ms,
+	f.result = md_smtp_submit(ob->smtp, ob->cfg->relay, ob->cfg->relay_timeout_ms,
 	    m->mail_from, m->rcpt, m->data, m->len, err, sizeof err);
-	switch (res) {
-	case MD_SMTP_SENT:
+	f.lost = ob->lost;
+	f.hook_failed = ob->hook_failed;
+	f.uncertain = ob->handed_over && md_smtp_uncertain(ob->smtp);
+	md_outbox_fate_after(ob->cfg, &f, &d);
+	switch (d.fate) {
+	case MD_FATE_SENT:
 		ob_log_result(LOG_INFO, m, "sent", NULL);
 		return ob_sent(ob, m) < 0 ? STEP_DB : STEP_OK;
-	case MD_SMTP_PERMFAIL:
+	case MD_FATE_BOUNCE:
 		ob_log_result(LOG_WARNING, m, "bounced", err);
 		return ob_bounce(ob, m, err) < 0 ? STEP_DB : STEP_OK;
-	case MD_SMTP_REFUSED:
-		/* The message, not the address: drop it with a note, mark nobody. */
+	case MD_FATE_REFUSED:
 		ob_log_result(LOG_WARNING, m, "refused", err);
 		return ob_refused(ob, m, err) < 0 ? STEP_DB : STEP_OK;
-	case MD_SMTP_TEMPFAIL:
-		break;
-	}
-	if (ob->lost) {
-		/* Our lease ran out and another sender has it: not ours to send. */
+	case MD_FATE_TAKEN:
 		md_log(LOG_NOTICE, "outbox %lld: taken over by another sender, "
 		    "not handed over", m->id);
 		return STEP_OK;
-	}
-	if (ob->hook_failed) {
-		/* No final ".": nothing delivered.  Queued again, marker cleared. */
-		ob_log_result(LOG_WARNING, m, "deferred", "the handover marker "
-		    "could not be set");
-		ob_retry(ob, m, backoff_s(ob->cfg, m->attempts), 0, err);
-		return STEP_DB;
-	}
-	/*
-	 * No verdict on the data: the relay may have it.  The marker stays,
-	 * and the next claim decides as after a dead sender.
-	 */
-	uncertain = ob->handed_over && md_smtp_uncertain(ob->smtp);
-	if (uncertain)
-		md_log(LOG_WARNING, "outbox %lld: no answer after the data; it may "
-		    "have been delivered", m->id);
-	else if (time(NULL) - m->created > LIFETIME_S) {
+	case MD_FATE_GIVE_UP:
 		snprintf(why, sizeof why, "gave up after %d days: %s",
-		    LIFETIME_S / 86400, err);
+		    MD_OUTBOX_LIFETIME_S / 86400, err);
 		ob_log_result(LOG_WARNING, m, "bounced", why);
 		return ob_bounce(ob, m, why) < 0 ? STEP_DB : STEP_OK;
+	default:
+		break;
 	}
-	ob_log_result(LOG_WARNING, m, "deferred", err);
-	if (ob_retry(ob, m, backoff_s(ob->cfg, m->attempts), uncertain, err) < 0)
+	if (f.hook_failed) {
+		ob_log_result(LOG_WARNING, m, "deferred", "the handover marker "
+		    "could not be set");
+		ob_retry(ob, m, d.delay_s, 0, err);
 		return STEP_DB;
-	return relay_unreachable(err) ? STEP_RELAY : STEP_OK;
+	}
+	if (d.keep_handover)
+		md_log(LOG_WARNING, "outbox %lld: no answer after the data; it may "
+		    "have been delivered", m->id);
+	ob_log_result(LOG_WARNING, m, "deferred", err);
+	rc = ob_retry(ob, m, d.delay_s, d.keep_handover, err);
+	if (rc < 0)
+		return STEP_DB;
+	return md_outbox_relay_unreachable(err) ? STEP_RELAY : STEP_OK;
 }
 
 /*

@@ -159,9 +159,8 @@ EXTRA_DIST += tests/fixtures/mime/alternative.eml \
 	tests/fixtures/mime/two_from.eml \
 	tests/fixtures/mime/unknown_charset.eml
 
-# outbound mail: templates, composition, SMTP submission, the outbox loop
-check_PROGRAMS += tests/unit/test_template tests/unit/test_compose \
-	tests/unit/test_smtp tests/unit/test_outbox tests/unit/test_outbox_senders
+# outbound mail: templates, composition, SMTP submission
+check_PROGRAMS += tests/unit/test_template tests/unit/test_compose tests/unit/test_smtp
 tests_unit_test_template_SOURCES = tests/unit/test_template.c tests/unit/unit.h
 tests_unit_test_template_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_template_LDADD = $(UNIT_LDADD)
@@ -172,20 +171,14 @@ tests_unit_test_smtp_SOURCES = tests/unit/test_smtp.c tests/unit/unit.h \
 	tests/unit/smtp_peer.c tests/unit/smtp_peer.h
 tests_unit_test_smtp_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_smtp_LDADD = $(UNIT_LDADD)
-tests_unit_test_outbox_SOURCES = tests/unit/test_outbox.c tests/unit/unit.h \
-	tests/unit/outbox_fixture.h tests/unit/pg_fixture.h \
-	tests/unit/smtp_peer.c tests/unit/smtp_peer.h \
-	worker/outbox.c worker/outbox.h worker/outbox_steps.c worker/outbox_int.h
-tests_unit_test_outbox_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/worker
-tests_unit_test_outbox_LDADD = $(UNIT_LDADD)
-tests_unit_test_outbox_senders_SOURCES = tests/unit/test_outbox_senders.c tests/unit/unit.h \
-	tests/unit/outbox_fixture.h tests/unit/pg_fixture.h \
-	tests/unit/smtp_peer.c tests/unit/smtp_peer.h \
-	worker/outbox.c worker/outbox.h worker/outbox_steps.c worker/outbox_int.h
-tests_unit_test_outbox_senders_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/worker
-tests_unit_test_outbox_senders_LDADD = $(UNIT_LDADD)
-TESTS += tests/unit/test_template tests/unit/test_compose \
-	tests/unit/test_smtp tests/unit/test_outbox tests/unit/test_outbox_senders
+TESTS += tests/unit/test_template tests/unit/test_compose tests/unit/test_smtp
+
+# How an outbound mail ends (lib/outbox_fate.c), one row per case.
+check_PROGRAMS += tests/unit/test_outbox_fate
+tests_unit_test_outbox_fate_SOURCES = tests/unit/test_outbox_fate.c tests/unit/unit.h
+tests_unit_test_outbox_fate_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_outbox_fate_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_outbox_fate
 
 # The tracker against a real redis-server (helper "tracker").
 check_PROGRAMS += tests/unit/test_tracker
