@@ -21,6 +21,7 @@ struct cli {
 	struct md_config	 cfg;
 	struct md_store		 st;	/* opened by cli_store() on first use */
 	int			 st_open;
+	const char		*config_path;	/* for doctor, which loads it itself: the file, or NULL */
 };
 
 /* A top-level command; argv[0] is its name ("project"). */
@@ -53,5 +54,8 @@ extern const struct cli_command cli_cmd_project;
 extern const struct cli_command cli_cmd_issue, cli_cmd_queue;
 extern const struct cli_command cli_cmd_user;
 extern const struct cli_command cli_cmd_db, cli_cmd_view, cli_cmd_customer;
+extern const struct cli_command cli_cmd_doctor;
+/* The configuration file -c, $MAILDESK_CONFIG or the default names (NULL: none). */
+const char *cli_config_path(const char *arg);
 
 #endif

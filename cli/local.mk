@@ -8,3 +8,4 @@ cli_maildesk_SOURCES += cli/cmd_user.c
 cli_maildesk_SOURCES += cli/cmd_issue.c cli/cmd_queue.c
 cli_maildesk_SOURCES += cli/cmd_template.c
 cli_maildesk_SOURCES += cli/cmd_db.c cli/cmd_customer.c
+cli_maildesk_SOURCES += cli/cmd_doctor.c

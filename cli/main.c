@@ -22,6 +22,7 @@ static const struct cli_command *const commands[] = {
 	&cli_cmd_user,
 	&cli_cmd_customer,
 	&cli_cmd_db, &cli_cmd_view,
+	&cli_cmd_doctor,
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 
@@ -113,20 +114,28 @@ cli_redis(struct cli *c)
 	return st->redis;
 }
 
-/* -c wins, then $MAILDESK_CONFIG; the default path may be absent. */
+/* -c wins, then $MAILDESK_CONFIG; the default path may be absent (NULL). */
+const char *
+cli_config_path(const char *path)
+{
+	if (path == NULL && (path = getenv("MAILDESK_CONFIG")) != NULL && *path == '\0')
+		path = NULL;
+	if (path == NULL) {
+		path = MD_DEFAULT_CONFIG;
+		if (access(path, F_OK) != 0 && errno == ENOENT)
+			return NULL;
+	}
+	return path;
+}
+
 static int
 load_config(struct cli *c, const char *path)
 {
 	char err[512];
 
 	md_config_defaults(&c->cfg);
-	if (path == NULL && (path = getenv("MAILDESK_CONFIG")) != NULL && *path == '\0')
-		path = NULL;
-	if (path == NULL) {
-		path = MD_DEFAULT_CONFIG;
-		if (access(path, F_OK) != 0 && errno == ENOENT)
-			return 0;
-	}
+	if ((path = cli_config_path(path)) == NULL)
+		return 0;
 	if (md_config_load(&c->cfg, path, err, sizeof err) < 0)
 		return cli_error("%s", err);
 	md_config_use_role(&c->cfg, "cli");	/* its own Redis user and database role, if set */
@@ -215,7 +224,10 @@ main(int argc, char **argv)
 		printf("usage:\n%s", cmd->usage);
 		return finish_output(CLI_EXIT_OK);
 	}
-	if (load_config(&c, config) != 0) {
+	/* doctor loads it itself: a file that does not load is one of its findings. */
+	if (cmd == &cli_cmd_doctor)
+		c.config_path = cli_config_path(config);
+	else if (load_config(&c, config) != 0) {
 		md_config_free(&c.cfg);
 		return CLI_EXIT_FAIL;
 	}

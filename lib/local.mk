@@ -63,3 +63,5 @@ lib_libmaildesk_a_SOURCES += lib/login_throttle.c lib/login_throttle.h
 lib_libmaildesk_a_SOURCES += lib/metrics.c lib/metrics.h lib/metrics_http.c lib/metrics_http.h
 # The daemons' shared command line, configuration loading, detaching, PID file.
 lib_libmaildesk_a_SOURCES += lib/daemon.c lib/daemon.h
+# `maildesk doctor`: one file per family of checks, and the milter protocol probe.
+lib_libmaildesk_a_SOURCES += lib/doctor.c lib/doctor.h lib/doctor_checks_redis.c lib/doctor_checks_net.c lib/doctor_checks_mta.c lib/milter_probe.c lib/milter_probe.h

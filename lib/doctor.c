@@ -1,0 +1,126 @@
+/*
+ * doctor.c - the list of results, the configuration checks, and the order
+ * in which the families run (see doctor.h).
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doctor.h"
+
+const char *
+md_check_status_name(enum md_check_status s)
+{
+	switch (s) {
+	case MD_CHECK_OK: return "ok";
+	case MD_CHECK_WARN: return "warn";
+	default: return "FAIL";
+	}
+}
+
+enum md_check_status
+md_doctor_add(struct md_doctor *d, const char *name, enum md_check_status status,
+    const char *advice, const char *fmt, ...)
+{
+	struct md_check *c, *grown;
+	size_t cap;
+	va_list ap;
+
+	if (d->n == d->cap) {
+		cap = d->cap ? d->cap * 2 : 32;
+		if ((grown = realloc(d->checks, cap * sizeof *grown)) == NULL) {
+			d->oom = 1;
+			return status;
+		}
+		d->checks = grown;
+		d->cap = cap;
+	}
+	c = &d->checks[d->n++];
+	snprintf(c->name, sizeof c->name, "%s", name);
+	c->status = status;
+	va_start(ap, fmt);
+	vsnprintf(c->message, sizeof c->message, fmt, ap);
+	va_end(ap);
+	snprintf(c->advice, sizeof c->advice, "%s", advice ? advice : "");
+	return status;
+}
+
+void
+md_doctor_free(struct md_doctor *d)
+{
+	free(d->checks);
+	memset(d, 0, sizeof *d);
+}
+
+/*
+ * Loads the file; 0, or -1 after a FAIL line (nothing else can be judged
+ * against a configuration no program would start with).
+ */
+static int
+check_config(struct md_doctor *d, struct md_config *cfg, const char *path)
+{
+	char err[1024], warning[1024];
+	struct stat st;
+
+	md_config_defaults(cfg);
+	if (path == NULL) {
+		md_doctor_add(d, "config", MD_CHECK_WARN,
+		    "write " MD_DEFAULT_CONFIG " from contrib/maildesk.conf.example (maildesk.conf(5))",
+		    "no configuration file: the built-in defaults (desk_domain = %s)",
+		    cfg->desk_domain);
+		return 0;
+	}
+	if (md_config_load(cfg, path, err, sizeof err) < 0) {
+		md_doctor_add(d, "config", MD_CHECK_FAIL,
+		    "fix the line named; `maildesk-milter -n` checks the file again", "%s", err);
+		return -1;
+	}
+	md_doctor_add(d, "config", MD_CHECK_OK, NULL, "%s loaded", path);
+	if (stat(path, &st) < 0) {
+		md_doctor_add(d, "config.mode", MD_CHECK_WARN, NULL, "%s: %s", path, strerror(errno));
+		return 0;
+	}
+	/* The same sentence every program logs at start (conf.c). */
+	if (md_config_secret_warning(cfg, (unsigned int)st.st_mode, warning, sizeof warning))
+		md_doctor_add(d, "config.mode", MD_CHECK_WARN,
+		    "chmod 600 the file and run the programs as its owner, or keep the "
+		    "secrets elsewhere (maildesk.conf(5), FILE MODE)", "%s", warning);
+	else
+		md_doctor_add(d, "config.mode", MD_CHECK_OK, NULL,
+		    "mode %03o, owner uid %u: no secrets open to others",
+		    (unsigned int)(st.st_mode & 0777), (unsigned int)st.st_uid);
+	return 0;
+}
+
+int
+md_doctor_run(struct md_doctor *d, const char *config_path, const struct md_doctor_opts *in)
+{
+	struct md_doctor_opts opts = *in;
+	struct md_config cfg;
+	size_t i;
+	int fails = 0;
+
+	memset(d, 0, sizeof *d);
+	if (opts.dns_name == NULL || *opts.dns_name == '\0')
+		opts.dns_name = "gmail.com";
+	if (opts.timeout_ms <= 0)
+		opts.timeout_ms = 5000;
+	if (check_config(d, &cfg, config_path) == 0) {
+		md_doctor_check_redis(d, &cfg, &opts);
+		md_doctor_check_db(d, &cfg);
+		md_doctor_check_dns(d, &cfg, &opts);
+		md_doctor_check_mta(d, &cfg, &opts);
+		md_doctor_check_spamd(d, &cfg, &opts);
+		md_doctor_check_relay(d, &cfg, &opts);
+		md_doctor_check_base_url(d, &cfg, &opts);
+	}
+	md_config_free(&cfg);
+	for (i = 0; i < d->n; i++)
+		fails += d->checks[i].status == MD_CHECK_FAIL;
+	return fails + d->oom;
+}
