@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "log.h"
 #include "redact.h"
+#include "redis_sentinel.h"
 
 enum cfg_type { T_STR, T_INT, T_BOOL, T_SIZE, T_DOUBLE, T_RATE, T_FACILITY, T_ENUM };
 
@@ -64,6 +65,10 @@ static const struct cfg_key keys[] = {
 	K(redis_pool_size, T_INT, 1, 256),
 	K(redis_min_replicas, T_INT, 0, 64),
 	K(redis_replica_timeout_ms, T_INT, 10, 60000),
+	S(redis_sentinels, md_sentinel_check),
+	K(redis_master_name, T_STR, 0, 0),
+	K(redis_sentinel_username, T_STR, 0, 0),
+	K(redis_sentinel_password, T_STR, 0, 0),
 
 	K(database, T_STR, 0, 0),
 
@@ -645,7 +650,8 @@ static int
 first_secret(const struct md_config *cfg, const char **key)
 {
 	static const char *const always[] = { "redis_password", "milter_redis_password",
-	    "worker_redis_password", "web_redis_password", "cli_redis_password" };
+	    "worker_redis_password", "web_redis_password", "cli_redis_password",
+	    "redis_sentinel_password" };
 	static const char *const inside[] = { "relay", "database", "worker_database",
 	    "web_database", "cli_database" };
 	int best = 0, line;

@@ -71,6 +71,11 @@ struct md_config {
 	int	 redis_pool_size;	/* milter: connections shared by all threads */
 	int	 redis_min_replicas;	/* milter: replicas that must have a record before 250 */
 	int	 redis_replica_timeout_ms;	/* how long WAIT waits for them */
+	/* Redis Sentinel: when redis_sentinels is set it names the primary */
+	char	*redis_sentinels;	/* "host:port, host:port ..." ("" = redis_host) */
+	char	*redis_master_name;	/* the name the sentinels monitor it under */
+	char	*redis_sentinel_username;	/* the sentinels' own ACL user */
+	char	*redis_sentinel_password;
 
 	/* addresses */
 	char	*desk_domain;		/* desk.example */

@@ -120,6 +120,9 @@ md_config_validate(const struct md_config *cfg, char *err, size_t errlen)
 	if (cfg->retry_base_s > cfg->retry_max_s)
 		return pair_error(cfg, "retry_base_s", cfg->retry_base_s, "at most",
 		    "retry_max_s", cfg->retry_max_s, "at least", err, errlen);
+	if (*cfg->redis_sentinels != '\0' && *cfg->redis_master_name == '\0')
+		return key_error(cfg, "redis_sentinels", "needs redis_master_name (the "
+		    "name the sentinels monitor the primary under)", err, errlen);
 	if (check_redis_users(cfg, err, errlen) < 0)
 		return -1;
 	return 0;

@@ -12,6 +12,7 @@ lib_libmaildesk_a_SOURCES = \
 	lib/html2text.c lib/html_tag.c lib/html_tag.h lib/utf8.c lib/utf8.h \
 	lib/redis.c lib/redis.h \
 	lib/redis_pool.c \
+	lib/redis_sentinel.c lib/redis_sentinel.h \
 	lib/projects.c lib/projects.h \
 	lib/inbox.c lib/inbox.h \
 	lib/resolve.c lib/resolve.h \

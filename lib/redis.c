@@ -9,6 +9,12 @@
  * backoff: while Redis is down a caller pays one connect attempt per
  * backoff window and otherwise fails at once, instead of waiting for the
  * connect timeout on every command.
+ *
+ * With redis_sentinels the address comes from Sentinel (redis_sentinel.c)
+ * at every connect, and a fresh connection must answer ROLE "master".  A
+ * failover then looks like a short outage: the old primary's connections
+ * break (or answer -READONLY once it has been turned into a replica), and
+ * the next command asks the sentinels again and lands on the new primary.
  */
 #include "config.h"
 
@@ -22,9 +28,27 @@
 
 #include "clock.h"
 #include "redis.h"
+#include "redis_sentinel.h"
 
 #define BACKOFF_MIN_MS	100
 #define BACKOFF_MAX_MS	5000
+/*
+ * Behind Sentinel a failed connect usually means a failover in progress,
+ * which ends within seconds; a shorter cap finds the new primary sooner,
+ * and each try costs only a question to a sentinel.
+ */
+#define SENTINEL_BACKOFF_MAX_MS	1000
+#define SENTINEL_TIMEOUT_MAX_MS	1000
+
+/* Sentinel discovery (NULL in struct md_redis: plain redis_host). */
+struct sentinel {
+	struct md_sentinel_addr	 addr[MD_SENTINEL_MAX];
+	struct md_sentinel_query q;
+	int			 first;		/* the sentinel that answered last */
+	char			*master_name;
+	char			*username;
+	char			*password;
+};
 
 struct md_redis {
 	redisContext	*c;
@@ -37,6 +61,8 @@ struct md_redis {
 	char		*prefix;
 	int		 connect_ms;
 	int		 command_ms;
+	struct sentinel	*sentinel;	/* NULL: host/port or socket as configured */
+	int		 stale;		/* -READONLY seen: reconnect before the next command */
 
 	int		 backoff_ms;	/* current window; 0 = no failure yet */
 	long long	 retry_at;	/* monotonic ms before which we fail fast */
@@ -65,6 +91,51 @@ dup_or_null(const char *s)
 	return s != NULL && *s != '\0' ? strdup(s) : NULL;
 }
 
+static void
+sentinel_free(struct sentinel *s)
+{
+	if (s == NULL)
+		return;
+	free(s->master_name);
+	free(s->username);
+	if (s->password != NULL)
+		memset(s->password, 0, strlen(s->password));
+	free(s->password);
+	free(s);
+}
+
+/* The sentinel settings of cfg; NULL on ENOMEM or a list md_sentinel_check refused. */
+static struct sentinel *
+sentinel_new(const struct md_config *cfg, int connect_ms)
+{
+	struct sentinel *s = calloc(1, sizeof *s);
+	const char *why;
+	int n;
+
+	if (s == NULL)
+		return NULL;
+	n = md_sentinel_parse(cfg->redis_sentinels, s->addr, MD_SENTINEL_MAX, &why);
+	s->master_name = strdup(cfg->redis_master_name ? cfg->redis_master_name : "");
+	s->username = dup_or_null(cfg->redis_sentinel_username);
+	s->password = dup_or_null(cfg->redis_sentinel_password);
+	if (n < 0 || s->master_name == NULL ||
+	    (cfg->redis_sentinel_username && *cfg->redis_sentinel_username &&
+	    s->username == NULL) ||
+	    (cfg->redis_sentinel_password && *cfg->redis_sentinel_password &&
+	    s->password == NULL)) {
+		sentinel_free(s);
+		return NULL;
+	}
+	s->q.sentinels = s->addr;
+	s->q.n = n;
+	s->q.master_name = s->master_name;
+	s->q.username = s->username;
+	s->q.password = s->password;
+	s->q.timeout_ms = connect_ms < SENTINEL_TIMEOUT_MAX_MS ? connect_ms :
+	    SENTINEL_TIMEOUT_MAX_MS;
+	return s;
+}
+
 struct md_redis *
 md_redis_new(const struct md_config *cfg)
 {
@@ -82,6 +153,14 @@ md_redis_new(const struct md_config *cfg)
 	r->connect_ms = cfg->redis_connect_timeout_ms > 0 ? cfg->redis_connect_timeout_ms : 1000;
 	r->command_ms = cfg->redis_command_timeout_ms > 0 ? cfg->redis_command_timeout_ms : 2000;
 	r->seed = (unsigned int)(md_now_ms() ^ (long long)(size_t)r);
+	if (cfg->redis_sentinels != NULL &&
+	    cfg->redis_sentinels[strspn(cfg->redis_sentinels, " \t,")] != '\0' &&
+	    (r->sentinel = sentinel_new(cfg, r->connect_ms)) == NULL) {
+		md_redis_free(r);
+		return NULL;
+	}
+	if (r->sentinel != NULL)
+		r->port = 0;	/* unknown until a sentinel names it */
 	if (r->host == NULL || r->prefix == NULL ||
 	    (cfg->redis_socket && *cfg->redis_socket && r->socket == NULL) ||
 	    (cfg->redis_username && *cfg->redis_username && r->username == NULL) ||
@@ -114,6 +193,7 @@ md_redis_free(struct md_redis *r)
 		memset(r->password, 0, strlen(r->password));
 	free(r->password);
 	free(r->prefix);
+	sentinel_free(r->sentinel);
 	free(r);
 }
 
@@ -141,7 +221,13 @@ set_err(struct md_redis *r, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (r->socket != NULL)
+	if (r->sentinel != NULL && r->port == 0)
+		n = snprintf(r->err, sizeof r->err, "redis master %s: ",
+		    r->sentinel->master_name);
+	else if (r->sentinel != NULL)
+		n = snprintf(r->err, sizeof r->err, "redis master %s at %s:%d: ",
+		    r->sentinel->master_name, r->host, r->port);
+	else if (r->socket != NULL)
 		n = snprintf(r->err, sizeof r->err, "redis %s: ", r->socket);
 	else
 		n = snprintf(r->err, sizeof r->err, "redis %s:%d: ", r->host, r->port);
@@ -193,6 +279,46 @@ setup_cmd(struct md_redis *r, const char *what, int argc, const char **argv)
 	return rc;
 }
 
+/* Sentinel mode: r->host and r->port become the master's current address. */
+static int
+discover(struct md_redis *r)
+{
+	char host[MD_SENTINEL_HOST_MAX], why[sizeof r->cause];
+	char *h;
+	int port;
+
+	if (md_sentinel_get_master(&r->sentinel->q, &r->sentinel->first, host,
+	    sizeof host, &port, why, sizeof why) < 0) {
+		r->port = 0;
+		set_err(r, "no sentinel answered: %s", why);
+		return -1;
+	}
+	if (strcmp(host, r->host) != 0) {
+		if ((h = strdup(host)) == NULL) {
+			set_err(r, "out of memory");
+			return -1;
+		}
+		free(r->host);
+		r->host = h;
+	}
+	r->port = port;
+	return 0;
+}
+
+/* Sentinel mode: a sentinel may still name the old primary; ROLE knows. */
+static int
+verify_master(struct md_redis *r)
+{
+	char role[32], why[160];
+	int rc = md_redis_role_is_master(r->c, role, sizeof role, why, sizeof why);
+
+	if (rc < 0)
+		set_err(r, "%s", why);
+	else if (rc == 0)
+		set_err(r, "is a %s, not the master (failover in progress?)", role);
+	return rc == 1 ? 0 : -1;
+}
+
 static int
 open_ctx(struct md_redis *r)
 {
@@ -200,7 +326,10 @@ open_ctx(struct md_redis *r)
 	char db[16];
 	const char *argv[3];
 
-	if (r->socket != NULL)
+	r->stale = 0;
+	if (r->sentinel != NULL && discover(r) < 0)
+		return -1;
+	if (r->socket != NULL && r->sentinel == NULL)
 		r->c = redisConnectUnixWithTimeout(r->socket, ctv);
 	else
 		r->c = redisConnectWithTimeout(r->host, r->port, ctv);
@@ -212,7 +341,8 @@ open_ctx(struct md_redis *r)
 		set_ctx_err(r, "set timeout");
 		return -1;
 	}
-	if (r->socket == NULL && redisEnableKeepAlive(r->c) != REDIS_OK) {
+	if ((r->socket == NULL || r->sentinel != NULL) &&
+	    redisEnableKeepAlive(r->c) != REDIS_OK) {
 		set_ctx_err(r, "keepalive");
 		return -1;
 	}
@@ -223,6 +353,8 @@ open_ctx(struct md_redis *r)
 		if (setup_cmd(r, "AUTH", r->username ? 3 : 2, argv) < 0)
 			return -1;
 	}
+	if (r->sentinel != NULL && verify_master(r) < 0)
+		return -1;
 	if (r->db != 0) {
 		snprintf(db, sizeof db, "%d", r->db);
 		argv[0] = "SELECT";
@@ -237,14 +369,14 @@ open_ctx(struct md_redis *r)
 static void
 schedule_retry(struct md_redis *r)
 {
-	int jitter;
+	int jitter, max = r->sentinel != NULL ? SENTINEL_BACKOFF_MAX_MS : BACKOFF_MAX_MS;
 
 	if (r->backoff_ms == 0)
 		r->backoff_ms = BACKOFF_MIN_MS;
-	else if (r->backoff_ms < BACKOFF_MAX_MS / 2)
+	else if (r->backoff_ms < max / 2)
 		r->backoff_ms *= 2;
 	else
-		r->backoff_ms = BACKOFF_MAX_MS;
+		r->backoff_ms = max;
 	jitter = (int)(rand_r(&r->seed) % (unsigned int)(r->backoff_ms / 4 + 1));
 	r->retry_at = md_now_ms() + r->backoff_ms - jitter;
 }
@@ -273,6 +405,9 @@ ensure(struct md_redis *r)
 {
 	long long now;
 
+	/* A replica now (failover): a new connection finds the primary. */
+	if (r->c != NULL && r->stale)
+		drop(r);
 	if (r->c != NULL)
 		return 0;
 	now = md_now_ms();
@@ -282,6 +417,17 @@ ensure(struct md_redis *r)
 		return -1;
 	}
 	return md_redis_connect(r);
+}
+
+/*
+ * "-READONLY You can't write against a read only replica.", also as the
+ * error of a script whose redis.call() wrote.
+ */
+static int
+is_readonly(const char *msg)
+{
+	return strncmp(msg, "READONLY ", 9) == 0 ||
+	    strstr(msg, "against a read only replica") != NULL;
 }
 
 /*
@@ -296,6 +442,14 @@ checked(struct md_redis *r, redisReply *rep)
 		drop(r);
 	} else if (rep->type == REDIS_REPLY_ERROR) {
 		set_err(r, "%s", rep->str ? rep->str : "error reply");
+		/*
+		 * The server we write to was turned into a replica: a failover
+		 * (Sentinel), or a virtual IP / proxy still pointing at the old
+		 * primary.  Not dropped here: a pipeline may still have replies
+		 * to read on this connection; ensure() reconnects.
+		 */
+		if (rep->str != NULL && is_readonly(rep->str))
+			r->stale = 1;
 	}
 	return rep;
 }

@@ -25,6 +25,7 @@
 #include "queue.h"
 #include "record.h"
 #include "tracker.h"
+#include "wk_metrics.h"
 
 #define CLAIM_EVERY_MS	5000	/* or worker_claim_idle_ms if shorter */
 #define READ_COUNT	WK_INBOX_READ
@@ -150,40 +151,63 @@ bury(struct wk_inbox *w, const char *id, const char *why, long n)
 {
 	char err[512];
 
-	if (md_queue_bury(w->r, id, why, n, err, sizeof err) < 0)
+	if (md_queue_bury(w->r, id, why, n, err, sizeof err) < 0) {
 		md_log(LOG_ERR, "%s: cannot move to dead letters: %s", id, err);
-	else
+	} else {
 		md_log(LOG_ERR, "%s: moved to %sdead after %ld deliveries: %s", id,
 		    w->cfg->redis_prefix, n, why);
+		wk_metrics_record("dead");
+	}
 }
 
+/*
+ * One line per filed entry: what it became, then the milter's queue id and
+ * the Message-ID, so that one grep follows a customer's mail from the
+ * milter's verdict line (same queue id) to its issue.
+ */
 static void
-log_result(const char *id, const struct md_ingest *res)
+log_result(const char *id, const struct md_record *rec, const struct md_ingest *res)
 {
+	static const char *const results[] = {
+		[MD_INGEST_CREATED] = "created", [MD_INGEST_DUP] = "duplicate",
+		[MD_INGEST_NOTE] = "reply", [MD_INGEST_UNSUBSCRIBED] = "unsubscribed",
+		[MD_INGEST_AUTOMATED] = "automated", [MD_INGEST_BOUNCE] = "bounce",
+	};
+	const char *qid = rec ? md_record_get(rec, MD_F_QUEUE_ID) : NULL;
+	const char *msgid = rec ? md_record_get(rec, MD_F_MESSAGE_ID) : NULL;
+	char what[160];
+
 	switch (res->kind) {
 	case MD_INGEST_CREATED:
-		md_log(LOG_INFO, "%s: created %s#%ld%s", id, res->project, res->iid,
+		snprintf(what, sizeof what, "created %s#%ld%s", res->project, res->iid,
 		    res->mailed ? ", confirmation queued" : ", no confirmation");
 		break;
 	case MD_INGEST_DUP:
-		md_log(LOG_INFO, "%s: duplicate of %s#%ld, acknowledged", id,
+		snprintf(what, sizeof what, "duplicate of %s#%ld, acknowledged",
 		    res->project, res->iid);
 		break;
 	case MD_INGEST_NOTE:
-		md_log(LOG_INFO, "%s: reply added to %s#%ld%s", id, res->project, res->iid,
+		snprintf(what, sizeof what, "reply added to %s#%ld%s", res->project, res->iid,
 		    res->mailed ? ", mail queued" : "");
 		break;
 	case MD_INGEST_UNSUBSCRIBED:
-		md_log(LOG_INFO, "%s: unsubscribe for %s#%ld", id, res->project, res->iid);
+		snprintf(what, sizeof what, "unsubscribe for %s#%ld", res->project, res->iid);
 		break;
 	case MD_INGEST_AUTOMATED:
-		md_log(LOG_INFO, "%s: automated mail kept, no issue", id);
+		snprintf(what, sizeof what, "automated mail kept, no issue");
 		break;
 	case MD_INGEST_BOUNCE:
-		md_log(LOG_INFO, "%s: delivery report: a subscriber of %s#%ld bounced",
-		    id, res->project, res->iid);
+		snprintf(what, sizeof what, "delivery report: a subscriber of %s#%ld bounced",
+		    res->project, res->iid);
+		break;
+	default:
+		snprintf(what, sizeof what, "filed");
 		break;
 	}
+	md_log(LOG_INFO, "%s: %s queue_id=%s msgid=<%s>", id, what,
+	    qid && *qid ? qid : "-", msgid ? msgid : "");
+	if ((size_t)res->kind < sizeof results / sizeof results[0] && results[res->kind])
+		wk_metrics_record(results[res->kind]);
 }
 
 /* A failed delivery: counted by XPENDING, buried after worker_max_failures. */
@@ -201,10 +225,12 @@ failed(struct wk_inbox *w, const char *id, const char *err)
 static void
 report(struct wk_inbox *w, const struct md_ingest_item *it)
 {
-	if (it->rc == 0)
-		log_result(it->entry_id, &it->out);
-	else
+	if (it->rc == 0) {
+		log_result(it->entry_id, it->rec, &it->out);
+	} else {
+		wk_metrics_record("failed");
 		failed(w, it->entry_id, it->err);
+	}
 }
 
 /*

@@ -118,6 +118,13 @@ tests_unit_test_json_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_json_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_redis tests/unit/test_projects tests/unit/test_json
 
+# Sentinel discovery and failover (real redis-server, replica, redis-sentinel).
+check_PROGRAMS += tests/unit/test_redis_sentinel
+tests_unit_test_redis_sentinel_SOURCES = tests/unit/test_redis_sentinel.c tests/unit/unit.h
+tests_unit_test_redis_sentinel_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_redis_sentinel_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_redis_sentinel
+
 # Desk addresses and keys (helper "addr").
 check_PROGRAMS += tests/unit/test_address tests/unit/test_keygen
 tests_unit_test_address_SOURCES = tests/unit/test_address.c tests/unit/unit.h

@@ -1,0 +1,240 @@
+/*
+ * redis_sentinel.c - asks Redis Sentinel where the primary is (hiredis 0.14).
+ *
+ * Each question is a fresh short-lived connection: a process asks only
+ * when it (re)connects, i.e. at start and after a failover, so keeping
+ * connections to every sentinel open would buy nothing.  The sentinels are
+ * tried one after the other, starting with the one that answered last
+ * time, so a dead sentinel costs one connect timeout once, not on every
+ * reconnect.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "redis_sentinel.h"
+
+static int
+parse_port(const char *s, size_t n)
+{
+	int port = 0;
+	size_t i;
+
+	if (n == 0 || n > 5)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		port = port * 10 + (s[i] - '0');
+	}
+	return port >= 1 && port <= 65535 ? port : -1;
+}
+
+/* One "host:port" or "[v6]:port" of n bytes into a. */
+static int
+parse_one(const char *s, size_t n, struct md_sentinel_addr *a, const char **why)
+{
+	const char *colon, *host = s;
+	size_t hlen;
+
+	if (n > 0 && s[0] == '[') {
+		const char *close = memchr(s, ']', n);
+
+		if (close == NULL || close + 1 >= s + n || close[1] != ':') {
+			*why = "an IPv6 sentinel is written [address]:port";
+			return -1;
+		}
+		host = s + 1;
+		hlen = (size_t)(close - host);
+		colon = close + 1;
+	} else {
+		colon = NULL;
+		for (hlen = 0; hlen < n; hlen++)
+			if (s[hlen] == ':')
+				colon = s + hlen;
+		if (colon == NULL) {
+			*why = "each sentinel is host:port (the port is missing)";
+			return -1;
+		}
+		hlen = (size_t)(colon - s);
+	}
+	if (hlen == 0 || hlen >= sizeof a->host) {
+		*why = "a sentinel's host is empty or too long";
+		return -1;
+	}
+	if ((a->port = parse_port(colon + 1, (size_t)(s + n - colon - 1))) < 0) {
+		*why = "a sentinel's port must be a number from 1 to 65535";
+		return -1;
+	}
+	memcpy(a->host, host, hlen);
+	a->host[hlen] = '\0';
+	return 0;
+}
+
+int
+md_sentinel_parse(const char *list, struct md_sentinel_addr *out, int max,
+    const char **why)
+{
+	const char *p = list;
+	int n = 0;
+
+	*why = "no sentinel given";
+	while (p != NULL && *p != '\0') {
+		size_t len;
+
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, " \t,");
+		if (n >= max) {
+			*why = "too many sentinels (at most 16)";
+			return -1;
+		}
+		if (parse_one(p, len, &out[n], why) < 0)
+			return -1;
+		n++;
+		p += len;
+	}
+	return n > 0 ? n : -1;
+}
+
+int
+md_sentinel_check(const char *list, const char **why)
+{
+	struct md_sentinel_addr a[MD_SENTINEL_MAX];
+
+	if (list == NULL || list[strspn(list, " \t,")] == '\0')
+		return 0;
+	return md_sentinel_parse(list, a, MD_SENTINEL_MAX, why) < 0 ? -1 : 0;
+}
+
+static struct timeval
+ms_tv(int ms)
+{
+	struct timeval tv;
+
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	return tv;
+}
+
+/* A reply's text for an error message, never NULL. */
+static const char *
+ctx_why(const redisContext *c)
+{
+	if (c == NULL)
+		return "out of memory";
+	if (c->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return "timed out";
+	return c->errstr[0] ? c->errstr : "connection lost";
+}
+
+/* One sentinel: 0 with the master's address, -1 with err. */
+static int
+ask_one(const struct md_sentinel_query *q, const struct md_sentinel_addr *a,
+    char *host, size_t hostlen, int *port, char *err, size_t errlen)
+{
+	redisContext *c = redisConnectWithTimeout(a->host, a->port, ms_tv(q->timeout_ms));
+	redisReply *rep = NULL;
+	int rc = -1;
+
+	if (c == NULL || c->err) {
+		snprintf(err, errlen, "sentinel %s:%d: connect: %s", a->host, a->port,
+		    ctx_why(c));
+		goto out;
+	}
+	if (redisSetTimeout(c, ms_tv(q->timeout_ms)) != REDIS_OK) {
+		snprintf(err, errlen, "sentinel %s:%d: %s", a->host, a->port, ctx_why(c));
+		goto out;
+	}
+	if (q->password != NULL && *q->password != '\0') {
+		if (q->username != NULL && *q->username != '\0')
+			rep = redisCommand(c, "AUTH %s %s", q->username, q->password);
+		else
+			rep = redisCommand(c, "AUTH %s", q->password);
+		if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
+			snprintf(err, errlen, "sentinel %s:%d: AUTH failed: %s", a->host,
+			    a->port, rep != NULL ? rep->str : ctx_why(c));
+			goto out;
+		}
+		freeReplyObject(rep);
+	}
+	rep = redisCommand(c, "SENTINEL get-master-addr-by-name %s", q->master_name);
+	if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
+		snprintf(err, errlen, "sentinel %s:%d: %s", a->host, a->port,
+		    rep != NULL ? rep->str : ctx_why(c));
+		goto out;
+	}
+	/* A nil reply: this sentinel does not monitor that name. */
+	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 ||
+	    rep->element[0]->type != REDIS_REPLY_STRING ||
+	    rep->element[1]->type != REDIS_REPLY_STRING) {
+		snprintf(err, errlen, "sentinel %s:%d: does not know a master named '%s'",
+		    a->host, a->port, q->master_name);
+		goto out;
+	}
+	*port = parse_port(rep->element[1]->str, rep->element[1]->len);
+	if (rep->element[0]->len == 0 || rep->element[0]->len >= hostlen || *port < 0) {
+		snprintf(err, errlen, "sentinel %s:%d: unusable master address", a->host,
+		    a->port);
+		goto out;
+	}
+	memcpy(host, rep->element[0]->str, rep->element[0]->len);
+	host[rep->element[0]->len] = '\0';
+	rc = 0;
+out:
+	if (rep != NULL)
+		freeReplyObject(rep);
+	if (c != NULL)
+		redisFree(c);
+	return rc;
+}
+
+int
+md_sentinel_get_master(const struct md_sentinel_query *q, int *first, char *host,
+    size_t hostlen, int *port, char *err, size_t errlen)
+{
+	int i, k;
+
+	if (q->n <= 0) {
+		snprintf(err, errlen, "no sentinels configured");
+		return -1;
+	}
+	if (*first < 0 || *first >= q->n)
+		*first = 0;
+	for (i = 0; i < q->n; i++) {
+		k = (*first + i) % q->n;
+		if (ask_one(q, &q->sentinels[k], host, hostlen, port, err, errlen) == 0) {
+			*first = k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+md_redis_role_is_master(redisContext *c, char *role, size_t rolelen, char *err,
+    size_t errlen)
+{
+	redisReply *rep = redisCommand(c, "ROLE");
+	int rc = -1;
+
+	if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
+		snprintf(err, errlen, "ROLE failed: %s%s", rep != NULL ? rep->str : ctx_why(c),
+		    rep != NULL && strncmp(rep->str, "NOPERM", 6) == 0 ?
+		    " (the user needs +role to follow Sentinel)" : "");
+	} else if (rep->type != REDIS_REPLY_ARRAY || rep->elements < 1 ||
+	    rep->element[0]->type != REDIS_REPLY_STRING) {
+		snprintf(err, errlen, "ROLE failed: unexpected reply");
+	} else {
+		snprintf(role, rolelen, "%s", rep->element[0]->str);
+		rc = strcmp(rep->element[0]->str, "master") == 0;
+	}
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return rc;
+}
