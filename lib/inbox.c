@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "inbox.h"
+#include "stream_names.h"
 
 /*
  * KEYS[1] = inbox stream, ARGV[1] = max backlog, ARGV[2] = fields per
@@ -49,7 +50,7 @@ md_inbox_append(struct md_redis *r, long max_backlog, struct md_record *const *r
 	}
 	snprintf(maxs, sizeof maxs, "%ld", max_backlog);
 	snprintf(pers, sizeof pers, "%zu", per);
-	argv[0] = md_key(r, &key, "inbox");
+	argv[0] = md_key(r, &key, MD_STREAM_INBOX);
 	lens[0] = key.len;
 	argv[1] = maxs;
 	lens[1] = strlen(maxs);

@@ -35,7 +35,7 @@ lib_libmaildesk_a_SOURCES += lib/tracker_search.c lib/tracker_purge.c
 lib_libmaildesk_a_SOURCES += lib/tracker_assign.c lib/tracker_participants.c lib/tracker_mywork.c lib/access.c lib/access.h lib/members.c lib/members.h
 lib_libmaildesk_a_SOURCES += lib/present.c lib/present.h
 # The inbox stream (Redis) and the outbox table (PostgreSQL) as queues.
-lib_libmaildesk_a_SOURCES += lib/queue.c lib/queue.h lib/outbox_fate.c lib/outbox_fate.h lib/outbox_fate.c lib/outbox_fate.h lib/outbox_store.c lib/outbox_store.h
+lib_libmaildesk_a_SOURCES += lib/queue.c lib/queue.h lib/inbox_group.c lib/inbox_group.h lib/stream_names.h lib/outbox_fate.c lib/outbox_fate.h lib/outbox_fate.c lib/outbox_fate.h lib/outbox_store.c lib/outbox_store.h
 lib_libmaildesk_a_SOURCES += lib/template_store.c lib/template_store.h
 lib_libmaildesk_a_SOURCES += lib/pidfile.c lib/pidfile.h
 

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "queue.h"
+#include "stream_names.h"
 
 /*
  * Dead letter.  KEYS: <p>inbox, <p>dead.  ARGV: inbox entry id, error,
@@ -35,7 +36,7 @@ static struct md_script bury_script = {
 	"  redis.call('XADD', KEYS[2], '*', unpack(f))\n"
 	"  moved = 1\n"
 	"end\n"
-	"redis.call('XACK', KEYS[1], 'workers', id)\n"
+	"redis.call('XACK', KEYS[1], '" MD_GROUP_WORKERS "', id)\n"
 	"redis.call('XDEL', KEYS[1], id)\n"
 	"return moved\n", ""
 };
@@ -62,7 +63,7 @@ static struct md_script retry_script = {
 
 /* KEYS: <p>inbox.  ARGV: entry ids.  One round trip for a whole read. */
 static struct md_script ack_script = {
-	"redis.call('XACK', KEYS[1], 'workers', unpack(ARGV))\n"
+	"redis.call('XACK', KEYS[1], '" MD_GROUP_WORKERS "', unpack(ARGV))\n"
 	"return redis.call('XDEL', KEYS[1], unpack(ARGV))\n", ""
 };
 
@@ -145,9 +146,9 @@ md_queue_stats(struct md_redis *r, struct md_queue_stats *out, char *err, size_t
 	int failed = 0;
 
 	memset(out, 0, sizeof *out);
-	out->inbox = xlen(r, "inbox", &failed);
-	out->dead = xlen(r, "dead", &failed);
-	if (failed || group_stats(r, "inbox", "workers", &out->workers) < 0) {
+	out->inbox = xlen(r, MD_STREAM_INBOX, &failed);
+	out->dead = xlen(r, MD_STREAM_DEAD, &failed);
+	if (failed || group_stats(r, MD_STREAM_INBOX, MD_GROUP_WORKERS, &out->workers) < 0) {
 		redis_err(r, NULL, err, errlen);
 		return -1;
 	}
@@ -164,7 +165,8 @@ md_queue_pending(struct md_redis *r, size_t max, struct md_pending **out,
 
 	*out = NULL;
 	*n = 0;
-	rep = md_redis_cmd(r, "XPENDING %s workers - + %lu", md_key(r, &key, "inbox"),
+	rep = md_redis_cmd(r, "XPENDING %s " MD_GROUP_WORKERS " - + %lu",
+	    md_key(r, &key, MD_STREAM_INBOX),
 	    (unsigned long)(max > 0 ? max : 100));
 	md_buf_free(&key);
 	if (rep != NULL && rep->type == REDIS_REPLY_ERROR && strstr(rep->str, "NOGROUP")) {
@@ -256,7 +258,7 @@ md_queue_dead(struct md_redis *r, size_t max, struct md_dead **out, size_t *n,
 
 	*out = NULL;
 	*n = 0;
-	rep = md_redis_cmd(r, "XRANGE %s - + COUNT %lu", md_key(r, &key, "dead"),
+	rep = md_redis_cmd(r, "XRANGE %s - + COUNT %lu", md_key(r, &key, MD_STREAM_DEAD),
 	    (unsigned long)(max > 0 ? max : 100));
 	md_buf_free(&key);
 	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
@@ -300,8 +302,8 @@ md_queue_bury(struct md_redis *r, const char *entry_id, const char *error,
 
 	snprintf(fl, sizeof fl, "%ld", failures);
 	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
-	argv[0] = md_key(r, &inbox, "inbox");
-	argv[1] = md_key(r, &dead, "dead");
+	argv[0] = md_key(r, &inbox, MD_STREAM_INBOX);
+	argv[1] = md_key(r, &dead, MD_STREAM_DEAD);
 	argv[2] = entry_id;
 	argv[3] = error != NULL ? error : "";
 	argv[4] = fl;
@@ -333,7 +335,7 @@ md_queue_ack(struct md_redis *r, const char *const *ids, size_t n, char *err,
 	if (n == 0)
 		return 0;
 	if ((argv = calloc(n + 1, sizeof *argv)) == NULL ||
-	    (argv[0] = md_key(r, &inbox, "inbox")) == NULL) {
+	    (argv[0] = md_key(r, &inbox, MD_STREAM_INBOX)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		free(argv);
 		md_buf_free(&inbox);
@@ -362,8 +364,8 @@ md_queue_retry(struct md_redis *r, const char *dead_id, char *new_id,
 	redisReply *rep = NULL;
 	int rc = -1;
 
-	argv[0] = md_key(r, &dead, "dead");
-	argv[1] = md_key(r, &inbox, "inbox");
+	argv[0] = md_key(r, &dead, MD_STREAM_DEAD);
+	argv[1] = md_key(r, &inbox, MD_STREAM_INBOX);
 	argv[2] = dead_id;
 	if (argv[0] == NULL || argv[1] == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -404,7 +406,7 @@ newest_dead(struct md_redis *r, char *id, size_t idlen, char *err, size_t errlen
 {
 	md_buf key = MD_BUF_INIT;
 	redisReply *rep = md_redis_cmd(r, "XREVRANGE %s + - COUNT 1",
-	    md_key(r, &key, "dead"));
+	    md_key(r, &key, MD_STREAM_DEAD));
 	int rc = -1;
 
 	md_buf_free(&key);

@@ -1,5 +1,6 @@
 /*
- * inbox.c - maildesk-worker's record consumer (consumer group "workers").
+ * inbox.c - maildesk-worker's record consumer (consumer group
+ * MD_GROUP_WORKERS; the group protocol itself is lib/inbox_group.c).
  *
  * At-least-once: the records of one read are filed in one PostgreSQL
  * transaction (md_tracker_ingest_batch), and only after it committed are
@@ -21,9 +22,11 @@
 
 #include "clock.h"
 #include "inbox.h"
+#include "inbox_group.h"
 #include "log.h"
 #include "queue.h"
 #include "record.h"
+#include "stream_names.h"
 #include "tracker.h"
 #include "wk_metrics.h"
 
@@ -49,7 +52,7 @@ wk_inbox_init(struct wk_inbox *w, const struct md_config *cfg)
 		snprintf(host, sizeof host, "worker");
 	host[sizeof host - 1] = '\0';
 	snprintf(w->consumer, sizeof w->consumer, "%s-%ld", host, (long)getpid());
-	snprintf(w->stream, sizeof w->stream, "%sinbox", cfg->redis_prefix);
+	snprintf(w->stream, sizeof w->stream, "%s" MD_STREAM_INBOX, cfg->redis_prefix);
 	return 0;
 }
 
@@ -113,37 +116,16 @@ db_up(struct wk_inbox *w)
 static int
 ensure_group(struct wk_inbox *w)
 {
-	redisReply *rep;
-	int ok;
+	char err[512];
 
 	if (w->group_ok)
 		return 0;
-	rep = md_redis_cmd(w->r, "XGROUP CREATE %s workers 0 MKSTREAM", w->stream);
-	ok = rep != NULL && (rep->type != REDIS_REPLY_ERROR ||
-	    strncmp(rep->str, "BUSYGROUP", 9) == 0);
-	if (!ok)
-		md_log(LOG_ERR, "cannot create consumer group workers on %s: %s",
-		    w->stream, md_redis_errstr(w->r));
-	if (rep != NULL)
-		freeReplyObject(rep);
-	w->group_ok = ok;
-	return ok ? 0 : -1;
-}
-
-/* How often the entry was delivered (XPENDING), 0 if unknown. */
-static long
-deliveries(struct wk_inbox *w, const char *id)
-{
-	redisReply *rep;
-	long n = 0;
-
-	rep = md_redis_cmd(w->r, "XPENDING %s workers %s %s 1", w->stream, id, id);
-	if (rep != NULL && rep->type == REDIS_REPLY_ARRAY && rep->elements == 1 &&
-	    rep->element[0]->type == REDIS_REPLY_ARRAY && rep->element[0]->elements == 4)
-		n = (long)md_reply_int(rep->element[0]->element[3], 0);
-	if (rep != NULL)
-		freeReplyObject(rep);
-	return n;
+	if (md_group_ensure(w->r, err, sizeof err) < 0) {
+		md_log(LOG_ERR, "%s", err);
+		return -1;
+	}
+	w->group_ok = 1;
+	return 0;
 }
 
 static void
@@ -214,7 +196,7 @@ log_result(const char *id, const struct md_record *rec, const struct md_ingest *
 static void
 failed(struct wk_inbox *w, const char *id, const char *err)
 {
-	long n = deliveries(w, id);
+	long n = md_group_deliveries(w->r, id);
 
 	md_log(LOG_WARNING, "%s: delivery %ld failed: %s", id, n, err);
 	if (n >= w->cfg->worker_max_failures)
@@ -254,10 +236,7 @@ parse_entry(struct wk_inbox *w, const redisReply *e, const char **id,
 	f = e->element[1];
 	if (f->type != REDIS_REPLY_ARRAY) {
 		/* Deleted while pending (trimmed by hand): nothing to do. */
-		redisReply *rep = md_redis_cmd(w->r, "XACK %s workers %s", w->stream, *id);
-
-		if (rep != NULL)
-			freeReplyObject(rep);
+		md_group_ack_gone(w->r, *id);
 		return 0;
 	}
 	items = calloc(f->elements + 1, sizeof *items);
@@ -365,7 +344,7 @@ process_claimed(struct wk_inbox *w, const redisReply *e)
 	memset(&it, 0, sizeof it);
 	if (e->type == REDIS_REPLY_ARRAY && e->elements == 2 &&
 	    e->element[0]->type == REDIS_REPLY_STRING && e->element[1]->type ==
-	    REDIS_REPLY_ARRAY && (n = deliveries(w, e->element[0]->str)) >
+	    REDIS_REPLY_ARRAY && (n = md_group_deliveries(w->r, e->element[0]->str)) >
 	    w->cfg->worker_max_failures) {
 		bury(w, e->element[0]->str, "gave up: delivered too often without "
 		    "success (did a worker crash on it?)", n);
@@ -390,12 +369,7 @@ process_read(struct wk_inbox *w, const redisReply *rep)
 	size_t k, n = 0;
 	int rc;
 
-	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 1 ||
-	    rep->element[0]->type != REDIS_REPLY_ARRAY ||
-	    rep->element[0]->elements != 2)
-		return 0;
-	entries = rep->element[0]->element[1];
-	if (entries->elements == 0)
+	if ((entries = md_group_read_entries(rep)) == NULL)
 		return 0;
 	it = calloc(entries->elements, sizeof *it);
 	recs = calloc(entries->elements, sizeof *recs);
@@ -427,29 +401,24 @@ static int
 claim(struct wk_inbox *w, volatile sig_atomic_t *stop)
 {
 	char cursor[64] = "0-0";
+	const redisReply *entries;
 	redisReply *rep;
 	size_t k;
-	int total = 0;
+	int total = 0, nogroup = 0;
 
 	do {
-		rep = md_redis_cmd(w->r, "XAUTOCLAIM %s workers %s %d %s COUNT %d",
-		    w->stream, w->consumer, w->cfg->worker_claim_idle_ms, cursor,
-		    CLAIM_COUNT);
-		if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements < 2 ||
-		    rep->element[0]->type != REDIS_REPLY_STRING) {
-			if (rep != NULL && rep->type == REDIS_REPLY_ERROR &&
-			    strstr(rep->str, "NOGROUP") != NULL)
+		rep = md_group_autoclaim(w->r, w->consumer, w->cfg->worker_claim_idle_ms,
+		    cursor, sizeof cursor, CLAIM_COUNT, &entries, &nogroup);
+		if (rep == NULL) {
+			if (nogroup)
 				w->group_ok = 0;
-			if (rep != NULL)
-				freeReplyObject(rep);
 			return -1;
 		}
-		snprintf(cursor, sizeof cursor, "%s", rep->element[0]->str);
-		for (k = 0; k < rep->element[1]->elements && !*stop; k++) {
+		for (k = 0; k < entries->elements && !*stop; k++) {
 			if (total == 0)
 				md_log(LOG_NOTICE, "claiming entries idle for %d ms",
 				    w->cfg->worker_claim_idle_ms);
-			if (process_claimed(w, rep->element[1]->element[k]) < 0) {
+			if (process_claimed(w, entries->element[k]) < 0) {
 				freeReplyObject(rep);
 				return -1;
 			}
@@ -465,7 +434,7 @@ wk_inbox_step(struct wk_inbox *w, volatile sig_atomic_t *stop)
 {
 	redisReply *rep;
 	long long now = md_now_ms();
-	int n, every = w->cfg->worker_claim_idle_ms < CLAIM_EVERY_MS ?
+	int n, nogroup = 0, every = w->cfg->worker_claim_idle_ms < CLAIM_EVERY_MS ?
 	    w->cfg->worker_claim_idle_ms : CLAIM_EVERY_MS;
 	char err[512];
 
@@ -492,19 +461,12 @@ wk_inbox_step(struct wk_inbox *w, volatile sig_atomic_t *stop)
 			return n;
 	}
 	/* First our own history (a crash of this very consumer), then new entries. */
-	if (!w->own_done)
-		rep = md_redis_cmd(w->r, "XREADGROUP GROUP workers %s COUNT %d STREAMS %s 0",
-		    w->consumer, READ_COUNT, w->stream);
-	else
-		rep = md_redis_cmd(w->r,
-		    "XREADGROUP GROUP workers %s COUNT %d BLOCK %d STREAMS %s >",
-		    w->consumer, READ_COUNT, w->cfg->worker_block_ms, w->stream);
-	if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
-		if (rep != NULL && strstr(rep->str, "NOGROUP") != NULL)
+	rep = md_group_read(w->r, w->consumer, !w->own_done, READ_COUNT,
+	    w->cfg->worker_block_ms, &nogroup);
+	if (rep == NULL) {
+		if (nogroup)
 			w->group_ok = 0;
 		md_log(LOG_ERR, "reading %s: %s", w->stream, md_redis_errstr(w->r));
-		if (rep != NULL)
-			freeReplyObject(rep);
 		return -1;
 	}
 	/* What failed there is retried through XAUTOCLAIM (process_read
@@ -518,18 +480,6 @@ wk_inbox_step(struct wk_inbox *w, volatile sig_atomic_t *stop)
 void
 wk_inbox_leave(struct wk_inbox *w)
 {
-	redisReply *rep;
-	long pending = -1;
-
-	if (w->r == NULL)
-		return;
-	rep = md_redis_cmd(w->r, "XPENDING %s workers - + 1 %s", w->stream, w->consumer);
-	if (rep != NULL && rep->type == REDIS_REPLY_ARRAY)
-		pending = (long)rep->elements;
-	if (rep != NULL)
-		freeReplyObject(rep);
-	/* DELCONSUMER would drop pending entries: only an idle consumer goes. */
-	if (pending == 0 && (rep = md_redis_cmd(w->r, "XGROUP DELCONSUMER %s workers %s",
-	    w->stream, w->consumer)) != NULL)
-		freeReplyObject(rep);
+	if (w->r != NULL)
+		md_group_leave(w->r, w->consumer);
 }
