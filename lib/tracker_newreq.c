@@ -30,6 +30,7 @@
 #include "trim.h"
 #include "tracker.h"
 #include "tracker_int.h"
+#include "triage_store.h"
 
 #define MAX_CC_SEEN	1000	/* Cc entries looked at */
 
@@ -542,6 +543,8 @@ md_trk_new_request(struct md_trk_rec *r, const char *project, long follows)
 	    (*q.msgid != '\0' && strs_add(&q.threads, q.msgid) < 0))
 		goto oom;
 	if (create(&q, &issue_id) < 0 ||
+	    md_triage_file(r->st, project, q.iid, issue_id, rec, q.email, r->now,
+	    r->err, r->errlen) < 0 ||
 	    md_trk_store_atts(r->st, r->cfg, rec, issue_id, 0, &n, r->err, r->errlen) < 0 ||
 	    (follows > 0 && note_on_followed(&q) < 0))
 		goto out;

@@ -245,3 +245,14 @@ tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c tests/unit/unit.h
 tests_unit_test_metrics_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_metrics_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_metrics
+# Triage rules and canned replies (issue 18): the pure matching, then the
+# store and the rules applied at filing on a real PostgreSQL.
+check_PROGRAMS += tests/unit/test_triage tests/unit/test_triage_store
+tests_unit_test_triage_SOURCES = tests/unit/test_triage.c tests/unit/unit.h
+tests_unit_test_triage_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_triage_LDADD = $(UNIT_LDADD)
+tests_unit_test_triage_store_SOURCES = tests/unit/test_triage_store.c \
+	tests/unit/tracker_fixture.h tests/unit/pg_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_triage_store_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_triage_store_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_triage tests/unit/test_triage_store
