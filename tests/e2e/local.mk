@@ -28,6 +28,11 @@ dist_check_SCRIPTS += tests/web/login_throttle.sh
 TESTS += tests/web/browser.sh
 dist_check_SCRIPTS += tests/web/browser.sh
 
+# The responders' pages (issue 18): team, triage, canned replies, My work.
+TESTS += tests/web/browser_responders.sh
+dist_check_SCRIPTS += tests/web/browser_responders.sh
+EXTRA_DIST += tests/web/browser_responders.mjs
+
 # maildesk-worker: records -> issues -> mail (helper "tracker").
 EXTRA_DIST += tests/e2e/worker_common.sh
 TESTS += tests/e2e/worker_basic.sh

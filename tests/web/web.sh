@@ -6,6 +6,7 @@
 #					files a request through the tracker,
 #					prints the issue number
 #	WEB				http://127.0.0.1:$WEB_PORT
+#	md_node_dir SCRIPT.mjs...	NODE_DIR with playwright-core and the scripts
 
 md_start_web() {
 	local bin=${MD_WEB_BIN:-$top_builddir/web/maildesk-web}
@@ -31,4 +32,30 @@ md_stop_web() {
 
 md_issue() {
 	"$top_builddir/tests/web/mkissue" "$MD_CONF" "$@"
+}
+
+# md_node_dir SCRIPT.mjs...: sets NODE_DIR to a directory with playwright-core
+# (no browser download) and the given scripts plus chromium.mjs: the source
+# tree's tests/web, or the build tree's when the source is read-only, where
+# it installs from the committed lock file.  skip_all when npm cannot.
+md_node_dir() {
+	local f
+	NODE_DIR=$top_srcdir/tests/web
+	if [ ! -d "$NODE_DIR/node_modules/playwright-core" ]; then
+		if [ ! -w "$NODE_DIR" ]; then
+			NODE_DIR=$top_builddir/tests/web
+			mkdir -p "$NODE_DIR"
+			cp "$top_srcdir/tests/web/package.json" \
+				"$top_srcdir/tests/web/package-lock.json" "$NODE_DIR/"
+		fi
+		if [ ! -d "$NODE_DIR/node_modules/playwright-core" ] &&
+		    ! (cd "$NODE_DIR" && npm ci --no-audit --no-fund >"$T/npm.log" 2>&1); then
+			diag "$(tail -n 20 "$T/npm.log")"
+			skip_all "npm could not install playwright-core"
+		fi
+	fi
+	[ "$NODE_DIR" = "$top_srcdir/tests/web" ] && return 0
+	for f in "$@" chromium.mjs; do
+		cp "$top_srcdir/tests/web/$f" "$NODE_DIR/"
+	done
 }
