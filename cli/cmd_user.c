@@ -221,6 +221,90 @@ do_list(struct cli *c, const struct args *a)
 	return rc;
 }
 
+/* A signature from standard input ("-"): at most MD_SIGNATURE_MAX bytes. */
+static char *
+read_signature(void)
+{
+	char *buf = malloc(MD_SIGNATURE_MAX + 2);
+	size_t n;
+
+	if (buf == NULL)
+		return NULL;
+	n = fread(buf, 1, MD_SIGNATURE_MAX + 1, stdin);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	return buf;
+}
+
+static int
+do_set(struct cli *c, const struct args *a)
+{
+	struct md_store *st;
+	const char *what = a->npos > 1 ? a->pos[1] : "";
+	char err[256], *sig = NULL;
+	int rc;
+
+	if (a->npos != 3)
+		return cli_usage_error(&cli_cmd_user,
+		    "user set NAME email ADDR|notify all|mine|none|signature TEXT");
+	if (strcmp(what, "email") != 0 && strcmp(what, "notify") != 0 &&
+	    strcmp(what, "signature") != 0)
+		return cli_usage_error(&cli_cmd_user, "user set: email, notify or signature");
+	if ((st = cli_store(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (what[0] == 's' && strcmp(a->pos[2], "-") == 0 &&
+	    (sig = read_signature()) == NULL)
+		return cli_error("out of memory");
+	rc = md_user_set_prefs(st, a->pos[0], what[0] == 'e' ? a->pos[2] : NULL,
+	    what[0] == 'n' ? a->pos[2] : NULL,
+	    what[0] == 's' ? (sig != NULL ? sig : a->pos[2]) : NULL, err, sizeof err);
+	free(sig);
+	return rc < 0 ? cli_error("%s", err) : CLI_EXIT_OK;
+}
+
+static int
+do_show(struct cli *c, const struct args *a)
+{
+	struct md_user_prefs p;
+	struct md_store *st;
+	struct md_user u;
+	md_buf b = MD_BUF_INIT;
+	struct md_json j;
+	char err[256];
+	int rc;
+
+	if (a->npos != 1)
+		return cli_usage_error(&cli_cmd_user, "user show needs a NAME");
+	if ((st = cli_store(c)) == NULL)
+		return CLI_EXIT_FAIL;
+	if ((rc = md_user_get(st, a->pos[0], &u)) <= 0 ||
+	    (rc = md_user_prefs_get(st, a->pos[0], &p, err, sizeof err)) <= 0)
+		return rc < 0 ? cli_error("database error") :
+		    cli_error("no such user: %s", a->pos[0]);
+	if (a->json) {
+		md_json_init(&j, &b);
+		md_json_open_object(&j);
+		md_json_kstr(&j, "name", u.name);
+		md_json_kstr(&j, "role", md_role_name(u.role));
+		md_json_kstr(&j, "email", p.email);
+		md_json_kstr(&j, "notify", p.notify);
+		md_json_kstr(&j, "signature", p.signature);
+		md_json_close_object(&j);
+		rc = out_json_print(&j, stdout) < 0 ? cli_error("out of memory") :
+		    CLI_EXIT_OK;
+		md_buf_free(&b);
+	} else {
+		printf("name:      %s\nrole:      %s\nemail:     %s\nnotify:    %s\n"
+		    "signature: %s\n", u.name, md_role_name(u.role),
+		    *p.email ? p.email : "(none)", p.notify,
+		    *p.signature ? p.signature : "(none)");
+		rc = CLI_EXIT_OK;
+	}
+	md_user_prefs_free(&p);
+	return rc;
+}
+
 static int
 run(struct cli *c, int argc, char **argv)
 {
@@ -232,8 +316,8 @@ run(struct cli *c, int argc, char **argv)
 		return cli_usage_error(&cli_cmd_user, "user needs a subcommand");
 	if ((rc = parse_args(argc - 2, argv + 2, &a)) != 0)
 		return rc;
-	if (a.json && strcmp(sub, "list") != 0)
-		return cli_usage_error(&cli_cmd_user, "--json only goes with user list");
+	if (a.json && strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0)
+		return cli_usage_error(&cli_cmd_user, "--json goes with user list and show");
 	if (a.pwfile != NULL && strcmp(sub, "add") != 0 && strcmp(sub, "passwd") != 0)
 		return cli_usage_error(&cli_cmd_user, "--password-file goes with add and passwd");
 	if (strcmp(sub, "add") == 0 || strcmp(sub, "passwd") == 0)
@@ -244,6 +328,10 @@ run(struct cli *c, int argc, char **argv)
 		return do_del(c, &a);
 	if (strcmp(sub, "list") == 0)
 		return do_list(c, &a);
+	if (strcmp(sub, "set") == 0)
+		return do_set(c, &a);
+	if (strcmp(sub, "show") == 0)
+		return do_show(c, &a);
 	return cli_usage_error(&cli_cmd_user, "unknown user subcommand: %s", sub);
 }
 
@@ -254,4 +342,6 @@ const struct cli_command cli_cmd_user = {
 	"  maildesk user role NAME admin|responder\n"
 	"  maildesk user del NAME\n"
 	"  maildesk user list [--json]\n"
+	"  maildesk user set NAME email ADDR|notify all|mine|none|signature TEXT|-\n"
+	"  maildesk user show NAME [--json]\n"
 };

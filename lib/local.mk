@@ -68,3 +68,5 @@ lib_libmaildesk_a_SOURCES += lib/daemon.c lib/daemon.h
 lib_libmaildesk_a_SOURCES += lib/doctor.c lib/doctor.h lib/doctor_checks_redis.c lib/doctor_checks_net.c lib/doctor_checks_mta.c lib/milter_probe.c lib/milter_probe.h
 # Triage rules (pure matching; storage and application at filing) and canned replies (issue 18).
 lib_libmaildesk_a_SOURCES += lib/triage.c lib/triage.h lib/triage_store.c lib/triage_store.h lib/canned_store.c lib/canned_store.h
+# Notifications to responders, their answer addresses, answers by email (issue 18).
+lib_libmaildesk_a_SOURCES += lib/notify.c lib/notify.h lib/notify_keys.c lib/responder_reply.c

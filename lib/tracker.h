@@ -337,10 +337,12 @@ int	md_tracker_mywork(struct md_store *st, const char *user, int admin,
 /*
  * Outbox kinds of automatic mail: caused by incoming mail, not written by
  * a responder.  They count against max_auto_mails_per_hour (the automail
- * table) and are never sent twice (worker/outbox.c).  X(kind) per kind,
+ * table; not "notify", the responders' notifications of lib/notify.c, which
+ * are capped by their events) and are never sent twice (worker/outbox.c).
+ * X(kind) per kind,
  * so the C test and the scripts' Lua table come from this one list.
  */
-#define MD_AUTOMATIC_KINDS(X)	X(confirmation) X(notice) X(forward)
+#define MD_AUTOMATIC_KINDS(X)	X(confirmation) X(notice) X(forward) X(notify)
 
 /* 1 if an outbox entry of this kind is automatic mail. */
 int	md_mail_kind_automatic(const char *kind);

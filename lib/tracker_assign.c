@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "notify.h"
 #include "tracker.h"
 #include "tracker_int.h"
 #include "validate.h"
@@ -120,7 +121,10 @@ md_trk_assign(struct md_store *st, const struct md_trk_issue *b,
 		snprintf(text, sizeof text, "assigned to %s", user);
 	if (md_trk_change_note(st, b, author, text, err, errlen) < 0)
 		return -1;
-	/* notify: the "assigned to you" mail to user goes here (same transaction). */
+	/* "Assigned to you", in the same transaction (notify.h). */
+	if (user != NULL && md_trk_notify_assigned(st, b, user, author, 0, err,
+	    errlen) < 0)
+		return -1;
 	if (changed != NULL)
 		*changed = 1;
 	return 0;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "notify.h"
 #include "tracker.h"
 #include "tracker_int.h"
 #include "validate.h"
@@ -73,6 +74,7 @@ md_tracker_note(struct md_store *st, const struct md_config *cfg,
 	struct md_trk_rcpts all = { NULL, NULL };
 	struct md_trk_note n;
 	struct md_trk_issue b;
+	char *signed_text = NULL;
 	long id = 0;
 	int rc, sent = 0;
 
@@ -88,6 +90,10 @@ md_tracker_note(struct md_store *st, const struct md_config *cfg,
 	memset(&n, 0, sizeof n);
 	n.author = AUTHOR(author);
 	n.kind = internal ? "internal" : "public";
+	/* A public reply carries its author's signature (notify.h). */
+	if (!internal && (text = signed_text = md_trk_signed(st, n.author, text, err,
+	    errlen)) == NULL)
+		return md_trk_edit_end(st, &b, -1, err, errlen);
 	n.text = text;
 	rc = md_trk_note_add(st, b.id, project, &n, &id, err, errlen);
 	/* The first public reply stops the first-response clock. */
@@ -103,6 +109,7 @@ md_tracker_note(struct md_store *st, const struct md_config *cfg,
 		if (mailed != NULL)
 			*mailed = sent;
 	}
+	free(signed_text);
 	return rc;
 }
 

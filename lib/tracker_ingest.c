@@ -25,6 +25,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "notify.h"
 #include "tracker.h"
 #include "tracker_int.h"
 
@@ -37,6 +38,7 @@ ingest_one(struct md_trk_rec *r)
 	const char *project = md_record_get(r->rec, MD_F_PROJECT);
 	const char *key = md_record_get(r->rec, MD_F_KEY);
 	char kproj[MD_PROJECT_MAX + 1], email[MD_ADDR_MAX + 1];
+	struct md_rkey rk;
 	long iid, issue_id;
 	int rc;
 
@@ -52,11 +54,16 @@ ingest_one(struct md_trk_rec *r)
 		if ((rc = md_trk_key_issue(r->st, key, 0, kproj, &iid, &issue_id, email,
 		    r->err, r->errlen)) < 0)
 			return -1;
+		if (rc == 1)
+			return md_trk_answer(r, kproj, iid, email);
+		/* Not a subscriber's: a responder's answer address (notify.h)? */
+		if ((rc = md_rkey_lookup(r->st, key, &rk, r->err, r->errlen)) < 0)
+			return -1;
 		if (rc == 0) {
 			snprintf(r->err, r->errlen, "unknown reply key %s", key);
 			return -1;
 		}
-		return md_trk_answer(r, kproj, iid, email);
+		return md_trk_responder_answer(r, &rk);
 	}
 	if (strcmp(kind, "new") != 0) {
 		snprintf(r->err, r->errlen, "bad record: kind \"%.32s\"", kind);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "mime.h"
+#include "notify.h"
 #include "tracker.h"
 #include "tracker_int.h"
 #include "trim.h"
@@ -287,6 +288,14 @@ state_changes(struct answer *q, int closed)
 	return 0;
 }
 
+/* The note's flags: who the sender is not. */
+static const char *
+answer_flags(const struct answer *q)
+{
+	return !q->member && q->unverified ? "sender_mismatch,unverified_sender" :
+	    !q->member ? "sender_mismatch" : q->unverified ? "unverified_sender" : "";
+}
+
 /* The customer note with its raw message, thread entry and chain. */
 static int
 add_note(struct answer *q, long *note_id)
@@ -317,8 +326,7 @@ add_note(struct answer *q, long *note_id)
 	md_sqlp_str(&p, strcmp(full, q->text) != 0 ? full : "");
 	md_sqlp_str(&p, mid);
 	md_sqlp_str(&p, *md_record_get(rec, MD_F_KEY) != '\0' ? "reply key" : "thread");
-	md_sqlp_str(&p, !q->member && q->unverified ? "sender_mismatch,unverified_sender" :
-	    !q->member ? "sender_mismatch" : q->unverified ? "unverified_sender" : "");
+	md_sqlp_str(&p, answer_flags(q));
 	md_sqlp_long(&p, atoi(md_record_get(rec, MD_F_ATTACHMENTS)));
 	md_sqlp_long(&p, r->now);
 	md_sqlp_str(&p, md_buf_str(&chain));
@@ -441,7 +449,9 @@ md_trk_answer(struct md_trk_rec *r, const char *project, long iid,
 		closed = 0;
 	if (state_changes(&q, closed) < 0 || add_note(&q, &note_id) < 0 ||
 	    md_trk_store_atts(r->st, r->cfg, r->rec, q.b.id, note_id, &natts, r->err,
-	    r->errlen) < 0 || answer_mails(&q, closed, &mailed) < 0)
+	    r->errlen) < 0 || answer_mails(&q, closed, &mailed) < 0 ||
+	    md_trk_notify_reply(r->st, &q.b, r->rec, note_id, q.text, answer_flags(&q),
+	    r->err, r->errlen) < 0)
 		goto out;
 	r->out->kind = MD_INGEST_NOTE;
 	r->out->iid = iid;

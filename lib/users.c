@@ -17,10 +17,13 @@
 
 #include <sodium.h>
 
+#include "address.h"
 #include "db.h"
+#include "notify.h"
 #include "session.h"
 #include "store.h"
 #include "users.h"
+#include "validate.h"
 
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 static char dummy_hash[crypto_pwhash_STRBYTES];
@@ -186,9 +189,29 @@ md_user_set_role(struct md_store *st, const char *name, enum md_role role,
 int
 md_user_del(struct md_store *st, const char *name, char *err, size_t errlen)
 {
-	/* Its sessions go with it (ON DELETE CASCADE). */
-	return change_user(st, name, "DELETE FROM users WHERE name = $1", NULL, err,
+	struct md_sqlp q;
+	PGresult *keys;
+	char e[256];
+	int rc;
+
+	/* The answer addresses it had leave the view after the commit. */
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, name);
+	keys = md_db_query(st->db, "SELECT k.reply_key, k.comment_key, i.project, "
+	    "i.iid, '', k.username FROM responder_keys k JOIN issues i "
+	    "ON i.id = k.issue_id WHERE k.username = $1", &q, err, errlen);
+	md_sqlp_free(&q);
+	if (keys == NULL)
+		return -1;
+	/* Its sessions and keys go with it (ON DELETE CASCADE). */
+	rc = change_user(st, name, "DELETE FROM users WHERE name = $1", NULL, err,
 	    errlen);
+	/* A key left behind is harmless: the worker finds no user for it and
+	 * `maildesk view rebuild` removes it. */
+	if (rc == 0)
+		(void)md_rkey_view_del_rows(st, keys, e, sizeof e);
+	PQclear(keys);
+	return rc;
 }
 
 /* Fills u from row (name, role, created). */
@@ -315,4 +338,119 @@ md_user_list(struct md_store *st, struct md_user **users, size_t *n, char *err,
 	*users = v;
 	*n = (size_t)k;
 	return 0;
+}
+
+/* ---- notifications and answers by email ------------------------------------ */
+
+void
+md_user_prefs_free(struct md_user_prefs *p)
+{
+	free(p->email);
+	free(p->notify);
+	free(p->signature);
+	memset(p, 0, sizeof *p);
+}
+
+int
+md_user_prefs_get(struct md_store *st, const char *name, struct md_user_prefs *out,
+    char *err, size_t errlen)
+{
+	struct md_sqlp q;
+	PGresult *res;
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	if (!md_user_name_valid(name))
+		return 0;
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, name);
+	res = md_db_query(st->db, "SELECT email, notify, signature FROM users "
+	    "WHERE name = $1", &q, err, errlen);
+	md_sqlp_free(&q);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) > 0) {
+		out->email = md_db_dup(res, 0, 0);
+		out->notify = md_db_dup(res, 0, 1);
+		out->signature = md_db_dup(res, 0, 2);
+		rc = 1;
+		if (out->email == NULL || out->notify == NULL || out->signature == NULL) {
+			md_user_prefs_free(out);
+			snprintf(err, errlen, "out of memory");
+			rc = -1;
+		}
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+md_user_set_prefs(struct md_store *st, const char *name, const char *email,
+    const char *notify, const char *signature, char *err, size_t errlen)
+{
+	char canon[MD_ADDR_MAX + 1] = "";
+	enum md_notify_pref pref = MD_NOTIFY_ALL;
+	size_t n = signature != NULL ? strlen(signature) : 0;
+	const char *why;
+	struct md_sqlp q;
+	char *sig = NULL;
+	size_t i, k;
+	long rows;
+
+	if (!md_user_name_valid(name)) {
+		snprintf(err, errlen, "invalid user name");
+		return -1;
+	}
+	/* Everything is checked before anything is written. */
+	if (email != NULL && *email != '\0') {
+		if (md_addr_normalize(email, canon, sizeof canon) < 0 ||
+		    strchr(canon, '@') == NULL || canon[0] == '@') {
+			snprintf(err, errlen, "not a mail address: %.*s", MD_ADDR_MAX, email);
+			return -1;
+		}
+		md_addr_canon_alias(canon);
+		if (md_notify_desk_addr(st->cfg, canon)) {
+			snprintf(err, errlen, "%s is an address of the desk itself", canon);
+			return -1;
+		}
+	}
+	if (notify != NULL && md_notify_parse(notify, &pref) < 0) {
+		snprintf(err, errlen, "notify is all, mine or none");
+		return -1;
+	}
+	if (n > MD_SIGNATURE_MAX) {
+		snprintf(err, errlen, "signature too long (at most %d bytes)",
+		    MD_SIGNATURE_MAX);
+		return -1;
+	}
+	if (n > 0 && (why = md_note_text_problem(signature, n)) != NULL) {
+		snprintf(err, errlen, "signature: %s", why);
+		return -1;
+	}
+	/* Browsers send a textarea's lines with CRLF: stored with LF, as the
+	 * notes it goes under are. */
+	if (signature != NULL && (sig = strdup(signature)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = k = 0; sig != NULL && sig[i] != '\0'; i++)
+		if (!(sig[i] == '\r' && sig[i + 1] == '\n'))
+			sig[k++] = sig[i];
+	if (sig != NULL)
+		sig[k] = '\0';
+	md_sqlp_init(&q);
+	md_sqlp_str(&q, name);
+	md_sqlp_str(&q, email != NULL ? canon : NULL);
+	md_sqlp_str(&q, notify != NULL ? md_notify_name(pref) : NULL);
+	md_sqlp_str(&q, sig);
+	rows = md_db_exec_count(st->db, "UPDATE users SET email = coalesce($2, email), "
+	    "notify = coalesce($3, notify), signature = coalesce($4, signature) "
+	    "WHERE name = $1", &q, err, errlen);
+	md_sqlp_free(&q);
+	free(sig);
+	if (rows < 0 && md_db_unique_violation(st->db))
+		snprintf(err, errlen, "%s is the address of another user", canon);
+	else if (rows == 0)
+		snprintf(err, errlen, "no such user: %s", name);
+	return rows == 1 ? 0 : -1;
 }

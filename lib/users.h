@@ -57,6 +57,32 @@ int	md_user_get(struct md_store *st, const char *name, struct md_user *out);
 int	md_user_list(struct md_store *st, struct md_user **users, size_t *n,
 	    char *err, size_t errlen);
 /*
+ * What a responder set for notifications and answers by email (issue 18,
+ * notify.h): their address ("" none: no notifications, no answers by
+ * email), notify (all, mine or none) and the signature under their public
+ * replies ("" none).  Strings malloc'd.
+ */
+#define MD_SIGNATURE_MAX	2000	/* bytes */
+struct md_user_prefs {
+	char	*email;
+	char	*notify;
+	char	*signature;
+};
+/* 1 found (out filled), 0 no such user, -1 with err. */
+int	md_user_prefs_get(struct md_store *st, const char *name,
+	    struct md_user_prefs *out, char *err, size_t errlen);
+void	md_user_prefs_free(struct md_user_prefs *p);
+/*
+ * Sets what is not NULL of email, notify and signature in one statement,
+ * after checking them all: 0 changed, -1 with err.  An address is stored
+ * lower case, "" removes it, one address belongs to one user, and the
+ * desk's own addresses are refused; notify is all, mine or none; a
+ * signature ("" none) is UTF-8 without NUL, at most MD_SIGNATURE_MAX.
+ */
+int	md_user_set_prefs(struct md_store *st, const char *name, const char *email,
+	    const char *notify, const char *signature, char *err, size_t errlen);
+
+/*
  * Checks a login: 1 the password matches (out filled), 0 unknown user or
  * wrong password (indistinguishable, also in time), -1 database error.
  */

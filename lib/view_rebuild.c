@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "db.h"
 #include "lists.h"
+#include "notify.h"
 #include "project_store.h"
 #include "store.h"
 #include "view.h"
@@ -413,7 +414,9 @@ put_keys(struct md_store *st, struct md_view_stats *vs, char *err, size_t errlen
 #define ABSENT_ENTRIES	"SELECT x FROM unnest($1::text[]) x WHERE NOT EXISTS " \
 	"(SELECT 1 FROM sender_lists WHERE project = $2 AND list = $3 AND entry = x)"
 #define ABSENT_RKEYS	"SELECT x FROM unnest($1::text[]) x " \
-	"WHERE NOT EXISTS (SELECT 1 FROM participants WHERE reply_key = x)"
+	"WHERE NOT EXISTS (SELECT 1 FROM participants WHERE reply_key = x) " \
+	"AND NOT EXISTS (SELECT 1 FROM responder_keys WHERE reply_key = x " \
+	"OR comment_key = x)"
 #define ABSENT_UKEYS	"SELECT x FROM unnest($1::text[]) x " \
 	"WHERE NOT EXISTS (SELECT 1 FROM participants WHERE unsub_key = x)"
 
@@ -519,6 +522,7 @@ md_view_rebuild(struct md_store *st, struct md_view_stats *out, char *err,
 {
 	struct timespec grace = { GRACE_MS / 1000, (GRACE_MS % 1000) * 1000000L };
 	struct seen s;
+	long nrkeys;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -528,6 +532,8 @@ md_view_rebuild(struct md_store *st, struct md_view_stats *out, char *err,
 		rc = put_projects(st, out, err, errlen);
 	if (rc == 0)
 		rc = put_keys(st, out, err, errlen);
+	if (rc == 0 && (rc = md_rkey_view_rebuild(st, &nrkeys, err, errlen)) == 0)
+		out->keys += nrkeys;	/* responders' answer addresses (notify.h) */
 	if (rc == 0)
 		rc = narrow(st, &s, err, errlen);
 	if (rc == 0 && count_seen(&s) > 0) {

@@ -158,6 +158,10 @@ web_result api_mywork(struct req *rq, char **args, int nargs);
 web_result api_issue_attachment(struct req *rq, char **args, int nargs);
 web_result api_issue_raw(struct req *rq, char **args, int nargs);
 
+/* api_me.c: the logged-in user and their notification settings. */
+web_result api_me(struct req *rq, char **args, int nargs);
+web_result api_me_set(struct req *rq, char **args, int nargs);
+
 /* static.c */
 web_result web_static(struct req *rq, char **args, int nargs);
 web_result web_index(struct req *rq, char **args, int nargs);

@@ -256,3 +256,10 @@ tests_unit_test_triage_store_SOURCES = tests/unit/test_triage_store.c \
 tests_unit_test_triage_store_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_triage_store_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_triage tests/unit/test_triage_store
+# responders' notifications and answers by email (issue 18; PostgreSQL, redis-server)
+check_PROGRAMS += tests/unit/test_notify
+tests_unit_test_notify_SOURCES = tests/unit/test_notify.c \
+	tests/unit/tracker_fixture.h tests/unit/pg_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_notify_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_notify_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_notify

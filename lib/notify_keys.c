@@ -1,0 +1,263 @@
+/*
+ * notify_keys.c - the responders' answer addresses: two 128-bit keys per
+ * (responder, issue), kept in responder_keys and in the milter's view.
+ *
+ * The keys share the view namespace of the subscribers' reply keys,
+ * <p>rkey:<key> (a HASH project, iid, email), so the milter accepts mail
+ * to support+r-<key>@ without knowing the difference and files it as a
+ * "reply" record.  The hash also says "responder" (the user) and "mode"
+ * (public or internal) for admins reading it with redis-cli; the worker
+ * trusts only PostgreSQL.  Ordering (view.h): keys go into the view before
+ * the commit that makes them valid, and leave it after the commit that
+ * ends them.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "keygen.h"
+#include "notify.h"
+#include "redis.h"
+
+#define KEYS_PER_CALL	200	/* keys per script call: bounded Lua stack */
+#define REBUILD_CHUNK	500	/* rows per page of the rebuild */
+
+/*
+ * ARGV: prefix, put (1/0), then groups of key, project, iid, email, user,
+ * mode.  No KEYS: the names are built from the prefix (single instance).
+ */
+static struct md_script rkeys_script = { .source =
+	"local p = ARGV[1]\n"
+	"for i = 3, #ARGV - 5, 6 do\n"
+	"  local k = p .. 'rkey:' .. ARGV[i]\n"
+	"  if ARGV[2] == '1' then\n"
+	"    redis.call('HSET', k, 'project', ARGV[i + 1], 'iid', ARGV[i + 2],\n"
+	"      'email', ARGV[i + 3], 'responder', ARGV[i + 4], 'mode', ARGV[i + 5])\n"
+	"  else\n"
+	"    redis.call('DEL', k)\n"
+	"  end\n"
+	"end\n"
+	"return 1\n",
+	.sha = "" };
+
+/* One key for the view. */
+struct vkey {
+	const char	*key;
+	const char	*project;
+	long		 iid;
+	const char	*email;
+	const char	*user;
+	int		 internal;
+};
+
+static int
+view_change(struct md_redis *r, int put, const struct vkey *k, size_t n,
+    char *err, size_t errlen)
+{
+	const char **argv;
+	char (*iid)[24];
+	size_t i, j, chunk;
+	redisReply *rep;
+	int argc, rc = 0;
+
+	if (n == 0)
+		return 0;
+	chunk = n < KEYS_PER_CALL ? n : KEYS_PER_CALL;
+	argv = calloc(2 + 6 * chunk, sizeof *argv);
+	iid = calloc(chunk, sizeof *iid);
+	if (argv == NULL || iid == NULL) {
+		snprintf(err, errlen, "out of memory");
+		free(argv);
+		free(iid);
+		return -1;
+	}
+	argv[0] = md_redis_prefix(r);
+	argv[1] = put ? "1" : "0";
+	for (i = 0; i < n && rc == 0; i += chunk) {
+		argc = 2;
+		for (j = 0; j < chunk && i + j < n; j++) {
+			const struct vkey *v = &k[i + j];
+
+			if (!md_key_valid(v->key)) {
+				snprintf(err, errlen, "invalid responder key");
+				rc = -1;
+				break;
+			}
+			snprintf(iid[j], sizeof iid[j], "%ld", v->iid);
+			argv[argc++] = v->key;
+			argv[argc++] = v->project != NULL ? v->project : "";
+			argv[argc++] = iid[j];
+			argv[argc++] = v->email != NULL ? v->email : "";
+			argv[argc++] = v->user != NULL ? v->user : "";
+			argv[argc++] = v->internal ? "internal" : "public";
+		}
+		if (rc < 0)
+			break;
+		rep = md_redis_eval(r, &rkeys_script, 0, argc, argv, NULL);
+		if (md_reply_is_error(rep)) {
+			if (rep != NULL && rep->type == REDIS_REPLY_ERROR && rep->str != NULL)
+				snprintf(err, errlen, "redis: %s", rep->str);
+			else
+				snprintf(err, errlen, "%s", md_redis_errstr(r));
+			rc = -1;
+		}
+		if (rep != NULL)
+			freeReplyObject(rep);
+	}
+	free(argv);
+	free(iid);
+	return rc;
+}
+
+int
+md_rkey_lookup(struct md_store *st, const char *key, struct md_rkey *out,
+    char *err, size_t errlen)
+{
+	struct md_sqlp p;
+	PGresult *res;
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	if (!md_key_valid(key))
+		return 0;
+	md_sqlp_init(&p);
+	md_sqlp_str(&p, key);
+	res = md_db_query(st->db, "SELECT i.id, i.project, i.iid, k.username, "
+	    "(k.comment_key = $1)::int FROM responder_keys k "
+	    "JOIN issues i ON i.id = k.issue_id "
+	    "WHERE k.reply_key = $1 OR k.comment_key = $1", &p, err, errlen);
+	md_sqlp_free(&p);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		out->issue_id = (long)md_db_ll(res, 0, 0);
+		snprintf(out->project, sizeof out->project, "%s", md_db_val(res, 0, 1));
+		out->iid = (long)md_db_ll(res, 0, 2);
+		snprintf(out->username, sizeof out->username, "%s", md_db_val(res, 0, 3));
+		out->internal = md_db_ll(res, 0, 4) != 0;
+		rc = 1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+md_rkey_get(struct md_store *st, long issue_id, const char *project, long iid,
+    const char *user, const char *email, char *reply, char *comment, char *err,
+    size_t errlen)
+{
+	struct md_sqlp p;
+	PGresult *res;
+	struct vkey v[2];
+	int found;
+
+	md_sqlp_init(&p);
+	md_sqlp_long(&p, issue_id);
+	md_sqlp_str(&p, user);
+	res = md_db_query(st->db, "SELECT reply_key, comment_key FROM responder_keys "
+	    "WHERE issue_id = $1 AND username = $2", &p, err, errlen);
+	md_sqlp_free(&p);
+	if (res == NULL)
+		return -1;
+	if ((found = PQntuples(res) == 1)) {
+		snprintf(reply, MD_KEY_LEN + 1, "%s", md_db_val(res, 0, 0));
+		snprintf(comment, MD_KEY_LEN + 1, "%s", md_db_val(res, 0, 1));
+	}
+	PQclear(res);
+	if (found)
+		return 0;
+	if (md_keygen(reply, MD_KEY_LEN + 1) < 0 || md_keygen(comment, MD_KEY_LEN + 1) < 0) {
+		snprintf(err, errlen, "cannot generate responder keys");
+		return -1;
+	}
+	/* Valid in the view before the commit that makes them valid. */
+	v[0] = (struct vkey){ reply, project, iid, email, user, 0 };
+	v[1] = (struct vkey){ comment, project, iid, email, user, 1 };
+	if (view_change(st->redis, 1, v, 2, err, errlen) < 0)
+		return -1;
+	md_sqlp_init(&p);
+	md_sqlp_long(&p, issue_id);
+	md_sqlp_str(&p, user);
+	md_sqlp_str(&p, reply);
+	md_sqlp_str(&p, comment);
+	md_sqlp_long(&p, (long long)time(NULL));
+	/* The caller holds the issue's row lock: nobody makes them meanwhile. */
+	found = md_db_exec(st->db, "INSERT INTO responder_keys (issue_id, username, "
+	    "reply_key, comment_key, created) VALUES ($1, $2, $3, $4, $5)", &p, err, errlen);
+	md_sqlp_free(&p);
+	return found;
+}
+
+/* The keys of the rows of res (key columns 0 and 1; project, iid, email,
+ * user 2..5) into the view, or out of it. */
+static int
+view_rows(struct md_store *st, int put, PGresult *res, long *n, char *err,
+    size_t errlen)
+{
+	struct vkey *v;
+	int row, rows = PQntuples(res), rc;
+
+	if (rows == 0)
+		return 0;
+	if ((v = calloc(2 * (size_t)rows, sizeof *v)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (row = 0; row < rows; row++) {
+		struct vkey k = {
+			.project = md_db_val(res, row, 2),
+			.iid = (long)md_db_ll(res, row, 3),
+			.email = md_db_val(res, row, 4),
+			.user = md_db_val(res, row, 5),
+		};
+
+		v[2 * row] = v[2 * row + 1] = k;
+		v[2 * row].key = md_db_val(res, row, 0);
+		v[2 * row + 1].key = md_db_val(res, row, 1);
+		v[2 * row + 1].internal = 1;
+	}
+	rc = view_change(st->redis, put, v, 2 * (size_t)rows, err, errlen);
+	if (rc == 0 && n != NULL)
+		*n += 2L * rows;
+	free(v);
+	return rc;
+}
+
+int
+md_rkey_view_rebuild(struct md_store *st, long *n, char *err, size_t errlen)
+{
+	char after[64] = "";
+	struct md_sqlp p;
+	PGresult *res;
+	int rows, rc = 0;
+
+	*n = 0;
+	do {
+		md_sqlp_init(&p);
+		md_sqlp_str(&p, after);
+		md_sqlp_long(&p, REBUILD_CHUNK);
+		res = md_db_query(st->db, "SELECT k.reply_key, k.comment_key, i.project, "
+		    "i.iid, u.email, k.username FROM responder_keys k "
+		    "JOIN issues i ON i.id = k.issue_id JOIN users u ON u.name = k.username "
+		    "WHERE k.reply_key COLLATE \"C\" > $1 "
+		    "ORDER BY k.reply_key COLLATE \"C\" LIMIT $2", &p, err, errlen);
+		md_sqlp_free(&p);
+		if (res == NULL)
+			return -1;
+		rows = PQntuples(res);
+		rc = view_rows(st, 1, res, n, err, errlen);
+		if (rows > 0)
+			snprintf(after, sizeof after, "%s", md_db_val(res, rows - 1, 0));
+		PQclear(res);
+	} while (rc == 0 && rows == REBUILD_CHUNK);
+	return rc;
+}
+
+int
+md_rkey_view_del_rows(struct md_store *st, PGresult *res, char *err, size_t errlen)
+{
+	return view_rows(st, 0, res, NULL, err, errlen);
+}
