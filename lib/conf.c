@@ -24,6 +24,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "redact.h"
 #include "redis_sentinel.h"
 
@@ -48,6 +49,7 @@ static const char *const e_quarantine[] = { "accept", "reject", NULL };
 #define S(n, fn) { #n, T_STR, offsetof(struct md_config, n), 0, 0, NULL, fn }
 
 static int check_relay(const char *, const char **);
+static int check_metrics_listen(const char *, const char **);
 
 static const struct cfg_key keys[] = {
 	K(syslog_facility, T_FACILITY, 0, 0),
@@ -142,6 +144,10 @@ static const struct cfg_key keys[] = {
 	K(session_ttl, T_INT, 60, 30 * 86400),
 	K(web_static_dir, T_STR, 0, 0),
 	K(web_trusted_proxies, T_STR, 0, 0),
+
+	/* Prometheus /metrics listeners of the milter and the worker; "" = none */
+	S(milter_metrics_listen, check_metrics_listen),
+	S(worker_metrics_listen, check_metrics_listen),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -358,6 +364,22 @@ check_relay(const char *v, const char **why)
 		host = NULL;
 	if (host == NULL || *host == '\0' || *host == '/' || *host == ':') {
 		*why = "expected smtp://host[:port] or smtps://host[:port]";
+		return -1;
+	}
+	return 0;
+}
+
+/* host:port, checked at load so that -n finds what the daemon could not bind. */
+static int
+check_metrics_listen(const char *v, const char **why)
+{
+	char host[256], port[16], err[300];
+
+	if (*v == '\0')
+		return 0;
+	if (md_metrics_listen_parse(v, host, sizeof host, port, sizeof port, err,
+	    sizeof err) < 0) {
+		*why = "expected host:port or [address]:port, e.g. 127.0.0.1:9631";
 		return -1;
 	}
 	return 0;

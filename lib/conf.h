@@ -145,6 +145,10 @@ struct md_config {
 	char	*web_static_dir;
 	char	*web_trusted_proxies;	/* CIDRs whose X-Real-IP names the client */
 
+	/* metrics: host:port of each daemon's GET /metrics listener, "" = none */
+	char	*milter_metrics_listen;
+	char	*worker_metrics_listen;
+
 	int	 key_lines[96];		/* line each table key was set on (conf.c) */
 };
 

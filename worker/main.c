@@ -36,6 +36,7 @@
 #include "outbox.h"
 #include "smtp.h"
 #include "tracker.h"
+#include "wk_metrics.h"
 
 /* Retention of closed issues' raw messages and attachments. */
 #define RETENTION_EVERY_MS	(600 * 1000)
@@ -249,6 +250,8 @@ main(int argc, char **argv)
 		md_log(LOG_ERR, "%s", err);
 		return 1;
 	}
+	if (wk_metrics_start(&cfg) < 0)
+		return 1;
 	setup_signals();
 	/* GMime and libcurl global state, before any thread exists. */
 	md_mime_init();

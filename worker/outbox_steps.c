@@ -16,6 +16,7 @@
 #include "log.h"
 #include "outbox_int.h"
 #include "tracker.h"
+#include "wk_metrics.h"
 
 /* Recording an outcome is retried this often, this far apart (60 s). */
 #define MARK_TRIES	240
@@ -35,6 +36,7 @@ ob_log_result(int prio, const struct md_outbox_mail *m, const char *status,
 	    "status=%s%s%s%s", m->id, ob_str_or(m->rcpt, ""), ob_str_or(m->project, "?"),
 	    m->iid, ob_str_or(m->kind, "?"), ob_str_or(m->message_id, ""),
 	    status, why ? " (" : "", why ? why : "", why ? ")" : "");
+	wk_metrics_outbox(status);	/* every fate of a mail is logged here once */
 }
 
 /* Once per outage at LOG_ERR, then at debug level until it works again. */
