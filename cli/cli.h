@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "redis.h"
 #include "store.h"
+#include "users.h"
 
 #define CLI_EXIT_OK	0
 #define CLI_EXIT_FAIL	1
@@ -21,6 +22,9 @@ struct cli {
 	struct md_config	 cfg;
 	struct md_store		 st;	/* opened by cli_store() on first use */
 	int			 st_open;
+	const char		*as_user;	/* --as USER (issue 18), NULL: the operator */
+	struct md_user		 as;		/* that user, loaded by cli_who() */
+	int			 as_loaded;
 	const char		*config_path;	/* for doctor, which loads it itself: the file, or NULL */
 };
 
@@ -46,6 +50,33 @@ struct md_store *cli_store_nocheck(struct cli *c);
 /* The Redis connection of the store, connected now; NULL after printing why. */
 struct md_redis *cli_redis(struct cli *c);
 
+/*
+ * who.c (issue 18): who acts.  Without --as the CLI is the operator at the
+ * server's shell, an admin: *who = NULL.  With --as USER, that user (their
+ * role and memberships decide what they see, lib/access.h).  0, or an exit
+ * status after the message (no such user).
+ */
+int	cli_who(struct cli *c, const struct md_user **who);
+/* The author of a change: explicit (--author), else the --as user, else
+ * $USER, else NULL (the tracker writes "Support"). */
+const char *cli_author(const struct cli *c, const char *explicit_author);
+/*
+ * May who see project (may_change: change its settings)?  0, or an exit
+ * status after "no such project: P" (not visible) or why not.
+ */
+int	cli_access(struct cli *c, struct md_store *st, const char *project,
+	    int may_change);
+
+/* cmd_issue.c: the issue table of "issue list" and "mywork". */
+struct md_issue_list;
+int	cli_issue_table(const struct md_issue_list *l);
+/* cmd_issue_edit.c: assign, take, unassign, priority, title, participant, block. */
+int	cli_issue_change_known(const char *sub);
+int	cli_issue_change(struct cli *c, const char *sub, const char *const *pos, int npos,
+	    const char *author, int me, int none);
+/* cmd_member.c: "project member add|remove|list ..." (argv of the project command). */
+int	cli_project_member(struct cli *c, int argc, char **argv);
+
 /* cmd_template.c: "project template ..." (argv as given to the project command). */
 int	cli_project_template(struct cli *c, int argc, char **argv);
 
@@ -54,6 +85,7 @@ extern const struct cli_command cli_cmd_project;
 extern const struct cli_command cli_cmd_issue, cli_cmd_queue;
 extern const struct cli_command cli_cmd_user;
 extern const struct cli_command cli_cmd_db, cli_cmd_view, cli_cmd_customer;
+extern const struct cli_command cli_cmd_mywork;		/* cmd_mywork.c (issue 18) */
 extern const struct cli_command cli_cmd_doctor;
 /* The configuration file -c, $MAILDESK_CONFIG or the default names (NULL: none). */
 const char *cli_config_path(const char *arg);

@@ -1,9 +1,12 @@
 /*
  * cmd_issue.c - "maildesk issue ...": list, show, comment, close, reopen,
- * label and unlabel issues (lib/tracker.h does the work).
+ * label and unlabel issues, assign, take, set the priority and the title,
+ * add and remove participants, block the sender (lib/tracker.h does the
+ * work).  With --as USER only the projects USER may see (lib/access.c).
  *
  * The JSON shapes printed with --json are documented in maildesk(1) and
- * kept stable: fields are only ever added.
+ * kept stable: fields are only ever added.  lib/present.c writes them, as
+ * it writes the web API's.
  */
 #include "config.h"
 
@@ -17,6 +20,7 @@
 #include "json.h"
 #include "mime.h"
 #include "output.h"
+#include "present.h"
 #include "projects.h"
 #include "tracker.h"
 #include "validate.h"
@@ -28,6 +32,9 @@ struct args {
 	int		 npos;
 	int		 json;
 	int		 internal;
+	int		 me, none, mine, unassigned, overdue;	/* issue 18 */
+	const char	*assignee;
+	const char	*priority;
 	const char	*state;
 	const char	*label;
 	const char	*customer;
@@ -48,6 +55,22 @@ static const struct {
 	{ "--search", offsetof(struct args, search) },
 	{ "--sort", offsetof(struct args, sort) },
 	{ "--author", offsetof(struct args, author) },
+	{ "--assignee", offsetof(struct args, assignee) },
+	{ "--priority", offsetof(struct args, priority) },
+};
+
+/* Flags without a value. */
+static const struct {
+	const char	*name;
+	size_t		 off;
+} flag_opts[] = {
+	{ "--json", offsetof(struct args, json) },
+	{ "--internal", offsetof(struct args, internal) },
+	{ "--me", offsetof(struct args, me) },
+	{ "--none", offsetof(struct args, none) },
+	{ "--mine", offsetof(struct args, mine) },
+	{ "--unassigned", offsetof(struct args, unassigned) },
+	{ "--overdue", offsetof(struct args, overdue) },
 };
 
 static int
@@ -76,12 +99,11 @@ parse_args(int argc, char **argv, struct args *a)
 			opts = 0;
 			continue;
 		}
-		if (opts && strcmp(s, "--json") == 0) {
-			a->json = 1;
-			continue;
-		}
-		if (opts && strcmp(s, "--internal") == 0) {
-			a->internal = 1;
+		for (k = 0; opts && k < sizeof flag_opts / sizeof flag_opts[0]; k++)
+			if (strcmp(s, flag_opts[k].name) == 0)
+				break;
+		if (opts && k < sizeof flag_opts / sizeof flag_opts[0]) {
+			*(int *)(void *)((char *)a + flag_opts[k].off) = 1;
 			continue;
 		}
 		if (opts && (strcmp(s, "--limit") == 0 || strcmp(s, "--offset") == 0)) {
@@ -122,38 +144,6 @@ fmt_time(long t, char *out, size_t outlen)
 		strftime(out, outlen, "%Y-%m-%d %H:%M", &tm);
 }
 
-/* The issue's fields as members of the open JSON object. */
-static void
-issue_members(struct md_json *j, const struct md_issue *i)
-{
-	const char *labels = i->labels;
-	const char *p;
-
-	md_json_kstr(j, "project", i->project);
-	md_json_kint(j, "iid", i->iid);
-	md_json_kstr(j, "title", i->title);
-	md_json_kstr(j, "state", i->state);
-	md_json_key(j, "labels");
-	md_json_open_array(j);
-	while (*labels != '\0') {
-		p = strchr(labels, ',');
-		md_json_stringn(j, labels, p ? (size_t)(p - labels) : strlen(labels));
-		labels = p ? p + 1 : labels + strlen(labels);
-	}
-	md_json_close_array(j);
-	md_json_kstr(j, "author", i->author);
-	md_json_kstr(j, "customer_email", i->customer_email);
-	md_json_kstr(j, "customer_name", i->customer_name);
-	md_json_key(j, "confidential");
-	md_json_bool(j, i->confidential);
-	md_json_kint(j, "created", i->created);
-	md_json_kint(j, "updated", i->updated);
-	md_json_kstr(j, "message_id", i->message_id);
-	md_json_kstr(j, "spf", i->spf);
-	md_json_kstr(j, "score", i->score);
-	md_json_kstr(j, "flags", i->flags);
-}
-
 static int
 print_json(struct md_json *j)
 {
@@ -162,39 +152,98 @@ print_json(struct md_json *j)
 	return CLI_EXIT_OK;
 }
 
+int
+cli_issue_table(const struct md_issue_list *l)
+{
+	struct out_table *t;
+	const struct md_issue *i;
+	char id[96], upd[32], due[48];
+	size_t k;
+
+	t = out_table_new(9, "ISSUE", "STATE", "PRIORITY", "ASSIGNEE", "DUE", "UPDATED",
+	    "CUSTOMER", "LABELS", "TITLE");
+	for (k = 0; t != NULL && k < l->n; k++) {
+		i = &l->items[k];
+		snprintf(id, sizeof id, "%s#%ld", i->project, i->iid);
+		fmt_time(i->updated, upd, sizeof upd);
+		fmt_time(i->due, due, sizeof due);
+		if (i->overdue)		/* what a responder must see first */
+			snprintf(due + strlen(due), sizeof due - strlen(due), " OVERDUE");
+		else if (i->first_response_at > 0)
+			snprintf(due, sizeof due, "answered");
+		if (out_table_add(t, id, i->state, i->priority, *i->assignee ? i->assignee : "-",
+		    due, upd, i->customer_email, *i->labels ? i->labels : NULL, i->title) < 0) {
+			out_table_free(t);
+			t = NULL;
+		}
+	}
+	if (t == NULL)
+		return cli_error("out of memory");
+	if (l->n > 0)
+		out_table_print(t, stdout);
+	out_table_free(t);
+	return CLI_EXIT_OK;
+}
+
+/* The list filters of the options; 0 or a usage exit status. */
+static int
+list_filter(struct cli *c, const struct args *a, struct md_issue_filter *f)
+{
+	const struct md_user *who;
+	int rc;
+
+	if (a->sort != NULL && strcmp(a->sort, "created") != 0 && strcmp(a->sort, "updated") != 0)
+		return cli_usage_error(&cli_cmd_issue, "--sort is created or updated");
+	if (a->priority != NULL && !md_priority_valid(a->priority))
+		return cli_usage_error(&cli_cmd_issue, "--priority is low, normal, high or urgent");
+	if ((a->mine != 0) + (a->unassigned != 0) + (a->assignee != NULL) > 1)
+		return cli_usage_error(&cli_cmd_issue,
+		    "give one of --mine, --unassigned and --assignee");
+	memset(f, 0, sizeof *f);
+	f->state = a->state != NULL ? a->state : "opened";
+	f->label = a->label;
+	f->customer = a->customer;
+	f->search = a->search;
+	f->sort_updated = a->sort != NULL && strcmp(a->sort, "updated") == 0;
+	f->limit = a->limit > 0 ? a->limit : 20;
+	f->offset = a->offset;
+	f->priority = a->priority;
+	f->overdue = a->overdue;
+	f->assignee = a->assignee;
+	if (a->unassigned || (a->assignee != NULL && strcmp(a->assignee, "none") == 0))
+		f->assignee = "";
+	if (a->mine || (a->assignee != NULL && strcmp(a->assignee, "me") == 0)) {
+		if ((rc = cli_who(c, &who)) != 0)
+			return rc;
+		if (who == NULL)
+			return cli_usage_error(&cli_cmd_issue, "--mine needs --as USER");
+		f->assignee = who->name;
+	}
+	return 0;
+}
+
 static int
 do_list(struct cli *c, const struct args *a)
 {
 	struct md_issue_filter f;
 	struct md_issue_list l;
 	struct md_store *st;
-	struct out_table *t;
-	char err[512], id[96], upd[32];
+	char err[512];
 	md_buf b = MD_BUF_INIT;
 	struct md_json j;
-	struct md_project proj;
 	size_t k;
-	int rc = CLI_EXIT_OK, found;
+	int rc = CLI_EXIT_OK;
 
 	if (a->npos != 1)
 		return cli_usage_error(&cli_cmd_issue, "issue list needs a PROJECT");
-	if (a->sort != NULL && strcmp(a->sort, "created") != 0 && strcmp(a->sort, "updated") != 0)
-		return cli_usage_error(&cli_cmd_issue, "--sort is created or updated");
-	memset(&f, 0, sizeof f);
-	f.state = a->state != NULL ? a->state : "opened";
-	f.label = a->label;
-	f.customer = a->customer;
-	f.search = a->search;
-	f.sort_updated = a->sort != NULL && strcmp(a->sort, "updated") == 0;
-	f.limit = a->limit > 0 ? a->limit : 20;
-	f.offset = a->offset;
 	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	/* An empty list of a project that does not exist would hide a typo. */
-	if ((found = md_project_get(st, a->pos[0], &proj, err, sizeof err)) <= 0)
-		return found < 0 ? cli_error("%s", err) :
-		    cli_error("no such project: %s", a->pos[0]);
-	md_project_free(&proj);
+	if ((rc = list_filter(c, a, &f)) != 0)
+		return rc;
+	/* An empty list of a project that does not exist would hide a typo;
+	 * one the user may not see is answered the same way. */
+	if ((rc = cli_access(c, st, a->pos[0], 0)) != 0)
+		return rc;
 	if (md_tracker_list(st, a->pos[0], &f, &l, err, sizeof err) < 0)
 		return cli_error("%s", err);
 	if (a->json) {
@@ -206,27 +255,12 @@ do_list(struct cli *c, const struct args *a)
 		md_json_kint(&j, "closed", l.closed);
 		md_json_key(&j, "issues");
 		md_json_open_array(&j);
-		for (k = 0; k < l.n; k++) {
-			md_json_open_object(&j);
-			issue_members(&j, &l.items[k]);
-			md_json_close_object(&j);
-		}
+		for (k = 0; k < l.n; k++)
+			md_present_issue(&j, &l.items[k], 0);
 		md_json_close_array(&j);
 		md_json_close_object(&j);
 		rc = print_json(&j);
-	} else {
-		t = out_table_new(6, "ISSUE", "STATE", "UPDATED", "CUSTOMER", "LABELS", "TITLE");
-		for (k = 0; t != NULL && k < l.n; k++) {
-			snprintf(id, sizeof id, "%s#%ld", l.items[k].project, l.items[k].iid);
-			fmt_time(l.items[k].updated, upd, sizeof upd);
-			out_table_add(t, id, l.items[k].state, upd, l.items[k].customer_email,
-			    *l.items[k].labels ? l.items[k].labels : NULL, l.items[k].title);
-		}
-		if (t == NULL)
-			rc = cli_error("out of memory");
-		else if (l.n > 0)
-			out_table_print(t, stdout);
-		out_table_free(t);
+	} else if ((rc = cli_issue_table(&l)) == CLI_EXIT_OK) {
 		printf("%ld opened, %ld closed; %ld shown of %ld %s\n", l.opened, l.closed,
 		    (long)l.n, l.total, f.state);
 	}
@@ -246,60 +280,27 @@ ref_arg(const struct args *a, int n, const char *what, char *project, long *iid)
 	return 0;
 }
 
+/* The store, once who may see project; NULL after the message. */
+static struct md_store *
+issue_store(struct cli *c, const char *project)
+{
+	struct md_store *st;
+
+	if ((st = cli_store(c)) == NULL || cli_access(c, st, project, 0) != 0)
+		return NULL;
+	return st;
+}
+
 static void
 show_json(const struct md_issue_full *f)
 {
 	md_buf b = MD_BUF_INIT;
 	struct md_json j;
-	size_t k;
 
 	md_json_init(&j, &b);
 	md_json_open_object(&j);
-	issue_members(&j, &f->issue);
-	md_json_kstr(&j, "description", f->issue.description);
-	md_json_key(&j, "notes");
-	md_json_open_array(&j);
-	for (k = 0; k < f->nnotes; k++) {
-		const struct md_note *n = &f->notes[k];
-
-		md_json_open_object(&j);
-		md_json_kstr(&j, "id", n->id);
-		md_json_kstr(&j, "kind", n->kind);
-		md_json_kstr(&j, "author", n->author);
-		md_json_kstr(&j, "author_email", n->author_email);
-		md_json_kint(&j, "created", n->created);
-		md_json_kstr(&j, "text", n->text);
-		md_json_kint(&j, "attachments", n->attachments);
-		md_json_kstr(&j, "flags", n->flags);
-		md_json_kstr(&j, "message_id", n->message_id);
-		md_json_kstr(&j, "full_text", n->full_text);
-		md_json_close_object(&j);
-	}
-	md_json_close_array(&j);
-	md_json_key(&j, "attachments");
-	md_json_open_array(&j);
-	for (k = 0; k < f->natts; k++) {
-		md_json_open_object(&j);
-		md_json_kint(&j, "n", f->atts[k].n);
-		md_json_kstr(&j, "filename", f->atts[k].filename);
-		md_json_kstr(&j, "content_type", f->atts[k].content_type);
-		md_json_kint(&j, "size", (long long)f->atts[k].size);
-		md_json_key(&j, "stored");
-		md_json_bool(&j, f->atts[k].stored);
-		md_json_kstr(&j, "note", f->atts[k].note);
-		md_json_close_object(&j);
-	}
-	md_json_close_array(&j);
-	md_json_key(&j, "subscribers");
-	md_json_open_array(&j);
-	for (k = 0; k < f->nsubs; k++) {
-		md_json_open_object(&j);
-		md_json_kstr(&j, "email", f->subs[k].email);
-		md_json_key(&j, "subscribed");
-		md_json_bool(&j, f->subs[k].subscribed);
-		md_json_close_object(&j);
-	}
-	md_json_close_array(&j);
+	md_present_issue_members(&j, &f->issue, 1);
+	md_present_issue_parts(&j, f);
 	md_json_close_object(&j);
 	print_json(&j);
 	md_buf_free(&b);
@@ -331,6 +332,12 @@ show_human(const struct md_issue_full *f)
 	out_kv(stdout, 10, "title", i->title);
 	out_kv(stdout, 10, "state", i->state);
 	out_kv(stdout, 10, "labels", *i->labels ? i->labels : "-");
+	out_kv(stdout, 10, "assignee", *i->assignee ? i->assignee : "-");
+	out_kv(stdout, 10, "priority", i->priority);
+	fmt_time(i->due, t, sizeof t);
+	snprintf(line, sizeof line, "%s%s", t, i->overdue ? " OVERDUE" :
+	    i->first_response_at > 0 ? " (answered)" : "");
+	out_kv(stdout, 10, "due", line);
 	snprintf(line, sizeof line, "%s%s%s%s", i->customer_name, *i->customer_name ? " <" : "",
 	    i->customer_email, *i->customer_name ? ">" : "");
 	out_kv(stdout, 10, "customer", line);
@@ -374,7 +381,7 @@ do_show(struct cli *c, const struct args *a)
 
 	if (ref_arg(a, 1, "issue show needs PROJECT#NUMBER", project, &iid))
 		return CLI_EXIT_USAGE;
-	if ((st = cli_store(c)) == NULL)
+	if ((st = issue_store(c, project)) == NULL)
 		return CLI_EXIT_FAIL;
 	if (md_tracker_get(st, project, iid, &f, err, sizeof err) != 0)
 		return cli_error("%s", err);
@@ -439,11 +446,12 @@ do_comment(struct cli *c, const struct args *a)
 		free(text);
 		return cli_error("%s", bad);
 	}
-	if ((st = cli_store(c)) == NULL) {
+	if ((st = issue_store(c, project)) == NULL) {
 		free(text);
 		return CLI_EXIT_FAIL;
 	}
-	rc = md_tracker_note(st, &c->cfg, project, iid, text, a->internal, a->author,
+	rc = md_tracker_note(st, &c->cfg, project, iid, text, a->internal,
+	    a->author != NULL ? a->author : c->as_user,
 	    nid, sizeof nid, &mailed, err, sizeof err);
 	free(text);
 	if (rc != 0)
@@ -465,11 +473,10 @@ do_state(struct cli *c, const struct args *a, int close)
 	if (ref_arg(a, 1, close ? "issue close needs PROJECT#NUMBER" :
 	    "issue reopen needs PROJECT#NUMBER", project, &iid))
 		return CLI_EXIT_USAGE;
-	if ((st = cli_store(c)) == NULL)
+	if ((st = issue_store(c, project)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (md_tracker_set_state(st, &c->cfg, project, iid, close,
-	    a->author != NULL ? a->author : getenv("USER"), &changed, &mailed,
-	    err, sizeof err) != 0)
+	if (md_tracker_set_state(st, &c->cfg, project, iid, close, cli_author(c, a->author),
+	    &changed, &mailed, err, sizeof err) != 0)
 		return cli_error("%s", err);
 	if (!changed)
 		printf("%s#%ld was already %s\n", project, iid, close ? "closed" : "open");
@@ -490,9 +497,10 @@ do_label(struct cli *c, const struct args *a, int add)
 	if (ref_arg(a, 2, add ? "issue label needs PROJECT#NUMBER and a LABEL" :
 	    "issue unlabel needs PROJECT#NUMBER and a LABEL", project, &iid))
 		return CLI_EXIT_USAGE;
-	if ((st = cli_store(c)) == NULL)
+	if ((st = issue_store(c, project)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (md_tracker_label(st, project, iid, a->pos[1], add, &changed, err, sizeof err) != 0)
+	if (md_tracker_label_by(st, project, iid, a->pos[1], add, cli_author(c, a->author),
+	    &changed, err, sizeof err) != 0)
 		return cli_error("%s", err);
 	if (!changed)
 		printf("%s#%ld %s label %s\n", project, iid, add ? "already has" : "has no",
@@ -524,6 +532,9 @@ run(struct cli *c, int argc, char **argv)
 		return do_state(c, &a, sub[0] == 'c');
 	if (strcmp(sub, "label") == 0 || strcmp(sub, "unlabel") == 0)
 		return do_label(c, &a, sub[0] == 'l');
+	if (cli_issue_change_known(sub))	/* cmd_issue_edit.c (issue 18) */
+		return cli_issue_change(c, sub, a.pos, a.npos, cli_author(c, a.author),
+		    a.me, a.none);
 	return cli_usage_error(&cli_cmd_issue, "unknown issue subcommand: %s", sub);
 }
 
@@ -531,9 +542,17 @@ const struct cli_command cli_cmd_issue = {
 	"issue", run,
 	"  maildesk issue list PROJECT [--state opened|closed|all] [--label L]\n"
 	"          [--customer ADDR] [--search TEXT] [--sort created|updated]\n"
+	"          [--mine|--unassigned|--assignee USER] [--priority P] [--overdue]\n"
 	"          [--limit N] [--offset N] [--json]\n"
 	"  maildesk issue show PROJECT#N [--json]\n"
 	"  maildesk issue comment PROJECT#N TEXT|- [--internal] [--author NAME]\n"
 	"  maildesk issue close|reopen PROJECT#N [--author NAME]\n"
-	"  maildesk issue label|unlabel PROJECT#N LABEL\n",
+	"  maildesk issue label|unlabel PROJECT#N LABEL\n"
+	"  maildesk issue assign PROJECT#N USER|--me|--none\n"
+	"  maildesk issue take|unassign PROJECT#N\n"
+	"  maildesk issue priority PROJECT#N low|normal|high|urgent\n"
+	"  maildesk issue title PROJECT#N TEXT\n"
+	"  maildesk issue participant add|del PROJECT#N ADDR\n"
+	"  maildesk issue block PROJECT#N\n"
+	"  (changes: [--author NAME]; every command: maildesk --as USER ...)\n",
 };

@@ -1,7 +1,9 @@
 /*
  * cmd_project.c - "maildesk project ...": create, inspect and configure
- * projects, their alias addresses (lib/projects.h does the work) and their
- * sender block and allow lists (lib/lists.h).
+ * projects, their alias addresses (lib/projects.h does the work), their
+ * sender block and allow lists (lib/lists.h) and members (cmd_member.c).
+ * With --as USER: only the projects USER sees, changes only where USER is
+ * a maintainer (lib/access.c); project add stays the operator's.
  */
 #include "config.h"
 
@@ -15,7 +17,9 @@
 #include "cli.h"
 #include "json.h"
 #include "lists.h"
+#include "members.h"
 #include "output.h"
+#include "present.h"
 #include "projects.h"
 #include "validate.h"
 
@@ -112,6 +116,7 @@ static int
 do_add(struct cli *c, const struct args *a)
 {
 	char err[512], msg[700];
+	const struct md_user *who;
 	struct md_store *st;
 	int i;
 
@@ -121,8 +126,10 @@ do_add(struct cli *c, const struct args *a)
 	for (i = 0; i < a->nalias; i++)
 		if (alias_problem(c, NULL, a->alias[i], a->pos[0], msg, sizeof msg) != NULL)
 			return cli_error("%s", msg);
-	if ((st = cli_store(c)) == NULL)
+	if ((st = cli_store(c)) == NULL || cli_who(c, &who) != 0)
 		return CLI_EXIT_FAIL;
+	if (who != NULL && who->role != MD_ROLE_ADMIN)
+		return cli_error("project add is for admins (%s is a responder)", who->name);
 	for (i = 0; i < a->nalias; i++)
 		if (alias_problem(c, st, a->alias[i], a->pos[0], msg, sizeof msg) != NULL)
 			return cli_error("%s", msg);
@@ -149,37 +156,13 @@ json_strings(struct md_json *j, const char *key, char **v, size_t n)
 	md_json_close_array(j);
 }
 
-/*
- * One project as a JSON object; null thresholds/policy "default" = config
- * value.  The block and allow lists only when pl is not NULL (show).
- */
+/* lib/present.c's project (the web API's too), with the lists for show. */
 static void
-project_json(struct md_json *j, const struct md_project *p, const struct plists *pl)
+project_json(const struct cli *c, struct md_json *j, const struct md_project *p,
+    const struct plists *pl)
 {
-
 	md_json_open_object(j);
-	md_json_kstr(j, "name", p->name);
-	md_json_key(j, "enabled");
-	md_json_bool(j, p->enabled);
-	md_json_kint(j, "created", p->created);
-	md_json_kint(j, "last_iid", p->last_iid);
-	md_json_key(j, "verified_senders");
-	md_json_bool(j, p->verified_senders);
-	md_json_key(j, "reopen_on_reply");
-	md_json_bool(j, p->reopen_on_reply);
-	md_json_key(j, "notify_state");
-	md_json_bool(j, p->notify_state);
-	md_json_key(j, "automated_policy");
-	md_json_string(j, p->automated_policy < 0 ? "default" :
-	    policy_name[p->automated_policy == MD_AUTO_REJECT]);
-	md_json_key_setting(j, "spam_mark", p->spam_mark);
-	md_json_key_setting(j, "spam_reject", p->spam_reject);
-	md_json_key(j, "retention_days");
-	if (p->retention_days > 0)
-		md_json_int(j, p->retention_days);
-	else
-		md_json_null(j);
-	json_strings(j, "aliases", p->aliases, p->naliases);
+	md_present_project_members(j, &c->cfg, p);
 	if (pl != NULL) {
 		json_strings(j, "block", pl->block, pl->nblock);
 		json_strings(j, "allow", pl->allow, pl->nallow);
@@ -216,7 +199,7 @@ join_aliases(const struct md_project *p)
 }
 
 static int
-list_rows(struct md_store *st, char **names, size_t n, int json)
+list_rows(const struct cli *c, struct md_store *st, char **names, size_t n, int json)
 {
 	struct out_table *t = out_table_new(4, "NAME", "STATE", "ISSUES", "ALIASES");
 	md_buf b = MD_BUF_INIT;
@@ -236,7 +219,7 @@ list_rows(struct md_store *st, char **names, size_t n, int json)
 		if (got == 0)
 			continue;	/* removed meanwhile */
 		if (json) {
-			project_json(&j, &p, NULL);
+			project_json(c, &j, &p, NULL);
 		} else {
 			snprintf(issues, sizeof issues, "%ld", p.last_iid);
 			al = join_aliases(&p);
@@ -262,8 +245,10 @@ list_rows(struct md_store *st, char **names, size_t n, int json)
 static int
 do_list(struct cli *c, const struct args *a)
 {
+	const struct md_user *who;
 	struct md_store *st;
 	char **names, err[512];
+	int *roles;
 	size_t n, i;
 	int rc;
 
@@ -271,12 +256,16 @@ do_list(struct cli *c, const struct args *a)
 		return CLI_EXIT_USAGE;
 	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (md_project_list(st, &names, &n, err, sizeof err) < 0)
+	if ((rc = cli_who(c, &who)) != 0)
+		return rc;
+	/* The operator's (an admin's) list is every project. */
+	if (md_member_projects(st, who, &names, &roles, &n, err, sizeof err) < 0)
 		return cli_error("%s", err);
-	rc = list_rows(st, names, n, a->json);
+	rc = list_rows(c, st, names, n, a->json);
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	free(roles);
 	return rc;
 }
 
@@ -332,6 +321,11 @@ show_human(const struct cli *c, const struct md_project *p, const struct plists 
 	show_default("spam_reject", p->spam_reject < 0, v, d);
 	snprintf(v, sizeof v, "%dd", p->retention_days);
 	out_kv(stdout, 16, "retention", p->retention_days > 0 ? v : "off (kept)");
+	if (p->first_response % 3600 == 0)
+		snprintf(v, sizeof v, "%ldh", p->first_response / 3600);
+	else
+		snprintf(v, sizeof v, "%ldm", p->first_response / 60);
+	out_kv(stdout, 16, "first_response", p->first_response > 0 ? v : "off");
 	show_values("aliases", p->aliases, p->naliases);
 	show_values("blocked", pl->block, pl->nblock);
 	show_values("allowed", pl->allow, pl->nallow);
@@ -368,7 +362,7 @@ do_show(struct cli *c, const struct args *a)
 
 	if (need(a, 1, "project show needs a NAME"))
 		return CLI_EXIT_USAGE;
-	if ((st = cli_store(c)) == NULL)
+	if ((st = cli_store(c)) == NULL || cli_access(c, st, a->pos[0], 0) != 0)
 		return CLI_EXIT_FAIL;
 	if (fetch(st, a->pos[0], &p) != 0)
 		return CLI_EXIT_FAIL;
@@ -380,7 +374,7 @@ do_show(struct cli *c, const struct args *a)
 		rc = cli_error("%s", err);
 	} else if (a->json) {
 		md_json_init(&j, &b);
-		project_json(&j, &p, &pl);
+		project_json(c, &j, &p, &pl);
 		if (out_json_print(&j, stdout) < 0)
 			rc = cli_error("out of memory");
 		md_buf_free(&b);
@@ -401,7 +395,7 @@ do_enable(struct cli *c, const struct args *a, int on)
 
 	if (need(a, 1, on ? "project enable needs a NAME" : "project disable needs a NAME"))
 		return CLI_EXIT_USAGE;
-	if ((st = cli_store(c)) == NULL)
+	if ((st = cli_store(c)) == NULL || cli_access(c, st, a->pos[0], 1) != 0)
 		return CLI_EXIT_FAIL;
 	if ((rc = md_project_set_enabled(st, a->pos[0], on, err, sizeof err)) <= 0)
 		return cli_error("%s", err);
@@ -417,7 +411,7 @@ do_set(struct cli *c, const struct args *a)
 
 	if (need(a, 3, "project set needs NAME FIELD VALUE"))
 		return CLI_EXIT_USAGE;
-	if ((st = cli_store(c)) == NULL)
+	if ((st = cli_store(c)) == NULL || cli_access(c, st, a->pos[0], 1) != 0)
 		return CLI_EXIT_FAIL;
 	if (md_project_set(st, a->pos[0], a->pos[1], a->pos[2], err, sizeof err) < 0)
 		return cli_error("%s", err);
@@ -440,7 +434,7 @@ do_alias(struct cli *c, const struct args *a)
 		return CLI_EXIT_USAGE;
 	if (add && alias_problem(c, NULL, a->pos[2], a->pos[1], msg, sizeof msg) != NULL)
 		return cli_error("%s", msg);
-	if ((st = cli_store(c)) == NULL)
+	if ((st = cli_store(c)) == NULL || cli_access(c, st, a->pos[1], 1) != 0)
 		return CLI_EXIT_FAIL;
 	if ((add ? md_project_alias_add : md_project_alias_del)(st, a->pos[1], a->pos[2],
 	    err, sizeof err) < 0)
@@ -465,7 +459,7 @@ do_list_entry(struct cli *c, const struct args *a, const char *sub)
 		return cli_usage_error(&cli_cmd_project, "project %s needs NAME ADDR|@DOMAIN", sub);
 	if (md_list_entry(a->pos[1], norm, sizeof norm) < 0)
 		return cli_error("not an address or @domain: '%s'", a->pos[1]);
-	if ((st = cli_store(c)) == NULL)
+	if ((st = cli_store(c)) == NULL || cli_access(c, st, a->pos[0], 1) != 0)
 		return CLI_EXIT_FAIL;
 	if (fetch(st, a->pos[0], &p) != 0)
 		return CLI_EXIT_FAIL;
@@ -500,8 +494,17 @@ run(struct cli *c, int argc, char **argv)
 
 	if (argc < 2)
 		return cli_usage_error(&cli_cmd_project, "project needs a subcommand");
-	if (strcmp(sub, "template") == 0)
-		return cli_project_template(c, argc, argv);	/* its own options */
+	if (strcmp(sub, "template") == 0) {
+		struct md_store *st;
+
+		/* Only a maintainer changes templates (--as); its own options. */
+		if (c->as_user != NULL && argc > 2 && ((st = cli_store(c)) == NULL ||
+		    cli_access(c, st, argv[2], 1) != 0))
+			return CLI_EXIT_FAIL;
+		return cli_project_template(c, argc, argv);
+	}
+	if (strcmp(sub, "member") == 0)
+		return cli_project_member(c, argc, argv);	/* cmd_member.c */
 	if ((rc = parse_args(argc - 2, argv + 2, json, strcmp(sub, "add") == 0, &a)) != 0)
 		return rc;
 	if (strcmp(sub, "add") == 0)
@@ -531,6 +534,9 @@ const struct cli_command cli_cmd_project = {
 	"  maildesk project alias add|del NAME ADDR\n"
 	"  maildesk project set NAME FIELD VALUE\n"
 	"  maildesk project set NAME retention DAYSd|off\n"
+	"  maildesk project set NAME first_response 8h|30m|2d|off\n"
+	"  maildesk project member add|remove NAME USER [--role responder|maintainer]\n"
+	"  maildesk project member list NAME [--json]\n"
 	"  maildesk project block|allow|unblock NAME ADDR|@DOMAIN\n"
 	"  maildesk project template NAME KIND [FILE|-|--subject TEXT|--reset]\n"
 };

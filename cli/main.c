@@ -18,7 +18,7 @@
 
 static const struct cli_command *const commands[] = {
 	&cli_cmd_project,
-	&cli_cmd_issue, &cli_cmd_queue,
+	&cli_cmd_issue, &cli_cmd_queue, &cli_cmd_mywork,
 	&cli_cmd_user,
 	&cli_cmd_customer,
 	&cli_cmd_db, &cli_cmd_view,
@@ -31,7 +31,7 @@ usage(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp, "usage: maildesk [-c config] command [arguments]\n"
+	fprintf(fp, "usage: maildesk [-c config] [--as USER] command [arguments]\n"
 	    "       maildesk -h | --help | -V | --version\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fputs(commands[i]->usage, fp);
@@ -179,6 +179,16 @@ main(int argc, char **argv)
 	opterr = 0;	/* our own one-line message, as for every usage error */
 	/* The long spellings people type first (getopt here knows short ones). */
 	for (ch = 1; ch < argc && argv[ch][0] == '-' && strcmp(argv[ch], "--") != 0; ch++) {
+		if (strcmp(argv[ch], "--as") == 0) {	/* act as a responder (issue 18) */
+			if (ch + 1 == argc)
+				return cli_usage_error(NULL, "--as needs a USER");
+			c.as_user = argv[ch + 1];
+			/* Out of argv (with its NULL end), so getopt never sees it. */
+			memmove(&argv[ch], &argv[ch + 2], (size_t)(argc - ch - 1) * sizeof *argv);
+			argc -= 2;
+			ch--;
+			continue;
+		}
 		if (strcmp(argv[ch], "--help") == 0) {
 			usage(stdout);
 			return finish_output(CLI_EXIT_OK);
