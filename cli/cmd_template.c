@@ -42,6 +42,8 @@ read_text(const char *path, md_buf *out)
 	}
 	if (fp != stdin)
 		fclose(fp);
+	if (md_buf_failed(out))		/* sticky (buf.h): one check for the file */
+		return cli_error("%s: out of memory", path);
 	if (memchr(md_buf_str(out), '\0', out->len) != NULL)
 		return cli_error("%s: a template is text, NUL bytes are not allowed", path);
 	return CLI_EXIT_OK;

@@ -17,6 +17,7 @@ md_buf_init(md_buf *b)
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
+	b->failed = 0;
 }
 
 void
@@ -30,8 +31,24 @@ void
 md_buf_reset(md_buf *b)
 {
 	b->len = 0;
+	b->failed = 0;
 	if (b->data != NULL)
 		b->data[0] = '\0';
+}
+
+int
+md_buf_failed(const md_buf *b)
+{
+	return b->failed;
+}
+
+/* Marks b as failed: every later append fails, detach returns NULL. */
+static int
+fail(md_buf *b)
+{
+	b->failed = 1;
+	errno = ENOMEM;
+	return -1;
 }
 
 int
@@ -40,10 +57,10 @@ md_buf_reserve(md_buf *b, size_t extra)
 	size_t need, cap;
 	char *p;
 
-	if (extra > SIZE_MAX - b->len - 1) {
-		errno = ENOMEM;
+	if (b->failed)
 		return -1;
-	}
+	if (extra > SIZE_MAX - b->len - 1)
+		return fail(b);
 	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
@@ -52,7 +69,7 @@ md_buf_reserve(md_buf *b, size_t extra)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	p = realloc(b->data, cap);
 	if (p == NULL)
-		return -1;
+		return fail(b);
 	b->data = p;
 	b->cap = cap;
 	return 0;
@@ -91,7 +108,9 @@ md_buf_vprintf(md_buf *b, const char *fmt, va_list ap)
 	va_copy(aq, ap);
 	n = vsnprintf(NULL, 0, fmt, aq);
 	va_end(aq);
-	if (n < 0 || md_buf_reserve(b, (size_t)n) < 0)
+	if (n < 0)
+		return fail(b);
+	if (md_buf_reserve(b, (size_t)n) < 0)
 		return -1;
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
@@ -115,6 +134,10 @@ md_buf_detach(md_buf *b)
 {
 	char *p;
 
+	if (b->failed) {
+		md_buf_free(b);
+		return NULL;
+	}
 	if (b->data == NULL && md_buf_reserve(b, 0) < 0)
 		return NULL;
 	p = b->data;

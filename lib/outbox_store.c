@@ -147,6 +147,11 @@ md_outbox_release(struct md_store *st, const char *me, const long long *ids,
 	for (k = 0; k < n; k++)
 		md_buf_printf(&arr, "%s%lld", k > 0 ? "," : "", ids[k]);
 	md_buf_puts(&arr, "}");
+	if (md_buf_failed(&arr)) {	/* sticky (buf.h): one check for the list */
+		md_buf_free(&arr);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	md_sqlp_init(&p);
 	md_sqlp_str(&p, me);
 	md_sqlp_str(&p, md_buf_str(&arr));

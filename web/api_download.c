@@ -45,6 +45,12 @@ disposition(struct req *rq, const char *name)
 			md_buf_putc(&enc, hex[*p & 15]);
 		}
 	}
+	/* The appends' errors are sticky (buf.h): one check for both. */
+	if (md_buf_failed(&ascii) || md_buf_failed(&enc)) {
+		md_buf_free(&ascii);
+		md_buf_free(&enc);
+		return -1;
+	}
 	rc = web_add_header(rq, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
 	    "attachment; filename=\"%s\"; filename*=UTF-8''%s",
 	    ascii.data && ascii.data[0] != '.' ? ascii.data : "attachment",
@@ -89,8 +95,10 @@ api_issue_attachment(struct req *rq, char **args, int nargs)
 	if (data == NULL) {
 		rc = web_error(rq, MHD_HTTP_GONE,
 		    "the attachment was larger than attachment_max_size and not stored");
+	} else if (disposition(rq, att.filename) < 0) {
+		/* Never served without "attachment": it must not render inline. */
+		rc = web_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
 	} else {
-		disposition(rq, att.filename);
 		rc = send_bytes(rq, "application/octet-stream", data, att.size);
 	}
 	free(data);

@@ -136,7 +136,11 @@ page(struct req *rq, unsigned status, const char *title, const struct unsub *u,
 		    "name=\"List-Unsubscribe\" value=\"One-Click\">"
 		    "<button type=\"submit\" id=\"unsubscribe\">Unsubscribe</button></form>");
 	md_buf_puts(&b, "</main></body></html>\n");
-	rc = web_html(rq, status, &b);
+	/* The appends' errors are sticky (buf.h): one check for the page. */
+	if (md_buf_failed(&b))
+		rc = web_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+	else
+		rc = web_html(rq, status, &b);
 	md_buf_free(&b);
 	return rc;
 }

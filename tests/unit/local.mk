@@ -21,6 +21,13 @@ tests_unit_test_redact_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_redact_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_redact
 
+# The buffer every text is built in, and its sticky error (lib/buf.c).
+check_PROGRAMS += tests/unit/test_buf
+tests_unit_test_buf_SOURCES = tests/unit/test_buf.c tests/unit/unit.h
+tests_unit_test_buf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_buf_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_buf
+
 # The milter's policy, one row per rule (lib/policy.c).
 check_PROGRAMS += tests/unit/test_policy
 tests_unit_test_policy_SOURCES = tests/unit/test_policy.c tests/unit/unit.h
