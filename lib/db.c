@@ -6,6 +6,16 @@
  * reset before the next statement outside a transaction; inside one the
  * statement fails and the caller's transaction is lost as a whole, which
  * is what makes a retry safe.
+ *
+ * Failover (doc/scaling.md): with a multi-host conninfo and
+ * target_session_attrs=read-write libpq connects to whichever host takes
+ * writes.  A connection can still end up on a server that refuses them
+ * (the old primary restarted as a standby, or a conninfo without
+ * target_session_attrs): a write then fails with read_only_sql_transaction
+ * (25006).  That, like a server shutting down (57P0x), closes the
+ * connection, so the failure looks like a lost connection (retryable,
+ * nothing counted against the records) and the next statement connects
+ * afresh and finds the primary.
  */
 #include "config.h"
 
@@ -79,8 +89,11 @@ md_db_connect(struct md_db *db, char *err, size_t errlen)
 	db->sqlstate[0] = '\0';
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 		return 0;
-	if (db->conn != NULL && db->in_tx) {
-		/* The transaction died with the connection. */
+	if (db->in_tx) {
+		/*
+		 * The transaction died with the connection: statements after it
+		 * must not run on a new one, outside any transaction.
+		 */
 		set_err(err, errlen, "connection lost in a transaction", "");
 		return -1;
 	}
@@ -120,11 +133,23 @@ md_db_unique_violation(const struct md_db *db)
 	return strcmp(db->sqlstate, "23505") == 0;
 }
 
+/*
+ * The server cannot take our writes now: a standby (read_only_sql_transaction),
+ * or one shutting down or starting (admin_shutdown, crash_shutdown,
+ * cannot_connect_now).  Another connection may reach the primary.
+ */
+static int
+server_unusable(const char *sqlstate)
+{
+	return strcmp(sqlstate, "25006") == 0 || strncmp(sqlstate, "57P0", 4) == 0;
+}
+
 int
 md_db_retryable(const struct md_db *db)
 {
 	return strcmp(db->sqlstate, "40001") == 0 || strcmp(db->sqlstate, "40P01") == 0 ||
-	    strcmp(db->sqlstate, "23505") == 0 || db->sqlstate[0] == '\0';
+	    strcmp(db->sqlstate, "23505") == 0 || db->sqlstate[0] == '\0' ||
+	    server_unusable(db->sqlstate);
 }
 
 /* ---- parameters ---------------------------------------------------------- */
@@ -272,8 +297,12 @@ run(struct md_db *db, const char *sql, const struct md_sqlp *p, int binary,
 	    PQerrorMessage(db->conn));
 	if (res != NULL)
 		PQclear(res);
-	if (PQstatus(db->conn) != CONNECTION_OK)
+	if (PQstatus(db->conn) != CONNECTION_OK) {
 		db->sqlstate[0] = '\0';	/* no answer: retryable */
+	} else if (server_unusable(db->sqlstate)) {
+		PQfinish(db->conn);
+		db->conn = NULL;
+	}
 	return NULL;
 }
 

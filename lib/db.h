@@ -33,7 +33,12 @@ int	md_db_connect(struct md_db *db, char *err, size_t errlen);
 PGconn	*md_db_conn(struct md_db *db);
 /* SQLSTATE of the last failed statement ("" when none or no server answer). */
 const char *md_db_sqlstate(const struct md_db *db);
-/* 1 if the last error was a unique violation / a retryable conflict. */
+/*
+ * 1 if the last error was a unique violation / a retryable conflict: also
+ * no answer, and a server that cannot take writes now (a standby: 25006;
+ * shutting down: 57P0x), whose connection is then closed so that the next
+ * statement reconnects (with target_session_attrs=read-write: to the primary).
+ */
 int	md_db_unique_violation(const struct md_db *db);
 int	md_db_retryable(const struct md_db *db);
 

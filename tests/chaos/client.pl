@@ -7,13 +7,15 @@
 # connections, round robin over the PORTs (one Postfix each), one SMTP
 # transaction per connection; with CHAOS_PACE_MS set, a session pauses a
 # random 0..2*CHAOS_PACE_MS ms between messages (so kills land mid-run).  Appends to LOG one line per attempt:
-# "message-id<TAB>result<TAB>port<TAB>reply", result = ok (250 after DATA),
+# "message-id<TAB>result<TAB>port<TAB>reply<TAB>time", result = ok (250 after DATA),
 # temp (4xx), perm (5xx), conn (connect failed or the connection broke
-# before the final reply; the message may or may not have been taken).
+# before the final reply; the message may or may not have been taken), time =
+# when the answer came (epoch seconds with fractions; the failover tests
+# measure how long the desk answered 4xx from it).
 use strict;
 use warnings;
 use IO::Socket::INET;
-use Time::HiRes qw(sleep);
+use Time::HiRes qw(sleep time);
 
 my ($list, $sessions, $ports, $log) = @ARGV;
 die "usage: client.pl LIST SESSIONS PORTS LOG\n" unless defined $log;
@@ -77,7 +79,8 @@ for my $k (0 .. $sessions - 1) {
 			my $port = $ports[$i % @ports];
 			my ($res, $txt) = send_one($port, $file, $from, $rcpt);
 			# one write per line: the children share LOG (O_APPEND)
-			syswrite $out, "$mid\t$res\t$port\t$txt\n";
+			syswrite $out, sprintf("%s\t%s\t%s\t%s\t%.3f\n", $mid, $res,
+			    $port, $txt, time);
 		}
 		exit 0;
 	}

@@ -131,6 +131,11 @@ tests_unit_test_redis_sentinel_SOURCES = tests/unit/test_redis_sentinel.c tests/
 tests_unit_test_redis_sentinel_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_redis_sentinel_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_redis_sentinel
+check_PROGRAMS += tests/unit/test_db_failover
+tests_unit_test_db_failover_SOURCES = tests/unit/test_db_failover.c tests/unit/pg_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_db_failover_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_db_failover_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_db_failover
 
 # Desk addresses and keys (helper "addr").
 check_PROGRAMS += tests/unit/test_address tests/unit/test_keygen
