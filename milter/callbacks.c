@@ -19,6 +19,7 @@
 #include "address.h"
 #include "log.h"
 #include "milter.h"
+#include "milter_metrics.h"
 #include "reply.h"
 
 static struct conn_ctx *
@@ -35,6 +36,9 @@ msg_free(struct conn_ctx *cc)
 	if (cc == NULL || cc->msg == NULL)
 		return;
 	m = cc->msg;
+	/* Once per message, whatever its end: SPF ran at its first desk recipient. */
+	if (m->spf[0] != '\0')
+		md_milter_count_spf(m->spf);
 	md_buf_free(&m->raw);
 	free(m->received_spf);
 	free(m);
@@ -229,10 +233,8 @@ lease_redis(void *arg)
 }
 
 static sfsistat
-mlfi_envrcpt(SMFICTX *ctx, char **argv)
+envrcpt(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, char **argv)
 {
-	struct conn_ctx *cc = conn_of(ctx);
-	struct msg_ctx *m = cc ? cc->msg : NULL;
 	struct md_redis *lease = NULL;
 	struct md_resolver res = { G.fmt, G.aliases, lease_redis, &lease };
 	struct md_desk_rcpt rcpt;
@@ -241,12 +243,18 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	char why[256];
 	size_t i;
 
-	if (m == NULL)
-		return md_tempfail(ctx, "4.3.0", "maildesk: no message state");
+	/*
+	 * The decision is made on the RCPT argument as the client sent it
+	 * (md_addr_normalize drops a trailing root dot of the domain).  The
+	 * MTA's {rcpt_addr} is no substitute: Sendmail puts only the user
+	 * part there for its local mailer, so "support+x@desk.example." would
+	 * pass as "support+x".  It is asked only when the argument does not
+	 * parse (Postfix accepts forms we do not, e.g. "<<a@b>>"), and counts
+	 * only when it is a whole address.
+	 */
 	v = md_resolve_rcpt(&res, argv[0], &rcpt, why, sizeof why);
-	/* Postfix accepts forms we do not; {rcpt_addr} is its own parse. */
 	if (v == MD_RCPT_PASS && rcpt.addr[0] == '\0' &&
-	    (addr = smfi_getsymval(ctx, "{rcpt_addr}")) != NULL && *addr != '\0')
+	    (addr = smfi_getsymval(ctx, "{rcpt_addr}")) != NULL && strchr(addr, '@') != NULL)
 		v = md_resolve_rcpt(&res, addr, &rcpt, why, sizeof why);
 	if (lease != NULL)
 		md_redis_pool_release(G.pool, lease);
@@ -287,6 +295,21 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	}
 	snprintf(m->rcpt_args[m->ndel++], sizeof m->rcpt_args[0], "%s", argv[0]);
 	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct conn_ctx *cc = conn_of(ctx);
+	struct msg_ctx *m = cc ? cc->msg : NULL;
+	sfsistat st;
+
+	if (m == NULL)
+		return md_tempfail(ctx, "4.3.0", "maildesk: no message state");
+	m->cur_rcpt = argv[0];		/* named in the verdict line of a refusal */
+	st = envrcpt(ctx, cc, m, argv);
+	m->cur_rcpt = NULL;
+	return st;
 }
 
 static sfsistat
@@ -353,11 +376,14 @@ mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	if (raw_add(m, chunk, len) < 0)
 		return md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
 	if (m->oversize > 0) {
+		sfsistat st;
+
 		md_log(LOG_INFO, "reject message from %s [%s]: larger than %zu bytes",
 		    m->mail_from, cc->client_ip, G.cfg.max_message_size);
+		/* Answered before msg_free: the verdict line names the sender. */
+		st = md_reject(ctx, "552", "5.3.4", "Message is too big for the support desk");
 		msg_free(cc);
-		return md_reject(ctx, "552", "5.3.4",
-		    "Message is too big for the support desk");
+		return st;
 	}
 	return SMFIS_CONTINUE;
 }

@@ -18,14 +18,25 @@
 #include "ingest.h"
 #include "log.h"
 #include "milter_auth.h"
+#include "milter_metrics.h"
 #include "mime.h"
 #include "reply.h"
 #include "verdict.h"
 
+/* Monotonic seconds, for the Redis latency histogram. */
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static sfsistat
 store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis *r,
     const struct md_mime *mime, const struct md_verdict *v, const struct md_auth_result *auth,
-    const char *qid)
+    const char *qid, double *redis_s)
 {
 	struct md_record recs[MAX_DESK_RCPTS];
 	struct md_record *ptrs[MAX_DESK_RCPTS];
@@ -35,6 +46,7 @@ store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_re
 	enum md_inbox_result res = MD_INBOX_ERROR;
 	size_t i;
 	int bad = 0, acked;
+	double t0;
 
 	for (i = 0; i < m->nrcpts; i++) {
 		md_record_init(&recs[i]);
@@ -43,6 +55,7 @@ store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_re
 		    m->raw.len, v, &recs[i]) < 0 || md_auth_record_set(&recs[i], auth) < 0)
 			bad = 1;
 	}
+	t0 = now_s();
 	if (bad)
 		snprintf(err, sizeof err, "out of memory building records");
 	else
@@ -67,6 +80,7 @@ store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_re
 			    "records within %d ms", acked, G.cfg.redis_min_replicas,
 			    G.cfg.redis_replica_timeout_ms);
 	}
+	*redis_s += now_s() - t0;
 	if (res != MD_INBOX_OK) {
 		md_log(LOG_WARNING, "%s: tempfail from=<%s> [%s]: %s", qid, m->mail_from,
 		    cc->client_ip, err);
@@ -75,11 +89,13 @@ store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_re
 		    "Support desk is busy, please try again later" :
 		    "Support desk temporarily unavailable, please try again later");
 	}
-	for (i = 0; i < m->nrcpts; i++)
+	for (i = 0; i < m->nrcpts; i++) {
 		md_log(LOG_INFO, "%s: stored from=<%s> [%s] rcpt=<%s> project=%s kind=%s "
 		    "score=%.2f spf=%s stream_id=%s", qid, m->mail_from, cc->client_ip,
 		    m->rcpts[i].addr, m->rcpts[i].project, md_ingest_kind(&m->rcpts[i], v),
 		    v->score, v->spf ? v->spf : "", ids[i]);
+		md_milter_count_record(md_ingest_kind(&m->rcpts[i], v));
+	}
 	return SMFIS_CONTINUE;
 }
 
@@ -90,7 +106,7 @@ consume_desk_rcpts(SMFICTX *ctx, struct msg_ctx *m, const char *qid)
 	size_t i;
 
 	if (m->nother == 0 && G.cfg.discard_desk_only)
-		return SMFIS_DISCARD;
+		return SMFIS_DISCARD;	/* 250 to the client, nothing delivered */
 	for (i = 0; i < m->ndel; i++) {
 		/* The recipient exactly as the MTA sent it, so it matches. */
 		if (smfi_delrcpt(ctx, m->rcpt_args[i]) != MI_SUCCESS) {
@@ -99,6 +115,16 @@ consume_desk_rcpts(SMFICTX *ctx, struct msg_ctx *m, const char *qid)
 		}
 	}
 	return SMFIS_ACCEPT;
+}
+
+/* A scored message's outcome (v->rules is set once the score was computed). */
+static void
+count_score(sfsistat st, const struct md_verdict *v)
+{
+	if (v->rules == NULL)
+		return;
+	md_milter_count_score(st == SMFIS_REJECT ? "reject" : st == SMFIS_TEMPFAIL ?
+	    "tempfail" : v->spam ? "marked" : "ham", v->score);
 }
 
 sfsistat
@@ -114,6 +140,8 @@ md_milter_eom(SMFICTX *ctx)
 	const char *qid;
 	sfsistat st;
 	int have_proj;
+	double t0;
+	double redis_s;
 
 	if (m == NULL)
 		return md_tempfail(ctx, "4.3.0", "maildesk: no message state");
@@ -122,21 +150,23 @@ md_milter_eom(SMFICTX *ctx)
 		return SMFIS_ACCEPT;
 	}
 	if (m->oversize != 0) {
-		int oom = m->oversize < 0;	/* read before msg_free frees m */
-
-		msg_free(cc);
 		/* > 0 here: the headers alone were too big and no body followed */
-		if (oom)
-			return md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
-		return md_reject(ctx, "552", "5.3.4", "Message is too big for the support desk");
+		st = m->oversize < 0 ? md_tempfail(ctx, "4.3.0", "maildesk: out of memory") :
+		    md_reject(ctx, "552", "5.3.4", "Message is too big for the support desk");
+		msg_free(cc);
+		return st;
 	}
 	qid = smfi_getsymval(ctx, "i");
 	if (qid == NULL || *qid == '\0')
 		qid = "NOQUEUE";
 	if (md_mime_parse(m->raw.data ? m->raw.data : "", m->raw.len, 0, 0, &mime) < 0) {
+		st = md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
 		msg_free(cc);
-		return md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
+		return st;
 	}
+	/* The verdict line names it: grep a customer's Message-ID in both logs. */
+	snprintf(m->message_id, sizeof m->message_id, "%s",
+	    mime.message_id != NULL ? mime.message_id : "");
 	/* Sender identity first: its DNS must not hold a Redis connection. */
 	st = md_eom_auth(ctx, cc, m, &mime, qid, &auth);
 	if (st != SMFIS_CONTINUE) {
@@ -154,8 +184,11 @@ md_milter_eom(SMFICTX *ctx)
 		    "Support desk temporarily unavailable, please try again later");
 	}
 	/* Per-project thresholds and policies of the (first) project addressed. */
+	t0 = now_s();
 	have_proj = md_project_settings(r, m->rcpts[0].project, &proj);
+	redis_s = now_s() - t0;
 	if (have_proj < 0) {
+		md_milter_observe_redis(redis_s);
 		md_log(LOG_WARNING, "%s: tempfail: %s", qid, md_redis_errstr(r));
 		md_redis_pool_release(G.pool, r);
 		md_mime_free(&mime);
@@ -164,10 +197,19 @@ md_milter_eom(SMFICTX *ctx)
 		    "Support desk temporarily unavailable, please try again later");
 	}
 	st = md_eom_verdict(ctx, cc, m, &mime, qid, have_proj ? &proj : NULL, &v);
-	if (st == SMFIS_CONTINUE)
-		st = store_records(ctx, cc, m, r, &mime, &v, &auth, qid);
-	if (st == SMFIS_CONTINUE)
+	count_score(st, &v);
+	if (st == SMFIS_CONTINUE) {
+		st = store_records(ctx, cc, m, r, &mime, &v, &auth, qid, &redis_s);
+		md_milter_observe_redis(redis_s);
+	}
+	if (st == SMFIS_CONTINUE) {
+		char extra[64];
+
 		st = consume_desk_rcpts(ctx, m, qid);
+		snprintf(extra, sizeof extra, "records=%zu%s", m->nrcpts,
+		    st == SMFIS_DISCARD ? " discarded" : "");
+		md_reply_accepted(ctx, qid, st, v.spam ? "stored_spam" : "stored", extra);
+	}
 	md_verdict_free(&v);
 	md_mime_free(&mime);
 	md_redis_pool_release(G.pool, r);

@@ -6,6 +6,7 @@ milter_maildesk_milter_SOURCES = \
 	milter/eom.c \
 	milter/verdict.c milter/verdict.h \
 	milter/trust.c milter/milter_trust.h \
-	milter/auth.c milter/milter_auth.h
+	milter/auth.c milter/milter_auth.h \
+	milter/metrics.c milter/milter_metrics.h
 milter_maildesk_milter_LDADD = $(MD_LIBS) $(MILTER_LIBS)
 EXTRA_DIST += doc/sender-identity.md

@@ -22,6 +22,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "milter.h"
+#include "milter_metrics.h"
 #include "mime.h"
 #include "reply.h"
 #include "milter_trust.h"
@@ -98,6 +99,8 @@ main(int argc, char **argv)
 		md_log(LOG_ERR, "%s", err);
 		return 1;
 	}
+	if (md_milter_metrics_start(G.cfg.milter_metrics_listen) < 0)
+		return 1;
 	md_log(LOG_INFO, "maildesk-milter %s listening on %s, desk %s%s*@%s",
 	    PACKAGE_VERSION, G.cfg.milter_socket, G.cfg.desk_local,
 	    G.cfg.desk_separator, G.cfg.desk_domain);

@@ -51,6 +51,9 @@ struct msg_ctx {
 	char		 spf[16];			/* result name, "" = not checked */
 	char		*received_spf;
 	int		 allowlisted;			/* some project allow-lists the sender */
+	/* for the verdict line (reply.c) */
+	const char	*cur_rcpt;			/* RCPT argument being judged, or NULL */
+	char		 message_id[256];		/* known at end of message, "" before */
 };
 
 struct conn_ctx {

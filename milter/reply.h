@@ -17,6 +17,20 @@
  */
 sfsistat md_reply(SMFICTX *ctx, const char *code, const char *xcode,
 	    const char *text, sfsistat status);
+/*
+ * As md_reply, naming the reason for the verdict line and the metrics
+ * ("spam", "blocked", a lib/policy.c reason word).  md_reply derives one
+ * from the enhanced status code.  Either logs one verdict line and counts
+ * maildesk_milter_verdicts_total{code, reason}.
+ */
+sfsistat md_reply_reason(SMFICTX *ctx, const char *reason, const char *code,
+	    const char *xcode, const char *text, sfsistat status);
+/*
+ * The 250 of a stored message (st: ACCEPT or DISCARD): its verdict line,
+ * with extra (e.g. "records=2") at the end, and its count.
+ */
+void	md_reply_accepted(SMFICTX *ctx, const char *qid, sfsistat st, const char *reason,
+	    const char *extra);
 sfsistat md_reject(SMFICTX *ctx, const char *code, const char *xcode, const char *text);
 sfsistat md_tempfail(SMFICTX *ctx, const char *xcode, const char *text);
 
