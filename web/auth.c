@@ -266,6 +266,7 @@ web_login(struct req *rq, char **args, int nargs)
 		md_log(LOG_INFO, "login for user \"%.64s\" from %s refused for %ld s: "
 		    "%ld failures from the address, %ld for the name from it",
 		    shown, client, d.retry_after, slot.counts.addr - 1, slot.counts.pair - 1);
+		web_metrics_login("throttled");
 		return login_unchecked(rq, &slot, MHD_HTTP_TOO_MANY_REQUESTS, d.retry_after,
 		    "too many failed logins from this address; try again later");
 	}
@@ -289,6 +290,7 @@ web_login(struct req *rq, char **args, int nargs)
 	if (rc == 0) {
 		/* The reservation stays: it is the failure. */
 		md_log(LOG_NOTICE, "failed login for user \"%.64s\" from %s", shown, client);
+		web_metrics_login("failure");
 		maybe_sweep(rq, &lim, now);
 		return web_error(rq, MHD_HTTP_UNAUTHORIZED, "invalid user name or password");
 	}
@@ -300,6 +302,7 @@ web_login(struct req *rq, char **args, int nargs)
 	    "md_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s",
 	    s.id, rq->w->cfg.session_ttl, rq->w->secure_cookie ? "; Secure" : "");
 	md_log(LOG_INFO, "user %s logged in from %s", u.name, client);
+	web_metrics_login("success");
 	return session_json(rq, &s, &u);
 }
 

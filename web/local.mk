@@ -7,7 +7,8 @@ web_maildesk_web_SOURCES = \
 	web/auth.c \
 	web/api_projects.c web/api_templates.c \
 	web/api_issues.c web/api_issue_edit.c web/api_download.c \
-	web/static.c web/unsub.c web/store_pool.c
+	web/static.c web/unsub.c web/store_pool.c \
+	web/metrics.c
 web_maildesk_web_SOURCES += web/api_members.c web/api_mywork.c
 web_maildesk_web_SOURCES += web/api_me.c
 web_maildesk_web_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SODIUM_CFLAGS)

@@ -34,6 +34,7 @@ struct route {
 static const struct route routes[] = {
 	{ "GET",  "/", web_index, 0 },
 	{ "GET",  "/static/*", web_static, 0 },
+	{ "GET",  "/metrics", web_metrics, 0 },
 	/* Pages of the front-end (it routes on location.pathname). */
 	{ "GET",  "/*/issues", web_index, 0 },
 	{ "GET",  "/*/issues/*", web_index, 0 },

@@ -164,6 +164,9 @@ web_result api_me_set(struct req *rq, char **args, int nargs);
 
 /* static.c */
 web_result web_static(struct req *rq, char **args, int nargs);
+/* metrics.c: GET /metrics (loopback, not proxied); login results counted. */
+web_result web_metrics(struct req *rq, char **args, int nargs);
+void	web_metrics_login(const char *result);
 web_result web_index(struct req *rq, char **args, int nargs);
 
 /* unsub.c */
