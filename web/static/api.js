@@ -47,14 +47,11 @@ export function issuePath(p, iid) {
   return projectPath(p) + '/issues/' + encodeURIComponent(iid);
 }
 
-// The caller's role in project p: "admin", "maintainer", "responder", or
-// null when it is not theirs.  GET /api/projects lists only the caller's
-// projects, each with "my_role".
+// The caller's role in project p: "admin", "maintainer" or "responder"
+// (a project that is not theirs is a 404).
 export async function projectRole(p) {
   if (session.role === 'admin') return 'admin';
-  const data = await get('/api/projects');
-  const mine = data.projects.find((x) => x.name === p);
-  return mine ? mine.my_role || 'responder' : null;
+  return (await get(projectPath(p))).my_role || 'responder';
 }
 
 // Maintainers and site admins change a project's settings, members, rules.

@@ -29,9 +29,9 @@ function copyable(text, extra) {
 }
 
 export async function settingsView(main, name) {
-  const [p, role, members] = await Promise.all([get(projectPath(name)), projectRole(name),
+  const [p, members] = await Promise.all([get(projectPath(name)),
     get(projectPath(name) + '/members').catch(() => ({ members: [] }))]);
-  const admin = canManage(role);
+  const admin = canManage(p.my_role || await projectRole(name));
   const save = async (fields) => {
     try {
       const np = await post(projectPath(name), fields);

@@ -1,7 +1,8 @@
 // triage.js - the settings page's triage rules and canned replies.
 //
-// Rules run in order on every new request, so the list shows positions
-// and moves rules up and down.  Canned replies take the same placeholders as the templates.
+// Rules run in order on every new request (every match adds its labels,
+// the first assignee and priority win), so the list shows positions and
+// moves rules up and down.  Canned replies take the same placeholders as the templates.
 import { h, replace, flash, select, labelChip, priorityBadge, PRIORITIES } from './dom.js';
 import { get, post, projectPath } from './api.js';
 
@@ -71,7 +72,8 @@ export function triageCard(project, manage, members) {
   });
   refresh();
   return replace(card, h('h2', {}, 'Triage rules'),
-    h('p', { class: 'muted' }, 'Checked in order, top first, on every new request.'),
+    h('p', { class: 'muted' }, 'Checked in order, top first, on every new request: every matching rule adds ' +
+      'its labels; the first matching rule that assigns, or sets a priority, decides that.'),
     list, manage ? form : null);
 }
 
