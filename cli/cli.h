@@ -85,6 +85,16 @@ extern const struct cli_command cli_cmd_project;
 extern const struct cli_command cli_cmd_issue, cli_cmd_queue;
 extern const struct cli_command cli_cmd_user;
 extern const struct cli_command cli_cmd_db, cli_cmd_view, cli_cmd_customer;
+extern const struct cli_command cli_cmd_triage, cli_cmd_canned;	/* issue 18 */
+/*
+ * cmd_triage.c: the store, when the acting user may see project (change =
+ * 1: maintain it); NULL with *rc the exit status after the message.
+ */
+struct md_store *cli_project_store(struct cli *c, const char *project, int change,
+	    int *rc);
+/* cmd_canned.c: canned reply name filled in for project#iid (malloc'd), or
+ * NULL after the message. */
+char	*cli_canned_text(struct cli *c, const char *project, long iid, const char *name);
 extern const struct cli_command cli_cmd_mywork;		/* cmd_mywork.c (issue 18) */
 extern const struct cli_command cli_cmd_doctor;
 /* The configuration file -c, $MAILDESK_CONFIG or the default names (NULL: none). */

@@ -41,6 +41,7 @@ struct args {
 	const char	*search;
 	const char	*sort;
 	const char	*author;
+	const char	*canned;	/* issue comment --canned NAME */
 	long		 limit;
 	long		 offset;
 };
@@ -55,6 +56,7 @@ static const struct {
 	{ "--search", offsetof(struct args, search) },
 	{ "--sort", offsetof(struct args, sort) },
 	{ "--author", offsetof(struct args, author) },
+	{ "--canned", offsetof(struct args, canned) },
 	{ "--assignee", offsetof(struct args, assignee) },
 	{ "--priority", offsetof(struct args, priority) },
 };
@@ -434,13 +436,17 @@ do_comment(struct cli *c, const struct args *a)
 	long iid;
 	int mailed, rc;
 
-	if (ref_arg(a, 2, "issue comment needs PROJECT#NUMBER and a TEXT (or - for stdin)",
-	    project, &iid))
+	if (ref_arg(a, a->canned != NULL ? 1 : 2, a->canned != NULL ?
+	    "issue comment --canned NAME needs PROJECT#NUMBER and no TEXT" :
+	    "issue comment needs PROJECT#NUMBER and a TEXT (or - for stdin)", project, &iid))
 		return CLI_EXIT_USAGE;
-	text = strcmp(a->pos[1], "-") == 0 ? read_stdin(&len) : strdup(a->pos[1]);
+	if (a->canned != NULL)
+		text = cli_canned_text(c, project, iid, a->canned);
+	else
+		text = strcmp(a->pos[1], "-") == 0 ? read_stdin(&len) : strdup(a->pos[1]);
 	if (text == NULL)
 		return CLI_EXIT_FAIL;
-	if (strcmp(a->pos[1], "-") != 0)
+	if (a->canned != NULL || strcmp(a->pos[1], "-") != 0)
 		len = strlen(text);
 	if ((bad = md_note_text_problem(text, len)) != NULL) {
 		free(text);
@@ -545,7 +551,7 @@ const struct cli_command cli_cmd_issue = {
 	"          [--mine|--unassigned|--assignee USER] [--priority P] [--overdue]\n"
 	"          [--limit N] [--offset N] [--json]\n"
 	"  maildesk issue show PROJECT#N [--json]\n"
-	"  maildesk issue comment PROJECT#N TEXT|- [--internal] [--author NAME]\n"
+	"  maildesk issue comment PROJECT#N TEXT|-|--canned NAME [--internal] [--author NAME]\n"
 	"  maildesk issue close|reopen PROJECT#N [--author NAME]\n"
 	"  maildesk issue label|unlabel PROJECT#N LABEL\n"
 	"  maildesk issue assign PROJECT#N USER|--me|--none\n"

@@ -22,6 +22,7 @@ static const struct cli_command *const commands[] = {
 	&cli_cmd_user,
 	&cli_cmd_customer,
 	&cli_cmd_db, &cli_cmd_view,
+	&cli_cmd_triage, &cli_cmd_canned,
 	&cli_cmd_doctor,
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])

@@ -15,6 +15,7 @@
 
 #include "canned_store.h"
 #include "db.h"
+#include "json.h"
 #include "store.h"
 #include "template.h"
 #include "tracker.h"
@@ -86,6 +87,24 @@ md_canned_list(struct md_store *st, const char *project,
 	}
 	PQclear(res);
 	return rc;
+}
+
+void
+md_canned_json(struct md_json *j, const struct md_canned *v, size_t n)
+{
+	size_t i;
+
+	md_json_open_object(j);
+	md_json_key(j, "canned");
+	md_json_open_array(j);
+	for (i = 0; i < n; i++) {
+		md_json_open_object(j);
+		md_json_kstr(j, "name", v[i].name);
+		md_json_kstr(j, "text", v[i].text);
+		md_json_close_object(j);
+	}
+	md_json_close_array(j);
+	md_json_close_object(j);
 }
 
 /* Why text cannot be a canned reply, or NULL (buf may receive the answer). */

@@ -71,8 +71,6 @@ const char *md_triage_match_name(enum md_triage_match m);
 /* The value for a name, -1 if unknown. */
 int	md_triage_field_parse(const char *name);
 int	md_triage_match_parse(const char *name);
-/* 1 if p is low, normal, high or urgent. */
-int	md_triage_priority_valid(const char *p);
 
 /*
  * Why a pattern cannot be saved, or NULL when it can: empty, longer than
@@ -121,5 +119,13 @@ int	md_triage_decide(const struct md_triage_rule *rules, size_t n,
 /* The system note's text for an action, e.g. "added label billing (triage
  * rule 2: subject contains "refund")"; cut to outlen. */
 void	md_triage_note(const struct md_triage_action *a, char *out, size_t outlen);
+
+/*
+ * Writes {"rules":[{"id","position","field","match","pattern","labels":[..],
+ * "assign": user|null,"priority": p|null}, ...]} (the JSON API's and the
+ * CLI's --json shape, doc/maildesk-web.8).
+ */
+struct md_json;
+void	md_triage_json(struct md_json *j, const struct md_triage_rule *rules, size_t n);
 
 #endif

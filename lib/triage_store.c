@@ -14,12 +14,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "access.h"
 #include "db.h"
 #include "store.h"
 #include "tracker.h"
 #include "tracker_int.h"
 #include "triage_store.h"
 #include "users.h"
+#include "validate.h"
 
 #define RULE_COLS \
 	"id, position, field, match, pattern, array_to_string(labels, ','), " \
@@ -159,8 +161,8 @@ end_change(struct md_store *st, int rc, char *err, size_t errlen)
 /* Why the rule cannot be stored, or NULL; the labels as an array
  * literal into labels. */
 static const char *
-rule_problem(struct md_store *st, const struct md_triage_rule *r, md_buf *labels,
-    char *buf, size_t buflen)
+rule_problem(struct md_store *st, const char *project,
+    const struct md_triage_rule *r, md_buf *labels, char *buf, size_t buflen)
 {
 	char v[MD_TRIAGE_LABELS_MAX][MD_LABEL_MAX + 1];
 	const char *why, *pv[MD_TRIAGE_LABELS_MAX];
@@ -180,15 +182,19 @@ rule_problem(struct md_store *st, const struct md_triage_rule *r, md_buf *labels
 		pv[i] = v[i];
 	if (md_trk_array(labels, pv, (size_t)nlabels) < 0)
 		return "out of memory";
-	if (r->priority != NULL && *r->priority != '\0' && !md_triage_priority_valid(r->priority))
+	if (r->priority != NULL && *r->priority != '\0' && !md_priority_valid(r->priority))
 		return "priority must be low, normal, high or urgent";
 	if (r->assign != NULL && *r->assign != '\0') {
-		/* Until project membership exists, any user may be assigned. */
+		/* Who may own the project's issues: a member, or a site admin. */
 		found = md_user_name_valid(r->assign) ? md_user_get(st, r->assign, &u) : 0;
+		if (found > 0) {
+			found = md_access_issue(st, &u, project, buf, buflen);
+			found = found == 0 ? 1 : found == MD_TRK_NOTFOUND ? 0 : -1;
+		}
 		if (found < 0)
 			return "database unavailable";
 		if (found == 0) {
-			snprintf(buf, buflen, "no such user: %.64s", r->assign);
+			snprintf(buf, buflen, "no such member of %.80s: %.64s", project, r->assign);
 			return buf;
 		}
 	}
@@ -208,7 +214,7 @@ md_triage_add(struct md_store *st, const char *project,
 	PGresult *res;
 	int rc, count;
 
-	if ((why = rule_problem(st, r, &labels, err, errlen)) != NULL) {
+	if ((why = rule_problem(st, project, r, &labels, err, errlen)) != NULL) {
 		if (why != err)
 			snprintf(err, errlen, "%s", why);
 		md_buf_free(&labels);
@@ -352,21 +358,28 @@ md_triage_move(struct md_store *st, const char *project, long id,
 	"WHERE s.label = '' OR NOT s.label = ANY (o.labels) ORDER BY s.n"
 
 /*
- * The assignee and the priority: kept in the rules and applied here once
- * the members' part of issue 18 (issues.assignee, issues.priority and
- * md_trk_assign, which writes its own note) is in.  0 or -1.
+ * The assignee and the priority, through the functions every assignment
+ * and priority change goes through (tracker_assign.c: the system note, the
+ * "assigned to you" notification), by "Support Bot (triage rule N)".  An
+ * assignee who is no longer a member is not assigned, and a note says so:
+ * a rule gone stale must not stop requests from being filed.  0 or -1.
  */
 static int
-apply_other(struct md_store *st, const char *project, long iid,
+apply_other(struct md_store *st, const struct md_trk_issue *b,
     const struct md_triage_action *a, char *err, size_t errlen)
 {
-	(void)st;
-	(void)project;
-	(void)iid;
-	(void)a;
-	(void)err;
-	(void)errlen;
-	return 0;
+	char author[64], text[256];
+	int rc;
+
+	snprintf(author, sizeof author, "Support Bot (triage rule %d)", a->rule->position);
+	if (a->kind == MD_TRIAGE_PRIORITY)
+		return md_trk_set_priority(st, b, a->value, author, NULL, err, errlen);
+	if ((rc = md_trk_assign(st, b, a->value, author, NULL, err, errlen)) !=
+	    MD_TRK_NOTFOUND)
+		return rc;
+	snprintf(text, sizeof text, "not assigned to %s, who is no longer a member of %s",
+	    a->value, b->project);
+	return md_trk_change_note(st, b, author, text, err, errlen);
 }
 
 int
@@ -387,8 +400,9 @@ md_triage_file(struct md_store *st, const char *project, long iid, long issue_id
 	char (*notes)[MD_TRIAGE_PATTERN_MAX + 256] = NULL;
 	md_buf at = MD_BUF_INIT, an = MD_BUF_INIT, al = MD_BUF_INIT;
 	size_t n, nacts = 0, i, k = 0, nl = 0;
+	struct md_trk_issue b;
 	struct md_sqlp p;
-	int rc = -1;
+	int rc = -1, loaded = 0;
 
 	if (load(st, project, 0, &rules, &n, err, errlen) < 0)
 		return -1;
@@ -426,9 +440,17 @@ md_triage_file(struct md_store *st, const char *project, long iid, long issue_id
 	md_sqlp_long(&p, now);
 	rc = md_db_exec(st->db, FILE_SQL, &p, err, errlen);
 	md_sqlp_free(&p);
-	for (i = 0; i < nacts && rc == 0; i++)
-		if (acts[i].kind != MD_TRIAGE_LABEL)
-			rc = apply_other(st, project, iid, &acts[i], err, errlen);
+	for (i = 0; i < nacts && rc == 0; i++) {
+		if (acts[i].kind == MD_TRIAGE_LABEL)
+			continue;
+		if (!loaded && (rc = md_trk_issue_load(st, project, iid, 1, &b, err,
+		    errlen)) == 0)
+			loaded = 1;
+		if (rc == 0)
+			rc = apply_other(st, &b, &acts[i], err, errlen);
+	}
+	if (loaded)
+		md_trk_issue_free(&b);
 	goto out;
 oom:
 	snprintf(err, errlen, "out of memory");

@@ -112,3 +112,6 @@ EXTRA_DIST += contrib/redis-users.acl contrib/postgresql-roles.sql
 # credentials log in to maildesk-web; SIGTERM leaves nothing running.
 TESTS += tests/e2e/sandbox.sh
 dist_check_SCRIPTS += tests/e2e/sandbox.sh
+# Triage rules and canned replies in the CLI, and rules applied at filing (issue 18).
+TESTS += tests/e2e/cli_triage.sh
+dist_check_SCRIPTS += tests/e2e/cli_triage.sh

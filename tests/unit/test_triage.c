@@ -181,7 +181,6 @@ START_TEST(names_and_labels)
 	ck_assert_int_eq(md_triage_match_parse("glob"), -1);
 	ck_assert_str_eq(md_triage_field_name(MD_TRIAGE_SENDER), "sender");
 	ck_assert_ptr_null(md_triage_field_name(MD_TRIAGE_NFIELDS));
-	ck_assert(md_triage_priority_valid("urgent") && !md_triage_priority_valid("asap"));
 
 	ck_assert_int_eq(md_triage_labels_split(" billing , vip,,billing ", v, 10, &why), 2);
 	ck_assert_str_eq(v[0], "billing");

@@ -15,6 +15,16 @@
 #include "triage_store.h"
 #include "tracker_fixture.h"
 
+/* A user who is a responder of acme. */
+static void
+member(const char *name)
+{
+	sql("INSERT INTO users (name, password, role, created) VALUES ($1, 'x', "
+	    "'responder', 1)", name);
+	sql("INSERT INTO project_members (project, username, role, created) "
+	    "VALUES ('acme', $1, 'responder', 1)", name);
+}
+
 static long
 add(const char *field, const char *match, const char *pattern, const char *labels,
     const char *assign, const char *priority)
@@ -62,8 +72,7 @@ START_TEST(rules_in_order)
 	ck_assert_uint_eq(n, 0);
 	ck_assert_int_eq(md_triage_list(&st, "nosuch", &v, &n, err, sizeof err),
 	    MD_TRK_NOTFOUND);
-	sql("INSERT INTO users (name, password, role, created) VALUES ($1, 'x', "
-	    "'responder', 1)", "ann");
+	member("ann");
 	a = add("subject", "substring", "A", "x", NULL, NULL);
 	b = add("sender", "substring", "@b.example", "", "ann", "");
 	c = add("body", "regex", "c+", "", "", "urgent");
@@ -108,7 +117,13 @@ START_TEST(rules_in_order)
 	r.assign = "nobody";
 	ck_assert_int_eq(md_triage_add(&st, "acme", &r, NULL, err, sizeof err),
 	    MD_TRIAGE_REFUSED);
-	ck_assert_str_eq(err, "no such user: nobody");
+	ck_assert_str_eq(err, "no such member of acme: nobody");
+	sql("INSERT INTO users (name, password, role, created) VALUES ($1, 'x', "
+	    "'responder', 1)", "stranger");
+	r.assign = "stranger";
+	ck_assert_int_eq(md_triage_add(&st, "acme", &r, NULL, err, sizeof err),
+	    MD_TRIAGE_REFUSED);
+	ck_assert_str_eq(err, "no such member of acme: stranger");
 	r.assign = "";
 	r.priority = "asap";
 	ck_assert_int_eq(md_triage_add(&st, "acme", &r, NULL, err, sizeof err),
@@ -205,6 +220,38 @@ START_TEST(applied_at_filing)
 	}
 	ck_assert_str_eq(labels_of("4"), "spam?");
 	ck_assert_str_eq(notes_of("4"), "");
+}
+END_TEST
+
+/* Assignee and priority: the first matching rule that sets one wins; the
+ * notes name the rule; a stale assignee does not stop the filing. */
+START_TEST(assign_and_priority)
+{
+	member("ann");
+	member("bob");
+	add("subject", "substring", "refund", "billing", "ann", "high");
+	add("sender", "substring", "@example.com", "", "bob", "urgent");
+	ck_assert_int_eq(file("a1@x", "support+acme@desk.example", "carol@example.com",
+	    "Refund", "t").iid, 1);
+	ck_assert_str_eq(val("SELECT assignee || ' ' || priority FROM issues WHERE iid = 1",
+	    NULL), "ann high");
+	ck_assert_str_eq(notes_of("1"),
+	    "Support Bot: added label billing (triage rule 1: subject contains \"refund\")\n"
+	    "Support Bot (triage rule 1): assigned to ann\n"
+	    "Support Bot (triage rule 1): priority high (was normal)");
+	/* only the second rule matches */
+	ck_assert_int_eq(file("a2@x", "support+acme@desk.example", "dave@example.com",
+	    "Hello", "t").iid, 2);
+	ck_assert_str_eq(val("SELECT assignee || ' ' || priority FROM issues WHERE iid = 2",
+	    NULL), "bob urgent");
+	/* bob leaves the project: the request is filed, unassigned, with a note */
+	sql("DELETE FROM project_members WHERE username = $1", "bob");
+	ck_assert_int_eq(file("a3@x", "support+acme@desk.example", "erin@example.com",
+	    "Hello", "t").kind, MD_INGEST_CREATED);
+	ck_assert_str_eq(val("SELECT coalesce(assignee, '-') || ' ' || priority FROM issues "
+	    "WHERE iid = 3", NULL), "- urgent");
+	ck_assert_ptr_nonnull(strstr(notes_of("3"), "Support Bot (triage rule 2): not "
+	    "assigned to bob, who is no longer a member of acme"));
 }
 END_TEST
 
@@ -305,6 +352,7 @@ triage_store_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, rules_in_order);
 	tcase_add_test(tc, applied_at_filing);
+	tcase_add_test(tc, assign_and_priority);
 	tcase_add_test(tc, rolled_back_together);
 	tcase_add_test(tc, canned_replies);
 	suite_add_tcase(s, tc);

@@ -7,7 +7,8 @@
  * hands it to md_tracker_ingest(), so the web tests see issues exactly as
  * the worker creates them (no hand-written rows or keys).  Prints the new
  * issue number.  With a message file, its attachments are stored too.
- * MKISSUE_FLAGS sets the record's flags ("spam" makes the "spam?" label).
+ * MKISSUE_FLAGS sets the record's flags ("spam" makes the "spam?" label),
+ * MKISSUE_RCPT the desk address or alias it was sent to (triage rules).
  */
 #include "config.h"
 
@@ -81,6 +82,8 @@ main(int argc, char **argv)
 	md_record_set(&rec, MD_F_SCORE, "0.5");
 	if (getenv("MKISSUE_FLAGS") != NULL)
 		md_record_set(&rec, MD_F_FLAGS, getenv("MKISSUE_FLAGS"));
+	if (getenv("MKISSUE_RCPT") != NULL)
+		md_record_set(&rec, MD_F_RCPT, getenv("MKISSUE_RCPT"));
 	md_record_set(&rec, MD_F_ATTACHMENTS, argc == 7 ? "1" : "0");
 	md_record_setn(&rec, MD_F_RAW, raw.data, raw.len);
 	if (md_store_open(&st, &cfg, 1, err, sizeof err) < 0 ||
