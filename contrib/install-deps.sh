@@ -34,6 +34,35 @@ done
 command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 
+# Sendmail 8.17 for tests/e2e/sendmail.sh, from Debian's packages but NOT
+# installed (sendmail-bin would replace Postfix as the system MTA): they
+# are extracted into MD_SENDMAIL_ROOT, the directory tests/harness/sendmail.sh
+# reads.  The binary loses its setgid bit, else the loader ignores
+# LD_LIBRARY_PATH, which must find libwrap0 (not installed beside Postfix).
+sendmail_root=${MD_SENDMAIL_ROOT:-/var/cache/maildesk-tests/sendmail}
+if [ ! -x "$sendmail_root/usr/libexec/sendmail/sendmail" ]; then
+	if [ "${1:-}" = --check ] || [ "$(id -u)" != 0 ]; then
+		echo "missing:$missing sendmail-bin sendmail-cf (extracted into $sendmail_root)"
+		exit 1
+	fi
+	echo "install-deps.sh: extracting Sendmail into $sendmail_root"
+	rm -rf "$sendmail_root.new"
+	mkdir -p "$sendmail_root.new/debs"
+	sm_pkgs="sendmail-bin sendmail-cf"
+	dpkg-query -W -f='${Status}\n' libwrap0 2>/dev/null | grep -q 'ok installed' ||
+		sm_pkgs="$sm_pkgs libwrap0"
+	# shellcheck disable=SC2086 # a list of words
+	(cd "$sendmail_root.new/debs" && { apt-get download $sm_pkgs ||
+		{ apt-get update && apt-get download $sm_pkgs; }; })
+	for deb in "$sendmail_root.new"/debs/*.deb; do
+		dpkg-deb -x "$deb" "$sendmail_root.new/root"
+	done
+	chmod g-s "$sendmail_root.new/root/usr/libexec/sendmail/sendmail"
+	rm -rf "$sendmail_root"
+	mv "$sendmail_root.new/root" "$sendmail_root"
+	rm -rf "$sendmail_root.new"
+fi
+
 if [ "${1:-}" = --check ]; then
 	[ -z "$missing" ] && exit 0
 	echo "missing:$missing"

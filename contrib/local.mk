@@ -3,7 +3,7 @@
 EXTRA_DIST += contrib/install-deps.sh contrib/sandbox.sh \
 	contrib/maildesk.conf.example \
 	contrib/postfix/main.cf.snippet \
-	contrib/sendmail/maildesk.mc \
+	contrib/sendmail/maildesk.mc contrib/sendmail/README \
 	contrib/systemd/maildesk-milter.service \
 	contrib/systemd/maildesk-worker.service \
 	contrib/systemd/maildesk-web.service \

@@ -48,7 +48,6 @@ verdict_name(sfsistat st)
 	switch (st) {
 	case SMFIS_REJECT:	return "reject";
 	case SMFIS_TEMPFAIL:	return "tempfail";
-	case SMFIS_DISCARD:	return "discard";
 	case SMFIS_ACCEPT:
 	case SMFIS_CONTINUE:	return "accept";
 	default:		return "other";
@@ -86,7 +85,9 @@ void
 md_reply_accepted(SMFICTX *ctx, const char *qid, sfsistat st, const char *reason,
     const char *extra)
 {
-	verdict_line(ctx, qid, st, "250", NULL, reason, extra);
+	/* DISCARD is Sendmail's and Postfix's business: the client got 250. */
+	(void)st;
+	verdict_line(ctx, qid, SMFIS_ACCEPT, "250", NULL, reason, extra);
 }
 
 sfsistat
