@@ -13,22 +13,7 @@ command -v npm >/dev/null || skip_all "npm is not installed"
 . "$top_srcdir/tests/harness/lib.sh"
 . "$top_srcdir/tests/web/web.sh"
 
-# playwright-core only (no browser download); installed next to the test
-# from the committed lock file, in the build tree when the source is read-only.
-NODE_DIR=$top_srcdir/tests/web
-if [ ! -d "$NODE_DIR/node_modules/playwright-core" ]; then
-	if [ ! -w "$NODE_DIR" ]; then
-		NODE_DIR=$top_builddir/tests/web
-		mkdir -p "$NODE_DIR"
-		cp "$top_srcdir/tests/web/package.json" "$top_srcdir/tests/web/package-lock.json" \
-			"$NODE_DIR/"
-	fi
-	if ! (cd "$NODE_DIR" && npm ci --no-audit --no-fund >"$T/npm.log" 2>&1); then
-		diag "$(tail -n 20 "$T/npm.log")"
-		skip_all "npm could not install playwright-core"
-	fi
-fi
-[ "$NODE_DIR" = "$top_srcdir/tests/web" ] || cp "$top_srcdir/tests/web/browser.mjs" "$top_srcdir/tests/web/chromium.mjs" "$NODE_DIR/"
+md_node_dir browser.mjs
 
 XSS='<img src=x onerror=alert(1)>'
 ARTIFACTS=$top_builddir/tests/artifacts
@@ -49,16 +34,7 @@ md_start_web
 
 export WEB XSS ARTIFACTS MD_USER=alice MD_PASSWORD='correct horse battery' PROFILE=$T/profile
 mkdir -p "$PROFILE"
-(cd "$NODE_DIR" && timeout 300 node browser.mjs) >"$T/browser.out" 2>"$T/browser.err"
-rc=$?
-while IFS=$'\t' read -r status desc why; do
-	case $status in
-	PASS) ok "$desc" ;;
-	FAIL) not_ok "$desc"; diag "$why" ;;
-	esac
-done <"$T/browser.out"
-[ $rc = 0 ] || diag "node exit status $rc: $(tail -n 20 "$T/browser.err")"
-ok_rc $rc "browser run completed"
+md_browser_run browser.mjs
 
 # What the browser did is in the tracker, where the worker and the CLI see it.
 is "$(md_psql "SELECT count(*) FROM notes n JOIN issues i ON i.id = n.issue_id

@@ -6,12 +6,12 @@
 // internal comment.  Prints "PASS\tdesc" or "FAIL\tdesc\twhy" per check
 // (the format of browser.mjs).  Environment: WEB, MD_USER, MD_PASSWORD,
 // PROJECT, SUBJECT, PUBLIC_TEXT, INTERNAL_TEXT, ARTIFACTS, PROFILE.
-import { check, failures, open, result } from './chromium.mjs';
+import { check, checkClean, failures, open } from './chromium.mjs';
 
 const { WEB, MD_USER, MD_PASSWORD, PROJECT, SUBJECT, PUBLIC_TEXT, INTERNAL_TEXT,
   ARTIFACTS, PROFILE } = process.env;
 
-const { ctx, page, errors } = await open(PROFILE);
+const { ctx, page, errors, dialogs } = await open(PROFILE);
 
 try {
   await check('login', async () => {
@@ -52,10 +52,7 @@ try {
     return (await note.locator('.note-badge').textContent()).includes('Internal');
   });
   await page.screenshot({ path: ARTIFACTS + '/mail-issue.png', fullPage: true });
-  await check('no script errors', async () => {
-    const real = errors.filter((e) => !/401|Unauthorized/.test(e));
-    if (real.length) throw new Error(real.join(' | '));
-  });
+  await checkClean(errors, dialogs);
 } finally {
   await ctx.close();
 }

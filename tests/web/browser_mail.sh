@@ -15,23 +15,7 @@ command -v swaks >/dev/null || skip_all "swaks is not installed"
 . "$top_srcdir/tests/harness/records.sh"
 . "$top_srcdir/tests/web/web.sh"
 
-# playwright-core as in browser.sh: next to the test, or in the build tree
-# when the source is read-only.
-NODE_DIR=$top_srcdir/tests/web
-if [ ! -d "$NODE_DIR/node_modules/playwright-core" ]; then
-	if [ ! -w "$NODE_DIR" ]; then
-		NODE_DIR=$top_builddir/tests/web
-		mkdir -p "$NODE_DIR"
-		cp "$top_srcdir/tests/web/package.json" "$top_srcdir/tests/web/package-lock.json" \
-			"$NODE_DIR/"
-	fi
-	if [ ! -d "$NODE_DIR/node_modules/playwright-core" ] &&
-	    ! (cd "$NODE_DIR" && npm ci --no-audit --no-fund >"$T/npm.log" 2>&1); then
-		diag "$(tail -n 20 "$T/npm.log")"
-		skip_all "npm could not install playwright-core"
-	fi
-fi
-[ "$NODE_DIR" = "$top_srcdir/tests/web" ] || cp "$top_srcdir/tests/web/browser_mail.mjs" "$top_srcdir/tests/web/chromium.mjs" "$NODE_DIR/"
+md_node_dir browser_mail.mjs
 
 CUSTOMER=customer@example.org
 SUBJECT="Printer on fire"
@@ -75,16 +59,7 @@ md_start_web
 export WEB ARTIFACTS SUBJECT PUBLIC_TEXT INTERNAL_TEXT PROJECT=acme \
 	MD_USER=alice MD_PASSWORD='correct horse battery' PROFILE=$T/profile
 mkdir -p "$PROFILE"
-(cd "$NODE_DIR" && timeout 300 node browser_mail.mjs) >"$T/browser.out" 2>"$T/browser.err"
-rc=$?
-while IFS=$'\t' read -r status desc why; do
-	case $status in
-	PASS) ok "$desc" ;;
-	FAIL) not_ok "$desc"; diag "$why" ;;
-	esac
-done <"$T/browser.out"
-[ $rc = 0 ] || diag "node exit status $rc: $(tail -n 20 "$T/browser.err")"
-ok_rc $rc "browser run completed"
+md_browser_run browser_mail.mjs
 
 # --- what reached the customer's mailbox -------------------------------------------------
 md_wait_sink 2 20

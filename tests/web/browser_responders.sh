@@ -39,16 +39,7 @@ export WEB ARTIFACTS PROFILE=$T/profile MD_CONF MKISSUE=$top_builddir/tests/web/
 	ADMIN=alice ADMIN_PASSWORD='correct horse battery' \
 	RESPONDER=bob RESPONDER_PASSWORD='battery staple horse'
 mkdir -p "$PROFILE"
-(cd "$NODE_DIR" && timeout 300 node browser_responders.mjs) >"$T/browser.out" 2>"$T/browser.err"
-rc=$?
-while IFS=$'\t' read -r status desc why; do
-	case $status in
-	PASS) ok "$desc" ;;
-	FAIL) not_ok "$desc"; diag "$why" ;;
-	esac
-done <"$T/browser.out"
-[ $rc = 0 ] || diag "node exit status $rc: $(tail -n 20 "$T/browser.err")"
-ok_rc $rc "browser run completed"
+md_browser_run browser_responders.mjs
 
 # What the pages did is in the tracker, where the worker and the CLI see it.
 is "$(md_psql "SELECT role FROM project_members WHERE project = 'acme' AND username = 'bob'")" \
@@ -57,4 +48,6 @@ is "$(md_psql "SELECT count(*) FROM project_members WHERE project = 'beta'")" 0 
 	"and nobody of beta"
 is "$(md_psql "SELECT coalesce(assignee, '-') || ' ' || priority FROM issues
 	WHERE project = 'acme' AND iid = 1")" "- urgent" "issue 1 unassigned again, urgent"
+is "$(md_psql "SELECT entry FROM sender_lists WHERE project = 'acme' AND list = 'block'")" \
+	cy@example.org "the blocked sender is on acme's block list"
 done_testing

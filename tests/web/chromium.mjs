@@ -39,5 +39,20 @@ export async function open(profile) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  return { ctx, page, errors };
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  return { ctx, page, errors, dialogs };
+}
+
+// What every run ends with: no dialog opened (an alert() smuggled in
+// through data would open one) and no script error; a 401 is the login
+// page's own first look at /api/me.
+export async function checkClean(errors, dialogs) {
+  await check('no dialog was ever opened', async () => {
+    if (dialogs.length) throw new Error('dialogs: ' + dialogs.join(', '));
+  });
+  await check('no script errors (CSP violations included)', async () => {
+    const real = errors.filter((e) => !/401|Unauthorized/.test(e));
+    if (real.length) throw new Error(real.join(' | '));
+  });
 }

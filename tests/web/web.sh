@@ -7,6 +7,7 @@
 #					prints the issue number
 #	WEB				http://127.0.0.1:$WEB_PORT
 #	md_node_dir SCRIPT.mjs...	NODE_DIR with playwright-core and the scripts
+#	md_browser_run SCRIPT.mjs	runs it in NODE_DIR, its checks become TAP
 
 md_start_web() {
 	local bin=${MD_WEB_BIN:-$top_builddir/web/maildesk-web}
@@ -58,4 +59,21 @@ md_node_dir() {
 	for f in "$@" chromium.mjs; do
 		cp "$top_srcdir/tests/web/$f" "$NODE_DIR/"
 	done
+}
+
+# md_browser_run SCRIPT.mjs: runs the script (after md_node_dir) with the
+# environment the caller exported; each "PASS\tdesc" / "FAIL\tdesc\twhy"
+# line it prints becomes an ok / not ok, and its exit status one more.
+md_browser_run() {
+	local status desc why rc
+	(cd "$NODE_DIR" && timeout 300 node "$1") >"$T/browser.out" 2>"$T/browser.err"
+	rc=$?
+	while IFS=$'\t' read -r status desc why; do
+		case $status in
+		PASS) ok "$desc" ;;
+		FAIL) not_ok "$desc"; diag "$why" ;;
+		esac
+	done <"$T/browser.out"
+	[ $rc = 0 ] || diag "node exit status $rc: $(tail -n 20 "$T/browser.err")"
+	ok_rc $rc "browser run completed"
 }
