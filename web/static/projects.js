@@ -14,6 +14,7 @@ export async function projectsView(main) {
         p.aliases.map((a) => [h('br'), h('code', {}, a)])),
       h('td', { class: 'num' }, p.opened >= 0 ? String(p.opened) : '?'),
       h('td', { class: 'num' }, p.closed >= 0 ? String(p.closed) : '?'),
+      h('td', { class: 'my-role' }, p.my_role || ''),
       h('td', {}, link(base + '/settings', 'Settings')));
   });
   replace(main,
@@ -22,6 +23,6 @@ export async function projectsView(main) {
       h('table', { class: 'list', id: 'projects' },
         h('thead', {}, h('tr', {}, h('th', {}, 'Project'), h('th', {}, 'Service desk'),
           h('th', {}, 'Addresses'), h('th', { class: 'num' }, 'Open'),
-          h('th', { class: 'num' }, 'Closed'), h('th', {}, ''))),
+          h('th', { class: 'num' }, 'Closed'), h('th', {}, 'My role'), h('th', {}, ''))),
         h('tbody', {}, rows)));
 }
