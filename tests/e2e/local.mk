@@ -122,3 +122,6 @@ dist_check_SCRIPTS += tests/e2e/cli_triage.sh
 TESTS += tests/e2e/sendmail.sh
 dist_check_SCRIPTS += tests/e2e/sendmail.sh
 EXTRA_DIST += tests/harness/sendmail.sh
+# maildesk doctor: a healthy installation, then each fault on its line (issue 19).
+TESTS += tests/e2e/doctor.sh
+dist_check_SCRIPTS += tests/e2e/doctor.sh

@@ -1,0 +1,285 @@
+#!/bin/bash
+# doctor.sh - `maildesk doctor` against real servers: first a healthy
+# installation (every line ok, exit 0, --json parses), then one fault at a
+# time, each seen on its own line with FAIL or warn and exit status 1 for
+# a FAIL: a wrong Redis password, a login with too few or too many rights,
+# no AOF, everysec, an evicting memory policy, missing replicas, backlog
+# and dead letters, the milter missing from main.cf (and a milter after
+# ours, default_action=accept), Sendmail .mc/.cf lines, the milter down,
+# spamd up and down, the relay, base_url, DNS, PostgreSQL and Redis down,
+# a config that does not load and one open to others.
+#
+# In a private network namespace: dnsmasq serves the SPF record the DNS
+# check asks for.
+. "$top_srcdir/tests/harness/tap.sh"
+. "$top_srcdir/tests/harness/lib.sh"
+
+MD_DNS_RECORDS='local=/test/
+txt-record=spf.test,"v=spf1 ip4:192.0.2.1 -all"'
+md_reexec_in_netns "$0" "$@"
+
+md_start_redis --appendonly yes --appendfsync always --maxmemory 64mb \
+	--maxmemory-policy noeviction
+md_start_sink
+# base_url: any HTTP server will do.
+WEB_PORT=$(md_free_port)
+mkdir -p "$T/www"
+echo hello >"$T/www/index.html"
+md_spawn perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $ARGV[0],
+	    Listen => 5, ReuseAddr => 1) or die "listen: $!";
+	while (my $c = $s->accept) {
+		while (defined(my $l = <$c>)) { last if $l =~ /^\r?\n$/ }
+		print $c "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n";
+		close $c;
+	}' "$WEB_PORT"
+WEB_PID=$MD_SPAWN_PID
+md_wait_port "$WEB_PORT" 10 "$WEB_PID" || bail_out "the HTTP server did not start"
+BASE=("base_url=http://127.0.0.1:$WEB_PORT/")
+md_write_config "${BASE[@]}"
+md_start_milter
+md_start_postfix
+# What the worker does first: the consumer group (no worker needed here).
+rcli XGROUP CREATE maildesk:inbox workers '$' MKSTREAM >/dev/null
+
+export REDISCLI_AUTH=$MD_REDIS_ADMIN_PASSWORD
+ARGS=(-C "$T/postfix/etc" --dns-name spf.test --timeout 3000 --redis-user admin)
+
+# doctor [ARGS...]: runs it with the common arguments first; OUT, RC, and
+# per check name its status (ST) and its line (LN).
+declare -A ST LN
+doctor() {
+	OUT=$(md_cli doctor "${ARGS[@]}" "$@" 2>"$T/doctor.err")
+	RC=$?
+	parse
+}
+
+# parse: ST and LN from $OUT, without a process per check.
+parse() {
+	local s n rest
+	ST=()
+	LN=()
+	while read -r s n rest; do
+		ST[$n]=$s
+		LN[$n]="$s $n $rest"
+	done <<<"$OUT"
+}
+
+# expect NAME STATUS [REGEX]: the check's line says STATUS (and matches
+# REGEX); STATUS "" means no such line.
+expect() {
+	is "${ST[$1]:-}" "$2" "$DESC: $1 is ${2:-absent}" ||
+		diag "$(printf '%s\n' "$OUT" | tail -n 40)"
+	[ -z "${3:-}" ] || like "${LN[$1]:-}" "$3" "$DESC: $1 says /$3/"
+}
+
+# --- a healthy installation ----------------------------------------------------------------
+DESC=healthy
+doctor
+is "$RC" 0 "healthy: exit 0"
+for c in config config.mode redis redis.login.milter redis.acl.milter \
+	redis.login.worker redis.acl.worker redis.login.web redis.acl.web \
+	redis.login.cli redis.acl.cli redis.persistence redis.memory redis.replicas \
+	redis.inbox redis.dead db.worker db.web db.cli dns mta.postfix \
+	mta.default_action mta.milter_order mta.in_flow_delay milter spamd relay base_url; do
+	expect "$c" ok
+done
+like "$OUT" '^STATUS +CHECK +RESULT' "healthy: a header line"
+like "$(printf '%s\n' "$OUT" | tail -n 1)" '^28 ok, 0 warn, 0 FAIL$' "healthy: the count"
+expect redis.acl.milter ok 'user maildesk-milter may do the [0-9]+ things maildesk-milter needs and none of [0-9]+ others'
+expect redis.persistence ok 'appendfsync always'
+expect db.cli ok "schema version [0-9]+"
+expect dns ok 'SPF record of spf.test in [0-9]+ ms'
+expect milter ok "maildesk-milter answers on inet:$MILTER_PORT@127.0.0.1 \\(milter protocol 6\\)"
+expect relay ok "smtp://127.0.0.1:$SINK_PORT answers EHLO"
+expect base_url ok 'answers HTTP 200'
+
+OUT=$(md_cli doctor "${ARGS[@]}" --json 2>/dev/null)
+RC=$?
+parse
+is "$RC" 0 "--json: exit 0"
+ok_run "--json: parses" jq empty <<<"$OUT"
+is "$(jq -r '[.checks[] | select(.status == "ok")] | length' <<<"$OUT")" 28 "--json: 28 checks ok"
+is "$(jq -r '.fail' <<<"$OUT")" 0 "--json: fail 0"
+is "$(jq -r '.checks[0] | keys | join(",")' <<<"$OUT")" "advice,message,name,status" \
+	"--json: name, status, message, advice"
+
+# --- Redis: logins and rights ----------------------------------------------------------------
+# One run, three faults: the milter's password is wrong, the worker logs in
+# as admin (too many rights), the CLI as maildesk-web (too few).
+DESC=logins
+md_write_config "${BASE[@]}" milter_redis_password=wrong \
+	worker_redis_username=admin "worker_redis_password=$MD_REDIS_ADMIN_PASSWORD" \
+	cli_redis_username=maildesk-web "cli_redis_password=$(md_redis_password maildesk-web)" \
+	"relay=smtps://127.0.0.1:$SINK_PORT"
+doctor
+is "$RC" 1 "logins: exit 1"
+expect redis.login.milter FAIL 'maildesk-milter cannot log in as user maildesk-milter: .*WRONGPASS'
+expect redis.acl.milter ""
+expect redis.acl.worker warn 'user admin may do more than maildesk-worker needs: XADD <p>inbox.*CONFIG GET'
+expect redis.acl.cli FAIL 'user maildesk-web may not do what maildesk-cli needs: XLEN <p>inbox, XADD <p>inbox'
+expect redis.acl.web ok
+# The sink speaks plain SMTP: no TLS handshake on its port.
+expect relay FAIL "smtps://127.0.0.1:$SINK_PORT: "
+
+DESC="no admin"
+md_write_config "${BASE[@]}"
+OUT=$(REDISCLI_AUTH= md_cli doctor -C "$T/postfix/etc" --dns-name spf.test 2>/dev/null)
+RC=$?
+parse
+is "$RC" 0 "no admin login: exit 0"
+expect redis.server warn 'user maildesk-worker \(redis_username\) may not read the server.s settings.*NOPERM'
+expect redis.persistence ''
+
+# --- Redis: the server's settings and the queues ------------------------------------------------
+DESC=server
+rcli CONFIG SET appendonly no >/dev/null
+rcli CONFIG SET maxmemory-policy allkeys-lru >/dev/null
+rcli XADD maildesk:dead '*' error "no such project" project gone >/dev/null
+rcli XADD maildesk:inbox '*' v 1 >/dev/null
+rcli XADD maildesk:inbox '*' v 1 >/dev/null
+md_write_config "${BASE[@]}" redis_min_replicas=1 redis_replica_timeout_ms=200 inbox_max_backlog=2
+doctor
+is "$RC" 1 "server: exit 1"
+expect redis.persistence FAIL 'AOF is off'
+expect redis.memory FAIL 'allkeys-lru may evict inbox records'
+expect redis.replicas FAIL '0 replica\(s\) online, redis_min_replicas = 1: the milter answers 451'
+expect redis.inbox FAIL '2 records waiting, inbox_max_backlog = 2: the milter answers 451'
+expect redis.dead warn '1 dead letters'
+
+DESC="server warnings"
+rcli CONFIG SET appendonly yes >/dev/null
+rcli CONFIG SET appendfsync everysec >/dev/null
+rcli CONFIG SET maxmemory 0 >/dev/null
+rcli CONFIG SET maxmemory-policy noeviction >/dev/null
+md_write_config "${BASE[@]}"
+doctor
+is "$RC" 0 "server warnings: exit 0"
+expect redis.persistence warn 'appendfsync everysec: a power loss'
+expect redis.memory warn 'no maxmemory'
+expect redis.inbox ok '2 records waiting'
+rcli CONFIG SET appendfsync always >/dev/null
+
+# --- the MTA ---------------------------------------------------------------------------------------
+DESC="not in main.cf"
+postconf -c "$T/postfix/etc" -e 'smtpd_milters=inet:127.0.0.1:9'
+doctor
+is "$RC" 1 "milter not in main.cf: exit 1"
+expect mta.postfix FAIL "smtpd_milters = inet:127.0.0.1:9 does not name maildesk-milter"
+like "${LN[mta.postfix]}" "add \\{ inet:127.0.0.1:$MILTER_PORT, default_action=tempfail \\}" \
+	"not in main.cf: the line to add"
+expect mta.default_action ""
+
+DESC="accept, not last"
+postconf -c "$T/postfix/etc" -e \
+	"smtpd_milters={ inet:localhost:$MILTER_PORT, default_action=accept } inet:127.0.0.1:9" \
+	in_flow_delay=1s
+doctor
+is "$RC" 1 "default_action=accept: exit 1"
+expect mta.postfix ok "names maildesk-milter \\(inet:localhost:$MILTER_PORT\\)"
+expect mta.default_action FAIL 'default_action = accept: .* delivered unjudged'
+expect mta.milter_order warn 'inet:127.0.0.1:9 comes after maildesk-milter'
+expect mta.in_flow_delay ok 'in_flow_delay = 1s: .* -> where most mail goes to the desk, set in_flow_delay = 0'
+postconf -c "$T/postfix/etc" -e "smtpd_milters=inet:127.0.0.1:9, { inet:127.0.0.1:$MILTER_PORT, default_action=tempfail }" \
+	milter_default_action=accept in_flow_delay=0
+doctor
+is "$RC" 0 "per-milter tempfail, last: exit 0"
+expect mta.default_action ok
+expect mta.milter_order ok 'last milter \(of 2\)'
+
+DESC="no Postfix here"
+OUT=$(md_cli doctor --dns-name spf.test --redis-user admin -C "$T/nowhere" 2>/dev/null)
+RC=$?
+parse
+expect mta.postfix warn "cannot read $T/nowhere/main.cf"
+
+DESC=sendmail
+printf '%s\n' "dnl maildesk" \
+	"INPUT_MAIL_FILTER(\`other', \`S=inet:9@127.0.0.1, F=T')dnl" \
+	"INPUT_MAIL_FILTER(\`maildesk', \`S=inet:$MILTER_PORT@127.0.0.1, F=T, T=C:10s;S:30s;R:60s;E:5m')dnl" \
+	>"$T/sendmail.mc"
+doctor --sendmail "$T/sendmail.mc"
+is "$RC" 0 "sendmail.mc: exit 0"
+expect mta.sendmail ok 'filter maildesk is maildesk-milter'
+expect mta.default_action ok 'F=T'
+expect mta.milter_order ok
+expect mta.postfix ""
+printf '%s\n' "Xmaildesk, S=inet:$MILTER_PORT@localhost, T=S:30s" "Xother, S=unix:/x, F=T" \
+	"O InputMailFilters=maildesk, other" >"$T/sendmail.cf"
+doctor --sendmail "$T/sendmail.cf"
+is "$RC" 1 "sendmail.cf without F=T: exit 1"
+expect mta.default_action FAIL 'F=\(none\): .* delivered unjudged'
+expect mta.milter_order warn 'filter other comes after maildesk-milter'
+printf '%s\n' "INPUT_MAIL_FILTER(\`other', \`S=inet:9@127.0.0.1, F=T')dnl" >"$T/sendmail.mc"
+doctor --sendmail "$T/sendmail.mc"
+expect mta.sendmail FAIL 'no INPUT_MAIL_FILTER names maildesk-milter'
+
+DESC="milter and spamd down"
+md_stop_milter
+md_write_config "${BASE[@]}" "spamd_address=inet:$(md_free_port)@127.0.0.1" spamd_fallback=tempfail
+doctor
+is "$RC" 1 "milter and spamd down: exit 1"
+expect milter FAIL "no milter answers on inet:$MILTER_PORT@127.0.0.1: connect 127.0.0.1:$MILTER_PORT: Connection refused"
+expect spamd FAIL 'does not answer PING .*Connection refused.*answers 451 to desk mail'
+
+# A port that takes connections and never answers is no milter either.
+SILENT_PORT=$(md_free_port)
+md_spawn perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $ARGV[0],
+	    Listen => 5, ReuseAddr => 1) or die; my @c;
+	while (my $c = $s->accept) { push @c, $c }' "$SILENT_PORT"
+md_wait_port "$SILENT_PORT" 10 "$MD_SPAWN_PID"
+md_write_config "${BASE[@]}" "milter_socket=inet:$SILENT_PORT@127.0.0.1"
+OUT=$(md_cli doctor "${ARGS[@]}" --timeout 500 2>/dev/null)
+RC=$?
+parse
+DESC="silent port"
+expect milter FAIL 'no answer within 500 ms'
+
+# --- spamd ---------------------------------------------------------------------------------------------
+DESC="spamd up"
+md_start_spamd
+md_write_config "${BASE[@]}" "spamd_address=inet:$SPAMD_PORT@127.0.0.1"
+doctor
+expect spamd ok "inet:$SPAMD_PORT@127.0.0.1 answers PING"
+md_stop_spamd
+
+# --- relay, base_url, DNS, PostgreSQL ------------------------------------------------------------------
+DESC="all down"
+md_stop_sink
+_md_stop_pid "$WEB_PID" 5
+md_stop_dns
+md_write_config "${BASE[@]}" "cli_database=$PG_CONNINFO user=nosuchrole"
+doctor
+is "$RC" 1 "all down: exit 1"
+expect relay FAIL "smtp://127.0.0.1:$SINK_PORT: .*(refused|connect)"
+expect base_url FAIL "http://127.0.0.1:$WEB_PORT/: "
+expect dns FAIL 'no answer for TXT spf.test within [0-9]+ ms'
+expect db.cli FAIL 'maildesk-cli cannot reach the database: .*nosuchrole'
+expect db.worker ok
+
+# --- Redis and PostgreSQL down, then the configuration itself ----------------------------------------
+DESC="PostgreSQL and Redis down, mode 644"
+md_stop_postgres
+md_stop_redis
+chmod 644 "$MD_CONF"
+doctor
+is "$RC" 1 "Redis down: exit 1"
+expect redis FAIL "Redis at 127.0.0.1:$REDIS_PORT does not answer: .*the milter answers 451"
+expect redis.login.milter ""
+expect db.worker FAIL 'cannot reach the database'
+expect config.mode warn 'mode 644: the file holds secrets \(redis_password on line [0-9]+\)'
+
+DESC="bad config"
+printf 'spam_mark = lots\n' >"$T/bad.conf"
+OUT=$("$top_builddir/cli/maildesk" -c "$T/bad.conf" doctor --json 2>/dev/null)
+is "$?" 1 "bad config: exit 1"
+is "$(jq -r '.checks | length' <<<"$OUT")" 1 "bad config: one check"
+is "$(jq -r '.checks[0].status + " " + .checks[0].message' <<<"$OUT")" \
+	"FAIL $T/bad.conf:1: spam_mark: not a number" "bad config: the loader's error"
+
+DESC=usage
+md_cli doctor --bogus >/dev/null 2>&1
+is "$?" 2 "unknown option: exit 2"
+
+done_testing
