@@ -7,6 +7,8 @@ EXTRA_DIST += tests/fixtures/e2e/latin1.eml tests/fixtures/e2e/utf8.eml \
 	tests/fixtures/e2e/junk.eml
 TESTS += tests/e2e/cli_project.sh
 dist_check_SCRIPTS += tests/e2e/cli_project.sh
+TESTS += tests/e2e/cli_members.sh
+dist_check_SCRIPTS += tests/e2e/cli_members.sh
 TESTS += tests/e2e/replica_wait.sh
 dist_check_SCRIPTS += tests/e2e/replica_wait.sh
 
@@ -19,6 +21,9 @@ EXTRA_DIST += tests/web/web.sh tests/web/browser.mjs tests/web/package.json \
 
 TESTS += tests/web/api.sh
 dist_check_SCRIPTS += tests/web/api.sh
+# The responders' API (issue 18): membership, 404 for strangers, ownership.
+TESTS += tests/web/api_members.sh
+dist_check_SCRIPTS += tests/web/api_members.sh
 
 # Login throttling without lockout: per address, per (name, address), delays
 # per name, 60 parallel guesses (clients on 127.0.0.x with curl --interface).

@@ -212,6 +212,13 @@ tests_unit_test_tracker_edit_SOURCES = tests/unit/test_tracker_edit.c \
 tests_unit_test_tracker_edit_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tracker_edit_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_tracker_edit
+# Responders (issue 18): access, membership, assignee, priority, due, notes.
+check_PROGRAMS += tests/unit/test_members
+tests_unit_test_members_SOURCES = tests/unit/test_members.c \
+	tests/unit/issue_rows.h tests/unit/pg_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
+tests_unit_test_members_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_members_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_members
 check_PROGRAMS += tests/unit/test_tracker_search tests/unit/test_purge
 tests_unit_test_tracker_search_SOURCES = tests/unit/test_tracker_search.c \
 	tests/unit/issue_rows.h tests/unit/pg_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h

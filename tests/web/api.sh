@@ -20,6 +20,7 @@ md_cli user add alice --role admin --password-file "$T/pw"
 ok_rc $? "user add (admin) with --password-file"
 printf 'bob-secret-1\n' | md_cli user add bob
 ok_rc $? "user add (responder) reads the password from stdin"
+md_cli project member add acme bob >/dev/null	# a responder sees only their projects
 like "$(md_cli user list)" "alice +admin" "user list shows the admin"
 is "$(md_cli user list --json | jq -r '.[1].role')" responder "user list --json"
 printf 'short\n' | md_cli user add carol 2>"$T/err"
