@@ -95,5 +95,12 @@ BEGIN
 			EXECUTE format('REVOKE ALL ON public.%I FROM maildesk_worker', t);
 		END IF;
 	END LOOP;
+	-- Except who the responders are, for their notifications and their
+	-- answers by email (003_notify.sql): never the password hash.
+	IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'public'
+	    AND table_name = 'users' AND column_name = 'signature') THEN
+		GRANT SELECT (name, role, email, notify, signature) ON public.users
+			TO maildesk_worker;
+	END IF;
 END
 $$;

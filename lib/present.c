@@ -102,6 +102,7 @@ notes(struct md_json *j, const struct md_issue_full *f)
 		md_json_kstr(j, "text", n->text);
 		md_json_kstr(j, "full_text", n->full_text);
 		md_json_kstr(j, "flags", n->flags);
+		md_json_kstr(j, "via", n->via);
 		md_json_kint(j, "attachments", n->attachments);
 		md_json_kstr(j, "message_id", n->message_id);
 		/* raw_len is the stored original's size (md_tracker_get leaves

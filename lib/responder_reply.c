@@ -216,30 +216,6 @@ judge(struct ranswer *a)
 		    a->k->project);
 }
 
-/* 1 new, 0 filed before, -1. */
-static int
-file_once(struct ranswer *a)
-{
-	struct md_trk_rec *r = a->r;
-	struct md_sqlp p;
-	char *key = md_trk_msg_key(r->rec);
-	long n;
-
-	if (key == NULL) {
-		snprintf(r->err, r->errlen, "out of memory");
-		return -1;
-	}
-	md_sqlp_init(&p);
-	md_sqlp_str(&p, a->b.project);
-	md_sqlp_str(&p, key);
-	md_sqlp_long(&p, a->b.id);
-	n = md_db_exec_count(r->st->db, "INSERT INTO filed_messages (project, msg_key, "
-	    "issue_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &p, r->err, r->errlen);
-	md_sqlp_free(&p);
-	free(key);
-	return n < 0 ? -1 : n > 0;
-}
-
 /* The raw message as received, for "view original"; *id 0 without one. */
 static int
 store_raw(struct ranswer *a, long *id)
@@ -318,7 +294,7 @@ md_trk_responder_answer(struct md_trk_rec *r, const struct md_rkey *k)
 	/* The row lock serialises every writer of this issue. */
 	if (md_trk_issue_load(r->st, k->project, k->iid, 1, &a.b, r->err, r->errlen) != 0)
 		return -1;
-	if ((rc = file_once(&a)) <= 0) {
+	if ((rc = md_trk_file_once(r, k->project, a.b.id)) <= 0) {
 		if (rc == 0) {
 			r->out->kind = MD_INGEST_DUP;
 			r->out->iid = k->iid;

@@ -52,6 +52,7 @@ note_free(struct md_note *n)
 	free(n->raw);
 	free(n->full_text);
 	free(n->flags);
+	free(n->via);
 }
 
 void
@@ -198,7 +199,7 @@ load_notes(struct md_store *st, long id, struct md_issue_full *out, char *err,
 	res = issue_rows(st, id, "SELECT n.id, n.author, n.author_email, n.kind, n.text, "
 	    "n.message_id, n.created, n.attachments, "
 	    "(SELECT r.size FROM raw_messages r WHERE r.id = n.raw_id AND r.data IS NOT NULL), "
-	    "n.full_text, n.flags FROM notes n WHERE n.issue_id = $1 ORDER BY n.id",
+	    "n.full_text, n.flags, n.via FROM notes n WHERE n.issue_id = $1 ORDER BY n.id",
 	    sizeof *out->notes, &rows, err, errlen);
 	if (res == NULL)
 		return -1;
@@ -217,8 +218,9 @@ load_notes(struct md_store *st, long id, struct md_issue_full *out, char *err,
 		n->raw_len = (size_t)md_db_ll(res, k, 8);
 		n->full_text = md_db_dup(res, k, 9);
 		n->flags = md_db_dup(res, k, 10);
+		n->via = md_db_dup(res, k, 11);
 		if (!n->author || !n->author_email || !n->kind || !n->text ||
-		    !n->message_id || !n->full_text || !n->flags)
+		    !n->message_id || !n->full_text || !n->flags || !n->via)
 			rc = -1;
 	}
 	return issue_rows_done(res, rc, err, errlen);

@@ -134,6 +134,9 @@ struct md_note {
 				   was trimmed off ("" when nothing was cut) */
 	char	*flags;		/* comma separated; "sender_mismatch": the From
 				   address does not subscribe to the issue */
+	char	*via;		/* "email": a responder's answer by email
+				   (notify.h); "reply key", "thread": how a
+				   customer's mail found the issue; "" */
 };
 
 struct md_issue_att {

@@ -187,6 +187,9 @@ int	md_trk_new_request(struct md_trk_rec *r, const char *project, long follows);
 int	md_trk_may_thread(const struct md_record *rec);
 /* The issue (of the record's project) a new mail answers: 1 (iid set), 0, -1. */
 int	md_trk_find_thread(struct md_trk_rec *r, long *iid);
+/* Claims the record for issue_id of project in filed_messages: 1 new,
+ * 0 filed before (a replay), -1. */
+int	md_trk_file_once(struct md_trk_rec *r, const char *project, long issue_id);
 /* An answer to project's issue iid; key_email: whose reply key it came
  * through ("" none).  0 or -1. */
 int	md_trk_answer(struct md_trk_rec *r, const char *project, long iid,

@@ -205,11 +205,9 @@ load_answer(struct answer *q)
 	return rc;
 }
 
-/* 1 new, 0 filed before, -1. */
-static int
-file_once(struct answer *q)
+int
+md_trk_file_once(struct md_trk_rec *r, const char *project, long issue_id)
 {
-	struct md_trk_rec *r = q->r;
 	struct md_sqlp p;
 	char *key = md_trk_msg_key(r->rec);
 	long n;
@@ -219,9 +217,9 @@ file_once(struct answer *q)
 		return -1;
 	}
 	md_sqlp_init(&p);
-	md_sqlp_str(&p, q->b.project);
+	md_sqlp_str(&p, project);
 	md_sqlp_str(&p, key);
-	md_sqlp_long(&p, q->b.id);
+	md_sqlp_long(&p, issue_id);
 	n = md_db_exec_count(r->st->db, "INSERT INTO filed_messages (project, msg_key, "
 	    "issue_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &p, r->err, r->errlen);
 	md_sqlp_free(&p);
@@ -431,7 +429,7 @@ md_trk_answer(struct md_trk_rec *r, const char *project, long iid,
 		rc = md_trk_new_request(r, project, iid);
 		goto out;
 	}
-	if ((rc = file_once(&q)) <= 0) {
+	if ((rc = md_trk_file_once(r, project, q.b.id)) <= 0) {
 		if (rc == 0) {
 			r->out->kind = MD_INGEST_DUP;
 			r->out->iid = iid;

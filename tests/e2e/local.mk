@@ -113,6 +113,10 @@ TESTS += tests/e2e/redis_acl.sh tests/e2e/redis_oom.sh tests/e2e/pg_roles.sh
 dist_check_SCRIPTS += tests/e2e/redis_acl.sh tests/e2e/redis_oom.sh tests/e2e/pg_roles.sh
 EXTRA_DIST += contrib/redis-users.acl contrib/postgresql-roles.sql
 
+# Responders' notifications and answers by email through Postfix (issue 18).
+TESTS += tests/e2e/notify.sh
+dist_check_SCRIPTS += tests/e2e/notify.sh
+
 # contrib/sandbox.sh run as a new user would (--no-build): the printed URL and
 # credentials log in to maildesk-web; SIGTERM leaves nothing running.
 TESTS += tests/e2e/sandbox.sh

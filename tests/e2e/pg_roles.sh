@@ -60,6 +60,9 @@ may worker "write rows and use a sequence" \
 	"BEGIN; INSERT INTO projects (name, created) VALUES ('roletest', 0);
 	 INSERT INTO audit_log (at, actor, action) VALUES (0, 'w', 'test'); ROLLBACK"
 may_not worker "read users (password hashes)" "SELECT * FROM users"
+may_not worker "read password hashes" "SELECT password FROM users"
+may worker "read who the responders are (notifications)" \
+	"SELECT name, role, email, notify, signature FROM users"
 may_not worker "read sessions" "SELECT * FROM sessions"
 may_not worker "read login_failures" "SELECT * FROM login_failures"
 may web "read users" "SELECT count(*) FROM users"
