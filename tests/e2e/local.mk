@@ -134,9 +134,6 @@ EXTRA_DIST += tests/harness/sendmail.sh
 # maildesk doctor: a healthy installation, then each fault on its line (issue 19).
 TESTS += tests/e2e/doctor.sh
 dist_check_SCRIPTS += tests/e2e/doctor.sh
-# Triage rules and canned replies in the CLI, and rules applied at filing (issue 18).
-TESTS += tests/e2e/cli_triage.sh
-dist_check_SCRIPTS += tests/e2e/cli_triage.sh
 # The triage and canned-reply endpoints of the JSON API (issue 18).
 TESTS += tests/web/api_triage.sh
 dist_check_SCRIPTS += tests/web/api_triage.sh
