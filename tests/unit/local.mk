@@ -282,3 +282,9 @@ tests_unit_test_notify_SOURCES = tests/unit/test_notify.c \
 tests_unit_test_notify_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_notify_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_notify
+# maildesk doctor: smtpd_milters, socket names, the milter protocol probe (issue 19).
+check_PROGRAMS += tests/unit/test_doctor_mta
+tests_unit_test_doctor_mta_SOURCES = tests/unit/test_doctor_mta.c tests/unit/unit.h
+tests_unit_test_doctor_mta_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_doctor_mta_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_doctor_mta
