@@ -137,3 +137,8 @@ dist_check_SCRIPTS += tests/e2e/doctor.sh
 # The triage and canned-reply endpoints of the JSON API (issue 18).
 TESTS += tests/web/api_triage.sh
 dist_check_SCRIPTS += tests/web/api_triage.sh
+
+# Prometheus metrics of the milter, the worker and the web UI after an e2e
+# run whose counts are known, and one mail followed through both logs.
+TESTS += tests/e2e/metrics.sh
+dist_check_SCRIPTS += tests/e2e/metrics.sh
