@@ -55,8 +55,10 @@ parse_args(int argc, char **argv, struct md_doctor_opts *o, int *json)
 		}
 	}
 	/* As redis-cli takes it: never on the command line, where ps shows it. */
-	if (o->redis_user != NULL)
-		o->redis_password = getenv("REDISCLI_AUTH");
+	if (o->redis_user != NULL &&
+	    ((o->redis_password = getenv("REDISCLI_AUTH")) == NULL || *o->redis_password == '\0'))
+		return cli_usage_error(&cli_cmd_doctor,
+		    "--redis-user: put its password in $REDISCLI_AUTH");
 	return 0;
 }
 

@@ -388,6 +388,64 @@ check_replicas(struct md_doctor *d, const struct md_config *cfg, const char *rep
 		    cfg->redis_min_replicas);
 }
 
+/*
+ * Redis 7.0 to 7.2 check a MULTI/EXEC block of the AOF against the default
+ * user's rights when they load it (redis/redis#14541): a default user
+ * without @write on <p>* makes a restart drop every script's writes
+ * (doc/redis-schema.md, "The default user's rights and the AOF").
+ */
+static void
+check_aof_replay(struct md_doctor *d, struct md_redis *r, const char *server)
+{
+	static const char *const cmds[][6] = {
+		{ "XADD", "@inbox", "*", "f", "v", NULL },
+		{ "HSET", "@project:doctor-probe", "f", "v", NULL, NULL },
+	};
+	char version[32] = "", denied[300] = "";
+	const char *argv[8];
+	md_buf keys[6];
+	redisReply *rep;
+	size_t i, k, argc;
+
+	(void)info_field(server, "redis_version", version, sizeof version);
+	if (strncmp(version, "7.0.", 4) != 0 && strncmp(version, "7.1.", 4) != 0 &&
+	    strncmp(version, "7.2.", 4) != 0)
+		return;
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		argv[0] = "ACL";
+		argv[1] = "DRYRUN";
+		argv[2] = "default";
+		for (k = 0, argc = 3; cmds[i][k] != NULL; k++, argc++) {
+			md_buf_init(&keys[k]);
+			argv[argc] = cmds[i][k][0] == '@' ?
+			    md_key(r, &keys[k], "%s", cmds[i][k] + 1) : cmds[i][k];
+			if (argv[argc] == NULL)
+				argv[argc] = "";
+		}
+		rep = md_redis_cmdv(r, (int)argc, argv, NULL);
+		while (k-- > 0)
+			md_buf_free(&keys[k]);
+		if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
+			if (rep != NULL)
+				freeReplyObject(rep);
+			return;		/* no ACL DRYRUN for this login: nothing to say */
+		}
+		if (rep->type != REDIS_REPLY_STATUS || strcmp(rep->str, "OK") != 0)
+			list_add(denied, sizeof denied, cmds[i][0]);
+		freeReplyObject(rep);
+	}
+	if (*denied != '\0')
+		md_doctor_add(d, "redis.aof_replay", MD_CHECK_FAIL,
+		    "give the default user the rights of contrib/redis-users.acl's first "
+		    "line (off, no password, +@write -@dangerous on the prefix)",
+		    "Redis %s replays the AOF's scripts with the default user's rights, "
+		    "and it may not %s: after a restart, accepted mail and the view are gone",
+		    version, denied);
+	else
+		md_doctor_add(d, "redis.aof_replay", MD_CHECK_OK, NULL,
+		    "the default user may replay the AOF's writes (Redis %s)", version);
+}
+
 /* Persistence, memory and replicas, as a login that may run INFO and CONFIG. */
 static void
 check_server(struct md_doctor *d, const struct md_config *cfg,
@@ -395,14 +453,15 @@ check_server(struct md_doctor *d, const struct md_config *cfg,
 {
 	const char *user = opts->redis_user ? opts->redis_user : cfg->redis_username;
 	const char *pass = opts->redis_user ? opts->redis_password : cfg->redis_password;
-	char *pers = NULL, *mem = NULL, *repl = NULL, err[512];
+	char *pers = NULL, *mem = NULL, *repl = NULL, *server = NULL, err[512];
 	struct md_redis *r;
 
 	if ((r = login(cfg, user, pass)) == NULL)
 		return;
 	if ((pers = info(r, "persistence", err, sizeof err)) == NULL ||
 	    (mem = info(r, "memory", err, sizeof err)) == NULL ||
-	    (repl = info(r, "replication", err, sizeof err)) == NULL)
+	    (repl = info(r, "replication", err, sizeof err)) == NULL ||
+	    (server = info(r, "server", err, sizeof err)) == NULL)
 		md_doctor_add(d, "redis.server", MD_CHECK_WARN,
 		    "run `REDISCLI_AUTH=... maildesk doctor --redis-user admin` (the admin "
 		    "user of contrib/redis-users.acl) to check them",
@@ -412,12 +471,15 @@ check_server(struct md_doctor *d, const struct md_config *cfg,
 		    " (redis_username)", err);
 	else {
 		check_persistence(d, r, pers);
+		if (info_ll(pers, "aof_enabled", 0))
+			check_aof_replay(d, r, server);
 		check_memory(d, mem);
 		check_replicas(d, cfg, repl);
 	}
 	free(pers);
 	free(mem);
 	free(repl);
+	free(server);
 	md_redis_free(r);
 }
 

@@ -79,13 +79,13 @@ doctor
 is "$RC" 0 "healthy: exit 0"
 for c in config config.mode redis redis.login.milter redis.acl.milter \
 	redis.login.worker redis.acl.worker redis.login.web redis.acl.web \
-	redis.login.cli redis.acl.cli redis.persistence redis.memory redis.replicas \
+	redis.login.cli redis.acl.cli redis.persistence redis.aof_replay redis.memory redis.replicas \
 	redis.inbox redis.dead db.worker db.web db.cli dns mta.postfix \
 	mta.default_action mta.milter_order mta.in_flow_delay milter spamd relay base_url; do
 	expect "$c" ok
 done
 like "$OUT" '^STATUS +CHECK +RESULT' "healthy: a header line"
-like "$(printf '%s\n' "$OUT" | tail -n 1)" '^28 ok, 0 warn, 0 FAIL$' "healthy: the count"
+like "$(printf '%s\n' "$OUT" | tail -n 1)" '^29 ok, 0 warn, 0 FAIL$' "healthy: the count"
 expect redis.acl.milter ok 'user maildesk-milter may do the [0-9]+ things maildesk-milter needs and none of [0-9]+ others'
 expect redis.persistence ok 'appendfsync always'
 expect db.cli ok "schema version [0-9]+"
@@ -99,15 +99,17 @@ RC=$?
 parse
 is "$RC" 0 "--json: exit 0"
 ok_run "--json: parses" jq empty <<<"$OUT"
-is "$(jq -r '[.checks[] | select(.status == "ok")] | length' <<<"$OUT")" 28 "--json: 28 checks ok"
+is "$(jq -r '[.checks[] | select(.status == "ok")] | length' <<<"$OUT")" 29 "--json: 29 checks ok"
 is "$(jq -r '.fail' <<<"$OUT")" 0 "--json: fail 0"
 is "$(jq -r '.checks[0] | keys | join(",")' <<<"$OUT")" "advice,message,name,status" \
 	"--json: name, status, message, advice"
 
 # --- Redis: logins and rights ----------------------------------------------------------------
-# One run, three faults: the milter's password is wrong, the worker logs in
-# as admin (too many rights), the CLI as maildesk-web (too few).
+# One run, four faults: the milter's password is wrong, the worker logs in
+# as admin (too many rights), the CLI as maildesk-web (too few), and the
+# default user could not replay the AOF's scripts (redis/redis#14541).
 DESC=logins
+rcli ACL SETUSER default -@all >/dev/null
 md_write_config "${BASE[@]}" milter_redis_password=wrong \
 	worker_redis_username=admin "worker_redis_password=$MD_REDIS_ADMIN_PASSWORD" \
 	cli_redis_username=maildesk-web "cli_redis_password=$(md_redis_password maildesk-web)" \
@@ -119,6 +121,8 @@ expect redis.acl.milter ""
 expect redis.acl.worker warn 'user admin may do more than maildesk-worker needs: XADD <p>inbox.*CONFIG GET'
 expect redis.acl.cli FAIL 'user maildesk-web may not do what maildesk-cli needs: XLEN <p>inbox, XADD <p>inbox'
 expect redis.acl.web ok
+expect redis.aof_replay FAIL 'replays the AOF.s scripts with the default user.s rights, and it may not XADD, HSET'
+rcli ACL SETUSER default +@write -@dangerous >/dev/null
 # The sink speaks plain SMTP: no TLS handshake on its port.
 expect relay FAIL "smtps://127.0.0.1:$SINK_PORT: "
 
@@ -281,5 +285,7 @@ is "$(jq -r '.checks[0].status + " " + .checks[0].message' <<<"$OUT")" \
 DESC=usage
 md_cli doctor --bogus >/dev/null 2>&1
 is "$?" 2 "unknown option: exit 2"
+REDISCLI_AUTH= md_cli doctor --redis-user admin >/dev/null 2>&1
+is "$?" 2 "--redis-user without REDISCLI_AUTH: exit 2"
 
 done_testing
