@@ -9,32 +9,15 @@
 
 #include "buf.h"
 #include "inbox.h"
+#include "lua.h"
 #include "stream_names.h"
-
-/*
- * KEYS[1] = inbox stream, ARGV[1] = max backlog, ARGV[2] = fields per
- * record (pairs * 2), then the records' name/value lists back to back.
- * Never trims: entries are deleted by the worker once processed.
- */
-static struct md_script append_script = { .source =
-	"local max = tonumber(ARGV[1])\n"
-	"local per = tonumber(ARGV[2])\n"
-	"if redis.call('XLEN', KEYS[1]) >= max then return {err='FULL inbox backlog over limit'} end\n"
-	"local ids = {}\n"
-	"local i = 3\n"
-	"while i + per - 1 <= #ARGV do\n"
-	"  ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', unpack(ARGV, i, i + per - 1))\n"
-	"  i = i + per\n"
-	"end\n"
-	"return ids\n",
-	.sha = "" };
 
 enum md_inbox_result
 md_inbox_append(struct md_redis *r, long max_backlog, struct md_record *const *recs,
     size_t n, char (*ids)[32], char *err, size_t errlen)
 {
 	const size_t per = 2 * MD_F_COUNT;
-	size_t argc = 3 + n * per, i;
+	size_t argc = MD_LUA_ARGC(INBOX_APPEND) + n * per, i;
 	const char **argv;
 	size_t *lens;
 	char maxs[32], pers[16];
@@ -50,16 +33,19 @@ md_inbox_append(struct md_redis *r, long max_backlog, struct md_record *const *r
 	}
 	snprintf(maxs, sizeof maxs, "%ld", max_backlog);
 	snprintf(pers, sizeof pers, "%zu", per);
-	argv[0] = md_key(r, &key, MD_STREAM_INBOX);
-	lens[0] = key.len;
-	argv[1] = maxs;
-	lens[1] = strlen(maxs);
-	argv[2] = pers;
-	lens[2] = strlen(pers);
+	argv[MD_LUA_KEY(INBOX_APPEND, INBOX)] = md_key(r, &key, MD_STREAM_INBOX);
+	lens[MD_LUA_KEY(INBOX_APPEND, INBOX)] = key.len;
+	argv[MD_LUA_ARG(INBOX_APPEND, MAX)] = maxs;
+	lens[MD_LUA_ARG(INBOX_APPEND, MAX)] = strlen(maxs);
+	argv[MD_LUA_ARG(INBOX_APPEND, PER)] = pers;
+	lens[MD_LUA_ARG(INBOX_APPEND, PER)] = strlen(pers);
+	/* The tail: the records' name/value lists back to back. */
 	for (i = 0; i < n; i++)
-		md_record_to_argv(recs[i], argv + 3 + i * per, lens + 3 + i * per, (int)per);
+		md_record_to_argv(recs[i], argv + MD_LUA_ARG(INBOX_APPEND, RECORDS) + i * per,
+		    lens + MD_LUA_ARG(INBOX_APPEND, RECORDS) + i * per, (int)per);
 
-	rep = md_redis_eval(r, &append_script, 1, (int)argc, argv, lens);
+	rep = md_redis_eval(r, &md_lua_inbox_append, MD_LUA_NKEYS(INBOX_APPEND), (int)argc,
+	    argv, lens);
 	if (rep == NULL) {
 		snprintf(err, errlen, "%s", md_redis_errstr(r));
 	} else if (rep->type == REDIS_REPLY_ERROR) {

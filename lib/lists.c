@@ -18,17 +18,11 @@
 #include "buf.h"
 #include "db.h"
 #include "lists.h"
+#include "lua.h"
 #include "store.h"
 #include "view.h"
 
 #define MAX_LABELS	32	/* parent domains tried per lookup */
-
-/* KEYS block, allow; ARGV the normalized address, the most parent domains. */
-static struct md_script check_script = {
-	MD_LISTS_LUA
-	"return listed(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]))\n",
-	""
-};
 
 const char *
 md_list_name(int which)
@@ -230,17 +224,18 @@ int
 md_lists_check(struct md_redis *r, const char *project, const char *addr)
 {
 	struct md_lists_args a;
-	const char *argv[4];
+	const char *argv[MD_LUA_ARGC(LISTS_CHECK)];
 	redisReply *rep = NULL;
 	int rc;
 
 	if ((rc = md_lists_args(r, project, addr, &a)) <= 0)
 		goto out;	/* MD_LIST_NONE or -1 */
-	argv[0] = md_buf_str(&a.block);
-	argv[1] = md_buf_str(&a.allow);
-	argv[2] = a.addr;
-	argv[3] = a.maxlabels;
-	rep = md_redis_eval(r, &check_script, 2, 4, argv, NULL);
+	argv[MD_LUA_KEY(LISTS_CHECK, BLOCK)] = md_buf_str(&a.block);
+	argv[MD_LUA_KEY(LISTS_CHECK, ALLOW)] = md_buf_str(&a.allow);
+	argv[MD_LUA_ARG(LISTS_CHECK, ADDR)] = a.addr;
+	argv[MD_LUA_ARG(LISTS_CHECK, MAXLABELS)] = a.maxlabels;
+	rep = md_redis_eval(r, &md_lua_lists_check, MD_LUA_NKEYS(LISTS_CHECK),
+	    MD_LUA_ARGC(LISTS_CHECK), argv, NULL);
 	rc = rep != NULL && rep->type == REDIS_REPLY_INTEGER ? (int)rep->integer : -1;
 out:
 	if (rep != NULL)

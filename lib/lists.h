@@ -21,13 +21,15 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "lua.h"
 #include "redis.h"
 
 struct md_store;
 
-#define MD_LIST_NONE	0
-#define MD_LIST_BLOCK	1
-#define MD_LIST_ALLOW	2
+/* What the list lookup (lib/lua/listed.lua) answers: lib/lua/constants.def. */
+#define MD_LIST_NONE	MD_LUA_LIST_NONE
+#define MD_LIST_BLOCK	MD_LUA_LIST_BLOCK
+#define MD_LIST_ALLOW	MD_LUA_LIST_ALLOW
 
 /* "block" / "allow"; NULL for other values. */
 const char *md_list_name(int which);
@@ -76,26 +78,5 @@ int	md_lists_args(struct md_redis *r, const char *project, const char *addr,
 	    struct md_lists_args *a);
 void	md_lists_args_free(struct md_lists_args *a);
 
-/*
- * Lua: listed(block, allow, addr, n) -> 1 block, 2 allow, 0 none.  The
- * candidates are the address and up to n parent domains of it:
- * "a@sub.example.org", "@sub.example.org", "@example.org", "@org"; the
- * block list is looked at first, so a block entry always wins.
- */
-#define MD_LISTS_LUA \
-	"local function listed(block, allow, addr, n)\n" \
-	"  local c = { addr }\n" \
-	"  local d = string.match(addr, '@([^@]+)$')\n" \
-	"  while d and #c <= n do\n" \
-	"    c[#c + 1] = '@' .. d\n" \
-	"    d = string.match(d, '^[^.]*%.(.+)$')\n" \
-	"  end\n" \
-	"  for w, k in ipairs({ block, allow }) do\n" \
-	"    for i = 1, #c do\n" \
-	"      if redis.call('SISMEMBER', k, c[i]) == 1 then return w end\n" \
-	"    end\n" \
-	"  end\n" \
-	"  return 0\n" \
-	"end\n"
 
 #endif

@@ -35,13 +35,33 @@ lib_libmaildesk_a_SOURCES += lib/tracker_search.c lib/tracker_purge.c
 lib_libmaildesk_a_SOURCES += lib/tracker_assign.c lib/tracker_participants.c lib/tracker_mywork.c lib/access.c lib/access.h lib/members.c lib/members.h
 lib_libmaildesk_a_SOURCES += lib/present.c lib/present.h
 # The inbox stream (Redis) and the outbox table (PostgreSQL) as queues.
-lib_libmaildesk_a_SOURCES += lib/queue.c lib/queue.h lib/inbox_group.c lib/inbox_group.h lib/stream_names.h lib/outbox_fate.c lib/outbox_fate.h lib/outbox_fate.c lib/outbox_fate.h lib/outbox_store.c lib/outbox_store.h
+lib_libmaildesk_a_SOURCES += lib/queue.c lib/queue.h lib/inbox_group.c lib/inbox_group.h lib/stream_names.h lib/outbox_fate.c lib/outbox_fate.h lib/outbox_store.c lib/outbox_store.h
 lib_libmaildesk_a_SOURCES += lib/template_store.c lib/template_store.h
 lib_libmaildesk_a_SOURCES += lib/pidfile.c lib/pidfile.h
 
 # The tracker of record (PostgreSQL) and its schema migrations, compiled in.
 lib_libmaildesk_a_SOURCES += lib/db.c lib/db.h lib/db_migrations.h lib/store.c lib/store.h
 nodist_lib_libmaildesk_a_SOURCES = lib/db_migrations.c
+# The Redis Lua scripts: lib/lua/*.lua with named KEYS/ARGV, compiled in
+# with their slot numbers and shared constants as one generated header.
+MD_LUA_FILES = \
+	$(top_srcdir)/lib/lua/rate_hit.lua $(top_srcdir)/lib/lua/listed.lua \
+	$(top_srcdir)/lib/lua/rate_hit_one.lua $(top_srcdir)/lib/lua/lists_check.lua \
+	$(top_srcdir)/lib/lua/rcpt_gate.lua $(top_srcdir)/lib/lua/inbox_append.lua \
+	$(top_srcdir)/lib/lua/queue_bury.lua $(top_srcdir)/lib/lua/queue_retry.lua \
+	$(top_srcdir)/lib/lua/queue_ack.lua $(top_srcdir)/lib/lua/view_project_put.lua \
+	$(top_srcdir)/lib/lua/view_project_del.lua $(top_srcdir)/lib/lua/view_keys.lua
+nodist_lib_libmaildesk_a_SOURCES += lib/lua_scripts.c lib/lua_scripts.h
+BUILT_SOURCES += lib/lua_scripts.c lib/lua_scripts.h
+CLEANFILES += lib/lua_scripts.c lib/lua_scripts.h
+EXTRA_DIST += lib/lua/embed-lua.sh lib/lua/constants.def $(MD_LUA_FILES)
+lib/lua_scripts.h: lib/lua_scripts.c
+# BUILT_SOURCES covers "make"; this covers "make lib/libmaildesk.a" too.
+$(am_lib_libmaildesk_a_OBJECTS): lib/lua_scripts.h
+lib/lua_scripts.c: $(MD_LUA_FILES) $(top_srcdir)/lib/lua/constants.def $(top_srcdir)/lib/lua/embed-lua.sh
+	@$(MKDIR_P) lib
+	$(SHELL) $(top_srcdir)/lib/lua/embed-lua.sh lib/lua_scripts.c lib/lua_scripts.h \
+		$(top_srcdir)/lib/lua/constants.def $(MD_LUA_FILES)
 # Every migration, oldest first: a new one is a new file here and a line.
 MD_MIGRATIONS = \
 	$(top_srcdir)/db/migrations/001_tracker.sql \

@@ -15,57 +15,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "lua.h"
 #include "queue.h"
 #include "stream_names.h"
-
-/*
- * Dead letter.  KEYS: <p>inbox, <p>dead.  ARGV: inbox entry id, error,
- * failures, now.  Copies the entry to <p>dead with error, orig_id,
- * failures and dead_at, then XACK + XDEL.  Replies 1 (moved) or 0 (the
- * entry was gone: only acked).
- */
-static struct md_script bury_script = {
-	"local id = ARGV[1]\n"
-	"local r = redis.call('XRANGE', KEYS[1], id, id)\n"
-	"local moved = 0\n"
-	"if r[1] then\n"
-	"  local f = r[1][2]\n"
-	"  for _, v in ipairs({'error', ARGV[2], 'orig_id', id, 'failures', ARGV[3], 'dead_at', ARGV[4]}) do\n"
-	"    f[#f + 1] = v\n"
-	"  end\n"
-	"  redis.call('XADD', KEYS[2], '*', unpack(f))\n"
-	"  moved = 1\n"
-	"end\n"
-	"redis.call('XACK', KEYS[1], '" MD_GROUP_WORKERS "', id)\n"
-	"redis.call('XDEL', KEYS[1], id)\n"
-	"return moved\n", ""
-};
-
-/*
- * Retry.  KEYS: <p>dead, <p>inbox.  ARGV: dead entry id.  XADDs the
- * original fields back to <p>inbox and XDELs the dead entry.  Replies
- * {"nosuch"} or {"ok", new id}.  (Issue numbers are taken in the
- * tracker's transaction now, so nothing is reserved per entry.)
- */
-static struct md_script retry_script = {
-	"local r = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])\n"
-	"if not r[1] then return {'nosuch'} end\n"
-	"local f, out = r[1][2], {}\n"
-	"local drop = {error = true, orig_id = true, failures = true, dead_at = true}\n"
-	"for j = 1, #f - 1, 2 do\n"
-	"  if not drop[f[j]] then out[#out + 1] = f[j]; out[#out + 1] = f[j + 1] end\n"
-	"end\n"
-	"if #out == 0 then out = {'v', '1'} end\n"
-	"local nid = redis.call('XADD', KEYS[2], '*', unpack(out))\n"
-	"redis.call('XDEL', KEYS[1], ARGV[1])\n"
-	"return {'ok', nid}\n", ""
-};
-
-/* KEYS: <p>inbox.  ARGV: entry ids.  One round trip for a whole read. */
-static struct md_script ack_script = {
-	"redis.call('XACK', KEYS[1], '" MD_GROUP_WORKERS "', unpack(ARGV))\n"
-	"return redis.call('XDEL', KEYS[1], unpack(ARGV))\n", ""
-};
 
 static void
 redis_err(struct md_redis *r, const redisReply *rep, char *err, size_t errlen)
@@ -296,21 +248,22 @@ md_queue_bury(struct md_redis *r, const char *entry_id, const char *error,
 {
 	md_buf inbox = MD_BUF_INIT, dead = MD_BUF_INIT;
 	char fl[32], now[32];
-	const char *argv[6];
+	const char *argv[MD_LUA_ARGC(QUEUE_BURY)];
 	redisReply *rep = NULL;
 	int rc = -1;
 
 	snprintf(fl, sizeof fl, "%ld", failures);
 	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
-	argv[0] = md_key(r, &inbox, MD_STREAM_INBOX);
-	argv[1] = md_key(r, &dead, MD_STREAM_DEAD);
-	argv[2] = entry_id;
-	argv[3] = error != NULL ? error : "";
-	argv[4] = fl;
-	argv[5] = now;
-	if (argv[0] == NULL || argv[1] == NULL)
+	argv[MD_LUA_KEY(QUEUE_BURY, INBOX)] = md_key(r, &inbox, MD_STREAM_INBOX);
+	argv[MD_LUA_KEY(QUEUE_BURY, DEAD)] = md_key(r, &dead, MD_STREAM_DEAD);
+	argv[MD_LUA_ARG(QUEUE_BURY, ID)] = entry_id;
+	argv[MD_LUA_ARG(QUEUE_BURY, ERROR)] = error != NULL ? error : "";
+	argv[MD_LUA_ARG(QUEUE_BURY, FAILURES)] = fl;
+	argv[MD_LUA_ARG(QUEUE_BURY, NOW)] = now;
+	if (md_buf_failed(&inbox) || md_buf_failed(&dead))
 		snprintf(err, errlen, "out of memory");
-	else if ((rep = md_redis_eval(r, &bury_script, 2, 6, argv, NULL)) == NULL ||
+	else if ((rep = md_redis_eval(r, &md_lua_queue_bury,
+	    MD_LUA_NKEYS(QUEUE_BURY), MD_LUA_ARGC(QUEUE_BURY), argv, NULL)) == NULL ||
 	    rep->type != REDIS_REPLY_INTEGER)
 		redis_err(r, rep, err, errlen);
 	else
@@ -334,16 +287,17 @@ md_queue_ack(struct md_redis *r, const char *const *ids, size_t n, char *err,
 
 	if (n == 0)
 		return 0;
-	if ((argv = calloc(n + 1, sizeof *argv)) == NULL ||
-	    (argv[0] = md_key(r, &inbox, MD_STREAM_INBOX)) == NULL) {
+	if ((argv = calloc(MD_LUA_ARGC(QUEUE_ACK) + n, sizeof *argv)) == NULL ||
+	    (argv[MD_LUA_KEY(QUEUE_ACK, INBOX)] = md_key(r, &inbox, MD_STREAM_INBOX)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		free(argv);
 		md_buf_free(&inbox);
 		return -1;
 	}
 	for (k = 0; k < n; k++)
-		argv[k + 1] = ids[k];
-	if ((rep = md_redis_eval(r, &ack_script, 1, (int)n + 1, argv, NULL)) == NULL ||
+		argv[MD_LUA_ARG(QUEUE_ACK, IDS) + k] = ids[k];
+	if ((rep = md_redis_eval(r, &md_lua_queue_ack, MD_LUA_NKEYS(QUEUE_ACK),
+	    MD_LUA_ARGC(QUEUE_ACK) + (int)n, argv, NULL)) == NULL ||
 	    rep->type != REDIS_REPLY_INTEGER)
 		redis_err(r, rep, err, errlen);
 	else
@@ -360,16 +314,17 @@ md_queue_retry(struct md_redis *r, const char *dead_id, char *new_id,
     size_t idlen, char *err, size_t errlen)
 {
 	md_buf dead = MD_BUF_INIT, inbox = MD_BUF_INIT;
-	const char *argv[3];
+	const char *argv[MD_LUA_ARGC(QUEUE_RETRY)];
 	redisReply *rep = NULL;
 	int rc = -1;
 
-	argv[0] = md_key(r, &dead, MD_STREAM_DEAD);
-	argv[1] = md_key(r, &inbox, MD_STREAM_INBOX);
-	argv[2] = dead_id;
-	if (argv[0] == NULL || argv[1] == NULL) {
+	argv[MD_LUA_KEY(QUEUE_RETRY, DEAD)] = md_key(r, &dead, MD_STREAM_DEAD);
+	argv[MD_LUA_KEY(QUEUE_RETRY, INBOX)] = md_key(r, &inbox, MD_STREAM_INBOX);
+	argv[MD_LUA_ARG(QUEUE_RETRY, ID)] = dead_id;
+	if (md_buf_failed(&dead) || md_buf_failed(&inbox)) {
 		snprintf(err, errlen, "out of memory");
-	} else if ((rep = md_redis_eval(r, &retry_script, 2, 3, argv, NULL)) == NULL ||
+	} else if ((rep = md_redis_eval(r, &md_lua_queue_retry,
+	    MD_LUA_NKEYS(QUEUE_RETRY), MD_LUA_ARGC(QUEUE_RETRY), argv, NULL)) == NULL ||
 	    rep->type != REDIS_REPLY_ARRAY || rep->elements < 1 ||
 	    rep->element[0]->type != REDIS_REPLY_STRING) {
 		redis_err(r, rep, err, errlen);

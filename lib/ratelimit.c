@@ -9,16 +9,10 @@
 #include <string.h>
 
 #include "buf.h"
+#include "lua.h"
 #include "ratelimit.h"
 
 #define ID_MAX	128
-
-/* KEYS: current and previous window; ARGV: limit, weight, ttl. */
-static struct md_script hit_script = {
-	MD_RATELIMIT_LUA
-	"return rate_hit(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3])\n",
-	""
-};
 
 void
 md_ratelimit_id(const char *id, char *out, size_t outlen)
@@ -88,18 +82,19 @@ md_ratelimit_hit(struct md_redis *r, const char *kind, const char *id,
     const struct md_rate *rate, long now)
 {
 	struct md_rate_args a;
-	const char *argv[5];
+	const char *argv[MD_LUA_ARGC(RATE_HIT_ONE)];
 	redisReply *rep = NULL;
 	int rc;
 
 	if ((rc = md_ratelimit_args(r, kind, id, rate, now, &a)) <= 0)
 		goto out;
-	argv[0] = md_buf_str(&a.cur);
-	argv[1] = md_buf_str(&a.prev);
-	argv[2] = a.limit;
-	argv[3] = a.weight;
-	argv[4] = a.ttl;
-	rep = md_redis_eval(r, &hit_script, 2, 5, argv, NULL);
+	argv[MD_LUA_KEY(RATE_HIT_ONE, CUR)] = md_buf_str(&a.cur);
+	argv[MD_LUA_KEY(RATE_HIT_ONE, PREV)] = md_buf_str(&a.prev);
+	argv[MD_LUA_ARG(RATE_HIT_ONE, LIMIT)] = a.limit;
+	argv[MD_LUA_ARG(RATE_HIT_ONE, WEIGHT)] = a.weight;
+	argv[MD_LUA_ARG(RATE_HIT_ONE, TTL)] = a.ttl;
+	rep = md_redis_eval(r, &md_lua_rate_hit_one, MD_LUA_NKEYS(RATE_HIT_ONE),
+	    MD_LUA_ARGC(RATE_HIT_ONE), argv, NULL);
 	rc = rep != NULL && rep->type == REDIS_REPLY_INTEGER ? rep->integer == 1 : -1;
 out:
 	if (rep != NULL)

@@ -47,19 +47,6 @@ int	md_ratelimit_args(struct md_redis *r, const char *kind, const char *id,
 	    const struct md_rate *rate, long now, struct md_rate_args *a);
 void	md_ratelimit_args_free(struct md_rate_args *a);
 
-/*
- * Lua: rate_hit(cur, prev, limit, weight, ttl) -> 1 over (not counted) or
- * 0 (counted); the one definition of the check, shared by every script.
- */
-#define MD_RATELIMIT_LUA \
-	"local function rate_hit(cur, prev, limit, weight, ttl)\n" \
-	"  local c = tonumber(redis.call('GET', cur) or '0')\n" \
-	"  local p = tonumber(redis.call('GET', prev) or '0')\n" \
-	"  if c + p * tonumber(weight) >= tonumber(limit) then return 1 end\n" \
-	"  redis.call('INCR', cur)\n" \
-	"  if redis.call('TTL', cur) < 0 then redis.call('EXPIRE', cur, ttl) end\n" \
-	"  return 0\n" \
-	"end\n"
 
 /* Current estimate for (kind, id) without counting; -1 on error. */
 double	md_ratelimit_peek(struct md_redis *r, const char *kind, const char *id,

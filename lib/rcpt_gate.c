@@ -6,48 +6,33 @@
 #include <string.h>
 
 #include "lists.h"
+#include "lua.h"
 #include "ratelimit.h"
 #include "rcpt_gate.h"
 
-/*
- * KEYS: ip cur/prev, sender cur/prev, block, allow, project cur/prev
- * (unused ones ""); ARGV: ip limit/weight/ttl, sender limit/weight/ttl,
- * address ("" = no list lookup), parent domains, project limit/weight/ttl.
- * A limit of 0 skips that rate.  Returns {list, over}.
- */
-static struct md_script gate_script = {
-	MD_RATELIMIT_LUA
-	MD_LISTS_LUA
-	"local function rate(k, a)\n"
-	"  return tonumber(ARGV[a]) > 0 and\n"
-	"    rate_hit(KEYS[k], KEYS[k + 1], ARGV[a], ARGV[a + 1], ARGV[a + 2]) == 1\n"
-	"end\n"
-	"if rate(1, 1) then return {0, 1} end\n"
-	"if rate(3, 4) then return {0, 2} end\n"
-	"local l = 0\n"
-	"if ARGV[7] ~= '' then l = listed(KEYS[5], KEYS[6], ARGV[7], tonumber(ARGV[8])) end\n"
-	"if l == 1 then return {1, 0} end\n"
-	"if rate(7, 9) then return {l, 3} end\n"
-	"return {l, 0}\n",
-	""
-};
-
+/* One rate's keys and arguments into their named slots (lib/lua/rcpt_gate.lua). */
 static void
-put_rate(const struct md_rate_args *a, const char **keys, const char **args)
+put_rate(const struct md_rate_args *a, const char **cur, const char **prev,
+    const char **limit, const char **weight, const char **ttl)
 {
-	keys[0] = md_buf_str(&a->cur) != NULL ? md_buf_str(&a->cur) : "";
-	keys[1] = md_buf_str(&a->prev) != NULL ? md_buf_str(&a->prev) : "";
-	args[0] = a->limit;
-	args[1] = a->weight;
-	args[2] = a->ttl;
+	*cur = md_buf_str(&a->cur);
+	*prev = md_buf_str(&a->prev);
+	*limit = a->limit;
+	*weight = a->weight;
+	*ttl = a->ttl;
 }
+
+#define GATE_RATE(a, who) put_rate(a, \
+	&argv[MD_LUA_KEY(RCPT_GATE, who##_CUR)], &argv[MD_LUA_KEY(RCPT_GATE, who##_PREV)], \
+	&argv[MD_LUA_ARG(RCPT_GATE, who##_LIMIT)], &argv[MD_LUA_ARG(RCPT_GATE, who##_WEIGHT)], \
+	&argv[MD_LUA_ARG(RCPT_GATE, who##_TTL)])
 
 int
 md_rcpt_gate(struct md_redis *r, const struct md_gate_req *q, struct md_gate_res *res)
 {
 	struct md_rate_args ip, snd, proj;
 	struct md_lists_args la;
-	const char *argv[8 + 11];
+	const char *argv[MD_LUA_ARGC(RCPT_GATE)];
 	const char *sender = *q->sender != '\0' ? q->sender : "<>";
 	redisReply *rep = NULL;
 	int rc = -1, bad = 0;
@@ -67,14 +52,15 @@ md_rcpt_gate(struct md_redis *r, const struct md_gate_req *q, struct md_gate_res
 	    strcmp(proj.limit, "0") == 0 && la.addr[0] == '\0')
 		goto out;	/* nothing to ask Redis */
 	rc = -1;
-	put_rate(&ip, argv, argv + 8);
-	put_rate(&snd, argv + 2, argv + 11);
-	argv[4] = md_buf_str(&la.block) != NULL ? md_buf_str(&la.block) : "";
-	argv[5] = md_buf_str(&la.allow) != NULL ? md_buf_str(&la.allow) : "";
-	argv[14] = la.addr;
-	argv[15] = la.maxlabels;
-	put_rate(&proj, argv + 6, argv + 16);
-	rep = md_redis_eval(r, &gate_script, 8, 8 + 11, argv, NULL);
+	GATE_RATE(&ip, IP);
+	GATE_RATE(&snd, SENDER);
+	GATE_RATE(&proj, PROJECT);
+	argv[MD_LUA_KEY(RCPT_GATE, BLOCK)] = md_buf_str(&la.block);
+	argv[MD_LUA_KEY(RCPT_GATE, ALLOW)] = md_buf_str(&la.allow);
+	argv[MD_LUA_ARG(RCPT_GATE, ADDR)] = la.addr;
+	argv[MD_LUA_ARG(RCPT_GATE, MAXLABELS)] = la.maxlabels;
+	rep = md_redis_eval(r, &md_lua_rcpt_gate, MD_LUA_NKEYS(RCPT_GATE),
+	    MD_LUA_ARGC(RCPT_GATE), argv, NULL);
 	if (rep != NULL && rep->type == REDIS_REPLY_ARRAY && rep->elements == 2) {
 		res->list = (int)md_reply_int(rep->element[0], 0);
 		res->over = (enum md_gate_over)md_reply_int(rep->element[1], 0);

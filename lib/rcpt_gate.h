@@ -19,6 +19,7 @@
 #define MD_RCPT_GATE_H
 
 #include "conf.h"
+#include "lua.h"
 #include "redis.h"
 
 struct md_gate_req {
@@ -31,11 +32,12 @@ struct md_gate_req {
 	long			 now;		/* time(NULL) */
 };
 
+/* What lib/lua/rcpt_gate.lua answers (lib/lua/constants.def). */
 enum md_gate_over {
-	MD_GATE_UNDER = 0,
-	MD_GATE_OVER_IP,
-	MD_GATE_OVER_SENDER,
-	MD_GATE_OVER_PROJECT,
+	MD_GATE_UNDER = MD_LUA_GATE_UNDER,
+	MD_GATE_OVER_IP = MD_LUA_GATE_OVER_IP,
+	MD_GATE_OVER_SENDER = MD_LUA_GATE_OVER_SENDER,
+	MD_GATE_OVER_PROJECT = MD_LUA_GATE_OVER_PROJECT,
 };
 
 struct md_gate_res {

@@ -11,42 +11,8 @@
 
 #include "buf.h"
 #include "lists.h"
+#include "lua.h"
 #include "view.h"
-
-/* KEYS: projects set, project hash.  ARGV: name, then field/value pairs. */
-static struct md_script project_put_script = { .source =
-	"redis.call('HSET', KEYS[2], unpack(ARGV, 2))\n"
-	"redis.call('SADD', KEYS[1], ARGV[1])\n"
-	"return 1\n",
-	.sha = "" };
-
-/* KEYS: projects set, project hash, block set, allow set.  ARGV: name. */
-static struct md_script project_del_script = { .source =
-	"redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])\n"
-	"redis.call('SREM', KEYS[1], ARGV[1])\n"
-	"return 1\n",
-	.sha = "" };
-
-/*
- * No KEYS (the key names are built here from the prefix in ARGV[1], as
- * the set of keys is not known in advance; single-instance Redis).
- * ARGV: prefix, put (1/0), then groups of rkey, ukey, project, iid, email.
- */
-static struct md_script keys_script = { .source =
-	"local p = ARGV[1]\n"
-	"for i = 3, #ARGV - 4, 5 do\n"
-	"  local r, u = p .. 'rkey:' .. ARGV[i], p .. 'ukey:' .. ARGV[i + 1]\n"
-	"  if ARGV[2] == '1' then\n"
-	"    redis.call('HSET', r, 'project', ARGV[i + 2], 'iid', ARGV[i + 3],\n"
-	"      'email', ARGV[i + 4])\n"
-	"    redis.call('HSET', u, 'project', ARGV[i + 2], 'iid', ARGV[i + 3],\n"
-	"      'email', ARGV[i + 4])\n"
-	"  else\n"
-	"    redis.call('DEL', r, u)\n"
-	"  end\n"
-	"end\n"
-	"return 1\n",
-	.sha = "" };
 
 #define KEYS_PER_CALL	200	/* pairs per script call: bounded Lua stack */
 
@@ -97,7 +63,7 @@ md_view_project_put(struct md_redis *r, const struct md_project *p, char *err,
 {
 	md_buf set = MD_BUF_INIT, hash = MD_BUF_INIT;
 	char created[32], last[32], mark[40], reject[40];
-	const char *argv[21];
+	const char *argv[MD_LUA_ARGC(VIEW_PROJECT_PUT) + 18], **f;
 	int rc = -1, pol;
 
 	if (!md_project_name_valid(p->name)) {
@@ -110,22 +76,25 @@ md_view_project_put(struct md_redis *r, const struct md_project *p, char *err,
 	threshold(reject, sizeof reject, p->spam_reject);
 	pol = p->automated_policy == MD_AUTO_ACCEPT ? 1 :
 	    p->automated_policy == MD_AUTO_REJECT ? 2 : 0;
-	argv[0] = md_key(r, &set, "projects");
-	argv[1] = md_key(r, &hash, "project:%s", p->name);
-	argv[2] = p->name;
-	argv[3] = "enabled";		argv[4] = p->enabled ? "1" : "0";
-	argv[5] = "created";		argv[6] = created;
-	argv[7] = "last_iid";		argv[8] = last;
-	argv[9] = "verified_senders";	argv[10] = p->verified_senders ? "1" : "0";
-	argv[11] = "reopen_on_reply";	argv[12] = p->reopen_on_reply ? "1" : "0";
-	argv[13] = "notify_state";	argv[14] = p->notify_state ? "1" : "0";
-	argv[15] = "automated_policy";	argv[16] = policy_names[pol];
-	argv[17] = "spam_mark";		argv[18] = mark;
-	argv[19] = "spam_reject";	argv[20] = reject;
-	if (argv[0] == NULL || argv[1] == NULL)
+	argv[MD_LUA_KEY(VIEW_PROJECT_PUT, PROJECTS)] = md_key(r, &set, "projects");
+	argv[MD_LUA_KEY(VIEW_PROJECT_PUT, PROJECT)] = md_key(r, &hash, "project:%s", p->name);
+	argv[MD_LUA_ARG(VIEW_PROJECT_PUT, NAME)] = p->name;
+	/* The tail: the settings hash's field/value pairs. */
+	f = &argv[MD_LUA_ARG(VIEW_PROJECT_PUT, FIELDS)];
+	f[0] = "enabled";		f[1] = p->enabled ? "1" : "0";
+	f[2] = "created";		f[3] = created;
+	f[4] = "last_iid";		f[5] = last;
+	f[6] = "verified_senders";	f[7] = p->verified_senders ? "1" : "0";
+	f[8] = "reopen_on_reply";	f[9] = p->reopen_on_reply ? "1" : "0";
+	f[10] = "notify_state";		f[11] = p->notify_state ? "1" : "0";
+	f[12] = "automated_policy";	f[13] = policy_names[pol];
+	f[14] = "spam_mark";		f[15] = mark;
+	f[16] = "spam_reject";		f[17] = reject;
+	if (md_buf_failed(&set) || md_buf_failed(&hash))
 		snprintf(err, errlen, "out of memory");
 	else
-		rc = eval_ok(r, &project_put_script, 2, 21, argv, err, errlen);
+		rc = eval_ok(r, &md_lua_view_project_put, MD_LUA_NKEYS(VIEW_PROJECT_PUT),
+		    (int)(sizeof argv / sizeof argv[0]), argv, err, errlen);
 	md_buf_free(&set);
 	md_buf_free(&hash);
 	return rc;
@@ -135,22 +104,24 @@ int
 md_view_project_del(struct md_redis *r, const char *name, char *err, size_t errlen)
 {
 	md_buf k[4] = { MD_BUF_INIT, MD_BUF_INIT, MD_BUF_INIT, MD_BUF_INIT };
-	const char *argv[5];
+	const char *argv[MD_LUA_ARGC(VIEW_PROJECT_DEL)];
 	int rc = -1, i;
 
 	if (!md_project_name_valid(name)) {
 		snprintf(err, errlen, "invalid project name");
 		return -1;
 	}
-	argv[0] = md_key(r, &k[0], "projects");
-	argv[1] = md_key(r, &k[1], "project:%s", name);
-	argv[2] = md_key(r, &k[2], "project:%s:block", name);
-	argv[3] = md_key(r, &k[3], "project:%s:allow", name);
-	argv[4] = name;
-	if (argv[0] == NULL || argv[1] == NULL || argv[2] == NULL || argv[3] == NULL)
+	argv[MD_LUA_KEY(VIEW_PROJECT_DEL, PROJECTS)] = md_key(r, &k[0], "projects");
+	argv[MD_LUA_KEY(VIEW_PROJECT_DEL, PROJECT)] = md_key(r, &k[1], "project:%s", name);
+	argv[MD_LUA_KEY(VIEW_PROJECT_DEL, BLOCK)] = md_key(r, &k[2], "project:%s:block", name);
+	argv[MD_LUA_KEY(VIEW_PROJECT_DEL, ALLOW)] = md_key(r, &k[3], "project:%s:allow", name);
+	argv[MD_LUA_ARG(VIEW_PROJECT_DEL, NAME)] = name;
+	if (md_buf_failed(&k[0]) || md_buf_failed(&k[1]) || md_buf_failed(&k[2]) ||
+	    md_buf_failed(&k[3]))
 		snprintf(err, errlen, "out of memory");
 	else
-		rc = eval_ok(r, &project_del_script, 4, 5, argv, err, errlen);
+		rc = eval_ok(r, &md_lua_view_project_del,
+		    MD_LUA_NKEYS(VIEW_PROJECT_DEL), MD_LUA_ARGC(VIEW_PROJECT_DEL), argv, err, errlen);
 	for (i = 0; i < 4; i++)
 		md_buf_free(&k[i]);
 	return rc;
@@ -249,7 +220,7 @@ keys_change(struct md_redis *r, int put, const struct md_view_key *k, size_t n,
 	if (n == 0)
 		return 0;
 	chunk = n < KEYS_PER_CALL ? n : KEYS_PER_CALL;
-	argv = calloc(2 + 5 * chunk, sizeof *argv);
+	argv = calloc(MD_LUA_ARGC(VIEW_KEYS) + 5 * chunk, sizeof *argv);
 	iid = calloc(chunk, sizeof *iid);
 	if (argv == NULL || iid == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -257,10 +228,10 @@ keys_change(struct md_redis *r, int put, const struct md_view_key *k, size_t n,
 		free(iid);
 		return -1;
 	}
-	argv[0] = md_redis_prefix(r);
-	argv[1] = put ? "1" : "0";
+	argv[MD_LUA_ARG(VIEW_KEYS, PREFIX)] = md_redis_prefix(r);
+	argv[MD_LUA_ARG(VIEW_KEYS, PUT)] = put ? "1" : "0";
 	for (i = 0; i < n && rc == 0; i += chunk) {
-		argc = 2;
+		argc = MD_LUA_ARG(VIEW_KEYS, GROUPS);	/* the tail: 5 per pair */
 		for (j = 0; j < chunk && i + j < n; j++) {
 			const struct md_view_key *v = &k[i + j];
 
@@ -277,7 +248,8 @@ keys_change(struct md_redis *r, int put, const struct md_view_key *k, size_t n,
 			argv[argc++] = v->email != NULL ? v->email : "";
 		}
 		if (rc == 0)
-			rc = eval_ok(r, &keys_script, 0, argc, argv, err, errlen);
+			rc = eval_ok(r, &md_lua_view_keys, MD_LUA_NKEYS(VIEW_KEYS), argc, argv,
+			    err, errlen);
 	}
 	free(argv);
 	free(iid);

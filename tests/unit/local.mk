@@ -28,6 +28,13 @@ tests_unit_test_buf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_buf_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_buf
 
+# Every Redis Lua script loads into a real redis-server (lib/lua).
+check_PROGRAMS += tests/unit/test_lua
+tests_unit_test_lua_SOURCES = tests/unit/test_lua.c tests/unit/unit.h tests/unit/redis_fixture.h
+tests_unit_test_lua_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_lua_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_lua
+
 # The milter's policy, one row per rule (lib/policy.c).
 check_PROGRAMS += tests/unit/test_policy
 tests_unit_test_policy_SOURCES = tests/unit/test_policy.c tests/unit/unit.h

@@ -1,0 +1,6 @@
+-- A project out of the milter's view (lib/view.c), with its lists.
+--! KEYS projects project block allow
+--! ARGV name
+redis.call('DEL', project, block, allow)
+redis.call('SREM', projects, name)
+return 1
