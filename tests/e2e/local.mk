@@ -24,6 +24,9 @@ dist_check_SCRIPTS += tests/web/api.sh
 # The responders' API (issue 18): membership, 404 for strangers, ownership.
 TESTS += tests/web/api_members.sh
 dist_check_SCRIPTS += tests/web/api_members.sh
+# GET/POST /api/me: notification address, notify, signature (issue 18).
+TESTS += tests/web/api_me.sh
+dist_check_SCRIPTS += tests/web/api_me.sh
 
 # Login throttling without lockout: per address, per (name, address), delays
 # per name, 60 parallel guesses (clients on 127.0.0.x with curl --interface).
