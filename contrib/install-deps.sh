@@ -18,7 +18,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
 libmilter-dev libspf2-dev libgmime-3.0-dev libhiredis-dev libcurl4-openssl-dev
 libmicrohttpd-dev libsodium-dev libpq-dev check libopendkim-dev libpsl-dev publicsuffix"
 # servers and tools the tests drive for real
-PKGS="$PKGS postgresql-15 postgresql-client-15 redis-server redis-tools postfix swaks miltertest jq
+PKGS="$PKGS postgresql-15 postgresql-client-15 redis-server redis-sentinel redis-tools postfix swaks miltertest jq
 spamassassin spamc spamd dnsmasq-base iproute2 procps perl curl opendkim-tools libmail-dkim-perl"
 # memory checkers, libFuzzer, the browser for the web UI tests
 PKGS="$PKGS valgrind clang libclang-rt-14-dev chromium chromium-driver"

@@ -9,3 +9,5 @@ EXTRA_DIST += contrib/install-deps.sh contrib/sandbox.sh \
 	contrib/systemd/maildesk-web.service \
 	contrib/nginx/maildesk-web.conf \
 	tests/run-suite .ci/run
+# Redis Sentinel in front of the inbox's Redis (doc/scaling.md).
+EXTRA_DIST += contrib/redis-sentinel.conf.example

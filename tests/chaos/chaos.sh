@@ -84,22 +84,9 @@ start_worker 0
 start_worker 1
 md_at_exit 'for p in "${MPID[@]}" "${WPID[@]}"; do _md_stop_pid "$p" 5 KILL; done'
 
-# --- seed issues (their reply keys are the replies' targets) -----------------------
-mkdir -p "$T/msg"
-: >"$T/nokeys"
-perl "$C/gen.pl" "$T/msg" $SEEDS 0 "$T/nokeys" | sed 's/chaos-/seed-/' >"$T/seed.list"
-for f in $(cut -f1 "$T/seed.list"); do sed -i 's/chaos-/seed-/' "$f"; done
-perl "$C/client.pl" "$T/seed.list" 4 "${SPORT[0]}" "$T/seed.log"
-is "$(grep -c '	ok	' "$T/seed.log")" $SEEDS "$SEEDS seed requests accepted"
-md_wait_cond 60 '[ "$(md_issue_count acme)" -ge $SEEDS ]'
-ok_rc $? "seed issues created"
-md_psql "SELECT p.reply_key || ' ' || i.customer_email FROM issues i
-	JOIN participants p ON p.issue_id = i.id AND p.email = i.customer_email
-	WHERE i.project = 'acme' ORDER BY i.iid" >"$T/keys"
-is "$(wc -l <"$T/keys")" $SEEDS "a reply key per seed issue"
-mkdir -p "$T/msg2"
-perl "$C/gen.pl" "$T/msg2" "$N" "$RPCT" "$T/keys" >"$T/all.list"
-is "$(wc -l <"$T/all.list")" "$N" "$N messages generated"
+# --- seed issues (their reply keys are the replies' targets), the messages ---------
+. "$C/verify.sh"
+chaos_seed "${SPORT[0]}" $SEEDS "$N" "$RPCT"
 
 # --- the storm -------------------------------------------------------------------
 CHAOS_PACE_MS=${CHAOS_PACE_MS:-40} perl "$C/client.pl" "$T/all.list" "$S" "${SPORT[0]},${SPORT[1]}" "$T/client.log" &
@@ -141,83 +128,7 @@ storm_s=$(($(date +%s) - ts))
 note "storm: $storm_s s, kills: milter ${KILLS[milter]}, worker ${KILLS[worker]}, redis ${KILLS[redis]}, postgres ${KILLS[postgres]}"
 ok_run "something was killed" test $((KILLS[milter] + KILLS[worker] + KILLS[redis] + KILLS[postgres])) -gt 0
 
-# --- retry what was refused (as a real MTA would) ----------------------------------
-deadline=$(($(date +%s) + ${CHAOS_RETRY_S:-120}))
-while :; do
-	awk -F'\t' '$2 == "ok" { print $1 }' "$T/client.log" | sort -u >"$T/acc"
-	awk -F'\t' 'NR == FNR { a[$1] = 1; next } !($4 in a)' "$T/acc" "$T/all.list" >"$T/retry.list"
-	[ -s "$T/retry.list" ] || break
-	[ "$(date +%s)" -lt $deadline ] || break
-	note "retrying $(wc -l <"$T/retry.list") refused messages"
-	perl "$C/client.pl" "$T/retry.list" 4 "${SPORT[0]},${SPORT[1]}" "$T/client.log"
-	[ -s "$T/retry.list" ] && sleep 1
-done
-is "$(wc -l <"$T/retry.list")" 0 "every message accepted in the end"
-
-# --- drain -----------------------------------------------------------------------------
-md_wait_cond 300 '[ "$(rcli XLEN maildesk:inbox)" = 0 ] && [ "$(rcli XPENDING maildesk:inbox workers | head -1)" = 0 ]'
-ok_rc $? "inbox drained, nothing pending"
-is "$(rcli XLEN maildesk:dead)" 0 "nothing dead"
-issues=$(md_issue_count acme)
-count_conf() {
-	find "$T/sink/Maildir/new" -type f -print0 2>/dev/null |
-		xargs -0r grep -l -i '^Auto-Submitted: auto-replied' |
-		xargs -r sed -n 's/^X-Maildesk-Issue: *//p'
-}
-# Confirmations a sender dropped at the handover (see below) may never come.
-dropped() { md_psql "SELECT count(*) FROM outbox WHERE kind = 'confirmation' AND state = 'dropped'"; }
-md_wait_cond 300 '[ "$(md_outbox_count queued)" = 0 ] && [ $(($(count_conf | sort -u | wc -l) + $(dropped))) -ge '"$issues"' ]'
-ok_rc $? "outbox drained to the sink"
-sleep 3		# a late duplicate would arrive now; there is no event for it
-count_conf >"$T/confirmations"
-
-md_psql "SELECT 'I ' || iid || ' ' || message_id FROM issues WHERE project = 'acme'
-	UNION ALL
-	SELECT 'N ' || i.iid || ' ' || n.message_id FROM notes n JOIN issues i ON i.id = n.issue_id
-	WHERE i.project = 'acme' AND n.kind = 'customer'" >"$T/dump"
-cat "$T/seed.list" "$T/all.list" >"$T/every.list"
-cat "$T/seed.log" "$T/client.log" >"$T/every.log"
-perl "$C/check.pl" "$T/every.list" "$T/every.log" "$T/dump" "$T/confirmations" >"$T/verdict"
-declare -A V
-while read -r k v; do
-	case $k in
-	BAD|DUP|NOTE|MISSING) ;;
-	*) V[$k]=$v ;;
-	esac
-done <"$T/verdict"
-note "$(printf 'sent %s (new %s, replies %s), accepted %s, tempfailed-then-accepted %s, 4xx answers %s, connection errors %s' \
-	"${V[sent]}" "${V[new]}" "${V[replies]}" "${V[accepted]}" \
-	"${V[tempfailed_then_accepted]}" "${V[temp_replies]}" "${V[conn_errors]}")"
-note "issues ${V[issues]}, customer notes ${V[notes]}, confirmations ${V[confirmations]}, duplicate confirmations ${V[duplicate_confirmations]}, kills: milter ${KILLS[milter]} worker ${KILLS[worker]} redis ${KILLS[redis]} postgres ${KILLS[postgres]}, total $(($(date +%s) - t0)) s"
-bad=$(grep '^BAD' "$T/verdict")
-is "$bad" "" "every accepted message stored exactly once (issue or note), nothing lost"
-is "${V[issues]}" "$((V[new]))" "one issue per new request"
-is "${V[notes]}" "${V[replies]}" "one note per reply"
-is "$(md_psql "SELECT count(*) FROM filed_messages WHERE project = 'acme'")" "$((V[issues] + V[notes]))" \
-	"filed_messages: one row per stored message"
-is "$(md_psql "SELECT last_iid || ' ' || (SELECT count(*) || ' ' || max(iid) FROM issues WHERE project = 'acme')
-	FROM projects WHERE name = 'acme'")" "${V[issues]} ${V[issues]} ${V[issues]}" \
-	"issue numbers 1..${V[issues]} without a gap"
-grep '^NOTE' "$T/verdict" | head -5 | while read -r l; do note "$l"; done
-dups=$(grep '^DUP' "$T/verdict")
-if [ -n "$dups" ]; then
-	diag "duplicate confirmations:"
-	diag "$(printf '%s\n' "$dups" | head -10)"
-fi
-# Automatic mail is at most once (worker/outbox.c): a sender killed between
-# its handover marker and the result leaves the mail to a claimer that does
-# not send it again but notes on the issue that it may not have arrived.
-note "confirmations left by a killed sender after the handover: $(dropped) (of which ${V[missing_confirmations]} never arrived), worker kills: ${KILLS[worker]}"
-is "$dups" "" "no confirmation sent twice"
-missing_ok=1
-while read -r _ iid _; do
-	[ "$(md_psql "SELECT count(*) FROM notes n JOIN issues i ON i.id = n.issue_id
-		WHERE i.project = 'acme' AND i.iid = :'i'
-		AND n.text LIKE '%may not have been delivered%'" i="$iid")" -ge 1 ] || {
-		diag "issue $iid has no confirmation and no note saying why"
-		missing_ok=0
-	}
-done < <(grep '^MISSING' "$T/verdict")
-ok_run "every issue confirmed, or noted as possibly not (${V[missing_confirmations]} noted)" \
-	test $missing_ok = 1
+# --- retry what was refused (as a real MTA would), drain, judge ----------------------
+chaos_retry_refused "${SPORT[0]},${SPORT[1]}"
+chaos_verify "kills: milter ${KILLS[milter]} worker ${KILLS[worker]} redis ${KILLS[redis]} postgres ${KILLS[postgres]}"
 done_testing

@@ -90,6 +90,12 @@ TESTS += tests/e2e/chaos_short.sh
 dist_check_SCRIPTS += tests/e2e/chaos_short.sh
 EXTRA_DIST += tests/chaos/chaos.sh tests/chaos/gen.pl tests/chaos/client.pl \
 	tests/chaos/check.pl
+# High availability (issue 20): the Redis primary killed under load, Sentinel
+# promotes a replica; the PostgreSQL primary killed, its standby promoted.
+# tests/chaos/failover.sh alone is the long run.
+TESTS += tests/e2e/redis_failover.sh tests/e2e/pg_failover.sh
+dist_check_SCRIPTS += tests/e2e/redis_failover.sh tests/e2e/pg_failover.sh
+EXTRA_DIST += tests/chaos/failover.sh tests/chaos/verify.sh
 
 TESTS += tests/e2e/milter_leaks.sh
 dist_check_SCRIPTS += tests/e2e/milter_leaks.sh
