@@ -223,36 +223,34 @@ START_TEST(parallel_updates)
 }
 END_TEST
 
+/* Listen addresses: what parses, into which host and port, and what not. */
+static const struct { const char *in, *host, *port; } listens[] = {
+	{ "127.0.0.1:9631", "127.0.0.1", "9631" },
+	{ "[::1]:80", "::1", "80" },
+	{ "localhost:9", "localhost", "9" },
+	{ "9631", NULL, NULL },
+	{ ":9631", NULL, NULL },
+	{ "a:0", NULL, NULL },
+	{ "a:65536", NULL, NULL },
+	{ "a:12x", NULL, NULL },
+	{ "::1:80", NULL, NULL },		/* IPv6 wants brackets */
+	{ "[::1]80", NULL, NULL },
+	{ "", NULL, NULL },
+};
+
 START_TEST(listen_parse)
 {
 	char host[64], port[8], err[128];
+	int rc = md_metrics_listen_parse(listens[_i].in, host, sizeof host, port,
+	    sizeof port, err, sizeof err);
 
-	ck_assert_int_eq(md_metrics_listen_parse("127.0.0.1:9631", host, sizeof host, port,
-	    sizeof port, err, sizeof err), 0);
-	ck_assert_str_eq(host, "127.0.0.1");
-	ck_assert_str_eq(port, "9631");
-	ck_assert_int_eq(md_metrics_listen_parse("[::1]:80", host, sizeof host, port,
-	    sizeof port, err, sizeof err), 0);
-	ck_assert_str_eq(host, "::1");
-	ck_assert_int_eq(md_metrics_listen_parse("localhost:9", host, sizeof host, port,
-	    sizeof port, err, sizeof err), 0);
-	ck_assert_str_eq(host, "localhost");
-	ck_assert_int_eq(md_metrics_listen_parse("9631", host, sizeof host, port,
-	    sizeof port, err, sizeof err), -1);
-	ck_assert_int_eq(md_metrics_listen_parse(":9631", host, sizeof host, port,
-	    sizeof port, err, sizeof err), -1);
-	ck_assert_int_eq(md_metrics_listen_parse("a:0", host, sizeof host, port,
-	    sizeof port, err, sizeof err), -1);
-	ck_assert_int_eq(md_metrics_listen_parse("a:65536", host, sizeof host, port,
-	    sizeof port, err, sizeof err), -1);
-	ck_assert_int_eq(md_metrics_listen_parse("a:12x", host, sizeof host, port,
-	    sizeof port, err, sizeof err), -1);
-	ck_assert_int_eq(md_metrics_listen_parse("::1:80", host, sizeof host, port,
-	    sizeof port, err, sizeof err), -1);
-	ck_assert_int_eq(md_metrics_listen_parse("[::1]80", host, sizeof host, port,
-	    sizeof port, err, sizeof err), -1);
-	ck_assert_int_eq(md_metrics_listen_parse("", host, sizeof host, port,
-	    sizeof port, err, sizeof err), -1);
+	if (listens[_i].host == NULL) {
+		ck_assert_msg(rc == -1, "%s parsed", listens[_i].in);
+		return;
+	}
+	ck_assert_msg(rc == 0, "%s: %s", listens[_i].in, err);
+	ck_assert_str_eq(host, listens[_i].host);
+	ck_assert_str_eq(port, listens[_i].port);
 }
 END_TEST
 
@@ -358,7 +356,7 @@ metrics_suite(void)
 	tcase_add_test(tc, gauge_computed_at_scrape);
 	tcase_add_test(tc, series_are_bounded);
 	tcase_add_test(tc, parallel_updates);
-	tcase_add_test(tc, listen_parse);
+	tcase_add_loop_test(tc, listen_parse, 0, sizeof listens / sizeof listens[0]);
 	tcase_add_test(tc, http_answers);
 	tcase_add_test(tc, http_listener);
 	suite_add_tcase(s, tc);
