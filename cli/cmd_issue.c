@@ -233,7 +233,6 @@ do_list(struct cli *c, const struct args *a)
 	char err[512];
 	md_buf b = MD_BUF_INIT;
 	struct md_json j;
-	size_t k;
 	int rc = CLI_EXIT_OK;
 
 	if (a->npos != 1)
@@ -255,11 +254,7 @@ do_list(struct cli *c, const struct args *a)
 		md_json_kint(&j, "total", l.total);
 		md_json_kint(&j, "opened", l.opened);
 		md_json_kint(&j, "closed", l.closed);
-		md_json_key(&j, "issues");
-		md_json_open_array(&j);
-		for (k = 0; k < l.n; k++)
-			md_present_issue(&j, &l.items[k], 0);
-		md_json_close_array(&j);
+		md_present_issue_list(&j, &l);
 		md_json_close_object(&j);
 		rc = print_json(&j);
 	} else if ((rc = cli_issue_table(&l)) == CLI_EXIT_OK) {

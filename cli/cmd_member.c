@@ -13,6 +13,7 @@
 #include "json.h"
 #include "members.h"
 #include "output.h"
+#include "present.h"
 #include "tracker.h"
 
 static int
@@ -31,17 +32,7 @@ list(struct cli *c, struct md_store *st, const char *project, int json)
 		return cli_error("%s", err);
 	if (json) {
 		md_json_init(&j, &b);
-		md_json_open_object(&j);
-		md_json_key(&j, "members");
-		md_json_open_array(&j);
-		for (i = 0; i < n; i++) {
-			md_json_open_object(&j);
-			md_json_kstr(&j, "user", m[i].user);
-			md_json_kstr(&j, "role", m[i].role);
-			md_json_close_object(&j);
-		}
-		md_json_close_array(&j);
-		md_json_close_object(&j);
+		md_present_members(&j, m, n);
 		if (out_json_print(&j, stdout) < 0)
 			rc = cli_error("could not build the JSON output");
 		md_buf_free(&b);

@@ -24,7 +24,6 @@ run(struct cli *c, int argc, char **argv)
 	struct md_json j;
 	char err[512];
 	int i, json = 0, rc;
-	size_t k;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -44,11 +43,7 @@ run(struct cli *c, int argc, char **argv)
 	if (json) {
 		md_json_init(&j, &b);
 		md_json_open_object(&j);
-		md_json_key(&j, "issues");
-		md_json_open_array(&j);
-		for (k = 0; k < l.n; k++)
-			md_present_issue(&j, &l.items[k], 0);
-		md_json_close_array(&j);
+		md_present_issue_list(&j, &l);
 		md_json_close_object(&j);
 		rc = out_json_print(&j, stdout) < 0 ?
 		    cli_error("could not build the JSON output") : CLI_EXIT_OK;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "address.h"
+#include "members.h"
 #include "present.h"
 
 /* "a,b,c" -> "labels": ["a","b","c"] */
@@ -81,6 +82,18 @@ md_present_issue(struct md_json *j, const struct md_issue *i, int full)
 	md_json_open_object(j);
 	md_present_issue_members(j, i, full);
 	md_json_close_object(j);
+}
+
+void
+md_present_issue_list(struct md_json *j, const struct md_issue_list *l)
+{
+	size_t k;
+
+	md_json_key(j, "issues");
+	md_json_open_array(j);
+	for (k = 0; k < l->n; k++)
+		md_present_issue(j, &l->items[k], 0);
+	md_json_close_array(j);
 }
 
 static void
@@ -194,4 +207,22 @@ md_present_project_members(struct md_json *j, const struct md_config *cfg,
 		md_json_string(j, p->aliases[k]);
 	md_json_close_array(j);
 	md_present_project_settings(j, p);
+}
+
+void
+md_present_members(struct md_json *j, const struct md_member *m, size_t n)
+{
+	size_t k;
+
+	md_json_open_object(j);
+	md_json_key(j, "members");
+	md_json_open_array(j);
+	for (k = 0; k < n; k++) {
+		md_json_open_object(j);
+		md_json_kstr(j, "user", m[k].user);
+		md_json_kstr(j, "role", m[k].role);
+		md_json_close_object(j);
+	}
+	md_json_close_array(j);
+	md_json_close_object(j);
 }

@@ -25,6 +25,8 @@
 void	md_present_issue_members(struct md_json *j, const struct md_issue *i, int full);
 /* The same as an object of its own. */
 void	md_present_issue(struct md_json *j, const struct md_issue *i, int full);
+/* "issues": [...] of a list (without description and rules). */
+void	md_present_issue_list(struct md_json *j, const struct md_issue_list *l);
 /* "notes", "attachments", "subscribers" and "has_raw" of one issue. */
 void	md_present_issue_parts(struct md_json *j, const struct md_issue_full *f);
 
@@ -37,6 +39,9 @@ void	md_present_issue_parts(struct md_json *j, const struct md_issue_full *f);
  */
 void	md_present_project_members(struct md_json *j, const struct md_config *cfg,
 	    const struct md_project *p);
+/* {"members": [{"user": ..., "role": ...}, ...]} */
+struct md_member;
+void	md_present_members(struct md_json *j, const struct md_member *m, size_t n);
 /* The settings alone (the API also nests them as "settings"). */
 void	md_present_project_settings(struct md_json *j, const struct md_project *p);
 

@@ -105,11 +105,19 @@ change_failed(struct req *rq, int trk, const char *err)
 	    MHD_HTTP_BAD_REQUEST, err);
 }
 
-/* user=U | user= (unassign) | user=me (take). */
-web_result
-api_issue_assignee(struct req *rq, char **args, int nargs)
+/* A tracker change of one value: md_tracker_assign, _set_priority, _set_title. */
+typedef int (*one_value_change)(struct md_store *, const char *, long, const char *,
+    const char *, int *, char *, size_t);
+
+/*
+ * Sets the form field's value with fn, by the caller, and answers with the
+ * issue.  me: "me" stands for the caller (user=me takes the issue).
+ */
+static web_result
+value_change(struct req *rq, char **args, int nargs, const char *field, int me,
+    one_value_change fn)
 {
-	const char *user = web_field(rq, "user");
+	const char *v = web_field(rq, field);
 	char err[256];
 	web_result rc;
 	long iid;
@@ -117,51 +125,35 @@ api_issue_assignee(struct req *rq, char **args, int nargs)
 
 	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
 		return rc;
-	if (user == NULL)
-		return web_error(rq, MHD_HTTP_BAD_REQUEST, "give user (empty: unassign)");
-	if (strcmp(user, "me") == 0)
-		user = rq->user.name;
-	if ((trk = md_tracker_assign(rq->st, args[0], iid, user, rq->user.name, NULL,
-	    err, sizeof err)) != 0)
-		/* An unknown assignee is the form's mistake, not a missing page. */
-		return web_error(rq, trk == MD_TRK_NOTFOUND &&
-		    strncmp(err, "no such member", 14) != 0 ? MHD_HTTP_NOT_FOUND :
-		    MHD_HTTP_BAD_REQUEST, err);
+	if (v == NULL)
+		return web_error(rq, MHD_HTTP_BAD_REQUEST, "a form field is missing");
+	if (me && strcmp(v, "me") == 0)
+		v = rq->user.name;
+	/* An assignee who is no member is the form's mistake (400), not a
+	 * missing page. */
+	if ((trk = fn(rq->st, args[0], iid, v, rq->user.name, NULL, err, sizeof err)) != 0)
+		return change_failed(rq, strncmp(err, "no such member", 14) == 0 ? -1 : trk,
+		    err);
 	return api_issue(rq, args, 2);
+}
+
+/* user=U | user= (unassign) | user=me (take). */
+web_result
+api_issue_assignee(struct req *rq, char **args, int nargs)
+{
+	return value_change(rq, args, nargs, "user", 1, md_tracker_assign);
 }
 
 web_result
 api_issue_priority(struct req *rq, char **args, int nargs)
 {
-	const char *pr = web_field(rq, "priority");
-	char err[256];
-	web_result rc;
-	long iid;
-	int trk;
-
-	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
-		return rc;
-	if ((trk = md_tracker_set_priority(rq->st, args[0], iid, pr, rq->user.name, NULL,
-	    err, sizeof err)) != 0)
-		return change_failed(rq, trk, err);
-	return api_issue(rq, args, 2);
+	return value_change(rq, args, nargs, "priority", 0, md_tracker_set_priority);
 }
 
 web_result
 api_issue_title(struct req *rq, char **args, int nargs)
 {
-	const char *title = web_field(rq, "title");
-	char err[256];
-	web_result rc;
-	long iid;
-	int trk;
-
-	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
-		return rc;
-	if ((trk = md_tracker_set_title(rq->st, args[0], iid, title, rq->user.name, NULL,
-	    err, sizeof err)) != 0)
-		return change_failed(rq, trk, err);
-	return api_issue(rq, args, 2);
+	return value_change(rq, args, nargs, "title", 0, md_tracker_set_title);
 }
 
 /* add=EMAIL | del=EMAIL */

@@ -74,7 +74,6 @@ api_issues(struct req *rq, char **args, int nargs)
 	char err[256];
 	long page, per;
 	web_result rc;
-	size_t i;
 	int trk;
 
 	if (web_issue_args(rq, args, nargs, NULL, &rc) < 0)
@@ -91,11 +90,7 @@ api_issues(struct req *rq, char **args, int nargs)
 	md_json_kint(&j, "total", l.total);
 	md_json_kint(&j, "opened", l.opened);
 	md_json_kint(&j, "closed", l.closed);
-	md_json_key(&j, "issues");
-	md_json_open_array(&j);
-	for (i = 0; i < l.n; i++)
-		md_present_issue(&j, &l.items[i], 0);
-	md_json_close_array(&j);
+	md_present_issue_list(&j, &l);
 	md_json_close_object(&j);
 	md_issue_list_free(&l);
 	rc = web_json_done(rq, &j, &b);

@@ -11,6 +11,7 @@
 
 #include "json.h"
 #include "members.h"
+#include "present.h"
 #include "tracker.h"
 #include "web.h"
 
@@ -22,24 +23,14 @@ api_members(struct req *rq, char **args, int nargs)
 	struct md_json j;
 	char err[256];
 	web_result rc;
-	size_t i, n;
+	size_t n;
 
 	if (web_issue_args(rq, args, nargs, NULL, &rc) < 0)
 		return rc;
 	if (md_member_list(rq->st, args[0], &m, &n, err, sizeof err) < 0)
 		return web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
 	md_json_init(&j, &b);
-	md_json_open_object(&j);
-	md_json_key(&j, "members");
-	md_json_open_array(&j);
-	for (i = 0; i < n; i++) {
-		md_json_open_object(&j);
-		md_json_kstr(&j, "user", m[i].user);
-		md_json_kstr(&j, "role", m[i].role);
-		md_json_close_object(&j);
-	}
-	md_json_close_array(&j);
-	md_json_close_object(&j);
+	md_present_members(&j, m, n);
 	free(m);
 	rc = web_json_done(rq, &j, &b);
 	md_buf_free(&b);

@@ -18,7 +18,6 @@ api_mywork(struct req *rq, char **args, int nargs)
 	struct md_json j;
 	char err[256];
 	web_result rc;
-	size_t i;
 
 	(void)args;
 	(void)nargs;
@@ -27,11 +26,7 @@ api_mywork(struct req *rq, char **args, int nargs)
 		return web_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable");
 	md_json_init(&j, &b);
 	md_json_open_object(&j);
-	md_json_key(&j, "issues");
-	md_json_open_array(&j);
-	for (i = 0; i < l.n; i++)
-		md_present_issue(&j, &l.items[i], 0);
-	md_json_close_array(&j);
+	md_present_issue_list(&j, &l);
 	md_json_close_object(&j);
 	md_issue_list_free(&l);
 	rc = web_json_done(rq, &j, &b);
