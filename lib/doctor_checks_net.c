@@ -189,38 +189,57 @@ is_loopback(const char *host)
 	    strcmp(host, "[::1]") == 0;
 }
 
+/*
+ * One bounded transfer of url (protocols: curl's list, custom: a custom
+ * request or NULL), the body thrown away; curl's result, the last response
+ * code in *code and curl's words in curlerr.
+ */
+static CURLcode
+fetch(const char *url, const char *protocols, const char *custom, int timeout_ms,
+    long *code, char *curlerr)
+{
+	struct sink sink = { 0 };
+	CURLcode rc;
+	CURL *c;
+
+	*code = 0;
+	if ((c = curl_easy_init()) == NULL)
+		return CURLE_OUT_OF_MEMORY;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, protocols);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curlerr);
+	if (custom != NULL) {
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, custom);
+		/* The relay as the worker reaches it: never through a proxy. */
+		curl_easy_setopt(c, CURLOPT_PROXY, "");
+	}
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, code);
+	curl_easy_cleanup(c);
+	return rc;
+}
+
 void
 md_doctor_check_relay(struct md_doctor *d, const struct md_config *cfg,
     const struct md_doctor_opts *opts)
 {
 	char shown[512], host[256], curlerr[CURL_ERROR_SIZE] = "";
 	int tls = strncasecmp(cfg->relay, "smtps:", 6) == 0;
-	struct sink sink = { 0 };
-	long code = 0;
+	long code;
 	CURLcode rc;
-	CURL *c;
 
 	md_url_redact(cfg->relay, shown, sizeof shown);
 	url_host(cfg->relay, host, sizeof host);
-	if ((c = curl_easy_init()) == NULL)
-		return;
 	/*
 	 * No recipient and no upload: curl connects (TLS for smtps://, the
 	 * certificate and name checked), reads the greeting, sends EHLO, logs
 	 * in when the URL has a login, sends the custom command and QUIT.
 	 */
-	curl_easy_setopt(c, CURLOPT_URL, cfg->relay);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(c, CURLOPT_PROXY, "");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)opts->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "NOOP");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curlerr);
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	curl_easy_cleanup(c);
+	rc = fetch(cfg->relay, "smtp,smtps", "NOOP", opts->timeout_ms, &code, curlerr);
 	if (rc != CURLE_OK)
 		md_doctor_add(d, "relay", MD_CHECK_FAIL,
 		    "start the relay or fix relay (maildesk.conf(5)); until then mail "
@@ -240,23 +259,10 @@ md_doctor_check_base_url(struct md_doctor *d, const struct md_config *cfg,
     const struct md_doctor_opts *opts)
 {
 	char curlerr[CURL_ERROR_SIZE] = "";
-	struct sink sink = { 0 };
-	long code = 0;
+	long code;
 	CURLcode rc;
-	CURL *c;
 
-	if ((c = curl_easy_init()) == NULL)
-		return;
-	curl_easy_setopt(c, CURLOPT_URL, cfg->base_url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)opts->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curlerr);
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	curl_easy_cleanup(c);
+	rc = fetch(cfg->base_url, "http,https", NULL, opts->timeout_ms, &code, curlerr);
 	/* A body cut at 1 MiB still had its status line. */
 	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && code > 0))
 		md_doctor_add(d, "base_url", MD_CHECK_FAIL,

@@ -90,3 +90,5 @@ lib_libmaildesk_a_SOURCES += lib/doctor.c lib/doctor.h lib/doctor_checks_redis.c
 lib_libmaildesk_a_SOURCES += lib/triage.c lib/triage.h lib/triage_store.c lib/triage_store.h lib/canned_store.c lib/canned_store.h
 # Notifications to responders, their answer addresses, answers by email (issue 18).
 lib_libmaildesk_a_SOURCES += lib/notify.c lib/notify.h lib/notify_keys.c lib/responder_reply.c
+# Non-blocking sockets against a deadline (spamd, the milter probe).
+lib_libmaildesk_a_SOURCES += lib/sock.c lib/sock.h

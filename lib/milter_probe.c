@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "milter_probe.h"
+#include "sock.h"
 
 #define SMFIC_OPTNEG		'O'
 #define SMFIC_QUIT		'Q'
@@ -81,47 +82,6 @@ parse_spec(const char *spec, struct probe_addr *a)
 	return 0;
 }
 
-/* poll() for events until deadline: 1 ready, 0 timed out, -1 error. */
-static int
-await(int fd, short events, long long deadline)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-	long long left;
-	int rc;
-
-	while ((left = deadline - md_now_ms()) > 0) {
-		rc = poll(&p, 1, left > 60000 ? 60000 : (int)left);
-		if (rc > 0)
-			return 1;
-		if (rc < 0 && errno != EINTR)
-			return -1;
-	}
-	return 0;
-}
-
-/* A non-blocking socket connected to sa before deadline, or -1 with errno. */
-static int
-dial(const struct sockaddr *sa, socklen_t len, long long deadline)
-{
-	int fd, e = 0;
-	socklen_t elen = sizeof e;
-
-	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	if (connect(fd, sa, len) == 0)
-		return fd;
-	if (errno == EINPROGRESS) {
-		e = await(fd, POLLOUT, deadline);
-		if (e == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) == 0 && e == 0)
-			return fd;
-		e = e == 0 ? ETIMEDOUT : e > 0 ? e : errno;
-	} else
-		e = errno;
-	close(fd);
-	errno = e;
-	return -1;
-}
-
 static int
 open_socket(const struct probe_addr *a, long long deadline, char *err, size_t errlen)
 {
@@ -133,7 +93,7 @@ open_socket(const struct probe_addr *a, long long deadline, char *err, size_t er
 		memset(&sun, 0, sizeof sun);
 		sun.sun_family = AF_UNIX;
 		memcpy(sun.sun_path, a->path, strlen(a->path));
-		if ((fd = dial((struct sockaddr *)&sun, sizeof sun, deadline)) < 0)
+		if ((fd = md_sock_dial((struct sockaddr *)&sun, sizeof sun, deadline)) < 0)
 			snprintf(err, errlen, "connect %s: %s", a->path, strerror(errno));
 		return fd;
 	}
@@ -147,31 +107,11 @@ open_socket(const struct probe_addr *a, long long deadline, char *err, size_t er
 	}
 	errno = EADDRNOTAVAIL;
 	for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next)
-		fd = dial(ai->ai_addr, ai->ai_addrlen, deadline);
+		fd = md_sock_dial(ai->ai_addr, ai->ai_addrlen, deadline);
 	if (fd < 0)
 		snprintf(err, errlen, "connect %s:%s: %s", a->host, a->port, strerror(errno));
 	freeaddrinfo(res);
 	return fd;
-}
-
-/* Writes all n bytes before deadline: 0 or -1 with errno. */
-static int
-put(int fd, const unsigned char *p, size_t n, long long deadline)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = send(fd, p, n, MSG_NOSIGNAL)) > 0) {
-			p += w;
-			n -= (size_t)w;
-		} else if (w < 0 && errno != EAGAIN && errno != EINTR)
-			return -1;
-		else if (await(fd, POLLOUT, deadline) != 1) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-	}
-	return 0;
 }
 
 /* Reads exactly n bytes before deadline: 0, or -1 with errno (0 = EOF). */
@@ -189,7 +129,7 @@ get(int fd, unsigned char *p, size_t n, long long deadline)
 			return -1;
 		} else if (errno != EAGAIN && errno != EINTR)
 			return -1;
-		else if (await(fd, POLLIN, deadline) != 1) {
+		else if (md_sock_wait(fd, POLLIN, deadline) != 1) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -250,7 +190,7 @@ md_milter_probe(const char *spec, int timeout_ms, struct md_milter_probe_result 
 	put32(req + 5, PROBE_VERSION);
 	put32(req + 9, PROBE_ACTIONS);
 	put32(req + 13, PROBE_PROTOCOL);
-	if (put(fd, req, sizeof req, deadline) < 0) {
+	if (md_sock_send(fd, req, sizeof req, deadline) < 0) {
 		io_error("sending option negotiation", timeout_ms, err, errlen);
 		goto out;
 	}
@@ -282,7 +222,7 @@ md_milter_probe(const char *spec, int timeout_ms, struct md_milter_probe_result 
 	out->protocol = get32(body + 8);
 	out->elapsed_ms = md_now_ms() - start;
 	/* A polite goodbye, so the milter does not log an aborted session. */
-	(void)put(fd, quit, sizeof quit, deadline);
+	(void)md_sock_send(fd, quit, sizeof quit, deadline);
 	rc = 0;
 out:
 	free(body);

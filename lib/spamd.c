@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "sock.h"
 #include "spamd.h"
 
 #define REPLY_MAX	65536
@@ -110,54 +111,6 @@ md_spamd_address_check(const char *spec, char *err, size_t errlen)
 	return -1;
 }
 
-/* Waits for events on fd until the deadline; 1 ready, 0 timeout, -1 error. */
-static int
-wait_fd(int fd, short events, long long deadline)
-{
-	struct pollfd pfd = { .fd = fd, .events = events };
-	long long left;
-	int n;
-
-	for (;;) {
-		if ((left = deadline - md_now_ms()) <= 0)
-			return 0;
-		n = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
-		if (n > 0)
-			return 1;
-		if (n < 0 && errno != EINTR)
-			return -1;
-	}
-}
-
-/* Non-blocking connect to one address; returns the fd or -1 (errno set). */
-static int
-connect_one(const struct sockaddr *sa, socklen_t salen, long long deadline)
-{
-	int fd, soerr = 0;
-	socklen_t len = sizeof soerr;
-
-	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	if (connect(fd, sa, salen) == 0)
-		return fd;
-	if (errno == EINPROGRESS) {
-		switch (wait_fd(fd, POLLOUT, deadline)) {
-		case 1:
-			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0)
-				return fd;
-			errno = soerr ? soerr : EIO;
-			break;
-		case 0:
-			errno = ETIMEDOUT;
-			break;
-		}
-	}
-	soerr = errno;
-	close(fd);
-	errno = soerr;
-	return -1;
-}
-
 static int
 open_conn(const char *spec, long long deadline, char *err, size_t errlen)
 {
@@ -174,7 +127,7 @@ open_conn(const char *spec, long long deadline, char *err, size_t errlen)
 		memset(&sun, 0, sizeof sun);
 		sun.sun_family = AF_UNIX;
 		strcpy(sun.sun_path, t.path);
-		if ((fd = connect_one((struct sockaddr *)&sun, sizeof sun, deadline)) < 0)
+		if ((fd = md_sock_dial((struct sockaddr *)&sun, sizeof sun, deadline)) < 0)
 			snprintf(err, errlen, "spamd: connect %s: %s", t.path, strerror(errno));
 		return fd;
 	}
@@ -187,32 +140,12 @@ open_conn(const char *spec, long long deadline, char *err, size_t errlen)
 	}
 	errno = EADDRNOTAVAIL;
 	for (ai = res; ai != NULL && fd < 0 && md_now_ms() < deadline; ai = ai->ai_next)
-		fd = connect_one(ai->ai_addr, ai->ai_addrlen, deadline);
+		fd = md_sock_dial(ai->ai_addr, ai->ai_addrlen, deadline);
 	if (fd < 0)
 		snprintf(err, errlen, "spamd: connect %s:%s: %s", t.host, t.port,
 		    errno == ETIMEDOUT ? "timeout" : strerror(errno));
 	freeaddrinfo(res);
 	return fd;
-}
-
-static int
-send_all(int fd, const char *p, size_t n, long long deadline)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w > 0) {
-			p += w;
-			n -= (size_t)w;
-		} else if (w < 0 && errno != EAGAIN && errno != EINTR) {
-			return -1;
-		} else if (wait_fd(fd, POLLOUT, deadline) <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-	}
-	return 0;
 }
 
 /* Reads until EOF or the cap; buf gets a NUL.  Returns length or -1. */
@@ -230,7 +163,7 @@ recv_all(int fd, char *buf, size_t cap, long long deadline)
 			break;
 		else if (errno != EAGAIN && errno != EINTR)
 			return -1;
-		else if (wait_fd(fd, POLLIN, deadline) <= 0) {
+		else if (md_sock_wait(fd, POLLIN, deadline) <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -254,8 +187,8 @@ exchange(const char *address, const char *head, const char *body, size_t blen,
 
 	if ((fd = open_conn(address, deadline, err, errlen)) < 0)
 		return NULL;
-	if (send_all(fd, head, strlen(head), deadline) < 0 ||
-	    send_all(fd, body, blen, deadline) < 0) {
+	if (md_sock_send(fd, head, strlen(head), deadline) < 0 ||
+	    md_sock_send(fd, body, blen, deadline) < 0) {
 		snprintf(err, errlen, "spamd: send: %s",
 		    errno == ETIMEDOUT ? "timeout" : strerror(errno));
 		goto out;
