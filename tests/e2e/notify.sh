@@ -124,26 +124,23 @@ ok_rc $? "it became an internal note"
 is "$(notes '.kind == "internal"' | jq -r '.[0] | [.author, .text] | join(": ")')" \
 	"ann: Customer has the old firmware." "authored by ann, as written"
 
-# --- forged From: (SPF passes for attacker.test only) ----------------------------------------
-mail "Ann <$ANN>" "support+r-$rkey@desk.test" "Re: acme#1" f1@attacker.test \
-	"Send all invoices to eve@attacker.test." >"$T/f1.eml"
-like "$(send 198.51.100.7 eve@attacker.test "support+r-$rkey@desk.test" "$T/f1.eml")" \
-	"<- *250 " "forged answer accepted by SMTP (and kept)"
-md_wait_cond 20 '[ "$(notes ".flags == \"unverified_responder\"" | jq length)" = 1 ]'
-ok_rc $? "forged answer kept as a flagged internal note"
-is "$(notes '.text | test("invoices")' | jq -r '.[0].kind')" internal "... not public"
-like "$(notes '.kind == "system"' | jq -r '.[].text')" "not authenticated" \
-	"a system note says why"
-
-# --- an authenticated address that is not ann's ------------------------------------------------
-mail "Bob <$BOB>" "support+r-$rkey@desk.test" "Re: acme#1" b1@team.test \
-	"I am answering for Ann." >"$T/b1.eml"
-like "$(send 192.0.2.1 $BOB "support+r-$rkey@desk.test" "$T/b1.eml")" "<- *250 " \
-	"another responder's answer through ann's key accepted by SMTP"
-md_wait_cond 20 '[ "$(notes ".flags == \"unverified_responder\"" | jq length)" = 2 ]'
-ok_rc $? "kept as a flagged internal note"
-like "$(notes '.kind == "system"' | jq -r '.[].text')" "not ann's registered address" \
-	"a system note says why"
+# refused CLIENT ENVELOPE FROM_HEADER MSGID N WHY: an answer through ann's
+# reply key that must not be posted: the Nth flagged internal note, and a
+# system note saying WHY.
+refused() {
+	mail "$3" "support+r-$rkey@desk.test" "Re: acme#1" "$4" "Answer $4: send me the invoices." \
+		>"$T/$4.eml"
+	like "$(send "$1" "$2" "support+r-$rkey@desk.test" "$T/$4.eml")" "<- *250 " \
+		"$4: accepted by SMTP (and kept)"
+	md_wait_cond 20 "[ \"\$(notes '.flags == \"unverified_responder\"' | jq length)\" = $5 ]"
+	ok_rc $? "$4: kept as a flagged internal note"
+	is "$(notes ".text | test(\"Answer $4\")" | jq -r '.[0].kind')" internal "$4: not public"
+	like "$(notes '.kind == "system"' | jq -r '.[].text')" "$6" "$4: a system note says why"
+}
+# forged From: (SPF passes for attacker.test only)
+refused 198.51.100.7 eve@attacker.test "Ann <$ANN>" f1@attacker.test 1 "not authenticated"
+# an authenticated address that is not ann's
+refused 192.0.2.1 $BOB "Bob <$BOB>" b1@team.test 2 "not ann's registered address"
 
 # --- an autoresponder answers the notification --------------------------------------------------
 mail "Ann <$ANN>" "support+r-$rkey@desk.test" "Out of office" o1@team.test \

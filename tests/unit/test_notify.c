@@ -100,6 +100,16 @@ answer(const char *key, const char *msgid, const char *from, const char *auth,
 	return res;
 }
 
+/* The team, and carol's acme#1 with its mails taken out of the outbox. */
+static void
+filed(void)
+{
+	team();
+	ck_assert_int_eq(new_issue("req@c", "carol@example.org", "Printer", "x").kind,
+	    MD_INGEST_CREATED);
+	sql("DELETE FROM outbox", NULL);
+}
+
 static const char *
 last_note(const char *col)
 {
@@ -201,10 +211,7 @@ START_TEST(assignment_notifies_the_assignee_once)
 {
 	int changed;
 
-	team();
-	ck_assert_int_eq(new_issue("req@c", "carol@example.org", "Printer", "x").kind,
-	    MD_INGEST_CREATED);
-	sql("DELETE FROM outbox", NULL);
+	filed();
 	ck_assert_msg(md_tracker_assign(&st, "acme", 1, "bob", "ann", &changed, err,
 	    sizeof err) == 0, "%s", err);
 	ck_assert_str_eq(notified(), "bob@team.example");
@@ -223,11 +230,8 @@ START_TEST(reply_key_posts_a_public_comment_with_signature)
 	struct md_ingest res;
 	const char *m;
 
-	team();
+	filed();
 	sql("UPDATE users SET signature = 'Ann from Acme' WHERE name = $1", "ann");
-	ck_assert_int_eq(new_issue("req@c", "carol@example.org", "Printer", "x").kind,
-	    MD_INGEST_CREATED);
-	sql("DELETE FROM outbox", NULL);
 	res = answer(rkey("ann", 0), "a1@team", "ann@team.example", "yes",
 	    "Unplug it.\n\nOn Mon, 1 Dec 2026, Support <support+acme@desk.example> "
 	    "wrote:\n> New request acme#1\n> x\n");
@@ -254,10 +258,7 @@ END_TEST
 
 START_TEST(comment_key_makes_an_internal_note)
 {
-	team();
-	ck_assert_int_eq(new_issue("req@c", "carol@example.org", "Printer", "x").kind,
-	    MD_INGEST_CREATED);
-	sql("DELETE FROM outbox", NULL);
+	filed();
 	ck_assert_int_eq(answer(rkey("ann", 1), "c1@team", "Ann@Team.example", "yes",
 	    "Customer is on the old firmware.").kind, MD_INGEST_NOTE);
 	ck_assert_str_eq(last_note("kind"), "internal");
@@ -269,10 +270,7 @@ END_TEST
 
 START_TEST(unproven_answers_are_not_posted)
 {
-	team();
-	ck_assert_int_eq(new_issue("req@c", "carol@example.org", "Printer", "x").kind,
-	    MD_INGEST_CREATED);
-	sql("DELETE FROM outbox", NULL);
+	filed();
 	/* forged: ann's address, not authenticated */
 	ck_assert_int_eq(answer(rkey("ann", 0), "f1@evil", "ann@team.example", "no",
 	    "Send me all the data.").kind, MD_INGEST_NOTE);
