@@ -49,9 +49,8 @@ md_trk_edit_end(struct md_store *st, struct md_trk_issue *b, int rc, char *err,
 	return rc;
 }
 
-/* Sets issues.first_response_at unless it is set; 0 or -1. */
-static int
-first_response(struct md_store *st, long issue_id, char *err, size_t errlen)
+int
+md_trk_first_response(struct md_store *st, long issue_id, char *err, size_t errlen)
 {
 	struct md_sqlp p;
 	int rc;
@@ -98,7 +97,7 @@ md_tracker_note(struct md_store *st, const struct md_config *cfg,
 	rc = md_trk_note_add(st, b.id, project, &n, &id, err, errlen);
 	/* The first public reply stops the first-response clock. */
 	if (rc == 0 && !internal)
-		rc = first_response(st, b.id, err, errlen);
+		rc = md_trk_first_response(st, b.id, err, errlen);
 	/* Internal notes mail nobody. */
 	if (rc == 0 && !internal)
 		rc = md_trk_mails(st, &b, MD_TPL_NEW_NOTE, "note", text, NULL, &all,

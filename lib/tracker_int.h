@@ -170,7 +170,8 @@ struct md_trk_rec {
  * connection has is read at the start of each batch's transaction, inside
  * which a transaction-mode pooler keeps the same server connection.
  */
-enum md_trk_stmt { MD_TRK_CLAIM, MD_TRK_CREATE, MD_TRK_NSTMT };
+/* MD_TRK_NOTIFY: who is notified of a new request or reply (notify.c). */
+enum md_trk_stmt { MD_TRK_CLAIM, MD_TRK_CREATE, MD_TRK_NOTIFY, MD_TRK_NSTMT };
 
 /* md_db_query for statement s (text sql), prepared first if need be. */
 PGresult *md_trk_prep_query(struct md_trk_rec *r, enum md_trk_stmt s,
@@ -323,6 +324,10 @@ int	md_trk_edit_begin(struct md_store *st, const char *project, long iid,
 	    struct md_trk_issue *b, char *err, size_t errlen);
 int	md_trk_edit_end(struct md_store *st, struct md_trk_issue *b, int rc,
 	    char *err, size_t errlen);
+/* A public reply by a responder: stops the issue's first-response clock
+ * (issues.first_response_at, set once).  0 or -1. */
+int	md_trk_first_response(struct md_store *st, long issue_id, char *err,
+	    size_t errlen);
 /* A system note by author (NULL or "": "Support") on issue b. */
 int	md_trk_change_note(struct md_store *st, const struct md_trk_issue *b,
 	    const char *author, const char *text, char *err, size_t errlen);
