@@ -30,12 +30,12 @@ parse_args(int argc, char **argv, struct md_doctor_opts *o, int *json)
 		}
 		if (opt[0] != '-')
 			return cli_usage_error(&cli_cmd_doctor, "unexpected argument: %s", opt);
-		if (i + 1 == argc || (strcmp(opt, "-C") != 0 && strcmp(opt, "--sendmail") != 0 &&
+		if (strcmp(opt, "-C") != 0 && strcmp(opt, "--sendmail") != 0 &&
 		    strcmp(opt, "--dns-name") != 0 && strcmp(opt, "--redis-user") != 0 &&
-		    strcmp(opt, "--timeout") != 0))
-			return cli_usage_error(&cli_cmd_doctor, i + 1 == argc &&
-			    strcmp(opt, "--help") != 0 ? "%s needs a value or is unknown" :
-			    "unknown option: %s", opt);
+		    strcmp(opt, "--timeout") != 0)
+			return cli_usage_error(&cli_cmd_doctor, "unknown option: %s", opt);
+		if (i + 1 == argc)
+			return cli_usage_error(&cli_cmd_doctor, "%s needs a value", opt);
 		if (strcmp(opt, "-C") == 0)
 			o->postfix_dir = argv[++i];
 		else if (strcmp(opt, "--sendmail") == 0)

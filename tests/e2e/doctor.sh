@@ -94,6 +94,11 @@ expect milter ok "maildesk-milter answers on inet:$MILTER_PORT@127.0.0.1 \\(milt
 expect relay ok "smtp://127.0.0.1:$SINK_PORT answers EHLO"
 expect base_url ok 'answers HTTP 200'
 
+# The probes did nothing: no key, no record, no dead letter.
+is "$(rcli --scan --pattern '*doctor*' | wc -l)" 0 "healthy: the probes left no key"
+is "$(rcli XLEN maildesk:inbox):$(rcli XLEN maildesk:dead)" "0:0" \
+	"healthy: the probes added no record"
+
 OUT=$(md_cli doctor "${ARGS[@]}" --json 2>/dev/null)
 RC=$?
 parse
@@ -283,8 +288,12 @@ is "$(jq -r '.checks[0].status + " " + .checks[0].message' <<<"$OUT")" \
 	"FAIL $T/bad.conf:1: spam_mark: not a number" "bad config: the loader's error"
 
 DESC=usage
-md_cli doctor --bogus >/dev/null 2>&1
+OUT=$(md_cli doctor --bogus 2>&1)
 is "$?" 2 "unknown option: exit 2"
+like "$OUT" 'unknown option: --bogus' "unknown option: says so"
+OUT=$(md_cli doctor --dns-name 2>&1)
+is "$?" 2 "a missing value: exit 2"
+like "$OUT" '--dns-name needs a value' "a missing value: says so"
 REDISCLI_AUTH= md_cli doctor --redis-user admin >/dev/null 2>&1
 is "$?" 2 "--redis-user without REDISCLI_AUTH: exit 2"
 
