@@ -57,5 +57,5 @@ run(struct cli *c, int argc, char **argv)
 
 const struct cli_command cli_cmd_mywork = {
 	"mywork", run,
-	"  maildesk --as USER mywork [--json]\n",
+	"  maildesk mywork [--json]   (with --as USER)\n",
 };
