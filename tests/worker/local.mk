@@ -4,7 +4,8 @@
 WORKER_TEST_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/worker -I$(top_srcdir)/tests/unit
 WORKER_TEST_OUTBOX = tests/unit/unit.h tests/unit/pg_fixture.h \
 	tests/unit/smtp_peer.c tests/unit/smtp_peer.h tests/worker/outbox_fixture.h \
-	worker/outbox.c worker/outbox.h worker/outbox_steps.c worker/outbox_int.h
+	worker/outbox.c worker/outbox.h worker/outbox_steps.c worker/outbox_int.h \
+	worker/metrics.c worker/wk_metrics.h
 check_PROGRAMS += tests/worker/test_outbox tests/worker/test_outbox_senders
 tests_worker_test_outbox_SOURCES = tests/worker/test_outbox.c $(WORKER_TEST_OUTBOX)
 tests_worker_test_outbox_CFLAGS = $(WORKER_TEST_CFLAGS)
