@@ -25,7 +25,7 @@
 #include "tracker.h"
 #include "validate.h"
 
-#define MAX_STDIN	(1024 * 1024)	/* "issue comment ... -" */
+#define MAX_STDIN	MD_NOTE_MAX	/* "issue comment ... -": lib's limit of a note */
 
 struct args {
 	const char	*pos[4];

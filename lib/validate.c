@@ -18,6 +18,8 @@ md_note_text_problem(const char *text, size_t len)
 
 	if (text == NULL)
 		return "the note text is empty";
+	if (len > MD_NOTE_MAX)
+		return "the note text is longer than 1 MiB";
 	if (memchr(text, '\0', len) != NULL)
 		return "the note text contains a NUL byte";
 	if (!md_utf8_valid(text, len))

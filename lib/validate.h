@@ -10,10 +10,14 @@
 
 #include "conf.h"
 
+/* Bytes of one note, whichever front-end it comes from (issue 21). */
+#define MD_NOTE_MAX	(1024 * 1024)
+
 /*
  * Why text cannot be a note (it is mailed as UTF-8 to the customer), or
  * NULL: a NUL would cut it short unseen, invalid UTF-8 would reach the
- * customer as mojibake, and there must be something to say.
+ * customer as mojibake, there must be something to say, and at most
+ * MD_NOTE_MAX bytes of it.
  */
 const char *md_note_text_problem(const char *text, size_t len);
 

@@ -15,8 +15,6 @@
 #include "validate.h"
 #include "web.h"
 
-#define NOTE_MAX	(256 * 1024)	/* bytes of one comment */
-
 web_result
 api_issue_note(struct req *rq, char **args, int nargs)
 {
@@ -29,11 +27,10 @@ api_issue_note(struct req *rq, char **args, int nargs)
 
 	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
 		return rc;
-	/* The form refused a %00 already; the rest is the CLI's rule too. */
+	/* The form refused a %00 already; the rest (and the size) is the
+	 * CLI's rule too (lib/validate.c). */
 	if ((bad = md_note_text_problem(text, text != NULL ? strlen(text) : 0)) != NULL)
 		return web_error(rq, MHD_HTTP_BAD_REQUEST, bad);
-	if (strlen(text) > NOTE_MAX)
-		return web_error(rq, MHD_HTTP_BAD_REQUEST, "the comment is too long");
 	/* No default: a slip must not mail an internal remark to a customer. */
 	if (vis != NULL && strcmp(vis, "internal") == 0)
 		internal = 1;

@@ -182,7 +182,7 @@ END_TEST
 
 START_TEST(priority_labels_title_notes)
 {
-	char title[4 * 256 + 1];
+	char title[4 * 256 + 1], *big;
 	int changed, i;
 
 	users_and_members();
@@ -221,6 +221,14 @@ START_TEST(priority_labels_title_notes)
 	md_pgfx_str_eq("SELECT char_length(title) FROM issues", NULL, "255");
 	ck_assert_int_eq(md_priority_valid("high"), 1);
 	ck_assert_int_eq(md_priority_valid("High"), 0);
+	/* one size limit of a note for the CLI and the web UI (lib) */
+	big = malloc(MD_NOTE_MAX + 1);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'a', MD_NOTE_MAX + 1);
+	ck_assert_ptr_null(md_note_text_problem(big, MD_NOTE_MAX));
+	ck_assert_str_eq(md_note_text_problem(big, MD_NOTE_MAX + 1),
+	    "the note text is longer than 1 MiB");
+	free(big);
 }
 END_TEST
 
