@@ -154,7 +154,7 @@ web_result api_issue_block(struct req *rq, char **args, int nargs);
 web_result api_members(struct req *rq, char **args, int nargs);
 web_result api_member_set(struct req *rq, char **args, int nargs);
 web_result api_mywork(struct req *rq, char **args, int nargs);
-/* api_triage.c, api_canned.c (issue 18) */
+/* api_triage.c: triage rules and canned replies (issue 18) */
 web_result api_triage(struct req *rq, char **args, int nargs);
 web_result api_triage_add(struct req *rq, char **args, int nargs);
 web_result api_triage_delete(struct req *rq, char **args, int nargs);

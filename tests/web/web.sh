@@ -7,6 +7,10 @@
 #					prints the issue number
 #	WEB				http://127.0.0.1:$WEB_PORT
 #	md_node_dir SCRIPT.mjs...	NODE_DIR with playwright-core and the scripts
+#	md_web_req METHOD PATH [curl args]
+#					the body to $T/b, prints the status
+#	md_web_login USER PASSWORD	the array named USER: cookie and CSRF
+#					headers of a new session
 #	md_browser_run SCRIPT.mjs	runs it in NODE_DIR, its checks become TAP
 
 md_start_web() {
@@ -76,4 +80,18 @@ md_browser_run() {
 	done <"$T/browser.out"
 	[ $rc = 0 ] || diag "node exit status $rc: $(tail -n 20 "$T/browser.err")"
 	ok_rc $rc "browser run completed"
+}
+
+md_web_req() {
+	local m=$1 p=$2
+	shift 2
+	curl -s -o "$T/b" -w '%{http_code}' -X "$m" "$@" "$WEB$p"
+}
+
+md_web_login() {
+	local c
+	curl -s -o "$T/b" -D "$T/h" -X POST "$WEB/api/login" -d "user=$1" \
+		--data-urlencode "password=$2" >/dev/null
+	c=$(grep -i '^Set-Cookie:' "$T/h" | sed 's/^[^:]*: //; s/;.*//')
+	eval "$1=(-H \"Cookie: $c\" -H \"X-CSRF-Token: $(jq -r .csrf "$T/b")\")"
 }
