@@ -294,7 +294,9 @@ md_trk_notify(struct md_store *st, const struct md_trk_issue *b,
 	md_sqlp_str(&p, ev->ev == MD_NOTIFY_ASSIGN ? ev->who : NULL);
 	md_sqlp_str(&p, event);
 	md_sqlp_long(&p, (long long)time(NULL));
-	res = md_db_query(st->db, RCPTS_SQL, &p, err, errlen);
+	/* Filing runs it for every request: prepared once per connection. */
+	res = ev->batch != NULL ? md_trk_prep_query(ev->batch, MD_TRK_NOTIFY, RCPTS_SQL, &p) :
+	    md_db_query(st->db, RCPTS_SQL, &p, err, errlen);
 	md_sqlp_free(&p);
 	if (res == NULL)
 		return -1;
@@ -388,13 +390,14 @@ sender_of(const struct md_record *rec, char *out, size_t outlen)
 }
 
 int
-md_trk_notify_new(struct md_store *st, const struct md_record *rec, long issue_id,
-    const char *project, long iid, const char *title, char *err, size_t errlen)
+md_trk_notify_new(struct md_trk_rec *r, long issue_id, const char *project, long iid,
+    const char *title)
 {
+	const struct md_record *rec = r->rec;
 	char who[MD_ADDR_MAX + 256];
 	struct md_trk_issue b;
 	struct md_notify ev = { .ev = MD_NOTIFY_NEW, .ref = issue_id, .rec = rec,
-	    .who = who };
+	    .who = who, .batch = r };
 
 	if (!md_notify_record_ok(rec))
 		return 0;
@@ -406,20 +409,19 @@ md_trk_notify_new(struct md_store *st, const struct md_record *rec, long issue_i
 	b.iid = iid;
 	b.title = (char *)title;
 	b.message_id = (char *)md_record_get(rec, MD_F_MESSAGE_ID);
-	return md_trk_notify(st, &b, &ev, NULL, err, errlen);
+	return md_trk_notify(r->st, &b, &ev, NULL, r->err, r->errlen);
 }
 
 int
-md_trk_notify_reply(struct md_store *st, const struct md_trk_issue *b,
-    const struct md_record *rec, long note_id, const char *text, const char *flags,
-    char *err, size_t errlen)
+md_trk_notify_reply(struct md_trk_rec *r, const struct md_trk_issue *b, long note_id,
+    const char *text, const char *flags)
 {
 	char who[MD_ADDR_MAX + 256];
 	struct md_notify ev = { .ev = MD_NOTIFY_REPLY, .ref = note_id, .who = who,
-	    .text = text, .flags = flags };
+	    .text = text, .flags = flags, .batch = r };
 
-	if (!md_notify_record_ok(rec))
+	if (!md_notify_record_ok(r->rec))
 		return 0;
-	sender_of(rec, who, sizeof who);
-	return md_trk_notify(st, b, &ev, NULL, err, errlen);
+	sender_of(r->rec, who, sizeof who);
+	return md_trk_notify(r->st, b, &ev, NULL, r->err, r->errlen);
 }

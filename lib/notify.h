@@ -63,6 +63,8 @@ struct md_notify {
 						   rec's, trimmed when somebody is to
 						   be mailed */
 	const struct md_record	*rec;		/* NULL ok */
+	struct md_trk_rec	*batch;		/* filing a record: the statement is
+						   prepared on its connection; NULL ok */
 	const char		*assignee;	/* ASSIGN: the user assigned */
 	const char		*flags;		/* the note's flags, shown (NULL ok) */
 };
@@ -80,12 +82,10 @@ int	md_trk_notify(struct md_store *st, const struct md_trk_issue *b,
  * its trimmed text and flags (tracker_reply.c).  Nothing for records that
  * md_notify_record_ok refuses.
  */
-int	md_trk_notify_new(struct md_store *st, const struct md_record *rec,
-	    long issue_id, const char *project, long iid, const char *title,
-	    char *err, size_t errlen);
-int	md_trk_notify_reply(struct md_store *st, const struct md_trk_issue *b,
-	    const struct md_record *rec, long note_id, const char *text,
-	    const char *flags, char *err, size_t errlen);
+int	md_trk_notify_new(struct md_trk_rec *r, long issue_id, const char *project,
+	    long iid, const char *title);
+int	md_trk_notify_reply(struct md_trk_rec *r, const struct md_trk_issue *b,
+	    long note_id, const char *text, const char *flags);
 
 /*
  * "Assigned to you" for md_tracker_assign: assignee was just assigned by

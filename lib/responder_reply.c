@@ -92,7 +92,6 @@ md_trk_responder_note(struct md_store *st, const struct md_trk_issue *b,
 {
 	struct md_trk_rcpts all = { NULL, NULL };
 	struct md_trk_note note;
-	struct md_sqlp p;
 	char *email = NULL, *sig = NULL, *text = NULL;
 	long nid = 0;
 	int sent = 0, rc = -1;
@@ -115,20 +114,10 @@ md_trk_responder_note(struct md_store *st, const struct md_trk_issue *b,
 	note.raw_id = n->raw_id;
 	if (md_trk_note_add(st, b->id, b->project, &note, &nid, err, errlen) < 0)
 		goto out;
-	if (!n->internal) {
-		/* The first public reply stops the first-response clock. */
-		md_sqlp_init(&p);
-		md_sqlp_long(&p, b->id);
-		md_sqlp_long(&p, (long long)time(NULL));
-		rc = md_db_exec(st->db, "UPDATE issues SET first_response_at = $2 "
-		    "WHERE id = $1 AND first_response_at IS NULL", &p, err, errlen);
-		md_sqlp_free(&p);
-		if (rc < 0 || md_trk_mails(st, b, MD_TPL_NEW_NOTE, "note", text, NULL,
-		    &all, &sent, err, errlen) < 0) {
-			rc = -1;
-			goto out;
-		}
-	}
+	if (!n->internal && (md_trk_first_response(st, b->id, err, errlen) < 0 ||
+	    md_trk_mails(st, b, MD_TPL_NEW_NOTE, "note", text, NULL, &all, &sent, err,
+	    errlen) < 0))
+		goto out;
 	if (id != NULL)
 		*id = nid;
 	if (mailed != NULL)

@@ -548,8 +548,7 @@ md_trk_new_request(struct md_trk_rec *r, const char *project, long follows)
 	    r->err, r->errlen) < 0 ||
 	    md_trk_store_atts(r->st, r->cfg, rec, issue_id, 0, &n, r->err, r->errlen) < 0 ||
 	    (follows > 0 && note_on_followed(&q) < 0) ||
-	    md_trk_notify_new(r->st, rec, issue_id, project, q.iid, q.title, r->err,
-	    r->errlen) < 0)
+	    md_trk_notify_new(r, issue_id, project, q.iid, q.title) < 0)
 		goto out;
 	r->out->kind = MD_INGEST_CREATED;
 	r->out->iid = q.iid;

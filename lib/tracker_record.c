@@ -246,7 +246,8 @@ md_trk_store_atts(struct md_store *st, const struct md_config *cfg,
 
 /* ---- prepared statements ------------------------------------------------------ */
 
-static const char *const stmt_names[MD_TRK_NSTMT] = { "md_trk_claim", "md_trk_create" };
+static const char *const stmt_names[MD_TRK_NSTMT] = { "md_trk_claim", "md_trk_create",
+    "md_trk_notify" };
 
 /* One line of a libpq message ("postgres: ..."), as db.c words it. */
 static void

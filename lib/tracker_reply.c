@@ -448,8 +448,7 @@ md_trk_answer(struct md_trk_rec *r, const char *project, long iid,
 	if (state_changes(&q, closed) < 0 || add_note(&q, &note_id) < 0 ||
 	    md_trk_store_atts(r->st, r->cfg, r->rec, q.b.id, note_id, &natts, r->err,
 	    r->errlen) < 0 || answer_mails(&q, closed, &mailed) < 0 ||
-	    md_trk_notify_reply(r->st, &q.b, r->rec, note_id, q.text, answer_flags(&q),
-	    r->err, r->errlen) < 0)
+	    md_trk_notify_reply(r, &q.b, note_id, q.text, answer_flags(&q)) < 0)
 		goto out;
 	r->out->kind = MD_INGEST_NOTE;
 	r->out->iid = iid;
