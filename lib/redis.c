@@ -75,16 +75,6 @@ struct md_redis {
 /* Scripts are shared by all threads of a program; only their sha changes. */
 static pthread_mutex_t script_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static struct timeval
-ms_to_tv(int ms)
-{
-	struct timeval tv;
-
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	return tv;
-}
-
 static char *
 dup_or_null(const char *s)
 {
@@ -322,7 +312,7 @@ verify_master(struct md_redis *r)
 static int
 open_ctx(struct md_redis *r)
 {
-	struct timeval ctv = ms_to_tv(r->connect_ms);
+	struct timeval ctv = md_ms_timeval(r->connect_ms);
 	char db[16];
 	const char *argv[3];
 
@@ -337,7 +327,7 @@ open_ctx(struct md_redis *r)
 		set_ctx_err(r, "connect");
 		return -1;
 	}
-	if (redisSetTimeout(r->c, ms_to_tv(r->command_ms)) != REDIS_OK) {
+	if (redisSetTimeout(r->c, md_ms_timeval(r->command_ms)) != REDIS_OK) {
 		set_ctx_err(r, "set timeout");
 		return -1;
 	}

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "redis_sentinel.h"
 
 static int
@@ -112,16 +113,6 @@ md_sentinel_check(const char *list, const char **why)
 	return md_sentinel_parse(list, a, MD_SENTINEL_MAX, why) < 0 ? -1 : 0;
 }
 
-static struct timeval
-ms_tv(int ms)
-{
-	struct timeval tv;
-
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	return tv;
-}
-
 /* A reply's text for an error message, never NULL. */
 static const char *
 ctx_why(const redisContext *c)
@@ -138,7 +129,8 @@ static int
 ask_one(const struct md_sentinel_query *q, const struct md_sentinel_addr *a,
     char *host, size_t hostlen, int *port, char *err, size_t errlen)
 {
-	redisContext *c = redisConnectWithTimeout(a->host, a->port, ms_tv(q->timeout_ms));
+	redisContext *c = redisConnectWithTimeout(a->host, a->port,
+	    md_ms_timeval(q->timeout_ms));
 	redisReply *rep = NULL;
 	int rc = -1;
 
@@ -147,7 +139,7 @@ ask_one(const struct md_sentinel_query *q, const struct md_sentinel_addr *a,
 		    ctx_why(c));
 		goto out;
 	}
-	if (redisSetTimeout(c, ms_tv(q->timeout_ms)) != REDIS_OK) {
+	if (redisSetTimeout(c, md_ms_timeval(q->timeout_ms)) != REDIS_OK) {
 		snprintf(err, errlen, "sentinel %s:%d: %s", a->host, a->port, ctx_why(c));
 		goto out;
 	}

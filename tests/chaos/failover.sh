@@ -50,16 +50,6 @@ t0=$(date +%s)
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 now() { date +%s.%N; }
 
-# poll SECONDS CMD...: until CMD succeeds.
-poll() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.05
-	done
-}
-
 # --- Redis: primary, two replicas, three sentinels -------------------------------------
 declare -a RPORT SPORT
 SENTINEL_PW=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
@@ -93,7 +83,7 @@ start_redis_ha() {
 			--masteruser admin --masterauth "$MD_REDIS_ADMIN_PASSWORD"
 	done
 	for i in 1 2; do
-		poll 20 linked "${RPORT[$i]}" || bail_out "replica $i did not sync"
+		md_wait_cond 20 "linked ${RPORT[$i]}" || bail_out "replica $i did not sync"
 	done
 	# Debian's redis-sentinel; the same program is redis-server --sentinel.
 	bin=(redis-sentinel)
@@ -122,7 +112,7 @@ start_redis_ha() {
 			md_spawn redis-sentinel "$T/sentinel$i/sentinel.conf"
 		fi
 	done
-	poll 30 sentinels_ready || bail_out "the sentinels did not find each other and both replicas"
+	md_wait_cond 30 sentinels_ready || bail_out "the sentinels did not find each other and both replicas"
 	ok "three sentinels watch the primary and both replicas"
 }
 
@@ -207,7 +197,7 @@ if [ "$MODE" = redis ]; then
 	kill -KILL "$REDIS_PID"
 	_md_reap "$REDIS_PID" 5	# quietly: no "Killed" job notice in the TAP
 	note "SIGKILL of the Redis primary (port $old) after $(wc -l <"$T/client.log") answers"
-	poll 60 eval '[ -n "$(master_port)" ] && [ "$(master_port)" != "$old" ]'
+	md_wait_cond 60 '[ -n "$(master_port)" ] && [ "$(master_port)" != "$old" ]'
 	ok_rc $? "Sentinel promoted a replica"
 	t_switch=$(now)
 	REDIS_PORT=$(master_port)
