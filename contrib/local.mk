@@ -9,5 +9,8 @@ EXTRA_DIST += contrib/install-deps.sh contrib/sandbox.sh \
 	contrib/systemd/maildesk-web.service \
 	contrib/nginx/maildesk-web.conf \
 	tests/run-suite .ci/run
+
+# bash completion of maildesk(1) (configure --with-bash-completion-dir).
+dist_bashcompletion_DATA = contrib/bash-completion/maildesk
 # Redis Sentinel in front of the inbox's Redis (doc/scaling.md).
 EXTRA_DIST += contrib/redis-sentinel.conf.example

@@ -151,3 +151,8 @@ dist_check_SCRIPTS += tests/web/api_triage.sh
 # run whose counts are known, and one mail followed through both logs.
 TESTS += tests/e2e/metrics.sh
 dist_check_SCRIPTS += tests/e2e/metrics.sh
+
+# -h/--help, -V/--version and exit 2 for a bad option on every program; the
+# bash completion of maildesk (contrib/bash-completion).  No servers.
+TESTS += tests/e2e/program_options.sh
+dist_check_SCRIPTS += tests/e2e/program_options.sh

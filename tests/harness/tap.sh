@@ -161,3 +161,9 @@ done_testing() {
 	_md_tap_done=1
 	return 0
 }
+
+# configure --disable-system-tests (make distcheck): the suites that start
+# servers are skipped; a suite that starts none sets MD_NO_SERVERS=1 first.
+if [ "${MD_SYSTEM_TESTS:-yes}" = no ] && [ -z "${MD_NO_SERVERS:-}" ]; then
+	skip_all "system tests are off (configure --disable-system-tests)"
+fi
