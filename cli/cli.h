@@ -57,6 +57,12 @@ struct md_redis *cli_redis(struct cli *c);
  * status after the message (no such user).
  */
 int	cli_who(struct cli *c, const struct md_user **who);
+/*
+ * --as narrows the desk's own commands (project, issue, mywork) to what
+ * the user may see; every other command is an admin's: 0, or an exit
+ * status after the message when the --as user is not an admin.
+ */
+int	cli_as_allowed(struct cli *c, const char *command);
 /* The author of a change: explicit (--author), else the --as user, else
  * $USER, else NULL (the tracker writes "Support"). */
 const char *cli_author(const struct cli *c, const char *explicit_author);

@@ -242,7 +242,8 @@ main(int argc, char **argv)
 		md_config_free(&c.cfg);
 		return CLI_EXIT_FAIL;
 	}
-	rc = cmd->run(&c, argc, argv);
+	if ((rc = cli_as_allowed(&c, cmd->name)) == 0)	/* --as (who.c) */
+		rc = cmd->run(&c, argc, argv);
 	if (c.st_open)
 		md_store_close(&c.st);
 	md_config_free(&c.cfg);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "access.h"
 #include "cli.h"
@@ -34,6 +35,27 @@ cli_who(struct cli *c, const struct md_user **who)
 		c->as_loaded = 1;
 	}
 	*who = &c->as;
+	return 0;
+}
+
+int
+cli_as_allowed(struct cli *c, const char *command)
+{
+	static const char *const narrowed[] = { "project", "issue", "mywork" };
+	const struct md_user *who;
+	size_t i;
+	int rc;
+
+	if (c->as_user == NULL)
+		return 0;
+	for (i = 0; i < sizeof narrowed / sizeof narrowed[0]; i++)
+		if (strcmp(command, narrowed[i]) == 0)
+			return 0;
+	if ((rc = cli_who(c, &who)) != 0)
+		return rc;
+	if (who->role != MD_ROLE_ADMIN)
+		return cli_error("%s commands are for admins (%s is a responder)", command,
+		    who->name);
 	return 0;
 }
 

@@ -36,6 +36,9 @@ run --as bob issue list acme
 is "$ERR" "maildesk: no such project: acme" "issue list too"
 run --as nobody issue list acme
 is "$ERR" "maildesk: no such user: nobody" "--as an unknown user"
+run --as bob user list
+is "$RC/$ERR" "1/maildesk: user commands are for admins (bob is a responder)" \
+	"--as a responder: the admins' commands are refused"
 run project member add acme bob
 is "$RC" 0 "member add (operator) exits 0"
 is "$OUT" "bob is now responder of acme" "member add confirms"
