@@ -31,7 +31,6 @@ lib_libmaildesk_a_SOURCES += lib/template.c lib/template.h lib/compose.c lib/com
 lib_libmaildesk_a_SOURCES += lib/tracker.c lib/tracker.h lib/tracker_int.h lib/tracker_ingest.c lib/tracker_record.c lib/tracker_edit.c lib/tracker_render.c
 lib_libmaildesk_a_SOURCES += lib/tracker_mail.c lib/tracker_reply.c lib/tracker_newreq.c lib/tracker_auto.c lib/tracker_notes.c
 lib_libmaildesk_a_SOURCES += lib/tracker_search.c lib/tracker_purge.c
-# The inbox stream (Redis) and the outbox table (PostgreSQL) as queues.
 lib_libmaildesk_a_SOURCES += lib/tracker_assign.c lib/tracker_participants.c lib/tracker_mywork.c lib/access.c lib/access.h lib/members.c lib/members.h
 lib_libmaildesk_a_SOURCES += lib/present.c lib/present.h
 # The inbox stream (Redis) and the outbox table (PostgreSQL) as queues.
