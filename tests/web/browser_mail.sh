@@ -4,11 +4,6 @@
 # in maildesk-web (headless Chromium), posts a public and an internal
 # comment; the customer's mailbox (the sink) gets the public one only.
 . "$top_srcdir/tests/harness/tap.sh"
-
-CHROMIUM=/usr/bin/chromium
-[ -x "$CHROMIUM" ] || skip_all "no $CHROMIUM"
-command -v node >/dev/null || skip_all "node is not installed"
-command -v npm >/dev/null || skip_all "npm is not installed"
 command -v swaks >/dev/null || skip_all "swaks is not installed"
 
 . "$top_srcdir/tests/harness/lib.sh"

@@ -7,11 +7,6 @@
 # a responder gets for another project's issue.
 . "$top_srcdir/tests/harness/tap.sh"
 
-CHROMIUM=/usr/bin/chromium
-[ -x "$CHROMIUM" ] || skip_all "no $CHROMIUM"
-command -v node >/dev/null || skip_all "node is not installed"
-command -v npm >/dev/null || skip_all "npm is not installed"
-
 . "$top_srcdir/tests/harness/lib.sh"
 . "$top_srcdir/tests/web/web.sh"
 

@@ -42,9 +42,13 @@ md_issue() {
 # md_node_dir SCRIPT.mjs...: sets NODE_DIR to a directory with playwright-core
 # (no browser download) and the given scripts plus chromium.mjs: the source
 # tree's tests/web, or the build tree's when the source is read-only, where
-# it installs from the committed lock file.  skip_all when npm cannot.
+# it installs from the committed lock file.  skip_all without Chromium, node
+# or npm, or when npm cannot install.
 md_node_dir() {
 	local f
+	[ -x /usr/bin/chromium ] || skip_all "no /usr/bin/chromium"
+	command -v node >/dev/null || skip_all "node is not installed"
+	command -v npm >/dev/null || skip_all "npm is not installed"
 	NODE_DIR=$top_srcdir/tests/web
 	if [ ! -d "$NODE_DIR/node_modules/playwright-core" ]; then
 		if [ ! -w "$NODE_DIR" ]; then
