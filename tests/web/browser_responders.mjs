@@ -211,7 +211,15 @@ try {
   });
   await check('no block sender button for a responder', async () =>
     (await page.locator('#block-sender').count()) === 0);
+  await check('a responder sees the project settings read-only', async () => {
+    await page.goto(WEB + '/acme/settings');
+    await page.locator('#rules tr.rule').first().waitFor();
+    await page.locator('#canned-list li[data-name="thanks"]').waitFor();
+    const forms = await page.locator('#member-form, #triage-form, #canned-form, .rule-del, .member-del').count();
+    return forms === 0 && await page.locator('#set-first_response').isDisabled();
+  });
   await check('canned reply inserted into the comment box at the cursor', async () => {
+    await page.goto(WEB + '/acme/issues/1');
     await page.fill('#comment-text', 'Hello,\n\n');
     await page.locator('#comment-text').evaluate((t) => t.setSelectionRange(t.value.length, t.value.length));
     await page.selectOption('#canned-select', 'thanks');
