@@ -278,6 +278,55 @@ zero_delay(const char *v)
 	return strspn(v, "0") > 0 && (v[strspn(v, "0")] == '\0' || strcmp(v + strspn(v, "0"), "s") == 0);
 }
 
+/*
+ * A service of master.cf may set its own smtpd_milters (-o), which main.cf
+ * does not show: each such override must name us too.  Said only when
+ * there is one.  Returns how many overrides name us.
+ */
+static int
+check_master_cf(struct md_doctor *d, const struct md_config *cfg,
+    const struct md_doctor_opts *opts, const char *queue_dir)
+{
+	char *args[6], *out, *line, *eq, err[512] = "";
+	struct md_pf_milter m[MAX_MILTERS];
+	int a = 0, n, i, named, ours = 0;
+
+	args[a++] = (char *)"postconf";
+	if (opts->postfix_dir != NULL) {
+		args[a++] = (char *)"-c";
+		args[a++] = (char *)opts->postfix_dir;
+	}
+	args[a++] = (char *)"-P";
+	args[a] = NULL;
+	if ((out = malloc(POSTCONF_MAX)) == NULL)
+		return 0;
+	if (run_postconf(args, opts->timeout_ms, out, POSTCONF_MAX, err, sizeof err) < 0) {
+		free(out);
+		return 0;	/* a Postfix before 2.11: main.cf is all we can read */
+	}
+	/* "smtp/inet/smtpd_milters = value", one line per override */
+	for (line = strtok(out, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		if ((eq = strstr(line, "/smtpd_milters = ")) == NULL)
+			continue;
+		*eq = '\0';
+		n = md_pf_milters_parse(eq + 17, m, MAX_MILTERS);
+		for (i = 0, named = 0; i < n; i++)
+			named |= md_pf_milter_matches(m[i].address, cfg->milter_socket, queue_dir);
+		ours += named;
+		if (named)
+			md_doctor_add(d, "mta.master_cf", MD_CHECK_OK, NULL,
+			    "master.cf service %s sets its own smtpd_milters, with maildesk-milter",
+			    line);
+		else
+			md_doctor_add(d, "mta.master_cf", MD_CHECK_WARN,
+			    "name maildesk-milter in that -o smtpd_milters too, or drop it",
+			    "master.cf service %s sets smtpd_milters = %s without maildesk-milter: "
+			    "desk mail arriving there is not filed", line, *(eq + 17) ? eq + 17 : "(empty)");
+	}
+	free(out);
+	return ours;
+}
+
 static void
 check_postfix(struct md_doctor *d, const struct md_config *cfg,
     const struct md_doctor_opts *opts)
@@ -285,7 +334,7 @@ check_postfix(struct md_doctor *d, const struct md_config *cfg,
 	char *args[12], *v[5], *out, err[512] = "", ours[600], advice[800], where[300];
 	const char *action;
 	struct md_pf_milter m[MAX_MILTERS], nm[MAX_MILTERS];
-	int a = 0, n, nn, i, at = -1;
+	int a = 0, n, nn, i, at = -1, in_master;
 
 	args[a++] = (char *)"postconf";
 	if (opts->postfix_dir != NULL) {
@@ -318,12 +367,16 @@ check_postfix(struct md_doctor *d, const struct md_config *cfg,
 	for (i = 0; i < n && at < 0; i++)
 		if (md_pf_milter_matches(m[i].address, cfg->milter_socket, v[4]))
 			at = i;
+	in_master = check_master_cf(d, cfg, opts, v[4]);
 	if (at < 0) {
 		snprintf(advice, sizeof advice, "add { %s, default_action=tempfail } to "
 		    "smtpd_milters (contrib/postfix/main.cf.snippet), then postfix reload", ours);
-		md_doctor_add(d, "mta.postfix", MD_CHECK_FAIL, advice,
-		    "%s: smtpd_milters = %s does not name maildesk-milter (%s): Postfix "
-		    "passes no mail to it", where, *v[0] ? v[0] : "(empty)", cfg->milter_socket);
+		/* Some sites give only the port-25 service its milters. */
+		md_doctor_add(d, "mta.postfix", in_master ? MD_CHECK_WARN : MD_CHECK_FAIL, advice,
+		    "%s: smtpd_milters = %s does not name maildesk-milter (%s): %s", where,
+		    *v[0] ? v[0] : "(empty)", cfg->milter_socket, in_master ?
+		    "only the master.cf services that name it pass mail to it" :
+		    "Postfix passes no mail to it");
 		free(out);
 		return;
 	}

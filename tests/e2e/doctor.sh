@@ -179,6 +179,20 @@ like "${LN[mta.postfix]}" "add \\{ inet:127.0.0.1:$MILTER_PORT, default_action=t
 	"not in main.cf: the line to add"
 expect mta.default_action ""
 
+# Services of master.cf with their own smtpd_milters (never started here):
+# one without ours is a warning; once one names it, main.cf's lack is too.
+DESC="master.cf"
+printf '127.0.0.1:%s inet n - n - - smtpd\n  -o smtpd_milters=inet:127.0.0.1:9\n' \
+	"$(md_free_port)" >>"$T/postfix/etc/master.cf"
+doctor
+expect mta.master_cf warn "master.cf service 127.0.0.1:[0-9]+/inet sets smtpd_milters = inet:127.0.0.1:9 without maildesk-milter"
+expect mta.postfix FAIL
+printf '127.0.0.1:%s inet n - n - - smtpd\n  -o smtpd_milters=inet:127.0.0.1:%s\n' \
+	"$(md_free_port)" "$MILTER_PORT" >>"$T/postfix/etc/master.cf"
+doctor
+expect mta.master_cf ok "sets its own smtpd_milters, with maildesk-milter"
+expect mta.postfix warn "only the master.cf services that name it pass mail to it"
+
 DESC="accept, not last"
 postconf -c "$T/postfix/etc" -e \
 	"smtpd_milters={ inet:localhost:$MILTER_PORT, default_action=accept } inet:127.0.0.1:9" \
