@@ -63,6 +63,7 @@ struct md_redis {
 	int		 command_ms;
 	struct sentinel	*sentinel;	/* NULL: host/port or socket as configured */
 	int		 stale;		/* -READONLY seen: reconnect before the next command */
+	unsigned long	 epoch;		/* server_epoch when this connection was opened */
 
 	int		 backoff_ms;	/* current window; 0 = no failure yet */
 	long long	 retry_at;	/* monotonic ms before which we fail fast */
@@ -74,6 +75,36 @@ struct md_redis {
 
 /* Scripts are shared by all threads of a program; only their sha changes. */
 static pthread_mutex_t script_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * Bumped when any connection of the process finds its server gone (closed
+ * the connection), demoted (-READONLY) or moved (Sentinel names another
+ * primary).  The other connections were opened to the same server: each
+ * reconnects before its next command instead of failing it, so one
+ * restart or failover costs the milter's pool one failed command, not
+ * one per idle connection.
+ */
+static unsigned long server_epoch;
+
+static unsigned long
+epoch_now(void)
+{
+	return __atomic_load_n(&server_epoch, __ATOMIC_RELAXED);
+}
+
+static void
+server_lost(void)
+{
+	__atomic_add_fetch(&server_epoch, 1, __ATOMIC_RELAXED);
+}
+
+/* The server closed the connection (as opposed to a timeout). */
+static int
+closed_by_server(const redisContext *c)
+{
+	return c->err == REDIS_ERR_EOF ||
+	    (c->err == REDIS_ERR_IO && (errno == EPIPE || errno == ECONNRESET));
+}
 
 static char *
 dup_or_null(const char *s)
@@ -244,8 +275,7 @@ set_ctx_err(struct md_redis *r, const char *what)
 		set_err(r, "%s: out of memory", what);
 	else if (r->c->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK))
 		set_err(r, "%s: timed out after %d ms", what, r->command_ms);
-	else if (r->c->err == REDIS_ERR_EOF ||
-	    (r->c->err == REDIS_ERR_IO && (errno == EPIPE || errno == ECONNRESET)))
+	else if (closed_by_server(r->c))
 		set_err(r, "%s: connection closed by server", what);
 	else
 		set_err(r, "%s: %s", what, r->c->errstr[0] ? r->c->errstr : "I/O error");
@@ -283,6 +313,8 @@ discover(struct md_redis *r)
 		set_err(r, "no sentinel answered: %s", why);
 		return -1;
 	}
+	if (r->port != 0 && (port != r->port || strcmp(host, r->host) != 0))
+		server_lost();	/* a failover: others still talk to the old one */
 	if (strcmp(host, r->host) != 0) {
 		if ((h = strdup(host)) == NULL) {
 			set_err(r, "out of memory");
@@ -385,6 +417,7 @@ md_redis_connect(struct md_redis *r)
 	}
 	r->backoff_ms = 0;
 	r->retry_at = 0;
+	r->epoch = epoch_now();
 	r->err[0] = '\0';
 	return 0;
 }
@@ -395,8 +428,11 @@ ensure(struct md_redis *r)
 {
 	long long now;
 
-	/* A replica now (failover): a new connection finds the primary. */
-	if (r->c != NULL && r->stale)
+	/*
+	 * A replica now (failover), or another connection found the server
+	 * gone: a new connection finds the (new) primary.
+	 */
+	if (r->c != NULL && (r->stale || r->epoch != epoch_now()))
 		drop(r);
 	if (r->c != NULL)
 		return 0;
@@ -428,7 +464,11 @@ static redisReply *
 checked(struct md_redis *r, redisReply *rep)
 {
 	if (rep == NULL) {
+		int closed = r->c != NULL && closed_by_server(r->c);
+
 		set_ctx_err(r, "command");
+		if (closed)
+			server_lost();
 		drop(r);
 	} else if (rep->type == REDIS_REPLY_ERROR) {
 		set_err(r, "%s", rep->str ? rep->str : "error reply");
@@ -438,8 +478,10 @@ checked(struct md_redis *r, redisReply *rep)
 		 * primary.  Not dropped here: a pipeline may still have replies
 		 * to read on this connection; ensure() reconnects.
 		 */
-		if (rep->str != NULL && is_readonly(rep->str))
+		if (rep->str != NULL && is_readonly(rep->str)) {
 			r->stale = 1;
+			server_lost();
+		}
 	}
 	return rep;
 }

@@ -246,6 +246,40 @@ START_TEST(crash_then_reconnect_reapplies_select)
 }
 END_TEST
 
+/*
+ * One connection finding the server gone makes the others reconnect before
+ * their next command: after a restart (or a failover) the milter's idle
+ * pool connections do not each fail one message.
+ */
+START_TEST(restart_seen_by_one_reconnects_all)
+{
+	struct md_redis *a = md_redis_new(&cfg), *b = md_redis_new(&cfg);
+	redisReply *rep;
+
+	expect_status(a, "PING", "PONG");
+	expect_status(b, "PING", "PONG");
+	ck_assert_int_eq(md_rfx_restart(&rfx), 0);
+	ck_assert_ptr_null(md_redis_cmd(a, "PING"));	/* the one that finds out */
+	rep = md_redis_cmd(b, "PING");
+	ck_assert_msg(rep != NULL, "b failed too: %s", md_redis_errstr(b));
+	freeReplyObject(rep);
+	expect_status(a, "PING", "PONG");
+	/* A timeout is not a lost server: b keeps its connection. */
+	rep = md_redis_cmd(b, "CLIENT ID");
+	ck_assert_ptr_null(md_redis_cmd(a, "BLPOP nothing 2"));	/* past the 1 s timeout */
+	ck_assert_ptr_nonnull(strstr(md_redis_errstr(a), "timed out"));
+	{
+		redisReply *again = md_redis_cmd(b, "CLIENT ID");
+
+		ck_assert_int_eq(md_reply_int(again, -1), md_reply_int(rep, -2));
+		freeReplyObject(again);
+	}
+	freeReplyObject(rep);
+	md_redis_free(a);
+	md_redis_free(b);
+}
+END_TEST
+
 START_TEST(command_timeout_kills_only_that_command)
 {
 	struct md_redis *r;
@@ -442,6 +476,7 @@ redis_suite(void)
 	tcase_add_test(tc, eval_and_noscript_fallback);
 	tcase_add_test(tc, eval_pipe_with_staged_values);
 	tcase_add_test(tc, crash_then_reconnect_reapplies_select);
+	tcase_add_test(tc, restart_seen_by_one_reconnects_all);
 	tcase_add_test(tc, command_timeout_kills_only_that_command);
 	tcase_add_test(tc, backoff_fails_fast);
 	tcase_add_test(tc, auth_requirepass);
