@@ -66,7 +66,14 @@ sentinels_ready() {
 			[ "$(sentinel_field "$p" num-other-sentinels)" = 2 ] || return 1
 	done
 }
-master_port() { scli "${SPORT[0]}" SENTINEL get-master-addr-by-name desk 2>/dev/null | sed -n 2p; }
+# master_port [OLD]: the primary's port as the first sentinel naming one
+# other than OLD says (the leader of a failover knows first).
+master_port() {
+	local p
+	for p in "${SPORT[@]}"; do
+		scli "$p" SENTINEL get-master-addr-by-name desk 2>/dev/null | sed -n 2p
+	done | grep -vx -- "${1:-}" | head -n 1
+}
 
 start_redis_ha() {
 	local i bin
@@ -197,10 +204,10 @@ if [ "$MODE" = redis ]; then
 	kill -KILL "$REDIS_PID"
 	_md_reap "$REDIS_PID" 5	# quietly: no "Killed" job notice in the TAP
 	note "SIGKILL of the Redis primary (port $old) after $(wc -l <"$T/client.log") answers"
-	md_wait_cond 60 '[ -n "$(master_port)" ] && [ "$(master_port)" != "$old" ]'
+	md_wait_cond 60 '[ -n "$(master_port "$old")" ]'
 	ok_rc $? "Sentinel promoted a replica"
 	t_switch=$(now)
-	REDIS_PORT=$(master_port)
+	REDIS_PORT=$(master_port "$old")
 	REDIS_PID=
 	note "new primary: port $REDIS_PORT, named by Sentinel $(elapsed "$t_kill" "$t_switch") s after the kill"
 	# The old primary is gone for good: the harness must not stop it again.
@@ -240,11 +247,11 @@ note "load done $(elapsed "$t_kill" "$(now)") s after the kill"
 read -r first last n4xx < <(awk -F'\t' -v k="$t_kill" '$2 == "temp" && $NF >= k {
 	if (!f) f = $NF; l = $NF; n++ } END { printf "%.2f %.2f %d\n", f ? f - k : 0, l ? l - k : 0, n }' \
 	"$T/client.log")
-first_ok=$(awk -F'\t' -v k="$t_kill" -v l="$last" '$2 == "ok" && $NF >= k + l { print $NF - k }' \
+first_ok=$(awk -F'\t' -v k="$t_kill" -v l="$last" '$2 == "ok" && $NF >= k + l { printf "%.2f\n", $NF - k }' \
 	"$T/client.log" | sort -n | head -1)
 if [ "$MODE" = redis ]; then
 	note "Redis failover: the desk answered 4xx from +$first s to +$last s after the kill ($n4xx answers), next 250 at +${first_ok:-?} s"
-	echo "$MODE kill_to_switch=$(elapsed "$t_kill" "$t_switch") first_4xx=$first last_4xx=$last n4xx=$n4xx" >>"${FAILOVER_RESULTS:-/dev/null}"
+	echo "$MODE down_after=$DOWN_AFTER kill_to_switch=$(elapsed "$t_kill" "$t_switch") first_4xx=$first last_4xx=$last next_250=${first_ok:-?} n4xx=$n4xx" >>"${FAILOVER_RESULTS:-/dev/null}"
 	ok_run "the milter and the workers use the new primary" \
 		test "$(rcli CLIENT LIST | grep -c 'user=maildesk-')" -gt 0
 else
