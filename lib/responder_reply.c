@@ -26,6 +26,15 @@
 
 #define SIGNATURE_SEP	"\n\n-- \n"
 
+/*
+ * Public answers by email per responder and issue and hour.  An
+ * autoresponder that ignores Auto-Submitted on both sides (the customer's
+ * and the responder's) would otherwise answer our mails forever: each
+ * customer mail notifies, each answer to the notification is mailed to
+ * the customer.  No person answers one customer ten times an hour by mail.
+ */
+#define MAX_ANSWERS_PER_HOUR	10
+
 /* The user's address and signature ("" when author is no user). */
 static int
 author_info(struct md_store *st, const char *author, char **email, char **sig,
@@ -138,6 +147,8 @@ struct ranswer {
 	struct md_trk_issue	 b;
 	char			*email;		/* the responder's registered address */
 	int			 member;	/* still a member (or a site admin) */
+	long			 recent;	/* their public answers by email to this
+						   issue within the hour */
 	char			 why[512];	/* why it is not posted, "" if it is */
 };
 
@@ -153,10 +164,14 @@ load_responder(struct ranswer *a)
 	md_sqlp_init(&p);
 	md_sqlp_str(&p, a->k->username);
 	md_sqlp_str(&p, a->k->project);
+	md_sqlp_long(&p, a->b.id);
+	md_sqlp_long(&p, r->now - 3600);
 	res = md_db_query(r->st->db, "SELECT u.email, (u.role = 'admin' OR EXISTS "
 	    "(SELECT 1 FROM project_members m WHERE m.project = $2 AND "
-	    "m.username = u.name))::int FROM users u WHERE u.name = $1", &p, r->err,
-	    r->errlen);
+	    "m.username = u.name))::int, (SELECT count(*) FROM notes n WHERE "
+	    "n.issue_id = $3 AND n.author = u.name AND n.via = 'email' AND "
+	    "n.kind = 'public' AND n.created > $4) FROM users u WHERE u.name = $1", &p,
+	    r->err, r->errlen);
 	md_sqlp_free(&p);
 	if (res == NULL)
 		return -1;
@@ -165,6 +180,7 @@ load_responder(struct ranswer *a)
 		rc = -1;
 	} else {
 		a->member = md_db_ll(res, 0, 1) != 0;
+		a->recent = (long)md_db_ll(res, 0, 2);
 		if ((a->email = md_db_dup(res, 0, 0)) == NULL) {
 			snprintf(r->err, r->errlen, "out of memory");
 			rc = -1;
@@ -203,6 +219,9 @@ judge(struct ranswer *a)
 	else if (!a->member)
 		snprintf(a->why, sizeof a->why, "%s is no longer a member of %s", user,
 		    a->k->project);
+	else if (!a->k->internal && a->recent >= MAX_ANSWERS_PER_HOUR)
+		snprintf(a->why, sizeof a->why, "%s already answered %d times by email "
+		    "within the hour (mail loop protection)", user, MAX_ANSWERS_PER_HOUR);
 }
 
 /* The raw message as received, for "view original"; *id 0 without one. */

@@ -283,6 +283,15 @@ START_TEST(unproven_answers_are_not_posted)
 	ck_assert_str_eq(val("SELECT flags FROM notes WHERE text = 'Me too.'", NULL),
 	    "unverified_responder");
 	ck_assert_ptr_nonnull(strstr(last_note("text"), "not ann's registered address"));
+	/* the tenth public answer by email within the hour is the last one */
+	sql("INSERT INTO notes (issue_id, project, author, kind, text, via, created) "
+	    "SELECT id, project, $1, 'public', 'earlier', 'email', "
+	    "extract(epoch FROM now())::bigint FROM issues, generate_series(1, 10)", "ann");
+	ck_assert_int_eq(answer(rkey("ann", 0), "l1@team", "ann@team.example", "yes",
+	    "Looping?").kind, MD_INGEST_NOTE);
+	ck_assert_str_eq(val("SELECT flags FROM notes WHERE text = 'Looping?'", NULL),
+	    "unverified_responder");
+	ck_assert_ptr_nonnull(strstr(last_note("text"), "mail loop protection"));
 	/* no longer a member */
 	sql("DELETE FROM project_members WHERE username = $1", "ann");
 	ck_assert_int_eq(answer(rkey("ann", 0), "f3@team", "ann@team.example", "yes",
@@ -290,7 +299,8 @@ START_TEST(unproven_answers_are_not_posted)
 	ck_assert_str_eq(val("SELECT flags FROM notes WHERE text = 'Late.'", NULL),
 	    "unverified_responder");
 	ck_assert_int_eq(outbox_count(), 0);
-	ck_assert_int_eq(num("SELECT count(*) FROM notes WHERE kind = 'public'", NULL), 0);
+	ck_assert_int_eq(num("SELECT count(*) FROM notes WHERE kind = 'public' AND "
+	    "text <> 'earlier'", NULL), 0);
 }
 END_TEST
 
