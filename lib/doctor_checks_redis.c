@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock.h"
 #include "doctor.h"
 #include "queue.h"
 #include "redis.h"
@@ -554,6 +555,7 @@ md_doctor_check_redis(struct md_doctor *d, const struct md_config *cfg,
 	struct md_redis *r;
 	redisReply *rep;
 	char where[300];
+	long long start;
 
 	if (cfg->redis_socket != NULL && *cfg->redis_socket != '\0')
 		snprintf(where, sizeof where, "%s", cfg->redis_socket);
@@ -562,6 +564,7 @@ md_doctor_check_redis(struct md_doctor *d, const struct md_config *cfg,
 	/* Reachable at all: any answer counts, NOAUTH included. */
 	if ((r = login(cfg, "", "")) == NULL)
 		return;
+	start = md_now_ms();
 	rep = md_redis_connect(r) == 0 ? md_redis_cmd(r, "PING") : NULL;
 	if (rep == NULL) {
 		md_doctor_add(d, "redis", MD_CHECK_FAIL,
@@ -574,7 +577,8 @@ md_doctor_check_redis(struct md_doctor *d, const struct md_config *cfg,
 	}
 	freeReplyObject(rep);
 	md_redis_free(r);
-	md_doctor_add(d, "redis", MD_CHECK_OK, NULL, "Redis at %s answers", where);
+	md_doctor_add(d, "redis", MD_CHECK_OK, NULL, "Redis at %s answers in %lld ms", where,
+	    md_now_ms() - start);
 	check_logins(d, cfg);
 	check_server(d, cfg, opts);
 	check_queues(d, cfg);

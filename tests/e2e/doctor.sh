@@ -87,6 +87,7 @@ done
 like "$OUT" '^STATUS +CHECK +RESULT' "healthy: a header line"
 like "$(printf '%s\n' "$OUT" | tail -n 1)" '^29 ok, 0 warn, 0 FAIL$' "healthy: the count"
 expect redis.acl.milter ok 'user maildesk-milter may do the [0-9]+ things maildesk-milter needs and none of [0-9]+ others'
+expect redis ok "Redis at 127.0.0.1:$REDIS_PORT answers in [0-9]+ ms"
 expect redis.persistence ok 'appendfsync always'
 expect db.cli ok "schema version [0-9]+"
 expect dns ok 'SPF record of spf.test in [0-9]+ ms'
