@@ -12,7 +12,6 @@ const KIND = {
   customer: ['From the customer', 'note-customer'],
   public: ['Public reply \u2014 mailed to the customer', 'note-public'],
   internal: ['Internal note \u2014 responders only', 'note-internal'],
-  system: ['System', 'note-system'],
 };
 
 function sizeText(n) {
@@ -45,7 +44,7 @@ function draw(main, ctx, d) {
   const i = d.issue;
   const path = ctx.path;
   const act = (sub, fields) => async () => {
-    try { draw(main, ctx, await post(path + sub, fields)); }
+    try { draw(main, ctx, await post(path + sub, fields)); flash(''); }
     catch (e) { flash(e.message); }
   };
   const reload = async () => {
