@@ -114,27 +114,35 @@ role_login(const struct md_config *cfg, const struct role *ro, const char **user
 	}
 }
 
+/*
+ * Runs the words of pre (NULL-terminated, may be NULL) followed by those
+ * of words, where a word starting with '@' is a key: redis_prefix and the
+ * rest.  NULL on a lost connection (or out of memory).
+ */
 static redisReply *
-run_probe(struct md_redis *r, const struct acl_probe *p)
+run_words(struct md_redis *r, const char *const *pre, const char *const *words)
 {
-	md_buf keys[8];
-	const char *argv[8];
-	redisReply *rep;
-	int argc, i;
+	md_buf keys[12];
+	const char *argv[12];
+	redisReply *rep = NULL;
+	int argc = 0, nkeys = 0, ok = 1;
 
-	for (argc = 0; argc < 8 && p->argv[argc] != NULL; argc++) {
-		md_buf_init(&keys[argc]);
-		if (p->argv[argc][0] == '@')
-			argv[argc] = md_key(r, &keys[argc], "%s", p->argv[argc] + 1);
-		else
-			argv[argc] = p->argv[argc];
+	for (; pre != NULL && *pre != NULL && argc < 12; pre++)
+		argv[argc++] = *pre;
+	for (; *words != NULL && argc < 12; words++) {
+		if (**words != '@') {
+			argv[argc++] = *words;
+			continue;
+		}
+		md_buf_init(&keys[nkeys]);
+		if ((argv[argc++] = md_key(r, &keys[nkeys], "%s", *words + 1)) == NULL)
+			ok = 0;
+		nkeys++;
 	}
-	for (i = 0; i < argc && argv[i] != NULL; i++)
-		;
-	/* NULL from md_key: out of memory, reported as a failed probe. */
-	rep = i == argc ? md_redis_cmdv(r, argc, argv, NULL) : NULL;
-	for (i = 0; i < argc; i++)
-		md_buf_free(&keys[i]);
+	if (ok)
+		rep = md_redis_cmdv(r, argc, argv, NULL);
+	while (nkeys-- > 0)
+		md_buf_free(&keys[nkeys]);
 	return rep;
 }
 
@@ -166,7 +174,7 @@ check_acl(struct md_doctor *d, struct md_redis *r, const struct role *ro, const 
 	for (i = 0; i < NPROBES; i++) {
 		if (ro->rights[i] == '-')
 			continue;
-		if ((rep = run_probe(r, &probes[i])) == NULL) {
+		if ((rep = run_words(r, NULL, probes[i].argv)) == NULL) {
 			md_doctor_add(d, name, MD_CHECK_FAIL, NULL, "%s: %s", probes[i].what,
 			    md_redis_errstr(r));
 			return -1;
@@ -398,34 +406,21 @@ check_replicas(struct md_doctor *d, const struct md_config *cfg, const char *rep
 static void
 check_aof_replay(struct md_doctor *d, struct md_redis *r, const char *server)
 {
+	static const char *const dryrun[] = { "ACL", "DRYRUN", "default", NULL };
 	static const char *const cmds[][6] = {
 		{ "XADD", "@inbox", "*", "f", "v", NULL },
 		{ "HSET", "@project:doctor-probe", "f", "v", NULL, NULL },
 	};
 	char version[32] = "", denied[300] = "";
-	const char *argv[8];
-	md_buf keys[6];
 	redisReply *rep;
-	size_t i, k, argc;
+	size_t i;
 
 	(void)info_field(server, "redis_version", version, sizeof version);
 	if (strncmp(version, "7.0.", 4) != 0 && strncmp(version, "7.1.", 4) != 0 &&
 	    strncmp(version, "7.2.", 4) != 0)
 		return;
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
-		argv[0] = "ACL";
-		argv[1] = "DRYRUN";
-		argv[2] = "default";
-		for (k = 0, argc = 3; cmds[i][k] != NULL; k++, argc++) {
-			md_buf_init(&keys[k]);
-			argv[argc] = cmds[i][k][0] == '@' ?
-			    md_key(r, &keys[k], "%s", cmds[i][k] + 1) : cmds[i][k];
-			if (argv[argc] == NULL)
-				argv[argc] = "";
-		}
-		rep = md_redis_cmdv(r, (int)argc, argv, NULL);
-		while (k-- > 0)
-			md_buf_free(&keys[k]);
+		rep = run_words(r, dryrun, cmds[i]);
 		if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
 			if (rep != NULL)
 				freeReplyObject(rep);
