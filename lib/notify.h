@@ -139,7 +139,7 @@ int	md_rkey_view_rebuild(struct md_store *st, long *n, char *err, size_t errlen)
 int	md_rkey_view_del_rows(struct md_store *st, PGresult *res, char *err,
 	    size_t errlen);
 
-/* ---- responders' public notes (responder_note.c) ------------------------ */
+/* ---- responders' notes and answers (responder_reply.c) ------------------- */
 
 /*
  * A responder's note on issue b: internal, or public and mailed to every
@@ -162,7 +162,7 @@ int	md_trk_responder_note(struct md_store *st, const struct md_trk_issue *b,
 	    size_t errlen);
 
 /*
- * text with author's signature under it ("-- " line first) when author is
+ * text with author's signature under it (after a blank line) when author is
  * a user with one, else a copy (malloc'd); NULL with err.  For the public
  * notes of md_tracker_note (web, CLI).
  */

@@ -24,7 +24,9 @@
 
 #include "notify.h"
 
-#define SIGNATURE_SEP	"\n\n-- \n"
+/* A blank line, not "-- ": the mail's template footer starts with one, and
+ * two would look like two signatures; a responder who wants it writes it. */
+#define SIGNATURE_SEP	"\n\n"
 
 /*
  * Public answers by email per responder and issue and hour.  An

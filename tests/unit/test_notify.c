@@ -240,7 +240,7 @@ START_TEST(reply_key_posts_a_public_comment_with_signature)
 	ck_assert_str_eq(last_note("kind"), "public");
 	ck_assert_str_eq(last_note("author"), "ann");
 	ck_assert_str_eq(last_note("via"), "email");
-	ck_assert_str_eq(last_note("text"), "Unplug it.\n\n-- \nAnn from Acme");
+	ck_assert_str_eq(last_note("text"), "Unplug it.\n\nAnn from Acme");
 	ck_assert_int_eq(outbox_count(), 1);
 	ck_assert_str_eq(outbox(0, "rcpt"), "carol@example.org");
 	ck_assert_str_eq(outbox(0, "kind"), "note");
@@ -315,7 +315,7 @@ START_TEST(web_and_cli_notes_carry_the_signature)
 	    MD_INGEST_CREATED);
 	ck_assert_msg(md_tracker_note(&st, &cfg, "acme", 1, "Try again.", 0, "ann", NULL,
 	    0, &mailed, err, sizeof err) == 0, "%s", err);
-	ck_assert_str_eq(last_note("text"), "Try again.\n\n-- \nAnn\nAcme");
+	ck_assert_str_eq(last_note("text"), "Try again.\n\nAnn\nAcme");
 	ck_assert_int_eq(mailed, 1);
 	/* internal notes and authors without a signature: as written */
 	ck_assert_int_eq(md_tracker_note(&st, &cfg, "acme", 1, "Hm.", 1, "ann", NULL, 0,

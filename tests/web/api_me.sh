@@ -53,5 +53,5 @@ is "$(jq -c '[.email, .notify]' "$T/b")" '["ann@team.test","mine"]' "refused cha
 is "$(req POST "/api/projects/acme/issues/$I1/notes" "${C[@]}" "${X[@]}" \
 	-d visibility=public -d text=Unplug%20it.)" 200 "ann comments in the web UI"
 is "$(jq -r '.issue.notes // .notes | map(select(.kind == "public"))[0].text' "$T/b")" \
-	"$(printf 'Unplug it.\n\n-- \nAnn\nAcme support')" "her signature is under it"
+	"$(printf 'Unplug it.\n\nAnn\nAcme support')" "her signature is under it"
 done_testing
