@@ -34,7 +34,23 @@ struct md_db {
 	PGconn	*conn;
 	int	 in_tx;
 	char	 sqlstate[6];
+	unsigned long epoch;	/* server_epoch when conn was opened */
 };
+
+/*
+ * Bumped when a connection of this process finds its server gone or
+ * refusing writes.  The others were opened to the same server: each
+ * reconnects before its next statement outside a transaction instead of
+ * failing it (after a failover, one failed statement per process rather
+ * than one per thread).
+ */
+static unsigned long server_epoch;
+
+static unsigned long
+epoch_now(void)
+{
+	return __atomic_load_n(&server_epoch, __ATOMIC_RELAXED);
+}
 
 struct md_db *
 md_db_new(const char *conninfo)
@@ -87,7 +103,8 @@ int
 md_db_connect(struct md_db *db, char *err, size_t errlen)
 {
 	db->sqlstate[0] = '\0';
-	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK &&
+	    (db->in_tx || db->epoch == epoch_now()))
 		return 0;
 	if (db->in_tx) {
 		/*
@@ -112,6 +129,7 @@ md_db_connect(struct md_db *db, char *err, size_t errlen)
 	}
 	PQsetNoticeProcessor(db->conn, quiet_notice, NULL);
 	db->in_tx = 0;
+	db->epoch = epoch_now();
 	return 0;
 }
 
@@ -299,9 +317,11 @@ run(struct md_db *db, const char *sql, const struct md_sqlp *p, int binary,
 		PQclear(res);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		db->sqlstate[0] = '\0';	/* no answer: retryable */
+		__atomic_add_fetch(&server_epoch, 1, __ATOMIC_RELAXED);
 	} else if (server_unusable(db->sqlstate)) {
 		PQfinish(db->conn);
 		db->conn = NULL;
+		__atomic_add_fetch(&server_epoch, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }

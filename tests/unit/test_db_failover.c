@@ -6,7 +6,8 @@
  * target_session_attrs=read-write, to the new primary).  A transaction cut
  * that way is not continued on the new connection.  A read-only session
  * (default_transaction_read_only) stands in for the standby: the server
- * answers the same SQLSTATE.
+ * answers the same SQLSTATE.  A connection that finds its server gone makes
+ * the process's other connections reconnect too.
  */
 #include "config.h"
 
@@ -71,6 +72,57 @@ START_TEST(cut_transaction_not_continued)
 }
 END_TEST
 
+static long long
+backend_pid(struct md_db *db)
+{
+	char err[512];
+	PGresult *res = md_db_query(db, "SELECT pg_backend_pid()", NULL, err, sizeof err);
+	long long pid;
+
+	ck_assert_msg(res != NULL, "%s", err);
+	pid = md_db_ll(res, 0, 0);
+	PQclear(res);
+	return pid;
+}
+
+/*
+ * One connection finding its server gone makes the process's others
+ * reconnect before their next statement, so after a failover each thread
+ * does not fail one statement of its own first.
+ */
+START_TEST(lost_server_seen_by_one_reconnects_all)
+{
+	struct md_db *a = md_db_new(md_pgfx_conninfo), *b = md_db_new(md_pgfx_conninfo);
+	struct md_sqlp p;
+	long long apid = backend_pid(a), bpid = backend_pid(b);
+	char err[512];
+
+	md_sqlp_init(&p);
+	md_sqlp_long(&p, apid);
+	ck_assert_int_eq(md_db_exec(b, "SELECT pg_terminate_backend($1)", &p, err,
+	    sizeof err), 0);
+	md_sqlp_free(&p);
+	ck_assert_int_eq(md_db_exec(a, "SELECT 1", NULL, err, sizeof err), -1);
+	ck_assert_int_eq(md_db_retryable(a), 1);
+	/* b's own connection was fine, but it is renewed rather than trusted. */
+	ck_assert_int_ne(backend_pid(b), bpid);
+	ck_assert_int_ne(backend_pid(a), apid);
+	/* ... not inside a transaction, which a new connection would cut. */
+	bpid = backend_pid(b);
+	ck_assert_int_eq(md_db_begin(b, err, sizeof err), 0);
+	md_sqlp_init(&p);
+	md_sqlp_long(&p, backend_pid(a));
+	ck_assert_int_eq(md_db_exec(b, "SELECT pg_terminate_backend($1)", &p, err,
+	    sizeof err), 0);
+	md_sqlp_free(&p);
+	ck_assert_int_eq(md_db_exec(a, "SELECT 1", NULL, err, sizeof err), -1);
+	ck_assert_int_eq(backend_pid(b), bpid);
+	ck_assert_int_eq(md_db_commit(b, err, sizeof err), 0);
+	md_db_free(a);
+	md_db_free(b);
+}
+END_TEST
+
 /* An ordinary error keeps its connection. */
 START_TEST(other_errors_keep_the_connection)
 {
@@ -97,6 +149,7 @@ suite(void)
 	tcase_add_test(tc, read_only_write_reconnects);
 	tcase_add_test(tc, cut_transaction_not_continued);
 	tcase_add_test(tc, other_errors_keep_the_connection);
+	tcase_add_test(tc, lost_server_seen_by_one_reconnects_all);
 	suite_add_tcase(s, tc);
 	return s;
 }
