@@ -133,6 +133,7 @@ try {
     return (await row.locator('.col-assignee').textContent()) === RESPONDER &&
       (await row.locator('.col-priority .prio-high').count()) === 1;
   });
+  await page.screenshot({ path: ARTIFACTS + '/responders-list.png', fullPage: true });
   await check('the assignee filter lists the issues of one member', async () => {
     await page.selectOption('#filter-assignee', RESPONDER);
     await page.click('#filter-apply');

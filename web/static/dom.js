@@ -89,8 +89,10 @@ export function priorityBadge(p) {
 }
 
 // The first-response due time: "overdue" in red once past, or when it is
-// due; nothing when the project has no target or a reply already went out.
+// due; nothing when the project has no target, a reply already went out or
+// the issue is closed.
 export function dueCell(i) {
+  if (i.state === 'closed') return null;
   if (i.overdue)
     return h('span', { class: 'overdue', title: i.due ? 'was due ' + fmtTime(i.due) : 'overdue' },
       'overdue', i.due ? ' \u00b7 ' + fmtTime(i.due) : '');

@@ -60,8 +60,9 @@ export function ownershipCard(ctx, i, act) {
     h('h2', { class: 'spaced' }, 'Priority'),
     prio,
     h('h2', { class: 'spaced' }, 'First response'),
-    h('p', { id: 'issue-due' }, dueCell(i) ||
-      h('span', { class: 'muted' }, i.first_response_at ? 'answered ' + fmtTime(i.first_response_at) : 'no target')));
+    h('p', { id: 'issue-due' }, dueCell(i) || h('span', { class: 'muted' },
+      i.first_response_at ? 'answered ' + fmtTime(i.first_response_at)
+        : i.due ? 'closed without a public reply' : 'no target')));
 }
 
 export function participantsCard(ctx, d, act, reload) {
