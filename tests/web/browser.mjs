@@ -5,7 +5,7 @@
 // browser.sh turns them into TAP.  Environment: WEB (base URL), MD_USER,
 // MD_PASSWORD, XSS (the hostile subject), ARTIFACTS (screenshot dir),
 // PROFILE (a fresh --user-data-dir).
-import { check, checkClean, failures, open } from './chromium.mjs';
+import { check, checkClean, expectIssues, failures, open } from './chromium.mjs';
 
 const { WEB, MD_USER, MD_PASSWORD, XSS, ARTIFACTS, PROFILE } = process.env;
 
@@ -52,9 +52,7 @@ try {
     await page.fill('#filter-search', 'printer');
     await page.click('#filter-apply');
     await page.waitForURL(/search=printer/);
-    await page.locator('#issues tr.issue-row').first().waitFor();
-    const iids = await page.locator('#issues tr.issue-row').evaluateAll((rows) => rows.map((r) => r.dataset.iid));
-    return iids.join(',') === '1';
+    await expectIssues(page, '#issues', ['1']);
   });
   await check('issue page shows customer and description', async () => {
     await page.click('tr.issue-row[data-iid="1"] a');

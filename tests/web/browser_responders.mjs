@@ -8,7 +8,7 @@
 // member of acme here, never of beta), MKISSUE and MD_CONF to file a new
 // request after the triage rule exists.
 import { execFileSync } from 'node:child_process';
-import { check, checkClean, failures, open } from './chromium.mjs';
+import { check, checkClean, expectIssues, failures, listedIssues, open } from './chromium.mjs';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const { WEB, ARTIFACTS, PROFILE, ADMIN, ADMIN_PASSWORD, RESPONDER, RESPONDER_PASSWORD,
@@ -37,20 +37,8 @@ async function setAndLeave(sel, value) {
   if (!resp.ok()) throw new Error('saving ' + sel + ': ' + resp.status() + ' ' + await resp.text());
 }
 
-const rowIids = (sel) => page.locator(sel + ' tr.issue-row')
-  .evaluateAll((rows) => rows.map((r) => (r.dataset.project ? r.dataset.project + '#' : '') + r.dataset.iid));
-
-// Waits until the table lists exactly `want` (in any order): a filter
-// changes the URL at once and the rows when the server has answered, so
-// the old rows are still there for a moment.
-async function expectRows(sel, want) {
-  const same = (got) => got.slice().sort().join(',') === want.slice().sort().join(',');
-  for (let tries = 0; tries < 50; tries++) {
-    if (same(await rowIids(sel))) return;
-    await page.waitForTimeout(100);
-  }
-  throw new Error('listed ' + await rowIids(sel));
-}
+const rowIids = (sel) => listedIssues(page, sel);
+const expectRows = (sel, want) => expectIssues(page, sel, want);
 
 try {
   // --- the admin sets up the team ---------------------------------------

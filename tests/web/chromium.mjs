@@ -56,3 +56,20 @@ export async function checkClean(errors, dialogs) {
     if (real.length) throw new Error(real.join(' | '));
   });
 }
+
+// The rows of an issue table as "iid" (or "project#iid" where the row names
+// its project).
+export const listedIssues = (page, sel) => page.locator(sel + ' tr.issue-row')
+  .evaluateAll((rows) => rows.map((r) => (r.dataset.project ? r.dataset.project + '#' : '') + r.dataset.iid));
+
+// Waits until the table lists exactly `want` (in any order): a filter
+// changes the URL at once and the rows when the server has answered, so
+// the old rows are still there for a moment.
+export async function expectIssues(page, sel, want) {
+  const same = (got) => got.slice().sort().join(',') === want.slice().sort().join(',');
+  for (let tries = 0; tries < 50; tries++) {
+    if (same(await listedIssues(page, sel))) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('listed ' + await listedIssues(page, sel));
+}
