@@ -73,6 +73,9 @@ md_notify_record_ok(const struct md_record *rec)
  * Members with an address who want this kind of event (an assignment
  * goes to the assignee, member or site admin, unless they did it
  * themselves); never a subscriber of the issue, never a bounced address.
+ * A new request's triage rule may have assigned it a moment before, in
+ * the same transaction: its assignee has their mail already, and one
+ * incoming mail makes at most one mail per responder.
  */
 #define RCPTS_SQL \
 	"WITH c AS (SELECT u.name, u.email, u.notify FROM users u " \
@@ -81,7 +84,8 @@ md_notify_record_ok(const struct md_record *rec)
 	"WHEN 'assign' THEN u.name = $3::text AND u.name IS DISTINCT FROM $4::text " \
 	"ELSE EXISTS (SELECT 1 FROM project_members m WHERE m.project = i.project " \
 	"AND m.username = u.name) AND CASE $2::text " \
-	"WHEN 'new' THEN u.notify = 'all' OR i.assignee = u.name " \
+	"WHEN 'new' THEN (u.notify = 'all' OR i.assignee = u.name) AND NOT EXISTS " \
+	"(SELECT 1 FROM notifications x WHERE x.issue_id = i.id AND x.username = u.name) " \
 	"ELSE i.assignee = u.name OR (i.assignee IS NULL AND u.notify = 'all') END END " \
 	"AND NOT EXISTS (SELECT 1 FROM participants p WHERE p.issue_id = i.id " \
 	"AND p.email = u.email) " \
@@ -95,7 +99,7 @@ md_notify_record_ok(const struct md_record *rec)
 /* One mail on its way. */
 struct nmail {
 	char	 msgid[256];
-	char	*rcpt;
+	const char *rcpt;
 	md_buf	 data;
 };
 
@@ -321,7 +325,7 @@ md_trk_notify(struct md_store *st, const struct md_trk_issue *b,
 		/* The desk's own addresses would mail the desk itself. */
 		if (md_notify_desk_addr(st->cfg, email))
 			continue;
-		m[nm].rcpt = (char *)email;
+		m[nm].rcpt = email;
 		if (render(st, b, ev, md_db_val(res, row, 0), email,
 		    md_db_val(res, row, 2), &m[nm], err, errlen) < 0) {
 			nm++;
@@ -354,7 +358,6 @@ md_trk_notify_assigned(struct md_store *st, const struct md_trk_issue *b,
 		.ev = MD_NOTIFY_ASSIGN, .ref = note_id, .who = actor,
 		.assignee = assignee, .text = b->description,
 	};
-
 	struct md_sqlp p;
 	PGresult *res;
 

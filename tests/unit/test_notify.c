@@ -225,6 +225,22 @@ START_TEST(assignment_notifies_the_assignee_once)
 }
 END_TEST
 
+/* A triage rule assigns the new request: its assignee gets "assigned to
+ * you" and not "new request" too; the others who want all get the latter. */
+START_TEST(triage_assignment_makes_one_mail_per_responder)
+{
+	team();
+	sql("UPDATE users SET notify = 'all' WHERE name = $1", "bob");
+	sql("INSERT INTO triage_rules (project, position, field, match, pattern, assign, "
+	    "created) VALUES ('acme', 1, 'subject', 'substring', 'Printer', $1, 1)", "bob");
+	ck_assert_int_eq(new_issue("req@c", "carol@example.org", "Printer", "x").kind,
+	    MD_INGEST_CREATED);
+	ck_assert_str_eq(notified(), "ann@team.example bob@team.example");
+	ck_assert_str_eq(val("SELECT string_agg(username || ' ' || split_part(event, ':', 1), "
+	    "', ' ORDER BY username) FROM notifications", NULL), "ann new, bob assign");
+}
+END_TEST
+
 START_TEST(reply_key_posts_a_public_comment_with_signature)
 {
 	struct md_ingest res;
@@ -399,6 +415,7 @@ suite(void)
 	tcase_add_test(tc, automated_spam_and_customer_are_never_notified);
 	tcase_add_test(tc, replies_go_to_the_assignee_or_to_all);
 	tcase_add_test(tc, assignment_notifies_the_assignee_once);
+	tcase_add_test(tc, triage_assignment_makes_one_mail_per_responder);
 	tcase_add_test(tc, reply_key_posts_a_public_comment_with_signature);
 	tcase_add_test(tc, comment_key_makes_an_internal_note);
 	tcase_add_test(tc, unproven_answers_are_not_posted);
