@@ -37,7 +37,7 @@ echo 'secret-password' >"$T/pw"
 for u in ann bob; do
 	md_cli user add $u --password-file "$T/pw" || bail_out "user add $u failed"
 done
-md_cli project member add acme ann --role responder || bail_out "member add failed"
+md_cli project member add acme ann --role responder >/dev/null || bail_out "member add failed"
 md_cli user set ann email Ann@Team.test && md_cli user set bob email $BOB &&
 	md_cli user set ann signature 'Ann, Acme support' || bail_out "user set failed"
 is "$(md_cli user show ann --json | jq -r '[.email, .notify] | join(" ")')" "$ANN all" \
