@@ -91,3 +91,5 @@ lib_libmaildesk_a_SOURCES += lib/triage.c lib/triage.h lib/triage_store.c lib/tr
 lib_libmaildesk_a_SOURCES += lib/notify.c lib/notify.h lib/notify_keys.c lib/responder_reply.c
 # Non-blocking sockets against a deadline (spamd, the milter probe).
 lib_libmaildesk_a_SOURCES += lib/sock.c lib/sock.h
+# The named slots of the Lua scripts (lib/lua.h, over the generated lua_scripts.h).
+lib_libmaildesk_a_SOURCES += lib/lua.h

@@ -25,3 +25,6 @@ dist_webstatic_DATA = web/static/index.html web/static/app.css \
 
 dist_man_MANS += doc/maildesk-web.8
 EXTRA_DIST += contrib/nginx/maildesk-web.conf doc/screenshot-issue.png
+# The front-end modules of the responders' pages (issue 18), installed with the rest.
+dist_webstatic_DATA += web/static/issue_tools.js web/static/me.js web/static/mywork.js \
+	web/static/project_team.js web/static/triage.js
