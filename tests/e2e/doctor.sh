@@ -29,8 +29,10 @@ md_spawn perl -MIO::Socket::INET -e '
 	my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $ARGV[0],
 	    Listen => 5, ReuseAddr => 1) or die "listen: $!";
 	while (my $c = $s->accept) {
+		my $req = <$c> // "";
 		while (defined(my $l = <$c>)) { last if $l =~ /^\r?\n$/ }
-		print $c "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n";
+		my $st = $req =~ m{ /down } ? "503 Down" : $req =~ m{ /gone } ? "404 Gone" : "200 OK";
+		print $c "HTTP/1.0 $st\r\nContent-Length: 3\r\n\r\nok\n";
 		close $c;
 	}' "$WEB_PORT"
 WEB_PID=$MD_SPAWN_PID
@@ -119,7 +121,7 @@ rcli ACL SETUSER default -@all >/dev/null
 md_write_config "${BASE[@]}" milter_redis_password=wrong \
 	worker_redis_username=admin "worker_redis_password=$MD_REDIS_ADMIN_PASSWORD" \
 	cli_redis_username=maildesk-web "cli_redis_password=$(md_redis_password maildesk-web)" \
-	"relay=smtps://127.0.0.1:$SINK_PORT"
+	"relay=smtps://127.0.0.1:$SINK_PORT" "base_url=http://127.0.0.1:$WEB_PORT/down"
 doctor
 is "$RC" 1 "logins: exit 1"
 expect redis.login.milter FAIL 'maildesk-milter cannot log in as user maildesk-milter: .*WRONGPASS'
@@ -131,6 +133,7 @@ expect redis.aof_replay FAIL 'replays the AOF.s scripts with the default user.s 
 rcli ACL SETUSER default +@write -@dangerous >/dev/null
 # The sink speaks plain SMTP: no TLS handshake on its port.
 expect relay FAIL "smtps://127.0.0.1:$SINK_PORT: "
+expect base_url FAIL "http://127.0.0.1:$WEB_PORT/down answers HTTP 503"
 
 DESC="no admin"
 md_write_config "${BASE[@]}"
@@ -158,17 +161,22 @@ expect redis.inbox FAIL '2 records waiting, inbox_max_backlog = 2: the milter an
 expect redis.dead warn '1 dead letters'
 
 DESC="server warnings"
+rcli XGROUP DESTROY maildesk:inbox workers >/dev/null
 rcli CONFIG SET appendonly yes >/dev/null
 rcli CONFIG SET appendfsync everysec >/dev/null
 rcli CONFIG SET maxmemory 0 >/dev/null
 rcli CONFIG SET maxmemory-policy noeviction >/dev/null
-md_write_config "${BASE[@]}"
-doctor
+md_write_config "base_url=http://127.0.0.1:$WEB_PORT/gone"
+doctor --dns-name nospf.test
 is "$RC" 0 "server warnings: exit 0"
 expect redis.persistence warn 'appendfsync everysec: a power loss'
 expect redis.memory warn 'no maxmemory'
-expect redis.inbox ok '2 records waiting'
+expect redis.inbox warn '2 records waiting; no worker has ever read the inbox'
+expect base_url warn "http://127.0.0.1:$WEB_PORT/gone answers HTTP 404"
+expect dns warn 'the resolver answered for nospf.test in [0-9]+ ms, but with no SPF record'
 rcli CONFIG SET appendfsync always >/dev/null
+rcli XGROUP CREATE maildesk:inbox workers '$' >/dev/null
+md_write_config "${BASE[@]}"
 
 # --- the MTA ---------------------------------------------------------------------------------------
 DESC="not in main.cf"
@@ -197,15 +205,16 @@ expect mta.postfix warn "only the master.cf services that name it pass mail to i
 DESC="accept, not last"
 postconf -c "$T/postfix/etc" -e \
 	"smtpd_milters={ inet:localhost:$MILTER_PORT, default_action=accept } inet:127.0.0.1:9" \
-	in_flow_delay=1s
+	in_flow_delay=1s "non_smtpd_milters=inet:127.0.0.1:$MILTER_PORT"
 doctor
 is "$RC" 1 "default_action=accept: exit 1"
 expect mta.postfix ok "names maildesk-milter \\(inet:localhost:$MILTER_PORT\\)"
 expect mta.default_action FAIL 'default_action = accept: .* delivered unjudged'
 expect mta.milter_order warn 'inet:127.0.0.1:9 comes after maildesk-milter'
+expect mta.non_smtpd warn 'non_smtpd_milters names maildesk-milter'
 expect mta.in_flow_delay ok 'in_flow_delay = 1s: .* -> where most mail goes to the desk, set in_flow_delay = 0'
 postconf -c "$T/postfix/etc" -e "smtpd_milters=inet:127.0.0.1:9, { inet:127.0.0.1:$MILTER_PORT, default_action=tempfail }" \
-	milter_default_action=accept in_flow_delay=0
+	milter_default_action=accept in_flow_delay=0 non_smtpd_milters=
 doctor
 is "$RC" 0 "per-milter tempfail, last: exit 0"
 expect mta.default_action ok
