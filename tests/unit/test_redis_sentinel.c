@@ -3,7 +3,7 @@
  * failover path of lib/redis.c against a real redis-server primary, a real
  * replica and a real redis-sentinel on loopback ports: the primary is
  * found, a dead or ignorant sentinel is skipped, the sentinels' own
- * password is used, a replica is refused by ROLE, -READONLY makes the
+ * password or ACL user is used, a replica is refused by ROLE, -READONLY makes the
  * connection reconnect, and after SIGKILL of the primary the same
  * struct md_redis writes to the promoted replica.
  */
@@ -417,6 +417,36 @@ START_TEST(sentinel_password)
 }
 END_TEST
 
+/* Sentinels with ACL users of their own (Redis 6.2+): redis_sentinel_username. */
+START_TEST(sentinel_acl_user)
+{
+	struct md_redis *r;
+	redisReply *rep;
+	char err[256];
+
+	start_all(NULL);
+	rep = admin(srv[2].port, NULL, "ACL SETUSER desk on >%s -@all "
+	    "+sentinel|get-master-addr-by-name", "pw1", NULL);
+	ck_assert_msg(rep != NULL && rep->type == REDIS_REPLY_STATUS, "%s",
+	    rep != NULL && rep->str ? rep->str : "no reply");
+	freeReplyObject(rep);
+	rep = admin(srv[2].port, NULL, "ACL SETUSER default off", NULL, NULL);
+	freeReplyObject(rep);
+	r = md_redis_new(&cfg);		/* no credentials for the sentinel */
+	ck_assert_int_eq(md_redis_connect(r), -1);
+	ck_assert_msg(strstr(md_redis_errstr(r), "NOAUTH") != NULL, "%s", md_redis_errstr(r));
+	md_redis_free(r);
+	ck_assert_int_eq(md_config_set(&cfg, "redis_sentinel_username", "desk", err,
+	    sizeof err), 0);
+	ck_assert_int_eq(md_config_set(&cfg, "redis_sentinel_password", "pw1", err,
+	    sizeof err), 0);
+	r = md_redis_new(&cfg);
+	ck_assert_msg(md_redis_connect(r) == 0, "%s", md_redis_errstr(r));
+	ck_assert(set_ok(r, "1"));
+	md_redis_free(r);
+}
+END_TEST
+
 START_TEST(role_refuses_a_replica)
 {
 	redisContext *c;
@@ -526,6 +556,7 @@ suite(void)
 	tcase_set_timeout(live, 60);
 	tcase_add_test(live, finds_the_primary);
 	tcase_add_test(live, sentinel_password);
+	tcase_add_test(live, sentinel_acl_user);
 	tcase_add_test(live, role_refuses_a_replica);
 	tcase_add_test(live, readonly_reconnects);
 	tcase_add_test(live, follows_a_failover);
