@@ -3,9 +3,9 @@
  * failover path of lib/redis.c against a real redis-server primary, a real
  * replica and a real redis-sentinel on loopback ports: the primary is
  * found, a dead or ignorant sentinel is skipped, the sentinels' own
- * password or ACL user is used, a replica is refused by ROLE, -READONLY makes the
- * connection reconnect, and after SIGKILL of the primary the same
- * struct md_redis writes to the promoted replica.
+ * password or ACL user is used, a replica is refused by ROLE, -READONLY
+ * makes the connection reconnect, and after SIGKILL of the primary the
+ * same struct md_redis writes to the promoted replica.
  */
 #include "config.h"
 
