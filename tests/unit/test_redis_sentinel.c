@@ -363,6 +363,7 @@ START_TEST(config_keys)
 	ck_assert_ptr_nonnull(strstr(err, "redis_master_name"));
 	ck_assert_int_eq(md_config_set(&cfg, "redis_master_name", "m", err, sizeof err), 0);
 	ck_assert_int_eq(md_config_validate(&cfg, err, sizeof err), 0);
+	md_config_free(&cfg);
 }
 END_TEST
 
