@@ -360,8 +360,9 @@ show_human(const struct md_issue_full *f)
 		const struct md_note *n = &f->notes[k];
 
 		fmt_time(n->created, t, sizeof t);
-		snprintf(line, sizeof line, "--- %s, %s note by %s%s%s%s", t, n->kind,
-		    n->author, *n->flags ? " [" : "", n->flags, *n->flags ? "]" : "");
+		snprintf(line, sizeof line, "--- %s, %s note by %s%s%s%s%s", t, n->kind,
+		    n->author, strcmp(n->via, "email") == 0 ? " (by email)" : "",
+		    *n->flags ? " [" : "", n->flags, *n->flags ? "]" : "");
 		printf("\n");
 		print_text(line);
 		print_text(n->text);

@@ -113,6 +113,7 @@ like "$(cv_body "$c1")" "Ann, Acme support" "... and ann's signature"
 unlike "$(cv_body "$c1")" "The printer is on fire|wrote:" "... without the quoted notification"
 is "$(notes '.kind == "public"' | jq -r '.[0] | [.author, .via] | join(" ")')" "ann email" \
 	"a public note by ann, via email"
+like "$(md_cli issue show acme#1)" "public note by ann \(by email\)" "issue show says so too"
 
 # --- the comment address: an internal note, mailed to nobody ------------------------------
 mail "Ann <$ANN>" "support+r-$ckey@desk.test" "Re: acme#1" c1@team.test \
