@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
 #include "doctor.h"
 
 const char *
@@ -97,6 +99,43 @@ check_config(struct md_doctor *d, struct md_config *cfg, const char *path)
 	return 0;
 }
 
+/*
+ * A libpq passfile named in a conninfo must be its owner's alone: libpq
+ * ignores one open to group or others (with a warning on stderr nobody
+ * reads), and the program logs in without its password.
+ */
+static void
+check_passfile(struct md_doctor *d, const char *key, const char *conninfo)
+{
+	PQconninfoOption *opts, *o;
+	struct stat st;
+	char *err = NULL;
+
+	if (conninfo == NULL || *conninfo == '\0' ||
+	    (opts = PQconninfoParse(conninfo, &err)) == NULL) {
+		PQfreemem(err);	/* db.* says what is wrong with the string */
+		return;
+	}
+	for (o = opts; o->keyword != NULL; o++) {
+		if (strcmp(o->keyword, "passfile") != 0 || o->val == NULL || *o->val == '\0')
+			continue;
+		if (stat(o->val, &st) < 0)
+			md_doctor_add(d, "config.passfile", MD_CHECK_FAIL,
+			    "create it (host:port:db:user:password lines, mode 600) or fix the "
+			    "conninfo", "%s names passfile %s: %s", key, o->val, strerror(errno));
+		else if ((st.st_mode & 077) != 0)
+			md_doctor_add(d, "config.passfile", MD_CHECK_FAIL,
+			    "chmod 600 it, owned by the user the program runs as",
+			    "%s names passfile %s of mode %03o: libpq ignores a password file "
+			    "open to group or others", key, o->val, (unsigned int)(st.st_mode & 0777));
+		else
+			md_doctor_add(d, "config.passfile", MD_CHECK_OK, NULL,
+			    "%s names passfile %s, mode %03o", key, o->val,
+			    (unsigned int)(st.st_mode & 0777));
+	}
+	PQconninfoFree(opts);
+}
+
 int
 md_doctor_run(struct md_doctor *d, const char *config_path, const struct md_doctor_opts *in)
 {
@@ -111,6 +150,10 @@ md_doctor_run(struct md_doctor *d, const char *config_path, const struct md_doct
 	if (opts.timeout_ms <= 0)
 		opts.timeout_ms = 5000;
 	if (check_config(d, &cfg, config_path) == 0) {
+		check_passfile(d, "database", cfg.database);
+		check_passfile(d, "worker_database", cfg.worker_database);
+		check_passfile(d, "web_database", cfg.web_database);
+		check_passfile(d, "cli_database", cfg.cli_database);
 		md_doctor_check_redis(d, &cfg, &opts);
 		md_doctor_check_db(d, &cfg);
 		md_doctor_check_dns(d, &cfg, &opts);

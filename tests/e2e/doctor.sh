@@ -113,15 +113,19 @@ is "$(jq -r '.checks[0] | keys | join(",")' <<<"$OUT")" "advice,message,name,sta
 	"--json: name, status, message, advice"
 
 # --- Redis: logins and rights ----------------------------------------------------------------
-# One run, four faults: the milter's password is wrong, the worker logs in
-# as admin (too many rights), the CLI as maildesk-web (too few), and the
-# default user could not replay the AOF's scripts (redis/redis#14541).
+# One run, several faults: the milter's password is wrong, the worker logs
+# in as admin (too many rights), the CLI as maildesk-web (too few), the
+# default user could not replay the AOF's scripts (redis/redis#14541), the
+# relay's TLS, base_url answers 503, a libpq passfile open to others.
 DESC=logins
 rcli ACL SETUSER default -@all >/dev/null
 md_write_config "${BASE[@]}" milter_redis_password=wrong \
 	worker_redis_username=admin "worker_redis_password=$MD_REDIS_ADMIN_PASSWORD" \
 	cli_redis_username=maildesk-web "cli_redis_password=$(md_redis_password maildesk-web)" \
-	"relay=smtps://127.0.0.1:$SINK_PORT" "base_url=http://127.0.0.1:$WEB_PORT/down"
+	"relay=smtps://127.0.0.1:$SINK_PORT" "base_url=http://127.0.0.1:$WEB_PORT/down" \
+	"database=$PG_CONNINFO passfile=$T/pgpass"
+echo '*:*:*:*:unused' >"$T/pgpass"
+chmod 644 "$T/pgpass"
 doctor
 is "$RC" 1 "logins: exit 1"
 expect redis.login.milter FAIL 'maildesk-milter cannot log in as user maildesk-milter: .*WRONGPASS'
@@ -134,6 +138,7 @@ rcli ACL SETUSER default +@write -@dangerous >/dev/null
 # The sink speaks plain SMTP: no TLS handshake on its port.
 expect relay FAIL "smtps://127.0.0.1:$SINK_PORT: "
 expect base_url FAIL "http://127.0.0.1:$WEB_PORT/down answers HTTP 503"
+expect config.passfile FAIL "database names passfile $T/pgpass of mode 644: libpq ignores"
 
 DESC="no admin"
 md_write_config "${BASE[@]}"
