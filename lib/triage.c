@@ -70,57 +70,162 @@ md_triage_match_parse(const char *name)
 	return lookup(match_names, sizeof match_names / sizeof match_names[0], name);
 }
 
-/*
- * The repetition bounds of a regex ("{n}", "{n,}", "{n,m}"): each at most
- * MD_TRIAGE_REPEAT_MAX and all of them multiplied at most
- * MD_TRIAGE_REPEAT_TOTAL (counting every bound as if nested, which
- * overestimates and keeps the check simple).  NULL or the problem.
- */
-static const char *
-repeat_problem(const char *p)
-{
-	long total = 1, v, hi;
-	char *end;
+#define COST_CAP	(MD_TRIAGE_REPEAT_TOTAL + 1)
+#define GROUPS_MAX	32
 
-	for (; *p != '\0'; p++) {
-		if (*p == '\\' && p[1] != '\0') {
-			p++;
-			continue;
-		}
-		if (*p != '{' || !isdigit((unsigned char)p[1]))
-			continue;
-		hi = strtol(p + 1, &end, 10);
-		if (*end == ',' && isdigit((unsigned char)end[1])) {
-			v = strtol(end + 1, &end, 10);
-			hi = v > hi ? v : hi;
-		} else if (*end == ',') {
-			end++;
-		}
-		if (*end != '}')
-			continue;	/* regcomp judges it */
-		if (hi > MD_TRIAGE_REPEAT_MAX)
-			return "a repetition bound {n,m} may be at most 100";
-		if (hi > 1 && (total *= hi) > MD_TRIAGE_REPEAT_TOTAL)
-			return "the repetition bounds {n,m} of a pattern may multiply "
-			    "to at most 1000";
-	}
-	return NULL;
+static long
+capped(long v)
+{
+	return v > COST_CAP ? COST_CAP : v;
 }
 
-/* What makes a regex too costly to run: NULL or the problem. */
+/* The length of the bracket expression at p ('[') through its ']', 0 if
+ * it has none (regcomp then refuses the pattern). */
+static size_t
+bracket_len(const char *p)
+{
+	const char *s = p + 1, *e;
+
+	if (*s == '^')
+		s++;
+	if (*s == ']')
+		s++;
+	for (; *s != '\0'; s++) {
+		if (*s == '[' && (s[1] == ':' || s[1] == '.' || s[1] == '=')) {
+			for (e = s + 2; *e != '\0' && !(e[0] == s[1] && e[1] == ']'); e++)
+				;
+			if (*e == '\0')
+				return 0;
+			s = e + 1;
+		} else if (*s == ']')
+			return (size_t)(s - p) + 1;
+	}
+	return 0;
+}
+
+/* An interval "{n}", "{n,}" or "{n,m}" at p: its length, and in *hi the
+ * larger bound; 0 when p is no interval. */
+static size_t
+interval_len(const char *p, long *hi)
+{
+	char *end;
+	long v;
+
+	if (p[0] != '{' || !isdigit((unsigned char)p[1]))
+		return 0;
+	*hi = strtol(p + 1, &end, 10);
+	if (*end == ',' && isdigit((unsigned char)end[1])) {
+		v = strtol(end + 1, &end, 10);
+		*hi = v > *hi ? v : *hi;
+	} else if (*end == ',')
+		end++;
+	return *end == '}' ? (size_t)(end - p) + 1 : 0;
+}
+
+/* A repetition operator at p: its length (1, or an interval's), 0 if none. */
+static size_t
+repetition_len(const char *p, long *hi)
+{
+	size_t n;
+
+	*hi = 1;
+	if (*p == '*' || *p == '?')
+		return 1;
+	if (*p == '+') {
+		*hi = 2;
+		return 1;
+	}
+	if ((n = interval_len(p, hi)) > 0 && *hi < 1)
+		*hi = 1;
+	return n;
+}
+
+/*
+ * What makes a regex too costly or not what it says, or NULL.  glibc
+ * compiles "x+" as "xx*" and "x{n,m}" as m copies of x, so nested
+ * repetitions multiply the automaton ("((a{50}){50}){50}"); the estimate
+ * follows the groups: every atom costs 1, "+" doubles what it repeats,
+ * {n,m} multiplies it by m, a group costs the sum of what it holds, and
+ * the whole must stay within MD_TRIAGE_REPEAT_TOTAL.  A repetition right
+ * after another ("a++", "a+?": no such thing in POSIX) is refused: glibc
+ * takes seconds to compile long runs of them.  A ')' without its '('
+ * would change meaning inside the wrapper matches() puts around the
+ * pattern, and so would a '^' past its start (glibc lets it match after
+ * a newline there).  Back-references make matching exponential.
+ */
 static const char *
 regex_cost_problem(const char *pattern)
 {
-	const char *s;
+	long sum[GROUPS_MAX + 1], last = 0, hi;
+	int depth = 0, repeated = 0;
+	const char *p;
+	size_t n;
 
-	for (s = pattern; *s != '\0'; s++) {
-		if (*s != '\\' || s[1] == '\0')
+	sum[0] = 0;
+	for (p = pattern; *p != '\0'; p++) {
+		if ((n = repetition_len(p, &hi)) > 0) {
+			if (repeated)
+				return "a repetition (* + ? {n,m}) cannot follow another: "
+				    "group it, as in (a+)?";
+			if (hi > MD_TRIAGE_REPEAT_MAX)
+				return "a repetition bound {n,m} may be at most 100";
+			last = capped(last * hi);
+			repeated = 1;
+			p += n - 1;
 			continue;
-		if (s[1] >= '1' && s[1] <= '9')
+		}
+		/* Anything else ends the element the repetitions applied to. */
+		repeated = 0;
+		sum[depth] = capped(sum[depth] + last);
+		last = 1;
+		if (*p == '\\' && p[1] >= '1' && p[1] <= '9')
 			return "back-references (\\1 ... \\9) are not allowed in a pattern";
-		s++;
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == '[' && (n = bracket_len(p)) > 0)
+			p += n - 1;
+		else if (*p == '(') {
+			if (depth == GROUPS_MAX)
+				return "a pattern nests at most 32 groups";
+			sum[++depth] = 0;
+			last = 0;
+		} else if (*p == ')') {
+			if (depth == 0)
+				return "a ')' without its '(': write \\) for the character";
+			last = sum[depth--];
+		} else if (*p == '^' && p != pattern) {
+			return "'^' anchors only at the start of the pattern: write "
+			    "^(a|b), not ^a|^b";
+		} else if (*p == '|' || *p == '^' || *p == '$')
+			last = 0;
 	}
-	return repeat_problem(pattern);
+	for (sum[depth] = capped(sum[depth] + last); depth > 0; depth--)
+		sum[depth - 1] = capped(sum[depth - 1] + sum[depth]);
+	if (sum[0] > MD_TRIAGE_REPEAT_TOTAL)
+		return "the pattern's repetitions (+ and {n,m}, which glibc expands "
+		    "into copies) make it too large";
+	return NULL;
+}
+
+/*
+ * Compiles a pattern as it is matched: "^.*(" pattern ")", or as it is
+ * when it starts with '^'.  glibc's regexec tries every start position in
+ * turn and runs to the end of the text from each, quadratic in the text
+ * ("[0-9]+x" against 64 KiB of digits took 20 s); anchored at the start,
+ * with a leading ".*", one pass covers every start position (the same
+ * text: 0.3 ms).  The meaning is the same: '.' matches newlines too
+ * without REG_NEWLINE.  0 or regcomp's error code.
+ */
+static int
+compile(regex_t *re, const char *pattern)
+{
+	char wrapped[MD_TRIAGE_PATTERN_MAX + 8];
+
+	memset(re, 0, sizeof *re);	/* regfree-able whatever happens */
+	if (snprintf(wrapped, sizeof wrapped, pattern[0] == '^' ? "%s" : "^.*(%s)",
+	    pattern) >= (int)sizeof wrapped)
+		return REG_ESIZE;
+	return regcomp(re, wrapped, REG_EXTENDED | REG_ICASE | REG_NOSUB);
 }
 
 const char *
@@ -145,7 +250,7 @@ md_triage_pattern_problem(enum md_triage_match m, const char *pattern,
 		return "unknown match kind";
 	if ((why = regex_cost_problem(pattern)) != NULL)
 		return why;
-	if ((rc = regcomp(&re, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB)) != 0) {
+	if ((rc = compile(&re, pattern)) != 0) {
 		n = (size_t)snprintf(buf, buflen, "bad regular expression: ");
 		if (n < buflen)
 			regerror(rc, &re, buf + n, buflen - n);
@@ -251,8 +356,8 @@ md_triage_matches(const struct md_triage_rule *r, const struct md_triage_facts *
 	/* glibc's strcasestr is linear (two-way), whatever the pattern. */
 	if (r->match == MD_TRIAGE_SUBSTRING)
 		hit = strcasestr(text, r->pattern) != NULL;
-	else if (r->match == MD_TRIAGE_REGEX && regex_cost_problem(r->pattern) == NULL &&
-	    regcomp(&re, r->pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0) {
+	else if (r->match == MD_TRIAGE_REGEX && strlen(r->pattern) <= MD_TRIAGE_PATTERN_MAX &&
+	    regex_cost_problem(r->pattern) == NULL && compile(&re, r->pattern) == 0) {
 		hit = regexec(&re, text, 0, NULL, 0) == 0;
 		regfree(&re);
 	}

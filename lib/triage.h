@@ -33,7 +33,7 @@
 #define MD_TRIAGE_LABELS_MAX	10		/* labels one rule adds */
 #define MD_TRIAGE_RULES_MAX	100		/* rules per project */
 #define MD_TRIAGE_REPEAT_MAX	100		/* a{n,m}: n, m at most this ... */
-#define MD_TRIAGE_REPEAT_TOTAL	1000		/* ... and all such bounds multiplied */
+#define MD_TRIAGE_REPEAT_TOTAL	500		/* copies a regex may expand to */
 
 enum md_triage_field {
 	MD_TRIAGE_RECIPIENT = 0,
@@ -76,8 +76,10 @@ int	md_triage_match_parse(const char *name);
  * Why a pattern cannot be saved, or NULL when it can: empty, longer than
  * MD_TRIAGE_PATTERN_MAX, control characters, and for regex: back-references
  * (they make matching exponential), repetition bounds over
- * MD_TRIAGE_REPEAT_MAX or multiplying to more than MD_TRIAGE_REPEAT_TOTAL
- * (they make the compiled automaton huge), or what regcomp(3) refuses
+ * MD_TRIAGE_REPEAT_MAX, nested repetitions (+, {n,m}) that expand past
+ * MD_TRIAGE_REPEAT_TOTAL copies of what they repeat (they make the
+ * compiled automaton huge and matching slow), a repetition right after
+ * another ("a++"), a ')' without its '(', or what regcomp(3) refuses
  * (its message is copied into buf, which the answer then points at).
  */
 const char *md_triage_pattern_problem(enum md_triage_match m, const char *pattern,

@@ -8,7 +8,7 @@ srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-$(pwd)}
 runs=${FUZZ_RUNS:-5000}
 out=$builddir/tests/fuzz/build
-harnesses=${FUZZERS:-"mime address record conf trim template html spamd auth html_trim"}
+harnesses=${FUZZERS:-"mime address record conf trim template html spamd auth html_trim triage"}
 
 if ! command -v clang >/dev/null; then
 	echo "1..0 # SKIP clang is not installed"

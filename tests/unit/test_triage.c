@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "triage.h"
@@ -54,6 +55,9 @@ static const struct {
 	{ MD_TRIAGE_SENDER, MD_TRIAGE_REGEX, "@(us|asia)\\.example\\.com$", 0 },
 	{ MD_TRIAGE_BODY, MD_TRIAGE_REGEX, "printer (is )?on fire", 1 },
 	{ MD_TRIAGE_BODY, MD_TRIAGE_REGEX, "^my printer", 0 },	/* no REG_NEWLINE */
+	{ MD_TRIAGE_BODY, MD_TRIAGE_REGEX, "carol$", 1 },
+	{ MD_TRIAGE_BODY, MD_TRIAGE_REGEX, "fire\\.$", 0 },
+	{ MD_TRIAGE_BODY, MD_TRIAGE_REGEX, "^hello,.my", 1 },	/* '.' matches a newline */
 	{ MD_TRIAGE_RECIPIENT, MD_TRIAGE_REGEX, "^(help|support)@", 1 },
 	/* a pattern that was never saved matches nothing */
 	{ MD_TRIAGE_SUBJECT, MD_TRIAGE_REGEX, "(", 0 },
@@ -96,8 +100,27 @@ static const struct {
 	{ MD_TRIAGE_REGEX, "a[", "bad regular expression" },
 	{ MD_TRIAGE_REGEX, "(a)\\1", "back-references" },
 	{ MD_TRIAGE_REGEX, "a{101}", "at most 100" },
-	{ MD_TRIAGE_REGEX, "((a{50}){50}){50}", "multiply" },
-	{ MD_TRIAGE_REGEX, "a{2,40}b{30}", "multiply" },
+	{ MD_TRIAGE_REGEX, "((a{50}){50}){50}", "too large" },
+	{ MD_TRIAGE_REGEX, "(a{2,40}b){30}", "too large" },
+	{ MD_TRIAGE_REGEX, "a{2,40}b{30}", NULL },		/* 70 copies, side by side */
+	{ MD_TRIAGE_REGEX, "(x{10}|y{10}){10}", NULL },
+	{ MD_TRIAGE_REGEX, "(x{10}|y{50}){10}", "too large" },	/* 600 copies */
+	{ MD_TRIAGE_REGEX, "((a+)+)+", NULL },
+	{ MD_TRIAGE_REGEX, "[0-9]+ +[a-z]+-+x+", NULL },
+	{ MD_TRIAGE_REGEX, "[]a+{]{100}", NULL },		/* a bracket is one atom */
+	/* stacked repetitions double at each '+' (found by fuzz_triage: a
+	 * regcomp of minutes) */
+	{ MD_TRIAGE_REGEX, "c++++++++++", "cannot follow another" },
+	{ MD_TRIAGE_REGEX, "a+?", "cannot follow another" },
+	{ MD_TRIAGE_REGEX, "0??????????????????" "<???????????????????z", "cannot follow another" },
+	{ MD_TRIAGE_REGEX, "@){1,1}c)++++++++++++++++++++++++++++++++++++++++++++++++{9{1,1}a){],1}",
+	  "without its" },
+	{ MD_TRIAGE_REGEX, "a)b", "without its" },
+	{ MD_TRIAGE_REGEX, "^refund|^return", "only at the start" },
+	{ MD_TRIAGE_REGEX, "^(refund|return)|[[:digit:]^]", NULL },
+	{ MD_TRIAGE_REGEX, "a\\)b[)]", NULL },
+	{ MD_TRIAGE_REGEX, "(((((((((((((((((((((((((((((((((a)))))))))))))))))))))))))))))))))",
+	  "nests at most 32" },
 };
 
 START_TEST(pattern_table)
@@ -129,6 +152,7 @@ START_TEST(bounds)
 	md_buf body = MD_BUF_INIT;
 	struct md_triage_facts f;
 	struct md_triage_rule r;
+	time_t t0;
 	size_t i;
 
 	memset(pat, 'a', sizeof pat - 1);
@@ -158,6 +182,15 @@ START_TEST(bounds)
 	ck_assert_int_eq(md_triage_matches(&r, &f), 0);
 	r.pattern = "^start (filler text without the word )+";
 	ck_assert_int_eq(md_triage_matches(&r, &f), 1);
+	/* glibc alone takes 20 s for this (it runs to the end of the text from
+	 * every start position); the wrapped pattern is one pass */
+	memset(body.data, '7', MD_TRIAGE_TEXT_MAX);
+	r.pattern = "[0-9]+x";
+	t0 = time(NULL);
+	ck_assert_int_eq(md_triage_matches(&r, &f), 0);
+	r.pattern = "(0+|1)+x";
+	ck_assert_int_eq(md_triage_matches(&r, &f), 0);
+	ck_assert_int_le(time(NULL) - t0, 2);
 	/* a match that ends exactly at the cap is still seen */
 	body.len = MD_TRIAGE_TEXT_MAX - 6;
 	md_buf_puts(&body, "NEEDLE");
