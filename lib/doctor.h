@@ -6,8 +6,9 @@
  * do); nothing here prints.  The checks come in families, one file each:
  * doctor.c (the configuration file), doctor_checks_redis.c (logins, ACLs,
  * the server's settings, the queues), doctor_checks_net.c (PostgreSQL,
- * DNS, spamd, the relay, base_url) and doctor_checks_mta.c (Postfix's
- * main.cf or Sendmail's .mc/.cf, and a milter protocol probe).  Every
+ * DNS, spamd, the relay, base_url), doctor_checks_mta.c (Postfix's
+ * main.cf and master.cf, and a milter protocol probe) and
+ * doctor_checks_sendmail.c (Sendmail's .mc or .cf).  Every
  * network step is bounded by a timeout.
  */
 #ifndef MD_DOCTOR_H
@@ -73,6 +74,8 @@ void	md_doctor_check_base_url(struct md_doctor *d, const struct md_config *cfg,
 	    const struct md_doctor_opts *opts);
 void	md_doctor_check_mta(struct md_doctor *d, const struct md_config *cfg,
 	    const struct md_doctor_opts *opts);
+void	md_doctor_check_sendmail(struct md_doctor *d, const struct md_config *cfg,
+	    const char *path);
 
 /* ---- pieces exposed for the unit tests ------------------------------------------ */
 
@@ -96,5 +99,7 @@ int	md_pf_milters_parse(const char *value, struct md_pf_milter *out, int max);
  */
 int	md_pf_milter_matches(const char *pf, const char *milter_socket,
 	    const char *queue_dir);
+/* The same for a Sendmail S= equate (written as milter_socket is). */
+int	md_sm_milter_matches(const char *sendmail_socket, const char *milter_socket);
 
 #endif

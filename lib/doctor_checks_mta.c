@@ -1,7 +1,7 @@
 /*
  * doctor_checks_mta.c - is the MTA wired to the milter as
- * contrib/postfix/main.cf.snippet or contrib/sendmail/maildesk.mc says, and
- * does the milter answer on its socket?
+ * contrib/postfix/main.cf.snippet says (Sendmail: doctor_checks_sendmail.c),
+ * and does the milter answer on its socket?
  *
  * Postfix's settings are read with `postconf -x -h` (-c for a private
  * instance): main.cf has continuation lines, $name expansion and built-in
@@ -112,6 +112,12 @@ int
 md_pf_milter_matches(const char *pf, const char *milter_socket, const char *queue_dir)
 {
 	return same_socket(pf, 1, milter_socket, queue_dir);
+}
+
+int
+md_sm_milter_matches(const char *sendmail_socket, const char *milter_socket)
+{
+	return same_socket(sendmail_socket, 0, milter_socket, NULL);
 }
 
 /* Our socket written the way main.cf wants it, for the advice. */
@@ -420,146 +426,6 @@ check_postfix(struct md_doctor *d, const struct md_config *cfg,
 	free(out);
 }
 
-/* ---- Sendmail --------------------------------------------------------------------------- */
-
-struct sm_filter {
-	char	name[64];
-	char	equates[512];	/* "S=inet:8891@127.0.0.1, F=T, T=..." */
-};
-
-/* The value of "X=" in a filter's equates (up to the next comma). */
-static void
-equate(const char *eq, char key, char *out, size_t len)
-{
-	const char *p;
-
-	*out = '\0';
-	for (p = eq; *p != '\0'; p++) {
-		if ((p == eq || p[-1] == ',' || isspace((unsigned char)p[-1])) &&
-		    *p == key && p[1] == '=') {
-			p += 2;
-			snprintf(out, len, "%.*s", (int)strcspn(p, ","), p);
-			return;
-		}
-	}
-}
-
-/* m4 quotes `...' stripped from a piece of .mc text. */
-static void
-unquote(const char *s, size_t n, char *out, size_t len)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n && k + 1 < len; i++)
-		if (s[i] != '`' && s[i] != '\'')
-			out[k++] = s[i];
-	out[k] = '\0';
-	while (k > 0 && isspace((unsigned char)out[k - 1]))
-		out[--k] = '\0';
-}
-
-/*
- * Reads the filters in their order: INPUT_MAIL_FILTER(`name', `equates')
- * lines of a .mc, or "Xname, equates" lines and "O InputMailFilters=" of a
- * .cf.  Returns how many, -1 when the file cannot be read.
- */
-static int
-read_sendmail(const char *path, struct sm_filter *f, int max, int *is_mc, char *order,
-    size_t orderlen, char *err, size_t errlen)
-{
-	char line[2048], *p, *comma, *end;
-	FILE *fp;
-	int n = 0;
-
-	*order = '\0';
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	*is_mc = strstr(path, ".mc") != NULL;
-	while (fgets(line, sizeof line, fp) != NULL && n < max) {
-		if ((p = strstr(line, "INPUT_MAIL_FILTER(")) != NULL &&
-		    strncmp(line, "dnl", 3) != 0) {
-			*is_mc = 1;
-			p += 18;
-			if ((comma = strchr(p, ',')) == NULL || (end = strrchr(p, ')')) == NULL ||
-			    end < comma)
-				continue;
-			unquote(p, (size_t)(comma - p), f[n].name, sizeof f[n].name);
-			unquote(comma + 1, (size_t)(end - comma - 1), f[n].equates,
-			    sizeof f[n].equates);
-			n++;
-		} else if (line[0] == 'X' && !*is_mc && (comma = strchr(line, ',')) != NULL) {
-			snprintf(f[n].name, sizeof f[n].name, "%.*s", (int)(comma - line - 1),
-			    line + 1);
-			snprintf(f[n].equates, sizeof f[n].equates, "%.*s",
-			    (int)strcspn(comma + 1, "\r\n"), comma + 1);
-			n++;
-		} else if (strncmp(line, "O InputMailFilters=", 19) == 0)
-			snprintf(order, orderlen, "%.*s", (int)strcspn(line + 19, "\r\n"),
-			    line + 19);
-	}
-	fclose(fp);
-	return n;
-}
-
-static void
-check_sendmail(struct md_doctor *d, const struct md_config *cfg, const char *path)
-{
-	struct sm_filter f[MAX_MILTERS];
-	char err[512], sock[300], flags[32], order[512], *last;
-	int n, i, at = -1, is_mc = 0;
-
-	if ((n = read_sendmail(path, f, MAX_MILTERS, &is_mc, order, sizeof order, err,
-	    sizeof err)) < 0) {
-		md_doctor_add(d, "mta.sendmail", MD_CHECK_FAIL, NULL, "cannot read %s", err);
-		return;
-	}
-	for (i = 0; i < n && at < 0; i++) {
-		equate(f[i].equates, 'S', sock, sizeof sock);
-		if (same_socket(sock, 0, cfg->milter_socket, NULL))
-			at = i;
-	}
-	if (at < 0) {
-		md_doctor_add(d, "mta.sendmail", MD_CHECK_FAIL,
-		    "add the INPUT_MAIL_FILTER line of contrib/sendmail/maildesk.mc, then "
-		    "rebuild sendmail.cf and restart Sendmail",
-		    "%s: no %s names maildesk-milter's socket %s", path,
-		    is_mc ? "INPUT_MAIL_FILTER" : "X (filter) line", cfg->milter_socket);
-		return;
-	}
-	md_doctor_add(d, "mta.sendmail", MD_CHECK_OK, NULL, "%s: filter %s is maildesk-milter",
-	    path, f[at].name);
-	equate(f[at].equates, 'F', flags, sizeof flags);
-	if (strchr(flags, 'T') != NULL)
-		md_doctor_add(d, "mta.default_action", MD_CHECK_OK, NULL,
-		    "F=T: while the milter is down, senders retry later");
-	else
-		md_doctor_add(d, "mta.default_action", MD_CHECK_FAIL,
-		    "write F=T in the filter's equates (contrib/sendmail/maildesk.mc)",
-		    "F=%s: while the milter is down, desk mail is %s", *flags ? flags : "(none)",
-		    strchr(flags, 'R') ? "bounced" : "delivered unjudged and never filed");
-	/* The order is InputMailFilters' when a .cf gives it, else the lines'. */
-	if (*order != '\0') {
-		last = strrchr(order, ',');
-		last = last != NULL ? last + 1 : order;
-		while (isspace((unsigned char)*last))
-			last++;
-		i = strcmp(last, f[at].name) == 0;
-	} else {
-		last = f[n - 1].name;
-		i = at == n - 1;
-	}
-	if (i)
-		md_doctor_add(d, "mta.milter_order", MD_CHECK_OK, NULL,
-		    "maildesk-milter is the last filter");
-	else
-		md_doctor_add(d, "mta.milter_order", MD_CHECK_WARN,
-		    "list maildesk-milter's filter last",
-		    "filter %s comes after maildesk-milter: a refusal there comes after the "
-		    "message was filed and confirmed", last);
-}
-
 void
 md_doctor_check_mta(struct md_doctor *d, const struct md_config *cfg,
     const struct md_doctor_opts *opts)
@@ -568,7 +434,7 @@ md_doctor_check_mta(struct md_doctor *d, const struct md_config *cfg,
 	char err[512];
 
 	if (opts->sendmail_file != NULL)
-		check_sendmail(d, cfg, opts->sendmail_file);
+		md_doctor_check_sendmail(d, cfg, opts->sendmail_file);
 	else
 		check_postfix(d, cfg, opts);
 	if (md_milter_probe(cfg->milter_socket, opts->timeout_ms, &res, err, sizeof err) < 0)

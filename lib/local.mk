@@ -84,7 +84,7 @@ lib_libmaildesk_a_SOURCES += lib/metrics.c lib/metrics.h lib/metrics_http.c lib/
 # The daemons' shared command line, configuration loading, detaching, PID file.
 lib_libmaildesk_a_SOURCES += lib/daemon.c lib/daemon.h
 # `maildesk doctor`: one file per family of checks, and the milter protocol probe.
-lib_libmaildesk_a_SOURCES += lib/doctor.c lib/doctor.h lib/doctor_checks_redis.c lib/doctor_checks_net.c lib/doctor_checks_mta.c lib/milter_probe.c lib/milter_probe.h
+lib_libmaildesk_a_SOURCES += lib/doctor.c lib/doctor.h lib/doctor_checks_redis.c lib/doctor_checks_net.c lib/doctor_checks_mta.c lib/doctor_checks_sendmail.c lib/milter_probe.c lib/milter_probe.h
 # Triage rules (pure matching; storage and application at filing) and canned replies (issue 18).
 lib_libmaildesk_a_SOURCES += lib/triage.c lib/triage.h lib/triage_store.c lib/triage_store.h lib/canned_store.c lib/canned_store.h
 # Notifications to responders, their answer addresses, answers by email (issue 18).

@@ -232,7 +232,9 @@ parse
 expect mta.postfix warn "cannot read $T/nowhere/main.cf"
 
 DESC=sendmail
-printf '%s\n' "dnl maildesk" \
+printf '%s\n' "# aliases" "postmaster: root" "support : desk-fallback" >"$T/aliases"
+printf '%s\n' "dnl maildesk" "LOCAL_DOMAIN(\`desk.test')dnl" \
+	"define(\`ALIAS_FILE', \`$T/aliases')dnl" \
 	"INPUT_MAIL_FILTER(\`other', \`S=inet:9@127.0.0.1, F=T')dnl" \
 	"INPUT_MAIL_FILTER(\`maildesk', \`S=inet:$MILTER_PORT@127.0.0.1, F=T, T=C:10s;S:30s;R:60s;E:5m')dnl" \
 	>"$T/sendmail.mc"
@@ -241,16 +243,26 @@ is "$RC" 0 "sendmail.mc: exit 0"
 expect mta.sendmail ok 'filter maildesk is maildesk-milter'
 expect mta.default_action ok 'F=T'
 expect mta.milter_order ok
+expect mta.local_domain ok 'desk.test is one of Sendmail.s local domains \(LOCAL_DOMAIN\)'
+expect mta.alias ok "$T/aliases has an alias for support"
 expect mta.postfix ""
+# A .cf: X lines, InputMailFilters, class w from a file, the alias file.
+echo "localhost desk.test" >"$T/local-host-names"
+echo "postmaster: root" >"$T/aliases.cf"
 printf '%s\n' "Xmaildesk, S=inet:$MILTER_PORT@localhost, T=S:30s" "Xother, S=unix:/x, F=T" \
-	"O InputMailFilters=maildesk, other" >"$T/sendmail.cf"
+	"O InputMailFilters=maildesk, other" "Cwlocalhost" "Fw-o $T/local-host-names" \
+	"O AliasFile=hash:$T/aliases.cf" >"$T/sendmail.cf"
 doctor --sendmail "$T/sendmail.cf"
 is "$RC" 1 "sendmail.cf without F=T: exit 1"
 expect mta.default_action FAIL 'F=\(none\): .* delivered unjudged'
 expect mta.milter_order warn 'filter other comes after maildesk-milter'
-printf '%s\n' "INPUT_MAIL_FILTER(\`other', \`S=inet:9@127.0.0.1, F=T')dnl" >"$T/sendmail.mc"
-doctor --sendmail "$T/sendmail.mc"
+expect mta.local_domain ok "desk.test is one of Sendmail.s local domains \\($T/local-host-names\\)"
+expect mta.alias FAIL "$T/aliases.cf has no alias for support: Sendmail answers 550 5.1.1 User unknown"
+mkdir -p "$T/sm2"
+printf '%s\n' "INPUT_MAIL_FILTER(\`other', \`S=inet:9@127.0.0.1, F=T')dnl" >"$T/sm2/sendmail.mc"
+doctor --sendmail "$T/sm2/sendmail.mc"
 expect mta.sendmail FAIL 'no INPUT_MAIL_FILTER names maildesk-milter'
+expect mta.local_domain FAIL 'desk.test is not one of Sendmail.s local domains'
 
 DESC="milter and spamd down"
 md_stop_milter
