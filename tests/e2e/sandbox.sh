@@ -86,9 +86,17 @@ ok_rc $? "it runs its servers ($(echo "$pids" | wc -w) processes)"
 kill -TERM "$SB_PID"
 _md_reap "$SB_PID" 60
 ok_rc $? "it ends on SIGTERM"
-left=
-for p in $pids; do
-	_md_gone "$p" || left="$left $p($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-60))"
+# still_running: the pids of it that run (a process may take a moment to
+# finish exiting after the sandbox has reaped or stopped it).
+still_running() {
+	local p
+	for p in $pids; do
+		_md_gone "$p" || echo "$p($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-60))"
+	done
+}
+end=$((SECONDS + 10))
+while left=$(still_running) && [ -n "$left" ] && [ $SECONDS -lt $end ]; do
+	sleep 0.2
 done
 is "$left" "" "no process of it is left"
 is "$(in_dir | wc -l)" 0 "nothing runs in its directory"
