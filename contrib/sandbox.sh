@@ -33,7 +33,7 @@ for arg in "$@"; do
 	--once) once=1 ;;
 	--no-build) build=0 ;;
 	-h | --help)
-		sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
