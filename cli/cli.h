@@ -53,7 +53,7 @@ struct md_redis *cli_redis(struct cli *c);
 /*
  * who.c (issue 18): who acts.  Without --as the CLI is the operator at the
  * server's shell, an admin: *who = NULL.  With --as USER, that user (their
- * role and memberships decide what they see, lib/access.h).  0, or an exit
+ * role and memberships decide what they see, lib/store/access.h).  0, or an exit
  * status after the message (no such user).
  */
 int	cli_who(struct cli *c, const struct md_user **who);

@@ -1,6 +1,6 @@
 /*
  * cmd_canned.c - "maildesk canned ...": a project's canned replies
- * (lib/canned_store.h).  Insert one into a comment with
+ * (lib/store/canned_store.h).  Insert one into a comment with
  * `maildesk issue comment P#N --canned NAME`.
  *
  *   maildesk canned list PROJECT [--json]

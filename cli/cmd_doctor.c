@@ -1,5 +1,5 @@
 /*
- * cmd_doctor.c - "maildesk doctor": runs lib/doctor.c's checks and prints
+ * cmd_doctor.c - "maildesk doctor": runs lib/ops/doctor.c's checks and prints
  * one line per check (or one JSON document).  Exit status 1 when any
  * check FAILed, 0 otherwise (warnings included), 2 for a usage error.
  */

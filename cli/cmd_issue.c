@@ -1,11 +1,11 @@
 /*
  * cmd_issue.c - "maildesk issue ...": list, show, comment, close, reopen,
  * label and unlabel issues, assign, take, set the priority and the title,
- * add and remove participants, block the sender (lib/tracker.h does the
- * work).  With --as USER only the projects USER may see (lib/access.c).
+ * add and remove participants, block the sender (lib/store/tracker.h does the
+ * work).  With --as USER only the projects USER may see (lib/store/access.c).
  *
  * The JSON shapes printed with --json are documented in maildesk(1) and
- * kept stable: fields are only ever added.  lib/present.c writes them, as
+ * kept stable: fields are only ever added.  lib/policy/present.c writes them, as
  * it writes the web API's.
  */
 #include "config.h"

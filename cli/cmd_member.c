@@ -1,7 +1,7 @@
 /*
  * cmd_member.c - "maildesk project member add|remove|list PROJECT [USER]
  * [--role responder|maintainer] [--json]": who works on a project (issue
- * 18; lib/members.c does the work and writes the audit line).
+ * 18; lib/store/members.c does the work and writes the audit line).
  */
 #include "config.h"
 

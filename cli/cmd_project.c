@@ -1,9 +1,9 @@
 /*
  * cmd_project.c - "maildesk project ...": create, inspect and configure
- * projects, their alias addresses (lib/projects.h does the work), their
- * sender block and allow lists (lib/lists.h) and members (cmd_member.c).
+ * projects, their alias addresses (lib/store/projects.h does the work), their
+ * sender block and allow lists (lib/store/lists.h) and members (cmd_member.c).
  * With --as USER: only the projects USER sees, changes only where USER is
- * a maintainer (lib/access.c); project add stays the operator's.
+ * a maintainer (lib/store/access.c); project add stays the operator's.
  */
 #include "config.h"
 
@@ -156,7 +156,7 @@ json_strings(struct md_json *j, const char *key, char **v, size_t n)
 	md_json_close_array(j);
 }
 
-/* lib/present.c's project (the web API's too), with the lists for show. */
+/* lib/policy/present.c's project (the web API's too), with the lists for show. */
 static void
 project_json(const struct cli *c, struct md_json *j, const struct md_project *p,
     const struct plists *pl)

@@ -1,7 +1,7 @@
 /*
  * cmd_queue.c - "maildesk queue ...": the inbox and dead-letter streams
- * (Redis, lib/queue.h) and the outbound queue (the outbox table,
- * lib/outbox_store.h) for admins: stats, pending entries, dead records
+ * (Redis, lib/store/queue.h) and the outbound queue (the outbox table,
+ * lib/store/outbox_store.h) for admins: stats, pending entries, dead records
  * and retry.
  */
 #include "config.h"

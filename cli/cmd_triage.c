@@ -1,6 +1,6 @@
 /*
  * cmd_triage.c - "maildesk triage ...": a project's triage rules
- * (lib/triage_store.h does the work; lib/triage.h says what a rule means).
+ * (lib/store/triage_store.h does the work; lib/store/triage.h says what a rule means).
  *
  *   maildesk triage list PROJECT [--json]
  *   maildesk triage add PROJECT FIELD substring|regex PATTERN

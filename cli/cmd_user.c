@@ -1,5 +1,5 @@
 /*
- * cmd_user.c - "maildesk user ...": accounts of the web UI (lib/users.h).
+ * cmd_user.c - "maildesk user ...": accounts of the web UI (lib/store/users.h).
  *
  * Passwords are never taken from the command line, where ps(1) and shell
  * history would show them: they come from --password-file or from the

@@ -3,7 +3,7 @@
  *
  * Cells are sanitized (control characters shown as '?') so a hostile
  * subject line cannot drive the terminal; widths count UTF-8 characters.
- * JSON output uses lib/json.h.
+ * JSON output uses lib/util/json.h.
  */
 #ifndef MD_CLI_OUTPUT_H
 #define MD_CLI_OUTPUT_H

@@ -5,7 +5,7 @@
  * configuration and its database password: without --as it acts as an
  * admin, as it always has.  --as USER lets a responder's view be checked
  * (and scripts act for a responder): their role and memberships then
- * decide what they see, through the same lib/access.c rule as the web UI.
+ * decide what they see, through the same lib/store/access.c rule as the web UI.
  */
 #include "config.h"
 

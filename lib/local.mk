@@ -1,45 +1,45 @@
 # libmaildesk: everything that is not glue.  No libmilter in here.
 noinst_LIBRARIES += lib/libmaildesk.a
 lib_libmaildesk_a_SOURCES = \
-	lib/buf.c lib/buf.h \
-	lib/log.c lib/log.h \
-	lib/conf.c lib/conf_check.c lib/conf.h \
-	lib/redact.c lib/redact.h \
-	lib/record.c lib/record.h \
-	lib/address.c lib/address.h \
-	lib/keygen.c lib/keygen.h \
-	lib/mime.c lib/mime_headers.c lib/mime_int.h lib/mime.h lib/mime_input.c lib/mime_input.h \
-	lib/html2text.c lib/html_tag.c lib/html_tag.h lib/utf8.c lib/utf8.h \
-	lib/redis.c lib/redis.h \
-	lib/redis_pool.c \
-	lib/redis_sentinel.c lib/redis_sentinel.h \
-	lib/projects.c lib/projects.h \
-	lib/inbox.c lib/inbox.h \
-	lib/resolve.c lib/resolve.h \
-	lib/ingest.c lib/ingest.h
+	lib/util/buf.c lib/util/buf.h \
+	lib/util/log.c lib/util/log.h \
+	lib/util/conf.c lib/util/conf_check.c lib/util/conf.h \
+	lib/util/redact.c lib/util/redact.h \
+	lib/mail/record.c lib/mail/record.h \
+	lib/mail/address.c lib/mail/address.h \
+	lib/mail/keygen.c lib/mail/keygen.h \
+	lib/mail/mime.c lib/mail/mime_headers.c lib/mail/mime_int.h lib/mail/mime.h lib/mail/mime_input.c lib/mail/mime_input.h \
+	lib/mail/html2text.c lib/mail/html_tag.c lib/mail/html_tag.h lib/mail/utf8.c lib/mail/utf8.h \
+	lib/store/redis.c lib/store/redis.h \
+	lib/store/redis_pool.c \
+	lib/store/redis_sentinel.c lib/store/redis_sentinel.h lib/util/sentinel_addr.c lib/util/sentinel_addr.h \
+	lib/store/projects.c lib/store/projects.h \
+	lib/store/inbox.c lib/store/inbox.h \
+	lib/store/resolve.c lib/store/resolve.h \
+	lib/store/ingest.c lib/store/ingest.h
 
 # What every program linking libmaildesk needs.
 MD_LIBS = lib/libmaildesk.a $(GMIME_LIBS) $(HIREDIS_LIBS) $(CURL_LIBS) $(SPF_LIBS) $(PQ_LIBS) -lpthread
-lib_libmaildesk_a_SOURCES += lib/trim.c lib/trim.h lib/trim_int.h lib/trim_lang.c lib/html_trim.c
-lib_libmaildesk_a_SOURCES += lib/spf.c lib/spf.h lib/spf_resolv.c lib/netlist.c lib/netlist.h lib/spamd.c lib/spamd.h lib/score.c lib/score.h lib/automated.c lib/automated.h lib/ratelimit.c lib/ratelimit.h lib/lists.c lib/lists.h lib/rcpt_gate.c lib/rcpt_gate.h
+lib_libmaildesk_a_SOURCES += lib/mail/trim.c lib/mail/trim.h lib/mail/trim_int.h lib/mail/trim_lang.c lib/mail/html_trim.c
+lib_libmaildesk_a_SOURCES += lib/mail/spf.c lib/mail/spf.h lib/mail/spf_resolv.c lib/util/netlist.c lib/util/netlist.h lib/mail/spamd.c lib/mail/spamd.h lib/mail/score.c lib/mail/score.h lib/mail/automated.c lib/mail/automated.h lib/store/ratelimit.c lib/store/ratelimit.h lib/store/lists.c lib/store/lists.h lib/store/rcpt_gate.c lib/store/rcpt_gate.h
 # What the desk answers a sender: pure rules over the milter's facts.
-lib_libmaildesk_a_SOURCES += lib/policy.c lib/policy.h
-lib_libmaildesk_a_SOURCES += lib/users.c lib/users.h lib/session.c lib/session.h
+lib_libmaildesk_a_SOURCES += lib/policy/policy.c lib/policy/policy.h
+lib_libmaildesk_a_SOURCES += lib/store/users.c lib/store/users.h lib/store/session.c lib/store/session.h
 MD_LIBS += $(SODIUM_LIBS)
-lib_libmaildesk_a_SOURCES += lib/alias_cache.c lib/json.c lib/json.h lib/clock.c lib/clock.h
-lib_libmaildesk_a_SOURCES += lib/template.c lib/template.h lib/compose.c lib/compose.h lib/smtp.c lib/smtp.h
-lib_libmaildesk_a_SOURCES += lib/tracker.c lib/tracker.h lib/tracker_int.h lib/tracker_ingest.c lib/tracker_record.c lib/tracker_edit.c lib/tracker_render.c
-lib_libmaildesk_a_SOURCES += lib/tracker_mail.c lib/tracker_reply.c lib/tracker_newreq.c lib/tracker_auto.c lib/tracker_notes.c
-lib_libmaildesk_a_SOURCES += lib/tracker_search.c lib/tracker_purge.c
-lib_libmaildesk_a_SOURCES += lib/tracker_assign.c lib/tracker_participants.c lib/tracker_mywork.c lib/access.c lib/access.h lib/members.c lib/members.h
-lib_libmaildesk_a_SOURCES += lib/present.c lib/present.h
+lib_libmaildesk_a_SOURCES += lib/store/alias_cache.c lib/util/json.c lib/util/json.h lib/util/clock.c lib/util/clock.h
+lib_libmaildesk_a_SOURCES += lib/mail/template.c lib/mail/template.h lib/mail/compose.c lib/mail/compose.h lib/mail/smtp.c lib/mail/smtp.h
+lib_libmaildesk_a_SOURCES += lib/store/tracker.c lib/store/tracker.h lib/store/tracker_int.h lib/store/tracker_ingest.c lib/store/tracker_record.c lib/store/tracker_edit.c lib/store/tracker_render.c
+lib_libmaildesk_a_SOURCES += lib/store/tracker_mail.c lib/store/tracker_reply.c lib/store/tracker_newreq.c lib/store/tracker_auto.c lib/store/tracker_notes.c
+lib_libmaildesk_a_SOURCES += lib/store/tracker_search.c lib/store/tracker_purge.c
+lib_libmaildesk_a_SOURCES += lib/store/tracker_assign.c lib/store/tracker_participants.c lib/store/tracker_mywork.c lib/store/access.c lib/store/access.h lib/store/members.c lib/store/members.h
+lib_libmaildesk_a_SOURCES += lib/policy/present.c lib/policy/present.h
 # The inbox stream (Redis) and the outbox table (PostgreSQL) as queues.
-lib_libmaildesk_a_SOURCES += lib/queue.c lib/queue.h lib/inbox_group.c lib/inbox_group.h lib/stream_names.h lib/outbox_fate.c lib/outbox_fate.h lib/outbox_store.c lib/outbox_store.h
-lib_libmaildesk_a_SOURCES += lib/template_store.c lib/template_store.h
-lib_libmaildesk_a_SOURCES += lib/pidfile.c lib/pidfile.h
+lib_libmaildesk_a_SOURCES += lib/store/queue.c lib/store/queue.h lib/store/inbox_group.c lib/store/inbox_group.h lib/store/stream_names.h lib/policy/outbox_fate.c lib/policy/outbox_fate.h lib/store/outbox_store.c lib/store/outbox_store.h
+lib_libmaildesk_a_SOURCES += lib/store/template_store.c lib/store/template_store.h
+lib_libmaildesk_a_SOURCES += lib/util/pidfile.c lib/util/pidfile.h
 
 # The tracker of record (PostgreSQL) and its schema migrations, compiled in.
-lib_libmaildesk_a_SOURCES += lib/db.c lib/db.h lib/db_migrations.h lib/store.c lib/store.h
+lib_libmaildesk_a_SOURCES += lib/store/db.c lib/store/db.h lib/store/db_migrations.h lib/store/store.c lib/store/store.h
 nodist_lib_libmaildesk_a_SOURCES = lib/db_migrations.c
 # The Redis Lua scripts: lib/lua/*.lua with named KEYS/ARGV, compiled in
 # with their slot numbers and shared constants as one generated header.
@@ -73,23 +73,23 @@ EXTRA_DIST += db/embed-sql.sh db/migrations
 lib/db_migrations.c: $(MD_MIGRATIONS) $(top_srcdir)/db/embed-sql.sh
 	@$(MKDIR_P) lib
 	$(SHELL) $(top_srcdir)/db/embed-sql.sh $@ $(MD_MIGRATIONS)
-lib_libmaildesk_a_SOURCES += lib/dns_txt.c lib/dns_txt.h lib/dkim_verify.c lib/dkim_verify.h lib/dmarc.c lib/dmarc.h lib/sender_auth.c lib/sender_auth.h
+lib_libmaildesk_a_SOURCES += lib/mail/dns_txt.c lib/mail/dns_txt.h lib/mail/dkim_verify.c lib/mail/dkim_verify.h lib/mail/dmarc.c lib/mail/dmarc.h lib/mail/sender_auth.c lib/mail/sender_auth.h
 MD_LIBS += $(OPENDKIM_LIBS) $(PSL_LIBS)
 # The tracker's settings side: projects, aliases, lists in PostgreSQL; the milter's view.
-lib_libmaildesk_a_SOURCES += lib/project_store.c lib/project_store.h lib/view.c lib/view.h lib/view_rebuild.c lib/validate.c lib/validate.h
+lib_libmaildesk_a_SOURCES += lib/store/project_store.c lib/store/project_store.h lib/store/view.c lib/store/view.h lib/store/view_rebuild.c lib/mail/validate.c lib/mail/validate.h
 # Web login throttling: counters in PostgreSQL, the policy on them.
-lib_libmaildesk_a_SOURCES += lib/login_throttle.c lib/login_throttle.h
+lib_libmaildesk_a_SOURCES += lib/policy/login_throttle.c lib/policy/login_throttle.h
 # Prometheus metrics: the registry and text format, the small /metrics listener.
-lib_libmaildesk_a_SOURCES += lib/metrics.c lib/metrics.h lib/metrics_http.c lib/metrics_http.h
+lib_libmaildesk_a_SOURCES += lib/util/metrics.c lib/util/metrics.h lib/util/metrics_http.c lib/util/metrics_http.h
 # The daemons' shared command line, configuration loading, detaching, PID file.
-lib_libmaildesk_a_SOURCES += lib/daemon.c lib/daemon.h
+lib_libmaildesk_a_SOURCES += lib/ops/daemon.c lib/ops/daemon.h
 # `maildesk doctor`: one file per family of checks, and the milter protocol probe.
-lib_libmaildesk_a_SOURCES += lib/doctor.c lib/doctor.h lib/doctor_checks_redis.c lib/doctor_checks_net.c lib/doctor_checks_mta.c lib/doctor_checks_sendmail.c lib/milter_probe.c lib/milter_probe.h
+lib_libmaildesk_a_SOURCES += lib/ops/doctor.c lib/ops/doctor.h lib/ops/doctor_checks_redis.c lib/ops/doctor_checks_net.c lib/ops/doctor_checks_mta.c lib/store/doctor_checks_sendmail.c lib/ops/milter_probe.c lib/ops/milter_probe.h
 # Triage rules (pure matching; storage and application at filing) and canned replies (issue 18).
-lib_libmaildesk_a_SOURCES += lib/triage.c lib/triage.h lib/triage_store.c lib/triage_store.h lib/canned_store.c lib/canned_store.h
+lib_libmaildesk_a_SOURCES += lib/store/triage.c lib/store/triage.h lib/store/triage_store.c lib/store/triage_store.h lib/store/canned_store.c lib/store/canned_store.h
 # Notifications to responders, their answer addresses, answers by email (issue 18).
-lib_libmaildesk_a_SOURCES += lib/notify.c lib/notify.h lib/notify_keys.c lib/responder_reply.c
+lib_libmaildesk_a_SOURCES += lib/store/notify.c lib/store/notify.h lib/store/notify_keys.c lib/store/responder_reply.c
 # Non-blocking sockets against a deadline (spamd, the milter probe).
-lib_libmaildesk_a_SOURCES += lib/sock.c lib/sock.h
-# The named slots of the Lua scripts (lib/lua.h, over the generated lua_scripts.h).
-lib_libmaildesk_a_SOURCES += lib/lua.h
+lib_libmaildesk_a_SOURCES += lib/util/sock.c lib/util/sock.h
+# The named slots of the Lua scripts (lib/store/lua.h, over the generated lua_scripts.h).
+lib_libmaildesk_a_SOURCES += lib/store/lua.h

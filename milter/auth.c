@@ -1,6 +1,6 @@
 /*
  * auth.c - who sent it, at end of message: DKIM and DMARC alignment of the
- * From: domain for desk mail (lib/sender_auth.c decides; this maps the
+ * From: domain for desk mail (lib/mail/sender_auth.c decides; this maps the
  * decision onto the SMTP reply).  doc/sender-identity.md has the policy.
  *
  * Cost: only messages with desk recipients get here (the others are

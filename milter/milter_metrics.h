@@ -1,6 +1,6 @@
 /*
  * milter_metrics.h - what maildesk-milter counts (doc/design.md, "Metrics"), in
- * the process's registry (lib/metrics.h), served by its listener
+ * the process's registry (lib/util/metrics.h), served by its listener
  * (milter_metrics_listen).
  */
 #ifndef MD_MILTER_METRICS_H

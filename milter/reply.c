@@ -15,7 +15,7 @@
 /*
  * The reason word of a reply whose caller did not name one, from its
  * enhanced status code: the codes are distinct enough that a dashboard
- * can tell the answers apart (lib/policy.h lists the policy's).
+ * can tell the answers apart (lib/policy/policy.h lists the policy's).
  */
 static const char *
 reason_of(const char *code, const char *xcode)

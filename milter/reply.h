@@ -19,7 +19,7 @@ sfsistat md_reply(SMFICTX *ctx, const char *code, const char *xcode,
 	    const char *text, sfsistat status);
 /*
  * As md_reply, naming the reason for the verdict line and the metrics
- * ("spam", "blocked", a lib/policy.c reason word).  md_reply derives one
+ * ("spam", "blocked", a lib/policy/policy.c reason word).  md_reply derives one
  * from the enhanced status code.  Either logs one verdict line and counts
  * maildesk_milter_verdicts_total{code, reason}.
  */

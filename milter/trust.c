@@ -6,7 +6,7 @@
  * transaction, so they run once, at the first desk recipient, and their
  * verdict is replayed for the following ones.  Block lists and the project
  * rate limit depend on the recipient's project and run per recipient.  All
- * Redis checks of one recipient are one round trip (lib/rcpt_gate.c).
+ * Redis checks of one recipient are one round trip (lib/store/rcpt_gate.c).
  */
 #include "config.h"
 

@@ -1,7 +1,7 @@
 /*
  * verdict.c - the content verdict at end of message: gathers the facts
  * (automated mail, the spam score from the built-in rules plus spamd when
- * configured) for lib/policy.c, which decides; maps its decision onto the
+ * configured) for lib/policy/policy.c, which decides; maps its decision onto the
  * SMTP reply.
  */
 #include "config.h"

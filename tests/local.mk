@@ -2,6 +2,9 @@
 # assertion); shell suites use tests/harness/.
 include tests/unit/local.mk
 include tests/worker/local.mk
+# The layering of lib/ (util, mail, store, policy, ops) and of the programs, from #include lines.
+TESTS += tests/check-layers.sh
+EXTRA_DIST += tests/check-layers.sh
 include tests/milter/local.mk
 include tests/e2e/local.mk
 EXTRA_DIST += tests/harness/lib.sh tests/harness/tap.sh tests/harness/pg-cluster

@@ -28,7 +28,7 @@ api_issue_note(struct req *rq, char **args, int nargs)
 	if (web_issue_args(rq, args, nargs, &iid, &rc) < 0)
 		return rc;
 	/* The form refused a %00 already; the rest (and the size) is the
-	 * CLI's rule too (lib/validate.c). */
+	 * CLI's rule too (lib/mail/validate.c). */
 	if ((bad = md_note_text_problem(text, text != NULL ? strlen(text) : 0)) != NULL)
 		return web_error(rq, MHD_HTTP_BAD_REQUEST, bad);
 	/* No default: a slip must not mail an internal remark to a customer. */

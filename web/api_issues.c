@@ -3,7 +3,7 @@
  *
  * Everything here came from mail and is returned as JSON strings only; the
  * page puts it into the document with textContent.  The JSON is
- * lib/present.c's, the same as the CLI's --json.  The list filters and
+ * lib/policy/present.c's, the same as the CLI's --json.  The list filters and
  * pages in the tracker (one Lua call), so a big project costs one round
  * trip per page.
  */

@@ -1,8 +1,8 @@
 /*
  * api_me.c - GET and POST /api/me: who is logged in, and what they set for
- * notifications and answers by email (issue 18, lib/notify.h): their
+ * notifications and answers by email (issue 18, lib/store/notify.h): their
  * address, notify (all, mine, none) and the signature under their public
- * replies.  A user changes only their own; the rules are lib/users.c's.
+ * replies.  A user changes only their own; the rules are lib/store/users.c's.
  */
 #include "config.h"
 

@@ -2,7 +2,7 @@
  * api_members.c - GET/POST /api/projects/<p>/members: who works on a
  * project (issue 18).  Reading is for anyone who sees the project;
  * changing it for its maintainers and admins (the router checks R_MAINT).
- * lib/members.c does the work and writes the audit line.
+ * lib/store/members.c does the work and writes the audit line.
  */
 #include "config.h"
 

@@ -2,10 +2,10 @@
  * api_projects.c - GET/POST /api/projects[/<name>[/aliases]].
  *
  * Reading is open to the project's members and admins (responders need
- * the addresses to tell customers; lib/access.c, web_issue_args), the list
+ * the addresses to tell customers; lib/store/access.c, web_issue_args), the list
  * shows only the caller's projects; changing settings and aliases is for
  * its maintainers and admins (the router's R_MAINT).  The JSON is
- * lib/present.c's, as the CLI's.  Validation of settings is projects.c's job:
+ * lib/policy/present.c's, as the CLI's.  Validation of settings is projects.c's job:
  * its error sentence is passed back to the page as is.
  */
 #include "config.h"

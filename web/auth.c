@@ -9,7 +9,7 @@
  * request: SameSite alone is not enough for older browsers.
  *
  * Password guessing is throttled without locking anyone out
- * (lib/login_throttle.h has the policy): failures are counted per client
+ * (lib/policy/login_throttle.h has the policy): failures are counted per client
  * address and per (name, address), and past those limits only that
  * address gets 429 with Retry-After; the count per name across all
  * addresses only delays the check (a bounded sleep), so the right password

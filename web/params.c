@@ -33,7 +33,7 @@ web_parse_long(const char *s, long min, long max, long *out)
 }
 
 /*
- * A project the user may not see (lib/access.c: not a member, not an
+ * A project the user may not see (lib/store/access.c: not a member, not an
  * admin) is answered exactly as one that does not exist.
  */
 int

@@ -22,7 +22,7 @@
 #define R_ADMIN	0x08	/* the admin role (implies R_AUTH) */
 #define R_RAWBODY 0x10	/* any body, not parsed (RFC 8058 allows multipart) */
 #define R_MAINT	0x20	/* maintainer of the project in the first '*', or admin
-			   (implies R_AUTH; lib/access.c; a stranger gets 404) */
+			   (implies R_AUTH; lib/store/access.c; a stranger gets 404) */
 
 struct route {
 	const char	*method;

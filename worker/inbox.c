@@ -1,6 +1,6 @@
 /*
  * inbox.c - maildesk-worker's record consumer (consumer group
- * MD_GROUP_WORKERS; the group protocol itself is lib/inbox_group.c).
+ * MD_GROUP_WORKERS; the group protocol itself is lib/store/inbox_group.c).
  *
  * At-least-once: the records of one read are filed in one PostgreSQL
  * transaction (md_tracker_ingest_batch), and only after it committed are

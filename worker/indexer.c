@@ -6,7 +6,7 @@
  * must be filed faster than the mail server can accept (doc/performance.md).
  * This thread catches up in batches a moment later; until it does, a
  * search computes the words of those few issues itself
- * (lib/tracker_search.c), so nothing is ever missing from a search.
+ * (lib/store/tracker_search.c), so nothing is ever missing from a search.
  */
 #include "config.h"
 

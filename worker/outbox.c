@@ -14,7 +14,7 @@
  *              or AUTH is ours to fix) queued again, due after
  *              retry_base_s * 2^(attempts-1), at most retry_max_s; after
  *              MD_OUTBOX_LIFETIME_S it is given up as a permanent failure.
- * Which of these happens is decided by lib/outbox_fate.c from the facts.
+ * Which of these happens is decided by lib/policy/outbox_fate.c from the facts.
  * When there is nothing due the sender waits for the NOTIFY that an
  * outbox insert sends at commit (LISTEN on a connection of its own), or
  * worker_block_ms at most, so a lost notification costs one poll.
@@ -71,7 +71,7 @@ pause_ms(volatile sig_atomic_t *stop, long ms)
 		nanosleep(&ts, NULL);
 }
 
-/* Sends one claimed mail and records how it ended (lib/outbox_fate.c decides). */
+/* Sends one claimed mail and records how it ended (lib/policy/outbox_fate.c decides). */
 static enum step
 deliver(struct outbox *ob, const struct md_outbox_mail *m)
 {

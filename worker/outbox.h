@@ -2,7 +2,7 @@
  * outbox.h - the sender loop: the outbox table -> SMTP relay, with retries.
  *
  * The tracker inserts one row per mail into the PostgreSQL table outbox
- * (lib/outbox_store.h) in the transaction of the issue or note it belongs
+ * (lib/store/outbox_store.h) in the transaction of the issue or note it belongs
  * to: kind (confirmation | note | close | reopen | notice | forward, see
  * doc/conversation.md for which are automatic and capped), project, iid,
  * rcpt, mail_from (the recipient's reply address, VERP, so a bounce names

@@ -3,7 +3,7 @@
  * marker right before the final ".", and the steps that record how it
  * ended (sent, retried, bounced, refused, dropped).  The rules they keep
  * are described at the top of outbox.c; the statements are in
- * lib/outbox_store.c.
+ * lib/store/outbox_store.c.
  */
 #include "config.h"
 

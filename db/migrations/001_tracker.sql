@@ -158,7 +158,7 @@ CREATE INDEX notes_issue ON notes (issue_id, id);
 -- and finds the matching issues and their states in the small heap
 -- without reading the documents (toast_tuple_target keeps them out of
 -- line; GIN needs no recheck for plain words), filtered there too; only
--- the ranking of issues that match in their notes alone reads them (lib/tracker_search.c,
+-- the ranking of issues that match in their notes alone reads them (lib/store/tracker_search.c,
 -- doc/performance.md "Search on PostgreSQL").  size counts the text bytes
 -- behind the document: a tsvector holds at most 1 MB (about 4.5 bytes per
 -- byte of text at worst), so a note that would take an issue past 220 000

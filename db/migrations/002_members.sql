@@ -2,7 +2,7 @@
 -- assignee per issue, priority and the first-response clock.
 --
 -- A user sees a project's issues when they are a member of it or a site
--- admin (users.role = 'admin'); lib/access.c says so for the CLI and the
+-- admin (users.role = 'admin'); lib/store/access.c says so for the CLI and the
 -- web UI alike.  A maintainer may also change the project's settings,
 -- templates, aliases and lists.  doc/db-schema.md explains every column.
 

@@ -1,7 +1,7 @@
 -- 004_triage.sql - per-project triage rules and canned replies (issue 18).
 --
 -- Triage rules are evaluated in position order when a request is filed as
--- a new issue (lib/triage.c decides, lib/triage_store.c applies); every
+-- a new issue (lib/store/triage.c decides, lib/store/triage_store.c applies); every
 -- rule that matches applies, labels add up, and assignee and priority come
 -- from the first matching rule that sets them (doc/design.md, Triage).
 -- Patterns are checked when a rule is saved (length, and a regex must
@@ -23,7 +23,7 @@ CREATE TABLE triage_rules (
 );
 
 -- Saved replies a responder inserts into a comment; text may use the
--- template placeholders (lib/template.h), filled in for the issue.
+-- template placeholders (lib/mail/template.h), filled in for the issue.
 CREATE TABLE canned_replies (
 	project		text NOT NULL REFERENCES projects ON DELETE CASCADE,
 	name		text NOT NULL CHECK (name ~ '^[a-z0-9][a-z0-9._-]{0,63}$'),

@@ -1,5 +1,5 @@
 -- All-or-nothing XADD of a message's records with a backlog check
--- (lib/inbox.c).  per = fields per record (pairs * 2); the records'
+-- (lib/store/inbox.c).  per = fields per record (pairs * 2); the records'
 -- name/value lists follow back to back.  Never trims: the worker deletes
 -- entries once filed.
 --! KEYS inbox

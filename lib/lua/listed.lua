@@ -1,5 +1,5 @@
 --! fragment
--- The block/allow lists (lib/lists.h): the address, then its domain and
+-- The block/allow lists (lib/store/lists.h): the address, then its domain and
 -- at most n parent domains as "@domain"; a block wins over an allow.
 local function listed(block, allow, addr, n)
   local c = { addr }

@@ -1,4 +1,4 @@
--- Is the address on a list (lib/lists.c)?  LIST_NONE, LIST_BLOCK or LIST_ALLOW.
+-- Is the address on a list (lib/store/lists.c)?  LIST_NONE, LIST_BLOCK or LIST_ALLOW.
 --! include listed
 --! KEYS block allow
 --! ARGV addr maxlabels

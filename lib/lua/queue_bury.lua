@@ -1,4 +1,4 @@
--- Dead letter (lib/queue.c): copies the inbox entry to the dead stream
+-- Dead letter (lib/store/queue.c): copies the inbox entry to the dead stream
 -- with error, orig_id, failures and dead_at, then XACK + XDEL.  Returns 1
 -- (moved) or 0 (the entry was gone: only acknowledged).
 --! KEYS inbox dead

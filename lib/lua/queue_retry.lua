@@ -1,4 +1,4 @@
--- Retry a dead letter (lib/queue.c): XADDs its original fields back to
+-- Retry a dead letter (lib/store/queue.c): XADDs its original fields back to
 -- the inbox and XDELs it.  Returns {'nosuch'} or {'ok', new id}.
 --! KEYS dead inbox
 --! ARGV id

@@ -1,5 +1,5 @@
 --! fragment
--- Two-window sliding rate (lib/ratelimit.h): 1 when over the limit (not
+-- Two-window sliding rate (lib/store/ratelimit.h): 1 when over the limit (not
 -- counted), else counts one hit and returns 0.
 local function rate_hit(cur, prev, limit, weight, ttl)
   local c = tonumber(redis.call('GET', cur) or '0')

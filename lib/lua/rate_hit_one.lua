@@ -1,4 +1,4 @@
--- One rate (lib/ratelimit.c): 1 over the limit, 0 counted.
+-- One rate (lib/store/ratelimit.c): 1 over the limit, 0 counted.
 --! include rate_hit
 --! KEYS cur prev
 --! ARGV limit weight ttl

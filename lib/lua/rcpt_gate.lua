@@ -1,5 +1,5 @@
 -- Every RCPT-time check of a desk recipient in one round trip
--- (lib/rcpt_gate.h has the order).  A limit of 0 skips that rate; an
+-- (lib/store/rcpt_gate.h has the order).  A limit of 0 skips that rate; an
 -- empty addr skips the lists.  Returns {list, over}.
 --! include rate_hit
 --! include listed

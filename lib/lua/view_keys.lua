@@ -1,5 +1,5 @@
 -- Reply and unsubscribe keys into (put = '1') or out of the milter's view
--- (lib/view.c).  No KEYS: the key names are built here from the prefix,
+-- (lib/store/view.c).  No KEYS: the key names are built here from the prefix,
 -- as the set of keys is not known in advance (single-instance Redis).
 -- The tail is groups of rkey, ukey, project, iid, email.
 --! ARGV prefix put groups...

@@ -1,4 +1,4 @@
--- A project out of the milter's view (lib/view.c), with its lists.
+-- A project out of the milter's view (lib/store/view.c), with its lists.
 --! KEYS projects project block allow
 --! ARGV name
 redis.call('DEL', project, block, allow)

@@ -1,4 +1,4 @@
--- A project into the milter's view (lib/view.c): its settings hash, then
+-- A project into the milter's view (lib/store/view.c): its settings hash, then
 -- its name into the set of projects, atomically.
 --! KEYS projects project
 --! ARGV name fields...

@@ -1,7 +1,7 @@
 #!/usr/bin/perl
 # records.pl N LEN RAWBODY NOCONF [ATT] - prints, as Redis protocol for
 # `redis-cli --pipe`, N inbox records shaped like the milter's (field names
-# from lib/record.c): LEN bytes of text and the same as the raw message
+# from lib/mail/record.c): LEN bytes of text and the same as the raw message
 # (only its headers when RAWBODY is 0), distinct Message-IDs, 100
 # customers, project "bench"; NOCONF 1 leaves the envelope sender empty,
 # so no confirmation is mailed; ATT > 0 adds an attachment of ATT bytes

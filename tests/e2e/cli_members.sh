@@ -71,7 +71,7 @@ run --as max project set beta first_response 1h
 is "$ERR" "maildesk: no such project: beta" "not in beta: no such project"
 run project show acme --json
 is "$(echo "$OUT" | jq -r '.first_response, .address' | paste -sd' ')" \
-	"3600 support+acme@desk.test" "project --json (lib/present.c) has first_response, address"
+	"3600 support+acme@desk.test" "project --json (lib/policy/present.c) has first_response, address"
 
 # --- ownership -----------------------------------------------------------------------
 run --as max issue assign acme#1 bob

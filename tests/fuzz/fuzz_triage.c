@@ -1,5 +1,5 @@
 /*
- * fuzz_triage.c - libFuzzer: triage patterns and matching (lib/triage.c).
+ * fuzz_triage.c - libFuzzer: triage patterns and matching (lib/store/triage.c).
  * The first byte picks field and match; the first line is the pattern,
  * judged as a rule being saved, and (when accepted, as at filing) matched
  * against the rest as every field's text; the pattern is also read as a

@@ -17,13 +17,13 @@ fi
 mkdir -p "$out/obj"
 pc="gmime-3.0 hiredis libcurl libsodium opendkim libpsl libpq"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-cflags="-g -O1 $san -I$builddir -I$builddir/lib -I$srcdir/lib $(pkg-config --cflags $pc)"
+cflags="-g -O1 $san -I$builddir -I$builddir/lib -I$srcdir/lib/util -I$srcdir/lib/mail -I$srcdir/lib/store -I$srcdir/lib/policy -I$srcdir/lib/ops $(pkg-config --cflags $pc)"
 libs="$(pkg-config --libs $pc) -lspf2 -lpthread"
 
 # The library once, instrumented for coverage (with the migrations the
-# build generated: lib/db.c refers to them).
+# build generated: lib/store/db.c refers to them).
 objs=()
-for c in "$srcdir"/lib/*.c "$builddir"/lib/db_migrations.c "$builddir"/lib/lua_scripts.c; do
+for c in "$srcdir"/lib/*/*.c "$builddir"/lib/db_migrations.c "$builddir"/lib/lua_scripts.c; do
 	o=$out/obj/$(basename "$c" .c).o
 	if [ ! -e "$o" ] || [ "$c" -nt "$o" ]; then
 		clang $cflags -fsanitize=fuzzer-no-link -c "$c" -o "$o" || { echo "Bail out! cannot compile $c"; exit 1; }

@@ -14,14 +14,14 @@ tests_unit_test_record_LDADD = $(UNIT_LDADD)
 
 TESTS += tests/unit/test_conf tests/unit/test_record
 
-# Passwords out of what is logged (lib/redact.c).
+# Passwords out of what is logged (lib/util/redact.c).
 check_PROGRAMS += tests/unit/test_redact
 tests_unit_test_redact_SOURCES = tests/unit/test_redact.c tests/unit/unit.h
 tests_unit_test_redact_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_redact_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_redact
 
-# The buffer every text is built in, and its sticky error (lib/buf.c).
+# The buffer every text is built in, and its sticky error (lib/util/buf.c).
 check_PROGRAMS += tests/unit/test_buf
 tests_unit_test_buf_SOURCES = tests/unit/test_buf.c tests/unit/unit.h
 tests_unit_test_buf_CFLAGS = $(UNIT_CFLAGS)
@@ -35,7 +35,7 @@ tests_unit_test_lua_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_lua_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_lua
 
-# The milter's policy, one row per rule (lib/policy.c).
+# The milter's policy, one row per rule (lib/policy/policy.c).
 check_PROGRAMS += tests/unit/test_policy
 tests_unit_test_policy_SOURCES = tests/unit/test_policy.c tests/unit/unit.h
 tests_unit_test_policy_CFLAGS = $(UNIT_CFLAGS)
@@ -199,7 +199,7 @@ tests_unit_test_smtp_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_smtp_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_template tests/unit/test_compose tests/unit/test_smtp
 
-# How an outbound mail ends (lib/outbox_fate.c), one row per case.
+# How an outbound mail ends (lib/policy/outbox_fate.c), one row per case.
 check_PROGRAMS += tests/unit/test_outbox_fate
 tests_unit_test_outbox_fate_SOURCES = tests/unit/test_outbox_fate.c tests/unit/unit.h
 tests_unit_test_outbox_fate_CFLAGS = $(UNIT_CFLAGS)

@@ -1,4 +1,4 @@
-/* test_buf.c - the growable buffer and its sticky error (lib/buf.c). */
+/* test_buf.c - the growable buffer and its sticky error (lib/util/buf.c). */
 #include "config.h"
 
 #include <stdint.h>

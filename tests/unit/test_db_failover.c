@@ -1,5 +1,5 @@
 /*
- * test_db_failover.c - lib/db.c on a server that refuses writes, as a
+ * test_db_failover.c - lib/store/db.c on a server that refuses writes, as a
  * standby does after a failover put the primary elsewhere: the write fails
  * with read_only_sql_transaction (25006), counts as retryable, and the
  * connection is closed so that the next statement connects afresh (with

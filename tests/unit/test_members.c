@@ -2,7 +2,7 @@
  * test_members.c - responders (issue 18) in a real PostgreSQL: the access
  * rule, membership, one assignee, priority, the first-response due time
  * and overdue, title, participants, blocking the sender, "my work", the
- * system note every change leaves, and lib/present.c's issue JSON.
+ * system note every change leaves, and lib/policy/present.c's issue JSON.
  */
 #include "config.h"
 

@@ -1,6 +1,6 @@
 /*
- * test_metrics.c - lib/metrics.c (registry, text exposition) and the pure
- * part of lib/metrics_http.c (listen addresses, answers), plus one scrape
+ * test_metrics.c - lib/util/metrics.c (registry, text exposition) and the pure
+ * part of lib/util/metrics_http.c (listen addresses, answers), plus one scrape
  * of a real listener on a loopback port.
  */
 #include "config.h"

@@ -1,6 +1,6 @@
 /*
  * test_notify.c - responders' notifications and their answers by email,
- * against a real PostgreSQL and redis-server (lib/notify.h): who is told
+ * against a real PostgreSQL and redis-server (lib/store/notify.h): who is told
  * of a new request, a reply, an assignment (preferences, membership, never
  * the customer, never twice, never for automated mail), the mail itself
  * (tag, trimmed text, link, the two answer addresses), answers through

@@ -1,6 +1,6 @@
 /*
  * test_outbox_fate.c - how an outbound mail ends, one table row per case
- * (lib/outbox_fate.c; the sender loop that carries it out is tested
+ * (lib/policy/outbox_fate.c; the sender loop that carries it out is tested
  * against real PostgreSQL and a real SMTP peer in tests/worker/).
  */
 #include "config.h"

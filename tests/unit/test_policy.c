@@ -1,6 +1,6 @@
 /*
  * test_policy.c - the desk's answer to a sender, one table row per rule
- * and per interaction of rules (lib/policy.h lists their order).
+ * and per interaction of rules (lib/policy/policy.h lists their order).
  */
 #include "config.h"
 

@@ -1,6 +1,6 @@
 /*
- * test_redis_sentinel.c - Sentinel discovery (lib/redis_sentinel.c) and the
- * failover path of lib/redis.c against a real redis-server primary, a real
+ * test_redis_sentinel.c - Sentinel discovery (lib/store/redis_sentinel.c) and the
+ * failover path of lib/store/redis.c against a real redis-server primary, a real
  * replica and a real redis-sentinel on loopback ports: the primary is
  * found, a dead or ignorant sentinel is skipped, the sentinels' own
  * password or ACL user is used, a replica is refused by ROLE, -READONLY

@@ -1,5 +1,5 @@
 /*
- * test_triage.c - lib/triage.c: which rules match which request, what
+ * test_triage.c - lib/store/triage.c: which rules match which request, what
  * patterns are refused when saved, and what the matching rules do
  * together (every match applies; the first assignee and priority win).
  */

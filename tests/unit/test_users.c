@@ -1,5 +1,5 @@
 /*
- * test_users.c - web UI accounts and sessions (lib/users.c, lib/session.c)
+ * test_users.c - web UI accounts and sessions (lib/store/users.c, lib/store/session.c)
  * in a real PostgreSQL.
  */
 #include "config.h"

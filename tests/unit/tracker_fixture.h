@@ -47,7 +47,7 @@ setup(void)
 	md_pgfx_config(&cfg);
 	md_pgfx_fresh();
 	ck_assert_msg(md_store_open(&st, &cfg, 1, err, sizeof err) == 0, "%s", err);
-	/* Directly, so these tests do not depend on lib/project_store.c. */
+	/* Directly, so these tests do not depend on lib/store/project_store.c. */
 	sql("INSERT INTO projects (name, created) VALUES ($1, 1)", "acme");
 	err[0] = '\0';
 }

@@ -16,7 +16,7 @@ command -v curl >/dev/null || skip_all "curl is not installed"
 curl -s -o /dev/null --interface 127.0.0.2 http://127.0.0.1:1/ 2>/dev/null
 [ $? = 45 ] && skip_all "cannot bind 127.0.0.2 (no 127/8 on lo)"
 
-PAIR_MAX=5	# lib/login_throttle.c defaults
+PAIR_MAX=5	# lib/policy/login_throttle.c defaults
 ADDR_MAX=20
 USER_MAX=50
 

@@ -1,7 +1,7 @@
 /*
  * test_outbox.c - one sender and the fate of each mail: sent once and
  * kept, retried with backoff, bounced, refused, the handover marker and
- * claims (worker/outbox.c, lib/outbox_store.c), against a real PostgreSQL
+ * claims (worker/outbox.c, lib/store/outbox_store.c), against a real PostgreSQL
  * and the scripted SMTP peer.  Several senders, wake-up, sweeping and
  * stats: test_outbox_senders.c.
  */

@@ -6,8 +6,8 @@
  * enabled and the settings the milter uses), <p>aliases (HASH alias ->
  * project), <p>rkey:<key> and <p>ukey:<key> (HASH project, iid, email),
  * <p>project:<name>:block and :allow (SET).  The milter's readers are
- * lib/projects.c (md_project_settings, md_project_enabled,
- * md_issue_key_lookup), lib/alias_cache.c and lib/lists.c.
+ * lib/store/projects.c (md_project_settings, md_project_enabled,
+ * md_issue_key_lookup), lib/store/alias_cache.c and lib/store/lists.c.
  *
  * Ordering rule for callers: put before the PostgreSQL commit that makes
  * a thing valid, delete after the commit that ends it (store.h).

@@ -1,6 +1,6 @@
 /*
  * triage.h - triage rules: which rules match a new request, and what they
- * do.  Pure: no database, no logging (lib/triage_store.c keeps rules in
+ * do.  Pure: no database, no logging (lib/store/triage_store.c keeps rules in
  * PostgreSQL and applies the outcome when a request is filed).
  *
  * A rule looks at one field of the request:

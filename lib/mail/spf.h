@@ -10,7 +10,7 @@
  *
  * Resolver: md_spf_new(..., NULL) does not use libspf2's own resolver layer,
  * whose per-thread res_state is private (its retrans/retry cannot be set).
- * Instead lib/spf_resolv.c provides a layer with its own per-thread
+ * Instead lib/mail/spf_resolv.c provides a layer with its own per-thread
  * res_state (retrans 1 s, retry <= 2, EDNS0) under libspf2's cache, and a
  * per-check deadline of spf_timeout_ms: once it has passed, every further
  * lookup answers TRY_AGAIN at once, so the check ends as temperror.  A check

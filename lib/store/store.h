@@ -2,8 +2,8 @@
  * store.h - where the tracker keeps things: PostgreSQL, plus the Redis
  * view the milter reads at RCPT time.
  *
- * PostgreSQL is the tracker of record (lib/tracker.h and the other store
- * modules write it).  The view in Redis (lib/view.h) is derived: projects
+ * PostgreSQL is the tracker of record (lib/store/tracker.h and the other store
+ * modules write it).  The view in Redis (lib/store/view.h) is derived: projects
  * and their milter settings, aliases, valid reply/unsubscribe keys, block
  * and allow lists.  Every writer changes both in the order that never makes
  * a valid address answer 550: what becomes valid goes into the view before

@@ -19,100 +19,6 @@
 #include "clock.h"
 #include "redis_sentinel.h"
 
-static int
-parse_port(const char *s, size_t n)
-{
-	int port = 0;
-	size_t i;
-
-	if (n == 0 || n > 5)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return -1;
-		port = port * 10 + (s[i] - '0');
-	}
-	return port >= 1 && port <= 65535 ? port : -1;
-}
-
-/* One "host:port" or "[v6]:port" of n bytes into a. */
-static int
-parse_one(const char *s, size_t n, struct md_sentinel_addr *a, const char **why)
-{
-	const char *colon, *host = s;
-	size_t hlen;
-
-	if (n > 0 && s[0] == '[') {
-		const char *close = memchr(s, ']', n);
-
-		if (close == NULL || close + 1 >= s + n || close[1] != ':') {
-			*why = "an IPv6 sentinel is written [address]:port";
-			return -1;
-		}
-		host = s + 1;
-		hlen = (size_t)(close - host);
-		colon = close + 1;
-	} else {
-		colon = NULL;
-		for (hlen = 0; hlen < n; hlen++)
-			if (s[hlen] == ':')
-				colon = s + hlen;
-		if (colon == NULL) {
-			*why = "each sentinel is host:port (the port is missing)";
-			return -1;
-		}
-		hlen = (size_t)(colon - s);
-	}
-	if (hlen == 0 || hlen >= sizeof a->host) {
-		*why = "a sentinel's host is empty or too long";
-		return -1;
-	}
-	if ((a->port = parse_port(colon + 1, (size_t)(s + n - colon - 1))) < 0) {
-		*why = "a sentinel's port must be a number from 1 to 65535";
-		return -1;
-	}
-	memcpy(a->host, host, hlen);
-	a->host[hlen] = '\0';
-	return 0;
-}
-
-int
-md_sentinel_parse(const char *list, struct md_sentinel_addr *out, int max,
-    const char **why)
-{
-	const char *p = list;
-	int n = 0;
-
-	*why = "no sentinel given";
-	while (p != NULL && *p != '\0') {
-		size_t len;
-
-		p += strspn(p, " \t,");
-		if (*p == '\0')
-			break;
-		len = strcspn(p, " \t,");
-		if (n >= max) {
-			*why = "too many sentinels (at most 16)";
-			return -1;
-		}
-		if (parse_one(p, len, &out[n], why) < 0)
-			return -1;
-		n++;
-		p += len;
-	}
-	return n > 0 ? n : -1;
-}
-
-int
-md_sentinel_check(const char *list, const char **why)
-{
-	struct md_sentinel_addr a[MD_SENTINEL_MAX];
-
-	if (list == NULL || list[strspn(list, " \t,")] == '\0')
-		return 0;
-	return md_sentinel_parse(list, a, MD_SENTINEL_MAX, why) < 0 ? -1 : 0;
-}
-
 /* A reply's text for an error message, never NULL. */
 static const char *
 ctx_why(const redisContext *c)
@@ -169,7 +75,7 @@ ask_one(const struct md_sentinel_query *q, const struct md_sentinel_addr *a,
 		    a->host, a->port, q->master_name);
 		goto out;
 	}
-	*port = parse_port(rep->element[1]->str, rep->element[1]->len);
+	*port = md_sentinel_port(rep->element[1]->str, rep->element[1]->len);
 	if (rep->element[0]->len == 0 || rep->element[0]->len >= hostlen || *port < 0) {
 		snprintf(err, errlen, "sentinel %s:%d: unusable master address", a->host,
 		    a->port);

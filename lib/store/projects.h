@@ -2,7 +2,7 @@
  * projects.h - projects, aliases and issue keys.
  *
  * The tracker of record (PostgreSQL tables projects and aliases) holds
- * them; the milter reads a copy in Redis, the view (lib/view.h), at RCPT
+ * them; the milter reads a copy in Redis, the view (lib/store/view.h), at RCPT
  * time.  Two halves:
  *
  *   readers of the view (projects.c, alias_cache.c): md_project_settings,

@@ -4,7 +4,7 @@
  *
  * Filing costs one indexed SELECT when the project has no rule that
  * matches, and one more statement (labels and notes together) when one
- * does; the matching itself is lib/triage.c, in C, so a slow pattern
+ * does; the matching itself is lib/store/triage.c, in C, so a slow pattern
  * never holds a database lock longer than its bounded run.
  */
 #include "config.h"

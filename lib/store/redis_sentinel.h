@@ -7,7 +7,7 @@
  * timeout, so a dead sentinel costs little) and check with ROLE that the
  * address they name really is a master: right after a failover a
  * sentinel may still name the old primary, or a restarted old primary
- * may not have been turned into a replica yet.  lib/redis.c uses them
+ * may not have been turned into a replica yet.  lib/store/redis.c uses them
  * when redis_sentinels is set; nothing here logs.
  */
 #ifndef MD_REDIS_SENTINEL_H
@@ -16,23 +16,7 @@
 #include <stddef.h>
 #include <hiredis.h>
 
-#define MD_SENTINEL_MAX		16	/* sentinels in redis_sentinels */
-#define MD_SENTINEL_HOST_MAX	256
-
-struct md_sentinel_addr {
-	char	host[MD_SENTINEL_HOST_MAX];
-	int	port;
-};
-
-/*
- * Parses "host:port[, host:port ...]" (separated by commas or blanks; an
- * IPv6 address as [addr]:port) into out (max entries).  Returns how many,
- * or -1 with *why saying what is wrong.
- */
-int	md_sentinel_parse(const char *list, struct md_sentinel_addr *out, int max,
-	    const char **why);
-/* The conf.c key check for redis_sentinels: 0, or -1 with *why ("" is fine). */
-int	md_sentinel_check(const char *list, const char **why);
+#include "sentinel_addr.h"
 
 struct md_sentinel_query {
 	const struct md_sentinel_addr	*sentinels;

@@ -1,7 +1,7 @@
 /*
  * queue.h - the inbox stream and its dead letters in Redis, for admins
  * (`maildesk queue`) and the worker.  The outbound queue is a table of the
- * tracker of record (lib/outbox_store.h).
+ * tracker of record (lib/store/outbox_store.h).
  */
 #ifndef MD_QUEUE_H
 #define MD_QUEUE_H

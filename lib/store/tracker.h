@@ -3,7 +3,7 @@
  *
  * The one interface the worker, the CLI and the web UI use for issues; the
  * implementation (lib/tracker_*.c) keeps them in PostgreSQL (tables in
- * doc/db-schema.md) and keeps the milter's Redis view (lib/view.h) in step.
+ * doc/db-schema.md) and keeps the milter's Redis view (lib/store/view.h) in step.
  * No caller sees SQL, so another backend can replace these files.
  *
  * Every change is one PostgreSQL transaction: an issue, its notes, keys,
@@ -109,7 +109,7 @@ struct md_issue {
 	int	 confidential;
 	long	 created;	/* unix time */
 	long	 updated;
-	/* Responders (issue 18, lib/tracker_assign.c). */
+	/* Responders (issue 18, lib/store/tracker_assign.c). */
 	char	*assignee;	/* user name, "" when unassigned */
 	char	*priority;	/* low | normal | high | urgent */
 	long	 due;		/* first response due (created + the project's
@@ -298,7 +298,7 @@ int	md_tracker_label_by(struct md_store *st, const char *project, long iid,
 /*
  * Sets the assignee (user NULL or "": unassigns).  The user must be a
  * member of the project or a site admin: MD_TRK_NOTFOUND otherwise ("no
- * such member"), as for a missing issue.  lib/tracker_assign.c.
+ * such member"), as for a missing issue.  lib/store/tracker_assign.c.
  */
 int	md_tracker_assign(struct md_store *st, const char *project, long iid,
 	    const char *user, const char *author, int *changed, char *err,
@@ -321,7 +321,7 @@ int	md_tracker_participant(struct md_store *st, const struct md_config *cfg,
 	    const char *author, int *changed, char *err, size_t errlen);
 /*
  * Puts the issue's customer address on the project's block list
- * (lib/lists.c, the view too) and leaves a system note.  *entry (may be
+ * (lib/store/lists.c, the view too) and leaves a system note.  *entry (may be
  * NULL) receives the address blocked.
  */
 int	md_tracker_block_sender(struct md_store *st, const char *project, long iid,
@@ -340,7 +340,7 @@ int	md_tracker_mywork(struct md_store *st, const char *user, int admin,
 /*
  * Outbox kinds of automatic mail: caused by incoming mail, not written by
  * a responder.  They count against max_auto_mails_per_hour (the automail
- * table; not "notify", the responders' notifications of lib/notify.c, which
+ * table; not "notify", the responders' notifications of lib/store/notify.c, which
  * are capped by their events) and are never sent twice (worker/outbox.c).
  * X(kind) per kind,
  * so the C test and the scripts' Lua table come from this one list.

@@ -1,7 +1,7 @@
 /*
  * lists.h - per-project block and allow lists of senders: the
  * sender_lists table of the tracker of record, and in the Redis view
- * (lib/view.h) the sets the milter reads:
+ * (lib/store/view.h) the sets the milter reads:
  *
  *   <p>project:<name>:block   SET of entries
  *   <p>project:<name>:allow   SET of entries

@@ -26,7 +26,7 @@
 #include "log.h"
 #include "metrics_http.h"
 #include "redact.h"
-#include "redis_sentinel.h"
+#include "sentinel_addr.h"
 
 enum cfg_type { T_STR, T_INT, T_BOOL, T_SIZE, T_DOUBLE, T_RATE, T_FACILITY, T_ENUM };
 
