@@ -58,7 +58,8 @@ struct md_redis *cli_redis(struct cli *c);
  */
 int	cli_who(struct cli *c, const struct md_user **who);
 /*
- * --as narrows the desk's own commands (project, issue, mywork) to what
+ * --as narrows the desk's own commands (project, issue, mywork, triage,
+ * canned) to what
  * the user may see; every other command is an admin's: 0, or an exit
  * status after the message when the --as user is not an admin.
  */

@@ -41,7 +41,8 @@ cli_who(struct cli *c, const struct md_user **who)
 int
 cli_as_allowed(struct cli *c, const char *command)
 {
-	static const char *const narrowed[] = { "project", "issue", "mywork" };
+	static const char *const narrowed[] = { "project", "issue", "mywork",
+	    "triage", "canned" };
 	const struct md_user *who;
 	size_t i;
 	int rc;
