@@ -117,7 +117,8 @@ md_triage_list(struct md_store *st, const char *project,
 }
 
 /* Opens the transaction of a change with the project's lock taken and
- * the project checked; 0, MD_TRK_NOTFOUND or -1 (nothing open then). */
+ * the project checked: the number of rules it has, or MD_TRK_NOTFOUND or
+ * -1 (nothing open then). */
 static int
 begin_change(struct md_store *st, const char *project, char *err, size_t errlen)
 {
