@@ -56,7 +56,8 @@ CLEANFILES += lib/lua_scripts.c lib/lua_scripts.h
 EXTRA_DIST += lib/lua/embed-lua.sh lib/lua/constants.def $(MD_LUA_FILES)
 lib/lua_scripts.h: lib/lua_scripts.c
 # BUILT_SOURCES covers "make"; this covers "make lib/libmaildesk.a" too.
-$(am_lib_libmaildesk_a_OBJECTS): lib/lua_scripts.h
+$(am_lib_libmaildesk_a_OBJECTS) $(am_cli_maildesk_OBJECTS) $(am_milter_maildesk_milter_OBJECTS) \
+	$(am_worker_maildesk_worker_OBJECTS) $(am_web_maildesk_web_OBJECTS): lib/lua_scripts.h
 lib/lua_scripts.c: $(MD_LUA_FILES) $(top_srcdir)/lib/lua/constants.def $(top_srcdir)/lib/lua/embed-lua.sh
 	@$(MKDIR_P) lib
 	$(SHELL) $(top_srcdir)/lib/lua/embed-lua.sh lib/lua_scripts.c lib/lua_scripts.h \

@@ -93,10 +93,10 @@ md_milter_trust_free(void)
  * recipients get the same answer without asking again.
  */
 static sfsistat
-sender_refuse(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, const char *rcpt,
+sender_refuse(SMFICTX *ctx, struct msg_ctx *m, const char *rcpt,
     const struct md_decision *d)
 {
-	sfsistat st = md_policy_reply(ctx, cc, m, NULL, rcpt, d);
+	sfsistat st = md_policy_reply(ctx, NULL, rcpt, d);
 
 	m->sender_verdict = st;
 	m->sender_code = d->code;
@@ -132,7 +132,7 @@ check_spf(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, const char *rcpt
 	if (strcmp(d.reason, "spf_fail") == 0)
 		md_log(LOG_INFO, "SPF fail for <%s> [%s]: %s", m->mail_from, cc->client_ip,
 		    res.received_spf);
-	return sender_refuse(ctx, cc, m, rcpt, &d);
+	return sender_refuse(ctx, m, rcpt, &d);
 }
 
 /*
@@ -184,8 +184,8 @@ check_gate(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis
 	 */
 	if (sender_rates && (f.gate == MD_GATE_ERROR || f.gate_res.over == MD_GATE_OVER_IP ||
 	    f.gate_res.over == MD_GATE_OVER_SENDER))
-		return sender_refuse(ctx, cc, m, rcpt->addr, &d);
-	return md_policy_reply(ctx, cc, m, NULL, rcpt->addr, &d);
+		return sender_refuse(ctx, m, rcpt->addr, &d);
+	return md_policy_reply(ctx, NULL, rcpt->addr, &d);
 }
 
 sfsistat

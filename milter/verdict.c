@@ -52,16 +52,16 @@ ask_spamd(const struct msg_ctx *m, const char *qid, struct md_score_input *in)
 }
 
 sfsistat
-md_policy_reply(SMFICTX *ctx, const struct conn_ctx *cc, const struct msg_ctx *m,
-    const char *qid, const char *rcpt, const struct md_decision *d)
+md_policy_reply(SMFICTX *ctx, const char *qid, const char *rcpt,
+    const struct md_decision *d)
 {
 	if (d->action == MD_POLICY_ACCEPT)
 		return SMFIS_CONTINUE;
-	md_log(LOG_INFO, "%s: %s from=<%s> [%s]%s%s%s: %s: %s", qid ? qid : "NOQUEUE",
-	    d->action == MD_POLICY_REJECT ? "reject" : "tempfail", m->mail_from,
-	    cc->client_ip, rcpt ? " rcpt=<" : "", rcpt ? rcpt : "", rcpt ? ">" : "",
-	    d->reason, d->text);
-	return md_reply(ctx, d->code, d->xcode, d->text,
+	/* reply.c writes the verdict line (queue id, sender, recipient, reason)
+	 * and counts it; the sentence itself is what the sender sees. */
+	md_log(LOG_DEBUG, "%s: %s%s%s: %s", qid ? qid : "NOQUEUE", d->reason,
+	    rcpt ? " rcpt=" : "", rcpt ? rcpt : "", d->text);
+	return md_reply_reason(ctx, d->reason, d->code, d->xcode, d->text,
 	    d->action == MD_POLICY_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL);
 }
 
@@ -88,7 +88,7 @@ md_eom_verdict(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 	/* Once before scoring: automated mail refused costs no spamd call. */
 	md_policy_decide(&G.cfg, proj, &f, &d);
 	if (d.action != MD_POLICY_ACCEPT || m->trusted)
-		return md_policy_reply(ctx, cc, m, qid, NULL, &d);
+		return md_policy_reply(ctx, qid, NULL, &d);
 
 	memset(&in, 0, sizeof in);
 	in.mime = mime;
@@ -109,7 +109,7 @@ md_eom_verdict(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 		/* The score stays in the log: telling spammers how close they came helps them. */
 		md_log(LOG_INFO, "%s: spam score %.2f (%s)", qid, sc.total, sc.rules);
 	v->spam = d.spam;
-	return md_policy_reply(ctx, cc, m, qid, NULL, &d);
+	return md_policy_reply(ctx, qid, NULL, &d);
 }
 
 void

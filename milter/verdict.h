@@ -25,7 +25,7 @@ void	 md_verdict_free(struct md_verdict *v);
  * Logs a refusal (rcpt may be NULL) and sets its reply; SMFIS_CONTINUE
  * when d accepts.  The one place a policy decision becomes SMTP.
  */
-sfsistat md_policy_reply(SMFICTX *ctx, const struct conn_ctx *cc, const struct msg_ctx *m,
-	    const char *qid, const char *rcpt, const struct md_decision *d);
+sfsistat md_policy_reply(SMFICTX *ctx, const char *qid, const char *rcpt,
+	    const struct md_decision *d);
 
 #endif

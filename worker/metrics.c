@@ -18,6 +18,7 @@
 #include "metrics_http.h"
 #include "outbox_store.h"
 #include "queue.h"
+#include "stream_names.h"
 #include "redis.h"
 #include "store.h"
 #include "wk_metrics.h"
@@ -47,7 +48,8 @@ inbox_lag(double *out)
 	long long id_ms;
 	int rc = -1;
 
-	rep = md_redis_cmd(q.r, "XRANGE %sinbox - + COUNT 1", md_redis_prefix(q.r));
+	rep = md_redis_cmd(q.r, "XRANGE %s" MD_STREAM_INBOX " - + COUNT 1",
+	    md_redis_prefix(q.r));
 	if (rep != NULL && rep->type == REDIS_REPLY_ARRAY) {
 		*out = 0;
 		if (rep->elements == 1 && rep->element[0]->type == REDIS_REPLY_ARRAY &&
