@@ -17,7 +17,8 @@ fi
 mkdir -p "$out/obj"
 pc="gmime-3.0 hiredis libcurl libsodium opendkim libpsl libpq"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-cflags="-g -O1 $san -I$builddir -I$builddir/lib -I$srcdir/lib/util -I$srcdir/lib/mail -I$srcdir/lib/store -I$srcdir/lib/policy -I$srcdir/lib/ops $(pkg-config --cflags $pc)"
+# lib/ops/daemon.c names the default paths as the build does (AM_CPPFLAGS).
+cflags="-g -O1 $san -DSYSCONFDIR=\"/etc\" -DLOCALSTATEDIR=\"/var\" -I$builddir -I$builddir/lib -I$srcdir/lib/util -I$srcdir/lib/mail -I$srcdir/lib/store -I$srcdir/lib/policy -I$srcdir/lib/ops $(pkg-config --cflags $pc)"
 libs="$(pkg-config --libs $pc) -lspf2 -lpthread"
 
 # The library once, instrumented for coverage (with the migrations the
