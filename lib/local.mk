@@ -49,7 +49,8 @@ MD_LUA_FILES = \
 	$(top_srcdir)/lib/lua/rcpt_gate.lua $(top_srcdir)/lib/lua/inbox_append.lua \
 	$(top_srcdir)/lib/lua/queue_bury.lua $(top_srcdir)/lib/lua/queue_retry.lua \
 	$(top_srcdir)/lib/lua/queue_ack.lua $(top_srcdir)/lib/lua/view_project_put.lua \
-	$(top_srcdir)/lib/lua/view_project_del.lua $(top_srcdir)/lib/lua/view_keys.lua
+	$(top_srcdir)/lib/lua/view_project_del.lua $(top_srcdir)/lib/lua/view_keys.lua \
+	$(top_srcdir)/lib/lua/responder_keys.lua
 nodist_lib_libmaildesk_a_SOURCES += lib/lua_scripts.c lib/lua_scripts.h
 BUILT_SOURCES += lib/lua_scripts.c lib/lua_scripts.h
 CLEANFILES += lib/lua_scripts.c lib/lua_scripts.h

@@ -19,29 +19,20 @@
 #include <time.h>
 
 #include "keygen.h"
+#include "lua.h"
 #include "notify.h"
 #include "redis.h"
+#include "view.h"
 
-#define KEYS_PER_CALL	200	/* keys per script call: bounded Lua stack */
 #define REBUILD_CHUNK	500	/* rows per page of the rebuild */
 
-/*
- * ARGV: prefix, put (1/0), then groups of key, project, iid, email, user,
- * mode.  No KEYS: the names are built from the prefix (single instance).
- */
-static struct md_script rkeys_script = { .source =
-	"local p = ARGV[1]\n"
-	"for i = 3, #ARGV - 5, 6 do\n"
-	"  local k = p .. 'rkey:' .. ARGV[i]\n"
-	"  if ARGV[2] == '1' then\n"
-	"    redis.call('HSET', k, 'project', ARGV[i + 1], 'iid', ARGV[i + 2],\n"
-	"      'email', ARGV[i + 3], 'responder', ARGV[i + 4], 'mode', ARGV[i + 5])\n"
-	"  else\n"
-	"    redis.call('DEL', k)\n"
-	"  end\n"
-	"end\n"
-	"return 1\n",
-	.sha = "" };
+/* md_view_groups_eval fills the head of both scripts' ARGV the same way. */
+#if MD_LUA_RESPONDER_KEYS_NKEYS != MD_LUA_VIEW_KEYS_NKEYS || \
+    MD_LUA_RESPONDER_KEYS_ARG_PREFIX != MD_LUA_VIEW_KEYS_ARG_PREFIX || \
+    MD_LUA_RESPONDER_KEYS_ARG_PUT != MD_LUA_VIEW_KEYS_ARG_PUT || \
+    MD_LUA_RESPONDER_KEYS_ARG_GROUPS != MD_LUA_VIEW_KEYS_ARG_GROUPS
+#error "responder_keys.lua and view_keys.lua must start ARGV alike"
+#endif
 
 /* One key for the view. */
 struct vkey {
@@ -53,63 +44,33 @@ struct vkey {
 	int		 internal;
 };
 
+/* key, project, iid, email, responder, mode (responder_keys.lua). */
+static int
+vkey_fill(const void *items, size_t i, const char **slot, char *num, size_t numlen,
+    char *err, size_t errlen)
+{
+	const struct vkey *v = (const struct vkey *)items + i;
+
+	if (!md_key_valid(v->key)) {
+		snprintf(err, errlen, "invalid responder key");
+		return -1;
+	}
+	snprintf(num, numlen, "%ld", v->iid);
+	slot[0] = v->key;
+	slot[1] = v->project != NULL ? v->project : "";
+	slot[2] = num;
+	slot[3] = v->email != NULL ? v->email : "";
+	slot[4] = v->user != NULL ? v->user : "";
+	slot[5] = v->internal ? "internal" : "public";
+	return 0;
+}
+
 static int
 view_change(struct md_redis *r, int put, const struct vkey *k, size_t n,
     char *err, size_t errlen)
 {
-	const char **argv;
-	char (*iid)[24];
-	size_t i, j, chunk;
-	redisReply *rep;
-	int argc, rc = 0;
-
-	if (n == 0)
-		return 0;
-	chunk = n < KEYS_PER_CALL ? n : KEYS_PER_CALL;
-	argv = calloc(2 + 6 * chunk, sizeof *argv);
-	iid = calloc(chunk, sizeof *iid);
-	if (argv == NULL || iid == NULL) {
-		snprintf(err, errlen, "out of memory");
-		free(argv);
-		free(iid);
-		return -1;
-	}
-	argv[0] = md_redis_prefix(r);
-	argv[1] = put ? "1" : "0";
-	for (i = 0; i < n && rc == 0; i += chunk) {
-		argc = 2;
-		for (j = 0; j < chunk && i + j < n; j++) {
-			const struct vkey *v = &k[i + j];
-
-			if (!md_key_valid(v->key)) {
-				snprintf(err, errlen, "invalid responder key");
-				rc = -1;
-				break;
-			}
-			snprintf(iid[j], sizeof iid[j], "%ld", v->iid);
-			argv[argc++] = v->key;
-			argv[argc++] = v->project != NULL ? v->project : "";
-			argv[argc++] = iid[j];
-			argv[argc++] = v->email != NULL ? v->email : "";
-			argv[argc++] = v->user != NULL ? v->user : "";
-			argv[argc++] = v->internal ? "internal" : "public";
-		}
-		if (rc < 0)
-			break;
-		rep = md_redis_eval(r, &rkeys_script, 0, argc, argv, NULL);
-		if (md_reply_is_error(rep)) {
-			if (rep != NULL && rep->type == REDIS_REPLY_ERROR && rep->str != NULL)
-				snprintf(err, errlen, "redis: %s", rep->str);
-			else
-				snprintf(err, errlen, "%s", md_redis_errstr(r));
-			rc = -1;
-		}
-		if (rep != NULL)
-			freeReplyObject(rep);
-	}
-	free(argv);
-	free(iid);
-	return rc;
+	return md_view_groups_eval(r, &md_lua_responder_keys, put, 6, k, n, vkey_fill,
+	    err, errlen);
 }
 
 int

@@ -14,7 +14,7 @@
 #include "lua.h"
 #include "view.h"
 
-#define KEYS_PER_CALL	200	/* pairs per script call: bounded Lua stack */
+#define KEYS_PER_CALL	200	/* items per script call: bounded Lua stack */
 
 static const char *const policy_names[] = { "default", "accept", "reject" };
 
@@ -207,53 +207,71 @@ md_view_list_del(struct md_redis *r, const char *project, int which,
 	return list_change(r, "SREM", project, which, entry, err, errlen);
 }
 
-/* Writes or deletes n pairs, KEYS_PER_CALL at a time. */
-static int
-keys_change(struct md_redis *r, int put, const struct md_view_key *k, size_t n,
+int
+md_view_groups_eval(struct md_redis *r, struct md_script *s, int put,
+    size_t width, const void *items, size_t n, md_view_group_fill *fill,
     char *err, size_t errlen)
 {
 	const char **argv;
-	char (*iid)[24];
+	char (*num)[24];
 	size_t i, j, chunk;
 	int argc, rc = 0;
 
 	if (n == 0)
 		return 0;
 	chunk = n < KEYS_PER_CALL ? n : KEYS_PER_CALL;
-	argv = calloc(MD_LUA_ARGC(VIEW_KEYS) + 5 * chunk, sizeof *argv);
-	iid = calloc(chunk, sizeof *iid);
-	if (argv == NULL || iid == NULL) {
+	argv = calloc(MD_LUA_ARGC(VIEW_KEYS) + width * chunk, sizeof *argv);
+	num = calloc(chunk, sizeof *num);
+	if (argv == NULL || num == NULL) {
 		snprintf(err, errlen, "out of memory");
 		free(argv);
-		free(iid);
+		free(num);
 		return -1;
 	}
 	argv[MD_LUA_ARG(VIEW_KEYS, PREFIX)] = md_redis_prefix(r);
 	argv[MD_LUA_ARG(VIEW_KEYS, PUT)] = put ? "1" : "0";
 	for (i = 0; i < n && rc == 0; i += chunk) {
-		argc = MD_LUA_ARG(VIEW_KEYS, GROUPS);	/* the tail: 5 per pair */
-		for (j = 0; j < chunk && i + j < n; j++) {
-			const struct md_view_key *v = &k[i + j];
-
-			if (!md_key_valid(v->rkey) || !md_key_valid(v->ukey)) {
-				snprintf(err, errlen, "invalid reply or unsubscribe key");
-				rc = -1;
-				break;
-			}
-			snprintf(iid[j], sizeof iid[j], "%ld", v->iid);
-			argv[argc++] = v->rkey;
-			argv[argc++] = v->ukey;
-			argv[argc++] = v->project != NULL ? v->project : "";
-			argv[argc++] = iid[j];
-			argv[argc++] = v->email != NULL ? v->email : "";
+		argc = MD_LUA_ARG(VIEW_KEYS, GROUPS);	/* the tail: width per item */
+		for (j = 0; j < chunk && i + j < n && rc == 0; j++) {
+			rc = fill(items, i + j, &argv[argc], num[j], sizeof num[j], err,
+			    errlen);
+			argc += (int)width;
 		}
 		if (rc == 0)
-			rc = eval_ok(r, &md_lua_view_keys, MD_LUA_NKEYS(VIEW_KEYS), argc, argv,
-			    err, errlen);
+			rc = eval_ok(r, s, 0, argc, argv, err, errlen);
 	}
 	free(argv);
-	free(iid);
+	free(num);
 	return rc;
+}
+
+/* One subscriber's pair: rkey, ukey, project, iid, email (view_keys.lua). */
+static int
+pair_fill(const void *items, size_t i, const char **slot, char *num, size_t numlen,
+    char *err, size_t errlen)
+{
+	const struct md_view_key *v = (const struct md_view_key *)items + i;
+
+	if (!md_key_valid(v->rkey) || !md_key_valid(v->ukey)) {
+		snprintf(err, errlen, "invalid reply or unsubscribe key");
+		return -1;
+	}
+	snprintf(num, numlen, "%ld", v->iid);
+	slot[0] = v->rkey;
+	slot[1] = v->ukey;
+	slot[2] = v->project != NULL ? v->project : "";
+	slot[3] = num;
+	slot[4] = v->email != NULL ? v->email : "";
+	return 0;
+}
+
+/* Writes or deletes n pairs, KEYS_PER_CALL at a time. */
+static int
+keys_change(struct md_redis *r, int put, const struct md_view_key *k, size_t n,
+    char *err, size_t errlen)
+{
+	return md_view_groups_eval(r, &md_lua_view_keys, put, 5, k, n, pair_fill, err,
+	    errlen);
 }
 
 int

@@ -54,6 +54,23 @@ int	md_view_keys_put(struct md_redis *r, const struct md_view_key *k, size_t n,
 int	md_view_keys_del(struct md_redis *r, const struct md_view_key *k, size_t n,
 	    char *err, size_t errlen);
 
+/*
+ * Writes item i's width arguments at slot (num: room for a number it
+ * prints); -1 with err when the item may not go into the view.
+ */
+typedef int md_view_group_fill(const void *items, size_t i, const char **slot,
+    char *num, size_t numlen, char *err, size_t errlen);
+
+/*
+ * Runs s, a script whose ARGV is prefix, put (1/0), then groups of width
+ * arguments (view_keys.lua, responder_keys.lua), over n items, at most
+ * KEYS_PER_CALL of them per call so that the Lua stack stays bounded.
+ * The keys it writes have no fixed names, so it takes no KEYS.
+ */
+int	md_view_groups_eval(struct md_redis *r, struct md_script *s, int put,
+	    size_t width, const void *items, size_t n, md_view_group_fill *fill,
+	    char *err, size_t errlen);
+
 struct md_view_stats {
 	long	projects, aliases, list_entries, keys;	/* written */
 	long	stale;					/* deleted */
