@@ -20,7 +20,6 @@
 #include "notify.h"
 #include "utf8.h"
 
-#define TITLE_MAX	200	/* bytes of the title a subject quotes */
 #define TEXT_MAX	(16 * 1024)	/* bytes of the customer's text a mail quotes */
 #define ROWS_PER_STMT	((MD_SQLP_MAX - 5) / 3)	/* outbox rows per INSERT */
 
@@ -115,32 +114,18 @@ put_cut(md_buf *b, const char *s, size_t max)
 	    md_buf_puts(b, "\n[...]") < 0 ? -1 : 0;
 }
 
-static void
-issue_url(const struct md_config *cfg, const struct md_trk_issue *b, char *out,
-    size_t outlen)
-{
-	size_t n = strlen(cfg->base_url);
-
-	while (n > 0 && cfg->base_url[n - 1] == '/')
-		n--;
-	snprintf(out, outlen, "%.*s/%s/issues/%ld", (int)n, cfg->base_url, b->project,
-	    b->iid);
-}
-
 /* Subject and body of one responder's mail. */
 static int
 render_text(const struct md_config *cfg, const struct md_trk_issue *b,
     const struct md_notify *ev, const char *user, const char *pref,
     const char *comment_addr, md_buf *subject, md_buf *body)
 {
-	char title[TITLE_MAX + 1], url[1024];
-	const char *tt = b->title != NULL ? b->title : "";
+	char title[MD_TRK_QUOTED_TITLE_MAX + 1], url[1024];
 	const char *who = ev->who != NULL && *ev->who != '\0' ? ev->who : NULL;
 	int rc = 0;
 
-	snprintf(title, sizeof title, "%.*s", (int)md_utf8_prefix(tt, strlen(tt),
-	    sizeof title - 1), tt);
-	issue_url(cfg, b, url, sizeof url);
+	md_trk_quoted_title(b->title, title, sizeof title);
+	md_trk_web_url(cfg, url, sizeof url, "/%s/issues/%ld", b->project, b->iid);
 	switch (ev->ev) {
 	case MD_NOTIFY_NEW:
 		rc |= md_buf_printf(subject, "New request: %s [%s#%ld]", title,

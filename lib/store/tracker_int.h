@@ -86,6 +86,16 @@ int	md_trk_is_desk(const struct md_config *cfg, const char *addr);
 void	md_trk_desk_addr(const struct md_config *cfg, const char *prefix,
 	    const char *arg, char *out, size_t outlen);
 
+/* A page of the web UI: base_url without its trailing slashes, then the
+ * path fmt makes ("/%s/issues/%ld"). */
+void	md_trk_web_url(const struct md_config *cfg, char *out, size_t outlen,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The start of an issue's title that the subjects of our mails quote:
+ * at most MD_TRK_QUOTED_TITLE_MAX bytes, cut on a character boundary. */
+#define MD_TRK_QUOTED_TITLE_MAX	200
+void	md_trk_quoted_title(const char *title, char *out, size_t outlen);
+
 /* A note row (tracker_notes.c). */
 struct md_trk_note {
 	const char	*author;

@@ -19,7 +19,6 @@
 #include "tracker_int.h"
 #include "utf8.h"
 
-#define TITLE_MAX	200	/* bytes of the customer's subject our subjects quote */
 #define SUBJECT_MAX	900	/* bytes of a rendered subject (a line is 998) */
 
 void
@@ -30,26 +29,39 @@ md_trk_desk_addr(const struct md_config *cfg, const char *prefix,
 	    prefix, arg, cfg->desk_domain);
 }
 
-/* base_url without a trailing slash. */
-static void
-base_url(const struct md_config *cfg, char *out, size_t outlen)
+void
+md_trk_web_url(const struct md_config *cfg, char *out, size_t outlen,
+    const char *fmt, ...)
 {
-	size_t n;
+	size_t n = strlen(cfg->base_url), used;
+	va_list ap;
 
-	snprintf(out, outlen, "%s", cfg->base_url);
-	n = strlen(out);
-	while (n > 0 && out[n - 1] == '/')
-		out[--n] = '\0';
+	while (n > 0 && cfg->base_url[n - 1] == '/')
+		n--;
+	snprintf(out, outlen, "%.*s", (int)n, cfg->base_url);
+	used = strlen(out);
+	va_start(ap, fmt);
+	vsnprintf(out + used, outlen - used, fmt, ap);
+	va_end(ap);
+}
+
+void
+md_trk_quoted_title(const char *title, char *out, size_t outlen)
+{
+	const char *t = title != NULL ? title : "";
+	size_t max = outlen - 1 < MD_TRK_QUOTED_TITLE_MAX ? outlen - 1 :
+	    MD_TRK_QUOTED_TITLE_MAX;
+
+	snprintf(out, outlen, "%.*s", (int)md_utf8_prefix(t, strlen(t), max), t);
 }
 
 int
 md_trk_render(const struct md_config *cfg, const struct md_trk_mail *m,
     char *msgid, size_t msgidlen, md_buf *out, char *err, size_t errlen)
 {
-	char base[512], url[1024], unsub[1024], from[MD_ADDR_MAX + 1];
+	char url[1024], unsub[1024], from[MD_ADDR_MAX + 1];
 	char reply[MD_ADDR_MAX + 1], umail[MD_ADDR_MAX + 1], path[160];
-	char title[TITLE_MAX + 1];
-	const char *tt;
+	char title[MD_TRK_QUOTED_TITLE_MAX + 1];
 	md_buf subject = MD_BUF_INIT, body = MD_BUF_INIT;
 	int have_keys = m->rkey != NULL && *m->rkey != '\0' &&
 	    m->ukey != NULL && *m->ukey != '\0';
@@ -57,9 +69,8 @@ md_trk_render(const struct md_config *cfg, const struct md_trk_mail *m,
 	struct md_outmail o;
 	int rc = -1;
 
-	base_url(cfg, base, sizeof base);
-	snprintf(url, sizeof url, "%s/%s/issues/%ld", base, m->project, m->iid);
-	snprintf(unsub, sizeof unsub, "%s/unsubscribe/%s", base,
+	md_trk_web_url(cfg, url, sizeof url, "/%s/issues/%ld", m->project, m->iid);
+	md_trk_web_url(cfg, unsub, sizeof unsub, "/unsubscribe/%s",
 	    have_keys ? m->ukey : "");
 	snprintf(path, sizeof path, "%s#%ld", m->project, m->iid);
 	md_trk_desk_addr(cfg, "", m->project, from, sizeof from);
@@ -75,9 +86,7 @@ md_trk_render(const struct md_config *cfg, const struct md_trk_mail *m,
 	t.note_text = m->note_text;
 	t.unsubscribe_url = have_keys ? unsub : "";
 	/* A customer's subject may be 64 KB: ours quotes its start. */
-	tt = m->title != NULL ? m->title : "";
-	snprintf(title, sizeof title, "%.*s", (int)md_utf8_prefix(tt, strlen(tt),
-	    sizeof title - 1), tt);
+	md_trk_quoted_title(m->title, title, sizeof title);
 	t.subject = title;
 	if ((m->prefix != NULL && *m->prefix != '\0' &&
 	    md_buf_printf(&body, "%s\n\n", m->prefix) < 0) ||
