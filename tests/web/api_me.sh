@@ -21,36 +21,31 @@ md_cli user set bob email bob@team.test
 I1=$(md_issue acme carol@example.org "Printer on fire" "The printer is on fire.")
 md_start_web
 
-req() {	# req METHOD PATH [curl args]: body to $T/b, prints the status
-	local m=$1 p=$2
-	shift 2
-	curl -s -o "$T/b" -w '%{http_code}' -X "$m" "$@" "$WEB$p"
-}
-curl -s -D "$T/h" -o "$T/login" -d user=ann -d password=ann-secret-1 "$WEB/api/login" >/dev/null
-C=(-H "Cookie: $(grep -i '^Set-Cookie:' "$T/h" | sed 's/^[^:]*: //; s/;.*//')")
-X=(-H "X-CSRF-Token: $(jq -r .csrf "$T/login")")
+md_web_login ann ann-secret-1
+C=("${ann[@]:0:2}")	# the session cookie alone
+X=("${ann[@]:2:2}")	# the CSRF token
 
-is "$(req GET /api/me "${C[@]}")" 200 "GET /api/me"
+is "$(md_web_req GET /api/me "${C[@]}")" 200 "GET /api/me"
 is "$(jq -c '[.user, .email, .notify, .signature, (.csrf | length)]' "$T/b")" \
 	'["ann","","all","",64]' "it carries email, notify (default all) and signature"
-is "$(req POST /api/me "${C[@]}" -d notify=mine)" 403 "POST without the CSRF token: 403"
-is "$(req POST /api/me "${C[@]}" "${X[@]}" -d email=Ann@Team.test -d notify=mine \
+is "$(md_web_req POST /api/me "${C[@]}" -d notify=mine)" 403 "POST without the CSRF token: 403"
+is "$(md_web_req POST /api/me "${C[@]}" "${X[@]}" -d email=Ann@Team.test -d notify=mine \
 	--data-urlencode $'signature=Ann\r\nAcme support')" 200 "POST email, notify, signature"
 is "$(jq -c '[.email, .notify, .signature]' "$T/b")" '["ann@team.test","mine","Ann\nAcme support"]' \
 	"answers with the changed user (address lower case, lines with LF)"
 is "$(md_cli user show ann --json | jq -r .notify)" mine "stored (the CLI sees it)"
 
-is "$(req POST /api/me "${C[@]}" "${X[@]}" -d email=bob@team.test -d notify=none)" 400 \
+is "$(md_web_req POST /api/me "${C[@]}" "${X[@]}" -d email=bob@team.test -d notify=none)" 400 \
 	"another user's address: 400"
 like "$(jq -r .error "$T/b")" "another user" "... saying why"
-is "$(req POST /api/me "${C[@]}" "${X[@]}" -d email=support+acme@desk.test)" 400 \
+is "$(md_web_req POST /api/me "${C[@]}" "${X[@]}" -d email=support+acme@desk.test)" 400 \
 	"a desk address: 400"
-is "$(req POST /api/me "${C[@]}" "${X[@]}" -d notify=loud)" 400 "notify=loud: 400"
-is "$(req POST /api/me "${C[@]}" "${X[@]}")" 400 "nothing to change: 400"
-is "$(req GET /api/me "${C[@]}")" 200 "GET again"
+is "$(md_web_req POST /api/me "${C[@]}" "${X[@]}" -d notify=loud)" 400 "notify=loud: 400"
+is "$(md_web_req POST /api/me "${C[@]}" "${X[@]}")" 400 "nothing to change: 400"
+is "$(md_web_req GET /api/me "${C[@]}")" 200 "GET again"
 is "$(jq -c '[.email, .notify]' "$T/b")" '["ann@team.test","mine"]' "refused changes changed nothing"
 
-is "$(req POST "/api/projects/acme/issues/$I1/notes" "${C[@]}" "${X[@]}" \
+is "$(md_web_req POST "/api/projects/acme/issues/$I1/notes" "${C[@]}" "${X[@]}" \
 	-d visibility=public -d text=Unplug%20it.)" 200 "ann comments in the web UI"
 is "$(jq -r '.issue.notes // .notes | map(select(.kind == "public"))[0].text' "$T/b")" \
 	"$(printf 'Unplug it.\n\nAnn\nAcme support')" "her signature is under it"

@@ -15,10 +15,7 @@ md_start_redis
 md_write_config "web_static_dir=$top_srcdir/web/static" base_url=https://desk.test
 md_cli project add acme --alias help@acme.test >/dev/null
 md_cli project add beta >/dev/null
-for u in ann:admin bob:responder max:responder eve:responder; do
-	printf 'password-%s\n' "${u%%:*}" | md_cli user add "${u%%:*}" --role "${u#*:}" ||
-		bail_out "user add ${u%%:*}"
-done
+md_web_users ann:admin bob:responder max:responder eve:responder
 md_cli project member add acme bob >/dev/null
 md_cli project member add acme max --role maintainer >/dev/null
 is "$(md_issue acme carol@example.org "Printer on fire" "It burns.")" 1 "an issue filed"

@@ -11,6 +11,7 @@
 #					the body to $T/b, prints the status
 #	md_web_login USER PASSWORD	the array named USER: cookie and CSRF
 #					headers of a new session
+#	md_web_users NAME:ROLE...	adds each user, password password-NAME
 #	md_browser_run SCRIPT.mjs	runs it in NODE_DIR, its checks become TAP
 
 md_start_web() {
@@ -98,4 +99,12 @@ md_web_login() {
 		--data-urlencode "password=$2" >/dev/null
 	c=$(grep -i '^Set-Cookie:' "$T/h" | sed 's/^[^:]*: //; s/;.*//')
 	eval "$1=(-H \"Cookie: $c\" -H \"X-CSRF-Token: $(jq -r .csrf "$T/b")\")"
+}
+
+md_web_users() {
+	local u
+	for u in "$@"; do
+		printf 'password-%s\n' "${u%%:*}" | md_cli user add "${u%%:*}" --role "${u#*:}" ||
+			bail_out "user add ${u%%:*}"
+	done
 }
