@@ -15,11 +15,12 @@
  * failover then looks like a short outage: the old primary's connections
  * break (or answer -READONLY once it has been turned into a replica), and
  * the next command asks the sentinels again and lands on the new primary.
+ *
+ * The Lua scripts run in redis_eval.c, through redis_int.h.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 
 #include "clock.h"
 #include "redis.h"
+#include "redis_int.h"
 #include "redis_sentinel.h"
 
 #define BACKOFF_MIN_MS	100
@@ -72,9 +74,6 @@ struct md_redis {
 	size_t		 errpfx;	/* length of "redis <endpoint>: " in err */
 	char		 cause[192];	/* why the last connect failed */
 };
-
-/* Scripts are shared by all threads of a program; only their sha changes. */
-static pthread_mutex_t script_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
  * Bumped when any connection of the process finds its server gone (closed
@@ -192,8 +191,8 @@ md_redis_new(const struct md_config *cfg)
 	return r;
 }
 
-static void
-drop(struct md_redis *r)
+void
+md_redis_drop(struct md_redis *r)
 {
 	if (r->c != NULL) {
 		redisFree(r->c);
@@ -206,7 +205,7 @@ md_redis_free(struct md_redis *r)
 {
 	if (r == NULL)
 		return;
-	drop(r);
+	md_redis_drop(r);
 	free(r->host);
 	free(r->socket);
 	free(r->username);
@@ -232,12 +231,15 @@ md_redis_prefix(const struct md_redis *r)
 	return r->prefix;
 }
 
-/* "redis /run/redis.sock: why" or "redis 127.0.0.1:6379: why". */
-static void
-set_err(struct md_redis *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+redisContext *
+md_redis_ctx(struct md_redis *r)
+{
+	return r->c;
+}
 
-static void
-set_err(struct md_redis *r, const char *fmt, ...)
+/* "redis /run/redis.sock: why" or "redis 127.0.0.1:6379: why". */
+void
+md_redis_set_err(struct md_redis *r, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -260,7 +262,7 @@ set_err(struct md_redis *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The message of set_err() without the endpoint. */
+/* The message of md_redis_set_err() without the endpoint. */
 static const char *
 err_cause(const struct md_redis *r)
 {
@@ -272,13 +274,13 @@ static void
 set_ctx_err(struct md_redis *r, const char *what)
 {
 	if (r->c == NULL)
-		set_err(r, "%s: out of memory", what);
+		md_redis_set_err(r, "%s: out of memory", what);
 	else if (r->c->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK))
-		set_err(r, "%s: timed out after %d ms", what, r->command_ms);
+		md_redis_set_err(r, "%s: timed out after %d ms", what, r->command_ms);
 	else if (closed_by_server(r->c))
-		set_err(r, "%s: connection closed by server", what);
+		md_redis_set_err(r, "%s: connection closed by server", what);
 	else
-		set_err(r, "%s: %s", what, r->c->errstr[0] ? r->c->errstr : "I/O error");
+		md_redis_set_err(r, "%s: %s", what, r->c->errstr[0] ? r->c->errstr : "I/O error");
 }
 
 /* Runs one setup command on a fresh context; 0 when it answered OK. */
@@ -291,7 +293,7 @@ setup_cmd(struct md_redis *r, const char *what, int argc, const char **argv)
 	if (rep == NULL)
 		set_ctx_err(r, what);
 	else if (rep->type == REDIS_REPLY_ERROR)
-		set_err(r, "%s failed: %s", what, rep->str);
+		md_redis_set_err(r, "%s failed: %s", what, rep->str);
 	else
 		rc = 0;
 	if (rep != NULL)
@@ -310,14 +312,14 @@ discover(struct md_redis *r)
 	if (md_sentinel_get_master(&r->sentinel->q, &r->sentinel->first, host,
 	    sizeof host, &port, why, sizeof why) < 0) {
 		r->port = 0;
-		set_err(r, "no sentinel answered: %s", why);
+		md_redis_set_err(r, "no sentinel answered: %s", why);
 		return -1;
 	}
 	if (r->port != 0 && (port != r->port || strcmp(host, r->host) != 0))
 		server_lost();	/* a failover: others still talk to the old one */
 	if (strcmp(host, r->host) != 0) {
 		if ((h = strdup(host)) == NULL) {
-			set_err(r, "out of memory");
+			md_redis_set_err(r, "out of memory");
 			return -1;
 		}
 		free(r->host);
@@ -335,9 +337,9 @@ verify_master(struct md_redis *r)
 	int rc = md_redis_role_is_master(r->c, role, sizeof role, why, sizeof why);
 
 	if (rc < 0)
-		set_err(r, "%s", why);
+		md_redis_set_err(r, "%s", why);
 	else if (rc == 0)
-		set_err(r, "is a %s, not the master (failover in progress?)", role);
+		md_redis_set_err(r, "is a %s, not the master (failover in progress?)", role);
 	return rc == 1 ? 0 : -1;
 }
 
@@ -408,9 +410,9 @@ md_redis_connect(struct md_redis *r)
 {
 	if (r == NULL)
 		return -1;
-	drop(r);
+	md_redis_drop(r);
 	if (open_ctx(r) < 0) {
-		drop(r);
+		md_redis_drop(r);
 		snprintf(r->cause, sizeof r->cause, "%s", err_cause(r));
 		schedule_retry(r);
 		return -1;
@@ -423,8 +425,8 @@ md_redis_connect(struct md_redis *r)
 }
 
 /* Connected, or a fresh attempt made unless inside the backoff window. */
-static int
-ensure(struct md_redis *r)
+int
+md_redis_ensure(struct md_redis *r)
 {
 	long long now;
 
@@ -433,12 +435,12 @@ ensure(struct md_redis *r)
 	 * gone: a new connection finds the (new) primary.
 	 */
 	if (r->c != NULL && (r->stale || r->epoch != epoch_now()))
-		drop(r);
+		md_redis_drop(r);
 	if (r->c != NULL)
 		return 0;
 	now = md_now_ms();
 	if (r->retry_at > now) {
-		set_err(r, "unavailable (retrying in %lldms): %s", r->retry_at - now,
+		md_redis_set_err(r, "unavailable (retrying in %lldms): %s", r->retry_at - now,
 		    r->cause);
 		return -1;
 	}
@@ -460,8 +462,8 @@ is_readonly(const char *msg)
  * A NULL reply leaves the context unusable: forget it.  An error reply is
  * also noted, so md_redis_errstr() explains whatever went wrong last.
  */
-static redisReply *
-checked(struct md_redis *r, redisReply *rep)
+redisReply *
+md_redis_checked(struct md_redis *r, redisReply *rep)
 {
 	if (rep == NULL) {
 		int closed = r->c != NULL && closed_by_server(r->c);
@@ -469,14 +471,14 @@ checked(struct md_redis *r, redisReply *rep)
 		set_ctx_err(r, "command");
 		if (closed)
 			server_lost();
-		drop(r);
+		md_redis_drop(r);
 	} else if (rep->type == REDIS_REPLY_ERROR) {
-		set_err(r, "%s", rep->str ? rep->str : "error reply");
+		md_redis_set_err(r, "%s", rep->str ? rep->str : "error reply");
 		/*
 		 * The server we write to was turned into a replica: a failover
 		 * (Sentinel), or a virtual IP / proxy still pointing at the old
 		 * primary.  Not dropped here: a pipeline may still have replies
-		 * to read on this connection; ensure() reconnects.
+		 * to read on this connection; md_redis_ensure() reconnects.
 		 */
 		if (rep->str != NULL && is_readonly(rep->str)) {
 			r->stale = 1;
@@ -492,20 +494,20 @@ md_redis_cmd(struct md_redis *r, const char *fmt, ...)
 	va_list ap;
 	redisReply *rep;
 
-	if (r == NULL || ensure(r) < 0)
+	if (r == NULL || md_redis_ensure(r) < 0)
 		return NULL;
 	va_start(ap, fmt);
 	rep = redisvCommand(r->c, fmt, ap);
 	va_end(ap);
-	return checked(r, rep);
+	return md_redis_checked(r, rep);
 }
 
 redisReply *
 md_redis_cmdv(struct md_redis *r, int argc, const char **argv, const size_t *lens)
 {
-	if (r == NULL || argc < 1 || ensure(r) < 0)
+	if (r == NULL || argc < 1 || md_redis_ensure(r) < 0)
 		return NULL;
-	return checked(r, redisCommandArgv(r->c, argc, argv, lens));
+	return md_redis_checked(r, redisCommandArgv(r->c, argc, argv, lens));
 }
 
 const char *
@@ -521,225 +523,6 @@ md_key(const struct md_redis *r, md_buf *b, const char *fmt, ...)
 	rc = md_buf_vprintf(b, fmt, ap);
 	va_end(ap);
 	return rc < 0 ? NULL : md_buf_str(b);
-}
-
-/* SCRIPT LOAD once per process; fills sha (41 bytes). */
-static int
-script_sha(struct md_redis *r, struct md_script *s, char *sha)
-{
-	redisReply *rep;
-
-	pthread_mutex_lock(&script_lock);
-	memcpy(sha, s->sha, 41);
-	pthread_mutex_unlock(&script_lock);
-	if (sha[0] != '\0')
-		return 0;
-	rep = md_redis_cmd(r, "SCRIPT LOAD %s", s->source);
-	if (rep == NULL)
-		return -1;
-	if (rep->type != REDIS_REPLY_STRING || rep->len != 40) {
-		set_err(r, "SCRIPT LOAD failed: %s",
-		    rep->type == REDIS_REPLY_ERROR ? rep->str : "unexpected reply");
-		freeReplyObject(rep);
-		return -1;
-	}
-	memcpy(sha, rep->str, 40);
-	sha[40] = '\0';
-	freeReplyObject(rep);
-	pthread_mutex_lock(&script_lock);
-	memcpy(s->sha, sha, 41);
-	pthread_mutex_unlock(&script_lock);
-	return 0;
-}
-
-/* "EVALSHA sha nkeys args..." in av/al (argc + 3 slots each, caller frees). */
-static int
-eval_argv(struct md_redis *r, const char *sha, char *nk, size_t nklen, int nkeys,
-    int argc, const char *const *argv, const size_t *lens, const char ***avp,
-    size_t **alp)
-{
-	const char **av = calloc((size_t)argc + 3, sizeof *av);
-	size_t *al = calloc((size_t)argc + 3, sizeof *al);
-	int i;
-
-	if (av == NULL || al == NULL) {
-		free(av);
-		free(al);
-		set_err(r, "out of memory");
-		return -1;
-	}
-	snprintf(nk, nklen, "%d", nkeys);
-	av[0] = "EVALSHA", al[0] = 7;
-	av[1] = sha, al[1] = 40;
-	av[2] = nk, al[2] = strlen(nk);
-	for (i = 0; i < argc; i++) {
-		av[i + 3] = argv[i];
-		al[i + 3] = lens ? lens[i] : strlen(argv[i]);
-	}
-	*avp = av;
-	*alp = al;
-	return 0;
-}
-
-static int
-is_noscript(const redisReply *rep)
-{
-	return rep != NULL && rep->type == REDIS_REPLY_ERROR &&
-	    strncmp(rep->str, "NOSCRIPT", 8) == 0;
-}
-
-/* Flushed or restarted server: EVAL runs the script and caches it again. */
-static redisReply *
-eval_source(struct md_redis *r, struct md_script *s, int argc, const char **av,
-    size_t *al)
-{
-	av[0] = "EVAL", al[0] = 4;
-	av[1] = s->source, al[1] = strlen(s->source);
-	return md_redis_cmdv(r, argc + 3, av, al);
-}
-
-redisReply *
-md_redis_eval(struct md_redis *r, struct md_script *s, int nkeys,
-    int argc, const char **argv, const size_t *lens)
-{
-	const char **av;
-	size_t *al;
-	char sha[41], nk[16];
-	redisReply *rep;
-
-	if (r == NULL || s == NULL || argc < 0 || nkeys < 0 || nkeys > argc)
-		return NULL;
-	if (script_sha(r, s, sha) < 0 ||
-	    eval_argv(r, sha, nk, sizeof nk, nkeys, argc, argv, lens, &av, &al) < 0)
-		return NULL;
-	rep = md_redis_cmdv(r, argc + 3, av, al);
-	if (is_noscript(rep)) {
-		freeReplyObject(rep);
-		rep = eval_source(r, s, argc, av, al);
-	}
-	free(av);
-	free(al);
-	return rep;
-}
-
-/* Appends call c: EVALSHA (or EVAL), inside MULTI/EXEC with its pre commands. */
-static int
-append_call(struct md_redis *r, struct md_script *s, const char *sha,
-    const struct md_eval_call *c, int by_source)
-{
-	const char **av;
-	size_t *al;
-	char nk[16];
-	int i, rc = REDIS_OK, multi = c->npre + c->npost > 0;
-
-	if (multi)
-		rc = redisAppendCommand(r->c, "MULTI");
-	for (i = 0; i < c->npre && rc == REDIS_OK; i++)
-		rc = redisAppendCommandArgv(r->c, c->pre[i].argc, c->pre[i].argv,
-		    c->pre[i].lens);
-	if (rc != REDIS_OK ||
-	    eval_argv(r, sha, nk, sizeof nk, 0, c->argc, c->argv, c->lens, &av, &al) < 0)
-		goto oom;
-	if (by_source) {
-		av[0] = "EVAL", al[0] = 4;
-		av[1] = s->source, al[1] = strlen(s->source);
-	}
-	rc = redisAppendCommandArgv(r->c, c->argc + 3, av, al);
-	free(av);
-	free(al);
-	for (i = 0; i < c->npost && rc == REDIS_OK; i++)
-		rc = redisAppendCommandArgv(r->c, c->post[i].argc, c->post[i].argv,
-		    c->post[i].lens);
-	if (rc == REDIS_OK && multi)
-		rc = redisAppendCommand(r->c, "EXEC");
-	if (rc == REDIS_OK)
-		return 0;
-oom:
-	/* Half a transaction may sit in the output buffer: never send it. */
-	set_err(r, "out of memory");
-	drop(r);
-	return -1;
-}
-
-/*
- * The script's reply to an appended call: the last element of EXEC's
- * array when it ran in a transaction, else its own.  NULL: connection lost.
- */
-static redisReply *
-read_call(struct md_redis *r, const struct md_eval_call *c)
-{
-	int multi = c->npre + c->npost > 0;
-	int i, n = multi ? c->npre + c->npost + 3 : 1;
-	redisReply *rep = NULL, *first_err = NULL, *script;
-
-	for (i = 0; i < n && r->c != NULL; i++) {
-		void *one = NULL;
-
-		if (rep != NULL && rep != first_err)
-			freeReplyObject(rep);
-		if (redisGetReply(r->c, &one) != REDIS_OK)
-			one = NULL;
-		rep = checked(r, one);
-		if (first_err == NULL && rep != NULL && rep->type == REDIS_REPLY_ERROR)
-			first_err = rep;
-	}
-	/* A command refused while queueing (NOSCRIPT, OOM) says more than EXECABORT. */
-	if (first_err != NULL && rep != first_err) {
-		if (rep != NULL)
-			freeReplyObject(rep);
-		if (r->c == NULL) {	/* and then the connection was lost */
-			freeReplyObject(first_err);
-			return NULL;
-		}
-		set_err(r, "%s", first_err->str);
-		return first_err;
-	}
-	if (rep == NULL || !multi || rep->type != REDIS_REPLY_ARRAY)
-		return rep;	/* the script's reply or error */
-	if (rep->elements != (size_t)(c->npre + 1 + c->npost)) {
-		freeReplyObject(rep);
-		set_err(r, "unexpected reply to EXEC");
-		return NULL;
-	}
-	script = rep->element[c->npre];
-	rep->element[c->npre] = NULL;	/* freeReplyObject skips it */
-	freeReplyObject(rep);
-	if (script->type == REDIS_REPLY_ERROR)
-		set_err(r, "%s", script->str);
-	return script;
-}
-
-int
-md_redis_eval_pipe(struct md_redis *r, struct md_script *s, int ncalls,
-    const struct md_eval_call *calls, redisReply **out)
-{
-	char sha[41];
-	int i, sent = 0, ok = 0;
-
-	for (i = 0; i < ncalls; i++)
-		out[i] = NULL;
-	if (r == NULL || s == NULL || ncalls <= 0 || script_sha(r, s, sha) < 0 ||
-	    ensure(r) < 0)
-		return 0;
-	while (sent < ncalls && append_call(r, s, sha, &calls[sent], 0) == 0)
-		sent++;
-	if (sent < ncalls)	/* out of memory: the connection is gone */
-		sent = 0;
-	/* A lost connection (drop()) leaves this call and the rest NULL. */
-	for (i = 0; i < sent && r->c != NULL; i++)
-		out[i] = read_call(r, &calls[i]);
-	for (i = 0; i < sent; i++) {
-		if (!is_noscript(out[i]))
-			continue;
-		/* Its pre and post commands ran; the whole call again is harmless. */
-		freeReplyObject(out[i]);
-		out[i] = NULL;
-		if (ensure(r) == 0 && append_call(r, s, sha, &calls[i], 1) == 0)
-			out[i] = read_call(r, &calls[i]);
-	}
-	for (i = 0; i < ncalls; i++)
-		ok += out[i] != NULL;
-	return ok;
 }
 
 int
