@@ -367,6 +367,33 @@ md_db_exec_count(struct md_db *db, const char *sql, const struct md_sqlp *p, cha
 }
 
 int
+md_db_keyset_pages(struct md_db *db, const char *sql, long page_rows,
+    md_db_page_fn *fn, void *ctx, char *err, size_t errlen)
+{
+	char after[64] = "";
+	struct md_sqlp p;
+	PGresult *res;
+	int rows, rc = 0;
+
+	do {
+		md_sqlp_init(&p);
+		md_sqlp_str(&p, after);
+		md_sqlp_long(&p, page_rows);
+		res = md_db_query(db, sql, &p, err, errlen);
+		md_sqlp_free(&p);
+		if (res == NULL)
+			return -1;
+		rows = PQntuples(res);
+		if (rows > 0) {
+			rc = fn(ctx, res, err, errlen);
+			snprintf(after, sizeof after, "%s", md_db_val(res, rows - 1, 0));
+		}
+		PQclear(res);
+	} while (rc == 0 && rows == page_rows);
+	return rc;
+}
+
+int
 md_db_begin(struct md_db *db, char *err, size_t errlen)
 {
 	if (db->in_tx)

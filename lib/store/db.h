@@ -87,6 +87,20 @@ int	md_db_exec(struct md_db *db, const char *sql, const struct md_sqlp *p,
 long	md_db_exec_count(struct md_db *db, const char *sql, const struct md_sqlp *p,
 	    char *err, size_t errlen);
 
+/* One page of md_db_keyset_pages: 0 to go on, -1 with err to stop. */
+typedef int md_db_page_fn(void *ctx, PGresult *page, char *err, size_t errlen);
+
+/*
+ * Runs sql page by page: $1 is the key of the last row of the previous
+ * page ("" at first), $2 page_rows; sql returns its key in column 0 and
+ * orders by it (COLLATE "C", so the comparison in its WHERE matches).  Each
+ * page goes to fn; a short page is the last.  Keyset paging: every page is
+ * an index range scan, however far in, and nothing is held open between
+ * pages.  0, or -1 with err.
+ */
+int	md_db_keyset_pages(struct md_db *db, const char *sql, long page_rows,
+	    md_db_page_fn *fn, void *ctx, char *err, size_t errlen);
+
 int	md_db_begin(struct md_db *db, char *err, size_t errlen);
 int	md_db_commit(struct md_db *db, char *err, size_t errlen);
 /* Never fails as far as the caller cares (a lost connection ends it too). */

@@ -187,34 +187,32 @@ view_rows(struct md_store *st, int put, PGresult *res, long *n, char *err,
 	return rc;
 }
 
+/* Where md_rkey_view_rebuild's pages go. */
+struct rebuild {
+	struct md_store	*st;
+	long		*n;
+};
+
+static int
+rebuild_page(void *ctx, PGresult *res, char *err, size_t errlen)
+{
+	const struct rebuild *to = ctx;
+
+	return view_rows(to->st, 1, res, to->n, err, errlen);
+}
+
 int
 md_rkey_view_rebuild(struct md_store *st, long *n, char *err, size_t errlen)
 {
-	char after[64] = "";
-	struct md_sqlp p;
-	PGresult *res;
-	int rows, rc = 0;
+	struct rebuild to = { st, n };
 
 	*n = 0;
-	do {
-		md_sqlp_init(&p);
-		md_sqlp_str(&p, after);
-		md_sqlp_long(&p, REBUILD_CHUNK);
-		res = md_db_query(st->db, "SELECT k.reply_key, k.comment_key, i.project, "
-		    "i.iid, u.email, k.username FROM responder_keys k "
-		    "JOIN issues i ON i.id = k.issue_id JOIN users u ON u.name = k.username "
-		    "WHERE k.reply_key COLLATE \"C\" > $1 "
-		    "ORDER BY k.reply_key COLLATE \"C\" LIMIT $2", &p, err, errlen);
-		md_sqlp_free(&p);
-		if (res == NULL)
-			return -1;
-		rows = PQntuples(res);
-		rc = view_rows(st, 1, res, n, err, errlen);
-		if (rows > 0)
-			snprintf(after, sizeof after, "%s", md_db_val(res, rows - 1, 0));
-		PQclear(res);
-	} while (rc == 0 && rows == REBUILD_CHUNK);
-	return rc;
+	return md_db_keyset_pages(st->db, "SELECT k.reply_key, k.comment_key, i.project, "
+	    "i.iid, u.email, k.username FROM responder_keys k "
+	    "JOIN issues i ON i.id = k.issue_id JOIN users u ON u.name = k.username "
+	    "WHERE k.reply_key COLLATE \"C\" > $1 "
+	    "ORDER BY k.reply_key COLLATE \"C\" LIMIT $2", REBUILD_CHUNK, rebuild_page, &to,
+	    err, errlen);
 }
 
 int

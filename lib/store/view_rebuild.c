@@ -363,46 +363,43 @@ put_projects(struct md_store *st, struct md_view_stats *vs, char *err, size_t er
 	return rc;
 }
 
-/* Every subscriber's pair of keys, a page at a time (keyset paging). */
+/* Where put_keys' pages go. */
+struct keys_to {
+	struct md_store		*st;
+	struct md_view_stats	*vs;
+};
+
+static int
+put_keys_page(void *ctx, PGresult *res, char *err, size_t errlen)
+{
+	const struct keys_to *to = ctx;
+	struct md_view_key k[CHUNK];
+	int i, n = PQntuples(res), rc;
+
+	for (i = 0; i < n; i++) {
+		k[i].rkey = md_db_val(res, i, 0);
+		k[i].ukey = md_db_val(res, i, 1);
+		k[i].project = md_db_val(res, i, 2);
+		k[i].iid = (long)md_db_ll(res, i, 3);
+		k[i].email = md_db_val(res, i, 4);
+	}
+	rc = md_view_keys_put(to->st->redis, k, (size_t)n, err, errlen);
+	to->vs->keys += 2L * n;
+	return rc;
+}
+
+/* Every subscriber's pair of keys, a page at a time. */
 static int
 put_keys(struct md_store *st, struct md_view_stats *vs, char *err, size_t errlen)
 {
-	struct md_view_key k[CHUNK];
-	char after[64] = "";
-	struct md_sqlp q;
-	PGresult *res;
-	int i, n, rc = 0;
+	struct keys_to to = { st, vs };
 
-	do {
-		md_sqlp_init(&q);
-		md_sqlp_str(&q, after);
-		md_sqlp_long(&q, CHUNK);
-		res = md_db_query(st->db, "SELECT p.reply_key, p.unsub_key, i.project, i.iid, "
-		    "p.email FROM participants p JOIN issues i ON i.id = p.issue_id "
-		    /* purged participants keep placeholder keys, never valid ones */
-		    "WHERE p.reply_key COLLATE \"C\" > $1 AND p.reply_key ~ '^[a-z2-7]{26}$' "
-		    "ORDER BY p.reply_key COLLATE \"C\" "
-		    "LIMIT $2",
-		    &q, err, errlen);
-		md_sqlp_free(&q);
-		if (res == NULL)
-			return -1;
-		n = PQntuples(res);
-		for (i = 0; i < n; i++) {
-			k[i].rkey = md_db_val(res, i, 0);
-			k[i].ukey = md_db_val(res, i, 1);
-			k[i].project = md_db_val(res, i, 2);
-			k[i].iid = (long)md_db_ll(res, i, 3);
-			k[i].email = md_db_val(res, i, 4);
-		}
-		if (n > 0) {
-			rc = md_view_keys_put(st->redis, k, (size_t)n, err, errlen);
-			snprintf(after, sizeof after, "%s", md_db_val(res, n - 1, 0));
-			vs->keys += 2L * n;
-		}
-		PQclear(res);
-	} while (rc == 0 && n == CHUNK);
-	return rc;
+	return md_db_keyset_pages(st->db, "SELECT p.reply_key, p.unsub_key, i.project, "
+	    "i.iid, p.email FROM participants p JOIN issues i ON i.id = p.issue_id "
+	    /* purged participants keep placeholder keys, never valid ones */
+	    "WHERE p.reply_key COLLATE \"C\" > $1 AND p.reply_key ~ '^[a-z2-7]{26}$' "
+	    "ORDER BY p.reply_key COLLATE \"C\" LIMIT $2", CHUNK, put_keys_page, &to,
+	    err, errlen);
 }
 
 /* ---- what is stale -------------------------------------------------------- */
