@@ -6,14 +6,9 @@
 . "$top_srcdir/tests/harness/lib.sh"
 . "$top_srcdir/tests/web/web.sh"
 
-command -v curl >/dev/null || skip_all "curl is not installed"
-command -v jq >/dev/null || skip_all "jq is not installed"
-
 XSS='<img src=x onerror=alert(1)>'
 
-md_start_redis
-md_write_config "web_static_dir=$top_srcdir/web/static" base_url=https://desk.test \
-	session_ttl=600 "web_pid_file=$T/web.pid"
+md_api_setup session_ttl=600 "web_pid_file=$T/web.pid"
 md_cli project add acme --alias help@acme.test >/dev/null
 printf 'correct horse battery\n' >"$T/pw"
 md_cli user add alice --role admin --password-file "$T/pw"

@@ -8,11 +8,7 @@
 . "$top_srcdir/tests/harness/lib.sh"
 . "$top_srcdir/tests/web/web.sh"
 
-command -v curl >/dev/null || skip_all "curl is not installed"
-command -v jq >/dev/null || skip_all "jq is not installed"
-
-md_start_redis
-md_write_config "web_static_dir=$top_srcdir/web/static" base_url=https://desk.test
+md_api_setup
 md_cli project add acme >/dev/null
 md_cli project add beta >/dev/null
 md_web_users ann:admin bob:responder max:responder

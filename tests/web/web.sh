@@ -11,6 +11,10 @@
 #					the body to $T/b, prints the status
 #	md_web_login USER PASSWORD	the array named USER: cookie and CSRF
 #					headers of a new session
+#	md_api_setup [KEY=VALUE...]	skip_all without curl or jq; Redis, and a
+#					config for the API suites (the static
+#					files, base_url https://desk.test, then
+#					the given keys)
 #	md_web_users NAME:ROLE...	adds each user, password password-NAME
 #	md_browser_run SCRIPT.mjs	runs it in NODE_DIR, its checks become TAP
 
@@ -107,4 +111,11 @@ md_web_users() {
 		printf 'password-%s\n' "${u%%:*}" | md_cli user add "${u%%:*}" --role "${u#*:}" ||
 			bail_out "user add ${u%%:*}"
 	done
+}
+
+md_api_setup() {
+	command -v curl >/dev/null || skip_all "curl is not installed"
+	command -v jq >/dev/null || skip_all "jq is not installed"
+	md_start_redis
+	md_write_config "web_static_dir=$top_srcdir/web/static" base_url=https://desk.test "$@"
 }
