@@ -8,15 +8,8 @@
 md_start_redis
 md_write_config
 
-# run CMD...: sets OUT (stdout), ERR (stderr), RC
-run() {
-	OUT=$(md_cli "$@" 2>"$T/stderr")
-	RC=$?
-	ERR=$(cat "$T/stderr")
-}
-
 # --- add ----------------------------------------------------------------------
-run project add acme --alias help@ACME.test --alias=sales@acme.test
+md_cli_run project add acme --alias help@ACME.test --alias=sales@acme.test
 is "$RC" 0 "project add exits 0"
 like "$OUT" "^project acme added" "project add confirms"
 is "$(md_psql "SELECT enabled FROM projects WHERE name = 'acme'")" t "new project is enabled"
@@ -27,111 +20,111 @@ is "$(md_psql "SELECT address FROM aliases WHERE project = 'acme' ORDER BY 1" | 
 is "$(rcli HGET maildesk:aliases help@acme.test)" acme "alias in the view in lower case"
 is "$(rcli HGET maildesk:aliases sales@acme.test)" acme "--alias=ADDR form works"
 
-run project add acme
+md_cli_run project add acme
 is "$RC" 1 "duplicate project exits 1"
 is "$ERR" "maildesk: project acme already exists" "duplicate project message"
-run project add 'Bad Name'
+md_cli_run project add 'Bad Name'
 is "$RC" 1 "invalid name exits 1"
 like "$ERR" "^maildesk: invalid project name 'Bad Name'" "invalid name message"
-run project add beta --alias 'not an address'
+md_cli_run project add beta --alias 'not an address'
 is "$RC" 1 "invalid alias exits 1"
 is "$(md_psql "SELECT count(*) FROM projects WHERE name = 'beta'")/$(rcli EXISTS maildesk:project:beta)" \
 	0/0 "invalid alias leaves no half-made project"
-run project add beta
+md_cli_run project add beta
 is "$RC" 0 "second project"
 
 # --- alias ----------------------------------------------------------------------
-run project alias add beta help@acme.test
+md_cli_run project alias add beta help@acme.test
 is "$RC" 1 "alias of another project exits 1"
 is "$ERR" "maildesk: alias help@acme.test is already used by project acme" "conflict message"
-run project alias add beta desk@beta.test
+md_cli_run project alias add beta desk@beta.test
 is "$RC" 0 "alias add"
-run project alias del acme desk@beta.test
+md_cli_run project alias del acme desk@beta.test
 is "$RC" 1 "deleting another project's alias exits 1"
-run project alias del beta desk@beta.test
+md_cli_run project alias del beta desk@beta.test
 is "$RC" 0 "alias del"
 is "$(md_psql "SELECT count(*) FROM aliases WHERE address = 'desk@beta.test'")" 0 "alias deleted"
 is "$(rcli HEXISTS maildesk:aliases desk@beta.test)" 0 "alias gone from the view"
-run project alias frob beta x@y.test
+md_cli_run project alias frob beta x@y.test
 is "$RC" 2 "alias with a bad verb is a usage error"
-run project alias add beta HELP@acme.test
+md_cli_run project alias add beta HELP@acme.test
 is "$RC/$ERR" "1/maildesk: alias help@acme.test is already used by project acme" \
 	"an alias in another case is the same alias"
-run project alias add acme Sales@ACME.test
+md_cli_run project alias add acme Sales@ACME.test
 is "$RC" 0 "re-adding an own alias in another case is not an error"
-run project alias add beta support+x@desk.test
+md_cli_run project alias add beta support+x@desk.test
 like "$RC/$ERR" "^1/maildesk: alias support\+x@desk.test is in the desk domain" \
 	"an alias in the desk domain is refused"
-run project add gamma --alias ok@gamma.test --alias help@acme.test
+md_cli_run project add gamma --alias ok@gamma.test --alias help@acme.test
 is "$RC/$ERR" "1/maildesk: alias help@acme.test is already used by project acme" \
 	"project add with a taken alias"
 is "$(md_psql "SELECT count(*) FROM projects WHERE name = 'gamma'")/$(md_psql "SELECT count(*) FROM aliases WHERE address = 'ok@gamma.test'")" \
 	"0/0" "a taken alias leaves no half-made project"
 is "$(rcli EXISTS maildesk:project:gamma)/$(rcli HEXISTS maildesk:aliases ok@gamma.test)" "0/0" \
 	"nor anything in the view"
-run project alias add beta Mixed@Beta.test
+md_cli_run project alias add beta Mixed@Beta.test
 is "$(md_psql "SELECT project FROM aliases WHERE address = 'mixed@beta.test'")/$(rcli HGET maildesk:aliases mixed@beta.test)" \
 	beta/beta "aliases are stored in lower case"
-run project alias del beta MIXED@beta.test
+md_cli_run project alias del beta MIXED@beta.test
 is "$RC" 0 "alias del in another case"
 
 # --- enable / disable / set --------------------------------------------------------
-run project disable beta
+md_cli_run project disable beta
 is "$RC/$OUT" "0/project beta disabled" "disable"
 is "$(md_psql "SELECT enabled FROM projects WHERE name = 'beta'")" f "disabled in PostgreSQL"
 is "$(rcli HGET maildesk:project:beta enabled)" 0 "disabled in the view"
-run project enable nosuch
+md_cli_run project enable nosuch
 is "$RC/$ERR" "1/maildesk: no such project: nosuch" "enable unknown project"
-run project set acme spam_mark 3.5
+md_cli_run project set acme spam_mark 3.5
 is "$RC" 0 "set spam_mark"
 is "$(md_psql "SELECT spam_mark FROM projects WHERE name = 'acme'")" 3.5 "spam_mark stored"
 is "$(rcli HGET maildesk:project:acme spam_mark)" 3.5 "spam_mark in the view"
-run project set acme verified_senders yes
+md_cli_run project set acme verified_senders yes
 is "$(md_psql "SELECT verified_senders FROM projects WHERE name = 'acme'")" t "yes stored as true"
 is "$(rcli HGET maildesk:project:acme verified_senders)" 1 "and as 1 in the view"
-run project set acme verified_senders perhaps
+md_cli_run project set acme verified_senders perhaps
 is "$RC/$ERR" "1/maildesk: verified_senders: expected yes or no" "bad boolean"
-run project set acme colour blue
+md_cli_run project set acme colour blue
 is "$RC" 1 "unknown field exits 1"
 like "$ERR" "unknown setting 'colour'" "unknown field message"
 
 # --- list / show ---------------------------------------------------------------------
-run project list
+md_cli_run project list
 is "$RC" 0 "list exits 0"
 is "$OUT" "NAME  STATE     ISSUES  ALIASES
 acme  enabled   0       help@acme.test, sales@acme.test
 beta  disabled  0       -" "list is an aligned table"
-run project list --json
+md_cli_run project list --json
 like "$OUT" '^\[\{"name":"acme","enabled":true,' "list --json starts with acme"
 like "$OUT" '"aliases":\["help@acme.test","sales@acme.test"\]' "list --json has aliases"
 like "$OUT" '\{"name":"beta","enabled":false,' "list --json has beta disabled"
-run project show acme
+md_cli_run project show acme
 is "$RC" 0 "show exits 0"
 like "$OUT" "^spam_mark +3\.5$" "show: own spam_mark"
 like "$OUT" "^spam_reject +default \(" "show: default spam_reject"
 like "$OUT" "^verified_senders +yes$" "show: verified_senders"
 like "$OUT" "^aliases +help@acme.test$" "show: first alias"
 like "$OUT" "^ +sales@acme.test$" "show: second alias on its own line"
-run project show acme --json
+md_cli_run project show acme --json
 like "$OUT" '"spam_mark":3.5,"spam_reject":null' "show --json thresholds"
-run project show nosuch
+md_cli_run project show nosuch
 is "$RC/$ERR" "1/maildesk: no such project: nosuch" "show unknown project"
 
 # --- usage errors ------------------------------------------------------------------------
-run project
+md_cli_run project
 is "$RC" 2 "project without subcommand exits 2"
-run project list extra
+md_cli_run project list extra
 is "$RC" 2 "extra argument exits 2"
-run project show acme --bogus
+md_cli_run project show acme --bogus
 is "$RC" 2 "unknown option exits 2"
 like "$ERR" "^maildesk: unknown option: --bogus" "unknown option message"
-run frobnicate
+md_cli_run frobnicate
 is "$RC" 2 "unknown command exits 2"
 
 # --- issue, queue and global usage errors ---------------------------------------------
-run issue list nosuch
+md_cli_run issue list nosuch
 is "$RC/$ERR" "1/maildesk: no such project: nosuch" "issue list of an unknown project exits 1"
-run issue list acme
+md_cli_run issue list acme
 is "$RC" 0 "issue list of an empty project exits 0"
 printf 'a\0b' >"$T/nul.txt"
 OUT=$(md_cli issue comment acme#1 - <"$T/nul.txt" 2>"$T/stderr"); RC=$?; ERR=$(cat "$T/stderr")
@@ -139,14 +132,14 @@ is "$RC/$ERR" "1/maildesk: the note text contains a NUL byte" "a note with a NUL
 printf 'caf\351' >"$T/latin1.txt"
 OUT=$(md_cli issue comment acme#1 - <"$T/latin1.txt" 2>"$T/stderr"); RC=$?; ERR=$(cat "$T/stderr")
 is "$RC/$ERR" "1/maildesk: the note text is not valid UTF-8" "a note that is not UTF-8 is refused"
-run issue comment acme#1 "   "
+md_cli_run issue comment acme#1 "   "
 is "$RC/$ERR" "1/maildesk: the note text is empty" "a blank note is refused"
-run queue stats --outbox
+md_cli_run queue stats --outbox
 is "$RC" 2 "queue stats --outbox is a usage error"
-run queue retry foo
+md_cli_run queue retry foo
 is "$RC" 2 "queue retry of a malformed id is a usage error"
 like "$ERR" "^maildesk: not a dead record id: foo" "queue retry names the bad id"
-run queue retry --all
+md_cli_run queue retry --all
 is "$RC/$OUT" "0/0 dead records back in the inbox" "queue retry --all with nothing dead"
 OUT=$("$top_builddir/cli/maildesk" -x 2>"$T/stderr"); RC=$?; ERR=$(head -n 1 "$T/stderr")
 is "$RC/$ERR" "2/maildesk: unknown option: -x" "an unknown global option is one maildesk: line"
@@ -160,17 +153,17 @@ like "$out" "^acme +enabled" "\$MAILDESK_CONFIG is used without -c"
 
 # --- Redis down: what changes the view fails, nothing half-made -----------------------------
 md_stop_redis
-run project add delta --alias help@delta.test
+md_cli_run project add delta --alias help@delta.test
 is "$RC" 1 "Redis down: project add exits 1"
 like "$ERR" "^maildesk: redis 127\.0\.0\.1:$REDIS_PORT: connect: " "Redis down message names the server"
 is "$(md_psql "SELECT count(*) FROM projects WHERE name = 'delta'")" 0 \
 	"Redis down: the project is not in PostgreSQL either"
-run project list
+md_cli_run project list
 is "$RC" 0 "Redis down: project list still works (PostgreSQL has it)"
 
 # --- PostgreSQL down ------------------------------------------------------------------------
 md_stop_postgres
-run project list
+md_cli_run project list
 is "$RC" 1 "PostgreSQL down exits 1"
 is "$(printf '%s\n' "$ERR" | grep -c .)" 1 "one line"
 like "$ERR" "^maildesk: " "it starts with maildesk:"

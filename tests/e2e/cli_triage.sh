@@ -14,13 +14,6 @@ command -v jq >/dev/null || skip_all "jq is not installed"
 md_start_redis
 md_write_config base_url=https://desk.test
 
-# run CMD...: sets OUT (stdout), ERR (stderr), RC
-run() {
-	OUT=$(md_cli "$@" 2>"$T/stderr")
-	RC=$?
-	ERR=$(cat "$T/stderr")
-}
-
 md_cli project add acme --alias help@acme.test >/dev/null
 for u in ann bob; do
 	printf 'password-%s\n' "$u" | md_cli user add "$u" || bail_out "user add $u"
@@ -29,35 +22,35 @@ md_cli project member add acme ann --role maintainer >/dev/null
 md_cli project member add acme bob >/dev/null
 
 # --- rules ---------------------------------------------------------------------------
-run triage list acme
+md_cli_run triage list acme
 is "$OUT" "acme has no triage rules" "no rules yet"
-run triage add acme recipient substring help@acme.test --labels via-help
+md_cli_run triage add acme recipient substring help@acme.test --labels via-help
 is "$RC" 0 "a rule for the alias"
 like "$OUT" "^triage rule [0-9]+ added to acme$" "add names the new rule"
-run --as ann triage add acme subject regex '^(refund|return)' --labels billing,money \
+md_cli_run --as ann triage add acme subject regex '^(refund|return)' --labels billing,money \
 	--assign bob --priority high
 is "$RC" 0 "a maintainer adds a rule"
-run triage add acme sender substring @example.com --priority urgent --assign ann
+md_cli_run triage add acme sender substring @example.com --priority urgent --assign ann
 is "$RC" 0 "a domain rule"
-run triage add acme subject regex '(unclosed'
+md_cli_run triage add acme subject regex '(unclosed'
 is "$RC" 1 "a bad regex is refused"
 like "$ERR" "^maildesk: bad regular expression: " "... saying why"
-run triage add acme subject regex '(a)\1' --labels x
+md_cli_run triage add acme subject regex '(a)\1' --labels x
 like "$ERR" "back-references" "back-references refused"
-run triage add acme subject substring x --assign nobody
+md_cli_run triage add acme subject substring x --assign nobody
 is "$ERR" "maildesk: no such member of acme: nobody" "the assignee must be a member"
-run triage add acme subject substring x
+md_cli_run triage add acme subject substring x
 like "$ERR" "needs an action" "a rule without an action is refused"
-run triage add acme from substring x --labels y
+md_cli_run triage add acme from substring x --labels y
 is "$RC" 2 "an unknown field is a usage error"
-run --as bob triage add acme subject substring x --labels y
+md_cli_run --as bob triage add acme subject substring x --labels y
 is "$RC" 1 "a responder may not add rules"
 like "$ERR" "needs its maintainer or an admin" "... and is told why"
-run triage add nosuch subject substring x --labels y
+md_cli_run triage add nosuch subject substring x --labels y
 is "$ERR" "maildesk: no such project: nosuch" "unknown project"
 is "$(md_psql "SELECT count(*) FROM triage_rules")" 3 "only the good rules stored"
 
-run --as bob triage list acme --json
+md_cli_run --as bob triage list acme --json
 is "$RC" 0 "a responder may read the rules"
 is "$(jq -r '[.rules[] | "\(.position):\(.field):\(.match)"] | join(" ")' <<<"$OUT")" \
 	"1:recipient:substring 2:subject:regex 3:sender:substring" "list --json in order"
@@ -66,16 +59,16 @@ is "$(jq -c '.rules[1] | [.labels, .assign, .priority]' <<<"$OUT")" \
 is "$(jq -c '.rules[0] | [.assign, .priority]' <<<"$OUT")" '[null,null]' "no action is null"
 R3=$(jq -r '.rules[2].id' <<<"$OUT")
 R1=$(jq -r '.rules[0].id' <<<"$OUT")
-run triage list acme
+md_cli_run triage list acme
 like "$OUT" "labels billing,money; assign bob; priority high" "the table shows the actions"
 
-run triage move acme "$R3" 1
+md_cli_run triage move acme "$R3" 1
 is "$RC" 0 "move"
 is "$(md_cli triage list acme --json | jq -r '[.rules[].field] | join(" ")')" \
 	"sender recipient subject" "the moved rule is first"
-run --as bob triage move acme "$R3" 3
+md_cli_run --as bob triage move acme "$R3" 3
 is "$RC" 1 "a responder may not move rules"
-run triage move acme 99999 1
+md_cli_run triage move acme 99999 1
 is "$ERR" "maildesk: no such triage rule: acme 99999" "moving an unknown rule"
 
 # --- the rules at filing ----------------------------------------------------------
@@ -92,52 +85,52 @@ I=$(md_issue acme dave@other.test "Hello" "Hi")
 is "$(md_psql "SELECT array_to_string(labels, ',') || ' ' || coalesce(assignee, '-') || ' ' ||
 	priority FROM issues WHERE iid = 2")" " - normal" "no rule matches the desk address"
 
-run triage delete acme "$R1"
+md_cli_run triage delete acme "$R1"
 is "$RC" 0 "delete"
 is "$(md_cli triage list acme --json | jq -r '[.rules[] | "\(.position):\(.field)"] | join(" ")')" \
 	"1:sender 2:subject" "positions close up"
-run triage delete acme "$R1"
+md_cli_run triage delete acme "$R1"
 is "$RC" 1 "deleting it again fails"
 
 # --- canned replies ----------------------------------------------------------------
-run canned list acme
+md_cli_run canned list acme
 is "$OUT" "acme has no canned replies" "no canned replies yet"
-run --as ann canned set acme refund 'Hello, your refund for "%{SUBJECT}" (%{ISSUE_PATH}) is on its way.
+md_cli_run --as ann canned set acme refund 'Hello, your refund for "%{SUBJECT}" (%{ISSUE_PATH}) is on its way.
 See %{ISSUE_URL}'
 is "$RC" 0 "a maintainer saves a canned reply"
 printf 'Closing %%{ISSUE_ID}, thanks!\n' | md_cli canned set acme bye - >/dev/null
 ok_rc $? "a canned reply from stdin"
-run canned set acme oops 'Hi %{ISSU_ID}'
+md_cli_run canned set acme oops 'Hi %{ISSU_ID}'
 is "$ERR" "maildesk: unknown placeholder(s): ISSU_ID" "unknown placeholders refused"
-run canned set acme 'Bad Name' 'x'
+md_cli_run canned set acme 'Bad Name' 'x'
 is "$RC" 1 "a bad name is refused"
-run --as bob canned set acme x 'y'
+md_cli_run --as bob canned set acme x 'y'
 is "$RC" 1 "a responder may not save canned replies"
-run --as bob canned list acme --json
+md_cli_run --as bob canned list acme --json
 is "$(jq -r '[.canned[].name] | join(" ")' <<<"$OUT")" "bye refund" "a responder lists them"
-run canned show acme bye
+md_cli_run canned show acme bye
 is "$OUT" "Closing %{ISSUE_ID}, thanks!" "show as stored"
-run --as bob canned show acme refund acme#1
+md_cli_run --as bob canned show acme refund acme#1
 is "$OUT" 'Hello, your refund for "Refund for order 7" (acme#1) is on its way.
 See https://desk.test/acme/issues/1' "show filled in for an issue"
 
-run --as bob issue comment acme#1 --canned refund
+md_cli_run --as bob issue comment acme#1 --canned refund
 is "$RC" 0 "issue comment --canned"
 is "$(md_psql "SELECT text FROM notes WHERE kind = 'public' ORDER BY id DESC LIMIT 1")" \
 	'Hello, your refund for "Refund for order 7" (acme#1) is on its way.
 See https://desk.test/acme/issues/1' "the note is the filled-in reply"
 is "$(md_psql "SELECT count(*) FROM outbox WHERE kind = 'note'")" 1 "and it is mailed"
-run issue comment acme#1 --canned bye --internal
+md_cli_run issue comment acme#1 --canned bye --internal
 is "$(md_psql "SELECT kind || ': ' || text FROM notes WHERE kind = 'internal'")" \
 	"internal: Closing #1, thanks!" "--canned with --internal"
-run issue comment acme#1 --canned nope
+md_cli_run issue comment acme#1 --canned nope
 is "$ERR" "maildesk: no such canned reply: acme nope" "an unknown canned reply"
-run issue comment acme#1 'text' --canned bye
+md_cli_run issue comment acme#1 'text' --canned bye
 is "$RC" 2 "--canned and a TEXT is a usage error"
 
-run canned delete acme bye
+md_cli_run canned delete acme bye
 is "$RC" 0 "delete a canned reply"
-run canned delete acme bye
+md_cli_run canned delete acme bye
 is "$RC" 1 "deleting it again fails"
 is "$(md_psql "SELECT string_agg(name, ' ') FROM canned_replies")" refund "one is left"
 done_testing

@@ -602,6 +602,13 @@ md_cli() {
 	"$top_builddir/cli/maildesk" -c "$MD_CONF" "$@"
 }
 
+# md_cli_run CMD...: runs md_cli, sets OUT (stdout), ERR (stderr) and RC.
+md_cli_run() {
+	OUT=$(md_cli "$@" 2>"$T/stderr")
+	RC=$?
+	ERR=$(cat "$T/stderr")
+}
+
 # --- watchdog and cleanup ----------------------------------------------------------------------
 
 # A hung test must not hang `make check`: after MD_TEST_TIMEOUT seconds the
