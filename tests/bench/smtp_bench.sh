@@ -10,7 +10,10 @@
 # in DISCARD (what maildesk does with desk mail); maildesk on desk mail (Redis
 # with AOF everysec, the XADD included); maildesk on ordinary mail
 # (pass-through); opendkim signing; spamass-milter + spamd, and maildesk on
-# desk mail with its own spamd call (desk_spamd), NSPAM messages each.
+# desk mail with its own spamd call (desk_spamd), NSPAM messages each;
+# maildesk on DKIM-signed desk mail with sender identity on (desk_dkim: DKIM
+# verification and DMARC, the key and records served by dnsmasq in a private
+# network namespace, so the whole run then happens in that namespace).
 # Then: client-side latency (one session at a time), maildesk-milter RSS
 # with 200 concurrent sessions and over a long run.  See doc/performance.md.
 #
@@ -28,7 +31,7 @@ top=$(cd "$here/../.." && pwd)
 BUILD=$(cd "${BUILD:-$top/build}" && pwd)
 N=${N:-3000}; NSPAM=${NSPAM:-100}; REPS=${REPS:-3}; S=${S:-20}; L=${L:-10240}
 WARM=${WARM:-200}; LAT_N=${LAT_N:-300}; MEM=${MEM:-1}; LONG=${LONG:-20000}
-CONFIGS=${CONFIGS:-"plain null_full null_eom null_discard desk pass dkim spamass desk_spamd"}
+CONFIGS=${CONFIGS:-"plain null_full null_eom null_discard desk desk_dkim pass dkim spamass desk_spamd"}
 PERF=${PERF:-}; MILTER_PREFIX=${MILTER_PREFIX:-}
 
 need() { command -v "$1" >/dev/null || missing="$missing $2"; }
@@ -36,11 +39,35 @@ missing=""
 need smtp-source postfix; need opendkim opendkim; need opendkim-genkey opendkim-tools
 need spamass-milter spamass-milter; need spamd spamd; need spamc spamc
 need redis-server redis-server
+case " $CONFIGS " in *" desk_dkim "*)
+	need dnsmasq dnsmasq-base
+	perl -MMail::DKIM::Signer -e 1 2>/dev/null || missing="$missing libmail-dkim-perl" ;;
+esac
 if [ -n "$missing" ]; then
 	echo "installing:$missing" >&2
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing >/dev/null
 fi
 [ -x "$BUILD/milter/maildesk-milter" ] || { echo "build first: no $BUILD/milter/maildesk-milter" >&2; exit 1; }
+
+# desk_dkim: the verifier asks DNS for the selector's key and the _dmarc
+# record.  This machine's forwarder drops bursts, so the run re-executes
+# itself in a private network namespace where dnsmasq serves them (the e2e
+# harness's tests/harness/netns.sh; every server here listens on loopback
+# only, so the other configurations do not notice).  SPF stays off: from
+# 127.0.0.1 libspf2 answers pass without asking DNS, which would measure
+# nothing; the SPF record is published for completeness.
+DNS=0
+case " $CONFIGS " in *" desk_dkim "*)
+	DNS=1
+	export top_srcdir=$top top_builddir=$BUILD BUILD MD_TEST_TIMEOUT=0
+	export MD_DNS_RECORDS='local=/test/
+txt-record=example.test,"v=spf1 ip4:127.0.0.0/8 -all"
+txt-record=_dmarc.example.test,"v=DMARC1; p=reject"'
+	# shellcheck source=tests/harness/lib.sh
+	. "$top/tests/harness/lib.sh"
+	md_reexec_in_netns "$0" "$@"
+	;;
+esac
 
 W=$(mktemp -d /tmp/mdbench.XXXXXX); chmod 755 "$W"	# uid postfix must traverse it
 R=${R:-$W}; mkdir -p "$R"
@@ -54,6 +81,12 @@ cleanup() {
 		for k in $kids; do kill -KILL "$k" 2>/dev/null || true; done
 	fi
 	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+	# dnsmasq is a child too, so it goes before the wait; lib.sh's own EXIT
+	# trap was replaced by this one.  (|| true: lib.sh is not set -e safe.)
+	if [ "$DNS" = 1 ]; then
+		md_stop_dns || true
+		[ -n "${KEEP:-}" ] || rm -rf "$T"
+	fi
 	wait 2>/dev/null || true
 	[ -n "$DK" ] && rm -rf "$DK"
 	[ "$R" != "$W" ] && cp "$W"/*.log "$W/maillog" "$R/" 2>/dev/null
@@ -64,9 +97,9 @@ log() { echo "[$(date +%T)] $*" | tee -a "$R/progress.log" >&2; }
 
 # All ports are taken at once so they are distinct: 0 Redis, 1 maildesk, 2 opendkim,
 # 3 spamd, 4 spamass-milter, 5-7 nullmilter, 8-22 the smtpd listeners, 23 the
-# maildesk-milter that asks spamd.
+# maildesk-milter that asks spamd, 24 the one with sender identity on.
 read -r -a PORTS < <(perl -MIO::Socket::INET -e 'my @s = map { IO::Socket::INET->new(Listen => 1,
-	LocalAddr => "127.0.0.1", LocalPort => 0, ReuseAddr => 1) } 1..24;
+	LocalAddr => "127.0.0.1", LocalPort => 0, ReuseAddr => 1) } 1..25;
 	print join(" ", map { $_->sockport } @s), "\n"')
 port() { echo "${PORTS[$1]}"; }
 waitport() {	# port: poll until something listens (up to 60 s, for valgrind)
@@ -125,6 +158,19 @@ MD_PID=$!; MPID[desk]=$MD_PID; MPID[pass]=$MD_PID; MPID[desk_flow]=$MD_PID
 DK=/run/mdbench_dkim.$$; install -d -m 700 "$DK"
 opendkim-genkey --bits=2048 --domain=example.test --selector=bench -D "$DK"
 cp "$DK/bench.txt" "$W/"
+if [ "$DNS" = 1 ]; then
+	# The same key signs desk_dkim's message; its public half goes into DNS
+	# as the character-strings opendkim-genkey split it into (each <= 255).
+	md_dns_line "txt-record=bench._domainkey.example.test,$(grep -o '"[^"]*"' "$DK/bench.txt" | paste -sd,)"
+	# One message of L bytes, like smtp-source's own but with the headers
+	# a signer covers; every desk_dkim message is this one.
+	perl -e 'my ($len) = @ARGV;
+		print "From: Sender <sender\@example.test>\nTo: <support+bench\@desk.test>\n",
+		    "Subject: bench signed\nDate: Thu, 01 Jan 2026 10:00:00 +0000\n",
+		    "Message-ID: <signed.$$\@example.test>\n\n", ("x" x 76 . "\n") x int($len / 78)' "$L" |
+		perl "$here/dkim_sign.pl" "$DK/bench.private" example.test bench >"$W/signed.eml"
+	grep -q '^DKIM-Signature: ' "$W/signed.eml" || { echo "could not sign the desk_dkim message" >&2; exit 1; }
+fi
 MPORT[dkim]=$(port 2)
 cat > "$DK/opendkim.conf" <<CF
 Mode s
@@ -152,6 +198,14 @@ MPORT[desk_spamd]=$(port 23)
 "$BUILD/milter/maildesk-milter" -f -c "$W/maildesk_spamd.conf" \
 	-p "inet:${MPORT[desk_spamd]}@127.0.0.1" 2>"$W/maildesk_spamd.log" & pids+=($!)
 MPID[desk_spamd]="$! $SPAMD_PID"
+# desk_dkim: a third maildesk-milter with sender identity on (DKIM verify,
+# DMARC with the default dmarc_reject = yes, so a signature that does not
+# verify shows up as 550s in the errs column).
+sed 's/^sender_auth_check = no$/sender_auth_check = yes/' "$W/maildesk.conf" >"$W/maildesk_dkim.conf"
+MPORT[desk_dkim]=$(port 24)
+"$BUILD/milter/maildesk-milter" -f -c "$W/maildesk_dkim.conf" \
+	-p "inet:${MPORT[desk_dkim]}@127.0.0.1" 2>"$W/maildesk_dkim.log" & pids+=($!)
+MPID[desk_dkim]=$!
 for p in "${MPORT[@]}" "$SPAMD_PORT"; do waitport "$p"; done
 
 # --- one Postfix, one listener per configuration ------------------------------------
@@ -194,7 +248,7 @@ for c in $CONFIGS; do
 	SPORT[$c]=$(port $i); i=$((i + 1))
 	o="-o smtpd_milters="
 	[ "$c" != plain ] && o="$o""inet:127.0.0.1:${MPORT[$c]}"
-	case $c in desk|desk_spamd|null_discard) o="$o -o cleanup_service_name=cleanup_noflow" ;; esac
+	case $c in desk|desk_spamd|desk_dkim|null_discard) o="$o -o cleanup_service_name=cleanup_noflow" ;; esac
 	# maxproc 250: the RSS check needs 200 concurrent sessions on one listener
 	postconf -c "$PF/etc" -M "${SPORT[$c]}/inet = ${SPORT[$c]} inet n - n - 250 smtpd $o"
 done
@@ -250,14 +304,16 @@ run_one() {	# rep config count
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	read -r b0 w0 < <(busy); pf0=$(cputree "$MASTER"); rd0=$(cputree "$REDIS_PID")
 	[ "$c" != plain ] && mi0=$(cputree ${MPID[$c]})
-	if [ -n "$PERF" ] && [ "$rep" = 1 ] && { [ "$c" = desk ] || [ "$c" = pass ]; }; then
+	if [ -n "$PERF" ] && [ "$rep" = 1 ] && { [ "$c" = desk ] || [ "$c" = pass ] || [ "$c" = desk_dkim ]; }; then
 		mkdir -p "$PERF"
-		perf record -q -e cpu-clock -F 499 --call-graph dwarf,16384 -p "$MD_PID" \
+		perf record -q -e cpu-clock -F 499 --call-graph dwarf,16384 -p "${MPID[$c]}" \
 			-o "$PERF/perf.$c.data" 2>"$PERF/perf.$c.log" & perfpid=$!
 		sleep 0.5
 	fi
+	local body=(-l "$L")
+	[ "$c" = desk_dkim ] && body=(-F "$W/signed.eml")
 	t0=$(date +%s%N)
-	smtp-source -s "$S" -l "$L" -m "$n" -f sender@example.test -t "$(rcpt_of "$c")" \
+	smtp-source -s "$S" "${body[@]}" -m "$n" -f sender@example.test -t "$(rcpt_of "$c")" \
 		"127.0.0.1:${SPORT[$c]}" >"$W/source.$c.log" 2>&1 || rc=$?
 	t1=$(date +%s%N)
 	[ -n "$perfpid" ] && { kill -INT "$perfpid"; wait "$perfpid" || true; }
@@ -285,12 +341,16 @@ log "warm-up ($WARM messages per configuration, $NSPAM/5 for spamass and desk_sp
 for c in $CONFIGS; do
 	n=$WARM; case $c in spamass|desk_spamd) n=$((NSPAM / 5 + 1)) ;; esac
 	run_one warm "$c" "$n" >/dev/null
+	case $c in desk|desk_dkim)
+		f=$R/desk_record.txt; [ "$c" = desk ] || f=$R/${c}_record.txt
+		rcli --json XREVRANGE maildesk:inbox + - COUNT 1 | perl -MJSON::PP -0ne '
+			my %f = @{decode_json($_)->[0][1]};
+			print join(" ", map { "$_=" . ($f{$_} // "(none)") }
+			    qw(v kind project rcpt score rules flags spf dkim dmarc sender_auth)),
+			    " raw=", length($f{raw} // ""), "B text=", length($f{text} // ""), "B\n"' >"$f"
+		log "one $c record: $(cat "$f")" ;;
+	esac
 done
-rcli --json XREVRANGE maildesk:inbox + - COUNT 1 | perl -MJSON::PP -0ne '
-	my %f = @{decode_json($_)->[0][1]};
-	print join(" ", map { "$_=" . ($f{$_} // "(none)") } qw(v kind project rcpt score rules flags)),
-	    " raw=", length($f{raw} // ""), "B text=", length($f{text} // ""), "B\n"' >"$R/desk_record.txt"
-log "one desk record: $(cat "$R/desk_record.txt")"
 cmd0=$(rcli INFO commandstats | tr -d '\r' | grep '^cmdstat_' | sort)
 add0=$(added)
 
@@ -331,6 +391,12 @@ perl -e '
 		printf "%-12s %8.1f %6s  %-17s %7.2f %8.2f %6.2f %8d %5d  %s\n", $c, $m,
 		    $base ? sprintf("%.3f", $m / $base) : "-", join("/", @rr), med(@{$ms{$c}}),
 		    med(@{$pf{$c}}), med(@{$rd{$c}}), $rss{$c}, $err{$c}, join(" ", @{$v{$c}});
+	}
+	# the target of issue 17: desk paths against the do-nothing full milter
+	for my $c (grep { /^desk/ && $v{null_full} } @order) {
+		printf "%s / null_full: %.3f (per rep %s)\n", $c, med(@{$v{$c}}) / med(@{$v{null_full}}),
+		    join("/", map { $byrep{$_}{null_full} ? sprintf("%.2f", $byrep{$_}{$c} / $byrep{$_}{null_full}) : "-" }
+		    sort keys %byrep);
 	}' <"$TSV" | tee "$R/summary.txt"
 {
 	echo
@@ -380,6 +446,7 @@ latency() {	# config -> "p50 p99" in ms
 	printf '%-12s %8s %8s\n' config "p50 ms" "p99 ms"
 	for c in $CONFIGS; do
 		case $c in spamass|desk_spamd) continue ;; esac	# 0.1-1 s per scan
+		[ "$c" = desk_dkim ] && continue	# the client sends unsigned mail: 550
 		[ "$LAT_N" = 0 ] && continue
 		drain
 		read -r p50 p99 <<<"$(latency "$c")"
