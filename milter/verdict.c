@@ -34,20 +34,18 @@ all_new_requests(const struct msg_ctx *m)
 
 /* spamd's answer as a fact; the policy decides what "down" means. */
 static enum md_spamd_fact
-ask_spamd(const struct msg_ctx *m, const char *qid, struct md_score_input *in)
+ask_spamd(const struct msg_ctx *m, struct md_score_input *in, char *err, size_t errlen)
 {
 	struct md_spamd_result sr;
-	char err[256];
 
 	if (*G.cfg.spamd_address == '\0')
 		return MD_SPAMD_NOT_ASKED;
 	if (md_spamd_check(G.cfg.spamd_address, m->raw.data ? m->raw.data : "", m->raw.len,
-	    G.cfg.spamd_max_size, G.cfg.spamd_timeout_ms, 1, &sr, err, sizeof err) == 0) {
+	    G.cfg.spamd_max_size, G.cfg.spamd_timeout_ms, 1, &sr, err, errlen) == 0) {
 		in->have_spamd = 1;
 		in->spamd_score = sr.score;
 		return MD_SPAMD_ANSWERED;
 	}
-	md_log(LOG_WARNING, "%s: spamd unavailable: %s", qid, err);	/* err: "spamd: ..." */
 	return MD_SPAMD_DOWN;
 }
 
@@ -74,6 +72,7 @@ md_eom_verdict(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 	struct md_decision d;
 	struct md_score_input in;
 	struct md_score sc;
+	char err[256];
 
 	memset(v, 0, sizeof *v);
 	v->spf = m->spf;
@@ -97,7 +96,7 @@ md_eom_verdict(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 	in.spf = *m->spf ? md_spf_result_parse(m->spf) : -1;
 	in.helo = cc->helo;
 	in.client = cc->has_addr ? (const struct sockaddr *)&cc->addr : NULL;
-	f.spamd = ask_spamd(m, qid, &in);
+	f.spamd = ask_spamd(m, &in, err, sizeof err);
 	md_score_eval(&G.cfg, &in, &sc);
 	v->score = f.score = sc.total;
 	f.scored = 1;
@@ -105,9 +104,14 @@ md_eom_verdict(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 	if (v->rules == NULL)
 		return md_tempfail(ctx, "4.3.0", "maildesk: out of memory");
 	md_policy_decide(&G.cfg, proj, &f, &d);
+	/* err: "spamd: ..." */
+	if (f.spamd == MD_SPAMD_DOWN && d.action == MD_POLICY_TEMPFAIL)
+		md_log(LOG_WARNING, "%s: tempfail: %s", qid, err);
+	else if (f.spamd == MD_SPAMD_DOWN)
+		md_log(LOG_WARNING, "%s: spamd unavailable, scoring without it: %s", qid, err);
 	if (d.action == MD_POLICY_REJECT && strcmp(d.reason, "spam") == 0)
 		/* The score stays in the log: telling spammers how close they came helps them. */
-		md_log(LOG_INFO, "%s: spam score %.2f (%s)", qid, sc.total, sc.rules);
+		md_log(LOG_INFO, "%s: reject: spam score %.2f (%s)", qid, sc.total, sc.rules);
 	v->spam = d.spam;
 	return md_policy_reply(ctx, qid, NULL, &d);
 }

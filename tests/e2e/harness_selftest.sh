@@ -290,6 +290,9 @@ exec redis-cli -p "$port" --user "$user" XREADGROUP GROUP workers w1 BLOCK 0 STR
 EOF
 chmod +x "$T/fake_worker"
 MD_WORKER_BIN=$T/fake_worker md_start_worker
+# md_start_worker returns once the consumer exists, which the stand-in's
+# draining reads create before its blocking one starts: give it a moment.
+for _ in $(seq 100); do rcli CLIENT LIST | grep -q cmd=xreadgroup && break; sleep 0.05; done
 like "$(rcli CLIENT LIST)" "cmd=xreadgroup" "md_start_worker waits until the worker reads"
 md_stop_worker
 ok_rc $? "md_stop_worker: stopped by SIGTERM"
