@@ -7,7 +7,7 @@ TESTS += tests/check-layers.sh
 EXTRA_DIST += tests/check-layers.sh
 include tests/milter/local.mk
 include tests/e2e/local.mk
-EXTRA_DIST += tests/harness/lib.sh tests/harness/tap.sh tests/harness/pg-cluster
+EXTRA_DIST += tests/harness/lib.sh tests/harness/tap.sh tests/harness/pg-cluster tests/harness/dkim_sign.pl
 
 # libFuzzer harnesses: `make fuzz` (FUZZ_RUNS=N or FUZZ_TIME=seconds).
 EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/fuzz_mime.c tests/fuzz/fuzz_address.c \

@@ -168,7 +168,8 @@ if [ "$DNS" = 1 ]; then
 		print "From: Sender <sender\@example.test>\nTo: <support+bench\@desk.test>\n",
 		    "Subject: bench signed\nDate: Thu, 01 Jan 2026 10:00:00 +0000\n",
 		    "Message-ID: <signed.$$\@example.test>\n\n", ("x" x 76 . "\n") x int($len / 78)' "$L" |
-		perl "$here/dkim_sign.pl" "$DK/bench.private" example.test bench >"$W/signed.eml"
+		perl "$here/../harness/dkim_sign.pl" "$DK/bench.private" example.test bench --lf \
+			>"$W/signed.eml"
 	grep -q '^DKIM-Signature: ' "$W/signed.eml" || { echo "could not sign the desk_dkim message" >&2; exit 1; }
 fi
 MPORT[dkim]=$(port 2)

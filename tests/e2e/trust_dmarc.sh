@@ -68,22 +68,7 @@ message() {
 
 # sign DOMAIN: stdin signed with $T/keys/sel.private as d=DOMAIN s=sel.
 sign() {
-	# shellcheck disable=SC2016 # Perl code, expanded by Perl
-	# Cork: Mail::DKIM's KeyFile reader wants "BEGIN RSA PRIVATE KEY";
-	# opendkim-genkey writes PKCS#8, which Crypt::OpenSSL::RSA reads.
-	perl -MMail::DKIM::Signer -MMail::DKIM::PrivateKey -MCrypt::OpenSSL::RSA -e '
-		my ($keyfile, $dom) = @ARGV;
-		local $/;
-		open(my $kf, "<", $keyfile) or die "$keyfile: $!";
-		my $rsa = Crypt::OpenSSL::RSA->new_private_key(<$kf>);
-		my $m = <STDIN>;
-		$m =~ s/\r?\n/\r\n/g;
-		my $s = Mail::DKIM::Signer->new(Algorithm => "rsa-sha256",
-		    Method => "relaxed", Domain => $dom, Selector => "sel",
-		    Key => Mail::DKIM::PrivateKey->load(Cork => $rsa));
-		$s->PRINT($m);
-		$s->CLOSE;
-		print $s->signature->as_string, "\r\n", $m;' "$T/keys/sel.private" "$1"
+	perl "$top_srcdir/tests/harness/dkim_sign.pl" "$T/keys/sel.private" "$1" sel
 }
 
 # send ENVELOPE_FROM CLIENT_ADDR FILE: the SMTP transcript.

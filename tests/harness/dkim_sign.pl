@@ -1,10 +1,10 @@
 #!/usr/bin/perl
-# dkim_sign.pl KEYFILE DOMAIN SELECTOR < message > signed message
+# dkim_sign.pl KEYFILE DOMAIN SELECTOR [--lf] < message > signed message
 #
-# Signs a message the way tests/e2e/trust_dmarc.sh does (Mail::DKIM,
-# rsa-sha256, relaxed/relaxed) with a key made by opendkim-genkey, for
-# smtp_bench.sh's desk_dkim configuration.  Output lines end in LF:
-# smtp-source -F appends CRLF to every line itself.
+# Signs a message (Mail::DKIM, rsa-sha256, relaxed/relaxed) with a key made
+# by opendkim-genkey: for tests/e2e/trust_dmarc.sh (lines end in CRLF, as
+# swaks sends them) and tests/bench/smtp_bench.sh's desk_dkim configuration
+# (--lf: smtp-source -F appends CRLF to every line itself).
 #
 # Not opendkim-testmsg: it signs with rsa-sha1 (RFC 8301 forbids it for
 # verification) and, in 2.11.0~beta2, repeats the tail of b= when it folds
@@ -15,8 +15,8 @@ use Mail::DKIM::Signer;
 use Mail::DKIM::PrivateKey;
 use Crypt::OpenSSL::RSA;
 
-my ($keyfile, $domain, $selector) = @ARGV;
-die "usage: $0 KEYFILE DOMAIN SELECTOR\n" unless defined $selector;
+my ($keyfile, $domain, $selector, $lf) = @ARGV;
+die "usage: $0 KEYFILE DOMAIN SELECTOR [--lf]\n" unless defined $selector;
 local $/;
 open(my $kf, "<", $keyfile) or die "$keyfile: $!\n";
 # Mail::DKIM's KeyFile reader wants "BEGIN RSA PRIVATE KEY"; opendkim-genkey
@@ -30,5 +30,5 @@ my $s = Mail::DKIM::Signer->new(Algorithm => "rsa-sha256", Method => "relaxed",
 $s->PRINT($m);
 $s->CLOSE;
 my $out = $s->signature->as_string . "\r\n" . $m;
-$out =~ s/\r\n/\n/g;
+$out =~ s/\r\n/\n/g if defined $lf && $lf eq "--lf";
 print $out;
