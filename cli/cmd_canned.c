@@ -21,6 +21,7 @@
 #include "canned_store.h"
 #include "cli.h"
 #include "json.h"
+#include "present.h"
 #include "output.h"
 #include "tracker.h"
 

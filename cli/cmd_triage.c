@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "present.h"
 #include "output.h"
 #include "tracker.h"
 #include "triage_store.h"

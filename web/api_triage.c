@@ -23,6 +23,7 @@
 
 #include "canned_store.h"
 #include "json.h"
+#include "present.h"
 #include "tracker.h"
 #include "triage_store.h"
 #include "web.h"

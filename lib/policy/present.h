@@ -13,8 +13,10 @@
 
 #include "conf.h"
 #include "json.h"
+#include "canned_store.h"
 #include "projects.h"
 #include "tracker.h"
+#include "triage.h"
 
 /*
  * The issue's members into the open object: project, iid, title, state,
@@ -44,5 +46,13 @@ struct md_member;
 void	md_present_members(struct md_json *j, const struct md_member *m, size_t n);
 /* The settings alone (the API also nests them as "settings"). */
 void	md_present_project_settings(struct md_json *j, const struct md_project *p);
+
+/*
+ * {"canned": [{"name", "text"}, ...]} and {"rules": [{"id", "position",
+ * "field", "match", "pattern", "labels", "assign", "priority"}, ...]}: the
+ * JSON API's and the CLI's --json shapes (doc/maildesk-web.8).
+ */
+void	md_canned_json(struct md_json *j, const struct md_canned *v, size_t n);
+void	md_triage_json(struct md_json *j, const struct md_triage_rule *rules, size_t n);
 
 #endif

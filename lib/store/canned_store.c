@@ -19,6 +19,7 @@
 #include "store.h"
 #include "template.h"
 #include "tracker.h"
+#include "tracker_int.h"
 #include "validate.h"
 
 int
@@ -87,24 +88,6 @@ md_canned_list(struct md_store *st, const char *project,
 	}
 	PQclear(res);
 	return rc;
-}
-
-void
-md_canned_json(struct md_json *j, const struct md_canned *v, size_t n)
-{
-	size_t i;
-
-	md_json_open_object(j);
-	md_json_key(j, "canned");
-	md_json_open_array(j);
-	for (i = 0; i < n; i++) {
-		md_json_open_object(j);
-		md_json_kstr(j, "name", v[i].name);
-		md_json_kstr(j, "text", v[i].text);
-		md_json_close_object(j);
-	}
-	md_json_close_array(j);
-	md_json_close_object(j);
 }
 
 /* Why text cannot be a canned reply, or NULL (buf may receive the answer). */
@@ -187,8 +170,6 @@ md_canned_render(struct md_store *st, const struct md_config *cfg,
 {
 	char url[1024], unsub[1024];
 	md_buf subject = MD_BUF_INIT;
-	const char *base = cfg->base_url;
-	int blen = (int)strlen(base);
 	struct md_sqlp p;
 	struct md_tctx t;
 	PGresult *res;
@@ -215,11 +196,9 @@ md_canned_render(struct md_store *st, const struct md_config *cfg,
 		PQclear(res);
 		return MD_TRK_NOTFOUND;
 	}
-	while (blen > 0 && base[blen - 1] == '/')
-		blen--;
-	snprintf(url, sizeof url, "%.*s/%s/issues/%ld", blen, base, project, iid);
-	snprintf(unsub, sizeof unsub, "%.*s/unsubscribe/%s", blen, base,
-	    md_db_val(res, 0, 2));
+	/* The same links as the mails' (tracker_render.c). */
+	md_trk_web_url(cfg, url, sizeof url, "/%s/issues/%ld", project, iid);
+	md_trk_web_url(cfg, unsub, sizeof unsub, "/unsubscribe/%s", md_db_val(res, 0, 2));
 	memset(&t, 0, sizeof t);
 	t.project = project;
 	t.iid = iid;

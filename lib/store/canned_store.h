@@ -33,10 +33,6 @@ int	md_canned_list(struct md_store *st, const char *project,
 	    struct md_canned **v, size_t *n, char *err, size_t errlen);
 void	md_canned_free(struct md_canned *v, size_t n);
 
-/* Writes {"canned":[{"name":..,"text":..}, ...]} (the JSON API's and the
- * CLI's --json shape). */
-struct md_json;
-void	md_canned_json(struct md_json *j, const struct md_canned *v, size_t n);
 
 /*
  * Creates or replaces reply name; an empty text deletes it (deleting one

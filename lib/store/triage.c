@@ -442,37 +442,3 @@ md_triage_note(const struct md_triage_action *a, char *out, size_t outlen)
 	    r->match == MD_TRIAGE_REGEX ? "matches" : "contains", r->pattern);
 }
 
-void
-md_triage_json(struct md_json *j, const struct md_triage_rule *rules, size_t n)
-{
-	char labels[MD_TRIAGE_LABELS_MAX][MD_LABEL_MAX + 1];
-	const struct md_triage_rule *r;
-	const char *why;
-	size_t i;
-	int k, nl;
-
-	md_json_open_object(j);
-	md_json_key(j, "rules");
-	md_json_open_array(j);
-	for (i = 0; i < n; i++) {
-		r = &rules[i];
-		md_json_open_object(j);
-		md_json_kint(j, "id", r->id);
-		md_json_kint(j, "position", r->position);
-		md_json_kstr(j, "field", md_triage_field_name(r->field));
-		md_json_kstr(j, "match", md_triage_match_name(r->match));
-		md_json_kstr(j, "pattern", r->pattern);
-		md_json_key(j, "labels");
-		md_json_open_array(j);
-		nl = md_triage_labels_split(r->labels, labels, MD_TRIAGE_LABELS_MAX, &why);
-		for (k = 0; k < nl; k++)
-			md_json_string(j, labels[k]);
-		md_json_close_array(j);
-		md_json_kstr(j, "assign", r->assign != NULL && *r->assign ? r->assign : NULL);
-		md_json_kstr(j, "priority", r->priority != NULL && *r->priority ?
-		    r->priority : NULL);
-		md_json_close_object(j);
-	}
-	md_json_close_array(j);
-	md_json_close_object(j);
-}

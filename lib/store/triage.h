@@ -122,12 +122,4 @@ int	md_triage_decide(const struct md_triage_rule *rules, size_t n,
  * rule 2: subject contains "refund")"; cut to outlen. */
 void	md_triage_note(const struct md_triage_action *a, char *out, size_t outlen);
 
-/*
- * Writes {"rules":[{"id","position","field","match","pattern","labels":[..],
- * "assign": user|null,"priority": p|null}, ...]} (the JSON API's and the
- * CLI's --json shape, doc/maildesk-web.8).
- */
-struct md_json;
-void	md_triage_json(struct md_json *j, const struct md_triage_rule *rules, size_t n);
-
 #endif
