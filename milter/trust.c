@@ -162,7 +162,7 @@ check_gate(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_redis
 	md_policy_facts_init(&f);
 	f.gate = MD_GATE_ANSWERED;
 	if (md_rcpt_gate(r, &q, &f.gate_res) < 0) {
-		md_log(LOG_WARNING, "Redis gate for RCPT %s: %s%s", rcpt->addr, md_redis_errstr(r),
+		md_log(LOG_WARNING, "tempfail RCPT %s: %s%s", rcpt->addr, md_redis_errstr(r),
 		    strstr(md_redis_errstr(r), "OOM command not allowed") == NULL ? "" :
 		    " (Redis is out of memory and refuses writes: see \"Sizing maxmemory\" "
 		    "in doc/scaling.md)");
