@@ -20,6 +20,7 @@
 #include "log.h"
 #include "milter.h"
 #include "milter_metrics.h"
+#include "policy.h"
 #include "reply.h"
 
 static struct conn_ctx *
@@ -270,7 +271,7 @@ envrcpt(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, char **argv)
 	case MD_RCPT_TEMPFAIL:
 		md_log(LOG_WARNING, "tempfail RCPT %s: %s", rcpt.addr, why);
 		return md_tempfail(ctx, "4.3.0",
-		    "Support desk temporarily unavailable, please try again later");
+		    MD_POLICY_UNAVAILABLE);
 	case MD_RCPT_DESK:
 		break;
 	}

@@ -20,6 +20,7 @@
 #include "milter_auth.h"
 #include "milter_metrics.h"
 #include "mime.h"
+#include "policy.h"
 #include "reply.h"
 #include "verdict.h"
 
@@ -87,7 +88,7 @@ store_records(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, struct md_re
 		return md_tempfail(ctx, "4.3.0",
 		    res == MD_INBOX_FULL ?
 		    "Support desk is busy, please try again later" :
-		    "Support desk temporarily unavailable, please try again later");
+		    MD_POLICY_UNAVAILABLE);
 	}
 	for (i = 0; i < m->nrcpts; i++) {
 		md_log(LOG_INFO, "%s: stored from=<%s> [%s] rcpt=<%s> project=%s kind=%s "
@@ -181,7 +182,7 @@ md_milter_eom(SMFICTX *ctx)
 		md_mime_free(&mime);
 		msg_free(cc);
 		return md_tempfail(ctx, "4.3.0",
-		    "Support desk temporarily unavailable, please try again later");
+		    MD_POLICY_UNAVAILABLE);
 	}
 	/* Per-project thresholds and policies of the (first) project addressed. */
 	t0 = now_s();
@@ -194,7 +195,7 @@ md_milter_eom(SMFICTX *ctx)
 		md_mime_free(&mime);
 		msg_free(cc);
 		return md_tempfail(ctx, "4.3.0",
-		    "Support desk temporarily unavailable, please try again later");
+		    MD_POLICY_UNAVAILABLE);
 	}
 	st = md_eom_verdict(ctx, cc, m, &mime, qid, have_proj ? &proj : NULL, &v);
 	count_score(st, &v);

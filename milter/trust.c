@@ -210,8 +210,7 @@ md_rcpt_trust(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
 	}
 	r = md_redis_pool_acquire(G.pool, G.cfg.redis_command_timeout_ms);
 	if (r == NULL)
-		return md_tempfail(ctx, "4.3.0",
-		    "Support desk temporarily unavailable, please try again later");
+		return md_tempfail(ctx, "4.3.0", MD_POLICY_UNAVAILABLE);
 	first = m->checked == 1;
 	m->checked = 2;		/* rates counted once per message */
 	st = check_gate(ctx, cc, m, r, rcpt, first);

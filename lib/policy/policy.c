@@ -12,8 +12,6 @@
 #include "score.h"
 #include "spf.h"
 
-#define UNAVAILABLE	"Support desk temporarily unavailable, please try again later"
-
 void
 md_policy_facts_init(struct md_policy_facts *f)
 {
@@ -78,7 +76,7 @@ decide_sender(const struct md_config *cfg, const struct md_policy_facts *f,
 		return 1;
 	}
 	if (f->gate == MD_GATE_ERROR) {
-		decide(d, MD_POLICY_TEMPFAIL, "451", "4.3.0", "redis", UNAVAILABLE);
+		decide(d, MD_POLICY_TEMPFAIL, "451", "4.3.0", "redis", MD_POLICY_UNAVAILABLE);
 		return 1;
 	}
 	if (f->gate != MD_GATE_ANSWERED)

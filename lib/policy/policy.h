@@ -35,6 +35,9 @@
 
 #define MD_POLICY_TEXT_MAX	400
 
+/* The sentence of every 451 for Redis trouble (the gate, the pool, the XADD). */
+#define MD_POLICY_UNAVAILABLE	"Support desk temporarily unavailable, please try again later"
+
 /* The gate's answer as a fact: not asked, unusable, or its result. */
 enum md_gate_fact { MD_GATE_NOT_ASKED = 0, MD_GATE_ERROR, MD_GATE_ANSWERED };
 /* spamd as a fact: not asked (or not configured), answered, unreachable. */
