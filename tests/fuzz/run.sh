@@ -22,15 +22,26 @@ cflags="-g -O1 $san -DSYSCONFDIR=\"/etc\" -DLOCALSTATEDIR=\"/var\" -I$builddir -
 libs="$(pkg-config --libs $pc) -lspf2 -lpthread"
 
 # The library once, instrumented for coverage (with the migrations the
-# build generated: lib/store/db.c refers to them).
+# build generated: lib/store/db.c refers to them).  An object is reused
+# only while no source or header under lib/ is newer than the last
+# complete compile: a changed header (a struct that grew) or a file that
+# moved would otherwise leave objects that disagree about layouts.
+sources=("$srcdir"/lib/*/*.c "$builddir"/lib/db_migrations.c "$builddir"/lib/lua_scripts.c)
+stamp=$out/obj/.compiled
+if [ -e "$stamp" ] && [ -n "$(find "$srcdir/lib" "$builddir/lib" -maxdepth 2 \
+	\( -name '*.c' -o -name '*.h' \) -newer "$stamp" -print -quit)" ]; then
+	rm -f "$out"/obj/*.o "$stamp"
+fi
+[ -e "$stamp" ] || rm -f "$out"/obj/*.o
 objs=()
-for c in "$srcdir"/lib/*/*.c "$builddir"/lib/db_migrations.c "$builddir"/lib/lua_scripts.c; do
+for c in "${sources[@]}"; do
 	o=$out/obj/$(basename "$c" .c).o
-	if [ ! -e "$o" ] || [ "$c" -nt "$o" ]; then
+	if [ ! -e "$o" ]; then
 		clang $cflags -fsanitize=fuzzer-no-link -c "$c" -o "$o" || { echo "Bail out! cannot compile $c"; exit 1; }
 	fi
 	objs+=("$o")
 done
+touch "$stamp"
 
 n=0
 fail=0
