@@ -120,7 +120,7 @@ ensure_group(struct wk_inbox *w)
 
 	if (w->group_ok)
 		return 0;
-	if (md_group_ensure(w->r, err, sizeof err) < 0) {
+	if (md_group_ensure(w->r, w->stream, err, sizeof err) < 0) {
 		md_log(LOG_ERR, "%s", err);
 		return -1;
 	}
@@ -196,7 +196,7 @@ log_result(const char *id, const struct md_record *rec, const struct md_ingest *
 static void
 failed(struct wk_inbox *w, const char *id, const char *err)
 {
-	long n = md_group_deliveries(w->r, id);
+	long n = md_group_deliveries(w->r, w->stream, id);
 
 	md_log(LOG_WARNING, "%s: delivery %ld failed: %s", id, n, err);
 	if (n >= w->cfg->worker_max_failures)
@@ -236,7 +236,7 @@ parse_entry(struct wk_inbox *w, const redisReply *e, const char **id,
 	f = e->element[1];
 	if (f->type != REDIS_REPLY_ARRAY) {
 		/* Deleted while pending (trimmed by hand): nothing to do. */
-		md_group_ack_gone(w->r, *id);
+		md_group_ack_gone(w->r, w->stream, *id);
 		return 0;
 	}
 	items = calloc(f->elements + 1, sizeof *items);
@@ -344,8 +344,8 @@ process_claimed(struct wk_inbox *w, const redisReply *e)
 	memset(&it, 0, sizeof it);
 	if (e->type == REDIS_REPLY_ARRAY && e->elements == 2 &&
 	    e->element[0]->type == REDIS_REPLY_STRING && e->element[1]->type ==
-	    REDIS_REPLY_ARRAY && (n = md_group_deliveries(w->r, e->element[0]->str)) >
-	    w->cfg->worker_max_failures) {
+	    REDIS_REPLY_ARRAY && (n = md_group_deliveries(w->r, w->stream,
+	    e->element[0]->str)) > w->cfg->worker_max_failures) {
 		bury(w, e->element[0]->str, "gave up: delivered too often without "
 		    "success (did a worker crash on it?)", n);
 	} else if (parse_entry(w, e, &it.entry_id, &rec) == 1) {
@@ -407,8 +407,8 @@ claim(struct wk_inbox *w, volatile sig_atomic_t *stop)
 	int total = 0, nogroup = 0;
 
 	do {
-		rep = md_group_autoclaim(w->r, w->consumer, w->cfg->worker_claim_idle_ms,
-		    cursor, sizeof cursor, CLAIM_COUNT, &entries, &nogroup);
+		rep = md_group_autoclaim(w->r, w->stream, w->consumer,
+		    w->cfg->worker_claim_idle_ms, cursor, sizeof cursor, CLAIM_COUNT, &entries, &nogroup);
 		if (rep == NULL) {
 			if (nogroup)
 				w->group_ok = 0;
@@ -461,7 +461,7 @@ wk_inbox_step(struct wk_inbox *w, volatile sig_atomic_t *stop)
 			return n;
 	}
 	/* First our own history (a crash of this very consumer), then new entries. */
-	rep = md_group_read(w->r, w->consumer, !w->own_done, READ_COUNT,
+	rep = md_group_read(w->r, w->stream, w->consumer, !w->own_done, READ_COUNT,
 	    w->cfg->worker_block_ms, &nogroup);
 	if (rep == NULL) {
 		if (nogroup)
@@ -481,5 +481,5 @@ void
 wk_inbox_leave(struct wk_inbox *w)
 {
 	if (w->r != NULL)
-		md_group_leave(w->r, w->consumer);
+		md_group_leave(w->r, w->stream, w->consumer);
 }
