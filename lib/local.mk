@@ -39,7 +39,7 @@ lib_libmaildesk_a_SOURCES += lib/store/template_store.c lib/store/template_store
 lib_libmaildesk_a_SOURCES += lib/util/pidfile.c lib/util/pidfile.h
 
 # The tracker of record (PostgreSQL) and its schema migrations, compiled in.
-lib_libmaildesk_a_SOURCES += lib/store/db.c lib/store/db.h lib/store/db_migrations.h lib/store/store.c lib/store/store.h
+lib_libmaildesk_a_SOURCES += lib/store/db.c lib/store/db.h lib/store/db_values.c lib/store/db_schema.c lib/store/db_migrations.h lib/store/store.c lib/store/store.h
 nodist_lib_libmaildesk_a_SOURCES = lib/db_migrations.c
 # The Redis Lua scripts: lib/lua/*.lua with named KEYS/ARGV, compiled in
 # with their slot numbers and shared constants as one generated header.

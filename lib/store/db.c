@@ -1,11 +1,18 @@
 /*
- * db.c - one libpq connection with parameters, transactions and migrations.
+ * db.c - one libpq connection: connecting, failover, running statements
+ * and transactions.
  *
  * Kept small on purpose: the tracker's SQL lives with the code that needs
- * it (lib/tracker_*.c), this file only runs it.  A dropped connection is
- * reset before the next statement outside a transaction; inside one the
+ * it (lib/store/tracker_*.c), this file only runs it.  A dropped connection
+ * is reset before the next statement outside a transaction; inside one the
  * statement fails and the caller's transaction is lost as a whole, which
  * is what makes a retry safe.
+ *
+ * The values that go into a statement and come out of its result are
+ * db_values.c's, the schema and its migrations db_schema.c's: neither
+ * needs to know how a connection is kept, so they sit apart from the one
+ * file that does (db_values.c calls nothing of db.c, db_schema.c only its
+ * statements, through db.h like any other caller).
  *
  * Failover (doc/scaling.md): with a multi-host conninfo and
  * target_session_attrs=read-write libpq connects to whichever host takes
@@ -19,15 +26,11 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "db.h"
-#include "db_migrations.h"
 
 struct md_db {
 	char	*conninfo;
@@ -168,118 +171,6 @@ md_db_retryable(const struct md_db *db)
 	return strcmp(db->sqlstate, "40001") == 0 || strcmp(db->sqlstate, "40P01") == 0 ||
 	    strcmp(db->sqlstate, "23505") == 0 || db->sqlstate[0] == '\0' ||
 	    server_unusable(db->sqlstate);
-}
-
-/* ---- parameters ---------------------------------------------------------- */
-
-void
-md_sqlp_init(struct md_sqlp *p)
-{
-	memset(p, 0, sizeof *p);
-}
-
-void
-md_sqlp_free(struct md_sqlp *p)
-{
-	int i;
-
-	for (i = 0; i < p->n; i++)
-		free(p->owned[i]);
-	memset(p, 0, sizeof *p);
-}
-
-static int
-slot(struct md_sqlp *p)
-{
-	if (p->n >= MD_SQLP_MAX) {
-		p->err = 1;
-		return -1;
-	}
-	return p->n++;
-}
-
-void
-md_sqlp_str(struct md_sqlp *p, const char *s)
-{
-	int i = slot(p);
-
-	if (i >= 0)
-		p->v[i] = s;
-}
-
-void
-md_sqlp_strn(struct md_sqlp *p, const char *s, size_t n)
-{
-	int i = slot(p);
-	char *c;
-
-	if (i < 0)
-		return;
-	/* A NUL would end the text early; the tracker never stores one. */
-	if ((c = malloc(n + 1)) == NULL) {
-		p->err = 1;
-		return;
-	}
-	memcpy(c, s, n);
-	c[n] = '\0';
-	p->owned[i] = c;
-	p->v[i] = c;
-}
-
-void
-md_sqlp_bin(struct md_sqlp *p, const void *data, size_t n)
-{
-	int i = slot(p);
-
-	if (i < 0)
-		return;
-	if (n > 0x7fffffff) {
-		p->err = 1;
-		return;
-	}
-	p->v[i] = data != NULL ? data : "";
-	p->len[i] = (int)n;
-	p->fmt[i] = 1;
-}
-
-static void
-printf_slot(struct md_sqlp *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-printf_slot(struct md_sqlp *p, const char *fmt, ...)
-{
-	char tmp[64];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	md_sqlp_strn(p, tmp, strlen(tmp));
-}
-
-void
-md_sqlp_long(struct md_sqlp *p, long long v)
-{
-	printf_slot(p, "%lld", v);
-}
-
-void
-md_sqlp_double(struct md_sqlp *p, double v)
-{
-	printf_slot(p, "%.17g", v);
-}
-
-void
-md_sqlp_bool(struct md_sqlp *p, int v)
-{
-	md_sqlp_str(p, v ? "t" : "f");
-}
-
-void
-md_sqlp_null(struct md_sqlp *p)
-{
-	md_sqlp_str(p, NULL);
 }
 
 /* ---- statements ------------------------------------------------------------ */
@@ -424,156 +315,4 @@ md_db_rollback(struct md_db *db)
 	res = PQexec(db->conn, "ROLLBACK");
 	if (res != NULL)
 		PQclear(res);
-}
-
-const char *
-md_db_val(const PGresult *res, int row, int col)
-{
-	if (res == NULL || row >= PQntuples(res) || col >= PQnfields(res) ||
-	    PQgetisnull(res, row, col))
-		return "";
-	return PQgetvalue(res, row, col);
-}
-
-long long
-md_db_ll(const PGresult *res, int row, int col)
-{
-	return strtoll(md_db_val(res, row, col), NULL, 10);
-}
-
-char *
-md_db_dup(const PGresult *res, int row, int col)
-{
-	return strdup(md_db_val(res, row, col));
-}
-
-/* ---- schema --------------------------------------------------------------- */
-
-
-
-int
-md_db_schema_get(struct md_db *db, char *err, size_t errlen)
-{
-	PGresult *res;
-	int v;
-
-	res = md_db_query(db, "SELECT to_regclass('md_schema') IS NOT NULL", NULL, err,
-	    errlen);
-	if (res == NULL)
-		return -1;
-	v = strcmp(md_db_val(res, 0, 0), "t") == 0;
-	PQclear(res);
-	if (!v)
-		return 0;
-	if ((res = md_db_query(db, "SELECT coalesce(max(version), 0) FROM md_schema",
-	    NULL, err, errlen)) == NULL)
-		return -1;
-	v = (int)md_db_ll(res, 0, 0);
-	PQclear(res);
-	return v;
-}
-
-int
-md_db_schema_check(struct md_db *db, char *err, size_t errlen)
-{
-	int v = md_db_schema_get(db, err, errlen);
-
-	if (v < 0)
-		return -1;
-	if (v == 0)
-		snprintf(err, errlen, "the database has no maildesk schema: run "
-		    "'maildesk db migrate'");
-	else if (v < md_db_schema_version)
-		snprintf(err, errlen, "the database schema is version %d, this program "
-		    "needs %d: run 'maildesk db migrate'", v, md_db_schema_version);
-	else if (v > md_db_schema_version)
-		snprintf(err, errlen, "the database schema is version %d, newer than "
-		    "this program's %d: upgrade maildesk", v, md_db_schema_version);
-	else
-		return 0;
-	return -1;
-}
-
-int
-md_db_migrate(struct md_db *db, int *from, int *to, char *err, size_t errlen)
-{
-	struct md_sqlp p;
-	size_t i;
-	int cur, rc;
-	char e[512];
-
-	*from = *to = 0;
-	if (md_db_exec(db, "CREATE TABLE IF NOT EXISTS md_schema ("
-	    "version integer PRIMARY KEY, name text NOT NULL, applied bigint NOT NULL)",
-	    NULL, err, errlen) < 0 && !md_db_unique_violation(db))
-		return -1;
-	for (i = 0; i < md_nmigrations; i++) {
-		if (md_db_begin(db, err, errlen) < 0)
-			return -1;
-		/* One migrator at a time; the lock ends with the transaction. */
-		if (md_db_exec(db, "SELECT pg_advisory_xact_lock(7401)", NULL, err,
-		    errlen) < 0 || (cur = md_db_schema_get(db, err, errlen)) < 0) {
-			md_db_rollback(db);
-			return -1;
-		}
-		if (i == 0)
-			*from = cur;
-		if (md_migrations[i].version <= cur) {
-			md_db_rollback(db);
-			*to = cur;
-			continue;
-		}
-		md_sqlp_init(&p);
-		md_sqlp_long(&p, md_migrations[i].version);
-		md_sqlp_str(&p, md_migrations[i].name);
-		md_sqlp_long(&p, (long long)time(NULL));
-		rc = md_db_exec(db, md_migrations[i].sql, NULL, e, sizeof e);
-		if (rc == 0)
-			rc = md_db_exec(db, "INSERT INTO md_schema VALUES ($1, $2, $3)", &p,
-			    e, sizeof e);
-		md_sqlp_free(&p);
-		if (rc < 0) {
-			md_db_rollback(db);
-			snprintf(err, errlen, "migration %s: %s", md_migrations[i].name, e);
-			return -1;
-		}
-		if (md_db_commit(db, err, errlen) < 0)
-			return -1;
-		*to = md_migrations[i].version;
-	}
-	return 0;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int
-md_db_strings(PGresult *res, int col, char ***out, size_t *n, char *err,
-    size_t errlen)
-{
-	char **v;
-	int i, k = PQntuples(res);
-
-	if ((v = calloc((size_t)k + 1, sizeof *v)) == NULL) {
-		PQclear(res);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (i = 0; i < k; i++)
-		if ((v[i] = md_db_dup(res, i, col)) == NULL) {
-			while (i-- > 0)
-				free(v[i]);
-			free(v);
-			PQclear(res);
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-	PQclear(res);
-	qsort(v, (size_t)k, sizeof *v, cmp_str);
-	*out = v;
-	*n = (size_t)k;
-	return 0;
 }
