@@ -161,14 +161,6 @@ int	md_trk_responder_note(struct md_store *st, const struct md_trk_issue *b,
 	    const struct md_resp_note *n, long *id, int *mailed, char *err,
 	    size_t errlen);
 
-/*
- * text with author's signature under it (after a blank line) when author is
- * a user with one, else a copy (malloc'd); NULL with err.  For the public
- * notes of md_tracker_note (web, CLI).
- */
-char	*md_trk_signed(struct md_store *st, const char *author, const char *text,
-	    char *err, size_t errlen);
-
 /* A responder's answer by email (record kind "reply" through a responder
  * key): files it under the rules above; 0 or -1. */
 int	md_trk_responder_answer(struct md_trk_rec *r, const struct md_rkey *k);

@@ -1,5 +1,5 @@
 /*
- * responder_reply.c - responders' notes: the signature under public ones,
+ * responder_reply.c - responders' notes (signed by tracker_signature.c),
  * and answers to a notification by email (notify.h).
  *
  * An answer by email is posted only when everything vouches for it: the
@@ -23,10 +23,8 @@
 #include <time.h>
 
 #include "notify.h"
-
-/* A blank line, not "-- ": the mail's template footer starts with one, and
- * two would look like two signatures; a responder who wants it writes it. */
-#define SIGNATURE_SEP	"\n\n"
+#include "tracker_change.h"
+#include "tracker_signature.h"
 
 /*
  * Public answers by email per responder and issue and hour.  An
@@ -36,66 +34,6 @@
  * the customer.  No person answers one customer ten times an hour by mail.
  */
 #define MAX_ANSWERS_PER_HOUR	10
-
-/* The user's address and signature ("" when author is no user). */
-static int
-author_info(struct md_store *st, const char *author, char **email, char **sig,
-    char *err, size_t errlen)
-{
-	struct md_sqlp p;
-	PGresult *res;
-	int rows;
-
-	*email = *sig = NULL;
-	md_sqlp_init(&p);
-	md_sqlp_str(&p, author != NULL ? author : "");
-	res = md_db_query(st->db, "SELECT email, signature FROM users WHERE name = $1",
-	    &p, err, errlen);
-	md_sqlp_free(&p);
-	if (res == NULL)
-		return -1;
-	rows = PQntuples(res);
-	*email = rows > 0 ? md_db_dup(res, 0, 0) : strdup("");
-	*sig = rows > 0 ? md_db_dup(res, 0, 1) : strdup("");
-	PQclear(res);
-	if (*email == NULL || *sig == NULL) {
-		free(*email);
-		free(*sig);
-		*email = *sig = NULL;
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-/* text with sig under it, malloc'd; NULL on ENOMEM. */
-static char *
-sign(const char *text, const char *sig)
-{
-	md_buf t = MD_BUF_INIT;
-
-	if (md_buf_puts(&t, text) < 0 || (*sig != '\0' &&
-	    md_buf_printf(&t, SIGNATURE_SEP "%s", sig) < 0)) {
-		md_buf_free(&t);
-		return NULL;
-	}
-	return md_buf_detach(&t);
-}
-
-char *
-md_trk_signed(struct md_store *st, const char *author, const char *text, char *err,
-    size_t errlen)
-{
-	char *email, *sig, *out;
-
-	if (author_info(st, author, &email, &sig, err, errlen) < 0)
-		return NULL;
-	if ((out = sign(text, sig)) == NULL)
-		snprintf(err, errlen, "out of memory");
-	free(email);
-	free(sig);
-	return out;
-}
 
 int
 md_trk_responder_note(struct md_store *st, const struct md_trk_issue *b,
@@ -109,9 +47,9 @@ md_trk_responder_note(struct md_store *st, const struct md_trk_issue *b,
 
 	if (mailed != NULL)
 		*mailed = 0;
-	if (author_info(st, n->author, &email, &sig, err, errlen) < 0)
+	if (md_trk_user_signature(st, n->author, &email, &sig, err, errlen) < 0)
 		return -1;
-	if ((text = sign(n->text, n->internal ? "" : sig)) == NULL) {
+	if ((text = md_trk_sign(n->text, n->internal ? "" : sig)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}

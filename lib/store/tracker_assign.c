@@ -16,23 +16,9 @@
 
 #include "notify.h"
 #include "tracker.h"
+#include "tracker_change.h"
 #include "tracker_int.h"
 #include "validate.h"
-
-#define AUTHOR(a)	((a) != NULL && *(a) != '\0' ? (a) : "Support")
-
-int
-md_trk_change_note(struct md_store *st, const struct md_trk_issue *b,
-    const char *author, const char *text, char *err, size_t errlen)
-{
-	struct md_trk_note n;
-
-	memset(&n, 0, sizeof n);
-	n.author = AUTHOR(author);
-	n.kind = "system";
-	n.text = text;
-	return md_trk_note_add(st, b->id, b->project, &n, NULL, err, errlen);
-}
 
 /* 1 if user may own issues of project (a member, or a site admin), 0, -1. */
 static int

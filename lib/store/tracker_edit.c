@@ -5,7 +5,7 @@
  *
  * Each change is one transaction that first locks the issue row (as every
  * writer of an existing issue does, so changes to one issue never
- * interleave), then writes the change, its note and the mails it causes
+ * interleave; the frame is tracker_change.c's md_trk_edit_begin/_end), then writes the change, its note and the mails it causes
  * (outbox rows): all of it commits or none.  Every change leaves a note,
  * so the issue's history says who did what and when.
  */
@@ -16,53 +16,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "notify.h"
 #include "tracker.h"
+#include "tracker_change.h"
 #include "tracker_int.h"
+#include "tracker_signature.h"
 #include "validate.h"
-
-#define AUTHOR(a)	((a) != NULL && *(a) != '\0' ? (a) : "Support")
-
-int
-md_trk_edit_begin(struct md_store *st, const char *project, long iid,
-    struct md_trk_issue *b, char *err, size_t errlen)
-{
-	int rc;
-
-	memset(b, 0, sizeof *b);
-	if (md_db_begin(st->db, err, errlen) < 0)
-		return -1;
-	if ((rc = md_trk_issue_load(st, project, iid, 1, b, err, errlen)) != 0)
-		md_db_rollback(st->db);
-	return rc;
-}
-
-int
-md_trk_edit_end(struct md_store *st, struct md_trk_issue *b, int rc, char *err,
-    size_t errlen)
-{
-	if (rc == 0 && md_db_commit(st->db, err, errlen) < 0)
-		rc = -1;
-	else if (rc != 0)
-		md_db_rollback(st->db);
-	md_trk_issue_free(b);
-	return rc;
-}
-
-int
-md_trk_first_response(struct md_store *st, long issue_id, char *err, size_t errlen)
-{
-	struct md_sqlp p;
-	int rc;
-
-	md_sqlp_init(&p);
-	md_sqlp_long(&p, issue_id);
-	md_sqlp_long(&p, (long long)time(NULL));
-	rc = md_db_exec(st->db, "UPDATE issues SET first_response_at = $2 "
-	    "WHERE id = $1 AND first_response_at IS NULL", &p, err, errlen);
-	md_sqlp_free(&p);
-	return rc;
-}
 
 int
 md_tracker_note(struct md_store *st, const struct md_config *cfg,
@@ -87,9 +45,9 @@ md_tracker_note(struct md_store *st, const struct md_config *cfg,
 	if ((rc = md_trk_edit_begin(st, project, iid, &b, err, errlen)) != 0)
 		return rc;
 	memset(&n, 0, sizeof n);
-	n.author = AUTHOR(author);
+	n.author = MD_TRK_AUTHOR(author);
 	n.kind = internal ? "internal" : "public";
-	/* A public reply carries its author's signature (notify.h). */
+	/* A public reply carries its author's signature (tracker_signature.h). */
 	if (!internal && (text = signed_text = md_trk_signed(st, n.author, text, err,
 	    errlen)) == NULL)
 		return md_trk_edit_end(st, &b, -1, err, errlen);
@@ -173,9 +131,9 @@ md_tracker_set_state(struct md_store *st, const struct md_config *cfg,
 	free(b.state);
 	b.state = strdup(state);	/* the mails tell the new state */
 	snprintf(text, sizeof text, "%s by %s", close ? "closed" : "reopened",
-	    AUTHOR(author));
+	    MD_TRK_AUTHOR(author));
 	memset(&n, 0, sizeof n);
-	n.author = AUTHOR(author);
+	n.author = MD_TRK_AUTHOR(author);
 	n.kind = "system";
 	n.text = text;
 	rc = b.state == NULL ? -1 : md_trk_note_add(st, b.id, project, &n, NULL, err, errlen);

@@ -15,7 +15,8 @@
  *                     the view, attachments, visible text, key lookups,
  *                     prepared statements); it calls none of them;
  *   tracker_render.c  templates and composing a mail;
- *   tracker.c         reading issues; tracker_edit.c responders' changes;
+ *   tracker.c         reading issues; tracker_edit.c responders' changes
+ *                     (their frame and system notes: tracker_change.c);
  *   tracker_purge.c   retention and erasure; tracker_search.c the list query.
  */
 #ifndef MD_TRACKER_INT_H
@@ -199,7 +200,7 @@ int	md_trk_may_thread(const struct md_record *rec);
 /* The issue (of the record's project) a new mail answers: 1 (iid set), 0, -1. */
 int	md_trk_find_thread(struct md_trk_rec *r, long *iid);
 /* Claims the record for issue_id of project in filed_messages: 1 new,
- * 0 filed before (a replay), -1. */
+ * 0 filed before (a replay), -1 (tracker_record.c). */
 int	md_trk_file_once(struct md_trk_rec *r, const char *project, long issue_id);
 /* An answer to project's issue iid; key_email: whose reply key it came
  * through ("" none).  0 or -1. */
@@ -325,21 +326,5 @@ int	md_trk_assign(struct md_store *st, const struct md_trk_issue *b,
 int	md_trk_set_priority(struct md_store *st, const struct md_trk_issue *b,
 	    const char *priority, const char *author, int *changed, char *err,
 	    size_t errlen);
-/*
- * A responder's change starts with md_trk_edit_begin (a transaction, issue
- * locked; on failure nothing is open) and ends with md_trk_edit_end, which
- * commits when rc is 0 (else rolls back), frees b and returns the result.
- */
-int	md_trk_edit_begin(struct md_store *st, const char *project, long iid,
-	    struct md_trk_issue *b, char *err, size_t errlen);
-int	md_trk_edit_end(struct md_store *st, struct md_trk_issue *b, int rc,
-	    char *err, size_t errlen);
-/* A public reply by a responder: stops the issue's first-response clock
- * (issues.first_response_at, set once).  0 or -1. */
-int	md_trk_first_response(struct md_store *st, long issue_id, char *err,
-	    size_t errlen);
-/* A system note by author (NULL or "": "Support") on issue b. */
-int	md_trk_change_note(struct md_store *st, const struct md_trk_issue *b,
-	    const char *author, const char *text, char *err, size_t errlen);
 
 #endif

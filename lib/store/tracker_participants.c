@@ -19,6 +19,7 @@
 #include "keygen.h"
 #include "lists.h"
 #include "tracker.h"
+#include "tracker_change.h"
 #include "tracker_int.h"
 #include "view.h"
 

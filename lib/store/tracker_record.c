@@ -1,10 +1,11 @@
 /*
  * tracker_record.c - what filing every kind of record needs: the sender,
- * the dedup key, keys for the view, attachments, the customer's visible
- * text, reply-key lookups and the prepared statements.
+ * the dedup key (and filing a record once by it), keys for the view,
+ * attachments, the customer's visible text, reply-key lookups and the
+ * prepared statements.
  *
  * The files that file records (tracker_newreq.c, tracker_reply.c,
- * tracker_auto.c) and the batch that sorts them (tracker_ingest.c) all
+ * tracker_auto.c, responder_reply.c) and the batch that sorts them (tracker_ingest.c) all
  * call down into this one, and it calls none of them, so the tracker's
  * files form layers instead of a circle.
  */
@@ -189,6 +190,33 @@ md_trk_msg_key(const struct md_record *rec)
 	out = key != NULL ? strdup(key) : NULL;
 	g_free(key);
 	return out;
+}
+
+/*
+ * Filing a record twice (a replay after a crash between the commit and the
+ * XACK) is recognised by its project and dedup key, whichever path files
+ * it: customers' answers and responders' answers by email alike.
+ */
+int
+md_trk_file_once(struct md_trk_rec *r, const char *project, long issue_id)
+{
+	struct md_sqlp p;
+	char *key = md_trk_msg_key(r->rec);
+	long n;
+
+	if (key == NULL) {
+		snprintf(r->err, r->errlen, "out of memory");
+		return -1;
+	}
+	md_sqlp_init(&p);
+	md_sqlp_str(&p, project);
+	md_sqlp_str(&p, key);
+	md_sqlp_long(&p, issue_id);
+	n = md_db_exec_count(r->st->db, "INSERT INTO filed_messages (project, msg_key, "
+	    "issue_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &p, r->err, r->errlen);
+	md_sqlp_free(&p);
+	free(key);
+	return n < 0 ? -1 : n > 0;
 }
 
 /*

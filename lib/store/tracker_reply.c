@@ -205,28 +205,6 @@ load_answer(struct answer *q)
 	return rc;
 }
 
-int
-md_trk_file_once(struct md_trk_rec *r, const char *project, long issue_id)
-{
-	struct md_sqlp p;
-	char *key = md_trk_msg_key(r->rec);
-	long n;
-
-	if (key == NULL) {
-		snprintf(r->err, r->errlen, "out of memory");
-		return -1;
-	}
-	md_sqlp_init(&p);
-	md_sqlp_str(&p, project);
-	md_sqlp_str(&p, key);
-	md_sqlp_long(&p, issue_id);
-	n = md_db_exec_count(r->st->db, "INSERT INTO filed_messages (project, msg_key, "
-	    "issue_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &p, r->err, r->errlen);
-	md_sqlp_free(&p);
-	free(key);
-	return n < 0 ? -1 : n > 0;
-}
-
 /* A system note of the answer's issue: before, the sender, after. */
 static int
 sysnote(struct answer *q, const char *before, const char *after)
