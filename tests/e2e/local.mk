@@ -109,6 +109,9 @@ EXTRA_DIST += tests/web/browser_mail.mjs tests/web/chromium.mjs
 # Sender identity: DKIM signatures made in the test, DMARC records in dnsmasq.
 TESTS += tests/e2e/trust_dmarc.sh
 dist_check_SCRIPTS += tests/e2e/trust_dmarc.sh
+# ... and issue 17's forged reply through the worker to the CLI and the web API.
+TESTS += tests/e2e/trust_forged_reply.sh
+dist_check_SCRIPTS += tests/e2e/trust_forged_reply.sh
 
 # the tracker in PostgreSQL: schema migrations, backup and restore (with the
 # Redis view rebuilt), searches under SMTP load.
