@@ -35,13 +35,13 @@ struct cli_command {
 	const char	*usage;		/* synopsis lines, each "  maildesk ...\n" */
 };
 
-/* "maildesk: <message>" on stderr; returns CLI_EXIT_FAIL. */
+/* error.c: "maildesk: <message>" on stderr; returns CLI_EXIT_FAIL. */
 int	cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Same, followed by the command's usage; returns CLI_EXIT_USAGE. */
+/* main.c: the same, followed by the command's usage; returns CLI_EXIT_USAGE. */
 int	cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /*
- * The tracker's store (PostgreSQL connected, its schema checked; Redis
+ * connect.c: the tracker's store (PostgreSQL connected, its schema checked; Redis
  * connects on first use); NULL after printing why.
  */
 struct md_store *cli_store(struct cli *c);

@@ -134,7 +134,7 @@ web_result api_project_alias(struct req *rq, char **args, int nargs);
 /* api_templates.c */
 web_result api_template_set(struct req *rq, char **args, int nargs);
 web_result api_template_preview(struct req *rq, char **args, int nargs);
-/* Writes "templates":{kind:{text,custom},...} for project; 0 or -1. */
+/* template_json.c: writes "templates":{kind:{text,custom},...} for project; 0 or -1. */
 struct md_json;
 int	api_templates_json(struct req *rq, const char *project, struct md_json *j);
 

@@ -17,7 +17,7 @@
 #include "clock.h"
 #include "db.h"
 #include "dns_txt.h"
-#include "doctor.h"
+#include "doctor_checks.h"
 #include "redact.h"
 #include "spamd.h"
 

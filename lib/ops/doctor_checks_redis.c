@@ -22,7 +22,7 @@
 #include <time.h>
 
 #include "clock.h"
-#include "doctor.h"
+#include "doctor_checks.h"
 #include "queue.h"
 #include "redis.h"
 

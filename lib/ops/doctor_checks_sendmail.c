@@ -14,7 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "doctor.h"
+#include "doctor_checks.h"
+#include "doctor_milter_addr.h"
 
 #define MAX_MILTERS	16
 

@@ -16,7 +16,8 @@
  * break (or answer -READONLY once it has been turned into a replica), and
  * the next command asks the sentinels again and lands on the new primary.
  *
- * The Lua scripts run in redis_eval.c, through redis_int.h.
+ * What runs on the connection is elsewhere, through redis_int.h: plain
+ * commands and their replies in redis_cmd.c, the Lua scripts in redis_eval.c.
  */
 #include "config.h"
 
@@ -486,80 +487,4 @@ md_redis_checked(struct md_redis *r, redisReply *rep)
 		}
 	}
 	return rep;
-}
-
-redisReply *
-md_redis_cmd(struct md_redis *r, const char *fmt, ...)
-{
-	va_list ap;
-	redisReply *rep;
-
-	if (r == NULL || md_redis_ensure(r) < 0)
-		return NULL;
-	va_start(ap, fmt);
-	rep = redisvCommand(r->c, fmt, ap);
-	va_end(ap);
-	return md_redis_checked(r, rep);
-}
-
-redisReply *
-md_redis_cmdv(struct md_redis *r, int argc, const char **argv, const size_t *lens)
-{
-	if (r == NULL || argc < 1 || md_redis_ensure(r) < 0)
-		return NULL;
-	return md_redis_checked(r, redisCommandArgv(r->c, argc, argv, lens));
-}
-
-const char *
-md_key(const struct md_redis *r, md_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	md_buf_reset(b);
-	if (md_buf_puts(b, r->prefix) < 0)
-		return NULL;
-	va_start(ap, fmt);
-	rc = md_buf_vprintf(b, fmt, ap);
-	va_end(ap);
-	return rc < 0 ? NULL : md_buf_str(b);
-}
-
-int
-md_reply_is_error(const redisReply *rep)
-{
-	return rep == NULL || rep->type == REDIS_REPLY_ERROR;
-}
-
-int
-md_redis_wait_replicas(struct md_redis *r, int n, int timeout_ms)
-{
-	redisReply *rep = md_redis_cmd(r, "WAIT %d %d", n, timeout_ms);
-	int v = -1;
-
-	if (rep != NULL && rep->type == REDIS_REPLY_INTEGER)
-		v = (int)rep->integer;
-	if (rep != NULL)
-		freeReplyObject(rep);
-	return v;
-}
-
-long long
-md_reply_int(const redisReply *rep, long long dflt)
-{
-	char *end;
-	long long v;
-
-	if (rep == NULL)
-		return dflt;
-	if (rep->type == REDIS_REPLY_INTEGER)
-		return rep->integer;
-	if ((rep->type != REDIS_REPLY_STRING && rep->type != REDIS_REPLY_STATUS) ||
-	    rep->str == NULL || rep->len == 0)
-		return dflt;
-	errno = 0;
-	v = strtoll(rep->str, &end, 10);
-	if (errno != 0 || end != rep->str + rep->len)
-		return dflt;
-	return v;
 }

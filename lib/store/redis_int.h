@@ -1,6 +1,7 @@
 /*
- * redis_int.h - what redis_eval.c needs of a connection that redis.c
- * otherwise keeps to itself (lib only; programs use redis.h).
+ * redis_int.h - what redis_cmd.c (commands) and redis_eval.c (scripts)
+ * need of a connection that redis.c otherwise keeps to itself (lib only;
+ * programs use redis.h).
  */
 #ifndef MD_REDIS_INT_H
 #define MD_REDIS_INT_H

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "doctor.h"
+#include "doctor_milter_addr.h"
 #include "milter_probe.h"
 #include "unit.h"
 
