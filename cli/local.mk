@@ -11,3 +11,4 @@ cli_maildesk_SOURCES += cli/cmd_db.c cli/cmd_customer.c
 cli_maildesk_SOURCES += cli/who.c cli/cmd_issue_edit.c cli/cmd_member.c cli/cmd_mywork.c
 cli_maildesk_SOURCES += cli/cmd_doctor.c
 cli_maildesk_SOURCES += cli/cmd_triage.c cli/cmd_canned.c
+cli_maildesk_SOURCES += cli/error.c cli/connect.c

@@ -12,6 +12,7 @@ web_maildesk_web_SOURCES = \
 web_maildesk_web_SOURCES += web/api_members.c web/api_mywork.c
 web_maildesk_web_SOURCES += web/api_me.c
 web_maildesk_web_SOURCES += web/api_triage.c
+web_maildesk_web_SOURCES += web/template_json.c
 web_maildesk_web_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SODIUM_CFLAGS)
 web_maildesk_web_CPPFLAGS = $(AM_CPPFLAGS) -DWEB_STATIC_DEFAULT='"$(pkgdatadir)/web"'
 web_maildesk_web_LDADD = $(MD_LIBS) $(MHD_LIBS) $(SODIUM_LIBS)
