@@ -4,6 +4,8 @@ lib_libmaildesk_a_SOURCES = \
 	lib/util/buf.c lib/util/buf.h \
 	lib/util/log.c lib/util/log.h \
 	lib/util/conf.c lib/util/conf_check.c lib/util/conf.h \
+	lib/util/conf_keys.c lib/util/conf_keys.h lib/util/conf_table.h \
+	lib/util/conf_check.h lib/util/conf_credentials.c lib/util/conf_credentials.h \
 	lib/util/redact.c lib/util/redact.h \
 	lib/mail/record.c lib/mail/record.h \
 	lib/mail/address.c lib/mail/address.h \

@@ -1,6 +1,7 @@
 /*
  * conf_check.c - the cross-key rules of maildesk.conf, run by
  * md_config_load() once every line is in (conf.c checks one line at a time).
+ * It reads a loaded struct md_config and never the loader, which calls it.
  *
  * Like every config error these name "file:line: key": the key is the one
  * the file set, so that the line shown is one the admin actually wrote.
@@ -10,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conf.h"
+#include "conf_check.h"
 
 /* "file:line: key: why" for a value only the whole file shows to be wrong. */
 static int
