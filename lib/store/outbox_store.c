@@ -1,6 +1,10 @@
 /*
- * outbox_store.c - the outbox table: claims, the handover marker, outcomes,
- * the weekly sweep, the wake-up channel and what admins see (outbox_store.h).
+ * outbox_store.c - what senders do to the outbox table: claims, the
+ * handover marker, outcomes and the weekly sweep (outbox_store.h).
+ *
+ * The rest of outbox_store.h is apart, because neither part writes a row
+ * for a sender: the wake-up channel (LISTEN/NOTIFY) is outbox_listen.c,
+ * the admin's view (maildesk queue) outbox_admin.c.
  *
  * Every write that records a sender's work says "AND claimed_by = me": the
  * claim is the fence.  A sender whose lease ran out (it hung, or the
@@ -12,8 +16,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,190 +318,4 @@ md_outbox_sweep(struct md_store *st, long keep_s, long limit, char *err,
 	    " AND done_at < " NOW " - $1 LIMIT $2)", &p, err, errlen);
 	md_sqlp_free(&p);
 	return rc;
-}
-
-/* ---- waking senders ---------------------------------------------------- */
-
-int
-md_outbox_listener_open(struct md_outbox_listener *l, const char *conninfo,
-    char *err, size_t errlen)
-{
-	memset(l, 0, sizeof *l);
-	if ((l->db = md_db_new(conninfo)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-void
-md_outbox_listener_close(struct md_outbox_listener *l)
-{
-	md_db_free(l->db);
-	l->db = NULL;
-	l->listening = 0;
-}
-
-/* Reads what arrived; 1 if a notification was among it, -1 if the line died. */
-static int
-drain(struct md_outbox_listener *l, PGconn *c, char *err, size_t errlen)
-{
-	PGnotify *nf;
-	int woke = 0;
-
-	if (PQconsumeInput(c) == 0 || PQstatus(c) != CONNECTION_OK) {
-		snprintf(err, errlen, "postgres: listener: %s", PQerrorMessage(c));
-		err[strcspn(err, "\n")] = '\0';
-		l->listening = 0;
-		return -1;
-	}
-	while ((nf = PQnotifies(c)) != NULL) {
-		woke = 1;
-		PQfreemem(nf);
-	}
-	return woke;
-}
-
-int
-md_outbox_wait(struct md_outbox_listener *l, int timeout_ms, char *err,
-    size_t errlen)
-{
-	struct pollfd pfd;
-	PGconn *c;
-	int rc;
-
-	if (!l->listening) {
-		/* (Re)connects.  Whatever was inserted meanwhile went
-		 * unnoticed, so this counts as a wake-up. */
-		if (md_db_exec(l->db, "LISTEN " MD_OUTBOX_CHANNEL, NULL, err, errlen) < 0)
-			return -1;
-		l->listening = 1;
-		return 1;
-	}
-	if ((c = md_db_conn(l->db)) == NULL) {
-		l->listening = 0;
-		snprintf(err, errlen, "postgres: listener: not connected");
-		return -1;
-	}
-	if ((rc = drain(l, c, err, errlen)) != 0)
-		return rc;
-	pfd.fd = PQsocket(c);
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	rc = poll(&pfd, 1, timeout_ms > 0 ? timeout_ms : 0);
-	if (rc < 0 && errno != EINTR) {
-		snprintf(err, errlen, "poll: %s", strerror(errno));
-		return -1;
-	}
-	if (rc <= 0)
-		return 0;
-	return drain(l, c, err, errlen);
-}
-
-/* ---- for admins ------------------------------------------------------------ */
-
-int
-md_outbox_stats(struct md_store *st, struct md_outbox_stats *out, char *err,
-    size_t errlen)
-{
-	PGresult *res;
-
-	memset(out, 0, sizeof *out);
-	res = md_db_query(st->db, "SELECT"
-	    " count(*) FILTER (WHERE state = 'queued'),"
-	    " count(*) FILTER (WHERE state = 'queued' AND next_attempt <= e"
-	    "  AND (claimed_until IS NULL OR claimed_until < e)),"
-	    " count(*) FILTER (WHERE state = 'queued' AND attempts > 0),"
-	    " count(*) FILTER (WHERE state = 'queued' AND claimed_until >= e),"
-	    " count(*) FILTER (WHERE state = 'queued' AND handover IS NOT NULL),"
-	    " count(*) FILTER (WHERE state = 'sent'),"
-	    " count(*) FILTER (WHERE state = 'failed'),"
-	    " count(*) FILTER (WHERE state = 'dropped'),"
-	    " coalesce(floor(e - min(created) FILTER (WHERE state = 'queued')), 0)::bigint"
-	    " FROM outbox, (SELECT " NOW " AS e) AS n GROUP BY e", NULL, err, errlen);
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 1) {
-		out->queued = (long)md_db_ll(res, 0, 0);
-		out->due = (long)md_db_ll(res, 0, 1);
-		out->deferred = (long)md_db_ll(res, 0, 2);
-		out->claimed = (long)md_db_ll(res, 0, 3);
-		out->handover = (long)md_db_ll(res, 0, 4);
-		out->sent = (long)md_db_ll(res, 0, 5);
-		out->failed = (long)md_db_ll(res, 0, 6);
-		out->dropped = (long)md_db_ll(res, 0, 7);
-		out->oldest = (long)md_db_ll(res, 0, 8);
-		if (out->oldest < 0)
-			out->oldest = 0;
-	}
-	PQclear(res);
-	return 0;
-}
-
-void
-md_outbox_pending_free(struct md_outbox_pending *p, size_t n)
-{
-	size_t k;
-
-	for (k = 0; p != NULL && k < n; k++) {
-		free(p[k].rcpt);
-		free(p[k].claimed_by);
-		free(p[k].handover);
-		free(p[k].last_error);
-	}
-	free(p);
-}
-
-int
-md_outbox_pending(struct md_store *st, size_t max, struct md_outbox_pending **out,
-    size_t *n, char *err, size_t errlen)
-{
-	struct md_outbox_pending *p = NULL;
-	struct md_sqlp sp;
-	PGresult *res;
-	int rows, k, oom = 0;
-
-	*out = NULL;
-	*n = 0;
-	md_sqlp_init(&sp);
-	md_sqlp_long(&sp, max > 0 ? (long long)max : 100);
-	res = md_db_query(st->db, "SELECT id, project, iid, kind, rcpt, attempts,"
-	    " next_attempt, created,"
-	    " CASE WHEN claimed_until >= " NOW " THEN coalesce(claimed_by, '')"
-	    "  ELSE '' END, coalesce(handover, ''), last_error"
-	    " FROM outbox WHERE state = 'queued' ORDER BY next_attempt, id LIMIT $1",
-	    &sp, err, errlen);
-	md_sqlp_free(&sp);
-	if (res == NULL)
-		return -1;
-	rows = PQntuples(res);
-	if (rows > 0 && (p = calloc((size_t)rows, sizeof *p)) == NULL) {
-		PQclear(res);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (k = 0; k < rows; k++) {
-		p[k].id = md_db_ll(res, k, 0);
-		snprintf(p[k].project, sizeof p[k].project, "%s", md_db_val(res, k, 1));
-		p[k].iid = (long)md_db_ll(res, k, 2);
-		snprintf(p[k].kind, sizeof p[k].kind, "%s", md_db_val(res, k, 3));
-		p[k].rcpt = dup_field(res, k, 4, &oom);
-		p[k].attempts = (int)md_db_ll(res, k, 5);
-		p[k].next_attempt = (long)md_db_ll(res, k, 6);
-		p[k].created = (long)md_db_ll(res, k, 7);
-		p[k].claimed_by = dup_field(res, k, 8, &oom);
-		p[k].handover = dup_field(res, k, 9, &oom);
-		p[k].last_error = dup_field(res, k, 10, &oom);
-	}
-	PQclear(res);
-	if (rows == 0)
-		return 0;
-	if (oom) {
-		md_outbox_pending_free(p, (size_t)rows);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	*out = p;
-	*n = (size_t)rows;
-	return 0;
 }
