@@ -217,7 +217,7 @@ setup(CURL *c, const char *relay, int timeout_ms, const char *from,
 
 #define SET(opt, val) if (rc == CURLE_OK) rc = curl_easy_setopt(c, opt, val)
 	SET(CURLOPT_URL, relay);
-	/* Whatever the URL says, curl speaks nothing but SMTP (conf.c checks too). */
+	/* Whatever the URL says, curl speaks nothing but SMTP (conf_keys.c checks too). */
 	SET(CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	SET(CURLOPT_PROXY, "");		/* no proxy, whatever the environment says */
 	SET(CURLOPT_NOSIGNAL, 1L);

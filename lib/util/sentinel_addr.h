@@ -26,7 +26,7 @@ int	md_sentinel_parse(const char *list, struct md_sentinel_addr *out, int max,
 	    const char **why);
 /* A port number of n bytes at s: 1..65535, or -1. */
 int	md_sentinel_port(const char *s, size_t n);
-/* The conf.c key check for redis_sentinels: 0, or -1 with *why ("" is fine). */
+/* The conf_keys.c key check for redis_sentinels: 0, or -1 with *why ("" is fine). */
 int	md_sentinel_check(const char *list, const char **why);
 
 #endif
