@@ -34,6 +34,7 @@ lib_libmaildesk_a_SOURCES += lib/store/tracker.c lib/store/tracker.h lib/store/t
 lib_libmaildesk_a_SOURCES += lib/store/tracker_mail.c lib/store/tracker_reply.c lib/store/tracker_newreq.c lib/store/tracker_auto.c lib/store/tracker_notes.c
 lib_libmaildesk_a_SOURCES += lib/store/tracker_search.c lib/store/tracker_purge.c
 lib_libmaildesk_a_SOURCES += lib/store/tracker_change.c lib/store/tracker_change.h lib/store/tracker_signature.c lib/store/tracker_signature.h
+lib_libmaildesk_a_SOURCES += lib/store/tracker_get.c lib/store/tracker_bytes.c lib/store/tracker_rows.c lib/store/tracker_rows.h
 lib_libmaildesk_a_SOURCES += lib/store/tracker_assign.c lib/store/tracker_participants.c lib/store/tracker_mywork.c lib/store/access.c lib/store/access.h lib/store/members.c lib/store/members.h
 lib_libmaildesk_a_SOURCES += lib/policy/present.c lib/policy/present.h
 # The inbox stream (Redis) and the outbox table (PostgreSQL) as queues.

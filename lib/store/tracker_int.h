@@ -15,8 +15,11 @@
  *                     the view, attachments, visible text, key lookups,
  *                     prepared statements); it calls none of them;
  *   tracker_render.c  templates and composing a mail;
- *   tracker.c         reading issues; tracker_edit.c responders' changes
- *                     (their frame and system notes: tracker_change.c);
+ *   tracker_get.c     reading one issue, tracker_bytes.c its bytes,
+ *                     tracker_rows.c issue rows (tracker_rows.h);
+ *   tracker.c         freeing what tracker.h hands out, issue references;
+ *   tracker_edit.c    responders' changes (their frame and system notes:
+ *                     tracker_change.c);
  *   tracker_purge.c   retention and erasure; tracker_search.c the list query.
  */
 #ifndef MD_TRACKER_INT_H
@@ -286,28 +289,6 @@ int	md_trk_array(md_buf *b, const char *const *v, size_t n);
 int	md_trk_store_atts(struct md_store *st, const struct md_config *cfg,
 	    const struct md_record *rec, long issue_id, long note_id, int *n,
 	    char *err, size_t errlen);
-
-/* ---- reading issues (tracker.c, tracker_search.c) ------------------------- */
-
-/*
- * The columns of a struct md_issue, for "SELECT " MD_TRK_ISSUE_COLS " FROM "
- * MD_TRK_ISSUE_FROM " WHERE ..." (issues i, the customer's participants row p
- * for the keys); md_trk_issue_row() reads them from column col on.
- */
-#define MD_TRK_ISSUE_COLS \
-	"i.project, i.iid, i.title, i.description, i.author, i.customer_email, " \
-	"i.customer_name, i.state, " \
-	"array_to_string(ARRAY(SELECT l FROM unnest(i.labels) AS l " \
-	"ORDER BY l COLLATE \"C\"), ','), " \
-	"i.message_id, coalesce(p.reply_key, ''), coalesce(p.unsub_key, ''), i.spf, " \
-	"i.score, i.rules, i.flags, i.source, i.confidential::int, i.created, i.updated, " \
-	"coalesce(i.assignee, ''), i.priority, coalesce(i.created + (SELECT pr.first_response " \
-	"FROM projects pr WHERE pr.name = i.project), 0), coalesce(i.first_response_at, 0)"
-#define MD_TRK_ISSUE_NCOLS	24
-#define MD_TRK_ISSUE_FROM \
-	"issues i LEFT JOIN participants p ON p.issue_id = i.id AND p.email = i.customer_email"
-/* 0 or -1 (ENOMEM); i is all allocated or all free. */
-int	md_trk_issue_row(const PGresult *res, int row, int col, struct md_issue *i);
 
 /* ---- responders' changes (tracker_assign.c), in the caller's transaction ---- */
 

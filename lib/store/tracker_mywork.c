@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "tracker.h"
-#include "tracker_int.h"
+#include "tracker_rows.h"
 
 #define MYWORK_MAX	200
 

@@ -27,7 +27,7 @@
 
 #include "buf.h"
 #include "tracker.h"
-#include "tracker_int.h"
+#include "tracker_rows.h"
 
 /* Statement text and its parameters, built together. */
 struct listq {
