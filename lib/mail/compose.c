@@ -1,14 +1,11 @@
 /*
- * compose.c - render one outbound mail: RFC 5322 headers + a QP text body.
+ * compose.c - render one outbound mail: which header fields a desk mail
+ * carries, in which form, and the mail put together (RFC 5322 headers, a
+ * quoted-printable text body), plus fresh Message-IDs.
  *
- * Every value that reaches a header goes through clean() first: CR, LF and
- * other control characters become spaces, so no input (a customer's name,
- * a subject, an address) can start a header of its own.  Headers are
- * written token by token through a small folder that breaks lines at
- * whitespace before they pass 78 characters; words that cannot be written
- * as plain ASCII, or that are too long to fit a line, become RFC 2047
- * encoded words ("=?UTF-8?B?...?=", at most 75 characters each, cut only
- * between UTF-8 characters), which can always be split to fit.
+ * How a field is written (cleaning, folding, encoded words) is
+ * compose_fold.c's, the body's encoding compose_qp.c's, both through
+ * compose_int.h; neither calls back here.
  */
 #include "config.h"
 
@@ -18,310 +15,38 @@
 
 #include "buf.h"
 #include "compose.h"
-#include "utf8.h"
+#include "compose_int.h"
 #include "keygen.h"
 
-#define LINE_MAX_LEN	78	/* RFC 5322 2.1.1 "SHOULD" */
-#define QP_LINE_MAX	76	/* RFC 2045 6.7 (5) */
-#define EW_OVERHEAD	12	/* "=?UTF-8?B?" + "?=" */
-#define EW_MAX_BYTES	45	/* 60 base64 chars: a 72-char encoded word */
-#define EW_MIN_BYTES	9	/* don't start a tiny word at a line end */
-#define WS_MAX		16	/* longer blank runs in a Subject become one blank */
 #define MSGID_MAX	250	/* longer Message-IDs are left out of a thread */
-
-/* A header being written: where we are on the current line. */
-struct hdr {
-	md_buf	*out;
-	size_t	 col;
-	int	 ntok;		/* tokens written so far */
-	int	 err;
-};
-
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/*
- * Copies s into b (reset first) with control characters (CR and LF above
- * all) turned into spaces and surrounding whitespace trimmed.
- */
-static const char *
-clean(const char *s, md_buf *b)
-{
-	const unsigned char *p;
-	size_t start;
-
-	md_buf_reset(b);
-	if (md_buf_puts(b, "") < 0)
-		return NULL;
-	for (p = (const unsigned char *)(s ? s : ""); *p == ' ' || *p == '\t' ||
-	    *p == '\r' || *p == '\n'; p++)
-		;
-	start = b->len;
-	for (; *p != '\0'; p++)
-		if (md_buf_putc(b, (char)(*p < 0x20 || *p == 0x7f ? ' ' : *p)) < 0)
-			return NULL;
-	while (b->len > start && b->data[b->len - 1] == ' ')
-		b->data[--b->len] = '\0';
-	return b->data;
-}
-
-static void
-emit(struct hdr *h, const char *s, size_t n)
-{
-	if (!h->err && md_buf_append(h->out, s, n) < 0)
-		h->err = 1;
-	h->col += n;
-}
-
-static void
-hdr_begin(struct hdr *h, md_buf *out, const char *name)
-{
-	h->out = out;
-	h->col = 0;
-	h->ntok = 0;
-	h->err = 0;
-	emit(h, name, strlen(name));
-	emit(h, ":", 1);
-}
-
-/* Writes ws (at least one blank) and tok, folding before them if needed. */
-static void
-hdr_token(struct hdr *h, const char *ws, size_t wslen, const char *tok,
-    size_t len)
-{
-	if (h->ntok > 0 && h->col + wslen + len > LINE_MAX_LEN) {
-		emit(h, "\r\n", 2);
-		h->col = 0;
-		ws = " ";	/* the fold's blank; more would only waste the line */
-		wslen = 1;
-	}
-	emit(h, ws, wslen);
-	emit(h, tok, len);
-	h->ntok++;
-}
-
-static int
-hdr_end(struct hdr *h)
-{
-	emit(h, "\r\n", 2);
-	return h->err ? -1 : 0;
-}
-
-/*
- * Where to end an encoded word that is not the last: on a character
- * boundary and, when one exists, on a multiple of 3 bytes so the base64
- * needs no "=" padding (GMime joins adjacent words before decoding and
- * stops at padding in the middle).
- */
-static size_t
-ew_cut(const unsigned char *s, size_t len, size_t n)
-{
-	size_t k;
-
-	if (n >= len)
-		return len;
-	for (k = n - n % 3; k >= 3; k -= 3)
-		if ((s[k] & 0xc0) != 0x80)
-			return k;
-	return md_utf8_prefix((const char *)s, len, n);
-}
-
-static void
-base64(const unsigned char *s, size_t n, char *out)
-{
-	size_t i;
-	unsigned v;
-
-	for (i = 0; i + 2 < n; i += 3, out += 4) {
-		v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
-		out[0] = b64[v >> 18];
-		out[1] = b64[(v >> 12) & 63];
-		out[2] = b64[(v >> 6) & 63];
-		out[3] = b64[v & 63];
-	}
-	if (i < n) {
-		v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0);
-		out[0] = b64[v >> 18];
-		out[1] = b64[(v >> 12) & 63];
-		out[2] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-		out[3] = '=';
-		out += 4;
-	}
-	*out = '\0';
-}
-
-/* Formats one encoded word of s[0..n) (n <= EW_MAX_BYTES) into w. */
-static size_t
-encoded_word(const unsigned char *s, size_t n, char *w)
-{
-	memcpy(w, "=?UTF-8?B?", 10);
-	base64(s, n, w + 10);
-	strcat(w, "?=");
-	return strlen(w);
-}
-
-/*
- * Writes s[0..len) as encoded words.  The first word follows ws; the
- * others follow a single space, which decoders drop between encoded words.
- * Each word is sized to fill the current line, so lines stay <= 78.
- */
-static void
-hdr_encoded(struct hdr *h, const char *ws, size_t wslen, const char *s,
-    size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	char w[EW_OVERHEAD + 4 * (EW_MAX_BYTES / 3) + 1];
-	size_t room, n, wn;
-
-	while (len > 0) {
-		room = LINE_MAX_LEN - (h->col + wslen < LINE_MAX_LEN ?
-		    h->col + wslen : LINE_MAX_LEN);
-		n = room > EW_OVERHEAD ? (room - EW_OVERHEAD) / 4 * 3 : 0;
-		if (n > EW_MAX_BYTES)
-			n = EW_MAX_BYTES;
-		if (h->ntok > 0 && n < EW_MIN_BYTES && n < len) {
-			emit(h, "\r\n", 2);	/* fold: next word gets a full line */
-			h->col = 0;
-			/* after the fold one blank: a long run before the word
-			 * would leave no room on any line, and fold forever */
-			ws = " ";
-			wslen = 1;
-			continue;
-		}
-		if (n < 4)
-			n = 4;		/* first token: never loop forever */
-		n = ew_cut(p, len, n);
-		wn = encoded_word(p, n, w);
-		emit(h, ws, wslen);
-		emit(h, w, wn);
-		h->ntok++;
-		p += n;
-		len -= n;
-		ws = " ";
-		wslen = 1;
-	}
-}
-
-/* Needs an encoded word: not printable ASCII, or looks like one already. */
-static int
-needs_encoding(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
-			return 1;
-		if (s[i] == '=' && i + 1 < n && s[i + 1] == '?')
-			return 1;
-	}
-	return 0;
-}
-
-/* Plain words longer than a line are encoded too, so they can be split. */
-static int
-word_needs_encoding(const char *s, size_t n)
-{
-	return n > LINE_MAX_LEN - 2 || needs_encoding(s, n);
-}
-
-/*
- * Unstructured text (Subject): plain words stay readable (the "[acme#12]"
- * tag in particular); each run of words that need encoding, with the
- * blanks between them, becomes one sequence of encoded words.
- */
-static void
-hdr_text(struct hdr *h, const char *s)
-{
-	const char *ws = " ", *w, *e, *run_end;
-	size_t wslen = 1;
-
-	while (*s != '\0') {
-		for (w = s; *w == ' '; w++)
-			;
-		if (w > s) {
-			ws = s;
-			wslen = (size_t)(w - s);
-			if (wslen > WS_MAX) {	/* a line of blanks says nothing */
-				ws = " ";
-				wslen = 1;
-			}
-		}
-		for (e = w; *e != '\0' && *e != ' '; e++)
-			;
-		if (!word_needs_encoding(w, (size_t)(e - w))) {
-			hdr_token(h, ws, wslen, w, (size_t)(e - w));
-			s = e;
-			continue;
-		}
-		/* extend the run over following words that need encoding */
-		for (run_end = e;;) {
-			const char *nw, *ne;
-
-			for (nw = run_end; *nw == ' '; nw++)
-				;
-			for (ne = nw; *ne != '\0' && *ne != ' '; ne++)
-				;
-			if (ne == nw || !word_needs_encoding(nw, (size_t)(ne - nw)))
-				break;
-			run_end = ne;
-		}
-		hdr_encoded(h, ws, wslen, w, (size_t)(run_end - w));
-		s = run_end;
-	}
-}
-
-/* A display name: a quoted string, or encoded words when that won't do. */
-static void
-hdr_phrase(struct hdr *h, const char *name)
-{
-	md_buf q = MD_BUF_INIT;
-	const char *p;
-	size_t n = strlen(name);
-
-	if (needs_encoding(name, n) || n > 60) {
-		hdr_encoded(h, " ", 1, name, n);
-		return;
-	}
-	if (md_buf_putc(&q, '"') < 0)
-		h->err = 1;
-	for (p = name; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			h->err |= md_buf_putc(&q, '\\') < 0;
-		h->err |= md_buf_putc(&q, *p) < 0;
-	}
-	if (md_buf_putc(&q, '"') < 0)
-		h->err = 1;
-	hdr_token(h, " ", 1, md_buf_str(&q), q.len);
-	md_buf_free(&q);
-}
 
 /* "Name" <addr>, or a bare addr when there is no name. */
 static int
 put_mailbox(md_buf *out, const char *field, const char *name, const char *addr)
 {
 	md_buf nb = MD_BUF_INIT, ab = MD_BUF_INIT, t = MD_BUF_INIT;
-	struct hdr h;
+	struct md_hdr h;
 	const char *n, *a;
 
-	n = clean(name, &nb);
-	a = clean(addr, &ab);
+	n = md_hdr_clean(name, &nb);
+	a = md_hdr_clean(addr, &ab);
 	if (n == NULL || a == NULL || *a == '\0') {
 		md_buf_free(&nb);
 		md_buf_free(&ab);
 		return -1;
 	}
-	hdr_begin(&h, out, field);
+	md_hdr_begin(&h, out, field);
 	if (*n != '\0') {
-		hdr_phrase(&h, n);
+		md_hdr_phrase(&h, n);
 		if (md_buf_printf(&t, "<%s>", a) < 0)
 			h.err = 1;
-		hdr_token(&h, " ", 1, md_buf_str(&t), t.len);
+		md_hdr_token(&h, " ", 1, md_buf_str(&t), t.len);
 	} else
-		hdr_token(&h, " ", 1, a, strlen(a));
+		md_hdr_token(&h, " ", 1, a, strlen(a));
 	md_buf_free(&nb);
 	md_buf_free(&ab);
 	md_buf_free(&t);
-	return hdr_end(&h);
+	return md_hdr_end(&h);
 }
 
 /*
@@ -353,12 +78,12 @@ put_ids(md_buf *out, const char *field, const char *ids, int required)
 {
 	md_buf cb = MD_BUF_INIT, t = MD_BUF_INIT;
 	size_t start = out->len;
-	struct hdr h;
+	struct md_hdr h;
 	const char *s, *e;
 
-	if ((s = clean(ids, &cb)) == NULL)
+	if ((s = md_hdr_clean(ids, &cb)) == NULL)
 		return -1;
-	hdr_begin(&h, out, field);
+	md_hdr_begin(&h, out, field);
 	while (*s != '\0') {
 		while (*s == ' ' || *s == '<' || *s == '>')
 			s++;
@@ -368,14 +93,14 @@ put_ids(md_buf *out, const char *field, const char *ids, int required)
 			md_buf_reset(&t);
 			if (md_buf_printf(&t, "<%.*s>", (int)(e - s), s) < 0)
 				h.err = 1;
-			hdr_token(&h, " ", 1, md_buf_str(&t), t.len);
+			md_hdr_token(&h, " ", 1, md_buf_str(&t), t.len);
 		}
 		s = e;
 	}
 	md_buf_free(&cb);
 	md_buf_free(&t);
 	if (h.ntok > 0)
-		return hdr_end(&h);
+		return md_hdr_end(&h);
 	if (required || h.err)
 		return -1;
 	out->len = start;	/* take the field name back */
@@ -388,7 +113,7 @@ static int
 put_simple(md_buf *out, const char *field, const char *value)
 {
 	md_buf cb = MD_BUF_INIT;
-	const char *v = clean(value, &cb);
+	const char *v = md_hdr_clean(value, &cb);
 	int rc = v == NULL ? -1 : md_buf_printf(out, "%s: %s\r\n", field, v);
 
 	md_buf_free(&cb);
@@ -399,21 +124,21 @@ static int
 put_subject(md_buf *out, const char *subject)
 {
 	md_buf cb = MD_BUF_INIT;
-	struct hdr h;
+	struct md_hdr h;
 	const char *s;
 	char *p;
 
-	if ((s = clean(subject, &cb)) == NULL)
+	if ((s = md_hdr_clean(subject, &cb)) == NULL)
 		return -1;
 	for (p = cb.data; p != NULL && *p != '\0'; p++)
 		if (*p == '\t')
 			*p = ' ';
-	hdr_begin(&h, out, "Subject");
+	md_hdr_begin(&h, out, "Subject");
 	if (*s == '\0')
-		emit(&h, " ", 1);
-	hdr_text(&h, s);
+		md_hdr_emit(&h, " ", 1);
+	md_hdr_text(&h, s);
 	md_buf_free(&cb);
-	return hdr_end(&h);
+	return md_hdr_end(&h);
 }
 
 /* RFC 5322 3.3 date in local time with its numeric offset. */
@@ -444,26 +169,26 @@ static int
 put_unsubscribe(md_buf *out, const char *mailto, const char *url)
 {
 	md_buf mb = MD_BUF_INIT, ub = MD_BUF_INIT, t = MD_BUF_INIT;
-	struct hdr h;
-	const char *m = clean(mailto, &mb), *u = clean(url, &ub);
+	struct md_hdr h;
+	const char *m = md_hdr_clean(mailto, &mb), *u = md_hdr_clean(url, &ub);
 	int rc = 0;
 
 	if (m == NULL || u == NULL)
 		rc = -1;
 	else if (*m != '\0' || *u != '\0') {
-		hdr_begin(&h, out, "List-Unsubscribe");
+		md_hdr_begin(&h, out, "List-Unsubscribe");
 		if (*m != '\0') {
 			if (md_buf_printf(&t, "<mailto:%s>%s", m, *u ? "," : "") < 0)
 				h.err = 1;
-			hdr_token(&h, " ", 1, md_buf_str(&t), t.len);
+			md_hdr_token(&h, " ", 1, md_buf_str(&t), t.len);
 		}
 		if (*u != '\0') {
 			md_buf_reset(&t);
 			if (md_buf_printf(&t, "<%s>", u) < 0)
 				h.err = 1;
-			hdr_token(&h, " ", 1, md_buf_str(&t), t.len);
+			md_hdr_token(&h, " ", 1, md_buf_str(&t), t.len);
 		}
-		rc = hdr_end(&h);
+		rc = md_hdr_end(&h);
 		if (rc == 0 && strncmp(u, "https://", 8) == 0)
 			rc = md_buf_puts(out,
 			    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
@@ -472,83 +197,6 @@ put_unsubscribe(md_buf *out, const char *mailto, const char *url)
 	md_buf_free(&ub);
 	md_buf_free(&t);
 	return rc;
-}
-
-/* Does the output line need this byte written as =XX? */
-static int
-qp_escape(const char *l, size_t i, size_t n, size_t col)
-{
-	unsigned char c = (unsigned char)l[i];
-
-	if (c == '=' || c >= 0x7f || (c < 0x20 && c != '\t'))
-		return 1;
-	if ((c == ' ' || c == '\t') && i + 1 == n)
-		return 1;	/* trailing blanks get stripped in transit */
-	if (col == 0 && c == '.')
-		return 1;	/* a lone "." ends the SMTP DATA */
-	if (col == 0 && c == 'F' && n - i >= 5 && memcmp(l + i, "From ", 5) == 0)
-		return 1;	/* mbox would turn it into ">From " */
-	return 0;
-}
-
-/*
- * One input line (without its line end) as QP lines of <= 76 chars.  When
- * soft_end is set the caller ends the line with "=", so the last token may
- * not take column 76 either.
- */
-static int
-qp_line(const char *l, size_t n, int soft_end, md_buf *out)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i, col = 0, tl;
-	char tok[3];
-	int esc;
-
-	for (i = 0; i < n; i++) {
-		esc = qp_escape(l, i, n, col);
-		tl = esc ? 3 : 1;
-		/* the last token may use column 76; others leave room for "=" */
-		if (col + tl > QP_LINE_MAX - 1 &&
-		    !(i + 1 == n && !soft_end && col + tl <= QP_LINE_MAX)) {
-			if (md_buf_puts(out, "=\r\n") < 0)
-				return -1;
-			col = 0;
-			esc = qp_escape(l, i, n, col);
-			tl = esc ? 3 : 1;
-		}
-		tok[0] = esc ? '=' : l[i];
-		tok[1] = hex[(unsigned char)l[i] >> 4];
-		tok[2] = hex[(unsigned char)l[i] & 15];
-		if (md_buf_append(out, tok, tl) < 0)
-			return -1;
-		col += tl;
-	}
-	return 0;
-}
-
-/*
- * The body as quoted-printable with CRLF line ends.  A body that does not
- * end in a newline ends in a soft line break, so it decodes back exactly.
- */
-static int
-qp_body(const char *body, md_buf *out)
-{
-	const char *l = body ? body : "", *nl;
-	size_t n;
-
-	while (*l != '\0') {
-		nl = strchr(l, '\n');
-		n = nl ? (size_t)(nl - l) : strlen(l);
-		if (nl != NULL && n > 0 && l[n - 1] == '\r')
-			n--;
-		if (qp_line(l, n, nl == NULL, out) < 0 ||
-		    md_buf_puts(out, nl ? "\r\n" : "=\r\n") < 0)
-			return -1;
-		if (nl == NULL)
-			break;
-		l = nl + 1;
-	}
-	return 0;
 }
 
 int
@@ -583,7 +231,7 @@ md_compose(const struct md_outmail *m, md_buf *out)
 		return -1;
 	if (md_buf_puts(out, "\r\n") < 0)
 		return -1;
-	return qp_body(m->body, out);
+	return md_qp_body(m->body, out);
 }
 
 int
@@ -605,25 +253,4 @@ md_compose_message_id(const char *domain, char *out, size_t outlen)
 		return -1;
 	n = snprintf(out, outlen, "%s@%s", key, domain);
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;
-}
-
-int
-md_compose_header_word(const char *s, md_buf *out)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	char w[EW_OVERHEAD + 4 * (EW_MAX_BYTES / 3) + 1];
-	size_t len = strlen(s), n;
-
-	if (!needs_encoding(s, len))
-		return md_buf_append(out, s, len);
-	while (len > 0) {
-		n = ew_cut(p, len, EW_MAX_BYTES);
-		encoded_word(p, n, w);
-		if (md_buf_puts(out, w) < 0 ||
-		    (len > n && md_buf_putc(out, ' ') < 0))
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
 }
