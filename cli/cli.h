@@ -9,6 +9,8 @@
 #ifndef MD_CLI_H
 #define MD_CLI_H
 
+#include <stdarg.h>
+
 #include "conf.h"
 #include "redis.h"
 #include "store.h"
@@ -37,6 +39,8 @@ struct cli_command {
 
 /* error.c: "maildesk: <message>" on stderr; returns CLI_EXIT_FAIL. */
 int	cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same line from a va_list (stdout flushed first, so the two interleave right). */
+void	cli_verror(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* main.c: the same, followed by the command's usage; returns CLI_EXIT_USAGE. */
 int	cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

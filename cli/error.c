@@ -12,16 +12,22 @@
 
 #include "cli.h"
 
+void
+cli_verror(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("maildesk: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int
 cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("maildesk: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return CLI_EXIT_FAIL;
 }

@@ -46,12 +46,9 @@ cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("maildesk: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (cmd != NULL)
 		fprintf(stderr, "usage:\n%s", cmd->usage);
 	else
