@@ -92,6 +92,7 @@ lib_libmaildesk_a_SOURCES += lib/ops/daemon.c lib/ops/daemon.h
 # `maildesk doctor`: one file per family of checks, and the milter protocol probe.
 lib_libmaildesk_a_SOURCES += lib/ops/doctor.c lib/ops/doctor.h lib/ops/doctor_checks_redis.c lib/ops/doctor_checks_net.c lib/ops/doctor_checks_mta.c lib/ops/doctor_checks_sendmail.c lib/ops/milter_probe.c lib/ops/milter_probe.h
 lib_libmaildesk_a_SOURCES += lib/ops/doctor_report.c lib/ops/doctor_report.h lib/ops/doctor_checks.h lib/ops/doctor_milter_addr.c lib/ops/doctor_milter_addr.h
+lib_libmaildesk_a_SOURCES += lib/ops/doctor_redis.c lib/ops/doctor_redis.h lib/ops/doctor_redis_acl.c lib/ops/doctor_redis_server.c lib/ops/doctor_redis_sentinel.c
 # Triage rules (pure matching; storage and application at filing) and canned replies (issue 18).
 lib_libmaildesk_a_SOURCES += lib/store/triage.c lib/store/triage.h lib/store/triage_store.c lib/store/triage_store.h lib/store/canned_store.c lib/store/canned_store.h
 # Notifications to responders, their answer addresses, answers by email (issue 18).

@@ -4,7 +4,8 @@
 # time, each seen on its own line with FAIL or warn and exit status 1 for
 # a FAIL: a wrong Redis password, a login with too few or too many rights,
 # no AOF, everysec, an evicting memory policy, missing replicas, backlog
-# and dead letters, the milter missing from main.cf (and a milter after
+# and dead letters, Redis found through Sentinel (one sentinel silent,
+# none answering), the milter missing from main.cf (and a milter after
 # ours, default_action=accept), Sendmail .mc/.cf lines, the milter down,
 # spamd up and down, the relay, base_url, DNS, PostgreSQL and Redis down,
 # a config that does not load and one open to others.
@@ -181,6 +182,80 @@ expect base_url warn "http://127.0.0.1:$WEB_PORT/gone answers HTTP 404"
 expect dns warn 'the resolver answered for nospf.test in [0-9]+ ms, but with no SPF record'
 rcli CONFIG SET appendfsync always >/dev/null
 rcli XGROUP CREATE maildesk:inbox workers '$' >/dev/null
+md_write_config "${BASE[@]}"
+
+# --- Redis through Sentinel -----------------------------------------------------------------------
+# One sentinel watches this Redis as "desk"; a second is not there, and
+# redis_port names a dead port: doctor asks each sentinel, says which
+# answered and what they named, and checks the master they name.
+DESC=sentinel
+SENTINEL_PORT=$(md_free_port)
+SENTINEL_DEAD=$(md_free_port)
+SENTINEL_PW=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+# start_sentinel PORT NAME MASTER_PORT: a sentinel watching 127.0.0.1:MASTER_PORT
+# as desk (its file in $T/NAME: sentinels rewrite it); MD_SPAWN_PID is its PID.
+start_sentinel() {
+	mkdir -p "$T/$2"
+	cat >"$T/$2/sentinel.conf" <<-EOF
+	port $1
+	bind 127.0.0.1
+	dir $T/$2
+	logfile $T/$2.log
+	requirepass $SENTINEL_PW
+	sentinel monitor desk 127.0.0.1 $3 1
+	sentinel auth-user desk admin
+	sentinel auth-pass desk $MD_REDIS_ADMIN_PASSWORD
+	EOF
+	# Debian's redis-sentinel; the same program is redis-server --sentinel.
+	if command -v redis-sentinel >/dev/null; then
+		md_spawn redis-sentinel "$T/$2/sentinel.conf"
+	else
+		md_spawn redis-server "$T/$2/sentinel.conf" --sentinel
+	fi
+	md_wait_port "$1" 10 "$MD_SPAWN_PID" || bail_out "redis-sentinel $2 did not start"
+}
+start_sentinel "$SENTINEL_PORT" sentinel "$REDIS_PORT"
+SENTINEL_PID=$MD_SPAWN_PID
+SENT=(redis_master_name=desk "redis_sentinel_password=$SENTINEL_PW" "redis_port=$SENTINEL_DEAD")
+md_write_config "${BASE[@]}" "${SENT[@]}" \
+	"redis_sentinels=127.0.0.1:$SENTINEL_PORT, 127.0.0.1:$SENTINEL_DEAD"
+doctor
+is "$RC" 0 "sentinel: exit 0 (a silent sentinel is a warning)"
+expect redis.sentinel warn "1 of 2 sentinels answered: 127.0.0.1:$SENTINEL_PORT names 127.0.0.1:$REDIS_PORT; sentinel 127.0.0.1:$SENTINEL_DEAD: connect: Connection refused"
+expect redis ok "Redis at 127.0.0.1:$REDIS_PORT \\(master desk, from Sentinel\\) answers in [0-9]+ ms"
+for c in redis.login.milter redis.acl.cli redis.persistence redis.replicas redis.inbox; do
+	expect "$c" ok
+done
+
+DESC="sentinel answers"
+md_write_config "${BASE[@]}" "${SENT[@]}" "redis_sentinels=127.0.0.1:$SENTINEL_PORT"
+doctor
+is "$RC" 0 "sentinel answers: exit 0"
+expect redis.sentinel ok "1 sentinel\\(s\\) answered: 127.0.0.1:$SENTINEL_PORT names 127.0.0.1:$REDIS_PORT \\(master desk\\)"
+
+# A second sentinel that names another address for desk (a failover
+# under way, or sentinels that do not see each other): a warning, and the
+# address the first named is checked (a tie goes to the first listed).
+DESC="sentinels disagree"
+start_sentinel "$SENTINEL_DEAD" sentinel2 "$(md_free_port)"
+SENTINEL2_PID=$MD_SPAWN_PID
+md_write_config "${BASE[@]}" "${SENT[@]}" \
+	"redis_sentinels=127.0.0.1:$SENTINEL_PORT, 127.0.0.1:$SENTINEL_DEAD"
+doctor
+is "$RC" 0 "sentinels disagree: exit 0"
+expect redis.sentinel warn "the sentinels disagree on master desk: 127.0.0.1:$SENTINEL_PORT names 127.0.0.1:$REDIS_PORT, 127.0.0.1:$SENTINEL_DEAD names 127.0.0.1:[0-9]+; checking 127.0.0.1:$REDIS_PORT, named by 1 of 2"
+expect redis ok "Redis at 127.0.0.1:$REDIS_PORT "
+_md_stop_pid "$SENTINEL2_PID" 5
+
+DESC="no sentinel answers"
+md_write_config "${BASE[@]}" "${SENT[@]}" redis_master_name=other \
+	"redis_sentinels=127.0.0.1:$SENTINEL_PORT, 127.0.0.1:$SENTINEL_DEAD"
+doctor
+is "$RC" 1 "no sentinel answers: exit 1"
+expect redis.sentinel FAIL "none of the 2 sentinel\\(s\\) named master other: sentinel 127.0.0.1:$SENTINEL_PORT: does not know a master named 'other', sentinel 127.0.0.1:$SENTINEL_DEAD: connect: Connection refused"
+expect redis ""
+expect redis.login.milter ""
+_md_stop_pid "$SENTINEL_PID" 5
 md_write_config "${BASE[@]}"
 
 # --- the MTA ---------------------------------------------------------------------------------------
