@@ -420,8 +420,11 @@ md_trk_answer(struct md_trk_rec *r, const char *project, long iid,
 		goto out;
 	}
 	/* A mail that may be forged never reopens: it is filed on the closed
-	 * issue for the responders to judge (issue 17). */
-	if (q.unverified)
+	 * issue for the responders to judge (issue 17).  Nor does a stranger's
+	 * mail, authenticated or not: a reply key or a Message-ID of the
+	 * conversation may have been passed on (forwarded mail, a mailing list
+	 * archive), and only the issue's own participants reopen it. */
+	if (q.unverified || !q.member)
 		closed = 0;
 	if (state_changes(&q, closed) < 0 || add_note(&q, &note_id) < 0 ||
 	    md_trk_store_atts(r->st, r->cfg, r->rec, q.b.id, note_id, &natts, r->err,

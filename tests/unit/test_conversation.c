@@ -288,6 +288,23 @@ START_TEST(key_from_stranger_flagged)
 	/* the key's owner's chain goes on */
 	ck_assert_int_eq(num("SELECT count(*) FROM participants WHERE email = $1 AND "
 	    "chain LIKE '% x1@m'", "carol@example.org"), 1);
+	/* A stranger, even an authenticated one, never reopens a closed
+	 * issue: not through a key, not through In-Reply-To (issue 17). */
+	sql("UPDATE issues SET state = 'closed', closed_at = 1 WHERE iid = 1", NULL);
+	mkmail(&rec, "reply", "x2@m", "mallory@example.org", "Re: Printer", "Reopen!");
+	md_record_set(&rec, MD_F_KEY, key_of("carol@example.org", 0));
+	md_record_set(&rec, MD_F_SENDER_AUTH, "yes");
+	ck_assert_int_eq(run(&rec).kind, MD_INGEST_NOTE);
+	md_record_free(&rec);
+	ck_assert_str_eq(val("SELECT state FROM issues WHERE iid = 1", NULL), "closed");
+	ck_assert_str_eq(last_note(1, "flags"), "sender_mismatch");
+	mkmail(&rec, "new", "x3@m", "mallory@example.org", "Re: Printer", "Reopen!");
+	md_record_set(&rec, MD_F_IN_REPLY_TO, "req@c");
+	md_record_set(&rec, MD_F_SENDER_AUTH, "yes");
+	ck_assert_int_eq(run(&rec).kind, MD_INGEST_NOTE);
+	md_record_free(&rec);
+	ck_assert_str_eq(val("SELECT state FROM issues WHERE iid = 1", NULL), "closed");
+	ck_assert_int_eq(outbox_count(), 0);
 }
 END_TEST
 
