@@ -18,6 +18,7 @@
 #include "tracker.h"
 #include "tracker_change.h"
 #include "tracker_int.h"
+#include "users.h"
 #include "validate.h"
 
 /* 1 if user may own issues of project (a member, or a site admin), 0, -1. */

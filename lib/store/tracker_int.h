@@ -34,7 +34,6 @@
 #include "store.h"
 #include "template.h"
 #include "tracker.h"
-#include "users.h"
 
 /* Chain of Message-IDs kept per subscriber (References stays short). */
 #define MD_TRK_CHAIN_MAX	10

@@ -5,9 +5,9 @@
  * prepared statements.
  *
  * The files that file records (tracker_newreq.c, tracker_reply.c,
- * tracker_auto.c, responder_reply.c) and the batch that sorts them (tracker_ingest.c) all
- * call down into this one, and it calls none of them, so the tracker's
- * files form layers instead of a circle.
+ * tracker_auto.c, responder_reply.c) and the batch that sorts them
+ * (tracker_ingest.c) all call down into this one, and it calls none of
+ * them, so the tracker's files form layers instead of a circle.
  */
 #include "config.h"
 
