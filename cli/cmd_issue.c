@@ -335,8 +335,10 @@ show_human(const struct md_issue_full *f)
 	snprintf(line, sizeof line, "%s%s", t, i->overdue ? " OVERDUE" :
 	    i->first_response_at > 0 ? " (answered)" : "");
 	out_kv(stdout, 10, "due", line);
-	snprintf(line, sizeof line, "%s%s%s%s", i->customer_name, *i->customer_name ? " <" : "",
-	    i->customer_email, *i->customer_name ? ">" : "");
+	snprintf(line, sizeof line, "%s%s%s%s%s", i->customer_name, *i->customer_name ? " <" : "",
+	    i->customer_email, *i->customer_name ? ">" : "",
+	    strstr(i->flags, MD_TRK_FLAG_UNVERIFIED) != NULL ?
+	    " (unverified sender: SPF and DKIM did not authenticate the From:)" : "");
 	out_kv(stdout, 10, "customer", line);
 	fmt_time(i->created, t, sizeof t);
 	out_kv(stdout, 10, "created", t);

@@ -87,6 +87,10 @@ void	md_tracker_ingest_batch(struct md_store *st, const struct md_config *cfg,
 
 /* ---- reading issues ----------------------------------------------------- */
 
+/* Flag of an issue or note whose From: neither SPF nor DKIM authenticated
+ * (issue 17, doc/sender-identity.md): it may be forged. */
+#define MD_TRK_FLAG_UNVERIFIED	"unverified_sender"
+
 /* Strings are malloc'd and never NULL ("" when the field is absent). */
 struct md_issue {
 	char	 project[MD_PROJECT_MAX + 1];
@@ -104,7 +108,8 @@ struct md_issue {
 	char	*spf;
 	char	*score;
 	char	*rules;
-	char	*flags;
+	char	*flags;		/* comma separated: the milter's ("spam"), and
+				   MD_TRK_FLAG_UNVERIFIED */
 	char	*source;	/* inbox entry id it came from */
 	int	 confidential;
 	long	 created;	/* unix time */
@@ -133,7 +138,8 @@ struct md_note {
 	char	*full_text;	/* customer notes: the text before quoted history
 				   was trimmed off ("" when nothing was cut) */
 	char	*flags;		/* comma separated; "sender_mismatch": the From
-				   address does not subscribe to the issue */
+				   address does not subscribe to the issue;
+				   MD_TRK_FLAG_UNVERIFIED */
 	char	*via;		/* "email": a responder's answer by email
 				   (notify.h); "reply key", "thread": how a
 				   customer's mail found the issue; "" */

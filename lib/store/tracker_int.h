@@ -132,6 +132,12 @@ void	md_trk_sender(const struct md_record *rec, char *out, size_t outlen);
  * authenticated when SPF passed, as before.
  */
 int	md_trk_sender_verified(const struct md_record *rec);
+/*
+ * 1 when the record says its From: is not authenticated (sender_auth set
+ * and not "yes"): such mail is flagged MD_TRK_FLAG_UNVERIFIED on the note
+ * or the new issue, reopens nothing and is mailed on to nobody.
+ */
+int	md_trk_sender_unverified(const struct md_record *rec);
 
 /* 1 if the comma separated list has the token. */
 int	md_trk_has_token(const char *list, const char *tok);

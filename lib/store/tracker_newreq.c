@@ -357,6 +357,24 @@ confirmation(struct newreq *q, const char *tpl_body, const char *tpl_subject)
 	    r->errlen);
 }
 
+/*
+ * The issue's flags: the milter's (spam), and unverified_sender when
+ * neither SPF nor DKIM vouched for the From: (issue 17), so that the web
+ * UI and the CLI show that the customer may not be who the mail says.
+ */
+static int
+issue_flags(const struct md_record *rec, md_buf *out)
+{
+	const char *milter = md_record_get(rec, MD_F_FLAGS);
+
+	if (md_buf_puts(out, milter) < 0)
+		return -1;
+	if (md_trk_sender_unverified(rec) && md_buf_printf(out, "%s" MD_TRK_FLAG_UNVERIFIED,
+	    *milter != '\0' ? "," : "") < 0)
+		return -1;
+	return 0;
+}
+
 /* The issue row and all that comes with it; issue_id receives its id. */
 static int
 create(struct newreq *q, long *issue_id)
@@ -379,7 +397,8 @@ create(struct newreq *q, long *issue_id)
 	    md_trk_array(&a[3], (const char *const *)q->p_ukey.v, q->p_ukey.n) < 0 ||
 	    md_trk_array(&a[4], (const char *const *)q->p_chain.v, q->p_chain.n) < 0 ||
 	    md_trk_array(&a[5], (const char *const *)q->threads.v, q->threads.n) < 0 ||
-	    md_trk_array(&a[6], (const char *const *)q->notes.v, q->notes.n) < 0) {
+	    md_trk_array(&a[6], (const char *const *)q->notes.v, q->notes.n) < 0 ||
+	    issue_flags(rec, &a[7]) < 0) {
 		snprintf(r->err, r->errlen, "out of memory");
 		goto out;
 	}
@@ -396,7 +415,7 @@ create(struct newreq *q, long *issue_id)
 	md_sqlp_str(&p, md_record_get(rec, MD_F_SPF));
 	md_sqlp_str(&p, md_record_get(rec, MD_F_SCORE));
 	md_sqlp_str(&p, md_record_get(rec, MD_F_RULES));
-	md_sqlp_str(&p, md_record_get(rec, MD_F_FLAGS));
+	md_sqlp_str(&p, md_buf_str(&a[7]));
 	md_sqlp_str(&p, md_record_get(rec, MD_F_RECEIVED));
 	md_sqlp_str(&p, r->entry);
 	if (q->follows > 0)

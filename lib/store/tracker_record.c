@@ -66,6 +66,12 @@ md_trk_sender_verified(const struct md_record *rec)
 	return strcmp(md_record_get(rec, MD_F_SPF), "pass") == 0;
 }
 
+int
+md_trk_sender_unverified(const struct md_record *rec)
+{
+	return *md_record_get(rec, MD_F_SENDER_AUTH) != '\0' && !md_trk_sender_verified(rec);
+}
+
 /* ---- keys for the view ---------------------------------------------------- */
 
 

@@ -268,8 +268,8 @@ state_changes(struct answer *q, int closed)
 static const char *
 answer_flags(const struct answer *q)
 {
-	return !q->member && q->unverified ? "sender_mismatch,unverified_sender" :
-	    !q->member ? "sender_mismatch" : q->unverified ? "unverified_sender" : "";
+	return !q->member && q->unverified ? "sender_mismatch," MD_TRK_FLAG_UNVERIFIED :
+	    !q->member ? "sender_mismatch" : q->unverified ? MD_TRK_FLAG_UNVERIFIED : "";
 }
 
 /* The customer note with its raw message, thread entry and chain. */
@@ -400,8 +400,7 @@ md_trk_answer(struct md_trk_rec *r, const char *project, long iid,
 	rc = -1;
 	if (load_answer(&q) < 0)
 		goto out;
-	q.unverified = !md_trk_sender_verified(r->rec) &&
-	    *md_record_get(r->rec, MD_F_SENDER_AUTH) != '\0';
+	q.unverified = md_trk_sender_unverified(r->rec);
 	closed = strcmp(q.b.state, "closed") == 0;
 	if (closed && !q.reopen_on_reply) {
 		rc = md_trk_new_request(r, project, iid);

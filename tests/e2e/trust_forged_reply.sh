@@ -118,6 +118,19 @@ is "$(md_web_req GET /api/projects/acme/issues/1 "${ann[@]}")" 200 "web: GET acm
 is "$(jq -r '[.notes[] | select(.message_id == "forged1@attacker.test") | .flags] | join(" ")' "$T/b")" \
 	unverified_sender "web: the API gives the note's unverified_sender flag (issue.js shows it)"
 
+# --- eve opens a request as Carl: the issue says its customer is unverified ---------
+out=$(send eve@attacker.test 198.51.100.7 --to support+acme@desk.test \
+	--header "From: Carl <$CARL>" --header "Subject: Cancel my contract" \
+	--header "Message-ID: <forged3@attacker.test>" --body "Cancel everything.")
+like "$out" "$ACCEPTED" "forged new request: accepted"
+md_wait_issues acme 2
+ok_rc $? "forged new request: filed as acme#2"
+like "$(md_cli issue show acme#2)" "customer .*Carl.*unverified sender" \
+	"forged new request: maildesk issue show says the sender is unverified"
+is "$(md_web_req GET /api/projects/acme/issues/2 "${ann[@]}")" 200 "web: GET acme#2"
+is "$(jq -r .issue.flags "$T/b")" unverified_sender \
+	"web: the API gives acme#2's unverified_sender flag (issue.js shows it)"
+
 # --- Carl's own reply: reopens, forwarded to Dave -------------------------------------------
 out=$(send $CARL 192.0.2.1 --to support+acme@desk.test --header "From: Carl <$CARL>" \
 	--header "Subject: Re: Printer [acme#1]" --header "In-Reply-To: <req1@example.test>" \

@@ -362,6 +362,17 @@ START_TEST(unverified_sender_reply)
 	md_record_set(&rec, MD_F_SPF, "none");
 	ck_assert_int_eq(run(&rec).mailed, 1);
 	md_record_free(&rec);
+	/* the new issue says its customer is unverified; the milter's flags stay */
+	ck_assert_str_eq(val("SELECT flags FROM issues WHERE message_id = $1", "f4@x"),
+	    "unverified_sender");
+	ck_assert_str_eq(val("SELECT flags FROM issues WHERE message_id = $1", "f5@x"), "");
+	mkmail(&rec, "new", "f6@x", "gina@example.org", "New", "x");
+	md_record_set(&rec, MD_F_SENDER_AUTH, "no");
+	md_record_set(&rec, MD_F_FLAGS, "spam");
+	run(&rec);
+	md_record_free(&rec);
+	ck_assert_str_eq(val("SELECT flags FROM issues WHERE message_id = $1", "f6@x"),
+	    "spam,unverified_sender");
 }
 END_TEST
 

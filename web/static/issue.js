@@ -123,6 +123,12 @@ function draw(main, ctx, d) {
         closed ? 'Reopen issue' : 'Close issue')),
     h('div', { class: 'meta' },
       h('span', {}, 'Customer: ', h('strong', { id: 'issue-customer' }, customer)),
+      // The request's From: was not authenticated: the customer may not be
+      // who the mail says (doc/sender-identity.md).
+      (i.flags || '').split(',').includes('unverified_sender')
+        ? h('span', { class: 'flag', id: 'issue-unverified', title: 'SPF and DKIM did not authenticate the From: address of this request; the customer may not be who the mail says' },
+          ' unverified sender')
+        : null,
       h('span', { class: 'muted' }, ' opened ' + fmtTime(i.created) + ', updated ' + fmtTime(i.updated)),
       i.score ? h('span', { class: 'muted' }, ' \u00b7 spam score ' + i.score) : null,
       i.spf ? h('span', { class: 'muted' }, ' \u00b7 SPF ' + i.spf) : null,
