@@ -2,7 +2,7 @@
  * cmd_queue.c - "maildesk queue ...": the inbox and dead-letter streams
  * (Redis, lib/store/queue.h) and the outbound queue (the outbox table,
  * lib/store/outbox_store.h) for admins: stats, pending entries, dead records
- * and retry.
+ * and retry (which a worker carries out: lib/store/queue_retry.c).
  */
 #include "config.h"
 
@@ -18,6 +18,8 @@
 #include "queue.h"
 
 #define LIST_MAX	1000
+#define RETRY_WAIT_S	10	/* queue retry waits this long for a worker */
+#define RETRY_POLL_MS	100
 
 struct args {
 	const char	*pos[2];
@@ -25,6 +27,7 @@ struct args {
 	int		 json;
 	int		 all;
 	int		 outbox;
+	int		 wait_s;	/* queue retry: -1 not given, 0 --no-wait */
 };
 
 /* "<ms>-<seq>", the form of a stream entry id. */
@@ -38,14 +41,32 @@ stream_id(const char *s)
 	    "0123456789")] == '\0';
 }
 
+/* "1" to "3600": seconds; anything else -1. */
+static int
+seconds(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (n == 0 || n > 4 || s[n] != '\0' || atoi(s) > 3600)
+		return -1;
+	return atoi(s);
+}
+
 static int
 parse_args(int argc, char **argv, struct args *a)
 {
 	int i;
 
 	memset(a, 0, sizeof *a);
+	a->wait_s = -1;
 	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
+		if (strcmp(argv[i], "--no-wait") == 0)
+			a->wait_s = 0;
+		else if (strcmp(argv[i], "--wait") == 0) {
+			if (i + 1 == argc || (a->wait_s = seconds(argv[++i])) < 1)
+				return cli_usage_error(&cli_cmd_queue,
+				    "--wait needs a number of seconds from 1 to 3600");
+		} else if (strcmp(argv[i], "--json") == 0)
 			a->json = 1;
 		else if (strcmp(argv[i], "--all") == 0)
 			a->all = 1;
@@ -328,24 +349,69 @@ do_dead(struct md_redis *r, const struct args *a)
 	return rc;
 }
 
+/* Sleeps ms milliseconds. */
+static void
+nap_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * The CLI's Redis user may not write the inbox: it asks (a request in
+ * <p>retry), a worker moves the records and leaves the outcome, which is
+ * polled for up to wait_s seconds.  Not served by then: the request stays
+ * and a worker serves it when one runs.
+ */
 static int
 do_retry(struct md_redis *r, const struct args *a)
 {
-	char err[512], nid[32];
-	long count;
+	const char *id = a->all ? NULL : a->pos[1];
+	struct md_retry_outcome o;
+	char err[512], req[64];
+	long long waited_ms = 0;
+	int wait_s = a->wait_s < 0 ? RETRY_WAIT_S : a->wait_s, rc;
 
 	if (a->all == (a->npos == 2))
 		return cli_usage_error(&cli_cmd_queue, "queue retry needs one ID or --all");
-	if (a->all) {
-		if (md_queue_retry_all(r, &count, err, sizeof err) < 0)
-			return cli_error("%s", err);
-		printf("%ld dead record%s back in the inbox\n", count, count == 1 ? "" : "s");
+	rc = md_queue_retry_ask(r, id, req, sizeof req, err, sizeof err);
+	if (rc == MD_QUEUE_NOTFOUND && a->all) {
+		printf("0 dead records back in the inbox\n");
 		return CLI_EXIT_OK;
 	}
-	if (md_queue_retry(r, a->pos[1], nid, sizeof nid, err, sizeof err) != 0)
+	if (rc != 0)
 		return cli_error("%s", err);
-	printf("%s back in the inbox as %s\n", a->pos[1], nid);
-	return CLI_EXIT_OK;
+	if (wait_s == 0) {
+		printf("retry of %s requested (%s); maildesk-worker moves it back to "
+		    "the inbox\n", a->all ? "every dead record" : id, req);
+		return CLI_EXIT_OK;
+	}
+	for (;;) {
+		if (md_queue_retry_outcome(r, req, &o, err, sizeof err) < 0)
+			return cli_error("%s (the retry request %s stays)", err, req);
+		if (o.state != MD_RETRY_WAITING || waited_ms >= wait_s * 1000LL)
+			break;
+		nap_ms(RETRY_POLL_MS);
+		waited_ms += RETRY_POLL_MS;
+	}
+	switch (o.state) {
+	case MD_RETRY_WAITING:
+		return cli_error("no maildesk-worker took up the retry of %s within %d s; "
+		    "the request %s stays and a running worker moves the record%s back",
+		    a->all ? "every dead record" : id, wait_s, req, a->all ? "s" : "");
+	case MD_RETRY_NOSUCH:
+		return cli_error("no dead record %s (retried already?)", id);
+	case MD_RETRY_DONE:
+		if (a->all)
+			printf("%ld dead record%s back in the inbox\n", o.count,
+			    o.count == 1 ? "" : "s");
+		else
+			printf("%s back in the inbox as %s\n", id, o.new_id);
+		return CLI_EXIT_OK;
+	default:
+		return cli_error("the worker could not read the retry request %s", req);
+	}
 }
 
 static int
@@ -373,6 +439,8 @@ run(struct cli *c, int argc, char **argv)
 		return cli_usage_error(&cli_cmd_queue, "--all goes with queue retry");
 	if (a.json && strcmp(a.pos[0], "retry") == 0)
 		return cli_usage_error(&cli_cmd_queue, "queue retry has no --json");
+	if (a.wait_s >= 0 && strcmp(a.pos[0], "retry") != 0)
+		return cli_usage_error(&cli_cmd_queue, "--wait and --no-wait go with queue retry");
 	if (a.npos == 2 && !stream_id(a.pos[1]))
 		return cli_usage_error(&cli_cmd_queue, "not a dead record id: %s "
 		    "(ids look like 1700000000000-0; see queue dead)", a.pos[1]);
@@ -393,5 +461,5 @@ const struct cli_command cli_cmd_queue = {
 	"  maildesk queue stats [--json]\n"
 	"  maildesk queue pending [--outbox] [--json]\n"
 	"  maildesk queue dead [--json]\n"
-	"  maildesk queue retry ID|--all\n",
+	"  maildesk queue retry ID|--all [--wait SECONDS|--no-wait]\n",
 };

@@ -3,8 +3,9 @@
  *
  *   maildesk-worker [-c config] [-f] [-n] [-d] [-h] [-V]
  *
- * The main thread consumes the inbox (records -> issues, inbox.c) and
- * every 10 minutes applies the projects' retention; a second thread runs
+ * The main thread consumes the inbox (records -> issues, inbox.c), serves
+ * the requests of "maildesk queue retry" (retry.c) and every 10 minutes
+ * applies the projects' retention; a second thread runs
  * the outbox sender (outbox.c) and a third the search indexer (indexer.c),
  * each with a configuration copy of its own, so that no two share a
  * connection or a string.  Signals reach
@@ -34,6 +35,7 @@
 #include "log.h"
 #include "mime.h"
 #include "outbox.h"
+#include "retry.h"
 #include "smtp.h"
 #include "tracker.h"
 #include "wk_metrics.h"
@@ -210,6 +212,7 @@ main(int argc, char **argv)
 	struct md_config cfg;
 	struct sender s, ix;
 	struct wk_inbox w;
+	struct wk_retry retry = { 0, 0 };
 	long long last_retention = 0;
 	char err[512];
 	int rc;
@@ -269,6 +272,8 @@ main(int argc, char **argv)
 		if ((rc = wk_inbox_step(&w, &stop_flag)) < 0 && !w.fatal)
 			pause_ms(500);
 		md_indexer_defer = rc >= WK_INBOX_READ;
+		if (rc >= 0)
+			wk_retry_step(&retry, &w);
 		retention(&w, &last_retention);
 	}
 

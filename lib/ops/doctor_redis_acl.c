@@ -50,23 +50,32 @@ static const struct acl_probe probes[] = {
 	    "0000000000000000000000000000000000000000", "1", "@inbox" } },
 	/* 19 */ { "EVALSHA on <p>project:*", { "EVALSHA",
 	    "0000000000000000000000000000000000000000", "1", "@project:doctor-probe" } },
+	/* 20 */ { "XADD <p>retry", { "XADD", "@retry", "0-0", "doctor", "probe" } },
+	/* 21 */ { "XDEL <p>retry", { "XDEL", "@retry", "0-0" } },
+	/* 22 */ { "HMGET <p>retry:*", { "HMGET", "@retry:doctor-probe", "state" } },
+	/* 23 */ { "HSET <p>retry:*", { "HSET", "@retry:doctor-probe", "f", "v", "odd" } },
+	/* 24 */ { "EVALSHA on <p>dead, inbox, retry, retry:*", { "EVALSHA",
+	    "0000000000000000000000000000000000000000", "4", "@dead", "@inbox",
+	    "@retry", "@retry:doctor-probe" } },
 };
 #define NPROBES	(sizeof probes / sizeof probes[0])
 
 /*
  * Per program, one character per probe: 'n' needs it, 'x' must not have
- * it, '-' either (contrib/redis-users.acl and doc/redis-schema.md).
+ * it, '-' either (contrib/redis-users.acl and doc/redis-schema.md).  Only
+ * the milter (new mail) and the worker (`queue retry`, which the CLI asks
+ * for in <p>retry) may write the inbox.
  */
 static const struct role {
 	const char	*name;		/* config key prefix */
 	const char	*program;
 	const char	*rights;	/* NPROBES characters */
 } roles[] = {
-	/*                           01234567890123456789 */
-	{ "milter", "maildesk-milter", "nnxxxxxxnnnxxnnxxxn-" },
-	{ "worker", "maildesk-worker", "nxnnnn--xxxxn--xxxn-" },
-	{ "web", "maildesk-web",       "xxxxxxxxxxnnnnn-xxxn" },
-	{ "cli", "maildesk-cli",       "nnnxxxnnxxnnnnnnxxnn" },
+	/*                           0123456789012345678901234 */
+	{ "milter", "maildesk-milter", "nnxxxxxxnnnxxnnxxxn-xxxxx" },
+	{ "worker", "maildesk-worker", "nnnnnn--xxxxn--xxxn-xn-nn" },
+	{ "web", "maildesk-web",       "xxxxxxxxxxnnnnn-xxxnxxxxx" },
+	{ "cli", "maildesk-cli",       "nxnxxxnxxxnnnnnnxxxnnxnxx" },
 };
 #define NROLES	(sizeof roles / sizeof roles[0])
 

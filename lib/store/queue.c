@@ -4,8 +4,9 @@
  * letters.
  *
  * A record that keeps failing is moved to <p>dead with the reason so the
- * inbox never blocks on it; "maildesk queue retry" puts it back unchanged
- * once the cause (a missing project, a bug) is fixed.  Issues themselves
+ * inbox never blocks on it; "maildesk queue retry" has a worker put it back
+ * unchanged once the cause (a missing project, a bug) is fixed
+ * (queue_retry.c).  Issues themselves
  * live in PostgreSQL: nothing here touches the tracker of record.
  */
 #include "config.h"
@@ -17,10 +18,11 @@
 
 #include "lua.h"
 #include "queue.h"
+#include "queue_int.h"
 #include "stream_names.h"
 
-static void
-redis_err(struct md_redis *r, const redisReply *rep, char *err, size_t errlen)
+void
+md_queue_redis_err(struct md_redis *r, const redisReply *rep, char *err, size_t errlen)
 {
 	if (rep != NULL && rep->type == REDIS_REPLY_ERROR)
 		snprintf(err, errlen, "redis: %s", rep->str);
@@ -101,7 +103,7 @@ md_queue_stats(struct md_redis *r, struct md_queue_stats *out, char *err, size_t
 	out->inbox = xlen(r, MD_STREAM_INBOX, &failed);
 	out->dead = xlen(r, MD_STREAM_DEAD, &failed);
 	if (failed || group_stats(r, MD_STREAM_INBOX, MD_GROUP_WORKERS, &out->workers) < 0) {
-		redis_err(r, NULL, err, errlen);
+		md_queue_redis_err(r, NULL, err, errlen);
 		return -1;
 	}
 	return 0;
@@ -126,7 +128,7 @@ md_queue_pending(struct md_redis *r, size_t max, struct md_pending **out,
 		return 0;	/* nobody ever consumed: nothing pending */
 	}
 	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
-		redis_err(r, rep, err, errlen);
+		md_queue_redis_err(r, rep, err, errlen);
 		if (rep != NULL)
 			freeReplyObject(rep);
 		return -1;
@@ -214,7 +216,7 @@ md_queue_dead(struct md_redis *r, size_t max, struct md_dead **out, size_t *n,
 	    (unsigned long)(max > 0 ? max : 100));
 	md_buf_free(&key);
 	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
-		redis_err(r, rep, err, errlen);
+		md_queue_redis_err(r, rep, err, errlen);
 		rc = -1;
 	} else if (rep->elements > 0 &&
 	    (*out = calloc(rep->elements, sizeof **out)) == NULL) {
@@ -265,7 +267,7 @@ md_queue_bury(struct md_redis *r, const char *entry_id, const char *error,
 	else if ((rep = md_redis_eval(r, &md_lua_queue_bury,
 	    MD_LUA_NKEYS(QUEUE_BURY), MD_LUA_ARGC(QUEUE_BURY), argv, NULL)) == NULL ||
 	    rep->type != REDIS_REPLY_INTEGER)
-		redis_err(r, rep, err, errlen);
+		md_queue_redis_err(r, rep, err, errlen);
 	else
 		rc = 0;
 	if (rep != NULL)
@@ -299,7 +301,7 @@ md_queue_ack(struct md_redis *r, const char *const *ids, size_t n, char *err,
 	if ((rep = md_redis_eval(r, &md_lua_queue_ack, MD_LUA_NKEYS(QUEUE_ACK),
 	    MD_LUA_ARGC(QUEUE_ACK) + (int)n, argv, NULL)) == NULL ||
 	    rep->type != REDIS_REPLY_INTEGER)
-		redis_err(r, rep, err, errlen);
+		md_queue_redis_err(r, rep, err, errlen);
 	else
 		rc = 0;
 	if (rep != NULL)
@@ -307,113 +309,4 @@ md_queue_ack(struct md_redis *r, const char *const *ids, size_t n, char *err,
 	free(argv);
 	md_buf_free(&inbox);
 	return rc;
-}
-
-int
-md_queue_retry(struct md_redis *r, const char *dead_id, char *new_id,
-    size_t idlen, char *err, size_t errlen)
-{
-	md_buf dead = MD_BUF_INIT, inbox = MD_BUF_INIT;
-	const char *argv[MD_LUA_ARGC(QUEUE_RETRY)];
-	redisReply *rep = NULL;
-	int rc = -1;
-
-	argv[MD_LUA_KEY(QUEUE_RETRY, DEAD)] = md_key(r, &dead, MD_STREAM_DEAD);
-	argv[MD_LUA_KEY(QUEUE_RETRY, INBOX)] = md_key(r, &inbox, MD_STREAM_INBOX);
-	argv[MD_LUA_ARG(QUEUE_RETRY, ID)] = dead_id;
-	if (md_buf_failed(&dead) || md_buf_failed(&inbox)) {
-		snprintf(err, errlen, "out of memory");
-	} else if ((rep = md_redis_eval(r, &md_lua_queue_retry,
-	    MD_LUA_NKEYS(QUEUE_RETRY), MD_LUA_ARGC(QUEUE_RETRY), argv, NULL)) == NULL ||
-	    rep->type != REDIS_REPLY_ARRAY || rep->elements < 1 ||
-	    rep->element[0]->type != REDIS_REPLY_STRING) {
-		redis_err(r, rep, err, errlen);
-	} else if (strcmp(rep->element[0]->str, "ok") != 0 || rep->elements != 2) {
-		snprintf(err, errlen, "no dead record %s", dead_id);
-		rc = MD_QUEUE_NOTFOUND;
-	} else {
-		if (new_id != NULL)
-			snprintf(new_id, idlen, "%s", rep->element[1]->str);
-		rc = 0;
-	}
-	if (rep != NULL)
-		freeReplyObject(rep);
-	md_buf_free(&dead);
-	md_buf_free(&inbox);
-	return rc;
-}
-
-/* Stream id a is later than b ("ms-seq"). */
-static int
-id_later(const char *a, const char *b)
-{
-	unsigned long long am = strtoull(a, NULL, 10), bm = strtoull(b, NULL, 10);
-	const char *as = strchr(a, '-'), *bs = strchr(b, '-');
-
-	if (am != bm)
-		return am > bm;
-	return strtoull(as ? as + 1 : "0", NULL, 10) > strtoull(bs ? bs + 1 : "0", NULL, 10);
-}
-
-/* The newest dead record's id into id ("" when there is none); 0 or -1. */
-static int
-newest_dead(struct md_redis *r, char *id, size_t idlen, char *err, size_t errlen)
-{
-	md_buf key = MD_BUF_INIT;
-	redisReply *rep = md_redis_cmd(r, "XREVRANGE %s + - COUNT 1",
-	    md_key(r, &key, MD_STREAM_DEAD));
-	int rc = -1;
-
-	md_buf_free(&key);
-	*id = '\0';
-	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
-		redis_err(r, rep, err, errlen);
-	} else {
-		if (rep->elements == 1 && rep->element[0]->type == REDIS_REPLY_ARRAY &&
-		    rep->element[0]->elements == 2 &&
-		    rep->element[0]->element[0]->type == REDIS_REPLY_STRING)
-			snprintf(id, idlen, "%s", rep->element[0]->element[0]->str);
-		rc = 0;
-	}
-	if (rep != NULL)
-		freeReplyObject(rep);
-	return rc;
-}
-
-/*
- * Only the records dead when it started: one that fails again while a
- * worker runs is buried anew, with a later id, and is left for next time
- * (else --all would go round for as long as the cause lasts).
- */
-int
-md_queue_retry_all(struct md_redis *r, long *count, char *err, size_t errlen)
-{
-	struct md_dead *d;
-	char last[64];
-	size_t n, k;
-	int rc;
-
-	*count = 0;
-	if (newest_dead(r, last, sizeof last, err, errlen) < 0)
-		return -1;
-	for (;;) {
-		if (*last == '\0')
-			return 0;
-		if (md_queue_dead(r, 100, &d, &n, err, errlen) < 0)
-			return -1;
-		if (n == 0 || id_later(d[0].id, last)) {
-			md_dead_free(d, n);
-			return 0;
-		}
-		for (k = 0; k < n && !id_later(d[k].id, last); k++) {
-			rc = md_queue_retry(r, d[k].id, NULL, 0, err, errlen);
-			if (rc == -1) {
-				md_dead_free(d, n);
-				return -1;
-			}
-			if (rc == 0)
-				(*count)++;
-		}
-		md_dead_free(d, n);
-	}
 }

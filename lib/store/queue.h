@@ -73,14 +73,60 @@ int	md_queue_bury(struct md_redis *r, const char *entry_id, const char *error,
 	    long failures, char *err, size_t errlen);
 
 /*
- * Puts a dead record back into <p>inbox with its original fields: 0,
- * MD_QUEUE_NOTFOUND (no such dead record; the value of MD_TRK_NOTFOUND)
- * or -1.
+ * Retrying dead letters (queue_retry.c).  The CLI's Redis user may not
+ * write the inbox, so `maildesk queue retry` only asks: it appends a
+ * request to <p>retry (MD_QUEUE_RETRY_KEY), which only the CLI writes,
+ * and a worker moves the records back (md_queue_retry_serve, one script,
+ * so each record moves once) and leaves the outcome in
+ * <p>retry:<request id> for MD_QUEUE_RETRY_TTL seconds.
  */
-#define MD_QUEUE_NOTFOUND	(-2)
-int	md_queue_retry(struct md_redis *r, const char *dead_id, char *new_id,
-	    size_t idlen, char *err, size_t errlen);
-/* Retries every dead record; *count says how many moved. */
-int	md_queue_retry_all(struct md_redis *r, long *count, char *err, size_t errlen);
+#define MD_QUEUE_RETRY_KEY	"retry"
+#define MD_QUEUE_RETRY_TTL	86400
+#define MD_QUEUE_NOTFOUND	(-2)	/* the value of MD_TRK_NOTFOUND */
+
+/*
+ * Asks for dead_id (NULL: every record dead now) to go back to the inbox:
+ * 0 with the request's id in req, MD_QUEUE_NOTFOUND (no such dead record;
+ * with NULL, nothing is dead: no request) or -1.
+ */
+int	md_queue_retry_ask(struct md_redis *r, const char *dead_id, char *req,
+	    size_t reqlen, char *err, size_t errlen);
+
+enum md_retry_state {
+	MD_RETRY_WAITING,	/* no worker has served it yet */
+	MD_RETRY_DONE,		/* moved (count records; new_id the last) */
+	MD_RETRY_NOSUCH,	/* the id was not dead (any more) when served */
+	MD_RETRY_BAD,		/* a request the worker could not read */
+	MD_RETRY_GONE		/* md_queue_retry_serve: served by another worker */
+};
+
+struct md_retry_outcome {
+	enum md_retry_state	state;
+	long			count;		/* records moved */
+	char			new_id[32];	/* inbox id of the last one */
+};
+
+/* The outcome of request req so far (MD_RETRY_WAITING if none): 0 or -1. */
+int	md_queue_retry_outcome(struct md_redis *r, const char *req,
+	    struct md_retry_outcome *out, char *err, size_t errlen);
+
+/* One waiting request, as md_queue_retry_requests lists them. */
+struct md_retry_request {
+	char	id[32];		/* in <p>retry */
+	char	dead_id[32];	/* the record asked for, or "" for all ... */
+	char	upto[32];	/* ... dead up to this id */
+};
+
+/* The oldest max waiting requests: 0 (*n of them in *out, to free) or -1. */
+int	md_queue_retry_requests(struct md_redis *r, size_t max,
+	    struct md_retry_request **out, size_t *n, char *err, size_t errlen);
+
+/*
+ * The worker's side: moves what q asks for back to the inbox (in rounds
+ * of 100 records for all), records the outcome for the CLI and removes
+ * the request.  0 with *out filled, or -1 (the request stays: tried again).
+ */
+int	md_queue_retry_serve(struct md_redis *r, const struct md_retry_request *q,
+	    struct md_retry_outcome *out, char *err, size_t errlen);
 
 #endif

@@ -131,8 +131,8 @@ doctor
 is "$RC" 1 "logins: exit 1"
 expect redis.login.milter FAIL 'maildesk-milter cannot log in as user maildesk-milter: .*WRONGPASS'
 expect redis.acl.milter ""
-expect redis.acl.worker warn 'user admin may do more than maildesk-worker needs: XADD <p>inbox.*CONFIG GET'
-expect redis.acl.cli FAIL 'user maildesk-web may not do what maildesk-cli needs: XLEN <p>inbox, XADD <p>inbox'
+expect redis.acl.worker warn 'user admin may do more than maildesk-worker needs: GET <p>rate:.*CONFIG GET.*XADD <p>retry'
+expect redis.acl.cli FAIL 'user maildesk-web may not do what maildesk-cli needs: XLEN <p>inbox, XRANGE <p>inbox.*XADD <p>retry'
 expect redis.acl.web ok
 expect redis.aof_replay FAIL 'replays the AOF.s scripts with the default user.s rights, and it may not XADD, HSET'
 rcli ACL SETUSER default +@write -@dangerous >/dev/null

@@ -52,6 +52,9 @@ dist_check_SCRIPTS += tests/e2e/worker_crash.sh
 TESTS += tests/e2e/worker_poison.sh
 dist_check_SCRIPTS += tests/e2e/worker_poison.sh
 
+TESTS += tests/e2e/queue_retry.sh
+dist_check_SCRIPTS += tests/e2e/queue_retry.sh
+
 TESTS += tests/e2e/worker_relay.sh
 dist_check_SCRIPTS += tests/e2e/worker_relay.sh
 

@@ -2,8 +2,9 @@
 # redis_acl.sh - contrib/redis-users.acl: each program's Redis user can do
 # what that program needs and nothing else.  The milter's user writes only
 # the inbox stream and its rate counters (and reads the view); the web and
-# CLI users cannot write the inbox (the CLI's one exception: `queue retry`
-# puts a dead letter back); the default user logs in as nobody, yet a
+# CLI users cannot write the inbox (`queue retry` only asks, in
+# maildesk:retry, and the worker moves the record back); the default user
+# logs in as nobody, yet a
 # Redis that loads its AOF keeps what the users' scripts wrote; then the
 # milter, the CLI and the worker run as their own users through Postfix,
 # end to end.
@@ -94,6 +95,7 @@ may_not milter "read other keys" GET maildesk:user:admin
 may_not milter "write other keys" SET maildesk:session:x admin
 may_not milter "write keys outside the prefix" SET foo bar
 may_not milter "read the dead letters" XRANGE maildesk:dead - +
+may_not milter "ask for a retry" XADD maildesk:retry '*' id 0-1
 may_not milter "XTRIM the inbox" XTRIM maildesk:inbox MAXLEN 0
 may_not milter "DEL the inbox" DEL maildesk:inbox
 may_not milter "XDEL from the inbox" XDEL maildesk:inbox 0-1
@@ -124,7 +126,13 @@ may worker "XACK and XDEL" XACK maildesk:inbox workers 0-1
 may worker "XADD a dead letter" XADD maildesk:dead '*' error test
 may worker "write a reply key" HSET maildesk:rkey:w1 project acme iid 2 email c@example.test
 may worker "delete an unsubscribe key" DEL maildesk:ukey:w1
-may_not worker "XADD the inbox" XADD maildesk:inbox '*' v 1
+may worker "XADD the inbox (serving queue retry)" XADD maildesk:inbox '*' v 1
+may worker "read the retry requests" XRANGE maildesk:retry - +
+may worker "XDEL a served retry request" XDEL maildesk:retry 0-1
+may worker "write a retry outcome" HSET maildesk:retry:0-1 state done
+may worker "run the retry script on its keys" EVAL 'return 1' 4 maildesk:dead \
+	maildesk:inbox maildesk:retry maildesk:retry:0-1
+may_not worker "ask for a retry" XADD maildesk:retry '*' id 0-1
 may_not worker "write a project" HSET maildesk:project:acme enabled 0
 may_not worker "write a block list" SADD maildesk:project:acme:block x@y.test
 may_not worker "count a rate" INCR maildesk:rate:x
@@ -140,6 +148,7 @@ may_not web "XADD the inbox" XADD maildesk:inbox '*' v 1
 may_not web "XADD the inbox from a script" EVAL \
 	"return redis.call('XADD', KEYS[1], '*', 'v', '1')" 1 maildesk:inbox
 may_not web "read the inbox" XRANGE maildesk:inbox - +
+may_not web "ask for a retry" XADD maildesk:retry '*' id 0-1
 may_not web "count a rate" INCR maildesk:rate:x
 may_not web "read other keys" GET maildesk:user:admin
 
@@ -149,9 +158,15 @@ may cli "SCAN (view rebuild)" SCAN 0 MATCH 'maildesk:rkey:*'
 may cli "XLEN the inbox" XLEN maildesk:inbox
 may cli "read the dead letters" XRANGE maildesk:dead - +
 may cli "XINFO GROUPS" XINFO GROUPS maildesk:inbox
-may cli "XDEL a dead letter" XDEL maildesk:dead 0-1
-# `maildesk queue retry` XADDs a dead letter back: the one inbox write.
-may cli "XADD the inbox (queue retry)" XADD maildesk:inbox '*' v 1
+may cli "ask for a retry" XADD maildesk:retry '*' id 0-1
+may cli "read a retry outcome" HMGET maildesk:retry:0-1 state count new_id
+# `maildesk queue retry` only asks: the worker moves the record back.
+may_not cli "XADD the inbox" XADD maildesk:inbox '*' v 1
+may_not cli "XADD the inbox from a script" EVAL \
+	"return redis.call('XADD', KEYS[1], '*', 'v', '1')" 1 maildesk:inbox
+may_not cli "XDEL a dead letter" XDEL maildesk:dead 0-1
+may_not cli "write a retry outcome" HSET maildesk:retry:0-1 state done
+may_not cli "delete a retry request" XDEL maildesk:retry 0-1
 may_not cli "XTRIM the inbox" XTRIM maildesk:inbox MAXLEN 0
 may_not cli "XDEL from the inbox" XDEL maildesk:inbox 0-1
 may_not cli "DEL the inbox" DEL maildesk:inbox
@@ -159,7 +174,7 @@ may_not cli "read the inbox as a consumer" XREADGROUP GROUP workers x STREAMS ma
 may_not cli "count a rate" INCR maildesk:rate:x
 may_not cli "read other keys" GET maildesk:user:admin
 rcli DEL maildesk:inbox maildesk:dead maildesk:project:beta maildesk:project:gamma \
-	maildesk:project:beta:block maildesk:rkey:w1 >/dev/null
+	maildesk:project:beta:block maildesk:rkey:w1 maildesk:retry maildesk:retry:0-1 >/dev/null
 rcli SREM maildesk:projects beta >/dev/null
 rcli HDEL maildesk:aliases help@beta.test >/dev/null
 
