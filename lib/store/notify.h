@@ -139,30 +139,6 @@ int	md_rkey_view_rebuild(struct md_store *st, long *n, char *err, size_t errlen)
 int	md_rkey_view_del_rows(struct md_store *st, PGresult *res, char *err,
 	    size_t errlen);
 
-/* ---- responders' notes and answers (responder_reply.c) ------------------- */
-
-/*
- * A responder's note on issue b: internal, or public and mailed to every
- * subscriber like a comment typed in the web UI, with the author's
- * signature (users.signature) under the text when author is a user who
- * has one.  via: "" (web, CLI) or "email"; flags (NULL ok).  *id the
- * note's id, *mailed the mails queued (both may be NULL).
- */
-struct md_resp_note {
-	const char	*author;	/* user name (or "Support") */
-	const char	*author_email;	/* NULL: the user's */
-	const char	*text;
-	int		 internal;
-	const char	*via;
-	const char	*flags;
-	long		 raw_id;	/* raw_messages.id, 0: none */
-};
-int	md_trk_responder_note(struct md_store *st, const struct md_trk_issue *b,
-	    const struct md_resp_note *n, long *id, int *mailed, char *err,
-	    size_t errlen);
-
-/* A responder's answer by email (record kind "reply" through a responder
- * key): files it under the rules above; 0 or -1. */
-int	md_trk_responder_answer(struct md_trk_rec *r, const struct md_rkey *k);
+/* Responders' notes and their answers by email: responder_reply.h. */
 
 #endif

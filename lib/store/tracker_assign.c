@@ -16,6 +16,7 @@
 
 #include "notify.h"
 #include "tracker.h"
+#include "tracker_assign.h"
 #include "tracker_change.h"
 #include "tracker_int.h"
 #include "users.h"

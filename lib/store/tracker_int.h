@@ -295,22 +295,4 @@ int	md_trk_store_atts(struct md_store *st, const struct md_config *cfg,
 	    const struct md_record *rec, long issue_id, long note_id, int *n,
 	    char *err, size_t errlen);
 
-/* ---- responders' changes (tracker_assign.c), in the caller's transaction ---- */
-
-/*
- * Sets issue b's assignee (user NULL or "": none) with a system note by
- * author; b must be locked (md_trk_issue_load with lock = 1).  The user
- * must be a member of b's project or a site admin (MD_TRK_NOTFOUND, err
- * "no such member").  The one place an assignment happens: the CLI, the
- * web UI and triage rules all come here, and so does what follows one
- * (the "assigned to you" notification).  *changed may be NULL.
- */
-int	md_trk_assign(struct md_store *st, const struct md_trk_issue *b,
-	    const char *user, const char *author, int *changed, char *err,
-	    size_t errlen);
-/* The same for the priority (low, normal, high, urgent). */
-int	md_trk_set_priority(struct md_store *st, const struct md_trk_issue *b,
-	    const char *priority, const char *author, int *changed, char *err,
-	    size_t errlen);
-
 #endif

@@ -18,6 +18,7 @@
 #include "db.h"
 #include "store.h"
 #include "tracker.h"
+#include "tracker_assign.h"
 #include "tracker_change.h"
 #include "tracker_int.h"
 #include "triage_store.h"
