@@ -7,7 +7,9 @@ set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-$(pwd)}
 runs=${FUZZ_RUNS:-5000}
-out=$builddir/tests/fuzz/build
+# FUZZ_OUT: another directory for objects, binaries and corpora, so that two
+# runs (one per CPU) do not recompile each other's objects.
+out=${FUZZ_OUT:-$builddir/tests/fuzz/build}
 harnesses=${FUZZERS:-"mime address record conf trim template html spamd auth html_trim triage"}
 
 if ! command -v clang >/dev/null; then
