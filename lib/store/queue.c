@@ -32,6 +32,25 @@ md_queue_redis_err(struct md_redis *r, const redisReply *rep, char *err, size_t 
 		snprintf(err, errlen, "%s", md_redis_errstr(r));
 }
 
+int
+md_queue_array_room(struct md_redis *r, redisReply *rep, size_t elsize, void **room,
+    char *err, size_t errlen)
+{
+	*room = NULL;
+	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
+		md_queue_redis_err(r, rep, err, errlen);
+		if (rep != NULL)
+			freeReplyObject(rep);
+		return -1;
+	}
+	if (rep->elements > 0 && (*room = calloc(rep->elements, elsize)) == NULL) {
+		freeReplyObject(rep);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 static long
 xlen(struct md_redis *r, const char *name, int *failed)
 {
@@ -115,6 +134,7 @@ md_queue_pending(struct md_redis *r, size_t max, struct md_pending **out,
 {
 	md_buf key = MD_BUF_INIT;
 	redisReply *rep;
+	void *room;
 	size_t k;
 
 	*out = NULL;
@@ -127,17 +147,9 @@ md_queue_pending(struct md_redis *r, size_t max, struct md_pending **out,
 		freeReplyObject(rep);
 		return 0;	/* nobody ever consumed: nothing pending */
 	}
-	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
-		md_queue_redis_err(r, rep, err, errlen);
-		if (rep != NULL)
-			freeReplyObject(rep);
+	if (md_queue_array_room(r, rep, sizeof **out, &room, err, errlen) < 0)
 		return -1;
-	}
-	if (rep->elements > 0 && (*out = calloc(rep->elements, sizeof **out)) == NULL) {
-		freeReplyObject(rep);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	*out = room;
 	for (k = 0; k < rep->elements; k++) {
 		const redisReply *e = rep->element[k];
 		struct md_pending *p = &(*out)[*n];

@@ -120,31 +120,49 @@ copy_str(const redisReply *v, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", v->str);
 }
 
+/*
+ * [state, count, new_id], as HMGET of an outcome or the script return it,
+ * into out (no state, a nil: MD_RETRY_WAITING); rep is freed.  0, 1 when
+ * the script says "more" (call again), or -1.  count is written with each
+ * round of the script, state once at the end.
+ */
+static int
+outcome_reply(struct md_redis *r, redisReply *rep, struct md_retry_outcome *out,
+    char *err, size_t errlen)
+{
+	int rc = -1;
+
+	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements < 1) {
+		md_queue_redis_err(r, rep, err, errlen);
+	} else if (rep->element[0]->type == REDIS_REPLY_STRING &&
+	    strcmp(rep->element[0]->str, "more") == 0) {
+		rc = 1;
+	} else {
+		if (rep->element[0]->type == REDIS_REPLY_STRING)
+			out->state = state_of(rep->element[0]->str);
+		if (rep->elements > 1)
+			out->count = (long)md_reply_int(rep->element[1], 0);
+		if (rep->elements > 2)
+			copy_str(rep->element[2], out->new_id, sizeof out->new_id);
+		rc = 0;
+	}
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return rc;
+}
+
 int
 md_queue_retry_outcome(struct md_redis *r, const char *req,
     struct md_retry_outcome *out, char *err, size_t errlen)
 {
 	md_buf key = MD_BUF_INIT;
 	redisReply *rep;
-	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	rep = md_redis_cmd(r, "HMGET %s state count new_id",
 	    md_key(r, &key, MD_QUEUE_RETRY_KEY ":%s", req));
 	md_buf_free(&key);
-	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements != 3) {
-		md_queue_redis_err(r, rep, err, errlen);
-	} else {
-		/* count is written with each round, state once at the end. */
-		if (rep->element[0]->type == REDIS_REPLY_STRING)
-			out->state = state_of(rep->element[0]->str);
-		out->count = (long)md_reply_int(rep->element[1], 0);
-		copy_str(rep->element[2], out->new_id, sizeof out->new_id);
-		rc = 0;
-	}
-	if (rep != NULL)
-		freeReplyObject(rep);
-	return rc;
+	return outcome_reply(r, rep, out, err, errlen) < 0 ? -1 : 0;
 }
 
 /* One [id, [field, value ...]] entry of <p>retry into q: 0, or -1 if malformed. */
@@ -178,6 +196,7 @@ md_queue_retry_requests(struct md_redis *r, size_t max,
 {
 	md_buf key = MD_BUF_INIT;
 	redisReply *rep;
+	void *room;
 	size_t k;
 
 	*out = NULL;
@@ -185,17 +204,9 @@ md_queue_retry_requests(struct md_redis *r, size_t max,
 	rep = md_redis_cmd(r, "XRANGE %s - + COUNT %lu",
 	    md_key(r, &key, MD_QUEUE_RETRY_KEY), (unsigned long)(max > 0 ? max : 10));
 	md_buf_free(&key);
-	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY) {
-		md_queue_redis_err(r, rep, err, errlen);
-		if (rep != NULL)
-			freeReplyObject(rep);
+	if (md_queue_array_room(r, rep, sizeof **out, &room, err, errlen) < 0)
 		return -1;
-	}
-	if (rep->elements > 0 && (*out = calloc(rep->elements, sizeof **out)) == NULL) {
-		freeReplyObject(rep);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	*out = room;
 	for (k = 0; k < rep->elements; k++)
 		if (request_from_entry(&(*out)[*n], rep->element[k]) == 0)
 			(*n)++;
@@ -208,27 +219,9 @@ static int
 serve_round(struct md_redis *r, const char **argv,
     struct md_retry_outcome *out, char *err, size_t errlen)
 {
-	redisReply *rep;
-	int rc = -1;
-
-	rep = md_redis_eval(r, &md_lua_queue_retry, MD_LUA_NKEYS(QUEUE_RETRY),
-	    MD_LUA_ARGC(QUEUE_RETRY), argv, NULL);
-	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY || rep->elements < 1 ||
-	    rep->element[0]->type != REDIS_REPLY_STRING) {
-		md_queue_redis_err(r, rep, err, errlen);
-	} else if (strcmp(rep->element[0]->str, "more") == 0) {
-		rc = 1;
-	} else {
-		out->state = state_of(rep->element[0]->str);
-		if (rep->elements == 3) {
-			out->count = (long)md_reply_int(rep->element[1], 0);
-			copy_str(rep->element[2], out->new_id, sizeof out->new_id);
-		}
-		rc = 0;
-	}
-	if (rep != NULL)
-		freeReplyObject(rep);
-	return rc;
+	return outcome_reply(r, md_redis_eval(r, &md_lua_queue_retry,
+	    MD_LUA_NKEYS(QUEUE_RETRY), MD_LUA_ARGC(QUEUE_RETRY), argv, NULL),
+	    out, err, errlen);
 }
 
 int
