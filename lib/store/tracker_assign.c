@@ -81,7 +81,8 @@ set_column(struct md_store *st, long id, const char *column, const char *val,
 
 int
 md_trk_assign(struct md_store *st, const struct md_trk_issue *b,
-    const char *user, const char *author, int *changed, char *err, size_t errlen)
+    const char *user, const char *author, int notify, int *changed, char *err,
+    size_t errlen)
 {
 	char old[MD_USER_MAX + 16], text[2 * MD_USER_MAX + 64];
 	int rc;
@@ -110,8 +111,8 @@ md_trk_assign(struct md_store *st, const struct md_trk_issue *b,
 	if (md_trk_change_note(st, b, author, text, err, errlen) < 0)
 		return -1;
 	/* "Assigned to you", in the same transaction (notify.h). */
-	if (user != NULL && md_trk_notify_assigned(st, b, user, author, 0, err,
-	    errlen) < 0)
+	if (user != NULL && notify && md_trk_notify_assigned(st, b, user, author, 0,
+	    err, errlen) < 0)
 		return -1;
 	if (changed != NULL)
 		*changed = 1;
@@ -154,7 +155,7 @@ md_tracker_assign(struct md_store *st, const char *project, long iid,
 		*changed = 0;
 	if ((rc = md_trk_edit_begin(st, project, iid, &b, err, errlen)) != 0)
 		return rc;
-	rc = md_trk_assign(st, &b, user, author, changed, err, errlen);
+	rc = md_trk_assign(st, &b, user, author, 1, changed, err, errlen);
 	return md_trk_edit_end(st, &b, rc, err, errlen);
 }
 

@@ -18,11 +18,13 @@
  * must be a member of b's project or a site admin (MD_TRK_NOTFOUND, err
  * "no such member").  The one place an assignment happens: the CLI, the
  * web UI and triage rules all come here, and so does what follows one
- * (the "assigned to you" notification).  *changed may be NULL.
+ * (the "assigned to you" notification, unless notify is 0: a triage rule
+ * on a request nobody may be told of, automated mail or spam, see
+ * md_notify_record_ok).  *changed may be NULL.
  */
 int	md_trk_assign(struct md_store *st, const struct md_trk_issue *b,
-	    const char *user, const char *author, int *changed, char *err,
-	    size_t errlen);
+	    const char *user, const char *author, int notify, int *changed,
+	    char *err, size_t errlen);
 /* The same for the priority (low, normal, high, urgent). */
 int	md_trk_set_priority(struct md_store *st, const struct md_trk_issue *b,
 	    const char *priority, const char *author, int *changed, char *err,

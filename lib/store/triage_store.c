@@ -16,6 +16,7 @@
 
 #include "access.h"
 #include "db.h"
+#include "notify.h"
 #include "store.h"
 #include "tracker.h"
 #include "tracker_assign.h"
@@ -365,11 +366,13 @@ md_triage_move(struct md_store *st, const char *project, long id,
  * and priority change goes through (tracker_assign.c: the system note, the
  * "assigned to you" notification), by "Support Bot (triage rule N)".  An
  * assignee who is no longer a member is not assigned, and a note says so:
- * a rule gone stale must not stop requests from being filed.  0 or -1.
+ * a rule gone stale must not stop requests from being filed.  notify 0:
+ * nobody is told of the assignment (automated mail or spam, which notify
+ * nobody; doc/conversation.md).  0 or -1.
  */
 static int
 apply_other(struct md_store *st, const struct md_trk_issue *b,
-    const struct md_triage_action *a, char *err, size_t errlen)
+    const struct md_triage_action *a, int notify, char *err, size_t errlen)
 {
 	char author[64], text[256];
 	int rc;
@@ -377,8 +380,8 @@ apply_other(struct md_store *st, const struct md_trk_issue *b,
 	snprintf(author, sizeof author, "Support Bot (triage rule %d)", a->rule->position);
 	if (a->kind == MD_TRIAGE_PRIORITY)
 		return md_trk_set_priority(st, b, a->value, author, NULL, err, errlen);
-	if ((rc = md_trk_assign(st, b, a->value, author, NULL, err, errlen)) !=
-	    MD_TRK_NOTFOUND)
+	if ((rc = md_trk_assign(st, b, a->value, author, notify, NULL, err,
+	    errlen)) != MD_TRK_NOTFOUND)
 		return rc;
 	snprintf(text, sizeof text, "not assigned to %s, who is no longer a member of %s",
 	    a->value, b->project);
@@ -450,7 +453,8 @@ md_triage_file(struct md_store *st, const char *project, long iid, long issue_id
 		    errlen)) == 0)
 			loaded = 1;
 		if (rc == 0)
-			rc = apply_other(st, &b, &acts[i], err, errlen);
+			rc = apply_other(st, &b, &acts[i], md_notify_record_ok(rec), err,
+			    errlen);
 	}
 	if (loaded)
 		md_trk_issue_free(&b);

@@ -155,11 +155,16 @@ START_TEST(automated_spam_and_customer_are_never_notified)
 	struct md_record rec;
 
 	team();
+	/* a triage rule assigns everything to bob: not even "assigned to you" */
+	sql("INSERT INTO triage_rules (project, position, field, match, pattern, assign, "
+	    "created) VALUES ('acme', 1, 'body', 'substring', '.', $1, 1)", "bob");
 	/* automated mail a project accepts (automated_policy accept) */
 	mkrec(&rec, "new", "auto@c", "robot@example.org", "Out of office", "Away.");
 	md_record_set(&rec, MD_F_AUTO_REASON, "Auto-Submitted: auto-replied");
 	ck_assert_int_eq(run(&rec).kind, MD_INGEST_CREATED);
 	md_record_free(&rec);
+	ck_assert_str_eq(val("SELECT assignee FROM issues WHERE message_id = $1", "auto@c"),
+	    "bob");
 	mkrec(&rec, "new", "spam@c", "spammer@example.org", "Cheap", "Buy.");
 	md_record_set(&rec, MD_F_FLAGS, "spam");
 	ck_assert_int_eq(run(&rec).kind, MD_INGEST_CREATED);
