@@ -77,7 +77,15 @@ md_start_redis
 md_start_sink
 # The web UI's port first: base_url, in every mail's links, names it.
 WEB_PORT=$(md_free_port)
-md_write_config "base_url=http://127.0.0.1:$WEB_PORT" "web_static_dir=$top/web/static"
+# Sender identity on, as in production (the test harness turns it off):
+# a forged From: is flagged unverified_sender, never forwarded and never
+# reopens an issue, and a responder's answer by mail needs an authenticated
+# From: (doc/sender-identity.md).  The demo customers' mail is only as
+# authenticated as their domains' SPF says from this machine (without
+# DNS: not at all, and then filed unverified too).  The DNS budget is
+# short so that a resolver that never answers costs seconds, not ten.
+md_write_config "base_url=http://127.0.0.1:$WEB_PORT" "web_static_dir=$top/web/static" \
+	sender_auth_check=yes auth_timeout_ms=2000 spf_timeout_ms=2000
 md_cli project add demo || bail_out "maildesk project add demo failed"
 # A responder for the web UI, with a password made here (never a fixed one).
 WEB_USER=demo

@@ -85,10 +85,19 @@ md_eom_auth(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, const struct m
 	};
 	struct md_dkim_result dk;
 
-	/* Turned off by the admin: nothing is judged, and the worker treats
-	 * "skipped" as it treated every sender before sender identity existed. */
-	if (m->trusted || !G.cfg.sender_auth_check) {
+	/* The admin vouches for its own clients (SMTP AUTH, trusted_networks). */
+	if (m->trusted) {
 		md_auth_skipped(out);
+		return SMFIS_CONTINUE;
+	}
+	/*
+	 * Turned off by the admin: nothing is judged and nobody vouched for
+	 * the From:, so the record says sender_auth=skipped, which the worker
+	 * treats as unauthenticated (a reply is flagged, a responder's answer
+	 * by mail is not posted), never as "yes".
+	 */
+	if (!G.cfg.sender_auth_check) {
+		md_auth_unchecked(out);
 		return SMFIS_CONTINUE;
 	}
 	md_auth_check(&env, m->raw.data ? m->raw.data : "", m->raw.len, mime->from_addr,

@@ -78,7 +78,7 @@ enum md_dmarc_res {
 	MD_DMARC_FAIL,
 	MD_DMARC_TEMPERROR,
 	MD_DMARC_PERMERROR,	/* no usable From: domain, or a broken record */
-	MD_DMARC_SKIPPED	/* trusted client (SMTP AUTH, trusted_networks) */
+	MD_DMARC_SKIPPED	/* not judged: a trusted client, or sender_auth_check = no */
 };
 const char *md_dmarc_res_name(enum md_dmarc_res r);
 
@@ -107,7 +107,8 @@ struct md_auth_input {
 
 struct md_auth_result {
 	enum md_dmarc_res dmarc;
-	int		 sender_auth;	/* SPF or DKIM pass aligned with From: */
+	int		 sender_auth;	/* SPF or DKIM pass aligned with From: (or trusted) */
+	int		 unchecked;	/* sender_auth_check = no: nothing was judged */
 	const char	*aligned_by;	/* "spf", "dkim" or "" */
 	enum md_dkim_res dkim;		/* summary of all signatures */
 	char		 dkim_domain[MD_DOMAIN_MAX + 1];	/* a passing d= (aligned first) */
@@ -122,6 +123,16 @@ void	md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_polic
 
 /* A result for trusted clients: dmarc=skipped, sender_auth=yes. */
 void	md_auth_skipped(struct md_auth_result *out);
+
+/*
+ * A result when the admin turned the check off (sender_auth_check = no):
+ * dmarc=skipped, sender_auth=skipped.  Nobody vouched for the From:, so
+ * the tracker must not take it as authenticated (only "yes" is).
+ */
+void	md_auth_unchecked(struct md_auth_result *out);
+
+/* The record's sender_auth value: "yes", "no" or "skipped" (unchecked). */
+const char *md_auth_sender_auth_name(const struct md_auth_result *r);
 
 /* Sets the dmarc, dkim and sender_auth fields of rec.  0 or -1 (ENOMEM). */
 int	md_auth_record_set(struct md_record *rec, const struct md_auth_result *r);

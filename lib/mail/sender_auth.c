@@ -187,6 +187,24 @@ md_auth_skipped(struct md_auth_result *out)
 }
 
 void
+md_auth_unchecked(struct md_auth_result *out)
+{
+	memset(out, 0, sizeof *out);
+	out->dmarc = MD_DMARC_SKIPPED;
+	out->unchecked = 1;
+	out->aligned_by = "";
+	out->policy = -1;
+}
+
+const char *
+md_auth_sender_auth_name(const struct md_auth_result *r)
+{
+	if (r->unchecked)
+		return "skipped";
+	return r->sender_auth ? "yes" : "no";
+}
+
+void
 md_auth_dkim_field(const struct md_auth_result *r, char *out, size_t outlen)
 {
 	if (r->dmarc == MD_DMARC_SKIPPED)
@@ -206,7 +224,7 @@ md_auth_record_set(struct md_record *rec, const struct md_auth_result *r)
 	md_auth_dkim_field(r, dkim, sizeof dkim);
 	rc |= md_record_set(rec, MD_F_DKIM, dkim);
 	rc |= md_record_set(rec, MD_F_DMARC, md_dmarc_res_name(r->dmarc));
-	rc |= md_record_set(rec, MD_F_SENDER_AUTH, r->sender_auth ? "yes" : "no");
+	rc |= md_record_set(rec, MD_F_SENDER_AUTH, md_auth_sender_auth_name(r));
 	return rc == 0 ? 0 : -1;
 }
 

@@ -22,8 +22,11 @@
 CAP=3
 md_start_redis
 md_start_sink
+# The test's own relay (loopback) is trusted, so its customers' replies
+# count as authenticated (sender_auth=yes) and are forwarded and reopen;
+# trust_forged_reply.sh tests the unauthenticated side.
 md_write_config spf_enable=no rate_ip=0 rate_sender=0 rate_project=0 \
-	max_auto_mails_per_hour=$CAP
+	max_auto_mails_per_hour=$CAP trusted_networks=127.0.0.0/8
 md_cli project add acme >/dev/null || bail_out "project add failed"
 md_start_milter
 md_start_postfix

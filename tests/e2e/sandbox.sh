@@ -37,6 +37,8 @@ like "$PASSWORD" "^[A-Za-z0-9]{12,}$" "it prints a generated password"
 WEB=${URL%/}
 like "$(grep '^base_url' "$SBT/maildesk.conf")" "^base_url = $WEB\$" \
 	"base_url (the links in the mails) is that URL"
+is "$(grep '^sender_auth_check' "$SBT/maildesk.conf")" "sender_auth_check = yes" \
+	"sender identity is on (forged From: flagged, as in production)"
 conf=$(find "$SBT/sink/Maildir/new" -type f | head -n 1)
 like "$(tr -d '\r' <"$conf" | sed -e ':a' -e '/=$/{N;s/=\n//;ba' -e '}')" "$WEB/unsubscribe/" \
 	"the confirmation's unsubscribe link points at it"

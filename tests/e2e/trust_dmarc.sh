@@ -4,7 +4,8 @@
 # From: -> dkim=pass, dmarc=pass; a forged From: of a p=reject domain ->
 # 550 5.7.1; a From: in the desk domain without SPF/DKIM -> 550 5.7.1; no
 # DMARC record and no authentication -> accepted with dmarc=none; DNS
-# trouble -> accepted with dmarc=temperror; dmarc_reject=no.
+# trouble -> accepted with dmarc=temperror; dmarc_reject=no;
+# sender_auth_check=no -> sender_auth=skipped.
 #
 # Runs in a private network namespace where dnsmasq serves the test
 # domains, the DKIM key and the _dmarc records; Postfix presents XCLIENT
@@ -168,6 +169,17 @@ out=$(send eve@attacker.test 198.51.100.7 "$T/m11.eml")
 like "$out" "$ACCEPTED" "dmarc_reject=no: forged From: accepted"
 is "$(field forged-2@attacker.test dmarc)" fail "dmarc_reject=no: dmarc=fail"
 is "$(field forged-2@attacker.test sender_auth)" no "dmarc_reject=no: sender_auth=no"
+
+# --- sender_auth_check=no: nothing judged, and nobody counts as authenticated ------------------------
+md_stop_milter
+md_write_config sender_auth_check=no spf_enable=yes spf_timeout_ms=3000
+md_start_milter
+message 'Carl <carl@signed.test>' off-1@attacker.test >"$T/m17.eml"
+out=$(send eve@attacker.test 198.51.100.7 "$T/m17.eml")
+like "$out" "$ACCEPTED" "check off: the forged From: of p=reject is accepted (nothing judged)"
+is "$(field off-1@attacker.test dmarc)" skipped "check off: dmarc=skipped"
+is "$(field off-1@attacker.test dkim)" skipped "check off: dkim=skipped"
+is "$(field off-1@attacker.test sender_auth)" skipped "check off: sender_auth=skipped, never yes"
 
 md_milter_alive; ok_rc $? "milter survived"
 done_testing

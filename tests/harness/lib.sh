@@ -415,6 +415,11 @@ md_write_config() {
 		"log_debug = yes"
 		# No DKIM/DMARC DNS outside the tests that give it a resolver
 		# (trust_dmarc.sh): the machine's resolver may never answer.
+		# Records then say sender_auth=skipped, which the worker treats
+		# as unauthenticated (replies flagged unverified_sender, never
+		# forwarded; no answer by email posted).  A test about something
+		# else that needs authenticated mail through Postfix sets
+		# trusted_networks=127.0.0.0/8 (sender_auth=yes for loopback).
 		"sender_auth_check = no"
 	)
 	[ -n "${REDIS_PORT:-}" ] || lines[1]="# redis_port: md_start_redis was not called"

@@ -498,6 +498,17 @@ START_TEST(record_fields)
 	ck_assert_str_eq(md_record_get(&rec, MD_F_SENDER_AUTH), "yes");
 	ck_assert_str_eq(md_record_field_name(MD_F_SENDER_AUTH), "sender_auth");
 	md_record_free(&rec);
+
+	/* sender_auth_check = no: "skipped", which the tracker does not take
+	 * as authenticated (only "yes" is); never "yes" (issue 17 audit). */
+	md_record_init(&rec);
+	md_auth_unchecked(&r);
+	ck_assert_int_eq(md_auth_record_set(&rec, &r), 0);
+	ck_assert_str_eq(md_record_get(&rec, MD_F_DMARC), "skipped");
+	ck_assert_str_eq(md_record_get(&rec, MD_F_DKIM), "skipped");
+	ck_assert_str_eq(md_record_get(&rec, MD_F_SENDER_AUTH), "skipped");
+	ck_assert_int_eq(r.sender_auth, 0);
+	md_record_free(&rec);
 }
 END_TEST
 
