@@ -83,6 +83,7 @@ lib_libmaildesk_a_SOURCES += lib/mail/dns_txt.c lib/mail/dns_txt.h lib/mail/dkim
 MD_LIBS += $(OPENDKIM_LIBS) $(PSL_LIBS)
 # The tracker's settings side: projects, aliases, lists in PostgreSQL; the milter's view.
 lib_libmaildesk_a_SOURCES += lib/store/project_store.c lib/store/project_store.h lib/store/view.c lib/store/view.h lib/store/view_rebuild.c lib/mail/validate.c lib/mail/validate.h
+lib_libmaildesk_a_SOURCES += lib/store/view_domains.c
 # Web login throttling: counters in PostgreSQL, the policy on them.
 lib_libmaildesk_a_SOURCES += lib/policy/login_throttle.c lib/policy/login_throttle.h
 # Prometheus metrics: the registry and text format, the small /metrics listener.

@@ -16,9 +16,11 @@
 
 #include "log.h"
 #include "milter_auth.h"
+#include "policy.h"
 #include "reply.h"
 #include "sender_auth.h"
 #include "spf.h"
+#include "view.h"
 
 static struct md_dkim *dkim;
 
@@ -69,17 +71,45 @@ log_result(const struct conn_ctx *cc, const struct msg_ctx *m, const char *qid,
 	    *r->aligned_by ? r->aligned_by : "-", r->sender_auth ? "yes" : "no");
 }
 
+/* maildesk.conf's dmarc_reject, dmarc_quarantine, desk_from_auth. */
+static struct md_auth_policy
+policy(void)
+{
+	struct md_auth_policy p = {
+		.dmarc_reject = G.cfg.dmarc_reject,
+		.quarantine_reject = G.cfg.dmarc_quarantine == MD_QUARANTINE_REJECT,
+		.desk_from_auth = G.cfg.desk_from_auth,
+	};
+
+	return p;
+}
+
+/* The SMTP answer for a refusal of out's (logged with its reason). */
+static sfsistat
+refuse(SMFICTX *ctx, const struct conn_ctx *cc, const struct msg_ctx *m, const char *qid,
+    const struct md_auth_result *out)
+{
+	switch (out->action) {
+	case MD_AUTH_REJECT:
+		md_log(LOG_INFO, "%s: reject from=<%s> [%s]: %s", qid, m->mail_from,
+		    cc->client_ip, out->reason);
+		return md_reject(ctx, "550", out->xcode, out->reason);
+	case MD_AUTH_TEMPFAIL:
+		md_log(LOG_INFO, "%s: tempfail from=<%s> [%s]: %s", qid, m->mail_from,
+		    cc->client_ip, out->reason);
+		return md_tempfail(ctx, out->xcode, out->reason);
+	default:
+		return SMFIS_CONTINUE;
+	}
+}
+
 sfsistat
 md_eom_auth(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, const struct md_mime *mime,
     const char *qid, struct md_auth_result *out)
 {
 	struct md_auth_env env = {
 		.dkim = dkim, .dns = &md_dns_resolver,
-		.policy = {
-			.dmarc_reject = G.cfg.dmarc_reject,
-			.quarantine_reject = G.cfg.dmarc_quarantine == MD_QUARANTINE_REJECT,
-			.desk_from_auth = G.cfg.desk_from_auth,
-		},
+		.policy = policy(),
 		.desk_domain = G.cfg.desk_domain,
 		.timeout_ms = G.cfg.auth_timeout_ms,
 	};
@@ -104,16 +134,25 @@ md_eom_auth(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, const struct m
 	    mime->from_count, *m->spf ? md_spf_result_parse(m->spf) : -1, spf_domain(cc, m),
 	    out, &dk);
 	log_result(cc, m, qid, mime->from_addr, out, &dk);
-	switch (out->action) {
-	case MD_AUTH_REJECT:
-		md_log(LOG_INFO, "%s: reject from=<%s> [%s]: %s", qid, m->mail_from,
-		    cc->client_ip, out->reason);
-		return md_reject(ctx, "550", out->xcode, out->reason);
-	case MD_AUTH_TEMPFAIL:
-		md_log(LOG_INFO, "%s: tempfail from=<%s> [%s]: %s", qid, m->mail_from,
-		    cc->client_ip, out->reason);
-		return md_tempfail(ctx, out->xcode, out->reason);
-	default:
+	return refuse(ctx, cc, m, qid, out);
+}
+
+sfsistat
+md_eom_auth_responders(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
+    struct md_redis *r, const char *qid, struct md_auth_result *out)
+{
+	struct md_auth_policy pol = policy();
+	int is;
+
+	if (!md_auth_wants_responder_check(out, &pol))
 		return SMFIS_CONTINUE;
+	if ((is = md_view_responder_domain_is(r, out->from_domain)) < 0) {
+		md_log(LOG_WARNING, "%s: tempfail: responder domains: %s", qid,
+		    md_redis_errstr(r));
+		return md_tempfail(ctx, "4.3.0", MD_POLICY_UNAVAILABLE);
 	}
+	if (is == 0)
+		return SMFIS_CONTINUE;
+	md_auth_responder_domain(out);
+	return refuse(ctx, cc, m, qid, out);
 }

@@ -197,6 +197,19 @@ md_milter_eom(SMFICTX *ctx)
 		return md_tempfail(ctx, "4.3.0",
 		    MD_POLICY_UNAVAILABLE);
 	}
+	/* A responder's domain is in the view: asked only for unauthenticated mail. */
+	t0 = now_s();
+	st = md_eom_auth_responders(ctx, cc, m, r, qid, &auth);
+	redis_s += now_s() - t0;
+	if (st != SMFIS_CONTINUE) {
+		md_milter_observe_redis(redis_s);
+		md_redis_pool_release(G.pool, r);
+		if (have_proj > 0)
+			md_project_free(&proj);
+		md_mime_free(&mime);
+		msg_free(cc);
+		return st;
+	}
 	st = md_eom_verdict(ctx, cc, m, &mime, qid, have_proj ? &proj : NULL, &v);
 	count_score(st, &v);
 	if (st == SMFIS_CONTINUE) {

@@ -88,7 +88,8 @@ enum md_auth_action { MD_AUTH_ACCEPT = 0, MD_AUTH_REJECT, MD_AUTH_TEMPFAIL };
 struct md_auth_policy {
 	int	dmarc_reject;		/* refuse DMARC fail of a p=reject domain */
 	int	quarantine_reject;	/* ... and of a p=quarantine domain */
-	int	desk_from_auth;		/* refuse an unauthenticated From: in desk_domain */
+	int	desk_from_auth;		/* refuse an unauthenticated From: in desk_domain
+					 * or in a responder's domain */
 };
 
 /* The facts about one message. */
@@ -113,6 +114,8 @@ struct md_auth_result {
 	enum md_dkim_res dkim;		/* summary of all signatures */
 	char		 dkim_domain[MD_DOMAIN_MAX + 1];	/* a passing d= (aligned first) */
 	int		 policy;	/* effective enum md_dmarc_policy, -1 = no record */
+	char		 from_domain[MD_DOMAIN_MAX + 1];	/* the single From: domain, else "" */
+	int		 dns_trouble;	/* a DNS error kept it from being verified */
 	enum md_auth_action action;
 	char		 xcode[8];	/* "5.7.1" ... for the reply */
 	char		 reason[400];	/* a sentence for the SMTP reply, no '%' or CR/LF */
@@ -120,6 +123,20 @@ struct md_auth_result {
 
 void	md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *pol,
 	    struct md_auth_result *out);
+
+/*
+ * The responder-domain rule (desk_from_auth): an unauthenticated From: in
+ * the domain of a registered user's address is refused like one in
+ * desk_domain.  The set of those domains is in the Redis view, which
+ * md_auth_evaluate does not read: the milter asks it only when
+ * md_auth_wants_responder_check() (accepted so far, judged, not
+ * authenticated, one From: domain; so authenticated mail costs nothing),
+ * and when the domain is in it, md_auth_responder_domain() turns r into
+ * the refusal: 550 5.7.1, or 451 4.4.3 after a DNS error.
+ */
+int	md_auth_wants_responder_check(const struct md_auth_result *r,
+	    const struct md_auth_policy *pol);
+void	md_auth_responder_domain(struct md_auth_result *r);
 
 /* A result for trusted clients: dmarc=skipped, sender_auth=yes. */
 void	md_auth_skipped(struct md_auth_result *out);

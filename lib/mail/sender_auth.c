@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -93,6 +94,37 @@ pick_dkim(const struct md_auth_input *in, const char *from_org, int strict, int 
 	}
 }
 
+/*
+ * An unauthenticated From: in a domain the desk speaks for (desk_domain,
+ * or a responder's): 550, or 451 when a DNS error kept it from being
+ * verified, since accepting an unverified "responder" is worse than a
+ * retry.  whose: NULL for desk_domain, else words naming whose domain it
+ * is (domain is then the From: domain itself).
+ */
+static void
+refuse_own(struct md_auth_result *out, const char *domain, const char *whose)
+{
+	if (out->dns_trouble) {
+		out->action = MD_AUTH_TEMPFAIL;
+		snprintf(out->xcode, sizeof out->xcode, "4.4.3");
+		snprintf(out->reason, sizeof out->reason,
+		    "The sender of mail from %s could not be verified now "
+		    "(DNS error), please try again later", domain);
+	} else {
+		out->action = MD_AUTH_REJECT;
+		snprintf(out->xcode, sizeof out->xcode, "5.7.1");
+		if (whose == NULL)
+			snprintf(out->reason, sizeof out->reason,
+			    "Mail with a From: address in %s must be authenticated by SPF "
+			    "or DKIM for %s, and this message is not", domain,
+			    out->from_domain);
+		else
+			snprintf(out->reason, sizeof out->reason,
+			    "Mail with a From: address in %s (%s) must be authenticated "
+			    "by SPF or DKIM, and this message is not", domain, whose);
+	}
+}
+
 void
 md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *pol,
     struct md_auth_result *out)
@@ -100,6 +132,7 @@ md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *po
 	char org[MD_DOMAIN_MAX + 1];
 	const struct md_dmarc_record *rec = in->rec_status == MD_DMARC_REC_FOUND ? in->rec : NULL;
 	int have_from, spf_aligned, dkim_aligned, aligned_temp, p;
+	size_t i;
 
 	memset(out, 0, sizeof *out);
 	out->policy = -1;
@@ -143,24 +176,16 @@ md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *po
 		out->policy = p;
 	}
 
+	/* Lower case: the view's set of responder domains is. */
+	for (i = 0; in->from_domain[i] != '\0' && i + 1 < sizeof out->from_domain; i++)
+		out->from_domain[i] = (char)tolower((unsigned char)in->from_domain[i]);
+	out->dns_trouble = out->dmarc == MD_DMARC_TEMPERROR || aligned_temp ||
+	    out->dkim == MD_DKIM_TEMPERROR;
+
 	/* Our own domain: only authenticated senders may write as it. */
 	if (pol->desk_from_auth && in->desk_domain != NULL &&
 	    in_domain(in->from_domain, in->desk_domain) && !out->sender_auth) {
-		if (out->dmarc == MD_DMARC_TEMPERROR || aligned_temp ||
-		    out->dkim == MD_DKIM_TEMPERROR) {
-			out->action = MD_AUTH_TEMPFAIL;
-			snprintf(out->xcode, sizeof out->xcode, "4.4.3");
-			snprintf(out->reason, sizeof out->reason,
-			    "The sender of mail from %s could not be verified now "
-			    "(DNS error), please try again later", in->desk_domain);
-		} else {
-			out->action = MD_AUTH_REJECT;
-			snprintf(out->xcode, sizeof out->xcode, "5.7.1");
-			snprintf(out->reason, sizeof out->reason,
-			    "Mail with a From: address in %s must be authenticated by SPF or "
-			    "DKIM for %s, and this message is not", in->desk_domain,
-			    in->from_domain);
-		}
+		refuse_own(out, in->desk_domain, NULL);
 		return;
 	}
 	if (out->dmarc == MD_DMARC_FAIL &&
@@ -174,6 +199,19 @@ md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *po
 		    in->from_domain, out->policy == MD_DMARC_P_REJECT ? "reject" : "quarantine",
 		    policy_name(out->policy), in->from_domain);
 	}
+}
+
+int
+md_auth_wants_responder_check(const struct md_auth_result *r, const struct md_auth_policy *pol)
+{
+	return pol->desk_from_auth && r->action == MD_AUTH_ACCEPT && !r->sender_auth &&
+	    !r->unchecked && r->dmarc != MD_DMARC_SKIPPED && r->from_domain[0] != '\0';
+}
+
+void
+md_auth_responder_domain(struct md_auth_result *r)
+{
+	refuse_own(r, r->from_domain, "the domain of a responder's address");
 }
 
 void

@@ -24,6 +24,7 @@
 #include "store.h"
 #include "users.h"
 #include "validate.h"
+#include "view.h"
 
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 static char dummy_hash[crypto_pwhash_STRBYTES];
@@ -208,8 +209,10 @@ md_user_del(struct md_store *st, const char *name, char *err, size_t errlen)
 	    errlen);
 	/* A key left behind is harmless: the worker finds no user for it and
 	 * `maildesk view rebuild` removes it. */
-	if (rc == 0)
+	if (rc == 0) {
 		(void)md_rkey_view_del_rows(st, keys, e, sizeof e);
+		(void)md_view_responder_domains_sync(st, NULL, e, sizeof e);
+	}
 	PQclear(keys);
 	return rc;
 }
@@ -433,6 +436,12 @@ md_user_set_prefs(struct md_store *st, const char *name, const char *email,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	/* The milter refuses unauthenticated mail from the address's domain
+	 * before the address counts as this responder's (view_domains.c). */
+	if (*canon != '\0' && md_view_responder_domain_put(st->redis, canon, err, errlen) < 0) {
+		free(sig);
+		return -1;
+	}
 	for (i = k = 0; sig != NULL && sig[i] != '\0'; i++)
 		if (!(sig[i] == '\r' && sig[i + 1] == '\n'))
 			sig[k++] = sig[i];
@@ -452,5 +461,12 @@ md_user_set_prefs(struct md_store *st, const char *name, const char *email,
 		snprintf(err, errlen, "%s is the address of another user", canon);
 	else if (rows == 0)
 		snprintf(err, errlen, "no such user: %s", name);
+	if (email != NULL) {
+		char e[256];
+
+		/* A domain no address is in any more leaves the set; failing
+		 * here only leaves the milter stricter until the next sync. */
+		(void)md_view_responder_domains_sync(st, NULL, e, sizeof e);
+	}
 	return rows == 1 ? 0 : -1;
 }

@@ -5,9 +5,10 @@
  * Keys (doc/redis-schema.md): <p>projects (SET), <p>project:<name> (HASH:
  * enabled and the settings the milter uses), <p>aliases (HASH alias ->
  * project), <p>rkey:<key> and <p>ukey:<key> (HASH project, iid, email),
- * <p>project:<name>:block and :allow (SET).  The milter's readers are
- * lib/store/projects.c (md_project_settings, md_project_enabled,
- * md_issue_key_lookup), lib/store/alias_cache.c and lib/store/lists.c.
+ * <p>project:<name>:block and :allow (SET), <p>responder_domains (SET).
+ * The milter's readers are lib/store/projects.c (md_project_settings,
+ * md_project_enabled, md_issue_key_lookup), lib/store/alias_cache.c,
+ * lib/store/lists.c and md_view_responder_domain_is (view_domains.c).
  *
  * Ordering rule for callers: put before the PostgreSQL commit that makes
  * a thing valid, delete after the commit that ends it (store.h).
@@ -70,6 +71,19 @@ typedef int md_view_group_fill(const void *items, size_t i, const char **slot,
 int	md_view_groups_eval(struct md_redis *r, struct md_script *s, int put,
 	    size_t width, const void *items, size_t n, md_view_group_fill *fill,
 	    char *err, size_t errlen);
+
+/*
+ * The domains of users' registered addresses (<p>responder_domains, SET;
+ * view_domains.c): put adds address's domain (before the commit that
+ * registers it); sync makes the set PostgreSQL's (after every commit that
+ * changes or removes addresses), *removed (may be NULL) counting what went.
+ */
+int	md_view_responder_domain_put(struct md_redis *r, const char *address, char *err,
+	    size_t errlen);
+int	md_view_responder_domains_sync(struct md_store *st, long *removed, char *err,
+	    size_t errlen);
+/* The milter's question: 1 domain (lower case) is one, 0 not, -1 Redis failed. */
+int	md_view_responder_domain_is(struct md_redis *r, const char *domain);
 
 struct md_view_stats {
 	long	projects, aliases, list_entries, keys;	/* written */

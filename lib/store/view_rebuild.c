@@ -519,7 +519,7 @@ md_view_rebuild(struct md_store *st, struct md_view_stats *out, char *err,
 {
 	struct timespec grace = { GRACE_MS / 1000, (GRACE_MS % 1000) * 1000000L };
 	struct seen s;
-	long nrkeys;
+	long nrkeys, ndomains;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -531,6 +531,8 @@ md_view_rebuild(struct md_store *st, struct md_view_stats *out, char *err,
 		rc = put_keys(st, out, err, errlen);
 	if (rc == 0 && (rc = md_rkey_view_rebuild(st, &nrkeys, err, errlen)) == 0)
 		out->keys += nrkeys;	/* responders' answer addresses (notify.h) */
+	if (rc == 0 && (rc = md_view_responder_domains_sync(st, &ndomains, err, errlen)) == 0)
+		out->stale += ndomains;	/* domains no user's address has any more */
 	if (rc == 0)
 		rc = narrow(st, &s, err, errlen);
 	if (rc == 0 && count_seen(&s) > 0) {

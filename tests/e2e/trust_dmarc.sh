@@ -4,8 +4,10 @@
 # From: -> dkim=pass, dmarc=pass; a forged From: of a p=reject domain ->
 # 550 5.7.1; a From: in the desk domain without SPF/DKIM -> 550 5.7.1; no
 # DMARC record and no authentication -> accepted with dmarc=none; DNS
-# trouble -> accepted with dmarc=temperror; dmarc_reject=no;
-# sender_auth_check=no -> sender_auth=skipped.
+# trouble -> accepted with dmarc=temperror; dmarc_reject=no; a From: in a
+# responder's domain (a user's registered address) without SPF/DKIM ->
+# 550 5.7.1 (451 4.4.3 on DNS trouble); sender_auth_check=no ->
+# sender_auth=skipped.
 #
 # Runs in a private network namespace where dnsmasq serves the test
 # domains, the DKIM key and the _dmarc records; Postfix presents XCLIENT
@@ -170,7 +172,52 @@ like "$out" "$ACCEPTED" "dmarc_reject=no: forged From: accepted"
 is "$(field forged-2@attacker.test dmarc)" fail "dmarc_reject=no: dmarc=fail"
 is "$(field forged-2@attacker.test sender_auth)" no "dmarc_reject=no: sender_auth=no"
 
+# --- a responder's domain (issue 17): refused like the desk domain ---------------------------------
+# team.test: where responder ann's registered address is (SPF for her
+# server 192.0.2.9); tempfail.test: a responder's domain whose DMARC record
+# cannot be read.
+printf 'password-ann\n' | md_cli user add ann --role responder >/dev/null ||
+	bail_out "user add ann failed"
+printf 'password-tim\n' | md_cli user add tim --role responder >/dev/null ||
+	bail_out "user add tim failed"
+md_dns_txt team.test "v=spf1 ip4:192.0.2.9 -all"
+is "$(rcli SMEMBERS maildesk:responder_domains)" "" "no user address yet: no responder domain"
+md_cli user set ann email Ann@Team.TEST >/dev/null
+md_cli user set tim email tim@tempfail.test >/dev/null
+is "$(rcli SMEMBERS maildesk:responder_domains | sort | tr '\n' ' ')" "team.test tempfail.test " \
+	"user set email: the view has the domains (lower case)"
+message 'Ann <ann@team.test>' resp-1@attacker.test 'Close this, I am Ann' >"$T/m12.eml"
+out=$(send eve@attacker.test 198.51.100.7 "$T/m12.eml")
+like "$out" "<\*\* *550[ -]5\.7\.1 " "responder's From:, unauthenticated: 550 5.7.1"
+like "$out" "team\.test \(the domain of a responder's address\) must be authenticated" \
+	"responder's From:: the reply says why"
+like "$out" "<- *354" "responder's From:: refused at end of data"
+is "$(md_count_field $INBOX message_id resp-1@attacker.test)" 0 "responder's From:: nothing stored"
+message 'Bert <bert@TEAM.test>' resp-2@attacker.test >"$T/m13.eml"
+out=$(send eve@attacker.test 198.51.100.7 "$T/m13.eml")
+like "$out" "<\*\* *550[ -]5\.7\.1 " "another address in a responder's domain (any case): 550 5.7.1"
+message 'Ann <ann@team.test>' resp-3@team.test >"$T/m14.eml"
+out=$(send ann@team.test 192.0.2.9 "$T/m14.eml")
+like "$out" "$ACCEPTED" "responder's From: with aligned SPF: accepted"
+is "$(field resp-3@team.test sender_auth)" yes "responder's From: with aligned SPF: sender_auth=yes"
+message 'Tim <tim@tempfail.test>' resp-4@attacker.test >"$T/m15.eml"
+out=$(send eve@attacker.test 198.51.100.7 "$T/m15.eml")
+like "$out" "<\*\* *451[ -]4\.4\.3 " "responder's domain, DNS trouble: 451 4.4.3 (retry)"
+is "$(md_count_field $INBOX message_id resp-4@attacker.test)" 0 "responder's domain, DNS trouble: nothing stored"
+# view rebuild puts the set back; a removed address takes its domain out
+rcli DEL maildesk:responder_domains >/dev/null
+md_cli view rebuild >/dev/null
+is "$(rcli SISMEMBER maildesk:responder_domains team.test)" 1 "view rebuild: the domain is back"
+md_cli user set ann email '' >/dev/null
+md_cli user del tim >/dev/null
+is "$(rcli SMEMBERS maildesk:responder_domains)" "" "address removed, user deleted: no responder domain"
+message 'Ann <ann@team.test>' resp-5@attacker.test >"$T/m16.eml"
+out=$(send eve@attacker.test 198.51.100.7 "$T/m16.eml")
+like "$out" "$ACCEPTED" "no longer a responder's domain: accepted"
+is "$(field resp-5@attacker.test sender_auth)" no "... with sender_auth=no"
+
 # --- sender_auth_check=no: nothing judged, and nobody counts as authenticated ------------------------
+md_cli user set ann email ann@team.test >/dev/null
 md_stop_milter
 md_write_config sender_auth_check=no spf_enable=yes spf_timeout_ms=3000
 md_start_milter
@@ -180,6 +227,10 @@ like "$out" "$ACCEPTED" "check off: the forged From: of p=reject is accepted (no
 is "$(field off-1@attacker.test dmarc)" skipped "check off: dmarc=skipped"
 is "$(field off-1@attacker.test dkim)" skipped "check off: dkim=skipped"
 is "$(field off-1@attacker.test sender_auth)" skipped "check off: sender_auth=skipped, never yes"
+message 'Ann <ann@team.test>' off-2@attacker.test >"$T/m18.eml"
+out=$(send eve@attacker.test 198.51.100.7 "$T/m18.eml")
+like "$out" "$ACCEPTED" "check off: a responder's domain is not judged either"
+is "$(field off-2@attacker.test sender_auth)" skipped "check off: ... sender_auth=skipped"
 
 md_milter_alive; ok_rc $? "milter survived"
 done_testing

@@ -485,6 +485,62 @@ START_TEST(decide)
 }
 END_TEST
 
+/* The responder-domain rule: asked only when it matters, then the desk domain's answer. */
+START_TEST(responder_domain)
+{
+	struct md_auth_policy pol = DEFAULT_POL, off = { 1, 0, 0 };
+	struct md_auth_input in = {
+		.from_domain = "Team.Example", .from_count = 1, .from_headers = 1,
+		.spf = MD_SPF_PASS, .spf_domain = "attacker.test", .dkim = &dk_none,
+		.rec_status = MD_DMARC_REC_NONE, .desk_domain = "desk.test",
+	};
+	struct md_auth_result out;
+
+	md_auth_evaluate(&in, &pol, &out);
+	ck_assert_int_eq(out.action, MD_AUTH_ACCEPT);
+	ck_assert_str_eq(out.from_domain, "team.example");	/* the view's case */
+	ck_assert_int_eq(md_auth_wants_responder_check(&out, &pol), 1);
+	ck_assert_int_eq(md_auth_wants_responder_check(&out, &off), 0);
+	md_auth_responder_domain(&out);
+	ck_assert_int_eq(out.action, MD_AUTH_REJECT);
+	ck_assert_str_eq(out.xcode, "5.7.1");
+	ck_assert_ptr_nonnull(strstr(out.reason, "team.example (the domain of a responder's "
+	    "address) must be authenticated"));
+	ck_assert_ptr_null(strpbrk(out.reason, "%\r\n"));
+
+	/* DNS trouble: retry, as for the desk domain */
+	in.rec_status = MD_DMARC_REC_TEMPERROR;
+	md_auth_evaluate(&in, &pol, &out);
+	ck_assert_int_eq(md_auth_wants_responder_check(&out, &pol), 1);
+	md_auth_responder_domain(&out);
+	ck_assert_int_eq(out.action, MD_AUTH_TEMPFAIL);
+	ck_assert_str_eq(out.xcode, "4.4.3");
+
+	/* authenticated: Redis is not even asked */
+	in.rec_status = MD_DMARC_REC_NONE;
+	in.spf_domain = "mail.team.example";
+	md_auth_evaluate(&in, &pol, &out);
+	ck_assert_int_eq(out.sender_auth, 1);
+	ck_assert_int_eq(md_auth_wants_responder_check(&out, &pol), 0);
+
+	/* refused already (p=reject), no single From:, not judged */
+	in.spf_domain = "attacker.test";
+	in.rec_status = MD_DMARC_REC_FOUND;
+	in.rec = &rec_reject;
+	md_auth_evaluate(&in, &pol, &out);
+	ck_assert_int_eq(out.action, MD_AUTH_REJECT);
+	ck_assert_int_eq(md_auth_wants_responder_check(&out, &pol), 0);
+	in.rec_status = MD_DMARC_REC_NONE;
+	in.from_headers = 2;
+	md_auth_evaluate(&in, &pol, &out);
+	ck_assert_int_eq(md_auth_wants_responder_check(&out, &pol), 0);
+	md_auth_skipped(&out);
+	ck_assert_int_eq(md_auth_wants_responder_check(&out, &pol), 0);
+	md_auth_unchecked(&out);
+	ck_assert_int_eq(md_auth_wants_responder_check(&out, &pol), 0);
+}
+END_TEST
+
 START_TEST(record_fields)
 {
 	struct md_record rec;
@@ -526,6 +582,7 @@ dmarc_suite(void)
 	tcase_add_test(tc, dkim_two_signatures);
 	tcase_add_test(tc, dkim_through_auth_check);
 	tcase_add_loop_test(tc, decide, 0, (int)(sizeof cases / sizeof cases[0]));
+	tcase_add_test(tc, responder_domain);
 	tcase_add_test(tc, record_fields);
 	suite_add_tcase(s, tc);
 	return s;
