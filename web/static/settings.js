@@ -13,7 +13,7 @@ const KINDS = [
   ['reopen', 'Issue reopened'],
 ];
 const FLAGS = [
-  ['verified_senders', 'Only mail senders whose SPF passed'],
+  ['verified_senders', 'Confirm new requests only to authenticated senders (SPF or DKIM aligned with From:)'],
   ['reopen_on_reply', 'A reply to a closed issue reopens it'],
   ['notify_state', 'Mail the customer when the issue is closed or reopened'],
 ];
