@@ -214,24 +214,29 @@ md_auth_responder_domain(struct md_auth_result *r)
 	refuse_own(r, r->from_domain, "the domain of a responder's address");
 }
 
-void
-md_auth_skipped(struct md_auth_result *out)
+/* Nothing judged: dmarc=skipped, no policy, accepted. */
+static void
+not_judged(struct md_auth_result *out)
 {
 	memset(out, 0, sizeof *out);
 	out->dmarc = MD_DMARC_SKIPPED;
+	out->aligned_by = "";
+	out->policy = -1;
+}
+
+void
+md_auth_skipped(struct md_auth_result *out)
+{
+	not_judged(out);
 	out->sender_auth = 1;
 	out->aligned_by = "trusted";
-	out->policy = -1;
 }
 
 void
 md_auth_unchecked(struct md_auth_result *out)
 {
-	memset(out, 0, sizeof *out);
-	out->dmarc = MD_DMARC_SKIPPED;
+	not_judged(out);
 	out->unchecked = 1;
-	out->aligned_by = "";
-	out->policy = -1;
 }
 
 const char *
