@@ -98,7 +98,7 @@ lib_libmaildesk_a_SOURCES += lib/ops/doctor_redis.c lib/ops/doctor_redis.h lib/o
 lib_libmaildesk_a_SOURCES += lib/store/triage.c lib/store/triage.h lib/store/triage_store.c lib/store/triage_store.h lib/store/canned_store.c lib/store/canned_store.h
 # Notifications to responders, their answer addresses, answers by email (issue 18).
 lib_libmaildesk_a_SOURCES += lib/store/notify.c lib/store/notify.h lib/store/notify_keys.c lib/store/responder_reply.c
-lib_libmaildesk_a_SOURCES += lib/store/responder_reply.h lib/store/tracker_assign.h
+lib_libmaildesk_a_SOURCES += lib/store/responder_reply.h lib/store/tracker_assign.h lib/store/notify_keys.h
 # Non-blocking sockets against a deadline (spamd, the milter probe).
 lib_libmaildesk_a_SOURCES += lib/util/sock.c lib/util/sock.h
 # The named slots of the Lua scripts (lib/store/lua.h, over the generated lua_scripts.h).

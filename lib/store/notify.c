@@ -18,6 +18,7 @@
 #include "address.h"
 #include "compose.h"
 #include "notify.h"
+#include "notify_keys.h"
 #include "utf8.h"
 
 #define TEXT_MAX	(16 * 1024)	/* bytes of the customer's text a mail quotes */

@@ -20,7 +20,7 @@
 
 #include "keygen.h"
 #include "lua.h"
-#include "notify.h"
+#include "notify_keys.h"
 #include "redis.h"
 #include "view.h"
 

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "notify.h"
+#include "notify_keys.h"
 #include "responder_reply.h"
 #include "tracker_change.h"
 #include "tracker_signature.h"

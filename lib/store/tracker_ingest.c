@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "notify.h"
+#include "notify_keys.h"
 #include "responder_reply.h"
 #include "tracker.h"
 #include "tracker_int.h"

@@ -20,6 +20,7 @@
 #include "address.h"
 #include "db.h"
 #include "notify.h"
+#include "notify_keys.h"
 #include "session.h"
 #include "store.h"
 #include "users.h"

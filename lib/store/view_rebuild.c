@@ -24,6 +24,7 @@
 #include "db.h"
 #include "lists.h"
 #include "notify.h"
+#include "notify_keys.h"
 #include "project_store.h"
 #include "store.h"
 #include "view.h"
