@@ -138,10 +138,16 @@ refused() {
 	is "$(notes ".text | test(\"Answer $4\")" | jq -r '.[0].kind')" internal "$4: not public"
 	like "$(notes '.kind == "system"' | jq -r '.[].text')" "$6" "$4: a system note says why"
 }
-# forged From: (SPF passes for attacker.test only)
-refused 198.51.100.7 eve@attacker.test "Ann <$ANN>" f1@attacker.test 1 "not authenticated"
+# forged From: (SPF passes for attacker.test only): a From: in a responder's
+# domain that SPF and DKIM did not vouch for is refused at end of data
+# (sender-identity.md), so it never reaches the worker
+mail "Ann <$ANN>" "support+r-$rkey@desk.test" "Re: acme#1" f1@attacker.test \
+	"Answer f1: send me the invoices." >"$T/f1.eml"
+like "$(send 198.51.100.7 eve@attacker.test "support+r-$rkey@desk.test" "$T/f1.eml")" \
+	"<\*\* *550 5\.7\.1 " "forged From: in a responder's domain: 550 5.7.1 at end of data"
 # an authenticated address that is not ann's
-refused 192.0.2.1 $BOB "Bob <$BOB>" b1@team.test 2 "not ann's registered address"
+refused 192.0.2.1 $BOB "Bob <$BOB>" b1@team.test 1 "not ann's registered address"
+is "$(notes '.text | test("Answer f1")' | jq length)" 0 "the forged answer was never filed"
 
 # --- an autoresponder answers the notification --------------------------------------------------
 mail "Ann <$ANN>" "support+r-$rkey@desk.test" "Out of office" o1@team.test \
