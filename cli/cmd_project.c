@@ -326,6 +326,13 @@ show_human(const struct cli *c, const struct md_project *p, const struct plists 
 	else
 		snprintf(v, sizeof v, "%ldm", p->first_response / 60);
 	out_kv(stdout, 16, "first_response", p->first_response > 0 ? v : "off");
+	show_default("dmarc_reject", p->dmarc_reject == MD_OVERRIDE_DEFAULT,
+	    md_override_name(p->dmarc_reject, "yes", "no"), c->cfg.dmarc_reject ? "yes" : "no");
+	show_default("dmarc_quarantine", p->quarantine_reject == MD_OVERRIDE_DEFAULT,
+	    md_override_name(p->quarantine_reject, "reject", "accept"),
+	    c->cfg.dmarc_quarantine == MD_QUARANTINE_REJECT ? "reject" : "accept");
+	show_default("desk_from_auth", p->desk_from_auth == MD_OVERRIDE_DEFAULT,
+	    md_override_name(p->desk_from_auth, "yes", "no"), c->cfg.desk_from_auth ? "yes" : "no");
 	show_values("aliases", p->aliases, p->naliases);
 	show_values("blocked", pl->block, pl->nblock);
 	show_values("allowed", pl->allow, pl->nallow);
@@ -535,6 +542,8 @@ const struct cli_command cli_cmd_project = {
 	"  maildesk project set NAME FIELD VALUE\n"
 	"  maildesk project set NAME retention DAYSd|off\n"
 	"  maildesk project set NAME first_response 8h|30m|2d|off\n"
+	"  maildesk project set NAME dmarc_reject|desk_from_auth yes|no|default\n"
+	"  maildesk project set NAME dmarc_quarantine accept|reject|default\n"
 	"  maildesk project member add|remove NAME USER [--role responder|maintainer]\n"
 	"  maildesk project member list NAME [--json]\n"
 	"  maildesk project block|allow|unblock NAME ADDR|@DOMAIN\n"

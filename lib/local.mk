@@ -72,7 +72,8 @@ MD_MIGRATIONS = \
 	$(top_srcdir)/db/migrations/001_tracker.sql \
 	$(top_srcdir)/db/migrations/002_members.sql \
 	$(top_srcdir)/db/migrations/003_notify.sql \
-	$(top_srcdir)/db/migrations/004_triage.sql
+	$(top_srcdir)/db/migrations/004_triage.sql \
+	$(top_srcdir)/db/migrations/005_sender_policy.sql
 BUILT_SOURCES += lib/db_migrations.c
 CLEANFILES += lib/db_migrations.c
 EXTRA_DIST += db/embed-sql.sh db/migrations

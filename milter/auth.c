@@ -103,9 +103,9 @@ refuse(SMFICTX *ctx, const struct conn_ctx *cc, const struct msg_ctx *m, const c
 	}
 }
 
-sfsistat
-md_eom_auth(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, const struct md_mime *mime,
-    const char *qid, struct md_auth_result *out)
+void
+md_eom_auth(struct conn_ctx *cc, struct msg_ctx *m, const struct md_mime *mime, const char *qid,
+    struct md_auth_result *out)
 {
 	struct md_auth_env env = {
 		.dkim = dkim, .dns = &md_dns_resolver,
@@ -118,7 +118,7 @@ md_eom_auth(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, const struct m
 	/* The admin vouches for its own clients (SMTP AUTH, trusted_networks). */
 	if (m->trusted) {
 		md_auth_skipped(out);
-		return SMFIS_CONTINUE;
+		return;
 	}
 	/*
 	 * Turned off by the admin: nothing is judged and nobody vouched for
@@ -128,24 +128,83 @@ md_eom_auth(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m, const struct m
 	 */
 	if (!G.cfg.sender_auth_check) {
 		md_auth_unchecked(out);
-		return SMFIS_CONTINUE;
+		return;
 	}
 	md_auth_check(&env, m->raw.data ? m->raw.data : "", m->raw.len, mime->from_addr,
 	    mime->from_count, *m->spf ? md_spf_result_parse(m->spf) : -1, spf_domain(cc, m),
 	    out, &dk);
 	log_result(cc, m, qid, mime->from_addr, out, &dk);
-	return refuse(ctx, cc, m, qid, out);
+	/* The answer waits for the recipients' projects (md_eom_auth_policy). */
+}
+
+/* The configuration's switch, unless the project overrides it. */
+static int
+override(int project, int config)
+{
+	return project == MD_OVERRIDE_ON ? 1 : project == MD_OVERRIDE_OFF ? 0 : config;
+}
+
+/* Makes pol at least as strict as project p's policy. */
+static void
+stricter(struct md_auth_policy *pol, const struct md_project *p)
+{
+	struct md_auth_policy cfg = policy();
+
+	pol->dmarc_reject |= override(p->dmarc_reject, cfg.dmarc_reject);
+	pol->quarantine_reject |= override(p->quarantine_reject, cfg.quarantine_reject);
+	pol->desk_from_auth |= override(p->desk_from_auth, cfg.desk_from_auth);
+}
+
+/*
+ * The policy for this message: each desk recipient's project's (its
+ * overrides, else maildesk.conf's), the strictest of them where the
+ * projects differ.  first: rcpts[0]'s settings, already read (NULL: no
+ * such project).  0, or -1 when Redis failed.
+ */
+static int
+message_policy(struct md_redis *r, const struct msg_ctx *m, const struct md_project *first,
+    struct md_auth_policy *pol)
+{
+	struct md_project p;
+	size_t i, j;
+	int rc;
+
+	memset(pol, 0, sizeof *pol);
+	if (first != NULL)
+		stricter(pol, first);
+	else
+		*pol = policy();
+	for (i = 1; i < m->nrcpts; i++) {
+		for (j = 0; j < i && strcmp(m->rcpts[j].project, m->rcpts[i].project) != 0; j++)
+			;
+		if (j < i)
+			continue;	/* the same project as an earlier recipient */
+		if ((rc = md_project_settings(r, m->rcpts[i].project, &p)) < 0)
+			return -1;
+		stricter(pol, &p);	/* defaults when there is no such project */
+		if (rc > 0)
+			md_project_free(&p);
+	}
+	return 0;
 }
 
 sfsistat
-md_eom_auth_responders(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
-    struct md_redis *r, const char *qid, struct md_auth_result *out)
+md_eom_auth_policy(SMFICTX *ctx, struct conn_ctx *cc, struct msg_ctx *m,
+    struct md_redis *r, const struct md_project *first, const char *qid,
+    struct md_auth_result *out)
 {
-	struct md_auth_policy pol = policy();
+	struct md_auth_policy pol;
 	int is;
 
+	if (out->dmarc == MD_DMARC_SKIPPED)
+		return SMFIS_CONTINUE;	/* trusted, or sender_auth_check = no */
+	if (message_policy(r, m, first, &pol) < 0) {
+		md_log(LOG_WARNING, "%s: tempfail: project policy: %s", qid, md_redis_errstr(r));
+		return md_tempfail(ctx, "4.3.0", MD_POLICY_UNAVAILABLE);
+	}
+	md_auth_decide(out, &pol, G.cfg.desk_domain);
 	if (!md_auth_wants_responder_check(out, &pol))
-		return SMFIS_CONTINUE;
+		return refuse(ctx, cc, m, qid, out);
 	if ((is = md_view_responder_domain_is(r, out->from_domain)) < 0) {
 		md_log(LOG_WARNING, "%s: tempfail: responder domains: %s", qid,
 		    md_redis_errstr(r));

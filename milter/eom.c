@@ -169,12 +169,7 @@ md_milter_eom(SMFICTX *ctx)
 	snprintf(m->message_id, sizeof m->message_id, "%s",
 	    mime.message_id != NULL ? mime.message_id : "");
 	/* Sender identity first: its DNS must not hold a Redis connection. */
-	st = md_eom_auth(ctx, cc, m, &mime, qid, &auth);
-	if (st != SMFIS_CONTINUE) {
-		md_mime_free(&mime);
-		msg_free(cc);
-		return st;
-	}
+	md_eom_auth(cc, m, &mime, qid, &auth);
 	r = md_redis_pool_acquire(G.pool, G.cfg.redis_command_timeout_ms);
 	if (r == NULL) {
 		md_log(LOG_WARNING, "%s: tempfail: no Redis connection free within %d ms", qid,
@@ -197,9 +192,9 @@ md_milter_eom(SMFICTX *ctx)
 		return md_tempfail(ctx, "4.3.0",
 		    MD_POLICY_UNAVAILABLE);
 	}
-	/* A responder's domain is in the view: asked only for unauthenticated mail. */
+	/* The projects' policies and the responder domains are in the view. */
 	t0 = now_s();
-	st = md_eom_auth_responders(ctx, cc, m, r, qid, &auth);
+	st = md_eom_auth_policy(ctx, cc, m, r, have_proj > 0 ? &proj : NULL, qid, &auth);
 	redis_s += now_s() - t0;
 	if (st != SMFIS_CONTINUE) {
 		md_milter_observe_redis(redis_s);

@@ -27,6 +27,7 @@
 static const char *const settings[] = {
 	"enabled", "verified_senders", "reopen_on_reply", "notify_state",
 	"automated_policy", "spam_mark", "spam_reject", "retention", "first_response",
+	"dmarc_reject", "dmarc_quarantine", "desk_from_auth",
 };
 
 /* "opened"/"closed" counts; both -1 when the tracker cannot say. */
@@ -116,6 +117,10 @@ settings_json(struct req *rq, struct md_json *j, const struct md_project *p)
 	md_json_double(j, c->spam_mark);
 	md_json_key(j, "spam_reject");
 	md_json_double(j, c->spam_reject);
+	md_json_kstr(j, "dmarc_reject", c->dmarc_reject ? "yes" : "no");
+	md_json_kstr(j, "dmarc_quarantine",
+	    c->dmarc_quarantine == MD_QUARANTINE_REJECT ? "reject" : "accept");
+	md_json_kstr(j, "desk_from_auth", c->desk_from_auth ? "yes" : "no");
 	md_json_close_object(j);
 }
 

@@ -118,11 +118,21 @@ struct md_auth_result {
 	int		 dns_trouble;	/* a DNS error kept it from being verified */
 	enum md_auth_action action;
 	char		 xcode[8];	/* "5.7.1" ... for the reply */
-	char		 reason[400];	/* a sentence for the SMTP reply, no '%' or CR/LF */
+	char		 reason[480];	/* a sentence for the SMTP reply, no '%' or CR/LF */
 };
 
 void	md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *pol,
 	    struct md_auth_result *out);
+
+/*
+ * The policy's part of md_auth_evaluate, again on a result: sets action,
+ * xcode and reason from the facts in out (desk_domain rule, then DMARC
+ * p=reject / p=quarantine).  The milter judges a message with the global
+ * policy first and decides again once the recipients' projects, which may
+ * override it, are known.
+ */
+void	md_auth_decide(struct md_auth_result *out, const struct md_auth_policy *pol,
+	    const char *desk_domain);
 
 /*
  * The responder-domain rule (desk_from_auth): an unauthenticated From: in

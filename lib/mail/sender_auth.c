@@ -182,10 +182,21 @@ md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *po
 	out->dns_trouble = out->dmarc == MD_DMARC_TEMPERROR || aligned_temp ||
 	    out->dkim == MD_DKIM_TEMPERROR;
 
+	md_auth_decide(out, pol, in->desk_domain);
+}
+
+void
+md_auth_decide(struct md_auth_result *out, const struct md_auth_policy *pol,
+    const char *desk_domain)
+{
+	out->action = MD_AUTH_ACCEPT;
+	out->xcode[0] = out->reason[0] = '\0';
+	if (out->dmarc == MD_DMARC_SKIPPED || out->from_domain[0] == '\0')
+		return;		/* not judged, or no single From: domain */
 	/* Our own domain: only authenticated senders may write as it. */
-	if (pol->desk_from_auth && in->desk_domain != NULL &&
-	    in_domain(in->from_domain, in->desk_domain) && !out->sender_auth) {
-		refuse_own(out, in->desk_domain, NULL);
+	if (pol->desk_from_auth && desk_domain != NULL &&
+	    in_domain(out->from_domain, desk_domain) && !out->sender_auth) {
+		refuse_own(out, desk_domain, NULL);
 		return;
 	}
 	if (out->dmarc == MD_DMARC_FAIL &&
@@ -195,9 +206,9 @@ md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *po
 		snprintf(out->xcode, sizeof out->xcode, "5.7.1");
 		snprintf(out->reason, sizeof out->reason,
 		    "The domain %s asks receivers to %s mail that it did not authenticate "
-		    "(DMARC p=%s), and neither SPF nor DKIM authenticates this message for %s",
-		    in->from_domain, out->policy == MD_DMARC_P_REJECT ? "reject" : "quarantine",
-		    policy_name(out->policy), in->from_domain);
+		    "(DMARC p=%s), and neither SPF nor DKIM authenticates this message for it",
+		    out->from_domain, out->policy == MD_DMARC_P_REJECT ? "reject" : "quarantine",
+		    policy_name(out->policy));
 	}
 }
 

@@ -185,6 +185,11 @@ md_present_project_settings(struct md_json *j, const struct md_project *p)
 	md_json_key_setting(j, "spam_reject", p->spam_reject);
 	kint_or_null(j, "retention_days", p->retention_days);	/* null: kept */
 	kint_or_null(j, "first_response", p->first_response);	/* null: no target */
+	/* sender identity: "default" follows maildesk.conf */
+	md_json_kstr(j, "dmarc_reject", md_override_name(p->dmarc_reject, "yes", "no"));
+	md_json_kstr(j, "dmarc_quarantine",
+	    md_override_name(p->quarantine_reject, "reject", "accept"));
+	md_json_kstr(j, "desk_from_auth", md_override_name(p->desk_from_auth, "yes", "no"));
 }
 
 void

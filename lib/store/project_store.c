@@ -56,6 +56,13 @@ md_project_row(const PGresult *res, int row, struct md_project *p)
 	p->spam_reject = PQgetisnull(res, row, 9) ? -1 : strtod(md_db_val(res, row, 9), NULL);
 	p->retention_days = (int)md_db_ll(res, row, 10);
 	p->first_response = (long)md_db_ll(res, row, 11);
+	/* NULL follows maildesk.conf */
+	p->dmarc_reject = PQgetisnull(res, row, 12) ? MD_OVERRIDE_DEFAULT :
+	    is_true(md_db_val(res, row, 12)) ? MD_OVERRIDE_ON : MD_OVERRIDE_OFF;
+	p->quarantine_reject = PQgetisnull(res, row, 13) ? MD_OVERRIDE_DEFAULT :
+	    strcmp(md_db_val(res, row, 13), "reject") == 0 ? MD_OVERRIDE_ON : MD_OVERRIDE_OFF;
+	p->desk_from_auth = PQgetisnull(res, row, 14) ? MD_OVERRIDE_DEFAULT :
+	    is_true(md_db_val(res, row, 14)) ? MD_OVERRIDE_ON : MD_OVERRIDE_OFF;
 }
 
 static void
@@ -221,6 +228,14 @@ canon_setting(const char *field, const char *value, const char **column,
 {
 	static const char *const bools[] = { "enabled", "verified_senders",
 	    "reopen_on_reply", "notify_state", NULL };
+	static const struct {
+		const char *field, *on, *off;
+	} overrides[] = {
+		{ "dmarc_reject", "yes", "no" },
+		{ "dmarc_quarantine", "reject", "accept" },
+		{ "desk_from_auth", "yes", "no" },
+		{ NULL, NULL, NULL },
+	};
 	char *end;
 	double d;
 	long n;
@@ -274,6 +289,27 @@ canon_setting(const char *field, const char *value, const char **column,
 			md_sqlp_long(q, n);
 		return 0;
 	}
+	/* Sender identity (issue 17): NULL follows maildesk.conf. */
+	for (i = 0; overrides[i].field != NULL; i++) {
+		if (strcmp(field, overrides[i].field) != 0)
+			continue;
+		b = md_override_parse(value, overrides[i].on, overrides[i].off);
+		if (b < 0 && strcmp(overrides[i].on, "yes") == 0 && (b = bool_word(value)) >= 0)
+			b = b ? MD_OVERRIDE_ON : MD_OVERRIDE_OFF;
+		if (b < 0) {
+			snprintf(err, errlen, "%s: expected %s, %s or default", field,
+			    overrides[i].on, overrides[i].off);
+			return -1;
+		}
+		*column = overrides[i].field;
+		if (b == MD_OVERRIDE_DEFAULT)
+			md_sqlp_null(q);
+		else if (strcmp(overrides[i].on, "yes") == 0)
+			md_sqlp_bool(q, b == MD_OVERRIDE_ON);
+		else
+			md_sqlp_str(q, b == MD_OVERRIDE_ON ? overrides[i].on : overrides[i].off);
+		return 0;
+	}
 	if (strcmp(field, "first_response") == 0) {	/* issue 18: the due time */
 		if (md_duration_parse(value, &n) < 0) {
 			snprintf(err, errlen, "%s: expected a duration (8h, 30m, 2d) or off",
@@ -289,7 +325,8 @@ canon_setting(const char *field, const char *value, const char **column,
 	}
 	snprintf(err, errlen, "unknown setting '%.64s' (one of enabled, verified_senders, "
 	    "reopen_on_reply, notify_state, automated_policy, spam_mark, spam_reject, "
-	    "retention, first_response)", field);
+	    "retention, first_response, dmarc_reject, dmarc_quarantine, desk_from_auth)",
+	    field);
 	return -1;
 }
 
@@ -302,7 +339,7 @@ static int
 set_column(struct md_store *st, const char *name, const char *column,
     struct md_sqlp *q, char *err, size_t errlen)
 {
-	char sql[256];
+	char sql[400];
 	struct md_project p;
 	PGresult *res;
 	int found;

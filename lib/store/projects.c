@@ -39,6 +39,33 @@ parse_threshold(const char *v)
 	return *end == '\0' && isfinite(d) && d >= 0 ? d : -1;
 }
 
+const char *
+md_override_name(int v, const char *on, const char *off)
+{
+	return v == MD_OVERRIDE_ON ? on : v == MD_OVERRIDE_OFF ? off : "default";
+}
+
+int
+md_override_parse(const char *v, const char *on, const char *off)
+{
+	if (strcmp(v, "default") == 0)
+		return MD_OVERRIDE_DEFAULT;
+	if (strcmp(v, on) == 0)
+		return MD_OVERRIDE_ON;
+	if (strcmp(v, off) == 0)
+		return MD_OVERRIDE_OFF;
+	return -1;
+}
+
+/* An override from the view: anything unknown follows the configuration. */
+static int
+view_override(const char *v, const char *on, const char *off)
+{
+	int o = md_override_parse(v, on, off);
+
+	return o < 0 ? MD_OVERRIDE_DEFAULT : o;
+}
+
 static void
 apply_field(struct md_project *p, const char *f, const char *v)
 {
@@ -61,6 +88,12 @@ apply_field(struct md_project *p, const char *f, const char *v)
 		p->spam_mark = parse_threshold(v);
 	else if (strcmp(f, "spam_reject") == 0)
 		p->spam_reject = parse_threshold(v);
+	else if (strcmp(f, "dmarc_reject") == 0)
+		p->dmarc_reject = view_override(v, "yes", "no");
+	else if (strcmp(f, "dmarc_quarantine") == 0)
+		p->quarantine_reject = view_override(v, "reject", "accept");
+	else if (strcmp(f, "desk_from_auth") == 0)
+		p->desk_from_auth = view_override(v, "yes", "no");
 }
 
 int

@@ -37,6 +37,12 @@
 
 struct md_store;
 
+/*
+ * A per-project override of a maildesk.conf switch.  DEFAULT is 0 so that a
+ * zeroed struct follows the configuration and never relaxes it.
+ */
+enum md_override { MD_OVERRIDE_DEFAULT = 0, MD_OVERRIDE_ON, MD_OVERRIDE_OFF };
+
 /* A project's settings (table projects; the view's hash has all but retention). */
 struct md_project {
 	char	name[MD_PROJECT_MAX + 1];
@@ -51,6 +57,10 @@ struct md_project {
 	double	spam_reject;		/* < 0: config default */
 	int	retention_days;		/* 0: keep raw messages and attachments */
 	long	first_response;		/* seconds to the first reply, 0: no target */
+	/* Sender identity overrides (enum md_override; 0 follows maildesk.conf). */
+	int	dmarc_reject;		/* on: refuse DMARC fail of p=reject */
+	int	quarantine_reject;	/* dmarc_quarantine: on = reject, off = accept */
+	int	desk_from_auth;		/* on: refuse unauthenticated desk/responder From: */
 	char	**aliases;		/* NULL-terminated, md_project_free */
 	size_t	naliases;
 };
@@ -68,6 +78,14 @@ int	md_project_add(struct md_store *st, const char *name, char *err, size_t errl
 int	md_project_get(struct md_store *st, const char *name, struct md_project *out,
 	    char *err, size_t errlen);
 void	md_project_free(struct md_project *p);
+
+/*
+ * An override's word: "default", or on/off ("yes"/"no"; dmarc_quarantine
+ * "reject"/"accept").  md_override_parse: the enum md_override, -1 for a
+ * word that is none of them.
+ */
+const char *md_override_name(int v, const char *on, const char *off);
+int	md_override_parse(const char *v, const char *on, const char *off);
 /* 1 done, 0 no such project, -1 error (err). */
 int	md_project_set_enabled(struct md_store *st, const char *name, int enabled,
 	    char *err, size_t errlen);
@@ -75,7 +93,8 @@ int	md_project_set_enabled(struct md_store *st, const char *name, int enabled,
  * Sets one field: enabled, verified_senders, reopen_on_reply, notify_state
  * (yes/no/on/off/true/false/1/0), automated_policy (default|accept|reject),
  * spam_mark, spam_reject (number >= 0 or default), retention (or
- * retention_days: "180d", "180" or off).
+ * retention_days: "180d", "180" or off), dmarc_reject and desk_from_auth
+ * (yes/no/default), dmarc_quarantine (accept|reject|default).
  */
 int	md_project_set(struct md_store *st, const char *name, const char *field,
 	    const char *value, char *err, size_t errlen);

@@ -63,7 +63,7 @@ md_view_project_put(struct md_redis *r, const struct md_project *p, char *err,
 {
 	md_buf set = MD_BUF_INIT, hash = MD_BUF_INIT;
 	char created[32], last[32], mark[40], reject[40];
-	const char *argv[MD_LUA_ARGC(VIEW_PROJECT_PUT) + 18], **f;
+	const char *argv[MD_LUA_ARGC(VIEW_PROJECT_PUT) + 24], **f;
 	int rc = -1, pol;
 
 	if (!md_project_name_valid(p->name)) {
@@ -90,6 +90,11 @@ md_view_project_put(struct md_redis *r, const struct md_project *p, char *err,
 	f[12] = "automated_policy";	f[13] = policy_names[pol];
 	f[14] = "spam_mark";		f[15] = mark;
 	f[16] = "spam_reject";		f[17] = reject;
+	/* sender identity overrides, read by the milter at end of data */
+	f[18] = "dmarc_reject";		f[19] = md_override_name(p->dmarc_reject, "yes", "no");
+	f[20] = "dmarc_quarantine";
+	f[21] = md_override_name(p->quarantine_reject, "reject", "accept");
+	f[22] = "desk_from_auth";	f[23] = md_override_name(p->desk_from_auth, "yes", "no");
 	if (md_buf_failed(&set) || md_buf_failed(&hash))
 		snprintf(err, errlen, "out of memory");
 	else

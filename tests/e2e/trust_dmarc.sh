@@ -216,6 +216,41 @@ out=$(send eve@attacker.test 198.51.100.7 "$T/m16.eml")
 like "$out" "$ACCEPTED" "no longer a responder's domain: accepted"
 is "$(field resp-5@attacker.test sender_auth)" no "... with sender_auth=no"
 
+# --- per-project policy: overrides of the global keys, the strictest project wins ------------------
+# The config says dmarc_reject=no since above; project beta says yes.
+md_cli project add beta >/dev/null
+md_cli project set beta dmarc_reject yes >/dev/null
+is "$(rcli HGET maildesk:project:beta dmarc_reject)" yes "project set: the view carries the override"
+is "$(rcli HGET maildesk:project:acme dmarc_reject)" default "... the other project follows the config"
+# send_to RCPTS ENVELOPE_FROM CLIENT_ADDR FILE
+send_to() {
+	md_swaks --from "$2" --to "$1" --helo mail.example.org \
+		--xclient-addr "$3" --xclient-name mail.example.org --data "$4" 2>&1
+}
+message 'Carl <carl@signed.test>' proj-1@attacker.test >"$T/m19.eml"
+out=$(send_to support+beta@desk.test eve@attacker.test 198.51.100.7 "$T/m19.eml")
+like "$out" "<\*\* *550[ -]5\.7\.1 .*DMARC p=reject" "beta (dmarc_reject yes): forged From: of p=reject refused"
+message 'Carl <carl@signed.test>' proj-2@attacker.test >"$T/m20.eml"
+out=$(send_to support+acme@desk.test eve@attacker.test 198.51.100.7 "$T/m20.eml")
+like "$out" "$ACCEPTED" "acme (default, config no): the same accepted"
+message 'Carl <carl@signed.test>' proj-3@attacker.test >"$T/m21.eml"
+out=$(send_to support+acme@desk.test,support+beta@desk.test eve@attacker.test 198.51.100.7 "$T/m21.eml")
+like "$out" "<\*\* *550[ -]5\.7\.1 " "acme and beta in one message: the strictest (beta's) wins"
+is "$(md_count_field $INBOX message_id proj-3@attacker.test)" 0 "... nothing stored for either"
+# desk_from_auth no for beta: its customers may write as the desk domain unauthenticated
+md_cli project set beta desk_from_auth no >/dev/null
+message 'Staff <staff@desk.test>' proj-4@attacker.test >"$T/m22.eml"
+out=$(send_to support+beta@desk.test eve@attacker.test 198.51.100.7 "$T/m22.eml")
+like "$out" "$ACCEPTED" "beta (desk_from_auth no): unauthenticated desk-domain From: accepted"
+is "$(field proj-4@attacker.test sender_auth)" no "... recorded sender_auth=no"
+message 'Staff <staff@desk.test>' proj-5@attacker.test >"$T/m23.eml"
+out=$(send_to support+beta@desk.test,support+acme@desk.test eve@attacker.test 198.51.100.7 "$T/m23.eml")
+like "$out" "<\*\* *550[ -]5\.7\.1 .*desk\.test must be authenticated" \
+	"beta and acme (default yes): refused"
+md_cli project set beta desk_from_auth default >/dev/null
+is "$(rcli HGET maildesk:project:beta desk_from_auth)" default "set back to default"
+like "$(md_cli project show beta)" "dmarc_reject:? +yes" "project show: the override"
+
 # --- sender_auth_check=no: nothing judged, and nobody counts as authenticated ------------------------
 md_cli user set ann email ann@team.test >/dev/null
 md_stop_milter

@@ -541,6 +541,40 @@ START_TEST(responder_domain)
 }
 END_TEST
 
+/* A project's policy decides again on the same facts (md_auth_decide). */
+START_TEST(decide_again)
+{
+	struct md_auth_policy strict = { 1, 1, 1 }, relaxed = { 0, 0, 0 };
+	struct md_auth_input in = {
+		.from_domain = "example.org", .from_count = 1, .from_headers = 1,
+		.spf = MD_SPF_PASS, .spf_domain = "attacker.test", .dkim = &dk_none,
+		.rec_status = MD_DMARC_REC_FOUND, .rec = &rec_reject, .desk_domain = "desk.test",
+	};
+	struct md_auth_result out;
+
+	md_auth_evaluate(&in, &strict, &out);
+	ck_assert_int_eq(out.action, MD_AUTH_REJECT);
+	md_auth_decide(&out, &relaxed, "desk.test");
+	ck_assert_int_eq(out.action, MD_AUTH_ACCEPT);
+	ck_assert_str_eq(out.reason, "");
+	ck_assert_int_eq(out.dmarc, MD_DMARC_FAIL);	/* the facts stay */
+	md_auth_decide(&out, &strict, "desk.test");
+	ck_assert_int_eq(out.action, MD_AUTH_REJECT);
+	ck_assert_ptr_nonnull(strstr(out.reason, "example.org asks receivers to reject"));
+	/* the desk domain under desk_from_auth off, then on */
+	in.from_domain = "desk.test";
+	in.rec_status = MD_DMARC_REC_NONE;
+	md_auth_evaluate(&in, &relaxed, &out);
+	ck_assert_int_eq(out.action, MD_AUTH_ACCEPT);
+	md_auth_decide(&out, &strict, "desk.test");
+	ck_assert_int_eq(out.action, MD_AUTH_REJECT);
+	/* nothing judged: nothing to refuse */
+	md_auth_unchecked(&out);
+	md_auth_decide(&out, &strict, "desk.test");
+	ck_assert_int_eq(out.action, MD_AUTH_ACCEPT);
+}
+END_TEST
+
 START_TEST(record_fields)
 {
 	struct md_record rec;
@@ -583,6 +617,7 @@ dmarc_suite(void)
 	tcase_add_test(tc, dkim_through_auth_check);
 	tcase_add_loop_test(tc, decide, 0, (int)(sizeof cases / sizeof cases[0]));
 	tcase_add_test(tc, responder_domain);
+	tcase_add_test(tc, decide_again);
 	tcase_add_test(tc, record_fields);
 	suite_add_tcase(s, tc);
 	return s;

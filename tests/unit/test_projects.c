@@ -235,6 +235,38 @@ START_TEST(set_fields)
 	ck_assert_int_eq(md_project_settings(r, "acme", &p), 1);
 	ck_assert_double_eq(p.spam_mark, 4.5);
 	ck_assert_int_eq(p.verified_senders, 1);
+
+	/* Sender identity overrides: NULL / "default" follow maildesk.conf. */
+	ck_assert_int_eq(p.dmarc_reject, MD_OVERRIDE_DEFAULT);
+	ck_assert_str_eq(view("HGET maildesk:project:%s dmarc_reject", "acme"), "default");
+	md_pgfx_str_eq("SELECT coalesce(dmarc_reject::text, 'null') FROM projects "
+	    "WHERE name = $1", "acme", "null");
+	ck_assert_int_eq(md_project_set(&st, "acme", "dmarc_reject", "no", err, sizeof err), 0);
+	ck_assert_int_eq(md_project_set(&st, "acme", "dmarc_quarantine", "reject", err,
+	    sizeof err), 0);
+	ck_assert_int_eq(md_project_set(&st, "acme", "desk_from_auth", "on", err, sizeof err), 0);
+	ck_assert_int_eq(get("acme", &p), 1);
+	ck_assert_int_eq(p.dmarc_reject, MD_OVERRIDE_OFF);
+	ck_assert_int_eq(p.quarantine_reject, MD_OVERRIDE_ON);
+	ck_assert_int_eq(p.desk_from_auth, MD_OVERRIDE_ON);
+	md_project_free(&p);
+	ck_assert_str_eq(view("HGET maildesk:project:%s dmarc_reject", "acme"), "no");
+	ck_assert_str_eq(view("HGET maildesk:project:%s dmarc_quarantine", "acme"), "reject");
+	ck_assert_str_eq(view("HGET maildesk:project:%s desk_from_auth", "acme"), "yes");
+	ck_assert_int_eq(md_project_settings(r, "acme", &p), 1);
+	ck_assert_int_eq(p.dmarc_reject, MD_OVERRIDE_OFF);
+	ck_assert_int_eq(p.quarantine_reject, MD_OVERRIDE_ON);
+	ck_assert_int_eq(p.desk_from_auth, MD_OVERRIDE_ON);
+	ck_assert_int_eq(md_project_set(&st, "acme", "dmarc_quarantine", "default", err,
+	    sizeof err), 0);
+	md_pgfx_str_eq("SELECT coalesce(dmarc_quarantine, 'null') FROM projects "
+	    "WHERE name = $1", "acme", "null");
+	ck_assert_int_eq(md_project_set(&st, "acme", "dmarc_quarantine", "yes", err,
+	    sizeof err), -1);
+	ck_assert_str_eq(err, "dmarc_quarantine: expected reject, accept or default");
+	ck_assert_int_eq(md_project_set(&st, "acme", "dmarc_reject", "maybe", err,
+	    sizeof err), -1);
+	ck_assert_str_eq(err, "dmarc_reject: expected yes, no or default");
 }
 END_TEST
 

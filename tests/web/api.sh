@@ -216,6 +216,15 @@ is "$(jq -r '.settings.retention_days' "$T/b")" 180 "retention_days shown"
 is "$(md_psql "SELECT retention_days FROM projects WHERE name = 'acme'")" 180 "retention stored"
 req POST /api/projects/acme "${C[@]}" "${X[@]}" -d retention=off >/dev/null
 is "$(jq -r '.settings.retention_days' "$T/b")" null "retention off: kept"
+is "$(req POST /api/projects/acme "${C[@]}" "${X[@]}" -d dmarc_reject=no -d dmarc_quarantine=reject)" \
+	200 "sender identity overrides set"
+is "$(jq -r '[.settings.dmarc_reject, .settings.dmarc_quarantine, .settings.desk_from_auth,
+	.defaults.dmarc_reject] | join(" ")' "$T/b")" "no reject default yes" \
+	"overrides and the config's defaults shown"
+is "$(rcli HGET maildesk:project:acme dmarc_quarantine)" reject "... and in the milter's view"
+is "$(req POST /api/projects/acme "${C[@]}" "${X[@]}" -d desk_from_auth=sometimes)" 400 \
+	"bad override: 400"
+req POST /api/projects/acme "${C[@]}" "${X[@]}" -d dmarc_reject=default -d dmarc_quarantine=default >/dev/null
 is "$(req POST /api/projects/acme/templates/thank_you "${C[@]}" "${X[@]}" \
 	--data-urlencode 'text=Thanks! Your ticket is %{ISSUE_PATH}.' \
 	--data-urlencode 'subject=Got it: %{SUBJECT}')" 200 "template saved"

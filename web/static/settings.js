@@ -66,6 +66,14 @@ export async function settingsView(main, name) {
     ['default', 'accept', 'reject'].map((v) => h('option', { value: v, selected: p.settings.automated_policy === v },
       v === 'default' ? 'default (' + p.defaults.automated_policy + ')' : v)));
   policy.addEventListener('change', () => save({ automated_policy: policy.value }));
+  // Sender identity (doc/sender-identity.md): "default" follows maildesk.conf.
+  const choice = (k, values) => {
+    const sel = h('select', { id: 'set-' + k, disabled: !admin },
+      ['default', ...values].map((v) => h('option', { value: v, selected: p.settings[k] === v },
+        v === 'default' ? 'default (' + p.defaults[k] + ')' : v)));
+    sel.addEventListener('change', () => save({ [k]: sel.value }));
+    return sel;
+  };
   const num = (k) => {
     const input = h('input', { type: 'number', step: '0.1', min: '0', id: 'set-' + k,
       value: p.settings[k] === null ? '' : String(p.settings[k]),
@@ -95,6 +103,13 @@ export async function settingsView(main, name) {
       h('label', {}, 'Spam score that labels an issue "spam?"', num('spam_mark')),
       h('label', {}, 'Spam score that rejects the message', num('spam_reject')),
       h('label', {}, 'Days after closing to keep original messages and attachments', retention)),
+    h('section', { class: 'card' },
+      h('h2', {}, 'Sender identity'),
+      h('label', {}, 'Refuse mail whose domain asks for it (DMARC p=reject) and that is not authenticated',
+        choice('dmarc_reject', ['yes', 'no'])),
+      h('label', {}, 'Mail failing DMARC of a p=quarantine domain', choice('dmarc_quarantine', ['accept', 'reject'])),
+      h('label', {}, 'Refuse unauthenticated mail from the desk\'s or a responder\'s domain',
+        choice('desk_from_auth', ['yes', 'no']))),
     teamCard(name, p, admin, save),
     triageCard(name, admin, members.members),
     cannedCard(name, admin),
