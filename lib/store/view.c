@@ -18,12 +18,8 @@
 
 static const char *const policy_names[] = { "default", "accept", "reject" };
 
-/*
- * Why a command failed: md_redis_errstr names the server already; an error
- * reply gets "redis: " in front.
- */
-static void
-view_error(struct md_redis *r, const redisReply *rep, char *err, size_t errlen)
+void
+md_view_error(struct md_redis *r, const redisReply *rep, char *err, size_t errlen)
 {
 	if (rep != NULL && rep->type == REDIS_REPLY_ERROR && rep->str != NULL)
 		snprintf(err, errlen, "redis: %s", rep->str);
@@ -40,7 +36,7 @@ eval_ok(struct md_redis *r, struct md_script *s, int nkeys, int argc,
 	int rc = 0;
 
 	if (md_reply_is_error(rep)) {
-		view_error(r, rep, err, errlen);
+		md_view_error(r, rep, err, errlen);
 		rc = -1;
 	}
 	if (rep != NULL)
@@ -142,7 +138,7 @@ cmd_int(struct md_redis *r, const char *cmd, const char *key, const char *a,
 	int rc = 0;
 
 	if (rep == NULL || rep->type != REDIS_REPLY_INTEGER) {
-		view_error(r, rep, err, errlen);
+		md_view_error(r, rep, err, errlen);
 		rc = -1;
 	}
 	if (rep != NULL)

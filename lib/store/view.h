@@ -24,6 +24,12 @@
 
 struct md_store;
 
+/*
+ * Why a view command failed, into err: md_redis_errstr names the server
+ * already; an error reply gets "redis: " in front.
+ */
+void	md_view_error(struct md_redis *r, const redisReply *rep, char *err, size_t errlen);
+
 /* The whole settings hash and the projects set. */
 int	md_view_project_put(struct md_redis *r, const struct md_project *p,
 	    char *err, size_t errlen);

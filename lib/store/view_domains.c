@@ -41,16 +41,6 @@ addr_domain(const char *address, char *out, size_t outlen)
 	return 0;
 }
 
-static int
-reply_fail(struct md_redis *r, const redisReply *rep, char *err, size_t errlen)
-{
-	if (rep != NULL && rep->type == REDIS_REPLY_ERROR && rep->str != NULL)
-		snprintf(err, errlen, "redis: %s", rep->str);
-	else
-		snprintf(err, errlen, "%s", md_redis_errstr(r));
-	return -1;
-}
-
 /* SADD or SREM of argv[2..argc) on the set; argv[0..1] are filled here. */
 static int
 set_change(struct md_redis *r, const char *cmd, int argc, const char **argv, char *err,
@@ -69,8 +59,10 @@ set_change(struct md_redis *r, const char *cmd, int argc, const char **argv, cha
 	argv[0] = cmd;
 	argv[1] = md_buf_str(&k);
 	rep = md_redis_cmdv(r, argc, argv, NULL);
-	if (rep == NULL || rep->type != REDIS_REPLY_INTEGER)
-		rc = reply_fail(r, rep, err, errlen);
+	if (rep == NULL || rep->type != REDIS_REPLY_INTEGER) {
+		md_view_error(r, rep, err, errlen);
+		rc = -1;
+	}
 	if (rep != NULL)
 		freeReplyObject(rep);
 	md_buf_free(&k);
@@ -132,7 +124,7 @@ md_view_responder_domains_sync(struct md_store *st, long *removed, char *err,
 		cur = md_redis_cmdv(r, 2, cmd, NULL);
 	}
 	if (cur == NULL || cur->type != REDIS_REPLY_ARRAY) {
-		reply_fail(r, cur, err, errlen);
+		md_view_error(r, cur, err, errlen);
 		goto out;
 	}
 	res = md_db_query(st->db, "SELECT DISTINCT lower(substring(email FROM '@([^@]+)$')) "
