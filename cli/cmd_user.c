@@ -157,7 +157,8 @@ do_del(struct cli *c, const struct args *a)
 		return cli_usage_error(&cli_cmd_user, "user del needs a NAME");
 	if ((st = cli_store(c)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (md_user_del(st, a->pos[0], err, sizeof err) < 0)
+	/* 1: deleted, but err says the view is stale and how to mend it. */
+	if (md_user_del(st, a->pos[0], err, sizeof err) != 0)
 		return cli_error("%s", err);
 	return CLI_EXIT_OK;
 }
@@ -260,7 +261,8 @@ do_set(struct cli *c, const struct args *a)
 	    what[0] == 'n' ? a->pos[2] : NULL,
 	    what[0] == 's' ? (sig != NULL ? sig : a->pos[2]) : NULL, err, sizeof err);
 	free(sig);
-	return rc < 0 ? cli_error("%s", err) : CLI_EXIT_OK;
+	/* 1: saved, but err says the view is stale and how to mend it. */
+	return rc != 0 ? cli_error("%s", err) : CLI_EXIT_OK;
 }
 
 static int

@@ -47,12 +47,18 @@ api_me_set(struct req *rq, char **args, int nargs)
 	const char *email = web_field(rq, "email"), *notify = web_field(rq, "notify");
 	const char *sig = web_field(rq, "signature");
 	char err[256];
+	int rc;
 
 	if (email == NULL && notify == NULL && sig == NULL)
 		return web_error(rq, MHD_HTTP_BAD_REQUEST,
 		    "nothing to change (email, notify, signature)");
-	if (md_user_set_prefs(rq->st, rq->user.name, email, notify, sig, err,
-	    sizeof err) < 0)
+	rc = md_user_set_prefs(rq->st, rq->user.name, email, notify, sig, err,
+	    sizeof err);
+	if (rc < 0)
 		return web_error(rq, MHD_HTTP_BAD_REQUEST, err);
+	/* Saved, but the milter's view is stale: said, not hidden (err
+	 * names the fix for an admin). */
+	if (rc > 0)
+		return web_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, err);
 	return api_me(rq, args, nargs);
 }

@@ -188,6 +188,21 @@ md_user_set_role(struct md_store *st, const char *name, enum md_role role,
 	    md_role_name(role), err, errlen);
 }
 
+/*
+ * After a committed change: synced (a view sync's result) 0 gives 0;
+ * otherwise 1 with err saying what was done, that the milter's view is
+ * stale (why) and how to mend it.
+ */
+static int
+view_stale(int synced, const char *done, const char *why, char *err, size_t errlen)
+{
+	if (synced == 0)
+		return 0;
+	snprintf(err, errlen, "%s, but the milter's view is stale (%s): "
+	    "run maildesk view rebuild", done, why);
+	return 1;
+}
+
 int
 md_user_del(struct md_store *st, const char *name, char *err, size_t errlen)
 {
@@ -212,7 +227,8 @@ md_user_del(struct md_store *st, const char *name, char *err, size_t errlen)
 	 * `maildesk view rebuild` removes it. */
 	if (rc == 0) {
 		(void)md_rkey_view_del_rows(st, keys, e, sizeof e);
-		(void)md_view_responder_domains_sync(st, NULL, e, sizeof e);
+		rc = view_stale(md_view_responder_domains_sync(st, NULL, e, sizeof e),
+		    "user deleted", e, err, errlen);
 	}
 	PQclear(keys);
 	return rc;
@@ -464,10 +480,14 @@ md_user_set_prefs(struct md_store *st, const char *name, const char *email,
 		snprintf(err, errlen, "no such user: %s", name);
 	if (email != NULL) {
 		char e[256];
+		int synced;
 
-		/* A domain no address is in any more leaves the set; failing
-		 * here only leaves the milter stricter until the next sync. */
-		(void)md_view_responder_domains_sync(st, NULL, e, sizeof e);
+		/* A domain no address is in any more leaves the set.  The
+		 * sync also puts back a domain a concurrent sync removed
+		 * (view_domains.c), so its failure is told, not ignored. */
+		synced = md_view_responder_domains_sync(st, NULL, e, sizeof e);
+		if (rows == 1)
+			return view_stale(synced, "address saved", e, err, errlen);
 	}
 	return rows == 1 ? 0 : -1;
 }

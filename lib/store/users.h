@@ -48,8 +48,9 @@ int	md_user_passwd(struct md_store *st, const char *name, const char *password,
 /* 0 changed; -1 with err. */
 int	md_user_set_role(struct md_store *st, const char *name, enum md_role role,
 	    char *err, size_t errlen);
-/* 0 deleted; -1 with err (no such user, database error);
- * the user's sessions go with it. */
+/* 0 deleted; -1 with err (no such user, database error); 1 deleted, but
+ * the view's responder domains could not be synced (err says so and that
+ * `maildesk view rebuild` mends it).  The user's sessions go with it. */
 int	md_user_del(struct md_store *st, const char *name, char *err, size_t errlen);
 /* 1 found (out filled), 0 no such user, -1 database error. */
 int	md_user_get(struct md_store *st, const char *name, struct md_user *out);
@@ -74,7 +75,9 @@ int	md_user_prefs_get(struct md_store *st, const char *name,
 void	md_user_prefs_free(struct md_user_prefs *p);
 /*
  * Sets what is not NULL of email, notify and signature in one statement,
- * after checking them all: 0 changed, -1 with err.  An address is stored
+ * after checking them all: 0 changed, -1 with err, 1 changed but the
+ * view's responder domains could not be synced (err says so and that
+ * `maildesk view rebuild` mends it).  An address is stored
  * lower case, "" removes it, one address belongs to one user, and the
  * desk's own addresses are refused; notify is all, mine or none; a
  * signature ("" none) is UTF-8 without NUL, at most MD_SIGNATURE_MAX.

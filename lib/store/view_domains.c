@@ -82,14 +82,45 @@ md_view_responder_domain_put(struct md_redis *r, const char *address, char *err,
 	return set_change(r, "SADD", 3, argv, err, errlen);
 }
 
-/* 1 when s is among the n strings of v. */
-static int
-among(const char *s, char **v, size_t n)
+/*
+ * Reads the domains of the users' addresses from PostgreSQL and SADDs
+ * them all: the result (caller clears) on success, NULL with err.
+ */
+static PGresult *
+add_registered(struct md_store *st, char *err, size_t errlen)
 {
-	size_t i;
+	PGresult *res;
+	const char **argv;
+	int i, n;
 
+	res = md_db_query(st->db, "SELECT DISTINCT lower(substring(email FROM '@([^@]+)$')) "
+	    "FROM users WHERE email LIKE '%_@_%'", NULL, err, errlen);
+	if (res == NULL)
+		return NULL;
+	n = PQntuples(res);
+	if ((argv = calloc((size_t)n + 2, sizeof *argv)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		PQclear(res);
+		return NULL;
+	}
 	for (i = 0; i < n; i++)
-		if (strcmp(s, v[i]) == 0)
+		argv[2 + i] = PQgetvalue(res, i, 0);
+	if (set_change(st->redis, "SADD", 2 + n, argv, err, errlen) < 0) {
+		PQclear(res);
+		res = NULL;
+	}
+	free(argv);
+	return res;
+}
+
+/* 1 when s is a value of res's first column. */
+static int
+registered(const char *s, const PGresult *res)
+{
+	int i;
+
+	for (i = 0; i < PQntuples(res); i++)
+		if (strcmp(s, PQgetvalue(res, i, 0)) == 0)
 			return 1;
 	return 0;
 }
@@ -103,17 +134,24 @@ md_view_responder_domains_sync(struct md_store *st, long *removed, char *err,
 	redisReply *cur = NULL;
 	PGresult *res = NULL;
 	const char **argv = NULL;
-	char **want = NULL;
-	size_t i, nwant = 0, nargs;
+	size_t i, nargs;
 	int rc = -1;
 
 	if (removed != NULL)
 		*removed = 0;
 	/*
-	 * The set first, PostgreSQL second: a domain put by a writer after
-	 * this read is not a candidate for removal; one put before it whose
-	 * commit this query misses is removed here and put back by that
-	 * writer's own sync after its commit.
+	 * The set is read first, PostgreSQL second, the stale domains
+	 * SREMed, and PostgreSQL read and SADDed once more.  A domain put by
+	 * a writer after the set was read is not a candidate for removal.
+	 * But a writer B whose address this first query misses may commit
+	 * and finish its own sync before the SREM below, which then takes
+	 * B's domain out for good: the milter would accept unauthenticated
+	 * mail in it.  B syncs only after its commit, so either B's commit
+	 * comes before the second query, which sees it and puts the domain
+	 * back, or B's sync starts after that query began, hence after the
+	 * SREM, and puts it back itself.  Without the second pass nothing
+	 * would.  A domain removed in between is briefly stricter, never
+	 * laxer.
 	 */
 	if (md_key(r, &k, DOMAINS_KEY) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -127,36 +165,28 @@ md_view_responder_domains_sync(struct md_store *st, long *removed, char *err,
 		md_view_error(r, cur, err, errlen);
 		goto out;
 	}
-	res = md_db_query(st->db, "SELECT DISTINCT lower(substring(email FROM '@([^@]+)$')) "
-	    "FROM users WHERE email LIKE '%_@_%'", NULL, err, errlen);
-	if (res == NULL)
+	if ((res = add_registered(st, err, errlen)) == NULL)
 		goto out;
-	nwant = (size_t)PQntuples(res);
-	nargs = 2 + (nwant > cur->elements ? nwant : cur->elements);
-	if ((want = calloc(nwant + 1, sizeof *want)) == NULL ||
-	    (argv = calloc(nargs, sizeof *argv)) == NULL) {
+	if ((argv = calloc(cur->elements + 2, sizeof *argv)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < nwant; i++) {
-		want[i] = PQgetvalue(res, (int)i, 0);
-		argv[2 + i] = want[i];
-	}
-	if (set_change(r, "SADD", 2 + (int)nwant, argv, err, errlen) < 0)
-		goto out;
 	nargs = 2;
 	for (i = 0; i < cur->elements; i++)
 		if (cur->element[i]->type == REDIS_REPLY_STRING &&
-		    !among(cur->element[i]->str, want, nwant))
+		    !registered(cur->element[i]->str, res))
 			argv[nargs++] = cur->element[i]->str;
 	if (set_change(r, "SREM", (int)nargs, argv, err, errlen) < 0)
+		goto out;
+	PQclear(res);
+	/* The second pass (above): what a concurrent writer committed. */
+	if ((res = add_registered(st, err, errlen)) == NULL)
 		goto out;
 	if (removed != NULL)
 		*removed = (long)nargs - 2;
 	rc = 0;
 out:
 	free(argv);
-	free(want);
 	if (res != NULL)
 		PQclear(res);
 	if (cur != NULL)
