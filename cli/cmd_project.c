@@ -413,13 +413,19 @@ do_enable(struct cli *c, const struct args *a, int on)
 static int
 do_set(struct cli *c, const struct args *a)
 {
+	const struct md_user *who;
 	struct md_store *st;
 	char err[512];
 
 	if (need(a, 3, "project set needs NAME FIELD VALUE"))
 		return CLI_EXIT_USAGE;
-	if ((st = cli_store(c)) == NULL || cli_access(c, st, a->pos[0], 1) != 0)
+	if ((st = cli_store(c)) == NULL || cli_access(c, st, a->pos[0], 1) != 0 ||
+	    cli_who(c, &who) != 0)
 		return CLI_EXIT_FAIL;
+	/* The operator (no --as) and --as an admin may relax sender checks. */
+	if (who != NULL && who->role != MD_ROLE_ADMIN &&
+	    md_project_setting_needs_admin(a->pos[1], a->pos[2], err, sizeof err))
+		return cli_error("%s", err);
 	if (md_project_set(st, a->pos[0], a->pos[1], a->pos[2], err, sizeof err) < 0)
 		return cli_error("%s", err);
 	printf("project %s: %s = %s\n", a->pos[0], a->pos[1], a->pos[2]);

@@ -4,7 +4,8 @@
  * Reading is open to the project's members and admins (responders need
  * the addresses to tell customers; lib/store/access.c, web_issue_args), the list
  * shows only the caller's projects; changing settings and aliases is for
- * its maintainers and admins (the router's R_MAINT).  The JSON is
+ * its maintainers and admins (the router's R_MAINT), except that turning
+ * a sender check off is an admin's (md_project_setting_needs_admin).  The JSON is
  * lib/policy/present.c's, as the CLI's.  Validation of settings is projects.c's job:
  * its error sentence is passed back to the page as is.
  */
@@ -168,6 +169,13 @@ api_project_set(struct req *rq, char **args, int nargs)
 
 	if (web_issue_args(rq, args, nargs, NULL, &rc) < 0)
 		return rc;
+	/* Before any is set: a maintainer's request that relaxes a sender
+	 * check changes nothing. */
+	for (i = 0; rq->user.role != MD_ROLE_ADMIN &&
+	    i < sizeof settings / sizeof settings[0]; i++)
+		if ((v = web_field(rq, settings[i])) != NULL &&
+		    md_project_setting_needs_admin(settings[i], v, err, sizeof err))
+			return web_error(rq, MHD_HTTP_FORBIDDEN, err);
 	for (i = 0; i < sizeof settings / sizeof settings[0]; i++) {
 		if ((v = web_field(rq, settings[i])) == NULL)
 			continue;

@@ -39,6 +39,44 @@ parse_threshold(const char *v)
 	return *end == '\0' && isfinite(d) && d >= 0 ? d : -1;
 }
 
+/* The sender identity overrides and their on / off words. */
+const struct md_override_field md_override_fields[] = {
+	{ "dmarc_reject", "yes", "no" },
+	{ "dmarc_quarantine", "reject", "accept" },
+	{ "desk_from_auth", "yes", "no" },
+	{ NULL, NULL, NULL },
+};
+
+const struct md_override_field *
+md_override_field(const char *field)
+{
+	const struct md_override_field *o;
+
+	for (o = md_override_fields; o->field != NULL; o++)
+		if (strcmp(field, o->field) == 0)
+			return o;
+	return NULL;
+}
+
+int
+md_project_setting_needs_admin(const char *field, const char *value, char *err,
+    size_t errlen)
+{
+	const struct md_override_field *o = md_override_field(field);
+
+	/*
+	 * Off pins the project below maildesk.conf even when the config is
+	 * later made strict, so it counts as relaxing whatever the config
+	 * says now: forged From: mail would be accepted.  On and default
+	 * never are weaker than the config.
+	 */
+	if (o == NULL || strcmp(value, o->off) != 0)
+		return 0;
+	snprintf(err, errlen, "%s %s turns off a forged-sender check: only a site "
+	    "admin may set it (a maintainer may set %s or default)", field, o->off, o->on);
+	return 1;
+}
+
 const char *
 md_override_name(int v, const char *on, const char *off)
 {

@@ -86,6 +86,22 @@ void	md_project_free(struct md_project *p);
  */
 const char *md_override_name(int v, const char *on, const char *off);
 int	md_override_parse(const char *v, const char *on, const char *off);
+/* The override settings and their words, ending in a NULL field;
+ * md_override_field: field's entry, or NULL when it is none of them. */
+struct md_override_field {
+	const char	*field, *on, *off;
+};
+extern const struct md_override_field md_override_fields[];
+const struct md_override_field *md_override_field(const char *field);
+/*
+ * Who may relax a sender check (issue: maintainers turning off forged-From:
+ * refusals): setting an override to its off word ("no", "accept") needs a
+ * site admin; a maintainer may only tighten or go back to the default.
+ * 1 when field = value needs a site admin (err says so), else 0.  The web
+ * API and `maildesk project set --as` ask it before md_project_set.
+ */
+int	md_project_setting_needs_admin(const char *field, const char *value,
+	    char *err, size_t errlen);
 /* 1 done, 0 no such project, -1 error (err). */
 int	md_project_set_enabled(struct md_store *st, const char *name, int enabled,
 	    char *err, size_t errlen);

@@ -60,6 +60,16 @@ is "$RC" 1 "a responder cannot change settings"
 md_cli_run --as max project set acme first_response 1h
 is "$RC" 0 "the maintainer sets first_response"
 is "$(md_psql "SELECT first_response FROM projects WHERE name = 'acme'")" 3600 "stored in seconds"
+md_cli_run --as max project set acme desk_from_auth no
+is "$RC" 1 "a maintainer cannot turn a sender check off"
+is "$ERR" "maildesk: desk_from_auth no turns off a forged-sender check: only a site admin may set it (a maintainer may set yes or default)" \
+	"and is told why"
+md_cli_run --as max project set acme desk_from_auth yes
+is "$RC" 0 "the maintainer tightens desk_from_auth"
+md_cli_run project set acme desk_from_auth no
+is "$RC" 0 "the operator (no --as) turns it off"
+is "$(md_psql "SELECT desk_from_auth FROM projects WHERE name = 'acme'")" f "stored"
+md_cli_run project set acme desk_from_auth default
 md_cli_run --as max project set beta first_response 1h
 is "$ERR" "maildesk: no such project: beta" "not in beta: no such project"
 md_cli_run project show acme --json

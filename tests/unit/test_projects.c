@@ -270,6 +270,37 @@ START_TEST(set_fields)
 }
 END_TEST
 
+START_TEST(relaxing_needs_admin)
+{
+	static const struct {
+		const char *field, *value;
+		int needs_admin;
+	} rows[] = {
+		{ "dmarc_reject", "no", 1 },
+		{ "dmarc_quarantine", "accept", 1 },
+		{ "desk_from_auth", "no", 1 },
+		{ "dmarc_reject", "yes", 0 },		/* tightening */
+		{ "dmarc_quarantine", "reject", 0 },
+		{ "desk_from_auth", "default", 0 },	/* back to maildesk.conf */
+		{ "dmarc_reject", "sometimes", 0 },	/* md_project_set refuses it */
+		{ "verified_senders", "no", 0 },	/* not a sender identity override */
+		{ "automated_policy", "accept", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		err[0] = '\0';
+		ck_assert_msg(md_project_setting_needs_admin(rows[i].field, rows[i].value,
+		    err, sizeof err) == rows[i].needs_admin, "%s %s", rows[i].field,
+		    rows[i].value);
+		ck_assert_int_eq(err[0] != '\0', rows[i].needs_admin);
+	}
+	md_project_setting_needs_admin("dmarc_quarantine", "accept", err, sizeof err);
+	ck_assert_str_eq(err, "dmarc_quarantine accept turns off a forged-sender check: "
+	    "only a site admin may set it (a maintainer may set reject or default)");
+}
+END_TEST
+
 START_TEST(alias_add_del_conflict)
 {
 	struct md_project p;
@@ -615,6 +646,7 @@ projects_suite(void)
 	tcase_add_test(tc, get_defaults);
 	tcase_add_test(tc, enable_disable);
 	tcase_add_test(tc, set_fields);
+	tcase_add_test(tc, relaxing_needs_admin);
 	tcase_add_test(tc, alias_add_del_conflict);
 	tcase_add_test(tc, issue_key_lookup);
 	tcase_add_test(tc, alias_cache_lookup_and_domains);

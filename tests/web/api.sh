@@ -198,6 +198,22 @@ is "$(req POST /api/projects/acme/templates/close "${B[@]}" -d text=x)" 403 \
 	"responder cannot change templates"
 is "$(req POST /api/projects/acme/issues/2/notes "${B[@]}" -d text=ok -d visibility=internal)" 200 \
 	"responder can comment"
+# A maintainer may tighten a sender check, not turn one off (projects.h).
+md_cli project member add acme bob --role maintainer >/dev/null
+is "$(req POST /api/projects/acme "${B[@]}" -d dmarc_quarantine=reject -d desk_from_auth=no)" 403 \
+	"maintainer turning a sender check off: 403"
+is "$(jq -r .error "$T/b")" "desk_from_auth no turns off a forged-sender check: only a site admin may set it (a maintainer may set yes or default)" \
+	"... with why"
+is "$(md_psql "SELECT coalesce(dmarc_quarantine, 'null') FROM projects WHERE name = 'acme'")" null \
+	"... and nothing of that request was set"
+is "$(req POST /api/projects/acme "${B[@]}" -d dmarc_reject=yes -d dmarc_quarantine=reject)" 200 \
+	"maintainer tightening: 200"
+is "$(req POST /api/projects/acme "${B[@]}" -d dmarc_reject=default -d dmarc_quarantine=default)" 200 \
+	"maintainer back to the defaults: 200"
+is "$(req POST /api/projects/acme "${C[@]}" "${X[@]}" -d dmarc_quarantine=accept)" 200 \
+	"admin turning a sender check off: 200"
+req POST /api/projects/acme "${C[@]}" "${X[@]}" -d dmarc_quarantine=default >/dev/null
+md_cli project member add acme bob >/dev/null
 is "$(req POST /api/projects/acme "${C[@]}" "${X[@]}" -d enabled=no -d spam_mark=4.5)" 200 \
 	"admin changes settings"
 is "$(jq -r '.enabled|tostring' "$T/b") $(jq -r '.settings.spam_mark' "$T/b")" "false 4.5" \
