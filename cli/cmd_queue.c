@@ -362,7 +362,9 @@ nap_ms(int ms)
  * The CLI's Redis user may not write the inbox: it asks (a request in
  * <p>retry), a worker moves the records and leaves the outcome, which is
  * polled for up to wait_s seconds.  Not served by then: the request stays
- * and a worker serves it when one runs.
+ * and a worker serves it when one runs.  --all moves 100 records per
+ * worker step (200 ms): a long dead stream may still be moving when the
+ * wait ends, which is said with the count so far (exit 0: it carries on).
  */
 static int
 do_retry(struct md_redis *r, const struct args *a)
@@ -397,6 +399,12 @@ do_retry(struct md_redis *r, const struct args *a)
 	}
 	switch (o.state) {
 	case MD_RETRY_WAITING:
+		if (o.count > 0) {
+			printf("%ld dead record%s back in the inbox so far; maildesk-worker "
+			    "moves the rest (request %s)\n", o.count, o.count == 1 ? "" : "s",
+			    req);
+			return CLI_EXIT_OK;
+		}
 		return cli_error("no maildesk-worker took up the retry of %s within %d s; "
 		    "the request %s stays and a running worker moves the record%s back",
 		    a->all ? "every dead record" : id, wait_s, req, a->all ? "s" : "");
@@ -409,6 +417,9 @@ do_retry(struct md_redis *r, const struct args *a)
 		else
 			printf("%s back in the inbox as %s\n", id, o.new_id);
 		return CLI_EXIT_OK;
+	case MD_RETRY_FAILED:
+		return cli_error("maildesk-worker gave up the retry request %s: %s%s",
+		    req, o.error, o.count > 0 ? " (some records had moved)" : "");
 	default:
 		return cli_error("the worker could not read the retry request %s", req);
 	}

@@ -212,7 +212,7 @@ main(int argc, char **argv)
 	struct md_config cfg;
 	struct sender s, ix;
 	struct wk_inbox w;
-	struct wk_retry retry = { 0, 0 };
+	struct wk_retry retry = { 0 };
 	long long last_retention = 0;
 	char err[512];
 	int rc;

@@ -12,6 +12,9 @@
 --! KEYS dead inbox requests result
 --! ARGV req id upto max ttl
 if not redis.call('XRANGE', requests, req, req)[1] then return {'gone'} end
+-- A result key that is no hash fails here, before anything moves (a script
+-- is not undone by a later error): the worker gives such a request up.
+redis.call('HINCRBY', result, 'count', 0)
 local function stream_id(s) return string.match(s, '^%d+%-%d+$') ~= nil end
 local r, state = {}, 'done'
 if id ~= '' and stream_id(id) then

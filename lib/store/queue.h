@@ -83,6 +83,14 @@ int	md_queue_bury(struct md_redis *r, const char *entry_id, const char *error,
 #define MD_QUEUE_RETRY_KEY	"retry"
 #define MD_QUEUE_RETRY_TTL	86400
 #define MD_QUEUE_NOTFOUND	(-2)	/* the value of MD_TRK_NOTFOUND */
+#define MD_QUEUE_REFUSED	(-3)	/* md_queue_retry_serve: see there */
+
+/*
+ * Room for a stream entry id "<ms>-<seq>", each at most 20 digits (64-bit
+ * numbers), and the NUL.  A request whose id or upto does not fit is
+ * malformed: never cut short, which could name another record.
+ */
+#define MD_STREAM_ID_MAX	42
 
 /*
  * Asks for dead_id (NULL: every record dead now) to go back to the inbox:
@@ -97,24 +105,29 @@ enum md_retry_state {
 	MD_RETRY_DONE,		/* moved (count records; new_id the last) */
 	MD_RETRY_NOSUCH,	/* the id was not dead (any more) when served */
 	MD_RETRY_BAD,		/* a request the worker could not read */
-	MD_RETRY_GONE		/* md_queue_retry_serve: served by another worker */
+	MD_RETRY_GONE,		/* md_queue_retry_serve: served by another worker */
+	MD_RETRY_FAILED		/* failed again and again: dropped (error says why) */
 };
 
 struct md_retry_outcome {
 	enum md_retry_state	state;
-	long			count;		/* records moved */
-	char			new_id[32];	/* inbox id of the last one */
+	long			count;		/* records moved (so far) */
+	char			new_id[MD_STREAM_ID_MAX];	/* inbox id of the last one */
+	char			error[256];	/* MD_RETRY_FAILED: why */
 };
 
-/* The outcome of request req so far (MD_RETRY_WAITING if none): 0 or -1. */
+/*
+ * The outcome of request req so far: 0 or -1.  MD_RETRY_WAITING until it
+ * ends; an --all request moving in rounds has count > 0 meanwhile.
+ */
 int	md_queue_retry_outcome(struct md_redis *r, const char *req,
 	    struct md_retry_outcome *out, char *err, size_t errlen);
 
 /* One waiting request, as md_queue_retry_requests lists them. */
 struct md_retry_request {
-	char	id[32];		/* in <p>retry */
-	char	dead_id[32];	/* the record asked for, or "" for all ... */
-	char	upto[32];	/* ... dead up to this id */
+	char	id[MD_STREAM_ID_MAX];		/* in <p>retry */
+	char	dead_id[MD_STREAM_ID_MAX];	/* the record asked for, or "" for all ... */
+	char	upto[MD_STREAM_ID_MAX];		/* ... dead up to this id */
 };
 
 /* The oldest max waiting requests: 0 (*n of them in *out, to free) or -1. */
@@ -122,11 +135,26 @@ int	md_queue_retry_requests(struct md_redis *r, size_t max,
 	    struct md_retry_request **out, size_t *n, char *err, size_t errlen);
 
 /*
- * The worker's side: moves what q asks for back to the inbox (in rounds
- * of 100 records for all), records the outcome for the CLI and removes
- * the request.  0 with *out filled, or -1 (the request stays: tried again).
+ * The worker's side, one round: moves what q asks for back to the inbox
+ * (at most 100 records: an --all request takes several calls, so that one
+ * call never holds up the worker's loop for long), records the outcome
+ * for the CLI and, when q is served in full, removes the request.
+ * 0 with *out filled (q ended), 1 when more of an --all request is left
+ * (out->count: moved so far; the request stays for the next call), -1
+ * (Redis unreachable or not serving: the request stays, try again later)
+ * or MD_QUEUE_REFUSED: Redis answered this request's script with an error
+ * (a Lua error, a result key of the wrong type), which trying again will
+ * likely meet again: the caller goes on with other requests and after a
+ * few such answers gives the request up with md_queue_retry_fail().
  */
 int	md_queue_retry_serve(struct md_redis *r, const struct md_retry_request *q,
 	    struct md_retry_outcome *out, char *err, size_t errlen);
+
+/*
+ * Gives request req up: state "failed" and why in its outcome (as far as
+ * its result key can take them) and the request removed.  0 or -1.
+ */
+int	md_queue_retry_fail(struct md_redis *r, const char *req, const char *why,
+	    char *err, size_t errlen);
 
 #endif

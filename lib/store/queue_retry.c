@@ -12,7 +12,10 @@
  * request, atomically: a record asked for twice, or a request two workers
  * see, moves once, and the second request reads "not dead".  The CLI
  * polls the outcome; a request no worker has served yet stays, and
- * nothing is lost either way.
+ * nothing is lost either way.  --all moves at most 100 records per call,
+ * one call per worker step, so a long dead stream does not hold up inbox
+ * reads; the count in the outcome grows meanwhile.  A request Redis keeps
+ * refusing (md_queue_retry_fail) is given up rather than retried forever.
  */
 #include "config.h"
 
@@ -110,21 +113,31 @@ state_of(const char *s)
 		return MD_RETRY_NOSUCH;
 	if (strcmp(s, "gone") == 0)
 		return MD_RETRY_GONE;
+	if (strcmp(s, "failed") == 0)
+		return MD_RETRY_FAILED;
 	return MD_RETRY_BAD;
 }
 
+/*
+ * A string reply into out.  One that does not fit is not cut short (a
+ * stream id cut short can be another valid id): out gets its start and
+ * "...", which is no stream id, for the script to call malformed and the
+ * log to show.  outlen must be at least 4.
+ */
 static void
 copy_str(const redisReply *v, char *out, size_t outlen)
 {
-	if (v->type == REDIS_REPLY_STRING)
-		snprintf(out, outlen, "%s", v->str);
+	if (v->type != REDIS_REPLY_STRING)
+		return;
+	if (snprintf(out, outlen, "%s", v->str) >= (int)outlen)
+		memcpy(out + outlen - 4, "...", 4);
 }
 
 /*
- * [state, count, new_id], as HMGET of an outcome or the script return it,
- * into out (no state, a nil: MD_RETRY_WAITING); rep is freed.  0, 1 when
- * the script says "more" (call again), or -1.  count is written with each
- * round of the script, state once at the end.
+ * [state, count, new_id, error], as HMGET of an outcome or the script
+ * return it, into out (no state, a nil: MD_RETRY_WAITING); rep is freed.
+ * 0, 1 when the script says "more" (call again; count so far), or -1.
+ * count is written with each round of the script, state once at the end.
  */
 static int
 outcome_reply(struct md_redis *r, redisReply *rep, struct md_retry_outcome *out,
@@ -136,6 +149,8 @@ outcome_reply(struct md_redis *r, redisReply *rep, struct md_retry_outcome *out,
 		md_queue_redis_err(r, rep, err, errlen);
 	} else if (rep->element[0]->type == REDIS_REPLY_STRING &&
 	    strcmp(rep->element[0]->str, "more") == 0) {
+		if (rep->elements > 1)
+			out->count = (long)md_reply_int(rep->element[1], 0);
 		rc = 1;
 	} else {
 		if (rep->element[0]->type == REDIS_REPLY_STRING)
@@ -144,6 +159,8 @@ outcome_reply(struct md_redis *r, redisReply *rep, struct md_retry_outcome *out,
 			out->count = (long)md_reply_int(rep->element[1], 0);
 		if (rep->elements > 2)
 			copy_str(rep->element[2], out->new_id, sizeof out->new_id);
+		if (rep->elements > 3)
+			copy_str(rep->element[3], out->error, sizeof out->error);
 		rc = 0;
 	}
 	if (rep != NULL)
@@ -159,7 +176,7 @@ md_queue_retry_outcome(struct md_redis *r, const char *req,
 	redisReply *rep;
 
 	memset(out, 0, sizeof *out);
-	rep = md_redis_cmd(r, "HMGET %s state count new_id",
+	rep = md_redis_cmd(r, "HMGET %s state count new_id error",
 	    md_key(r, &key, MD_QUEUE_RETRY_KEY ":%s", req));
 	md_buf_free(&key);
 	return outcome_reply(r, rep, out, err, errlen) < 0 ? -1 : 0;
@@ -214,14 +231,32 @@ md_queue_retry_requests(struct md_redis *r, size_t max,
 	return 0;
 }
 
-/* One round of the script: 1 more to do, 0 finished (*out set), -1 failed. */
+/*
+ * Whether an error reply is about the request itself: a Lua error (ERR)
+ * or one of its keys of the wrong type.  Others (OOM, BUSY, LOADING,
+ * READONLY, NOPERM ...) are Redis not serving anyone just now, or not
+ * set up for it: every request would meet them, none is to blame.
+ */
+static int
+refused(const redisReply *rep)
+{
+	return rep != NULL && rep->type == REDIS_REPLY_ERROR &&
+	    (strncmp(rep->str, "ERR ", 4) == 0 || strncmp(rep->str, "WRONGTYPE ", 10) == 0);
+}
+
+/* One round of the script: 1 more to do, 0 finished (*out set), -1 or MD_QUEUE_REFUSED. */
 static int
 serve_round(struct md_redis *r, const char **argv,
     struct md_retry_outcome *out, char *err, size_t errlen)
 {
-	return outcome_reply(r, md_redis_eval(r, &md_lua_queue_retry,
-	    MD_LUA_NKEYS(QUEUE_RETRY), MD_LUA_ARGC(QUEUE_RETRY), argv, NULL),
-	    out, err, errlen);
+	redisReply *rep;
+	int blame, rc;
+
+	rep = md_redis_eval(r, &md_lua_queue_retry, MD_LUA_NKEYS(QUEUE_RETRY),
+	    MD_LUA_ARGC(QUEUE_RETRY), argv, NULL);
+	blame = refused(rep);
+	rc = outcome_reply(r, rep, out, err, errlen);	/* frees rep */
+	return rc < 0 && blame ? MD_QUEUE_REFUSED : rc;
 }
 
 int
@@ -250,13 +285,52 @@ md_queue_retry_serve(struct md_redis *r, const struct md_retry_request *q,
 		snprintf(err, errlen, "out of memory");
 		rc = -1;
 	} else {
-		/* Rounds end: records buried meanwhile have ids after upto. */
-		while ((rc = serve_round(r, argv, out, err, errlen)) == 1)
-			;
+		/*
+		 * One round per call: the caller comes back for the rest.  The
+		 * rounds end: records buried meanwhile have ids after upto.
+		 */
+		rc = serve_round(r, argv, out, err, errlen);
 	}
 	md_buf_free(&dead);
 	md_buf_free(&inbox);
 	md_buf_free(&reqs);
 	md_buf_free(&res);
+	return rc;
+}
+
+int
+md_queue_retry_fail(struct md_redis *r, const char *req, const char *why,
+    char *err, size_t errlen)
+{
+	md_buf key = MD_BUF_INIT;
+	redisReply *rep;
+	int rc = -1;
+
+	/*
+	 * Best effort: the result key may be what made the request fail (not
+	 * a hash); the worker's Redis user may not delete it, and the CLI
+	 * then reports Redis's error on reading it.  The request goes anyway.
+	 */
+	rep = md_redis_cmd(r, "HSET %s state failed error %s",
+	    md_key(r, &key, MD_QUEUE_RETRY_KEY ":%s", req), why);
+	if (rep != NULL && rep->type == REDIS_REPLY_INTEGER) {
+		freeReplyObject(rep);
+		rep = md_redis_cmd(r, "EXPIRE %s %d", md_key(r, &key,
+		    MD_QUEUE_RETRY_KEY ":%s", req), MD_QUEUE_RETRY_TTL);
+	}
+	if (rep == NULL) {
+		md_queue_redis_err(r, rep, err, errlen);
+		md_buf_free(&key);
+		return -1;
+	}
+	freeReplyObject(rep);
+	rep = md_redis_cmd(r, "XDEL %s %s", md_key(r, &key, MD_QUEUE_RETRY_KEY), req);
+	md_buf_free(&key);
+	if (rep == NULL || rep->type != REDIS_REPLY_INTEGER)
+		md_queue_redis_err(r, rep, err, errlen);
+	else
+		rc = 0;
+	if (rep != NULL)
+		freeReplyObject(rep);
 	return rc;
 }
