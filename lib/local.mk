@@ -38,7 +38,7 @@ lib_libmaildesk_a_SOURCES += lib/store/tracker_get.c lib/store/tracker_bytes.c l
 lib_libmaildesk_a_SOURCES += lib/store/tracker_assign.c lib/store/tracker_participants.c lib/store/tracker_mywork.c lib/store/access.c lib/store/access.h lib/store/members.c lib/store/members.h
 lib_libmaildesk_a_SOURCES += lib/policy/present.c lib/policy/present.h
 # The inbox stream (Redis) and the outbox table (PostgreSQL) as queues.
-lib_libmaildesk_a_SOURCES += lib/store/queue.c lib/store/queue.h lib/store/queue_retry.c lib/store/queue_int.h lib/store/inbox_group.c lib/store/inbox_group.h lib/store/stream_names.h lib/policy/outbox_fate.c lib/policy/outbox_fate.h lib/store/outbox_store.c lib/store/outbox_store.h lib/store/outbox_listen.c lib/store/outbox_admin.c
+lib_libmaildesk_a_SOURCES += lib/store/queue.c lib/store/queue.h lib/store/queue_retry.c lib/store/queue_int.h lib/store/inbox_group.c lib/store/inbox_group.h lib/store/stream_names.h lib/policy/outbox_fate.c lib/policy/outbox_fate.h lib/policy/sender_policy.c lib/policy/sender_policy.h lib/store/outbox_store.c lib/store/outbox_store.h lib/store/outbox_listen.c lib/store/outbox_admin.c
 lib_libmaildesk_a_SOURCES += lib/store/template_store.c lib/store/template_store.h
 lib_libmaildesk_a_SOURCES += lib/util/pidfile.c lib/util/pidfile.h
 

@@ -19,6 +19,7 @@
 #include "policy.h"
 #include "reply.h"
 #include "sender_auth.h"
+#include "sender_policy.h"
 #include "spf.h"
 #include "view.h"
 
@@ -137,22 +138,13 @@ md_eom_auth(struct conn_ctx *cc, struct msg_ctx *m, const struct md_mime *mime, 
 	/* The answer waits for the recipients' projects (md_eom_auth_policy). */
 }
 
-/* The configuration's switch, unless the project overrides it. */
-static int
-override(int project, int config)
-{
-	return project == MD_OVERRIDE_ON ? 1 : project == MD_OVERRIDE_OFF ? 0 : config;
-}
-
-/* Makes pol at least as strict as project p's policy. */
+/* Makes pol at least as strict as project p's policy (sender_policy.h). */
 static void
 stricter(struct md_auth_policy *pol, const struct md_project *p)
 {
 	struct md_auth_policy cfg = policy();
 
-	pol->dmarc_reject |= override(p->dmarc_reject, cfg.dmarc_reject);
-	pol->quarantine_reject |= override(p->quarantine_reject, cfg.quarantine_reject);
-	pol->desk_from_auth |= override(p->desk_from_auth, cfg.desk_from_auth);
+	md_sender_policy_tighten(pol, &cfg, p);
 }
 
 /*

@@ -206,6 +206,13 @@ tests_unit_test_outbox_fate_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_outbox_fate_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_outbox_fate
 
+# Which sender-identity policy a message gets (lib/policy/sender_policy.c).
+check_PROGRAMS += tests/unit/test_sender_policy
+tests_unit_test_sender_policy_SOURCES = tests/unit/test_sender_policy.c tests/unit/unit.h
+tests_unit_test_sender_policy_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sender_policy_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_sender_policy
+
 # The tracker against a real redis-server (helper "tracker").
 check_PROGRAMS += tests/unit/test_tracker
 tests_unit_test_tracker_SOURCES = tests/unit/test_tracker.c tests/unit/tracker_fixture.h \
