@@ -180,23 +180,6 @@ md_project_get(struct md_store *st, const char *name, struct md_project *out,
 	return found;
 }
 
-/* yes/no spellings an admin might type; -1 if none. */
-static int
-bool_word(const char *v)
-{
-	static const char *const yes[] = { "1", "yes", "on", "true", NULL };
-	static const char *const no[] = { "0", "no", "off", "false", NULL };
-	int i;
-
-	for (i = 0; yes[i] != NULL; i++)
-		if (strcasecmp(v, yes[i]) == 0)
-			return 1;
-	for (i = 0; no[i] != NULL; i++)
-		if (strcasecmp(v, no[i]) == 0)
-			return 0;
-	return -1;
-}
-
 /* "180d", "180" -> 180; "off", "keep", "0" -> 0 (keep); -1 otherwise. */
 static long
 retention_value(const char *v)
@@ -228,14 +211,7 @@ canon_setting(const char *field, const char *value, const char **column,
 {
 	static const char *const bools[] = { "enabled", "verified_senders",
 	    "reopen_on_reply", "notify_state", NULL };
-	static const struct {
-		const char *field, *on, *off;
-	} overrides[] = {
-		{ "dmarc_reject", "yes", "no" },
-		{ "dmarc_quarantine", "reject", "accept" },
-		{ "desk_from_auth", "yes", "no" },
-		{ NULL, NULL, NULL },
-	};
+	const struct md_override_field *o;
 	char *end;
 	double d;
 	long n;
@@ -243,7 +219,7 @@ canon_setting(const char *field, const char *value, const char **column,
 
 	for (i = 0; bools[i] != NULL; i++)
 		if (strcmp(field, bools[i]) == 0) {
-			if ((b = bool_word(value)) < 0) {
+			if ((b = md_setting_bool(value)) < 0) {
 				snprintf(err, errlen, "%s: expected yes or no", field);
 				return -1;
 			}
@@ -290,24 +266,19 @@ canon_setting(const char *field, const char *value, const char **column,
 		return 0;
 	}
 	/* Sender identity (issue 17): NULL follows maildesk.conf. */
-	for (i = 0; overrides[i].field != NULL; i++) {
-		if (strcmp(field, overrides[i].field) != 0)
-			continue;
-		b = md_override_parse(value, overrides[i].on, overrides[i].off);
-		if (b < 0 && strcmp(overrides[i].on, "yes") == 0 && (b = bool_word(value)) >= 0)
-			b = b ? MD_OVERRIDE_ON : MD_OVERRIDE_OFF;
-		if (b < 0) {
+	if ((o = md_override_field(field)) != NULL) {
+		if ((b = md_override_setting_parse(o, value)) < 0) {
 			snprintf(err, errlen, "%s: expected %s, %s or default", field,
-			    overrides[i].on, overrides[i].off);
+			    o->on, o->off);
 			return -1;
 		}
-		*column = overrides[i].field;
+		*column = o->field;
 		if (b == MD_OVERRIDE_DEFAULT)
 			md_sqlp_null(q);
-		else if (strcmp(overrides[i].on, "yes") == 0)
+		else if (strcmp(o->on, "yes") == 0)
 			md_sqlp_bool(q, b == MD_OVERRIDE_ON);
 		else
-			md_sqlp_str(q, b == MD_OVERRIDE_ON ? overrides[i].on : overrides[i].off);
+			md_sqlp_str(q, b == MD_OVERRIDE_ON ? o->on : o->off);
 		return 0;
 	}
 	if (strcmp(field, "first_response") == 0) {	/* issue 18: the due time */

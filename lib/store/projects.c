@@ -59,6 +59,33 @@ md_override_field(const char *field)
 }
 
 int
+md_setting_bool(const char *v)
+{
+	static const char *const yes[] = { "1", "yes", "on", "true", NULL };
+	static const char *const no[] = { "0", "no", "off", "false", NULL };
+	int i;
+
+	for (i = 0; yes[i] != NULL; i++)
+		if (strcasecmp(v, yes[i]) == 0)
+			return 1;
+	for (i = 0; no[i] != NULL; i++)
+		if (strcasecmp(v, no[i]) == 0)
+			return 0;
+	return -1;
+}
+
+int
+md_override_setting_parse(const struct md_override_field *o, const char *v)
+{
+	int b = md_override_parse(v, o->on, o->off);
+
+	/* A yes/no override takes every spelling a yes/no setting does. */
+	if (b < 0 && strcmp(o->on, "yes") == 0 && (b = md_setting_bool(v)) >= 0)
+		b = b ? MD_OVERRIDE_ON : MD_OVERRIDE_OFF;
+	return b;
+}
+
+int
 md_project_setting_needs_admin(const char *field, const char *value, char *err,
     size_t errlen)
 {
@@ -68,9 +95,10 @@ md_project_setting_needs_admin(const char *field, const char *value, char *err,
 	 * Off pins the project below maildesk.conf even when the config is
 	 * later made strict, so it counts as relaxing whatever the config
 	 * says now: forged From: mail would be accepted.  On and default
-	 * never are weaker than the config.
+	 * never are weaker than the config.  Parsed as md_project_set does,
+	 * so no other spelling of off ("off", "false", "0") gets past.
 	 */
-	if (o == NULL || strcmp(value, o->off) != 0)
+	if (o == NULL || md_override_setting_parse(o, value) != MD_OVERRIDE_OFF)
 		return 0;
 	snprintf(err, errlen, "%s %s turns off a forged-sender check: only a site "
 	    "admin may set it (a maintainer may set %s or default)", field, o->off, o->on);

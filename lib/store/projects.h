@@ -93,6 +93,12 @@ struct md_override_field {
 };
 extern const struct md_override_field md_override_fields[];
 const struct md_override_field *md_override_field(const char *field);
+/* yes/no spellings an admin might type (1 yes, on, true; 0 no, off,
+ * false; any case): 1, 0, or -1 for none of them. */
+int	md_setting_bool(const char *v);
+/* value for override o as md_project_set takes it: the enum md_override,
+ * -1 for none (a yes/no override also takes md_setting_bool's words). */
+int	md_override_setting_parse(const struct md_override_field *o, const char *v);
 /*
  * Who may relax a sender check (issue: maintainers turning off forged-From:
  * refusals): setting an override to its off word ("no", "accept") needs a

@@ -64,6 +64,8 @@ md_cli_run --as max project set acme desk_from_auth no
 is "$RC" 1 "a maintainer cannot turn a sender check off"
 is "$ERR" "maildesk: desk_from_auth no turns off a forged-sender check: only a site admin may set it (a maintainer may set yes or default)" \
 	"and is told why"
+md_cli_run --as max project set acme desk_from_auth Off
+is "$RC" 1 "nor with another spelling of no"
 md_cli_run --as max project set acme desk_from_auth yes
 is "$RC" 0 "the maintainer tightens desk_from_auth"
 md_cli_run project set acme desk_from_auth no

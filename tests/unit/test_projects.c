@@ -279,6 +279,10 @@ START_TEST(relaxing_needs_admin)
 		{ "dmarc_reject", "no", 1 },
 		{ "dmarc_quarantine", "accept", 1 },
 		{ "desk_from_auth", "no", 1 },
+		{ "desk_from_auth", "off", 1 },		/* md_project_set's other spellings */
+		{ "dmarc_reject", "FALSE", 1 },
+		{ "dmarc_reject", "0", 1 },
+		{ "desk_from_auth", "On", 0 },
 		{ "dmarc_reject", "yes", 0 },		/* tightening */
 		{ "dmarc_quarantine", "reject", 0 },
 		{ "desk_from_auth", "default", 0 },	/* back to maildesk.conf */

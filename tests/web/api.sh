@@ -206,6 +206,8 @@ is "$(jq -r .error "$T/b")" "desk_from_auth no turns off a forged-sender check: 
 	"... with why"
 is "$(md_psql "SELECT coalesce(dmarc_quarantine, 'null') FROM projects WHERE name = 'acme'")" null \
 	"... and nothing of that request was set"
+is "$(req POST /api/projects/acme "${B[@]}" -d dmarc_reject=false)" 403 \
+	"... also spelt false"
 is "$(req POST /api/projects/acme "${B[@]}" -d dmarc_reject=yes -d dmarc_quarantine=reject)" 200 \
 	"maintainer tightening: 200"
 is "$(req POST /api/projects/acme "${B[@]}" -d dmarc_reject=default -d dmarc_quarantine=default)" 200 \
