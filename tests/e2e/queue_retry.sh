@@ -124,8 +124,9 @@ ok_rc $? "... all filed again (and dead again: project limbo does not exist)"
 rcli DEL maildesk:dead >/dev/null
 
 # --- the wait ends first: the count so far, not "no worker" --------------------------
+# (1500 records: 15 rounds, at least 2.8 s apart from the first to the last)
 bury_many 1500
-md_cli_run queue retry --all --wait 1
+md_cli_run queue retry --all --wait 2
 is "$RC" 0 "--all still moving when the wait ends: exit 0"
 like "$OUT" "^[0-9]+ dead records back in the inbox so far; maildesk-worker moves the rest \(request [0-9-]+\)$" \
 	"... with the count so far"
