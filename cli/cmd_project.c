@@ -297,6 +297,7 @@ show_values(const char *key, char **v, size_t n)
 static void
 show_human(const struct cli *c, const struct md_project *p, const struct plists *pl)
 {
+	const struct md_override_field *o;
 	char v[64], d[64];
 	time_t t = (time_t)p->created;
 	struct tm tm;
@@ -326,13 +327,9 @@ show_human(const struct cli *c, const struct md_project *p, const struct plists 
 	else
 		snprintf(v, sizeof v, "%ldm", p->first_response / 60);
 	out_kv(stdout, 16, "first_response", p->first_response > 0 ? v : "off");
-	show_default("dmarc_reject", p->dmarc_reject == MD_OVERRIDE_DEFAULT,
-	    md_override_name(p->dmarc_reject, "yes", "no"), c->cfg.dmarc_reject ? "yes" : "no");
-	show_default("dmarc_quarantine", p->quarantine_reject == MD_OVERRIDE_DEFAULT,
-	    md_override_name(p->quarantine_reject, "reject", "accept"),
-	    c->cfg.dmarc_quarantine == MD_QUARANTINE_REJECT ? "reject" : "accept");
-	show_default("desk_from_auth", p->desk_from_auth == MD_OVERRIDE_DEFAULT,
-	    md_override_name(p->desk_from_auth, "yes", "no"), c->cfg.desk_from_auth ? "yes" : "no");
+	for (o = md_override_fields; o->field != NULL; o++)
+		show_default(o->field, md_override_of(p, o) == MD_OVERRIDE_DEFAULT,
+		    md_override_word(p, o), md_present_override_default(&c->cfg, o));
 	show_values("aliases", p->aliases, p->naliases);
 	show_values("blocked", pl->block, pl->nblock);
 	show_values("allowed", pl->allow, pl->nallow);

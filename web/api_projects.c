@@ -104,6 +104,7 @@ static void
 settings_json(struct req *rq, struct md_json *j, const struct md_project *p)
 {
 	const struct md_config *c = &rq->w->cfg;
+	const struct md_override_field *o;
 
 	md_json_key(j, "settings");
 	md_json_open_object(j);
@@ -118,10 +119,8 @@ settings_json(struct req *rq, struct md_json *j, const struct md_project *p)
 	md_json_double(j, c->spam_mark);
 	md_json_key(j, "spam_reject");
 	md_json_double(j, c->spam_reject);
-	md_json_kstr(j, "dmarc_reject", c->dmarc_reject ? "yes" : "no");
-	md_json_kstr(j, "dmarc_quarantine",
-	    c->dmarc_quarantine == MD_QUARANTINE_REJECT ? "reject" : "accept");
-	md_json_kstr(j, "desk_from_auth", c->desk_from_auth ? "yes" : "no");
+	for (o = md_override_fields; o->field != NULL; o++)
+		md_json_kstr(j, o->field, md_present_override_default(c, o));
 	md_json_close_object(j);
 }
 

@@ -176,6 +176,8 @@ md_present_issue_parts(struct md_json *j, const struct md_issue_full *f)
 void
 md_present_project_settings(struct md_json *j, const struct md_project *p)
 {
+	const struct md_override_field *o;
+
 	kbool(j, "verified_senders", p->verified_senders);
 	kbool(j, "reopen_on_reply", p->reopen_on_reply);
 	kbool(j, "notify_state", p->notify_state);
@@ -186,10 +188,22 @@ md_present_project_settings(struct md_json *j, const struct md_project *p)
 	kint_or_null(j, "retention_days", p->retention_days);	/* null: kept */
 	kint_or_null(j, "first_response", p->first_response);	/* null: no target */
 	/* sender identity: "default" follows maildesk.conf */
-	md_json_kstr(j, "dmarc_reject", md_override_name(p->dmarc_reject, "yes", "no"));
-	md_json_kstr(j, "dmarc_quarantine",
-	    md_override_name(p->quarantine_reject, "reject", "accept"));
-	md_json_kstr(j, "desk_from_auth", md_override_name(p->desk_from_auth, "yes", "no"));
+	for (o = md_override_fields; o->field != NULL; o++)
+		md_json_kstr(j, o->field, md_override_word(p, o));
+}
+
+const char *
+md_present_override_default(const struct md_config *cfg, const struct md_override_field *o)
+{
+	int on;
+
+	if (strcmp(o->field, "dmarc_quarantine") == 0)
+		on = cfg->dmarc_quarantine == MD_QUARANTINE_REJECT;
+	else if (strcmp(o->field, "dmarc_reject") == 0)
+		on = cfg->dmarc_reject;
+	else
+		on = cfg->desk_from_auth;
+	return on ? o->on : o->off;
 }
 
 void

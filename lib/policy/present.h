@@ -46,6 +46,10 @@ struct md_member;
 void	md_present_members(struct md_json *j, const struct md_member *m, size_t n);
 /* The settings alone (the API also nests them as "settings"). */
 void	md_present_project_settings(struct md_json *j, const struct md_project *p);
+/* What "default" means for override o: maildesk.conf's key of the same
+ * name, as o's on or off word. */
+const char *md_present_override_default(const struct md_config *cfg,
+	    const struct md_override_field *o);
 
 /*
  * {"canned": [{"name", "text"}, ...]} and {"rules": [{"id", "position",

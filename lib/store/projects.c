@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,12 +41,34 @@ parse_threshold(const char *v)
 }
 
 /* The sender identity overrides and their on / off words. */
-const struct md_override_field md_override_fields[] = {
-	{ "dmarc_reject", "yes", "no" },
-	{ "dmarc_quarantine", "reject", "accept" },
-	{ "desk_from_auth", "yes", "no" },
-	{ NULL, NULL, NULL },
+const struct md_override_field md_override_fields[MD_OVERRIDE_NFIELDS + 1] = {
+	{ "dmarc_reject", "yes", "no", offsetof(struct md_project, dmarc_reject) },
+	{ "dmarc_quarantine", "reject", "accept",
+	    offsetof(struct md_project, quarantine_reject) },
+	{ "desk_from_auth", "yes", "no", offsetof(struct md_project, desk_from_auth) },
+	{ NULL, NULL, NULL, 0 },
 };
+
+int
+md_override_of(const struct md_project *p, const struct md_override_field *o)
+{
+	int v;
+
+	memcpy(&v, (const char *)p + o->member, sizeof v);
+	return v;
+}
+
+void
+md_override_set(struct md_project *p, const struct md_override_field *o, int v)
+{
+	memcpy((char *)p + o->member, &v, sizeof v);
+}
+
+const char *
+md_override_word(const struct md_project *p, const struct md_override_field *o)
+{
+	return md_override_name(md_override_of(p, o), o->on, o->off);
+}
 
 const struct md_override_field *
 md_override_field(const char *field)
@@ -135,6 +158,8 @@ view_override(const char *v, const char *on, const char *off)
 static void
 apply_field(struct md_project *p, const char *f, const char *v)
 {
+	const struct md_override_field *o;
+
 	if (strcmp(f, "enabled") == 0)
 		p->enabled = parse_bool01(v);
 	else if (strcmp(f, "created") == 0)
@@ -154,12 +179,8 @@ apply_field(struct md_project *p, const char *f, const char *v)
 		p->spam_mark = parse_threshold(v);
 	else if (strcmp(f, "spam_reject") == 0)
 		p->spam_reject = parse_threshold(v);
-	else if (strcmp(f, "dmarc_reject") == 0)
-		p->dmarc_reject = view_override(v, "yes", "no");
-	else if (strcmp(f, "dmarc_quarantine") == 0)
-		p->quarantine_reject = view_override(v, "reject", "accept");
-	else if (strcmp(f, "desk_from_auth") == 0)
-		p->desk_from_auth = view_override(v, "yes", "no");
+	else if ((o = md_override_field(f)) != NULL)
+		md_override_set(p, o, view_override(v, o->on, o->off));
 }
 
 int

@@ -86,13 +86,24 @@ void	md_project_free(struct md_project *p);
  */
 const char *md_override_name(int v, const char *on, const char *off);
 int	md_override_parse(const char *v, const char *on, const char *off);
-/* The override settings and their words, ending in a NULL field;
- * md_override_field: field's entry, or NULL when it is none of them. */
+/*
+ * The override settings, their words and where struct md_project keeps
+ * them: the one table the store, the view, the milter's reader, the CLI
+ * and the JSON use.  It ends in a NULL field; md_override_field: field's
+ * entry, or NULL when it is none of them.  md_override_of: project p's
+ * value for o (enum md_override), md_override_word: its word,
+ * md_override_set: sets it.
+ */
 struct md_override_field {
 	const char	*field, *on, *off;
+	size_t		 member;	/* offsetof(struct md_project, ...) */
 };
-extern const struct md_override_field md_override_fields[];
+#define MD_OVERRIDE_NFIELDS	3
+extern const struct md_override_field md_override_fields[MD_OVERRIDE_NFIELDS + 1];
 const struct md_override_field *md_override_field(const char *field);
+int	md_override_of(const struct md_project *p, const struct md_override_field *o);
+void	md_override_set(struct md_project *p, const struct md_override_field *o, int v);
+const char *md_override_word(const struct md_project *p, const struct md_override_field *o);
 /* yes/no spellings an admin might type (1 yes, on, true; 0 no, off,
  * false; any case): 1, 0, or -1 for none of them. */
 int	md_setting_bool(const char *v);

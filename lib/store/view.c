@@ -59,8 +59,9 @@ md_view_project_put(struct md_redis *r, const struct md_project *p, char *err,
 {
 	md_buf set = MD_BUF_INIT, hash = MD_BUF_INIT;
 	char created[32], last[32], mark[40], reject[40];
-	const char *argv[MD_LUA_ARGC(VIEW_PROJECT_PUT) + 24], **f;
-	int rc = -1, pol;
+	const char *argv[MD_LUA_ARGC(VIEW_PROJECT_PUT) + 18 + 2 * MD_OVERRIDE_NFIELDS], **f;
+	const struct md_override_field *o;
+	int rc = -1, pol, i;
 
 	if (!md_project_name_valid(p->name)) {
 		snprintf(err, errlen, "invalid project name");
@@ -87,10 +88,10 @@ md_view_project_put(struct md_redis *r, const struct md_project *p, char *err,
 	f[14] = "spam_mark";		f[15] = mark;
 	f[16] = "spam_reject";		f[17] = reject;
 	/* sender identity overrides, read by the milter at end of data */
-	f[18] = "dmarc_reject";		f[19] = md_override_name(p->dmarc_reject, "yes", "no");
-	f[20] = "dmarc_quarantine";
-	f[21] = md_override_name(p->quarantine_reject, "reject", "accept");
-	f[22] = "desk_from_auth";	f[23] = md_override_name(p->desk_from_auth, "yes", "no");
+	for (o = md_override_fields, i = 18; o->field != NULL; o++) {
+		f[i++] = o->field;
+		f[i++] = md_override_word(p, o);
+	}
 	if (md_buf_failed(&set) || md_buf_failed(&hash))
 		snprintf(err, errlen, "out of memory");
 	else
