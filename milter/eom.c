@@ -174,10 +174,8 @@ md_milter_eom(SMFICTX *ctx)
 	if (r == NULL) {
 		md_log(LOG_WARNING, "%s: tempfail: no Redis connection free within %d ms", qid,
 		    G.cfg.redis_command_timeout_ms);
-		md_mime_free(&mime);
-		msg_free(cc);
-		return md_tempfail(ctx, "4.3.0",
-		    MD_POLICY_UNAVAILABLE);
+		st = md_tempfail(ctx, "4.3.0", MD_POLICY_UNAVAILABLE);
+		goto out_mime;
 	}
 	/* Per-project thresholds and policies of the (first) project addressed. */
 	t0 = now_s();
@@ -186,11 +184,8 @@ md_milter_eom(SMFICTX *ctx)
 	if (have_proj < 0) {
 		md_milter_observe_redis(redis_s);
 		md_log(LOG_WARNING, "%s: tempfail: %s", qid, md_redis_errstr(r));
-		md_redis_pool_release(G.pool, r);
-		md_mime_free(&mime);
-		msg_free(cc);
-		return md_tempfail(ctx, "4.3.0",
-		    MD_POLICY_UNAVAILABLE);
+		st = md_tempfail(ctx, "4.3.0", MD_POLICY_UNAVAILABLE);
+		goto out_redis;
 	}
 	/* The projects' policies and the responder domains are in the view. */
 	t0 = now_s();
@@ -198,12 +193,7 @@ md_milter_eom(SMFICTX *ctx)
 	redis_s += now_s() - t0;
 	if (st != SMFIS_CONTINUE) {
 		md_milter_observe_redis(redis_s);
-		md_redis_pool_release(G.pool, r);
-		if (have_proj > 0)
-			md_project_free(&proj);
-		md_mime_free(&mime);
-		msg_free(cc);
-		return st;
+		goto out_redis;
 	}
 	st = md_eom_verdict(ctx, cc, m, &mime, qid, have_proj ? &proj : NULL, &v);
 	count_score(st, &v);
@@ -220,10 +210,12 @@ md_milter_eom(SMFICTX *ctx)
 		md_reply_accepted(ctx, qid, st, v.spam ? "stored_spam" : "stored", extra);
 	}
 	md_verdict_free(&v);
-	md_mime_free(&mime);
+out_redis:
 	md_redis_pool_release(G.pool, r);
 	if (have_proj > 0)
 		md_project_free(&proj);
+out_mime:
+	md_mime_free(&mime);
 	msg_free(cc);
 	return st;
 }
