@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "inbox.h"
+#include "wk_inbox.h"
 #include "inbox_group.h"
 #include "log.h"
 #include "queue.h"

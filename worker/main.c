@@ -30,7 +30,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "daemon.h"
-#include "inbox.h"
+#include "wk_inbox.h"
 #include "indexer.h"
 #include "log.h"
 #include "mime.h"

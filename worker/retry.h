@@ -6,7 +6,7 @@
 #ifndef MD_WORKER_RETRY_H
 #define MD_WORKER_RETRY_H
 
-#include "inbox.h"
+#include "wk_inbox.h"
 #include "queue.h"
 
 #define WK_RETRY_REQUESTS	10	/* requests looked at per step */

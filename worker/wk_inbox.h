@@ -1,5 +1,5 @@
 /*
- * inbox.h - the consumer side of <prefix>inbox: read, file in PostgreSQL,
+ * wk_inbox.h - the consumer side of <prefix>inbox: read, file in PostgreSQL,
  * acknowledge.
  *
  * One struct wk_inbox per worker process, used by the main thread only
