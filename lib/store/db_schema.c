@@ -68,9 +68,22 @@ md_db_migrate(struct md_db *db, int *from, int *to, char *err, size_t errlen)
 	char e[512];
 
 	*from = *to = 0;
-	if (md_db_exec(db, "CREATE TABLE IF NOT EXISTS md_schema ("
+	/*
+	 * The bookkeeping table, under the migrators' lock too: two CREATE
+	 * TABLE IF NOT EXISTS at once are not safe (the loser fails with
+	 * "type md_schema already exists" or a unique violation, depending on
+	 * the moment), and two `maildesk db migrate` must both succeed.
+	 */
+	if (md_db_begin(db, err, errlen) < 0)
+		return -1;
+	if (md_db_exec(db, "SELECT pg_advisory_xact_lock(7401)", NULL, err, errlen) < 0 ||
+	    md_db_exec(db, "CREATE TABLE IF NOT EXISTS md_schema ("
 	    "version integer PRIMARY KEY, name text NOT NULL, applied bigint NOT NULL)",
-	    NULL, err, errlen) < 0 && !md_db_unique_violation(db))
+	    NULL, err, errlen) < 0) {
+		md_db_rollback(db);
+		return -1;
+	}
+	if (md_db_commit(db, err, errlen) < 0)
 		return -1;
 	for (i = 0; i < md_nmigrations; i++) {
 		if (md_db_begin(db, err, errlen) < 0)
