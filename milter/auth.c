@@ -69,7 +69,7 @@ log_result(const struct conn_ctx *cc, const struct msg_ctx *m, const char *qid,
 	md_log(LOG_INFO, "%s: sender from=<%s> [%s] header_from=<%s> spf=%s dkim=%s%s dmarc=%s "
 	    "policy=%d aligned=%s sender_auth=%s", qid, m->mail_from, cc->client_ip, from,
 	    m->spf, dkf, sigs, md_dmarc_res_name(r->dmarc), r->policy,
-	    *r->aligned_by ? r->aligned_by : "-", r->sender_auth ? "yes" : "no");
+	    *r->aligned_by ? r->aligned_by : "-", md_auth_sender_auth_name(r));
 }
 
 /* maildesk.conf's dmarc_reject, dmarc_quarantine, desk_from_auth. */

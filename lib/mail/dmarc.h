@@ -106,10 +106,16 @@ struct md_auth_input {
 	const char	*desk_domain;
 };
 
+/* The record's sender_auth: only YES lets the tracker trust the From:. */
+enum md_sender_auth {
+	MD_SENDER_AUTH_NO = 0,	/* judged, and nothing authenticates the From: */
+	MD_SENDER_AUTH_YES,	/* SPF or DKIM pass aligned with From: (or trusted) */
+	MD_SENDER_AUTH_SKIPPED	/* sender_auth_check = no: nothing was judged */
+};
+
 struct md_auth_result {
 	enum md_dmarc_res dmarc;
-	int		 sender_auth;	/* SPF or DKIM pass aligned with From: (or trusted) */
-	int		 unchecked;	/* sender_auth_check = no: nothing was judged */
+	enum md_sender_auth sender_auth;
 	const char	*aligned_by;	/* "spf", "dkim" or "" */
 	enum md_dkim_res dkim;		/* summary of all signatures */
 	char		 dkim_domain[MD_DOMAIN_MAX + 1];	/* a passing d= (aligned first) */

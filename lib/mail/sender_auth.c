@@ -149,12 +149,12 @@ md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *po
 	spf_aligned = in->spf == MD_SPF_PASS &&
 	    aligned(in->spf_domain, in->from_domain, org, rec != NULL && rec->strict_spf);
 	pick_dkim(in, org, rec != NULL && rec->strict_dkim, &dkim_aligned, &aligned_temp, out);
-	out->sender_auth = spf_aligned || dkim_aligned;
+	out->sender_auth = spf_aligned || dkim_aligned ? MD_SENDER_AUTH_YES : MD_SENDER_AUTH_NO;
 	out->aligned_by = dkim_aligned ? "dkim" : spf_aligned ? "spf" : "";
 
 	switch (in->rec_status) {
 	case MD_DMARC_REC_FOUND:
-		out->dmarc = out->sender_auth ? MD_DMARC_PASS :
+		out->dmarc = out->sender_auth == MD_SENDER_AUTH_YES ? MD_DMARC_PASS :
 		    aligned_temp ? MD_DMARC_TEMPERROR : MD_DMARC_FAIL;
 		break;
 	case MD_DMARC_REC_TEMPERROR:
@@ -195,7 +195,7 @@ md_auth_decide(struct md_auth_result *out, const struct md_auth_policy *pol,
 		return;		/* not judged, or no single From: domain */
 	/* Our own domain: only authenticated senders may write as it. */
 	if (pol->desk_from_auth && desk_domain != NULL &&
-	    in_domain(out->from_domain, desk_domain) && !out->sender_auth) {
+	    in_domain(out->from_domain, desk_domain) && out->sender_auth != MD_SENDER_AUTH_YES) {
 		refuse_own(out, desk_domain, NULL);
 		return;
 	}
@@ -215,8 +215,8 @@ md_auth_decide(struct md_auth_result *out, const struct md_auth_policy *pol,
 int
 md_auth_wants_responder_check(const struct md_auth_result *r, const struct md_auth_policy *pol)
 {
-	return pol->desk_from_auth && r->action == MD_AUTH_ACCEPT && !r->sender_auth &&
-	    !r->unchecked && r->dmarc != MD_DMARC_SKIPPED && r->from_domain[0] != '\0';
+	return pol->desk_from_auth && r->action == MD_AUTH_ACCEPT &&
+	    r->sender_auth == MD_SENDER_AUTH_NO && r->from_domain[0] != '\0';
 }
 
 void
@@ -239,7 +239,7 @@ void
 md_auth_skipped(struct md_auth_result *out)
 {
 	not_judged(out);
-	out->sender_auth = 1;
+	out->sender_auth = MD_SENDER_AUTH_YES;
 	out->aligned_by = "trusted";
 }
 
@@ -247,15 +247,20 @@ void
 md_auth_unchecked(struct md_auth_result *out)
 {
 	not_judged(out);
-	out->unchecked = 1;
+	out->sender_auth = MD_SENDER_AUTH_SKIPPED;
 }
 
 const char *
 md_auth_sender_auth_name(const struct md_auth_result *r)
 {
-	if (r->unchecked)
+	switch (r->sender_auth) {
+	case MD_SENDER_AUTH_YES:
+		return "yes";
+	case MD_SENDER_AUTH_SKIPPED:
 		return "skipped";
-	return r->sender_auth ? "yes" : "no";
+	default:
+		return "no";
+	}
 }
 
 void

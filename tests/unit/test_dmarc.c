@@ -341,7 +341,7 @@ START_TEST(dkim_through_auth_check)
 	md_auth_check(&env, msg, strlen(msg), "carl@example.org", 1, MD_SPF_PASS, "relay.test",
 	    &out, &dk);
 	ck_assert_int_eq(out.dmarc, MD_DMARC_PASS);
-	ck_assert_int_eq(out.sender_auth, 1);
+	ck_assert_int_eq(out.sender_auth, MD_SENDER_AUTH_YES);
 	ck_assert_str_eq(out.aligned_by, "dkim");
 	ck_assert_int_eq(out.action, MD_AUTH_ACCEPT);
 	md_auth_dkim_field(&out, f, sizeof f);
@@ -355,7 +355,7 @@ START_TEST(dkim_through_auth_check)
 		md_auth_check(&env, two, strlen(two), "carl@example.org", 1, MD_SPF_PASS,
 		    "attacker.test", &out, &dk);
 		ck_assert_int_eq(out.dmarc, MD_DMARC_PERMERROR);
-		ck_assert_int_eq(out.sender_auth, 0);
+		ck_assert_int_eq(out.sender_auth, MD_SENDER_AUTH_NO);
 		free(two);
 	}
 	md_dkim_free(env.dkim);
@@ -382,7 +382,8 @@ static const struct md_dkim_result dk_fail = SIG("example.org", MD_DKIM_FAIL);
 static const struct md_dkim_result dk_temp = SIG("example.org", MD_DKIM_TEMPERROR);
 static const struct md_dkim_result dk_desk = SIG("desk.test", MD_DKIM_PASS);
 
-enum { NO = 0, YES = 1 };
+#define NO	MD_SENDER_AUTH_NO
+#define YES	MD_SENDER_AUTH_YES
 #define DEFAULT_POL	{ 1, 0, 1 }
 
 static const struct {
@@ -397,7 +398,7 @@ static const struct {
 	struct md_auth_policy pol;
 	/* expected */
 	enum md_dmarc_res dmarc;
-	int auth;
+	enum md_sender_auth auth;
 	enum md_auth_action action;
 	const char *dkim_field;
 } cases[] = {
@@ -520,7 +521,7 @@ START_TEST(responder_domain)
 	in.rec_status = MD_DMARC_REC_NONE;
 	in.spf_domain = "mail.team.example";
 	md_auth_evaluate(&in, &pol, &out);
-	ck_assert_int_eq(out.sender_auth, 1);
+	ck_assert_int_eq(out.sender_auth, MD_SENDER_AUTH_YES);
 	ck_assert_int_eq(md_auth_wants_responder_check(&out, &pol), 0);
 
 	/* refused already (p=reject), no single From:, not judged */
@@ -597,7 +598,7 @@ START_TEST(record_fields)
 	ck_assert_str_eq(md_record_get(&rec, MD_F_DMARC), "skipped");
 	ck_assert_str_eq(md_record_get(&rec, MD_F_DKIM), "skipped");
 	ck_assert_str_eq(md_record_get(&rec, MD_F_SENDER_AUTH), "skipped");
-	ck_assert_int_eq(r.sender_auth, 0);
+	ck_assert_int_eq(r.sender_auth, MD_SENDER_AUTH_SKIPPED);
 	md_record_free(&rec);
 }
 END_TEST
