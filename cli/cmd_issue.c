@@ -337,7 +337,7 @@ show_human(const struct md_issue_full *f)
 	out_kv(stdout, 10, "due", line);
 	snprintf(line, sizeof line, "%s%s%s%s%s", i->customer_name, *i->customer_name ? " <" : "",
 	    i->customer_email, *i->customer_name ? ">" : "",
-	    strstr(i->flags, MD_TRK_FLAG_UNVERIFIED) != NULL ?
+	    md_trk_has_token(i->flags, MD_TRK_FLAG_UNVERIFIED) ?
 	    " (unverified sender: SPF and DKIM did not authenticate the From:)" : "");
 	out_kv(stdout, 10, "customer", line);
 	fmt_time(i->created, t, sizeof t);

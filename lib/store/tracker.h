@@ -91,6 +91,9 @@ void	md_tracker_ingest_batch(struct md_store *st, const struct md_config *cfg,
  * (issue 17, doc/sender-identity.md): it may be forged. */
 #define MD_TRK_FLAG_UNVERIFIED	"unverified_sender"
 
+/* 1 if the comma separated list (an issue's or note's flags) has the token. */
+int	md_trk_has_token(const char *list, const char *tok);
+
 /* Strings are malloc'd and never NULL ("" when the field is absent). */
 struct md_issue {
 	char	 project[MD_PROJECT_MAX + 1];

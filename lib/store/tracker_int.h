@@ -139,9 +139,6 @@ int	md_trk_sender_verified(const struct md_record *rec);
  */
 int	md_trk_sender_unverified(const struct md_record *rec);
 
-/* 1 if the comma separated list has the token. */
-int	md_trk_has_token(const char *list, const char *tok);
-
 /* ---- filing inbox records (tracker_ingest/newreq/reply/auto.c) ---------- */
 
 /* Keys made while filing one inbox read, written to the view before the
