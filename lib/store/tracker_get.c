@@ -17,23 +17,16 @@ static int
 load_issue(struct md_store *st, const char *project, long iid,
     struct md_issue_full *out, long *id, char *err, size_t errlen)
 {
-	struct md_sqlp p;
 	PGresult *res;
-	int rc = -1;
+	int rc;
 
-	md_sqlp_init(&p);
-	md_sqlp_str(&p, project);
-	md_sqlp_long(&p, iid);
-	res = md_db_query(st->db, "SELECT " MD_TRK_ISSUE_COLS ", i.id, "
+	res = md_trk_issue_select(st, "SELECT " MD_TRK_ISSUE_COLS ", i.id, "
 	    "(SELECT r.size FROM raw_messages r WHERE r.id = i.raw_id AND r.data IS NOT NULL) "
-	    "FROM " MD_TRK_ISSUE_FROM " WHERE i.project = $1 AND i.iid = $2", &p, err, errlen);
-	md_sqlp_free(&p);
+	    "FROM " MD_TRK_ISSUE_FROM " WHERE i.project = $1 AND i.iid = $2", project, iid,
+	    &rc, err, errlen);
 	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0) {
-		snprintf(err, errlen, "no such issue %s#%ld", project, iid);
-		rc = MD_TRK_NOTFOUND;
-	} else if (md_trk_issue_row(res, 0, 0, &out->issue) < 0) {
+		return rc;
+	if (md_trk_issue_row(res, 0, 0, &out->issue) < 0) {
 		snprintf(err, errlen, "out of memory");
 	} else {
 		*id = (long)md_db_ll(res, 0, MD_TRK_ISSUE_NCOLS);

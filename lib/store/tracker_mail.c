@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "tracker_int.h"
+#include "tracker_rows.h"
 
 /* Outbox rows per INSERT: 8 parameters shared, 4 per row, MD_SQLP_MAX. */
 #define ROWS_PER_STMT	((MD_SQLP_MAX - 8) / 4)
@@ -44,38 +45,29 @@ int
 md_trk_issue_load(struct md_store *st, const char *project, long iid,
     int lock, struct md_trk_issue *b, char *err, size_t errlen)
 {
-	struct md_sqlp p;
 	PGresult *res;
 	char **dst[] = { &b->title, &b->description, &b->message_id,
 	    &b->customer_email, &b->customer_name, &b->state };
 	size_t k;
-	int rc = 0;
+	int rc;
 
 	memset(b, 0, sizeof *b);
-	md_sqlp_init(&p);
-	md_sqlp_str(&p, project);
-	md_sqlp_long(&p, iid);
-	res = md_db_query(st->db, lock ?
+	res = md_trk_issue_select(st, lock ?
 	    "SELECT id, title, description, message_id, customer_email, customer_name, "
 	    "state FROM issues WHERE project = $1 AND iid = $2 FOR UPDATE" :
 	    "SELECT id, title, description, message_id, customer_email, customer_name, "
-	    "state FROM issues WHERE project = $1 AND iid = $2", &p, err, errlen);
-	md_sqlp_free(&p);
+	    "state FROM issues WHERE project = $1 AND iid = $2", project, iid, &rc, err, errlen);
 	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 0) {
-		snprintf(err, errlen, "no such issue %s#%ld", project, iid);
-		rc = MD_TRK_NOTFOUND;
-	} else {
-		b->id = (long)md_db_ll(res, 0, 0);
-		snprintf(b->project, sizeof b->project, "%s", project);
-		b->iid = iid;
-		for (k = 0; k < sizeof dst / sizeof dst[0]; k++)
-			if ((*dst[k] = md_db_dup(res, 0, (int)k + 1)) == NULL)
-				rc = -1;
-		if (rc < 0)
-			snprintf(err, errlen, "out of memory");
-	}
+		return rc;
+	rc = 0;
+	b->id = (long)md_db_ll(res, 0, 0);
+	snprintf(b->project, sizeof b->project, "%s", project);
+	b->iid = iid;
+	for (k = 0; k < sizeof dst / sizeof dst[0]; k++)
+		if ((*dst[k] = md_db_dup(res, 0, (int)k + 1)) == NULL)
+			rc = -1;
+	if (rc < 0)
+		snprintf(err, errlen, "out of memory");
 	PQclear(res);
 	if (rc != 0)
 		md_trk_issue_free(b);

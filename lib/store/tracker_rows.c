@@ -1,9 +1,9 @@
 /*
- * tracker_rows.c - an issue or an attachment out of a query's result row
- * (the columns tracker_rows.h names), for every reader of issues: one
- * issue (tracker_get.c), an attachment's bytes (tracker_bytes.c), the
- * list (tracker_search.c) and "my work" (tracker_mywork.c) read the same
- * columns the same way.
+ * tracker_rows.c - one issue by its name, and an issue or an attachment
+ * out of a query's result row (the columns tracker_rows.h names), for
+ * every reader of issues: one issue (tracker_get.c, tracker_mail.c), an
+ * attachment's bytes (tracker_bytes.c), the list (tracker_search.c) and
+ * "my work" (tracker_mywork.c) read the same columns the same way.
  */
 #include "config.h"
 
@@ -11,8 +11,31 @@
 #include <string.h>
 #include <time.h>
 
+#include "store.h"
 #include "tracker.h"
 #include "tracker_rows.h"
+
+PGresult *
+md_trk_issue_select(struct md_store *st, const char *sql, const char *project, long iid,
+    int *rc, char *err, size_t errlen)
+{
+	struct md_sqlp p;
+	PGresult *res;
+
+	md_sqlp_init(&p);
+	md_sqlp_str(&p, project);
+	md_sqlp_long(&p, iid);
+	res = md_db_query(st->db, sql, &p, err, errlen);
+	md_sqlp_free(&p);
+	*rc = -1;
+	if (res != NULL && PQntuples(res) == 0) {
+		snprintf(err, errlen, "no such issue %s#%ld", project, iid);
+		*rc = MD_TRK_NOTFOUND;
+		PQclear(res);
+		res = NULL;
+	}
+	return res;
+}
 
 int
 md_trk_issue_row(const PGresult *res, int row, int col, struct md_issue *i)

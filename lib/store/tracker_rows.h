@@ -31,6 +31,14 @@
 int	md_trk_issue_row(const PGresult *res, int row, int col, struct md_issue *i);
 
 /*
+ * One issue's row by its name: runs sql, whose $1 is the project and $2
+ * the iid.  The result when the issue exists; else NULL with *rc set to
+ * MD_TRK_NOTFOUND ("no such issue" in err) or -1 (the query failed).
+ */
+PGresult *md_trk_issue_select(struct md_store *st, const char *sql, const char *project,
+	    long iid, int *rc, char *err, size_t errlen);
+
+/*
  * The columns of a struct md_issue_att (attachments a), in the order
  * md_trk_att_row() reads them from column 0 on; "stored" only while the
  * bytes are there.
