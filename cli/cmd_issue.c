@@ -146,14 +146,6 @@ fmt_time(long t, char *out, size_t outlen)
 		strftime(out, outlen, "%Y-%m-%d %H:%M", &tm);
 }
 
-static int
-print_json(struct md_json *j)
-{
-	if (out_json_print(j, stdout) < 0)
-		return cli_error("could not build the JSON output");
-	return CLI_EXIT_OK;
-}
-
 int
 cli_issue_table(const struct md_issue_list *l)
 {
@@ -256,7 +248,7 @@ do_list(struct cli *c, const struct args *a)
 		md_json_kint(&j, "closed", l.closed);
 		md_present_issue_list(&j, &l);
 		md_json_close_object(&j);
-		rc = print_json(&j);
+		rc = cli_print_json(&j);
 	} else if ((rc = cli_issue_table(&l)) == CLI_EXIT_OK) {
 		printf("%ld opened, %ld closed; %ld shown of %ld %s\n", l.opened, l.closed,
 		    (long)l.n, l.total, f.state);
@@ -299,7 +291,7 @@ show_json(const struct md_issue_full *f)
 	md_present_issue_members(&j, &f->issue, 1);
 	md_present_issue_parts(&j, f);
 	md_json_close_object(&j);
-	print_json(&j);
+	cli_print_json(&j);
 	md_buf_free(&b);
 }
 

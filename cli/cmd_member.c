@@ -33,8 +33,7 @@ list(struct cli *c, struct md_store *st, const char *project, int json)
 	if (json) {
 		md_json_init(&j, &b);
 		md_present_members(&j, m, n);
-		if (out_json_print(&j, stdout) < 0)
-			rc = cli_error("could not build the JSON output");
+		rc = cli_print_json(&j);
 		md_buf_free(&b);
 	} else if ((t = out_table_new(2, "USER", "ROLE")) == NULL) {
 		rc = cli_error("out of memory");

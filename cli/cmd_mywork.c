@@ -45,8 +45,7 @@ run(struct cli *c, int argc, char **argv)
 		md_json_open_object(&j);
 		md_present_issue_list(&j, &l);
 		md_json_close_object(&j);
-		rc = out_json_print(&j, stdout) < 0 ?
-		    cli_error("could not build the JSON output") : CLI_EXIT_OK;
+		rc = cli_print_json(&j);
 		md_buf_free(&b);
 	} else {
 		rc = cli_issue_table(&l);

@@ -233,8 +233,8 @@ list_rows(const struct cli *c, struct md_store *st, char **names, size_t n, int 
 	md_json_close_array(&j);
 	if (t == NULL)
 		rc = cli_error("out of memory");
-	else if (rc == CLI_EXIT_OK && json && out_json_print(&j, stdout) < 0)
-		rc = cli_error("out of memory");
+	else if (rc == CLI_EXIT_OK && json)
+		rc = cli_print_json(&j);
 	else if (rc == CLI_EXIT_OK && !json)
 		out_table_print(t, stdout);
 	out_table_free(t);
@@ -379,8 +379,7 @@ do_show(struct cli *c, const struct args *a)
 	} else if (a->json) {
 		md_json_init(&j, &b);
 		project_json(c, &j, &p, &pl);
-		if (out_json_print(&j, stdout) < 0)
-			rc = cli_error("out of memory");
+		rc = cli_print_json(&j);
 		md_buf_free(&b);
 	} else {
 		show_human(c, &p, &pl);

@@ -82,14 +82,6 @@ parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-static int
-print_json(struct md_json *j)
-{
-	if (out_json_print(j, stdout) < 0)
-		return cli_error("could not build the JSON output");
-	return CLI_EXIT_OK;
-}
-
 static void
 group_json(struct md_json *j, const char *key, const struct md_group_stats *g)
 {
@@ -165,7 +157,7 @@ do_stats(struct md_store *st, const struct args *a)
 		group_json(&j, "workers", &s.workers);
 		outbox_json(&j, &o);
 		md_json_close_object(&j);
-		rc = print_json(&j);
+		rc = cli_print_json(&j);
 		md_buf_free(&b);
 		return rc;
 	}
@@ -235,7 +227,7 @@ do_pending_outbox(struct md_store *st, const struct args *a)
 			md_json_close_object(&j);
 		}
 		md_json_close_array(&j);
-		rc = print_json(&j);
+		rc = cli_print_json(&j);
 		md_buf_free(&b);
 	} else if ((t = out_table_new(7, "ID", "ISSUE", "KIND", "RCPT", "ATTEMPTS",
 	    "NEXT", "LAST ERROR")) != NULL) {
@@ -283,7 +275,7 @@ do_pending(struct md_store *st, const struct args *a)
 			md_json_close_object(&j);
 		}
 		md_json_close_array(&j);
-		rc = print_json(&j);
+		rc = cli_print_json(&j);
 		md_buf_free(&b);
 	} else if ((t = out_table_new(4, "ID", "CONSUMER", "IDLE", "DELIVERIES")) != NULL) {
 		for (k = 0; k < n; k++) {
@@ -331,7 +323,7 @@ do_dead(struct md_redis *r, const struct args *a)
 			md_json_close_object(&j);
 		}
 		md_json_close_array(&j);
-		rc = print_json(&j);
+		rc = cli_print_json(&j);
 		md_buf_free(&b);
 	} else if ((t = out_table_new(6, "ID", "KIND", "PROJECT", "FAILURES", "SUBJECT",
 	    "ERROR")) != NULL) {

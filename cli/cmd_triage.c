@@ -68,8 +68,7 @@ do_list(struct cli *c, int argc, char **argv)
 	if (json) {
 		md_json_init(&j, &b);
 		md_triage_json(&j, v, n);
-		rc = out_json_print(&j, stdout) < 0 ?
-		    cli_error("could not build the JSON output") : CLI_EXIT_OK;
+		rc = cli_print_json(&j);
 		md_buf_free(&b);
 		md_triage_rules_free(v, n);
 		return rc;

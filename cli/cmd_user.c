@@ -193,8 +193,8 @@ print_users(const struct md_user *u, size_t n, int json)
 	md_json_close_array(&j);
 	if (t == NULL)
 		rc = cli_error("out of memory");
-	else if (rc == CLI_EXIT_OK && json && out_json_print(&j, stdout) < 0)
-		rc = cli_error("out of memory");
+	else if (rc == CLI_EXIT_OK && json)
+		rc = cli_print_json(&j);
 	else if (rc == CLI_EXIT_OK && !json)
 		out_table_print(t, stdout);
 	out_table_free(t);
@@ -293,8 +293,7 @@ do_show(struct cli *c, const struct args *a)
 		md_json_kstr(&j, "notify", p.notify);
 		md_json_kstr(&j, "signature", p.signature);
 		md_json_close_object(&j);
-		rc = out_json_print(&j, stdout) < 0 ? cli_error("out of memory") :
-		    CLI_EXIT_OK;
+		rc = cli_print_json(&j);
 		md_buf_free(&b);
 	} else {
 		printf("name:      %s\nrole:      %s\nemail:     %s\nnotify:    %s\n"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "output.h"
 
 struct out_table {
@@ -154,4 +155,12 @@ out_json_print(const struct md_json *j, FILE *fp)
 	fputs(md_buf_str(j->b), fp);
 	fputc('\n', fp);
 	return 0;
+}
+
+int
+cli_print_json(const struct md_json *j)
+{
+	if (out_json_print(j, stdout) < 0)
+		return cli_error("could not build the JSON output");
+	return CLI_EXIT_OK;
 }

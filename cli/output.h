@@ -28,5 +28,8 @@ void	out_kv(FILE *fp, int width, const char *key, const char *value);
 
 /* Prints a finished JSON document and a newline; 0, or -1 if it is malformed. */
 int	out_json_print(const struct md_json *j, FILE *fp);
+/* The same on stdout for a command's result: CLI_EXIT_OK, or the error
+ * exit with a message when the document could not be built (ENOMEM). */
+int	cli_print_json(const struct md_json *j);
 
 #endif
