@@ -22,10 +22,10 @@
 #include <string.h>
 
 #include "buf.h"
+#include "mime_charset.h"
 #include "mime_input.h"
 #include "mime_int.h"
 
-#define CHARSET_MAX	64	/* longer charset names are not looked up */
 #define CLOSE_CHECKS	8	/* multiparts checked for their close delimiter */
 
 GMimeParserOptions *md_mime_opts;	/* built once, read-only after */
@@ -103,50 +103,6 @@ decoded_size(GMimeObject *obj)
 	return n;
 }
 
-static int
-label_is(const char *cs, const char *const *names)
-{
-	for (; *names != NULL; names++)
-		if (g_ascii_strcasecmp(cs, *names) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * Bytes in the declared charset to UTF-8 (malloc'd, NUL-free).  Declared
- * UTF-8 is taken as UTF-8 with errors (bad bytes become U+FFFD).  Other
- * declared charsets are converted, except the labels that lie in practice
- * (WHATWG: latin1 and ascii mean windows-1252).  What remains is UTF-8 if
- * it validates, else windows-1252, which always decodes.
- */
-static char *
-to_utf8(const char *p, size_t n, const char *cs)
-{
-	static const char *const utf8[] = { "utf-8", "utf8", NULL };
-	static const char *const latin1[] = { "iso-8859-1", "iso8859-1",
-	    "iso_8859-1", "latin1", "l1", "us-ascii", "ascii",
-	    "windows-1252", "cp1252", NULL };
-	gsize outlen = 0;
-	gchar *conv;
-	char *r;
-
-	if (cs != NULL && label_is(cs, utf8))
-		return md_utf8_sanitize(p, n);
-	if (cs != NULL && *cs != '\0' && strlen(cs) < CHARSET_MAX &&
-	    !label_is(cs, latin1)) {
-		conv = g_convert(p, (gssize)n, "UTF-8",
-		    g_mime_charset_iconv_name(cs), NULL, &outlen, NULL);
-		if (conv != NULL) {
-			r = md_utf8_sanitize(conv, outlen);
-			g_free(conv);
-			return r;
-		}
-	}
-	if (md_utf8_valid(p, n))
-		return md_utf8_sanitize(p, n);
-	return md_cp1252_to_utf8(p, n);
-}
-
 /*
  * Body text of a text/plain or text/html part, cleaned and capped; html 2:
  * the HTML itself, not rendered.
@@ -157,7 +113,7 @@ part_text(struct walk *w, GMimeObject *obj, int html)
 	GByteArray *a = decoded(obj);
 	char *u, *h, *r = NULL;
 
-	u = to_utf8(a->len ? (const char *)a->data : "", a->len,
+	u = md_charset_to_utf8(a->len ? (const char *)a->data : "", a->len,
 	    g_mime_object_get_content_type_parameter(obj, "charset"));
 	g_byte_array_free(a, TRUE);
 	if (u != NULL && html == 1) {

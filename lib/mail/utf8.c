@@ -98,6 +98,28 @@ md_utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
+/*
+ * Valid multibyte sequences in s: text declared UTF-8 that has none but
+ * does have 8-bit bytes was written in a legacy charset (mime_charset.c).
+ */
+size_t
+md_utf8_multibyte(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n, count = 0;
+
+	while (p != NULL && i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = utf8_seq(p + i, len - i);
+		count += n > 1;
+		i += n > 0 ? n : 1;
+	}
+	return count;
+}
+
 char *
 md_utf8_sanitize(const char *s, size_t len)
 {

@@ -22,5 +22,6 @@ int	md_utf8_put_cp(md_buf *b, uint32_t cp);
  * a UTF-8 sequence: len when it fits; n itself for text that is not UTF-8.
  */
 size_t	md_utf8_prefix(const char *s, size_t len, size_t n);
+size_t	md_utf8_multibyte(const char *s, size_t len);
 
 #endif
