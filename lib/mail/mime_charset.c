@@ -138,6 +138,24 @@ md_charset_decoder(const char *cs, char *buf, size_t bufsz)
 	return g_mime_charset_iconv_name(buf);
 }
 
+const char *
+md_charset_alias(const char *label, size_t len)
+{
+	char buf[MD_CHARSET_MAX];
+	size_t i;
+
+	if (len == 0 || len >= sizeof buf)
+		return NULL;
+	for (i = 0; i < len; i++)
+		buf[i] = g_ascii_tolower(label[i]);
+	buf[len] = '\0';
+	for (i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (strcmp(buf, aliases[i].label) == 0)
+			return aliases[i].decoder;
+	return listed(buf, latin1_labels) && strcmp(buf, "cp1252") != 0 ?
+	    "CP1252" : NULL;
+}
+
 /*
  * n bytes from charset `from` appended to b as UTF-8; every byte iconv
  * rejects becomes one U+FFFD and decoding goes on after it.  Returns the

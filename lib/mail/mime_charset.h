@@ -21,6 +21,13 @@
  */
 const char *md_charset_decoder(const char *cs, char *buf, size_t bufsz);
 
+/*
+ * The decoder for an exact label of len bytes (an RFC 2047 word's charset)
+ * when it is one that lies (see md_charset_decoder), else NULL.  Latin-1
+ * and ASCII labels give CP1252.
+ */
+const char *md_charset_alias(const char *label, size_t len);
+
 /* 1 if cs names UTF-8; 2 if it names ASCII or Latin-1 (windows-1252). */
 int	 md_charset_kind(const char *cs);
 

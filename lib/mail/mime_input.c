@@ -5,9 +5,11 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gmime/gmime.h>
 
+#include "mime_charset.h"
 #include "mime_input.h"
 
 #define CHARSET_MAX	64	/* longer charset names are not looked up */
@@ -201,6 +203,63 @@ opens_part(const struct blocks *k, const unsigned char *p, size_t n)
 }
 
 /*
+ * One header line into o, with two repairs GMime cannot make itself:
+ *  - an RFC 2047 word's charset that lies (=?ks_c_5601-1987?, =?gb2312?,
+ *    =?iso-8859-1? carrying windows-1252 quotes) is renamed to the
+ *    decoder md_charset_alias gives, since GMime decodes the words with
+ *    the label as written and loses the characters beyond it;
+ *  - raw ISO-2022-JP (ESC $ B ... ESC ( B, no RFC 2047: older Japanese
+ *    mailers and gateways) becomes UTF-8, which GMime takes as it is;
+ *    left alone, the "(B" of the escapes opens a comment in From: and
+ *    the address is lost.
+ * Linear: every byte is looked at a bounded number of times.
+ */
+static void
+put_header_line(GByteArray *o, const unsigned char *p, size_t n)
+{
+	size_t i = 0, run = 0, j, k, end = n;
+	const char *dec;
+	char *u;
+
+	while (end > 0 && (p[end - 1] == '\r' || p[end - 1] == '\n'))
+		end--;
+	while (i < end) {
+		if (p[i] == '=' && i + 1 < end && p[i + 1] == '?') {
+			for (j = i + 2; j < end && j - (i + 2) < MD_CHARSET_MAX &&
+			    p[j] != '?' && p[j] != '*' && !is_lwsp(p[j]); j++)
+				;
+			if (j < end && (p[j] == '?' || p[j] == '*') &&
+			    (dec = md_charset_alias((const char *)p + i + 2,
+			    j - (i + 2))) != NULL) {
+				g_byte_array_append(o, p + run, (guint)(i + 2 - run));
+				g_byte_array_append(o, (const guint8 *)dec,
+				    (guint)strlen(dec));
+				run = j;
+			}
+			i = j;
+		} else if (p[i] == 0x1b && i + 2 < end && p[i + 1] == '$' &&
+		    (p[i + 2] == 'B' || p[i + 2] == '@')) {
+			/* to the last switch back to ASCII on this line */
+			for (k = end, j = i + 3; j + 2 < end; j++)
+				if (p[j] == 0x1b && p[j + 1] == '(' &&
+				    (p[j + 2] == 'B' || p[j + 2] == 'J'))
+					k = j + 3;
+			if ((u = md_charset_to_utf8((const char *)p + i, k - i,
+			    "iso-2022-jp")) != NULL) {
+				g_byte_array_append(o, p + run, (guint)(i - run));
+				g_byte_array_append(o, (const guint8 *)u,
+				    (guint)strlen(u));
+				free(u);
+				run = k;
+			}
+			i = k;
+		} else
+			i++;
+	}
+	g_byte_array_append(o, p + run, (guint)(n - run));
+}
+
+/*
  * A header block must end with an empty line; mailers that forget it
  * ("Content-Type: text/plain" and the text right below) make GMime read
  * the text as broken headers and lose it.  So where a header block (the
@@ -216,11 +275,12 @@ close_header_blocks(GByteArray *a)
 	GByteArray *o = g_byte_array_sized_new(a->len + 64);
 	const unsigned char *d = a->data, *e;
 	size_t i = 0, n, len = a->len;
-	int headers = 1;
+	int headers = 1, hdr_line;
 
 	while (i < len) {
 		e = memchr(d + i, '\n', len - i);
 		n = e ? (size_t)(e - (d + i)) + 1 : len - i;
+		hdr_line = 0;
 		if (headers) {
 			int empty = n == 1 || (n == 2 && d[i] == '\r') ||
 			    (e == NULL && n == 0);
@@ -231,11 +291,13 @@ close_header_blocks(GByteArray *a)
 			if (empty)
 				headers = 0;
 			else if (fold) {
+				hdr_line = 1;
 				if (k->in_ct && k->ctlen + n <= CT_MAX) {
 					memcpy(k->ct + k->ctlen, d + i, n);
 					k->ctlen += n;
 				}
 			} else if (field_line(d + i, n)) {
+				hdr_line = 1;
 				if (g_ascii_strncasecmp((const char *)d + i,
 				    "Content-Type", 12) == 0) {
 					k->in_ct = 1;
@@ -252,7 +314,10 @@ close_header_blocks(GByteArray *a)
 		} else if (opens_part(k, d + i, n)) {
 			headers = 1;
 		}
-		g_byte_array_append(o, d + i, (guint)n);
+		if (hdr_line)
+			put_header_line(o, d + i, n);
+		else
+			g_byte_array_append(o, d + i, (guint)n);
 		i += n;
 	}
 	if (headers && k->in_ct)
