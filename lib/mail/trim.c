@@ -21,6 +21,7 @@
 #define ATTR_LINES	3	/* a reply header wraps over at most this */
 #define BLOCK_WINDOW	14	/* lines an Outlook header block may span */
 #define RULE_GAP	3	/* lines between a separator and its header block */
+#define SENDER_WORDS	8	/* a "From:" without address names at most this */
 
 enum line_class {
 	L_TEXT,
@@ -53,16 +54,26 @@ struct text {
 
 /* ---- normalising and classifying ---------------------------------------- */
 
-/* Bytes of an invisible character at p (removed), or 0. */
+/*
+ * Bytes of an invisible character at p (removed), or 0.  The bidi controls
+ * are among them: Gmail and Outlook wrap Arabic, Hebrew and Persian reply
+ * headers, names and addresses in embeddings and marks.
+ */
 static size_t
 invisible(const unsigned char *p, size_t n)
 {
 	if (n >= 2 && p[0] == 0xc2 && p[1] == 0xad)
 		return 2;	/* soft hyphen */
+	if (n >= 2 && p[0] == 0xd8 && p[1] == 0x9c)
+		return 2;	/* U+061C Arabic letter mark */
 	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0x8b && p[2] <= 0x8f)
-		return 3;	/* U+200B..U+200F */
+		return 3;	/* U+200B..U+200F, zero widths, LRM, RLM */
+	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae)
+		return 3;	/* U+202A..U+202E, bidi embeddings */
 	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0xa0)
 		return 3;	/* word joiner */
+	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+		return 3;	/* U+2066..U+2069, bidi isolates */
 	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
 		return 3;	/* BOM, zero width no-break space */
 	return 0;
@@ -108,6 +119,23 @@ normalise(const char *src, size_t len, char *dst)
 	return k;
 }
 
+/*
+ * A "From:" field names a sender: an address, or a name of a few words.
+ * A sentence ("From: the warehouse the parcel went back to you") is text.
+ */
+static int
+sender_value(const char *v, size_t n)
+{
+	size_t i, words = 0;
+
+	if (memchr(v, '@', n) != NULL)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (v[i] != ' ' && (i == 0 || v[i - 1] == ' '))
+			words++;
+	return words <= SENDER_WORDS;
+}
+
 static enum line_class
 classify(struct line *l)
 {
@@ -121,7 +149,8 @@ classify(struct line *l)
 		return L_QUOTE;
 	if (n == 2 && s[0] == '-' && s[1] == '-')
 		return L_SIGSEP;	/* "-- " and its mangled forms */
-	if ((f = md_trim_header_field(s, n, &l->value)) != MD_HF_NONE) {
+	if ((f = md_trim_header_field(s, n, &l->value)) != MD_HF_NONE &&
+	    (f != MD_HF_FROM || sender_value(s + l->value, n - l->value))) {
 		l->field = (unsigned char)f;
 		return L_FIELD;
 	}
@@ -286,7 +315,10 @@ forward_block(const struct text *t, size_t subject)
 
 /* ---- deciding ----------------------------------------------------------- */
 
-/* "----- anything -----" right above line i (a header block): its start. */
+/*
+ * "----- anything -----" or a rule right above line i (a header block or
+ * a reply header): its start, so that the decoration goes with the history.
+ */
 static size_t
 decorated_above(const struct text *t, size_t i)
 {
@@ -298,8 +330,9 @@ decorated_above(const struct text *t, size_t i)
 	if (j == 0)
 		return i;
 	l = &t->l[j - 1];
-	if (l->cls == L_TEXT && l->nlen >= 6 && l->np[0] == '-' && l->np[1] == '-' &&
-	    l->np[l->nlen - 1] == '-' && l->np[l->nlen - 2] == '-')
+	if (l->cls == L_RULE || (l->cls == L_TEXT && l->nlen >= 6 &&
+	    l->np[0] == '-' && l->np[1] == '-' &&
+	    l->np[l->nlen - 1] == '-' && l->np[l->nlen - 2] == '-'))
 		return j - 1;
 	return i;
 }
@@ -386,12 +419,13 @@ find_cut(struct text *t, size_t *fwd)
 			continue;
 		j = next_nonblank(t, e + 1);
 		if (j < t->n && t->l[j].cls == L_QUOTE) {
-			if (!text_after_quotes(t, j))
-				return i;	/* top posting: the rest is history */
+			if (!text_after_quotes(t, j))	/* top posting */
+				return decorated_above(t, i);
 		} else if (s == MD_ATTR_WEAK) {
 			continue;		/* "Bob wrote:" without quotes: text */
 		} else if (j >= t->n || !nothing_before(t, i)) {
-			return i;		/* unquoted history (HTML renderings) */
+			/* unquoted history (HTML renderings) */
+			return decorated_above(t, i);
 		}
 		/* inline answers or bottom posting: only the header goes */
 		for (j = i; j <= e; j++)

@@ -1,7 +1,8 @@
 /*
  * trim_int.h - what the reply trimmer's files share: trim.c (the line
- * engine), trim_lang.c (the localised phrases of mail clients) and
- * html_trim.c (the HTML markers).
+ * engine), trim_lang.c (the matchers for the mail clients' phrases),
+ * trim_words.c (those phrases, in many languages) and html_trim.c (the
+ * HTML markers).
  *
  * Every matcher takes a "normalised" line: invisible characters (U+200B,
  * U+FEFF, soft hyphen ...) removed, no-break and other spaces made plain
@@ -52,6 +53,34 @@ int	md_trim_sent_from(const char *s, size_t n);
  * whose subject says FW:/WG:/TR:.
  */
 int	md_trim_forward_start(const char *text);
+
+/*
+ * The clients' words (trim_words.c), each table with its length.  Verbs
+ * must stand as words; "unspaced" verbs (CJK, Thai) are found anywhere.
+ */
+struct md_trim_field {
+	const char	*name;
+	enum md_hf	 kind;
+};
+struct md_trim_affix {
+	const char	*pre, *suf;	/* a "Sent from" line's start and end */
+};
+extern const char *const md_trim_openers[];
+extern const size_t md_trim_openers_n;
+extern const char *const md_trim_verbs[];
+extern const size_t md_trim_verbs_n;
+extern const char *const md_trim_unspaced_verbs[];
+extern const size_t md_trim_unspaced_verbs_n;
+extern const struct md_trim_field md_trim_fields[];
+extern const size_t md_trim_fields_n;
+extern const char *const md_trim_fwd_prefixes[];
+extern const size_t md_trim_fwd_prefixes_n;
+extern const char *const md_trim_forward_phrases[];
+extern const size_t md_trim_forward_phrases_n;
+extern const char *const md_trim_original_phrases[];
+extern const size_t md_trim_original_phrases_n;
+extern const struct md_trim_affix md_trim_sent_lines[];
+extern const size_t md_trim_sent_lines_n;
 
 /* ASCII-case-insensitive prefix test. */
 int	md_trim_starts(const char *s, size_t n, const char *prefix);

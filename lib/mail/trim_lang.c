@@ -1,12 +1,10 @@
 /*
- * trim_lang.c - the words mail clients put around quoted history, in the
- * languages customers write in: attribution verbs, Outlook header field
- * names, "Original Message" and "Forwarded message" separators, and the
- * "Sent from my iPhone" lines of mobile and desktop apps.
+ * trim_lang.c - recognising the lines mail clients put around quoted
+ * history: attribution lines, Outlook header fields, "Original Message"
+ * and "Forwarded message" separators, and the "Sent from my iPhone" lines
+ * of mobile and desktop apps.  The words themselves, in every language,
+ * are trim_words.c's tables.
  *
- * The phrases are the clients' own localisation strings (Gmail, Outlook,
- * Apple Mail, Thunderbird, Yahoo, mobile apps).  Matching is ASCII-case-
- * insensitive; other letters are listed in the case the clients use.
  * Everything here works on normalised lines (see trim_int.h) and is linear
  * in the line length times the table size.
  */
@@ -16,8 +14,6 @@
 #include <strings.h>
 
 #include "trim_int.h"
-
-#define N(a)	(sizeof (a) / sizeof (a)[0])
 
 #define ATTR_MAX	400	/* longer text is no reply header */
 #define SENT_MAX	100	/* a "Sent from" line is short */
@@ -78,48 +74,16 @@ count_words(const char *s, size_t n)
 
 /* ---- attribution lines ------------------------------------------------ */
 
-/* Sentence starts of reply headers that begin with the date. */
-static const char *const openers[] = {
-	"On ", "Am ", "Le ", "El ", "Il ", "Em ", "Op ", "Den ", "På ",
-	"W dniu ", "Dnia ", "Dne ", "В ", "У ", "Во ", "在", "於", "于",
-};
-
 int
 md_trim_opener(const char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < N(openers); i++)
-		if (md_trim_starts(s, n, openers[i]))
+	for (i = 0; i < md_trim_openers_n; i++)
+		if (md_trim_starts(s, n, md_trim_openers[i]))
 			return 1;
 	return 0;
 }
-
-/*
- * "wrote" and its translations, also the "you wrote" forms.  Latin and
- * Cyrillic verbs must stand as words; CJK ones are found anywhere.
- */
-static const char *const verbs[] = {
-	"wrote", "writes", "has written", "have written",
-	"schrieb", "schrieben", "schreibt", "geschrieben",
-	"a écrit", "avez écrit", "as écrit", "écrit",
-	"ha scritto", "hai scritto", "scrisse", "scritto",
-	"escribió", "escribio", "escribiste", "ha escrito",
-	"escreveu", "escreveste", "escreveram", "escrevera",
-	"schreef", "het volgende geschreven",
-	"skrev", "skrivit", "kirjoitti", "kirjoitit",
-	"napisał(a)", "napisał", "napisała", "napisałeś", "napisałaś", "pisze",
-	"написал(а)", "написал", "написала", "написали", "пишет", "писал",
-	"писала", "писали",
-	"написав(-ла)", "написав", "пише", "писав", "писала",
-	"napsal(a)", "napsal", "napsala", "napsali", "píše",
-	"yazdı", "yazmış", "írta",
-};
-
-static const char *const cjk_verbs[] = {
-	"写道", "寫道", "のメッセージ", "のメール", "書きました", "は書きました",
-	"작성", "님이 작성", "썼습니다", "님의 메시지",
-};
 
 /* Offset just past the verb that ends last in s, or 0 if none. */
 static size_t
@@ -127,10 +91,10 @@ find_verb(const char *s, size_t n, size_t *vstart)
 {
 	size_t i, at, k, best = 0;
 
-	for (i = 0; i < N(verbs); i++) {
-		k = strlen(verbs[i]);
-		for (at = find_ci(s, n, verbs[i], 0); at != (size_t)-1;
-		    at = find_ci(s, n, verbs[i], at + 1)) {
+	for (i = 0; i < md_trim_verbs_n; i++) {
+		k = strlen(md_trim_verbs[i]);
+		for (at = find_ci(s, n, md_trim_verbs[i], 0); at != (size_t)-1;
+		    at = find_ci(s, n, md_trim_verbs[i], at + 1)) {
 			if (at > 0 && wordch((unsigned char)s[at - 1]))
 				continue;
 			if (at + k < n && wordch((unsigned char)s[at + k]))
@@ -141,10 +105,11 @@ find_verb(const char *s, size_t n, size_t *vstart)
 			}
 		}
 	}
-	for (i = 0; i < N(cjk_verbs); i++) {
-		at = find_ci(s, n, cjk_verbs[i], 0);
-		if (at != (size_t)-1 && at + strlen(cjk_verbs[i]) > best) {
-			best = at + strlen(cjk_verbs[i]);
+	for (i = 0; i < md_trim_unspaced_verbs_n; i++) {
+		k = strlen(md_trim_unspaced_verbs[i]);
+		at = find_ci(s, n, md_trim_unspaced_verbs[i], 0);
+		if (at != (size_t)-1 && at + k > best) {
+			best = at + k;
 			*vstart = at;
 		}
 	}
@@ -183,22 +148,15 @@ has_time(const char *s, size_t n)
  * Gmail in Russian and Japanese, and old Gmail, say no verb at all:
  * "<date> <time>, Name <addr>:"; those need an address and a time.
  * Strong: there is an address, a date or a known opener.  Weak ("Bob
- * wrote:") is a short name and the verb, nothing else.
+ * wrote:") is a short name and the verb, nothing else.  s[0, end) is the
+ * header without its colon.
  */
-int
-md_trim_attribution(const char *s, size_t n)
+static int
+attribution_text(const char *s, size_t end)
 {
-	size_t end, vs = 0, ve, before, after;
+	size_t vs = 0, ve, before, after;
 	int strong;
 
-	if (n == 0 || n > ATTR_MAX)
-		return MD_ATTR_NO;
-	if (s[n - 1] == ':')
-		end = n - 1;
-	else if (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9a", 3) == 0)
-		end = n - 3;	/* U+FF1A fullwidth colon */
-	else
-		return MD_ATTR_NO;
 	while (end > 0 && s[end - 1] == ' ')
 		end--;
 	strong = memchr(s, '@', end) != NULL || has_digit(s, end) ||
@@ -217,72 +175,19 @@ md_trim_attribution(const char *s, size_t n)
 	return before <= 6 && after <= 2 ? MD_ATTR_WEAK : MD_ATTR_NO;
 }
 
-/* ---- Outlook header fields -------------------------------------------- */
+int
+md_trim_attribution(const char *s, size_t n)
+{
+	if (n == 0 || n > ATTR_MAX)
+		return MD_ATTR_NO;
+	if (s[n - 1] == ':')
+		return attribution_text(s, n - 1);
+	if (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9a", 3) == 0)
+		return attribution_text(s, n - 3);	/* U+FF1A fullwidth colon */
+	return MD_ATTR_NO;
+}
 
-static const struct {
-	const char	*name;
-	enum md_hf	 kind;
-} fields[] = {
-	{ "From", MD_HF_FROM }, { "Sent", MD_HF_DATE }, { "Sent on", MD_HF_DATE },
-	{ "Date", MD_HF_DATE }, { "To", MD_HF_TO }, { "Cc", MD_HF_CC },
-	{ "Subject", MD_HF_SUBJECT },
-	/* de */
-	{ "Von", MD_HF_FROM }, { "Gesendet", MD_HF_DATE }, { "Datum", MD_HF_DATE },
-	{ "An", MD_HF_TO }, { "Kopie", MD_HF_CC }, { "Betreff", MD_HF_SUBJECT },
-	{ "Absender", MD_HF_FROM }, { "Empfänger", MD_HF_TO },
-	/* fr */
-	{ "De", MD_HF_FROM }, { "Envoyé", MD_HF_DATE }, { "Envoyé le", MD_HF_DATE },
-	{ "À", MD_HF_TO }, { "A", MD_HF_TO }, { "Objet", MD_HF_SUBJECT },
-	{ "Expéditeur", MD_HF_FROM }, { "Destinataire", MD_HF_TO },
-	/* it */
-	{ "Da", MD_HF_FROM }, { "Inviato", MD_HF_DATE }, { "Data", MD_HF_DATE },
-	{ "Oggetto", MD_HF_SUBJECT }, { "Mittente", MD_HF_FROM },
-	{ "Inviato il", MD_HF_DATE },
-	/* es, pt */
-	{ "Enviado", MD_HF_DATE }, { "Enviado el", MD_HF_DATE },
-	{ "Enviada", MD_HF_DATE }, { "Enviada em", MD_HF_DATE },
-	{ "Enviado em", MD_HF_DATE }, { "Fecha", MD_HF_DATE },
-	{ "Para", MD_HF_TO }, { "CC", MD_HF_CC }, { "Asunto", MD_HF_SUBJECT },
-	{ "Assunto", MD_HF_SUBJECT }, { "Remetente", MD_HF_FROM },
-	/* nl */
-	{ "Van", MD_HF_FROM }, { "Verzonden", MD_HF_DATE }, { "Aan", MD_HF_TO },
-	{ "Onderwerp", MD_HF_SUBJECT }, { "Datum", MD_HF_DATE },
-	/* sv, da, no */
-	{ "Från", MD_HF_FROM }, { "Skickat", MD_HF_DATE }, { "Till", MD_HF_TO },
-	{ "Ämne", MD_HF_SUBJECT }, { "Fra", MD_HF_FROM }, { "Sendt", MD_HF_DATE },
-	{ "Til", MD_HF_TO }, { "Emne", MD_HF_SUBJECT }, { "Kopi", MD_HF_CC },
-	/* fi */
-	{ "Lähettäjä", MD_HF_FROM }, { "Lähetetty", MD_HF_DATE },
-	{ "Vastaanottaja", MD_HF_TO }, { "Aihe", MD_HF_SUBJECT },
-	{ "Päivämäärä", MD_HF_DATE },
-	/* pl, cs */
-	{ "Od", MD_HF_FROM }, { "Wysłano", MD_HF_DATE }, { "Wysłane", MD_HF_DATE },
-	{ "Do", MD_HF_TO }, { "Temat", MD_HF_SUBJECT }, { "DW", MD_HF_CC },
-	{ "Odesláno", MD_HF_DATE }, { "Komu", MD_HF_TO }, { "Předmět", MD_HF_SUBJECT },
-	{ "Kopie", MD_HF_CC },
-	/* ru, uk */
-	{ "От", MD_HF_FROM }, { "Отправлено", MD_HF_DATE }, { "Кому", MD_HF_TO },
-	{ "Тема", MD_HF_SUBJECT }, { "Копия", MD_HF_CC }, { "Дата", MD_HF_DATE },
-	{ "Від", MD_HF_FROM }, { "Надіслано", MD_HF_DATE }, { "Копія", MD_HF_CC },
-	{ "Отправитель", MD_HF_FROM },
-	/* tr, hu */
-	{ "Kimden", MD_HF_FROM }, { "Gönderildi", MD_HF_DATE }, { "Kime", MD_HF_TO },
-	{ "Konu", MD_HF_SUBJECT }, { "Tarih", MD_HF_DATE }, { "Bilgi", MD_HF_CC },
-	{ "Feladó", MD_HF_FROM }, { "Elküldve", MD_HF_DATE },
-	{ "Címzett", MD_HF_TO }, { "Tárgy", MD_HF_SUBJECT },
-	/* zh, ja, ko */
-	{ "发件人", MD_HF_FROM }, { "發件人", MD_HF_FROM }, { "寄件者", MD_HF_FROM },
-	{ "发送时间", MD_HF_DATE }, { "發送時間", MD_HF_DATE }, { "寄件日期", MD_HF_DATE },
-	{ "日期", MD_HF_DATE }, { "时间", MD_HF_DATE },
-	{ "收件人", MD_HF_TO }, { "收件者", MD_HF_TO }, { "抄送", MD_HF_CC },
-	{ "副本", MD_HF_CC }, { "主题", MD_HF_SUBJECT }, { "主題", MD_HF_SUBJECT },
-	{ "主旨", MD_HF_SUBJECT },
-	{ "差出人", MD_HF_FROM }, { "送信日時", MD_HF_DATE }, { "日付", MD_HF_DATE },
-	{ "宛先", MD_HF_TO }, { "件名", MD_HF_SUBJECT },
-	{ "보낸 사람", MD_HF_FROM }, { "보낸 날짜", MD_HF_DATE },
-	{ "받는 사람", MD_HF_TO }, { "참조", MD_HF_CC }, { "제목", MD_HF_SUBJECT },
-	{ "날짜", MD_HF_DATE },
-};
+/* ---- Outlook header fields -------------------------------------------- */
 
 /* "From:", "*From:*", "De :", "件名：" ... at the start of s. */
 enum md_hf
@@ -292,10 +197,10 @@ md_trim_header_field(const char *s, size_t n, size_t *value)
 
 	while (start < n && s[start] == '*')
 		start++;
-	for (i = 0; i < N(fields); i++) {
-		k = strlen(fields[i].name);
+	for (i = 0; i < md_trim_fields_n; i++) {
+		k = strlen(md_trim_fields[i].name);
 		if (n - start < k + 1 ||
-		    strncasecmp(s + start, fields[i].name, k) != 0)
+		    strncasecmp(s + start, md_trim_fields[i].name, k) != 0)
 			continue;
 		j = start + k;
 		while (j < n && (s[j] == ' ' || s[j] == '*'))
@@ -309,81 +214,23 @@ md_trim_header_field(const char *s, size_t n, size_t *value)
 		while (j < n && (s[j] == ' ' || s[j] == '*'))
 			j++;
 		*value = j;
-		return fields[i].kind;
+		return md_trim_fields[i].kind;
 	}
 	return MD_HF_NONE;
 }
-
-/* Not "VS:": a forward in Danish and Norwegian, but a reply in Finnish. */
-static const char *const fwd_prefixes[] = {
-	"FW:", "FWD:", "FW :", "FWD :", "WG:", "TR:", "TR :", "RV:", "I:",
-	"Doorst:", "VB:", "VL:", "ENC:", "PD:", "Przekaż:", "İLT:", "ILT:",
-	"Пересл:", "ПЕРЕСЛ:", "Fwd:", "Trans:", "Rif:", "转发:", "转发：", "轉寄:",
-	"轉寄：", "転送:", "転送：", "전달:", "PS:",
-};
 
 int
 md_trim_forward_subject(const char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < N(fwd_prefixes); i++)
-		if (md_trim_starts(s, n, fwd_prefixes[i]))
+	for (i = 0; i < md_trim_fwd_prefixes_n; i++)
+		if (md_trim_starts(s, n, md_trim_fwd_prefixes[i]))
 			return 1;
 	return 0;
 }
 
 /* ---- separators ------------------------------------------------------- */
-
-static const char *const forward_phrases[] = {
-	"Forwarded message", "Forwarded Message", "Forwarded e-mail",
-	"Begin forwarded message", "Forwarded email",
-	"Weitergeleitete Nachricht", "Anfang der weitergeleiteten Nachricht",
-	"Weitergeleitete E-Mail",
-	"Message transféré", "Début du message réexpédié", "Message transmis",
-	"Début du message transféré",
-	"Messaggio inoltrato", "Inizio messaggio inoltrato",
-	"Mensaje reenviado", "Inicio del mensaje reenviado",
-	"Comienzo del mensaje reenviado",
-	"Mensagem encaminhada", "Início da mensagem reencaminhada",
-	"Início da mensagem encaminhada",
-	"Doorgestuurd bericht", "Begin doorgestuurd bericht",
-	"Vidarebefordrat meddelande", "Vidarebefordrat brev",
-	"Videresendt melding", "Videresendt meddelelse", "Videresendt e-post",
-	"Start på videresendt besked", "Videresendt besked",
-	"Välitetty viesti", "Välitetty viesti alkaa",
-	"Przekazana wiadomość", "Początek przekazywanej wiadomości",
-	"Wiadomość przekazana dalej",
-	"Пересылаемое сообщение", "Пересланное сообщение",
-	"Начало переадресованного сообщения",
-	"Переслане повідомлення", "Пересланий лист", "Початок пересланого листа",
-	"Přeposlaná zpráva", "Začátek přeposílané zprávy",
-	"İletilmiş ileti", "Yönlendirilmiş ileti", "İletilen mesaj",
-	"Továbbított üzenet",
-	"转发的邮件", "以下是转发的邮件", "轉寄的郵件", "轉寄郵件",
-	"転送されたメッセージ", "転送メッセージ",
-	"전달된 메시지", "전달된 메일",
-};
-
-static const char *const original_phrases[] = {
-	"Original Message", "Original", "Original Email", "Reply Message",
-	"Original Mail", "Mail original", "Ursprüngliche Mail", "Originalmail",
-	"E-mail original", "Correo original", "Messaggio originale inviato",
-	"Replied Message", "Ursprüngliche Nachricht", "Originalnachricht",
-	"Original-Nachricht", "Message d'origine", "Message original",
-	"Messaggio originale", "Messaggio Originale", "Mensaje original",
-	"Mensagem original", "Mensagem Original",
-	"Oorspronkelijk bericht", "Origineel bericht", "Oorspronkelijk Bericht",
-	"Originalmeddelande", "Ursprungligt meddelande", "Opprinnelig melding",
-	"Original meddelelse", "Oprindelig meddelelse", "Alkuperäinen viesti",
-	"Wiadomość oryginalna", "Oryginalna wiadomość", "Oryginalna wiadomosc",
-	"Исходное сообщение", "Оригинальное сообщение", "Исходное письмо",
-	"Вихідне повідомлення", "Оригінальне повідомлення", "Оригінальний лист",
-	"Původní zpráva", "Puvodni zprava", "Orijinal ileti", "Özgün ileti",
-	"Orijinal Mesaj", "Eredeti üzenet",
-	"原始邮件", "原始郵件", "原邮件", "回复的原邮件",
-	"元のメッセージ", "元のメール", "원본 메시지", "원래 메시지",
-};
 
 static int
 decor(char c)
@@ -405,7 +252,9 @@ phrase_in(const char *s, size_t n, const char *const *list, size_t count)
 
 /*
  * "-----Original Message-----", "---------- Forwarded message ---------",
- * "Begin forwarded message:", "________________________________".
+ * "Begin forwarded message:", "________________________________", and a
+ * reply header between decorations, colon or not (Zoho's "---- On <date>
+ * <name> wrote ----", HCL Verse's "-----<name> wrote: -----").
  */
 enum md_sep
 md_trim_separator(const char *s, size_t n)
@@ -413,7 +262,7 @@ md_trim_separator(const char *s, size_t n)
 	size_t a = 0, b = n, i;
 	int decorated;
 
-	if (n == 0 || n > 120)
+	if (n == 0 || n > ATTR_MAX)
 		return MD_SEP_NONE;
 	for (i = 0; i < n && (s[i] == '_' || s[i] == ' '); i++)
 		;
@@ -434,55 +283,18 @@ md_trim_separator(const char *s, size_t n)
 			b--;
 	} else if (b > a + 3 && memcmp(s + b - 3, "\xef\xbc\x9a", 3) == 0)
 		b -= 3;
-	if (phrase_in(s + a, b - a, forward_phrases, N(forward_phrases)))
+	if (phrase_in(s + a, b - a, md_trim_forward_phrases,
+	    md_trim_forward_phrases_n))
 		return MD_SEP_FORWARD;
-	if (decorated && phrase_in(s + a, b - a, original_phrases,
-	    N(original_phrases)))
+	if (decorated && phrase_in(s + a, b - a,
+	    md_trim_original_phrases, md_trim_original_phrases_n))
+		return MD_SEP_ORIGINAL;
+	if (decorated && attribution_text(s + a, b - a) == MD_ATTR_STRONG)
 		return MD_SEP_ORIGINAL;
 	return MD_SEP_NONE;
 }
 
 /* ---- "Sent from my iPhone" -------------------------------------------- */
-
-/* A line that starts with .pre and ends with .suf, with little between. */
-static const struct { const char *pre, *suf; } sent_from[] = {
-	{ "Sent from my ", "" }, { "Sent from ", "" }, { "Sent via ", "" },
-	{ "Sent with ", "" }, { "Sent using ", "" }, { "Get Outlook for ", "" },
-	{ "Sent on the go", "" },
-	{ "Von meinem ", " gesendet" }, { "Gesendet von ", "" },
-	{ "Gesendet mit ", "" }, { "Gesendet vom ", "" }, { "Outlook für ", " beziehen" },
-	{ "Envoyé de mon ", "" }, { "Envoyé depuis ", "" },
-	{ "Envoyé à partir de ", "" }, { "Envoyé avec ", "" },
-	{ "Obtenir Outlook pour ", "" }, { "Télécharger Outlook pour ", "" },
-	{ "Inviato da ", "" }, { "Inviato dal mio ", "" },
-	{ "Scarica Outlook per ", "" }, { "Ottieni Outlook per ", "" },
-	{ "Enviado desde mi ", "" }, { "Enviado desde ", "" },
-	{ "Enviado do meu ", "" }, { "Enviado de meu ", "" },
-	{ "Enviado de mi ", "" }, { "Enviado do ", "" },
-	{ "Enviado a partir do ", "" }, { "Obtener Outlook para ", "" },
-	{ "Obtenha o Outlook para ", "" }, { "Baixe o Outlook para ", "" },
-	{ "Verstuurd vanaf mijn ", "" }, { "Verzonden vanaf mijn ", "" },
-	{ "Verstuurd vanaf ", "" }, { "Verzonden vanaf ", "" },
-	{ "Verzonden met ", "" }, { "Verstuurd met ", "" },
-	{ "Outlook voor ", " downloaden" }, { "Download Outlook voor ", "" },
-	{ "Skickat från min ", "" }, { "Skickat från ", "" },
-	{ "Hämta Outlook för ", "" }, { "Sendt fra min ", "" },
-	{ "Sendt fra ", "" }, { "Hent Outlook for ", "" }, { "Få Outlook til ", "" },
-	{ "Lähetetty ", "" }, { "Hanki Outlook ", "" },
-	{ "Wysłane z mojego ", "" }, { "Wysłane z ", "" }, { "Wysłano z ", "" },
-	{ "Pobierz aplikację Outlook", "" }, { "Pobierz Outlook dla ", "" },
-	{ "Отправлено с ", "" }, { "Отправлено из ", "" },
-	{ "Отправлено через ", "" }, { "Получить Outlook для ", "" },
-	{ "Надіслано з ", "" }, { "Надіслано від ", "" },
-	{ "Odesláno z ", "" }, { "Odesláno ze ", "" }, { "Získat Outlook pro ", "" },
-	{ "", "'dan gönderildi" }, { "", "\xe2\x80\x99" "dan gönderildi" },
-	{ "", "'den gönderildi" }, { "", "'tan gönderildi" },
-	{ "", "'umdan gönderildi" }, { "", "\xe2\x80\x99" "umdan gönderildi" },
-	{ "", "'imden gönderildi" },
-	{ "发自我的", "" }, { "发自", "" }, { "從我的", "" }, { "寄件者為我的", "" },
-	{ "", "から送信" }, { "", "から送信しました" }, { "", "から送信されました" },
-	{ "내 ", "에서 보냄" }, { "", "에서 보냄" }, { "", "에서 보냄." },
-};
 
 /*
  * The line, less "<https://...>" links that Outlook and Windows Mail put
@@ -519,14 +331,14 @@ md_trim_sent_from(const char *s, size_t n)
 	while (k > 0 && (buf[k - 1] == ' ' || buf[k - 1] == '.'))
 		k--;
 	buf[k] = '\0';
-	for (i = 0; i < N(sent_from); i++) {
+	for (i = 0; i < md_trim_sent_lines_n; i++) {
 		const char *mid;
 		size_t mlen, j;
 
-		pl = strlen(sent_from[i].pre);
-		sl = strlen(sent_from[i].suf);
-		if (k < pl + sl || !md_trim_starts(buf, k, sent_from[i].pre) ||
-		    !ends_ci(buf, k, sent_from[i].suf))
+		pl = strlen(md_trim_sent_lines[i].pre);
+		sl = strlen(md_trim_sent_lines[i].suf);
+		if (k < pl + sl || !md_trim_starts(buf, k, md_trim_sent_lines[i].pre) ||
+		    !ends_ci(buf, k, md_trim_sent_lines[i].suf))
 			continue;
 		mid = buf + pl;
 		mlen = k - pl - sl;
