@@ -103,6 +103,18 @@ decoded_size(GMimeObject *obj)
 	return n;
 }
 
+/* 1 for text/plain; format=flowed, 2 if also DelSp=yes (RFC 3676). */
+static int
+flowed(GMimeObject *obj)
+{
+	const char *f = g_mime_object_get_content_type_parameter(obj, "format");
+	const char *d = g_mime_object_get_content_type_parameter(obj, "delsp");
+
+	if (f == NULL || g_ascii_strncasecmp(f, "flowed", 6) != 0)
+		return 0;
+	return d != NULL && g_ascii_strncasecmp(d, "yes", 3) == 0 ? 2 : 1;
+}
+
 /*
  * Body text of a text/plain or text/html part, cleaned and capped; html 2:
  * the HTML itself, not rendered.
@@ -126,6 +138,14 @@ part_text(struct walk *w, GMimeObject *obj, int html)
 	else
 		w->oom = 1;
 	free(u);
+	if (r != NULL && html == 0 && flowed(obj)) {
+		u = md_mime_unflow(r, flowed(obj) == 2);
+		free(r);
+		r = u != NULL ? md_mime_clean(w, u, strlen(u), MD_MIME_MAX_TEXT,
+		    CL_TEXT) : NULL;
+		w->oom |= u == NULL;
+		free(u);
+	}
 	return r;
 }
 
@@ -229,6 +249,24 @@ bare_text(GMimeObject *obj)
 	return *ct == '\0' || *ct == ';';
 }
 
+/*
+ * The first body text/plain, and later ones beside it in the same
+ * multipart/mixed: Apple Mail sends "text, inline image, more text" as
+ * sibling parts (and list servers add their footer so), and the reader
+ * sees all of them, so the text is all of them.
+ */
+static void
+plain_part(struct walk *w, GMimeObject *obj, GMimeObject *parent)
+{
+	if (w->plain == NULL) {
+		w->plain = obj;
+		w->plain_parent = parent;
+	} else if (parent != NULL && parent == w->plain_parent &&
+	    is_type(parent, "multipart", "mixed") &&
+	    w->nplain_more < MD_MIME_PLAIN_PARTS)
+		w->plain_more[w->nplain_more++] = obj;
+}
+
 static void
 leaf(struct walk *w, GMimeObject *obj, GMimeObject *parent)
 {
@@ -247,14 +285,17 @@ leaf(struct walk *w, GMimeObject *obj, GMimeObject *parent)
 		if (!plain)
 			w->html = w->html ? w->html : obj;
 		else {
-			w->plain = w->plain ? w->plain : obj;
+			plain_part(w, obj, parent);
 			if (parent != NULL && is_type(parent, "multipart",
 			    "alternative") && w->plain_alt == NULL)
 				w->plain_alt = obj;
 		}
 		return;
 	}
-	if (attached || named || !is_type(obj, "text", "*"))
+	/* calendar invites and contact cards are data, not prose: listed */
+	if (attached || named || !is_type(obj, "text", "*") ||
+	    is_type(obj, "text", "calendar") || is_type(obj, "text", "vcard") ||
+	    is_type(obj, "text", "x-vcard") || is_type(obj, "text", "x-vcalendar"))
 		add_attachment(w, obj);
 }
 
@@ -319,6 +360,32 @@ blank(const char *s)
 	return s[strspn(s, " \t\n")] == '\0';
 }
 
+/* w->plain and the plain_more parts, one after the other, capped. */
+static char *
+joined_text(struct walk *w)
+{
+	md_buf b = MD_BUF_INIT;
+	char *t, *r = NULL;
+	int i;
+
+	for (i = -1; i < w->nplain_more && !w->oom; i++) {
+		t = part_text(w, i < 0 ? w->plain : w->plain_more[i], 0);
+		if (t == NULL)
+			break;
+		if (b.len > 0 && b.data[b.len - 1] != '\n' && *t != '\0')
+			md_buf_putc(&b, '\n');
+		md_buf_puts(&b, t);
+		free(t);
+	}
+	if (md_buf_failed(&b))
+		w->oom = 1;
+	else if (!w->oom)
+		r = md_mime_clean(w, b.data ? b.data : "", b.len, MD_MIME_MAX_TEXT,
+		    CL_TEXT);
+	md_buf_free(&b);
+	return r;
+}
+
 static void
 body(struct walk *w, GMimeMessage *msg)
 {
@@ -327,7 +394,8 @@ body(struct walk *w, GMimeMessage *msg)
 	walk(w, g_mime_message_get_mime_part(msg), NULL, 0);
 	plain = w->plain_alt ? w->plain_alt : w->plain;
 	if (plain != NULL)
-		w->out->text = part_text(w, plain, 0);
+		w->out->text = plain == w->plain && w->nplain_more > 0 ?
+		    joined_text(w) : part_text(w, plain, 0);
 	if (w->oom)
 		return;
 	if (w->html != NULL) {

@@ -203,6 +203,59 @@ opens_part(const struct blocks *k, const unsigned char *p, size_t n)
 }
 
 /*
+ * Whether the encoded word whose charset ends at j is a B word with base64
+ * padding ("=?utf-8?B?ww==?="); *e is then where its "?=" is.
+ */
+static int
+padded_b_word(const unsigned char *p, size_t end, size_t j, size_t *e)
+{
+	size_t k = j;
+
+	while (k < end && k - j < MD_CHARSET_MAX && p[k] != '?' && !is_lwsp(p[k]))
+		k++;			/* past an RFC 2231 "*language" */
+	if (k + 3 >= end || p[k] != '?' || (p[k + 1] != 'B' && p[k + 1] != 'b') ||
+	    p[k + 2] != '?')
+		return 0;
+	for (*e = k + 3; *e + 1 < end && !is_lwsp(p[*e]) &&
+	    !(p[*e] == '?' && p[*e + 1] == '='); (*e)++)
+		;
+	return *e + 1 < end && p[*e] == '?' && p[*e + 1] == '=' &&
+	    *e > k + 3 && p[*e - 1] == '=';
+}
+
+/*
+ * The B word from j (after its charset) to its "?=" at e, as "?Q?...?=".
+ * GMime joins the bytes of adjacent words in one charset before decoding,
+ * so a character split across two words (encoders that cut at a byte
+ * count do that) comes out whole, but not after a word with base64
+ * padding: its decoder stops at the '='.  Q has no such state.
+ */
+static void
+put_as_q(GByteArray *o, const unsigned char *p, size_t j, size_t e)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t k = j, n, i;
+	guchar *bytes;
+	gint state = 0;
+	guint save = 0;
+	char q[3] = { '=', 0, 0 };
+
+	while (p[k] != '?')
+		k++;
+	k += 3;				/* "?B?" */
+	bytes = g_malloc((e - k) * 3 / 4 + 3);
+	n = g_base64_decode_step((const gchar *)p + k, e - k, bytes, &state, &save);
+	g_byte_array_append(o, (const guint8 *)"?Q?", 3);
+	for (i = 0; i < n; i++) {
+		q[1] = hex[bytes[i] >> 4];
+		q[2] = hex[bytes[i] & 15];
+		g_byte_array_append(o, (const guint8 *)q, 3);
+	}
+	g_byte_array_append(o, (const guint8 *)"?=", 2);
+	g_free(bytes);
+}
+
+/*
  * One header line into o, with two repairs GMime cannot make itself:
  *  - an RFC 2047 word's charset that lies (=?ks_c_5601-1987?, =?gb2312?,
  *    =?iso-8859-1? carrying windows-1252 quotes) is renamed to the
@@ -228,9 +281,21 @@ put_header_line(GByteArray *o, const unsigned char *p, size_t n)
 			for (j = i + 2; j < end && j - (i + 2) < MD_CHARSET_MAX &&
 			    p[j] != '?' && p[j] != '*' && !is_lwsp(p[j]); j++)
 				;
+			dec = j < end && (p[j] == '?' || p[j] == '*') ?
+			    md_charset_alias((const char *)p + i + 2, j - (i + 2)) :
+			    NULL;
 			if (j < end && (p[j] == '?' || p[j] == '*') &&
-			    (dec = md_charset_alias((const char *)p + i + 2,
-			    j - (i + 2))) != NULL) {
+			    padded_b_word(p, end, j, &k)) {
+				g_byte_array_append(o, p + run, (guint)(i + 2 - run));
+				if (dec != NULL)
+					g_byte_array_append(o, (const guint8 *)dec,
+					    (guint)strlen(dec));
+				else
+					g_byte_array_append(o, p + i + 2,
+					    (guint)(j - (i + 2)));
+				put_as_q(o, p, j, k);
+				run = j = k + 2;
+			} else if (dec != NULL) {
 				g_byte_array_append(o, p + run, (guint)(i + 2 - run));
 				g_byte_array_append(o, (const guint8 *)dec,
 				    (guint)strlen(dec));

@@ -18,6 +18,8 @@ enum {
 	CL_NAME = 4	/* filename: no '/', '\\' or controls */
 };
 
+#define MD_MIME_PLAIN_PARTS	16	/* text/plain parts joined into one text */
+
 /* Per-call state while walking the MIME tree. */
 struct walk {
 	struct md_mime	*out;
@@ -28,6 +30,10 @@ struct walk {
 	size_t		 max_attachment;
 	GMimeObject	*plain_alt;	/* first text/plain in a multipart/alternative */
 	GMimeObject	*plain;		/* first text/plain anywhere */
+	GMimeObject	*plain_parent;	/* its multipart */
+	GMimeObject	*plain_more[MD_MIME_PLAIN_PARTS]; /* later body text/plain
+					   siblings in a multipart/mixed */
+	int		 nplain_more;
 	GMimeObject	*html;		/* first text/html */
 	const char	*prologue;	/* of the first multipart without parts */
 	size_t		 cap;		/* attachments allocated */
@@ -44,6 +50,8 @@ extern GMimeParserOptions *md_mime_opts;
 char	*md_mime_clean(struct walk *w, const char *s, size_t len, size_t max, int flags);
 /* A header value: one line, at most MD_MIME_MAX_HEADER bytes. */
 char	*md_mime_clean_hdr(struct walk *w, const char *s);
+/* RFC 3676 format=flowed text (LF line ends) unwrapped (mime_flowed.c). */
+char	*md_mime_unflow(const char *s, int delsp);
 /* The decoded headers of msg into w->out. */
 void	 md_mime_headers(struct walk *w, GMimeMessage *msg);
 
