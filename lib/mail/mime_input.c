@@ -185,9 +185,9 @@ take_boundary(struct blocks *k)
 	k->blen[k->nb++] = n;
 }
 
-/* A "--boundary" line (not the closing "--boundary--") of a known one. */
+/* A "--boundary" line of a known one: 1, its closing "--boundary--": 2. */
 static int
-opens_part(const struct blocks *k, const unsigned char *p, size_t n)
+delimiter(const struct blocks *k, const unsigned char *p, size_t n)
 {
 	int i;
 
@@ -196,15 +196,45 @@ opens_part(const struct blocks *k, const unsigned char *p, size_t n)
 		n--;
 	if (n < 3 || p[0] != '-' || p[1] != '-')
 		return 0;
-	for (i = 0; i < k->nb; i++)
+	for (i = 0; i < k->nb; i++) {
 		if (n == k->blen[i] + 2 && memcmp(p + 2, k->b[i], k->blen[i]) == 0)
 			return 1;
+		if (n == k->blen[i] + 4 && memcmp(p + 2, k->b[i], k->blen[i]) == 0 &&
+		    p[n - 2] == '-' && p[n - 1] == '-')
+			return 2;
+	}
 	return 0;
 }
 
 /*
+ * A delimiter line ending like the line before it.  GMime takes the line
+ * break before a delimiter as part of the delimiter, and measures it by
+ * the delimiter line's own ending: a bare-LF line before a CRLF delimiter
+ * lost its last character, a CRLF line before a bare-LF delimiter kept a
+ * stray CR (mixed endings: gateways, scripts, pasted text).
+ */
+static void
+put_delimiter(GByteArray *o, const unsigned char *p, size_t n, int prev_crlf)
+{
+	size_t body = n;
+
+	if (body > 0 && p[body - 1] == '\n') {
+		body--;
+		if (body > 0 && p[body - 1] == '\r')
+			body--;
+	} else {
+		g_byte_array_append(o, p, (guint)n);	/* the last line */
+		return;
+	}
+	g_byte_array_append(o, p, (guint)body);
+	g_byte_array_append(o, (const guint8 *)"\r\n" + !prev_crlf,
+	    prev_crlf ? 2 : 1);
+}
+
+/*
  * Whether the encoded word whose charset ends at j is a B word with base64
- * padding ("=?utf-8?B?ww==?="); *e is then where its "?=" is.
+ * padding ("=?utf-8?B?ww==?=") or without the padding it needs ("w6k");
+ * *e is then where its "?=" is.
  */
 static int
 padded_b_word(const unsigned char *p, size_t end, size_t j, size_t *e)
@@ -220,7 +250,7 @@ padded_b_word(const unsigned char *p, size_t end, size_t j, size_t *e)
 	    !(p[*e] == '?' && p[*e + 1] == '='); (*e)++)
 		;
 	return *e + 1 < end && p[*e] == '?' && p[*e + 1] == '=' &&
-	    *e > k + 3 && p[*e - 1] == '=';
+	    (p[*e - 1] == '=' || (*e - (k + 3)) % 4 != 0);
 }
 
 /*
@@ -243,8 +273,11 @@ put_as_q(GByteArray *o, const unsigned char *p, size_t j, size_t e)
 	while (p[k] != '?')
 		k++;
 	k += 3;				/* "?B?" */
-	bytes = g_malloc((e - k) * 3 / 4 + 3);
+	bytes = g_malloc((e - k) * 3 / 4 + 6);
 	n = g_base64_decode_step((const gchar *)p + k, e - k, bytes, &state, &save);
+	/* missing padding: GMime drops the last bytes, glib waits for it */
+	n += g_base64_decode_step("===", (4 - (e - k) % 4) % 4, bytes + n, &state,
+	    &save);
 	g_byte_array_append(o, (const guint8 *)"?Q?", 3);
 	for (i = 0; i < n; i++) {
 		q[1] = hex[bytes[i] >> 4];
@@ -340,12 +373,12 @@ close_header_blocks(GByteArray *a)
 	GByteArray *o = g_byte_array_sized_new(a->len + 64);
 	const unsigned char *d = a->data, *e;
 	size_t i = 0, n, len = a->len;
-	int headers = 1, hdr_line;
+	int headers = 1, hdr_line, delim, prev_crlf = 0;
 
 	while (i < len) {
 		e = memchr(d + i, '\n', len - i);
 		n = e ? (size_t)(e - (d + i)) + 1 : len - i;
-		hdr_line = 0;
+		hdr_line = delim = 0;
 		if (headers) {
 			int empty = n == 1 || (n == 2 && d[i] == '\r') ||
 			    (e == NULL && n == 0);
@@ -376,13 +409,16 @@ close_header_blocks(GByteArray *a)
 					g_byte_array_append(o, (const guint8 *)"\n", 1);
 				headers = 0;
 			}
-		} else if (opens_part(k, d + i, n)) {
-			headers = 1;
+		} else if ((delim = delimiter(k, d + i, n)) != 0) {
+			headers = delim == 1;
 		}
 		if (hdr_line)
 			put_header_line(o, d + i, n);
+		else if (delim)
+			put_delimiter(o, d + i, n, prev_crlf);
 		else
 			g_byte_array_append(o, d + i, (guint)n);
+		prev_crlf = e != NULL && n >= 2 && d[i + n - 2] == '\r';
 		i += n;
 	}
 	if (headers && k->in_ct)

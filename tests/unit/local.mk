@@ -166,6 +166,12 @@ tests_unit_test_mime_hostile_SOURCES = tests/unit/test_mime_hostile.c \
 tests_unit_test_mime_hostile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mime_hostile_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_mime_hostile
+check_PROGRAMS += tests/unit/test_mime_realworld
+tests_unit_test_mime_realworld_SOURCES = tests/unit/test_mime_realworld.c \
+	tests/unit/mime_fixture.h tests/unit/unit.h
+tests_unit_test_mime_realworld_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mime_realworld_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_mime_realworld
 tests_unit_test_html2text_SOURCES = tests/unit/test_html2text.c tests/unit/unit.h
 tests_unit_test_html2text_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_html2text_LDADD = $(UNIT_LDADD)
@@ -186,6 +192,35 @@ EXTRA_DIST += tests/fixtures/mime/alternative.eml \
 	tests/fixtures/mime/plain_utf8.eml \
 	tests/fixtures/mime/two_from.eml \
 	tests/fixtures/mime/unknown_charset.eml
+EXTRA_DIST += \
+	tests/fixtures/mime/apple_mail_interleaved.eml \
+	tests/fixtures/mime/ascii_label_utf8_body.eml \
+	tests/fixtures/mime/big5_comment.eml \
+	tests/fixtures/mime/broken_encodings.eml \
+	tests/fixtures/mime/calendar_invite.eml \
+	tests/fixtures/mime/cp1250_latin2.eml \
+	tests/fixtures/mime/cp1251_split_words.eml \
+	tests/fixtures/mime/euc_kr_qp.eml \
+	tests/fixtures/mime/flowed_delsp.eml \
+	tests/fixtures/mime/forward_tnef.eml \
+	tests/fixtures/mime/gb18030_big5.eml \
+	tests/fixtures/mime/gb2312_gbk.eml \
+	tests/fixtures/mime/gmail_alternative.eml \
+	tests/fixtures/mime/iso2022jp.eml \
+	tests/fixtures/mime/iso2022jp_nec.eml \
+	tests/fixtures/mime/iso2022jp_raw_headers.eml \
+	tests/fixtures/mime/koi8r_qp_lower.eml \
+	tests/fixtures/mime/ks_c_5601.eml \
+	tests/fixtures/mime/mdn_read_receipt.eml \
+	tests/fixtures/mime/ndr_nested_report.eml \
+	tests/fixtures/mime/outlook_html_related.eml \
+	tests/fixtures/mime/pgp_signed_flowed.eml \
+	tests/fixtures/mime/rfc2047_glued_words.eml \
+	tests/fixtures/mime/rfc2047_long_folded.eml \
+	tests/fixtures/mime/rfc2231_filenames.eml \
+	tests/fixtures/mime/shift_jis_cp932.eml \
+	tests/fixtures/mime/smime_signed_nested.eml \
+	tests/fixtures/mime/utf8_label_latin1_body.eml
 
 # outbound mail: templates, composition, SMTP submission
 check_PROGRAMS += tests/unit/test_template tests/unit/test_compose tests/unit/test_smtp

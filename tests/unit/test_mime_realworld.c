@@ -1,0 +1,602 @@
+/*
+ * test_mime_realworld.c - md_mime_parse on mail as real clients and
+ * broken senders write it: legacy and mislabelled charsets, RFC 2047 and
+ * RFC 2231 quirks, the structures of Outlook, Gmail, Apple Mail,
+ * Thunderbird, S/MIME and PGP/MIME, reports, broken encodings.  Fixtures:
+ * tests/fixtures/mime (the basics: test_mime.c; hostile input:
+ * test_mime_hostile.c).
+ */
+#include "config.h"
+
+#include "mime_fixture.h"
+
+static const struct md_attachment *
+att_named(const struct md_mime *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nattachments; i++)
+		if (strcmp(m->attachments[i].filename, name) == 0)
+			return &m->attachments[i];
+	ck_abort_msg("no attachment named [%s]", name);
+	return NULL;
+}
+
+/* ---- charsets -------------------------------------------------------- */
+
+START_TEST(iso2022jp_with_rfc2047)
+{
+	struct md_mime m;
+
+	parse_file("iso2022jp.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject, "プリンターが動きません");
+	ck_assert_str_eq(m.from_name, "山田 太郎");
+	ck_assert_str_eq(m.from_addr, "taro.yamada@example.jp");
+	ck_assert_str_eq(m.text, "サポートご担当者様\n\n昨日から印刷ができません。\n"
+	    "よろしくお願いいたします。\n山田太郎\n");
+	ck_assert_int_eq(m.parse_error, 0);
+	md_mime_free(&m);
+}
+END_TEST
+
+/* Raw JIS escapes in Subject and From, no charset on the body. */
+START_TEST(iso2022jp_raw_headers)
+{
+	struct md_mime m;
+
+	parse_file("iso2022jp_raw_headers.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject, "請求書について");
+	ck_assert_int_eq(m.from_count, 1);
+	ck_assert_str_eq(m.from_name, "鈴木 花子");
+	ck_assert_str_eq(m.from_addr, "hanako@example.jp");
+	ck_assert_str_eq(m.text, "請求書が届いていません。\n");
+	md_mime_free(&m);
+}
+END_TEST
+
+/* Windows' ISO-2022-JP: NEC circled digit, half-width katakana. */
+START_TEST(iso2022jp_windows_extensions)
+{
+	struct md_mime m;
+
+	parse_file("iso2022jp_nec.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject, "問い合わせ");
+	ck_assert_str_eq(m.from_name, "高橋");
+	ck_assert_str_eq(m.text, "お問い合わせ\n① ｱ test\n");
+	md_mime_free(&m);
+}
+END_TEST
+
+/* Labelled Shift_JIS, written in cp932 (circled digits, ㈱). */
+START_TEST(shift_jis_is_cp932)
+{
+	struct md_mime m;
+
+	parse_file("shift_jis_cp932.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject, "ログイン不可（至急）");
+	ck_assert_str_eq(m.from_name, "佐藤");
+	ck_assert_str_eq(m.text, "お世話になっております。㈱サンプルの佐藤です。\n"
+	    "①ログインできない\n②パスワード再設定も失敗\n");
+	md_mime_free(&m);
+}
+END_TEST
+
+/* Outlook's ks_c_5601-1987 with a UHC-only syllable, in headers and body. */
+START_TEST(korean_outlook_label)
+{
+	struct md_mime m;
+
+	parse_file("ks_c_5601.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject, "주문 문의 똠");
+	ck_assert_str_eq(m.from_name, "김민수");
+	ck_assert_str_eq(m.text, "안녕하세요. 똠양꿍 주문 건으로 문의드립니다.\n");
+	assert_has(m.html, "<p class=MsoNormal>안녕하세요. 똠양꿍");
+	assert_lacks(m.text, "multi-part message");	/* preamble */
+	ck_assert_int_eq(m.html_only, 0);
+	ck_assert_uint_eq(m.nattachments, 0);
+	md_mime_free(&m);
+
+	parse_file("euc_kr_qp.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject, "비밀번호");
+	ck_assert_str_eq(m.text, "비밀번호를 잊어버렸습니다.\n");
+	md_mime_free(&m);
+}
+END_TEST
+
+START_TEST(chinese_charsets)
+{
+	struct md_mime m;
+
+	/* declared gb2312, GBK characters; encoded word in a quoted name */
+	parse_file("gb2312_gbk.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject, "订单查询：喆");
+	ck_assert_str_eq(m.from_name, "王喆");
+	ck_assert_str_eq(m.text, "您好，我是王喆。朱镕基路的订单还没有收到，请帮忙查询。\n");
+	md_mime_free(&m);
+
+	/* adjacent words in two charsets; GB18030's four-byte forms */
+	parse_file("gb18030_big5.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject, "繁體測試简体");
+	ck_assert_str_eq(m.text, "测试 GB18030 四字节：😀 和 €\n");
+	md_mime_free(&m);
+
+	/* "charset=big5 (Traditional Chinese)": a comment after the value */
+	parse_file("big5_comment.eml", 0, 0, &m);
+	ck_assert_str_eq(m.text, "請問發票何時寄出？謝謝。\n");
+	md_mime_free(&m);
+}
+END_TEST
+
+START_TEST(cyrillic_and_central_european)
+{
+	struct md_mime m;
+
+	/* lowercase ?q? and ?b?, QP with lowercase hex and soft breaks */
+	parse_file("koi8r_qp_lower.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject, "Не работает вход");
+	ck_assert_str_eq(m.from_name, "Иван");
+	ck_assert_str_eq(m.text, "Здравствуйте! У нас не работает вход в личный "
+	    "кабинет после обновления браузера.\n");
+	md_mime_free(&m);
+
+	/* a character cut between two encoded words */
+	parse_file("cp1251_split_words.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject,
+	    "Счёт №42 не оплачен — срочно проверьте, пожалуйста");
+	ck_assert_str_eq(m.text, "Добрый день,\nсчёт №42 всё ещё не оплачен.\n");
+	md_mime_free(&m);
+
+	/* charset = "Windows-1250" (blanks, quotes, case), ISO-8859-2/-15 words */
+	parse_file("cp1250_latin2.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject, "Přihlášení a cena 100 €");
+	ck_assert_str_eq(m.from_name, "Jiří Šťastný");
+	ck_assert_str_eq(m.text, "Dobrý den, nefunguje mi přihlášení. Děkuji, "
+	    "Jiří Šťastný\n");
+	md_mime_free(&m);
+}
+END_TEST
+
+START_TEST(mislabelled_charsets)
+{
+	const struct md_attachment *a;
+	struct md_mime m;
+
+	/* us-ascii over UTF-8 bytes; raw UTF-8 in the headers */
+	parse_file("ascii_label_utf8_body.eml", 1, 1024, &m);
+	ck_assert_str_eq(m.subject, "Mañana no puedo");
+	ck_assert_str_eq(m.from_name, "José");
+	ck_assert_str_eq(m.text, "El año pasado funcionaba. Señor Peña.");
+	a = att_named(&m, "notas.txt");
+	ck_assert_str_eq(a->content_type, "text/plain");
+	ck_assert_str_eq(a->data, "Notas");
+	md_mime_free(&m);
+
+	/* utf-8 over windows-1252 bytes; raw Latin-1 headers */
+	parse_file("utf8_label_latin1_body.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject, "Résiliation");
+	ck_assert_str_eq(m.from_name, "François");
+	ck_assert_str_eq(m.text, "Je voudrais résilier mon abonnement à partir "
+	    "de décembre. Merci € bientôt.\n");
+	md_mime_free(&m);
+}
+END_TEST
+
+/* Labels as they come: quoted, with comments, aliases, unknown. */
+START_TEST(charset_labels)
+{
+	static const struct {
+		const char	*cs;
+		const char	*body;
+		const char	*text;
+	} c[] = {
+		{ "\"UTF-8\"", "Gr\xc3\xbc\xc3\x9f" "e", "Grüße" },
+		{ "utf8", "\xc3\xa9t\xc3\xa9", "été" },
+		{ "us-ascii (Plain text)", "\xc3\xa9t\xc3\xa9", "été" },
+		{ "iso-8859-1", "\x93q\x94 \xe9", "“q” é" },
+		{ "ISO-8859-15", "\xa4 \xbd", "€ œ" },
+		{ "iso-8859-7", "\xc1\xe8\xde\xed\xe1", "Αθήνα" },
+		{ "iso-8859-9", "\xfe\xf0 \x80", "şğ €" },	/* as cp1254 */
+		{ "windows-1252", "\x80\x85", "€…" },
+		{ "x-mac-roman", "\x8e", "é" },
+		{ "x-unknown-8bit", "caf\xe9", "café" },
+		{ "", "plain", "plain" },
+	};
+	char raw[512];
+	struct md_mime m;
+	size_t i;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		snprintf(raw, sizeof raw, "From: a@example.org\nSubject: cs\n"
+		    "MIME-Version: 1.0\nContent-Type: text/plain; charset=%s\n"
+		    "Content-Transfer-Encoding: 8bit\n\n%s", c[i].cs, c[i].body);
+		parse_mem(raw, strlen(raw), 0, 0, &m);
+		ck_assert_msg(strcmp(m.text, c[i].text) == 0,
+		    "charset %s: [%s], want [%s]", c[i].cs, m.text, c[i].text);
+		md_mime_free(&m);
+	}
+}
+END_TEST
+
+/* ---- RFC 2047 -------------------------------------------------------- */
+
+START_TEST(rfc2047_words)
+{
+	static const char latin1[] = "From: a@example.org\n"
+	    "Subject: =?iso-8859-1?Q?=93Hi=94_there?= =?us-ascii?q?ok?=\n\nx\n";
+	static const char bad64[] = "From: =?utf-8?B?###?= <b@example.org>\n"
+	    "Subject: =?utf-8?B?w6k?= and =?utf-8?X?what?= =?utf-8?B?====?=\n\nx\n";
+	struct md_mime m;
+
+	/* long, folded twelve times, words glued to each other */
+	parse_file("rfc2047_long_folded.eml", 0, 0, &m);
+	assert_has(m.subject, "Teil 1 über StraßeTeil 2 über Straße");
+	assert_has(m.subject, "Teil 12 über Straße");
+	assert_lacks(m.subject, "=?");
+	ck_assert_str_eq(m.from_name, "Müller, Jürgen");	/* in quotes */
+	ck_assert_str_eq(m.from_addr, "jm@example.de");
+	md_mime_free(&m);
+
+	/* no blank between words; a character split over padded B words;
+	   "Re:" glued to a word; unpadded base64 */
+	parse_file("rfc2047_glued_words.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject, "Re: Pièce jointe manquante [#12]");
+	ck_assert_str_eq(m.from_name, "Éric");
+	ck_assert_str_eq(m.from, "Éric <eric@example.fr>");
+	ck_assert_str_eq(m.cc, "elodie@example.fr");
+	ck_assert_str_eq(m.reply_to, "Service@example.fr");
+	md_mime_free(&m);
+
+	/* ISO-8859-1 words carry windows-1252 quotes in practice */
+	parse_mem(latin1, sizeof latin1 - 1, 0, 0, &m);
+	ck_assert_str_eq(m.subject, "“Hi” thereok");
+	md_mime_free(&m);
+
+	/* broken words: no crash, a sane record */
+	parse_mem(bad64, sizeof bad64 - 1, 0, 0, &m);
+	ck_assert_str_eq(m.from_addr, "b@example.org");
+	assert_has(m.subject, "é and");
+	md_mime_free(&m);
+}
+END_TEST
+
+/* ---- attachments ----------------------------------------------------- */
+
+START_TEST(rfc2231_and_outlook_filenames)
+{
+	const struct md_attachment *a;
+	struct md_mime m;
+
+	parse_file("rfc2231_filenames.eml", 1, 1 << 20, &m);
+	ck_assert_str_eq(m.text, "Siehe Anhänge.\n");
+	ck_assert_uint_eq(m.nattachments, 5);
+	/* filename*0*=UTF-8''..., *1*=, *2="..." */
+	a = att_named(&m, "Übersicht der Gebühren 2026.pdf");
+	ck_assert_str_eq(a->content_type, "application/pdf");
+	ck_assert_uint_eq(a->size, 48);
+	ck_assert_int_eq(memcmp(a->data, "%PDF-1.4\n", 9), 0);
+	/* name= on the Content-Type only */
+	a = att_named(&m, "Kosten_Q4.xlsx");
+	ck_assert_str_eq(a->content_type, "application/vnd.openxmlformats-"
+	    "officedocument.spreadsheetml.sheet");
+	ck_assert_uint_eq(a->size, 44);
+	/* an RFC 2047 word in quotes, as Gmail and Outlook write it */
+	a = att_named(&m, "Straße.png");
+	ck_assert_str_eq(a->content_type, "image/png");
+	ck_assert_uint_eq(a->size, 70);
+	/* filename*=iso-8859-1'de'... */
+	a = att_named(&m, "Grüße.txt");
+	ck_assert_str_eq(a->data, "Gruss");
+	/* no name at all */
+	a = att_named(&m, "");
+	ck_assert_str_eq(a->content_type, "application/octet-stream");
+	ck_assert_uint_eq(a->size, 5);
+	md_mime_free(&m);
+}
+END_TEST
+
+START_TEST(forward_and_winmail_dat)
+{
+	const struct md_attachment *a;
+	struct md_mime m;
+
+	parse_file("forward_tnef.eml", 1, 1 << 20, &m);
+	ck_assert_str_eq(m.text, "See the customer's mail below.\n");
+	ck_assert_uint_eq(m.nattachments, 2);
+	ck_assert_str_eq(m.attachments[0].content_type, "message/rfc822");
+	assert_has(m.attachments[0].data, "Where is my order?");
+	assert_lacks(m.text, "Where is my order");
+	a = att_named(&m, "winmail.dat");
+	ck_assert_str_eq(a->content_type, "application/ms-tnef");
+	ck_assert_uint_eq(a->size, 64);
+	md_mime_free(&m);
+}
+END_TEST
+
+/* Outlook's invite: text/calendar inline in multipart/alternative. */
+START_TEST(calendar_invite)
+{
+	struct md_mime m;
+
+	parse_file("calendar_invite.eml", 1, 1 << 20, &m);
+	ck_assert_str_eq(m.text, "Let us meet on Thursday.\n");
+	ck_assert_int_eq(m.html_only, 0);
+	ck_assert_uint_eq(m.nattachments, 1);
+	ck_assert_str_eq(m.attachments[0].content_type, "text/calendar");
+	assert_has(m.attachments[0].data, "BEGIN:VCALENDAR");
+	assert_lacks(m.text, "VCALENDAR");
+	md_mime_free(&m);
+}
+END_TEST
+
+/* ---- structures of real clients -------------------------------------- */
+
+START_TEST(outlook_html_related)
+{
+	const struct md_attachment *a;
+	struct md_mime m;
+
+	parse_file("outlook_html_related.eml", 0, 0, &m);
+	ck_assert_int_eq(m.html_only, 1);
+	ck_assert_str_eq(m.from_name, "Smith, Jane");
+	ck_assert_str_eq(m.from_addr, "Jane.Smith@example.com");
+	ck_assert_str_eq(m.text, "Hello team,\n\nThe export fails with "
+	    "“Error 0x80070005” – see below.\n\nKind regards");
+	assert_lacks(m.text, "MsoNormal");
+	assert_lacks(m.text, "shapedefaults");
+	assert_lacks(m.text, "if gte");
+	assert_has(m.html, "class=MsoNormal");
+	a = att_named(&m, "image001.png");
+	ck_assert_str_eq(a->content_type, "image/png");
+	ck_assert_uint_eq(a->size, 70);
+	md_mime_free(&m);
+}
+END_TEST
+
+START_TEST(gmail_alternative)
+{
+	struct md_mime m;
+
+	parse_file("gmail_alternative.eml", 0, 0, &m);
+	ck_assert_str_eq(m.from_name, "Zoë Martin");
+	ck_assert_str_eq(m.subject, "Re: [#31] Refund");
+	/* QP: 4-byte emoji, U+202F, a soft break inside "wrote" */
+	ck_assert_str_eq(m.text, "Thanks, that worked 👍\n\nOn Mon, Nov 30, 2026 "
+	    "at 4:00\xe2\x80\xafPM Support <support@desk.example> wrote:\n\n"
+	    "> Please try again.\n>\n");
+	assert_has(m.html, "<div dir=\"ltr\">Thanks, that worked 👍</div>");
+	ck_assert_int_eq(m.html_only, 0);
+	md_mime_free(&m);
+}
+END_TEST
+
+/* Text, inline image, more text: all of the text is the body. */
+START_TEST(apple_mail_interleaved)
+{
+	const struct md_attachment *a;
+	struct md_mime m;
+
+	parse_file("apple_mail_interleaved.eml", 0, 0, &m);
+	assert_has(m.text, "Hi,\n\nthis is what I see when I log in:\n");
+	assert_has(m.text, "\nand after that the page stays blank.\n\nBen");
+	ck_assert(strstr(m.text, "log in:") < strstr(m.text, "blank."));
+	a = att_named(&m, "Screenshot 2026-12-01 at 10.45.12.png");
+	ck_assert_str_eq(a->content_type, "image/png");
+	ck_assert_uint_eq(m.nattachments, 1);
+	md_mime_free(&m);
+}
+END_TEST
+
+/* S/MIME: signed > mixed > alternative; the signature is a file. */
+START_TEST(smime_nested)
+{
+	struct md_mime m;
+
+	parse_file("smime_signed_nested.eml", 0, 0, &m);
+	ck_assert_str_eq(m.text, "Please find the signed contract attached. "
+	    "Grüße\n");
+	assert_has(m.html, "<div dir=\"ltr\">");
+	ck_assert_uint_eq(m.nattachments, 2);
+	ck_assert_str_eq(att_named(&m, "contract.pdf")->content_type,
+	    "application/pdf");
+	ck_assert_uint_eq(att_named(&m, "contract.pdf")->size, 48);
+	ck_assert_str_eq(att_named(&m, "smime.p7s")->content_type,
+	    "application/pkcs7-signature");
+	assert_lacks(m.text, "S/MIME signed message");	/* preamble */
+	ck_assert_int_eq(m.parse_error, 0);
+	md_mime_free(&m);
+}
+END_TEST
+
+/* PGP/MIME around format=flowed: paragraphs joined, quotes kept. */
+START_TEST(pgp_signed_flowed)
+{
+	struct md_mime m;
+
+	parse_file("pgp_signed_flowed.eml", 0, 0, &m);
+	ck_assert_str_eq(m.text, "Hello,\n\n"
+	    "after upgrading to version 4.2 the synchronisation stops after a "
+	    "few minutes and the log says that the token has expired, even "
+	    "though I logged in just before.\n\n"
+	    "> Did you try to sign out and in again? It usually helps when the "
+	    "token is stale.\n\n"
+	    "Yes, twice.\n\n"
+	    "From the logs:\n"
+	    "-- \nMax\n");
+	ck_assert_str_eq(m.in_reply_to, "issue-9@desk.example");
+	ck_assert_uint_eq(m.nattachments, 1);
+	ck_assert_str_eq(m.attachments[0].filename, "OpenPGP_signature.asc");
+	md_mime_free(&m);
+
+	parse_file("flowed_delsp.eml", 0, 0, &m);	/* DelSp=yes */
+	ck_assert_str_eq(m.text, "日本語の長い文章はここで折り返されますが、空白なしで続きます。\n");
+	md_mime_free(&m);
+}
+END_TEST
+
+START_TEST(flowed_edges)
+{
+	static const char raw[] = "From: a@example.org\nSubject: f\n"
+	    "Content-Type: text/plain; format=Flowed\n\n"
+	    "para one ends in a space \n\npara two \nwraps\n"
+	    ">> deep \n>> quote\n> less \nback to text\n";
+	static const char fixed[] = "From: a@example.org\nSubject: f\n"
+	    "Content-Type: text/plain\n\nkept \nas is\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "para one ends in a space \n\npara two wraps\n"
+	    ">> deep quote\n> less \nback to text\n");
+	md_mime_free(&m);
+	parse_mem(fixed, sizeof fixed - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "kept \nas is\n");
+	md_mime_free(&m);
+}
+END_TEST
+
+/* ---- automated mail -------------------------------------------------- */
+
+START_TEST(reports_are_flagged)
+{
+	struct md_mime m;
+
+	parse_file("mdn_read_receipt.eml", 0, 0, &m);
+	ck_assert_int_eq(m.is_report, 1);
+	ck_assert_str_eq(m.text, "Your message was read on Tuesday.\n");
+	ck_assert_str_eq(m.attachments[0].content_type,
+	    "message/disposition-notification");
+	md_mime_free(&m);
+
+	/* Exchange: the report inside a multipart/mixed, SMTPUTF8 kinds */
+	parse_file("ndr_nested_report.eml", 0, 0, &m);
+	ck_assert_int_eq(m.is_report, 1);
+	ck_assert_str_eq(m.text, "Delivery has failed to these recipients.\n");
+	ck_assert_uint_eq(m.nattachments, 2);
+	md_mime_free(&m);
+}
+END_TEST
+
+/* ---- broken bodies --------------------------------------------------- */
+
+START_TEST(broken_encodings)
+{
+	const struct md_attachment *a;
+	struct md_mime m;
+
+	/* base64 with odd breaks, a blank, no padding; CTE in capitals;
+	   boundary-like lines; preamble, epilogue; one bare LF */
+	parse_file("broken_encodings.eml", 1, 1 << 20, &m);
+	ck_assert_str_eq(m.text, "Die Zahlung wurde zweimal abgebucht. Bitte "
+	    "erstatten Sie den Betrag über 49,90 €.");
+	assert_lacks(m.text, "epilogue");
+	assert_lacks(m.text, "multi-part");
+	ck_assert_uint_eq(m.nattachments, 2);
+	a = att_named(&m, "log.txt");		/* unknown CTE: as it came */
+	assert_has(a->data, "--b1x is not a boundary line");
+	assert_has(a->data, "line two");
+	a = att_named(&m, "data.bin");		/* "8-bit" */
+	ck_assert_str_eq(a->data, "AB");
+	ck_assert_int_eq(m.parse_error, 0);
+	md_mime_free(&m);
+}
+END_TEST
+
+START_TEST(unknown_transfer_encoding_body)
+{
+	static const char raw[] = "From: a@example.org\nSubject: cte\n"
+	    "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: x-gzip64\n\nAs it came: =C3=A9\n";
+	static const char qp[] = "From: a@example.org\nSubject: cte\n"
+	    "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding:  Quoted-Printable \n\n"
+	    "soft=\r\nbreak, lower =c3=a9, bad =zz, end=\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "As it came: =C3=A9\n");
+	md_mime_free(&m);
+	parse_mem(qp, sizeof qp - 1, 0, 0, &m);
+	assert_has(m.text, "softbreak, lower é, bad =zz, end");
+	md_mime_free(&m);
+}
+END_TEST
+
+/* Nested alternative whose close never comes, LF and CRLF mixed. */
+START_TEST(nested_missing_close)
+{
+	static const char raw[] = "From: a@example.org\r\nSubject: nc\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"out\"\r\n\r\n"
+	    "--out\nContent-Type: multipart/alternative; boundary=\"in\"\n\n"
+	    "--in\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+	    "The plain text.\r\n"
+	    "--in\nContent-Type: text/html; charset=utf-8\n\n"
+	    "<p>The html</p>\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "The plain text.");
+	ck_assert_int_eq(m.parse_error, 1);
+	md_mime_free(&m);
+}
+END_TEST
+
+/* NUL bytes and a 100 KB line: a whole, clean record. */
+START_TEST(nul_and_long_lines)
+{
+	static const char head[] = "From: a@example.org\r\nSubject: big\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n\r\n";
+	size_t n = sizeof head - 1 + 100 * 1024 + 14, i;
+	char *raw = malloc(n);
+	struct md_mime m;
+
+	ck_assert_ptr_nonnull(raw);
+	memcpy(raw, head, sizeof head - 1);
+	for (i = sizeof head - 1; i < n - 14; i++)
+		raw[i] = (char)('a' + i % 26);
+	memcpy(raw + n - 14, "\r\nnul\0here\0!\r\n", 14);
+	parse_mem(raw, n, 0, 0, &m);
+	ck_assert_str_eq(m.subject, "big");
+	ck_assert_uint_eq(strlen(m.text), 100 * 1024 + 10);
+	assert_has(m.text, "\nnulhere!\n");
+	free(raw);
+	md_mime_free(&m);
+}
+END_TEST
+
+static Suite *
+mime_realworld_suite(void)
+{
+	Suite *s = suite_create("mime_realworld");
+	TCase *tc = tcase_create("mime_realworld");
+
+	tcase_add_unchecked_fixture(tc, setup, md_mime_shutdown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, iso2022jp_with_rfc2047);
+	tcase_add_test(tc, iso2022jp_raw_headers);
+	tcase_add_test(tc, iso2022jp_windows_extensions);
+	tcase_add_test(tc, shift_jis_is_cp932);
+	tcase_add_test(tc, korean_outlook_label);
+	tcase_add_test(tc, chinese_charsets);
+	tcase_add_test(tc, cyrillic_and_central_european);
+	tcase_add_test(tc, mislabelled_charsets);
+	tcase_add_test(tc, charset_labels);
+	tcase_add_test(tc, rfc2047_words);
+	tcase_add_test(tc, rfc2231_and_outlook_filenames);
+	tcase_add_test(tc, forward_and_winmail_dat);
+	tcase_add_test(tc, calendar_invite);
+	tcase_add_test(tc, outlook_html_related);
+	tcase_add_test(tc, gmail_alternative);
+	tcase_add_test(tc, apple_mail_interleaved);
+	tcase_add_test(tc, smime_nested);
+	tcase_add_test(tc, pgp_signed_flowed);
+	tcase_add_test(tc, flowed_edges);
+	tcase_add_test(tc, reports_are_flagged);
+	tcase_add_test(tc, broken_encodings);
+	tcase_add_test(tc, unknown_transfer_encoding_body);
+	tcase_add_test(tc, nested_missing_close);
+	tcase_add_test(tc, nul_and_long_lines);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+MD_UNIT_MAIN(mime_realworld_suite)
