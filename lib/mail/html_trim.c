@@ -7,7 +7,8 @@
  * a div.gmail_attr, Outlook's div#divRplyFwdMsg / #appendonsend and the
  * border-top separator div, Apple Mail's blockquote type="cite",
  * Thunderbird's div.moz-cite-prefix, Yahoo's div.yahoo_quoted, Proton's
- * div.protonmail_quote.  One forward pass over the tags finds them; the
+ * div.protonmail_quote, Zimbra's hr#zwchr, Zoho's div.zmail_extra.  One
+ * forward pass over the tags finds them; the
  * HTML is then rendered in slices with md_html_to_text (quotes the
  * customer answered between get "> " prefixes) and the text rules of
  * trim.c finish the job.  No tree and no recursion: hostile HTML costs
@@ -135,12 +136,16 @@ judge_attr(const char *name, size_t nlen, const char *v, size_t vlen)
 	    (has_ci(v, vlen, "divRplyFwdMsg") || has_ci(v, vlen, "appendonsend") ||
 	    has_ci(v, vlen, "mail-editor-reference-message-container") ||
 	    has_ci(v, vlen, "yahoo_quoted") || has_ci(v, vlen, "stopSpelling") ||
-	    has_ci(v, vlen, "OLK_SRC_BODY_SECTION")))
+	    has_ci(v, vlen, "OLK_SRC_BODY_SECTION") || has_ci(v, vlen, "zwchr")))
 		return M_CUT;
+	if (nlen == 11 && strncasecmp(name, "data-marker", 11) == 0 &&
+	    has_ci(v, vlen, "__DIVIDER__"))
+		return M_CUT;	/* Zimbra's rule above its header block */
 	if (nlen == 5 && strncasecmp(name, "class", 5) == 0) {
 		if (has_ci(v, vlen, "yahoo_quoted") ||
 		    has_ci(v, vlen, "protonmail_quote") ||
-		    has_ci(v, vlen, "OutlookMessageHeader"))
+		    has_ci(v, vlen, "OutlookMessageHeader") ||
+		    has_ci(v, vlen, "zmail_extra"))
 			return M_CUT;
 		if (has_ci(v, vlen, "gmail_attr") || has_ci(v, vlen, "moz-cite-prefix"))
 			return M_ATTR;

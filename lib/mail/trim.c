@@ -496,6 +496,10 @@ md_reply_trim(const char *text)
 	if (split_lines(text, &t) < 0)
 		goto done;
 	cut = find_cut(&t, &fwd);
+	/* a forward's marker lines go, also those closing its header (Zoho) */
+	for (i = fwd; i < cut; i++)
+		if (t.l[i].cls == L_FORWARD)
+			t.drop[i] = 1;
 	/*
 	 * The text ends at the last line the customer wrote: quotes after it
 	 * are the trailing history, quotes before it were answered inline.

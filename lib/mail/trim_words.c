@@ -231,6 +231,7 @@ const char *const md_trim_forward_phrases[] = {
 	"הודעה שהועברה", "תחילת הודעה שהועברה",
 	"अग्रेषित संदेश", "ข้อความที่ส่งต่อ",
 	"Thư được chuyển tiếp", "Thư đã chuyển tiếp",
+	"Bắt đầu tin nhắn được chuyển tiếp", "Tin nhắn được chuyển tiếp",
 	"Pesan terusan", "Pesan yang diteruskan", "Awal pesan yang diteruskan",
 	"Mesej dimajukan",
 };
