@@ -18,6 +18,7 @@
 #define ATTR_MAX	400	/* longer text is no reply header */
 #define SENT_MAX	100	/* a "Sent from" line is short */
 #define SENT_WORDS	5	/* words allowed after "Sent from my" */
+#define APP_WORDS	8	/* words of a line with a mail app's link */
 
 int
 md_trim_starts(const char *s, size_t n, const char *prefix)
@@ -296,12 +297,38 @@ md_trim_separator(const char *s, size_t n)
 
 /* ---- "Sent from my iPhone" -------------------------------------------- */
 
+/* Words with no sentence punctuation ("Sent from my iPhone, it works"). */
+static int
+plain_words(const char *s, size_t n, const char *forbidden)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (strchr(forbidden, s[j]) != NULL ||
+		    (s[j] == '.' && j + 1 < n && s[j + 1] == ' '))
+			return 0;
+	return 1;
+}
+
+/* A link the mail apps put in their "Sent from" lines (s: the link). */
+static int
+app_link(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < md_trim_app_links_n; i++)
+		if (find_ci(s, n, md_trim_app_links[i], 0) != (size_t)-1)
+			return 1;
+	return 0;
+}
+
 /*
  * The line, less "<https://...>" links that Outlook and Windows Mail put
  * in the middle ("Sent from Mail<https://go.microsoft...> for Windows"),
  * must be one of the forms above with at most SENT_WORDS words between
  * and no sentence punctuation: "Sent from my iPhone, the update works"
- * is the customer's text.
+ * is the customer's text.  A short line with a mail app's own link
+ * ("Get Outlook for iOS<https://aka.ms/o0ukef>") is one in any language.
  */
 int
 md_trim_sent_from(const char *s, size_t n)
@@ -309,18 +336,20 @@ md_trim_sent_from(const char *s, size_t n)
 	char buf[SENT_MAX + 1];
 	size_t i, k = 0, pl, sl;
 	const char *gt;
+	int app = 0;
 
 	if (n == 0 || n > 4 * SENT_MAX)
 		return 0;
 	for (i = 0; i < n && k < SENT_MAX; i++) {
-		if (s[i] == '<' && (gt = memchr(s + i, '>', n - i)) != NULL) {
-			i = (size_t)(gt - s);
-			continue;
-		}
+		gt = NULL;
+		if (s[i] == '<')
+			gt = memchr(s + i, '>', n - i);
 		/* an HTML rendering's "(https://...)" after a link's text */
-		if (s[i] == '(' && (md_trim_starts(s + i + 1, n - i - 1, "http") ||
-		    md_trim_starts(s + i + 1, n - i - 1, "mailto:")) &&
-		    (gt = memchr(s + i, ')', n - i)) != NULL) {
+		else if (s[i] == '(' && (md_trim_starts(s + i + 1, n - i - 1, "http") ||
+		    md_trim_starts(s + i + 1, n - i - 1, "mailto:")))
+			gt = memchr(s + i, ')', n - i);
+		if (gt != NULL) {
+			app |= app_link(s + i, (size_t)(gt - s) - i);
 			i = (size_t)(gt - s);
 			continue;
 		}
@@ -331,9 +360,11 @@ md_trim_sent_from(const char *s, size_t n)
 	while (k > 0 && (buf[k - 1] == ' ' || buf[k - 1] == '.'))
 		k--;
 	buf[k] = '\0';
+	if (app && count_words(buf, k) <= APP_WORDS && plain_words(buf, k, ";:!?"))
+		return 1;
 	for (i = 0; i < md_trim_sent_lines_n; i++) {
 		const char *mid;
-		size_t mlen, j;
+		size_t mlen;
 
 		pl = strlen(md_trim_sent_lines[i].pre);
 		sl = strlen(md_trim_sent_lines[i].suf);
@@ -342,13 +373,8 @@ md_trim_sent_from(const char *s, size_t n)
 			continue;
 		mid = buf + pl;
 		mlen = k - pl - sl;
-		if (count_words(mid, mlen) > SENT_WORDS || mlen > 60)
-			continue;
-		for (j = 0; j < mlen; j++)
-			if (strchr(",;:!?()\"", mid[j]) != NULL ||
-			    (mid[j] == '.' && j + 1 < mlen && mid[j + 1] == ' '))
-				break;
-		if (j == mlen)
+		if (count_words(mid, mlen) <= SENT_WORDS && mlen <= 60 &&
+		    plain_words(mid, mlen, ",;:!?()\""))
 			return 1;
 	}
 	return 0;

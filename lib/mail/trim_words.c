@@ -323,3 +323,16 @@ const struct md_trim_affix md_trim_sent_lines[] = {
 	{ "Dihantar daripada ", "" },
 };
 const size_t md_trim_sent_lines_n = N(md_trim_sent_lines);
+
+/*
+ * Links the mail apps put in their "Sent from" lines: a short line with
+ * one is such a line whatever its language.
+ */
+const char *const md_trim_app_links[] = {
+	"aka.ms/", "go.microsoft.com/fwlink", "mail.yahoo.com", "yahoo.com/?.src",
+	"proton.me", "protonmail.com", "protonmail.ch", "tuta.com", "tutanota.com",
+	"sparkmailapp.com", "bluemail.me", "typeapp.com", "edison.tech",
+	"airmailapp.com", "nine.email", "mail.onelink.me",
+	"onelink.me/107872968",	/* Yahoo Mail's app signature */
+};
+const size_t md_trim_app_links_n = N(md_trim_app_links);
