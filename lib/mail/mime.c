@@ -123,10 +123,14 @@ static char *
 part_text(struct walk *w, GMimeObject *obj, int html)
 {
 	GByteArray *a = decoded(obj);
-	char *u, *h, *r = NULL;
+	char *u, *h, *r = NULL, meta[MD_CHARSET_MAX];
+	const char *cs;
 
-	u = md_charset_to_utf8(a->len ? (const char *)a->data : "", a->len,
-	    g_mime_object_get_content_type_parameter(obj, "charset"));
+	cs = g_mime_object_get_content_type_parameter(obj, "charset");
+	if (cs == NULL && html)
+		cs = md_charset_html_meta((const char *)a->data, a->len, meta,
+		    sizeof meta);
+	u = md_charset_to_utf8(a->len ? (const char *)a->data : "", a->len, cs);
 	g_byte_array_free(a, TRUE);
 	if (u != NULL && html == 1) {
 		h = md_html_to_text(u, strlen(u));
@@ -413,6 +417,17 @@ body(struct walk *w, GMimeMessage *msg)
 		    MD_MIME_MAX_TEXT, CL_TEXT);
 }
 
+/* The declared charset of the part the text came from, NULL if none. */
+static const char *
+text_charset(struct walk *w)
+{
+	GMimeObject *t = w->plain_alt ? w->plain_alt : w->plain;
+
+	if (t == NULL || w->out->html_only)
+		t = w->html;
+	return t ? g_mime_object_get_content_type_parameter(t, "charset") : NULL;
+}
+
 /* GMime gave up: the body is whatever follows the first blank line. */
 static void
 raw_fallback(struct walk *w, const char *raw, size_t len)
@@ -493,6 +508,8 @@ md_mime_parse(const char *raw, size_t len, int want_data,
 	else {
 		md_mime_headers(&w, msg);
 		body(&w, msg);
+		if (!w.oom)
+			md_mime_headers_legacy(&w, msg, text_charset(&w));
 		g_object_unref(msg);
 	}
 	fill_empty(&w);

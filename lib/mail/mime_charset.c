@@ -273,6 +273,44 @@ jis_to_utf8(const char *p, size_t n, md_buf *b)
 	return errors;
 }
 
+/* ---- HTML's own declaration ------------------------------------------ */
+
+#define META_SCAN	4096	/* bytes of an HTML part searched for <meta> */
+
+const char *
+md_charset_html_meta(const char *p, size_t n, char *buf, size_t bufsz)
+{
+	const char *end = p + (n < META_SCAN ? n : META_SCAN), *t, *gt, *c;
+	size_t len = 0;
+
+	for (t = p; t + 5 < end; t++) {
+		if (*t != '<' || g_ascii_strncasecmp(t + 1, "meta", 4) != 0)
+			continue;
+		if ((gt = memchr(t, '>', (size_t)(end - t))) == NULL)
+			break;
+		for (c = t + 5; c + 7 < gt; c++)
+			if (g_ascii_strncasecmp(c, "charset", 7) == 0)
+				break;
+		if (c + 7 >= gt)
+			continue;
+		for (c += 7; c < gt && (*c == ' ' || *c == '\t'); c++)
+			;
+		if (c == gt || *c != '=')
+			continue;
+		for (c++; c < gt && strchr(" \t\"'", *c) != NULL; c++)
+			;
+		while (c + len < gt && len + 1 < bufsz &&
+		    strchr(" \t\"';/>", c[len]) == NULL)
+			len++;
+		if (len == 0 || len + 1 >= bufsz)
+			return NULL;
+		memcpy(buf, c, len);
+		buf[len] = '\0';
+		return buf;
+	}
+	return NULL;
+}
+
 /* ---- choosing ------------------------------------------------------- */
 
 static char *

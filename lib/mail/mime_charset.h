@@ -38,4 +38,14 @@ int	 md_charset_kind(const char *cs);
  */
 char	*md_charset_to_utf8(const char *p, size_t n, const char *cs);
 
+/*
+ * The charset an HTML text declares in its first <meta> with "charset="
+ * (<meta charset="..."> or http-equiv's content="text/html; charset=...")
+ * within its first bytes, copied to buf; NULL if none.  For HTML parts
+ * whose Content-Type has no charset: Outlook and web forms often leave it
+ * to the markup.
+ */
+const char *md_charset_html_meta(const char *p, size_t n, char *buf,
+	    size_t bufsz);
+
 #endif

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "buf.h"
+#include "mime_charset.h"
 #include "mime_int.h"
+#include "utf8.h"
 
 #define ADDRESS_MAX	1000	/* Cc addresses listed */
 
@@ -130,13 +132,17 @@ mailboxes(InternetAddressList *l, int in_group, InternetAddressMailbox **first)
 }
 
 static void
-from_header(struct walk *w, GMimeMessage *msg)
+from_header(struct walk *w, InternetAddressList *from)
 {
 	struct md_mime *m = w->out;
 	InternetAddressMailbox *mb = NULL;
 	md_buf b = MD_BUF_INIT;
 
-	m->from_count = mailboxes(g_mime_message_get_from(msg), 0, &mb);
+	free(m->from);
+	free(m->from_addr);
+	free(m->from_name);
+	m->from = m->from_addr = m->from_name = NULL;
+	m->from_count = mailboxes(from, 0, &mb);
 	if (mb == NULL)
 		return;
 	m->from_addr = clean_addr(w, internet_address_mailbox_get_addr(mb));
@@ -233,7 +239,7 @@ md_mime_headers(struct walk *w, GMimeMessage *msg)
 	InternetAddressMailbox *mb;
 
 	m->subject = md_mime_clean_hdr(w, g_mime_message_get_subject(msg));
-	from_header(w, msg);
+	from_header(w, g_mime_message_get_from(msg));
 	mb = NULL;
 	if (mailboxes(g_mime_message_get_reply_to(msg), 0, &mb) > 0)
 		m->reply_to = clean_addr(w, internet_address_mailbox_get_addr(mb));
@@ -251,4 +257,60 @@ md_mime_headers(struct walk *w, GMimeMessage *msg)
 	m->list_id = md_mime_clean_hdr(w, nonblank(header(msg, "List-Id"),
 	    header(msg, "List-Unsubscribe")));
 	m->return_path = md_mime_clean_hdr(w, header(msg, "Return-Path"));
+}
+
+/*
+ * The raw bytes of header name, unfolded and decoded from charset cs,
+ * when they hold 8-bit text that is not UTF-8; else NULL.  g_free it.
+ */
+static char *
+legacy_header(GMimeMessage *msg, const char *name, const char *cs)
+{
+	GMimeHeader *h = g_mime_header_list_get_header(
+	    g_mime_object_get_header_list(GMIME_OBJECT(msg)), name);
+	const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
+	size_t i, n = raw ? strlen(raw) : 0;
+	char *u, *r;
+
+	for (i = 0; i < n && (unsigned char)raw[i] < 0x80; i++)
+		;
+	if (i == n || n > MD_MIME_MAX_HEADER || md_utf8_valid(raw, n))
+		return NULL;
+	if ((u = md_charset_to_utf8(raw, n, cs)) == NULL)
+		return NULL;
+	r = g_mime_utils_header_unfold(u);
+	free(u);
+	return r;
+}
+
+/*
+ * Subject and From again when they hold raw 8-bit text that is not UTF-8
+ * (no RFC 2047: old and bulk mailers in Chinese, Japanese, Russian...):
+ * GMime could only guess windows-1252, but such a sender wrote the headers
+ * in the charset it declares for the body, as Thunderbird assumes too.
+ * cs: the charset of the text part; ASCII, Latin-1 and UTF-8 change
+ * nothing.
+ */
+void
+md_mime_headers_legacy(struct walk *w, GMimeMessage *msg, const char *cs)
+{
+	InternetAddressList *l;
+	char *v, *d;
+
+	if (cs == NULL || md_charset_kind(cs) != 0)
+		return;
+	if ((v = legacy_header(msg, "Subject", cs)) != NULL) {
+		d = g_mime_utils_header_decode_text(md_mime_opts, v);
+		free(w->out->subject);
+		w->out->subject = md_mime_clean_hdr(w, d);
+		g_free(d);
+		g_free(v);
+	}
+	if ((v = legacy_header(msg, "From", cs)) != NULL) {
+		if ((l = internet_address_list_parse(md_mime_opts, v)) != NULL) {
+			from_header(w, l);
+			g_object_unref(l);
+		}
+		g_free(v);
+	}
 }

@@ -207,6 +207,7 @@ EXTRA_DIST += \
 	tests/fixtures/mime/gb18030_big5.eml \
 	tests/fixtures/mime/gb2312_gbk.eml \
 	tests/fixtures/mime/gmail_alternative.eml \
+	tests/fixtures/mime/html_meta_charset.eml \
 	tests/fixtures/mime/iso2022jp.eml \
 	tests/fixtures/mime/iso2022jp_nec.eml \
 	tests/fixtures/mime/iso2022jp_raw_headers.eml \
@@ -216,6 +217,7 @@ EXTRA_DIST += \
 	tests/fixtures/mime/ndr_nested_report.eml \
 	tests/fixtures/mime/outlook_html_related.eml \
 	tests/fixtures/mime/pgp_signed_flowed.eml \
+	tests/fixtures/mime/raw_8bit_gb2312_headers.eml \
 	tests/fixtures/mime/rfc2047_glued_words.eml \
 	tests/fixtures/mime/rfc2047_long_folded.eml \
 	tests/fixtures/mime/rfc2231_filenames.eml \

@@ -181,6 +181,50 @@ START_TEST(mislabelled_charsets)
 }
 END_TEST
 
+/* HTML whose charset is only in its <meta>. */
+START_TEST(html_meta_charset)
+{
+	static const char utf16[] = "From: a@example.org\nSubject: u16\n"
+	    "Content-Type: text/plain; charset=utf-16\n"
+	    "Content-Transfer-Encoding: base64\n\n//5IAGkAIAAcIOQAHSA=\n";
+	struct md_mime m;
+
+	parse_file("html_meta_charset.eml", 0, 0, &m);
+	ck_assert_int_eq(m.html_only, 1);
+	ck_assert_str_eq(m.subject, "Счёт");
+	ck_assert_str_eq(m.text, "Здравствуйте,\n\nпрошу выставить счёт на оплату.");
+	assert_has(m.html, "<p>Здравствуйте,</p>");
+	md_mime_free(&m);
+
+	parse_mem(utf16, sizeof utf16 - 1, 0, 0, &m);	/* BOM, NUL bytes */
+	ck_assert_str_eq(m.text, "Hi “ä”");
+	md_mime_free(&m);
+}
+END_TEST
+
+/* Raw 8-bit GB2312 headers: decoded with the body's charset. */
+START_TEST(raw_8bit_headers_use_body_charset)
+{
+	static const char latin[] = "From: Ren\xe9 <r@example.fr>\n"
+	    "Subject: Caf\xe9\nContent-Type: text/plain; charset=iso-8859-1\n\n"
+	    "ok\n";
+	struct md_mime m;
+
+	parse_file("raw_8bit_gb2312_headers.eml", 0, 0, &m);
+	ck_assert_str_eq(m.subject, "关于发票的问题");
+	ck_assert_str_eq(m.from_name, "客服中心");
+	ck_assert_str_eq(m.from_addr, "service@example.cn");
+	ck_assert_int_eq(m.from_count, 1);
+	ck_assert_str_eq(m.text, "发票还没有开出来。\n");
+	md_mime_free(&m);
+
+	parse_mem(latin, sizeof latin - 1, 0, 0, &m);
+	ck_assert_str_eq(m.subject, "Café");
+	ck_assert_str_eq(m.from, "René <r@example.fr>");
+	md_mime_free(&m);
+}
+END_TEST
+
 /* Labels as they come: quoted, with comments, aliases, unknown. */
 START_TEST(charset_labels)
 {
@@ -580,6 +624,8 @@ mime_realworld_suite(void)
 	tcase_add_test(tc, cyrillic_and_central_european);
 	tcase_add_test(tc, mislabelled_charsets);
 	tcase_add_test(tc, charset_labels);
+	tcase_add_test(tc, html_meta_charset);
+	tcase_add_test(tc, raw_8bit_headers_use_body_charset);
 	tcase_add_test(tc, rfc2047_words);
 	tcase_add_test(tc, rfc2231_and_outlook_filenames);
 	tcase_add_test(tc, forward_and_winmail_dat);
