@@ -22,6 +22,8 @@
 #define BLOCK_WINDOW	14	/* lines an Outlook header block may span */
 #define RULE_GAP	3	/* lines between a separator and its header block */
 #define SENDER_WORDS	8	/* a "From:" without address names at most this */
+#define LABEL_MAX	32	/* bytes of a header field's label */
+#define UNKNOWN_FIELDS	3	/* labelled lines of a header block in any language */
 
 enum line_class {
 	L_TEXT,
@@ -301,6 +303,61 @@ header_block(const struct text *t, size_t i, size_t *subject)
 	return 0;
 }
 
+/*
+ * "Label: value" with a label of at most three words and no digits, bold
+ * or not: a header field in any language.  *value gets the value's offset.
+ */
+static int
+labelled(const struct line *l, size_t *value)
+{
+	size_t i, spaces = 0, a = 0;
+	const char *s = l->np;
+
+	while (a < l->nlen && s[a] == '*')
+		a++;
+	for (i = a; i < l->nlen && i < a + LABEL_MAX; i++) {
+		if (s[i] == ':' || (l->nlen - i >= 3 &&
+		    memcmp(s + i, "\xef\xbc\x9a", 3) == 0)) {
+			if (i == a || s[i - 1] == ' ')
+				return 0;
+			i += s[i] == ':' ? 1 : 3;
+			while (i < l->nlen && (s[i] == ' ' || s[i] == '*'))
+				i++;
+			*value = i;
+			return 1;
+		}
+		if ((s[i] >= '0' && s[i] <= '9') || s[i] == '/' || s[i] == '<' ||
+		    (s[i] == ' ' && ++spaces > 2))
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * Outlook's header block in a language the field table lacks, right after
+ * its line of underscores: UNKNOWN_FIELDS or more labelled lines in a row,
+ * one of them with an address and one with a time (the "Sent:" date),
+ * which customers' own "Name: / Email: / Phone:" lists lack.  1 if found; *forward when a value says
+ * FW:/Fwd: (the block starts a forwarded message).
+ */
+static int
+unknown_block(const struct text *t, size_t j, int *forward)
+{
+	size_t k, v, rows = 0;
+	int address = 0, time = 0;
+
+	*forward = 0;
+	for (k = j; k < t->n && k < j + BLOCK_WINDOW; k++, rows++) {
+		if (!labelled(&t->l[k], &v))
+			break;
+		address |= memchr(t->l[k].np, '@', t->l[k].nlen) != NULL;
+		time |= md_trim_has_time(t->l[k].np + v, t->l[k].nlen - v);
+		if (md_trim_forward_subject(t->l[k].np + v, t->l[k].nlen - v))
+			*forward = 1;
+	}
+	return rows >= UNKNOWN_FIELDS && address && time;
+}
+
 /* A header block of a forward: its subject says FW:/WG:/TR: ... */
 static int
 forward_block(const struct text *t, size_t subject)
@@ -376,7 +433,7 @@ static size_t
 find_cut(struct text *t, size_t *fwd)
 {
 	size_t i, j, e, subject;
-	int s;
+	int s, fw;
 
 	*fwd = t->n;
 	for (i = 0; i < t->n; i++) {
@@ -394,10 +451,16 @@ find_cut(struct text *t, size_t *fwd)
 			return t->n;
 		case L_RULE:
 			j = next_nonblank(t, i + 1);
-			if (j >= t->n || j > i + RULE_GAP ||
-			    !header_block(t, j, &subject))
+			if (j >= t->n || j > i + RULE_GAP)
 				continue;
-			if (forward_block(t, subject)) {
+			if (header_block(t, j, &subject))
+				fw = forward_block(t, subject);
+			else if (t->l[i].np[0] == '_' && j == i + 1 &&
+			    unknown_block(t, j, &fw))
+				;
+			else
+				continue;
+			if (fw) {
 				t->drop[i] = 1;
 				*fwd = i;
 				return t->n;
@@ -421,7 +484,9 @@ find_cut(struct text *t, size_t *fwd)
 		if (j < t->n && t->l[j].cls == L_QUOTE) {
 			if (!text_after_quotes(t, j))	/* top posting */
 				return decorated_above(t, i);
-		} else if (s == MD_ATTR_WEAK) {
+			if (s == MD_ATTR_GUESS)
+				continue;
+		} else if (s == MD_ATTR_WEAK || s == MD_ATTR_GUESS) {
 			continue;		/* "Bob wrote:" without quotes: text */
 		} else if (j >= t->n || !nothing_before(t, i)) {
 			/* unquoted history (HTML renderings) */

@@ -32,8 +32,13 @@ enum md_sep {
 	MD_SEP_FORWARD		/* a forwarded message starts */
 };
 
-/* Attribution strength: weak ones ("Bob wrote:") count only before quotes. */
-enum { MD_ATTR_NO = 0, MD_ATTR_WEAK = 1, MD_ATTR_STRONG = 2 };
+/*
+ * Attribution strength: weak ones ("Bob wrote:") count only before quotes,
+ * guessed ones (an address and a date, no verb we know) only before the
+ * trailing quotes: before quotes answered inline they may be the
+ * customer's own words.
+ */
+enum { MD_ATTR_NO = 0, MD_ATTR_WEAK = 1, MD_ATTR_STRONG = 2, MD_ATTR_GUESS = 3 };
 
 /* "On ... wrote:" and its translations; s may be several lines joined. */
 int	md_trim_attribution(const char *s, size_t n);
@@ -44,6 +49,8 @@ enum md_hf md_trim_header_field(const char *s, size_t n, size_t *value);
 /* A subject that says "forward" (FW:, Fwd:, WG:, TR:, RV:, I: ...). */
 int	md_trim_forward_subject(const char *s, size_t n);
 enum md_sep md_trim_separator(const char *s, size_t n);
+/* A clock time "10:04" or "10.04" in s. */
+int	md_trim_has_time(const char *s, size_t n);
 /* A whole short line "Sent from my iPhone" and its kin. */
 int	md_trim_sent_from(const char *s, size_t n);
 

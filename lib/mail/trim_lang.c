@@ -129,8 +129,8 @@ has_digit(const char *s, size_t n)
 }
 
 /* A clock time "10:04" or "10.04" (also "10:04:12"). */
-static int
-has_time(const char *s, size_t n)
+int
+md_trim_has_time(const char *s, size_t n)
 {
 	size_t i;
 
@@ -147,7 +147,9 @@ has_time(const char *s, size_t n)
  * verb: "On <date>, <name> wrote:", "<name> schrieb am <date>:",
  * "ons 25 nov. 2026 kl. 10:04 skrev <name>:", "<name> 于2026年11月25日写道：".
  * Gmail in Russian and Japanese, and old Gmail, say no verb at all:
- * "<date> <time>, Name <addr>:"; those need an address and a time.
+ * "<date> <time>, Name <addr>:"; those need an address and a time.  A
+ * line with an address and a date but no verb we know (a language not in
+ * the tables) is a guess: a reply header only before trailing quotes.
  * Strong: there is an address, a date or a known opener.  Weak ("Bob
  * wrote:") is a short name and the verb, nothing else.  s[0, end) is the
  * header without its colon.
@@ -164,10 +166,13 @@ attribution_text(const char *s, size_t end)
 	    md_trim_opener(s, end);
 	ve = find_verb(s, end, &vs);
 	if (ve == 0) {
-		if (memchr(s, '@', end) != NULL && end > 0 &&
-		    (s[end - 1] == '>' || s[end - 1] == ')') && has_time(s, end))
+		if (memchr(s, '@', end) == NULL)
+			return MD_ATTR_NO;
+		if (end > 0 && (s[end - 1] == '>' || s[end - 1] == ')') &&
+		    md_trim_has_time(s, end))
 			return MD_ATTR_STRONG;
-		return MD_ATTR_NO;
+		/* a verb we do not know: the quotes after it must tell */
+		return has_digit(s, end) ? MD_ATTR_GUESS : MD_ATTR_NO;
 	}
 	if (strong)
 		return MD_ATTR_STRONG;

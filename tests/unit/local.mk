@@ -76,7 +76,8 @@ EXTRA_DIST += tests/fixtures/replies/en.cases tests/fixtures/replies/de.cases \
 	tests/fixtures/replies/html.cases
 EXTRA_DIST += tests/fixtures/replies/more_langs_eu.cases \
 	tests/fixtures/replies/rtl_asian.cases tests/fixtures/replies/clients2.cases \
-	tests/fixtures/replies/html2.cases tests/fixtures/replies/signatures2.cases
+	tests/fixtures/replies/html2.cases tests/fixtures/replies/signatures2.cases \
+	tests/fixtures/replies/unknown_langs.cases
 
 # SMTP-stage trust decisions (helper "trust").
 check_PROGRAMS += tests/unit/test_spf
