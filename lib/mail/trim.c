@@ -54,72 +54,7 @@ struct text {
 	unsigned char	*drop;
 };
 
-/* ---- normalising and classifying ---------------------------------------- */
-
-/*
- * Bytes of an invisible character at p (removed), or 0.  The bidi controls
- * are among them: Gmail and Outlook wrap Arabic, Hebrew and Persian reply
- * headers, names and addresses in embeddings and marks.
- */
-static size_t
-invisible(const unsigned char *p, size_t n)
-{
-	if (n >= 2 && p[0] == 0xc2 && p[1] == 0xad)
-		return 2;	/* soft hyphen */
-	if (n >= 2 && p[0] == 0xd8 && p[1] == 0x9c)
-		return 2;	/* U+061C Arabic letter mark */
-	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0x8b && p[2] <= 0x8f)
-		return 3;	/* U+200B..U+200F, zero widths, LRM, RLM */
-	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae)
-		return 3;	/* U+202A..U+202E, bidi embeddings */
-	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0xa0)
-		return 3;	/* word joiner */
-	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
-		return 3;	/* U+2066..U+2069, bidi isolates */
-	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
-		return 3;	/* BOM, zero width no-break space */
-	return 0;
-}
-
-/* Bytes of a space character at p (made ' '), or 0. */
-static size_t
-spacech(const unsigned char *p, size_t n)
-{
-	if (p[0] == ' ' || p[0] == '\t' || p[0] == '\r' || p[0] == '\v' ||
-	    p[0] == '\f')
-		return 1;
-	if (n >= 2 && p[0] == 0xc2 && p[1] == 0xa0)
-		return 2;	/* no-break space */
-	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 &&
-	    (p[2] <= 0x8a || p[2] == 0xaf))
-		return 3;	/* U+2000..U+200A, U+202F */
-	if (n >= 3 && p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
-		return 3;	/* ideographic space */
-	return 0;
-}
-
-static size_t
-normalise(const char *src, size_t len, char *dst)
-{
-	const unsigned char *p = (const unsigned char *)src;
-	size_t i = 0, k = 0, w;
-	int space = 0;
-
-	while (i < len) {
-		if ((w = invisible(p + i, len - i)) > 0) {
-			i += w;
-		} else if ((w = spacech(p + i, len - i)) > 0) {
-			i += w;
-			space = 1;
-		} else {
-			if (space && k > 0)
-				dst[k++] = ' ';
-			space = 0;
-			dst[k++] = (char)p[i++];
-		}
-	}
-	return k;
-}
+/* ---- classifying (lines normalised by trim_norm.c) ------------------------ */
 
 /*
  * A "From:" field names a sender: an address, or a name of a few words.
@@ -199,7 +134,7 @@ split_lines(const char *text, struct text *t)
 		if (l->len > 0 && p[l->len - 1] == '\r')
 			l->len--;
 		l->np = t->norm + used;
-		l->nlen = normalise(l->p, l->len, t->norm + used);
+		l->nlen = md_trim_normalise(l->p, l->len, t->norm + used);
 		used += l->nlen;
 		l->cls = (unsigned char)classify(l);
 		p = e ? e + 1 : end;
@@ -500,24 +435,6 @@ find_cut(struct text *t, size_t *fwd)
 	return t->n;
 }
 
-static void
-rstrip(const char *p, size_t *len)
-{
-	size_t n = *len, w;
-
-	for (;;) {
-		if (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
-		else if (n >= 2 && (w = spacech((const unsigned char *)p + n - 2, 2)) == 2)
-			n -= 2;
-		else if (n >= 3 && (spacech((const unsigned char *)p + n - 3, 3) == 3 ||
-		    invisible((const unsigned char *)p + n - 3, 3) == 3))
-			n -= 3;
-		else
-			break;
-	}
-	*len = n;
-}
 
 static void
 free_text(struct text *t)
@@ -594,7 +511,7 @@ md_reply_trim(const char *text)
 				continue;	/* at most one blank line in a row */
 		} else
 			blank_run = 0;
-		rstrip(t.l[i].p, &len);
+		md_trim_rstrip(t.l[i].p, &len);
 		if (t.l[i].cls == L_BLANK)
 			len = 0;
 		if (md_buf_append(&out, t.l[i].p, len) < 0 ||

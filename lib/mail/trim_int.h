@@ -1,8 +1,8 @@
 /*
  * trim_int.h - what the reply trimmer's files share: trim.c (the line
- * engine), trim_lang.c (the matchers for the mail clients' phrases),
- * trim_words.c (those phrases, in many languages) and html_trim.c (the
- * HTML markers).
+ * engine), trim_norm.c (normalising lines), trim_lang.c (the matchers for
+ * the mail clients' phrases), trim_words.c (those phrases, in many
+ * languages) and html_trim.c (the HTML markers).
  *
  * Every matcher takes a "normalised" line: invisible characters (U+200B,
  * U+FEFF, soft hyphen ...) removed, no-break and other spaces made plain
@@ -39,6 +39,11 @@ enum md_sep {
  * customer's own words.
  */
 enum { MD_ATTR_NO = 0, MD_ATTR_WEAK = 1, MD_ATTR_STRONG = 2, MD_ATTR_GUESS = 3 };
+
+/* Normalises src[0, len) into dst (at most len bytes); returns its length. */
+size_t	md_trim_normalise(const char *src, size_t len, char *dst);
+/* Drops trailing blanks and invisible characters from p[0, *len). */
+void	md_trim_rstrip(const char *p, size_t *len);
 
 /* "On ... wrote:" and its translations; s may be several lines joined. */
 int	md_trim_attribution(const char *s, size_t n);
