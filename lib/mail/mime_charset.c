@@ -280,9 +280,12 @@ jis_to_utf8(const char *p, size_t n, md_buf *b)
 const char *
 md_charset_html_meta(const char *p, size_t n, char *buf, size_t bufsz)
 {
-	const char *end = p + (n < META_SCAN ? n : META_SCAN), *t, *gt, *c;
+	const char *end, *t, *gt, *c;
 	size_t len = 0;
 
+	if (p == NULL)
+		return NULL;
+	end = p + (n < META_SCAN ? n : META_SCAN);
 	for (t = p; t + 5 < end; t++) {
 		if (*t != '<' || g_ascii_strncasecmp(t + 1, "meta", 4) != 0)
 			continue;

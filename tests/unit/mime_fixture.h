@@ -97,6 +97,22 @@ parse_file(const char *name, int want_data, size_t max, struct md_mime *m)
 	free(raw);
 }
 
+/* The first attachment of that type (NULL: any) and name (NULL: any). */
+static inline const struct md_attachment *
+find_attachment(const struct md_mime *m, const char *type, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nattachments; i++)
+		if ((type == NULL || strcmp(m->attachments[i].content_type,
+		    type) == 0) && (name == NULL ||
+		    strcmp(m->attachments[i].filename, name) == 0))
+			return &m->attachments[i];
+	ck_abort_msg("no attachment of type [%s] named [%s]",
+	    type ? type : "*", name ? name : "*");
+	return NULL;
+}
+
 #define assert_has(hay, needle) \
 	ck_assert_msg(strstr((hay), (needle)) != NULL, \
 	    "%s: [%s] lacks [%s]", #hay, (hay), (needle))

@@ -116,17 +116,7 @@ START_TEST(alternative_and_threading)
 }
 END_TEST
 
-static const struct md_attachment *
-find_att(const struct md_mime *m, const char *type)
-{
-	size_t i;
-
-	for (i = 0; i < m->nattachments; i++)
-		if (strcmp(m->attachments[i].content_type, type) == 0)
-			return &m->attachments[i];
-	ck_abort_msg("no attachment of type %s", type);
-	return NULL;
-}
+#define find_att(m, type) find_attachment((m), (type), NULL)
 
 START_TEST(mixed_attachments)
 {

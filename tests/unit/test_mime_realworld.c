@@ -10,17 +10,7 @@
 
 #include "mime_fixture.h"
 
-static const struct md_attachment *
-att_named(const struct md_mime *m, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < m->nattachments; i++)
-		if (strcmp(m->attachments[i].filename, name) == 0)
-			return &m->attachments[i];
-	ck_abort_msg("no attachment named [%s]", name);
-	return NULL;
-}
+#define att_named(m, name) find_attachment((m), NULL, (name))
 
 /* ---- charsets -------------------------------------------------------- */
 
