@@ -283,9 +283,14 @@ leaf(struct walk *w, GMimeObject *obj, GMimeObject *parent)
 	 * A named text part is a body only if explicitly inline, or if it is
 	 * the message's only part: a single text/plain with a name= (some
 	 * mailers add one) and no Content-Disposition is what was written.
+	 * A named inline one after the body, outside a multipart/alternative,
+	 * is a file shown inline (mutt attaches text files so), not more of
+	 * the body.
 	 */
 	if ((plain || is_type(obj, "text", "html")) && !attached &&
-	    (!named || disp != NULL || parent == NULL)) {
+	    (!named || ((disp != NULL || parent == NULL) &&
+	    ((w->plain == NULL && w->html == NULL) || (parent != NULL &&
+	    is_type(parent, "multipart", "alternative")))))) {
 		if (!plain)
 			w->html = w->html ? w->html : obj;
 		else {

@@ -420,6 +420,63 @@ START_TEST(apple_mail_interleaved)
 }
 END_TEST
 
+/* mutt: text files attached inline with a name are files, not body. */
+START_TEST(named_inline_text_after_body)
+{
+	static const char raw[] = "From: a@example.org\nSubject: mutt\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"m\"\n"
+	    "Content-Disposition: inline\n\n"
+	    "--m\nContent-Type: text/plain; charset=us-ascii\n"
+	    "Content-Disposition: inline\n\nSee the log.\n\n"
+	    "--m\nContent-Type: text/plain; charset=us-ascii\n"
+	    "Content-Disposition: inline; filename=\"error.log\"\n\n"
+	    "ERROR 1\nERROR 2\n\n"
+	    "--m\nContent-Type: text/html\n"
+	    "Content-Disposition: inline; filename=\"page.html\"\n\n<p>x</p>\n"
+	    "--m--\n";
+	static const char first[] = "From: a@example.org\nSubject: n\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"m\"\n\n"
+	    "--m\nContent-Type: text/plain; charset=utf-8\n"
+	    "Content-Disposition: inline; filename=\"message.txt\"\n\nThe body.\n"
+	    "--m\nContent-Type: image/jpeg; name=\"a.jpg\"\n\nJFIF\n--m--\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "See the log.\n");
+	ck_assert_str_eq(m.html, "");
+	ck_assert_uint_eq(m.nattachments, 2);
+	ck_assert_uint_eq(att_named(&m, "error.log")->size, 16);
+	ck_assert_str_eq(att_named(&m, "page.html")->content_type, "text/html");
+	md_mime_free(&m);
+
+	parse_mem(first, sizeof first - 1, 0, 0, &m);	/* the first is the body */
+	ck_assert_str_eq(m.text, "The body.");
+	ck_assert_uint_eq(m.nattachments, 1);
+	md_mime_free(&m);
+}
+END_TEST
+
+/* HTML-only from a webmailer: Gmail-style divs, Outlook-style lists. */
+START_TEST(html_only_shapes)
+{
+	static const char raw[] = "From: a@example.org\nSubject: h\n"
+	    "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+	    "<div dir=\"ltr\"><div>Hello,</div><div><br></div>"
+	    "<div>the app crashes&nbsp;on start.</div><div><br></div>"
+	    "<p class=MsoListParagraph><![if !supportLists]><span>1.<span "
+	    "style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp; </span></span>"
+	    "<![endif]>Open it<o:p></o:p></p>"
+	    "<div>Thanks,<br>Ana</div></div>\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	ck_assert_int_eq(m.html_only, 1);
+	ck_assert_str_eq(m.text, "Hello,\n\nthe app crashes on start.\n\n"
+	    "1. Open it\n\nThanks,\nAna");
+	md_mime_free(&m);
+}
+END_TEST
+
 /* S/MIME: signed > mixed > alternative; the signature is a file. */
 START_TEST(smime_nested)
 {
@@ -623,6 +680,8 @@ mime_realworld_suite(void)
 	tcase_add_test(tc, outlook_html_related);
 	tcase_add_test(tc, gmail_alternative);
 	tcase_add_test(tc, apple_mail_interleaved);
+	tcase_add_test(tc, named_inline_text_after_body);
+	tcase_add_test(tc, html_only_shapes);
 	tcase_add_test(tc, smime_nested);
 	tcase_add_test(tc, pgp_signed_flowed);
 	tcase_add_test(tc, flowed_edges);
