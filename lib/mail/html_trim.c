@@ -340,6 +340,7 @@ md_reply_trim_html(const char *html, size_t len)
 	md_buf out = MD_BUF_INIT;
 	size_t i, at = 0, cut, fwd = (size_t)-1;
 	char *res = NULL;
+	int quoted_tail = 0;
 
 	if (html == NULL)
 		html = "", len = 0;
@@ -356,8 +357,10 @@ md_reply_trim_html(const char *html, size_t len)
 		if (s->q[i].start < s->last_vis)
 			continue;
 		/* trailing quotes are history, unless forwarded (Apple Mail) */
-		if (!forward_before(html, i > 0 ? s->q[i - 1].end : 0, s->q[i].lead))
+		if (!forward_before(html, i > 0 ? s->q[i - 1].end : 0, s->q[i].lead)) {
 			cut = s->q[i].lead;
+			quoted_tail = 1;
+		}
 		break;
 	}
 	for (i = 0; i < s->nq && s->q[i].start < cut; i++) {
@@ -373,6 +376,12 @@ md_reply_trim_html(const char *html, size_t len)
 		at = fwd;
 	}
 	if (at < cut && render(&out, html, at, cut, 0) < 0)
+		goto done;
+	/*
+	 * The text rules see that quotes followed: a reply header they do not
+	 * know for sure ("Bob wrote:", a language without a table) goes then.
+	 */
+	if (quoted_tail && md_buf_append(&out, "\n\n>", 3) < 0)
 		goto done;
 	res = md_reply_trim(md_buf_str(&out));
 done:
