@@ -203,10 +203,12 @@ attribution_at(const struct text *t, size_t i, size_t *last)
 /*
  * An Outlook-style header block from line i: "From:" (or "Sent:", which
  * GMX puts first) with, within BLOCK_WINDOW lines, a date or a subject
- * (from first) or both a subject and a recipient.  Blank lines between
- * fields are allowed (HTML renderings), and a long value may wrap onto one
- * unlabelled line.  Returns the kinds seen (0: no block); *subject gets
- * the subject line's index.
+ * (from first) or both a subject and a recipient; a block that starts
+ * with another field (Thunderbird's and WP's "Subject:" first) needs both
+ * a sender and a date.  Blank lines between fields are allowed (HTML
+ * renderings), and a long value may wrap onto one unlabelled line.
+ * Returns the kinds seen (0: no block); *subject gets the subject line's
+ * index.
  */
 static unsigned
 header_block(const struct text *t, size_t i, size_t *subject)
@@ -214,8 +216,7 @@ header_block(const struct text *t, size_t i, size_t *subject)
 	unsigned kinds = 0;
 	size_t j, loose = 0;
 
-	if (t->l[i].cls != L_FIELD ||
-	    !(t->l[i].field & (MD_HF_FROM | MD_HF_DATE)))
+	if (t->l[i].cls != L_FIELD)
 		return 0;
 	*subject = (size_t)-1;
 	for (j = i; j < t->n && j < i + BLOCK_WINDOW; j++) {
@@ -231,6 +232,8 @@ header_block(const struct text *t, size_t i, size_t *subject)
 			*subject = j;
 		kinds |= t->l[j].field;
 	}
+	if (!(t->l[i].field & (MD_HF_FROM | MD_HF_DATE)))
+		return (kinds & MD_HF_FROM) && (kinds & MD_HF_DATE) ? kinds : 0;
 	if ((kinds & MD_HF_FROM) && (kinds & (MD_HF_DATE | MD_HF_SUBJECT)))
 		return kinds;
 	if ((kinds & MD_HF_DATE) && (kinds & MD_HF_SUBJECT) && (kinds & MD_HF_TO))

@@ -137,6 +137,9 @@ const struct md_trim_field md_trim_fields[] = {
 	{ "Sujet", MD_HF_SUBJECT }, { "Pour", MD_HF_TO }, { "Dato", MD_HF_DATE },
 	{ "Päiväys", MD_HF_DATE }, { "Enviat", MD_HF_DATE }, { "Per a", MD_HF_TO },
 	{ "Assumpte", MD_HF_SUBJECT },
+	/* pl and cs webmail (WP, o2, Seznam) */
+	{ "Nadawca", MD_HF_FROM }, { "Odesílatel", MD_HF_FROM },
+	{ "Adresat", MD_HF_TO },
 	/* el */
 	{ "Από", MD_HF_FROM }, { "Στάλθηκε", MD_HF_DATE }, { "Προς", MD_HF_TO },
 	{ "Κοιν.", MD_HF_CC }, { "Θέμα", MD_HF_SUBJECT }, { "Ημερομηνία", MD_HF_DATE },
@@ -265,6 +268,9 @@ const char *const md_trim_original_phrases[] = {
 	"الرسالة الأصلية", "הודעה מקורית", "ההודעה המקורית", "پیام اصلی",
 	"मूल संदेश", "ข้อความต้นฉบับ", "Thư gốc", "Tin nhắn gốc", "Pesan Asli",
 	"Mesej Asal",
+	/* webmail and Samsung Email */
+	"Původní e-mail", "Původní email", "원본 메일", "Mail d'origine",
+	"原始信息", "原始訊息", "オリジナルメッセージ",
 };
 const size_t md_trim_original_phrases_n = N(md_trim_original_phrases);
 

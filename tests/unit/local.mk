@@ -77,7 +77,7 @@ EXTRA_DIST += tests/fixtures/replies/en.cases tests/fixtures/replies/de.cases \
 EXTRA_DIST += tests/fixtures/replies/more_langs_eu.cases \
 	tests/fixtures/replies/rtl_asian.cases tests/fixtures/replies/clients2.cases \
 	tests/fixtures/replies/html2.cases tests/fixtures/replies/signatures2.cases \
-	tests/fixtures/replies/unknown_langs.cases
+	tests/fixtures/replies/unknown_langs.cases tests/fixtures/replies/webmail.cases
 
 # SMTP-stage trust decisions (helper "trust").
 check_PROGRAMS += tests/unit/test_spf
