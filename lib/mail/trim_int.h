@@ -93,6 +93,8 @@ extern const char *const md_trim_original_phrases[];
 extern const size_t md_trim_original_phrases_n;
 extern const struct md_trim_affix md_trim_sent_lines[];
 extern const size_t md_trim_sent_lines_n;
+extern const char *const md_trim_excuses[];
+extern const size_t md_trim_excuses_n;
 extern const char *const md_trim_app_links[];
 extern const size_t md_trim_app_links_n;
 

@@ -19,6 +19,7 @@
 #define SENT_MAX	100	/* a "Sent from" line is short */
 #define SENT_WORDS	5	/* words allowed after "Sent from my" */
 #define APP_WORDS	8	/* words of a line with a mail app's link */
+#define EXCUSE_WORDS	8	/* "Please excuse my brevity" after "Sent from" */
 
 int
 md_trim_starts(const char *s, size_t n, const char *prefix)
@@ -315,6 +316,28 @@ plain_words(const char *s, size_t n, const char *forbidden)
 	return 1;
 }
 
+/*
+ * "Sent from my iPhone. Please excuse my brevity.": the length of s[0, n)
+ * without such a second sentence (an apology of a few words), else n.
+ */
+static size_t
+without_excuse(const char *s, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i + 2 < n; i++) {
+		if (s[i] != '.' || s[i + 1] != ' ')
+			continue;
+		if (count_words(s + i + 2, n - i - 2) > EXCUSE_WORDS)
+			return n;
+		for (j = 0; j < md_trim_excuses_n; j++)
+			if (md_trim_starts(s + i + 2, n - i - 2, md_trim_excuses[j]))
+				return i;
+		return n;
+	}
+	return n;
+}
+
 /* A link the mail apps put in their "Sent from" lines (s: the link). */
 static int
 app_link(const char *s, size_t n)
@@ -365,6 +388,7 @@ md_trim_sent_from(const char *s, size_t n)
 	while (k > 0 && (buf[k - 1] == ' ' || buf[k - 1] == '.'))
 		k--;
 	buf[k] = '\0';
+	k = without_excuse(buf, k);
 	if (app && count_words(buf, k) <= APP_WORDS && plain_words(buf, k, ";:!?"))
 		return 1;
 	for (i = 0; i < md_trim_sent_lines_n; i++) {

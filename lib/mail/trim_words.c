@@ -342,3 +342,14 @@ const char *const md_trim_app_links[] = {
 	"onelink.me/107872968",	/* Yahoo Mail's app signature */
 };
 const size_t md_trim_app_links_n = N(md_trim_app_links);
+
+/* Apologies that may follow a "Sent from" line in the same line. */
+const char *const md_trim_excuses[] = {
+	"Please excuse", "Excuse", "Sorry for", "Pardon", "Apologies for",
+	"Bitte entschuldigen", "Entschuldigen Sie", "Entschuldigt",
+	"Excusez", "Veuillez excuser", "Désolé pour", "Scusate", "Scusa",
+	"Disculpe", "Disculpa", "Perdone", "Desculpe", "Excuseer",
+	"Ursäkta", "Undskyld", "Unnskyld", "Pahoittelen", "Przepraszam",
+	"Извините", "Вибачте", "Omlouvám",
+};
+const size_t md_trim_excuses_n = N(md_trim_excuses);
