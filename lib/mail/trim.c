@@ -43,7 +43,7 @@ struct line {
 	const char	*np;	/* normalised (trim_int.h) */
 	size_t		 nlen;
 	unsigned char	 cls;
-	unsigned char	 field;	/* enum md_hf when cls == L_FIELD */
+	unsigned char	 field;	/* enum md_hf (also a "From:" taken for text) */
 	size_t		 value;	/* offset of the field's value in np */
 };
 
@@ -86,10 +86,10 @@ classify(struct line *l)
 		return L_QUOTE;
 	if (n == 2 && s[0] == '-' && s[1] == '-')
 		return L_SIGSEP;	/* "-- " and its mangled forms */
-	if ((f = md_trim_header_field(s, n, &l->value)) != MD_HF_NONE &&
-	    (f != MD_HF_FROM || sender_value(s + l->value, n - l->value))) {
-		l->field = (unsigned char)f;
-		return L_FIELD;
+	if ((f = md_trim_header_field(s, n, &l->value)) != MD_HF_NONE) {
+		l->field = (unsigned char)f;	/* kept: a block may take it */
+		if (f != MD_HF_FROM || sender_value(s + l->value, n - l->value))
+			return L_FIELD;
 	}
 	switch (md_trim_separator(s, n)) {
 	case MD_SEP_RULE:
@@ -370,7 +370,7 @@ nothing_before(const struct text *t, size_t i)
 static size_t
 find_cut(struct text *t, size_t *fwd)
 {
-	size_t i, j, e, subject;
+	size_t i, j, k, e, subject;
 	int s, fw;
 
 	*fwd = t->n;
@@ -410,7 +410,11 @@ find_cut(struct text *t, size_t *fwd)
 					*fwd = i;
 					return t->n;
 				}
-				return decorated_above(t, i);
+				/* a long "From: X on behalf of Y" right above */
+				k = i;
+				if (k > 0 && t->l[k - 1].field == MD_HF_FROM)
+					k--;
+				return decorated_above(t, k);
 			}
 			break;
 		default:
