@@ -137,6 +137,9 @@ const struct md_trim_field md_trim_fields[] = {
 	{ "Sujet", MD_HF_SUBJECT }, { "Pour", MD_HF_TO }, { "Dato", MD_HF_DATE },
 	{ "Päiväys", MD_HF_DATE }, { "Enviat", MD_HF_DATE }, { "Per a", MD_HF_TO },
 	{ "Assumpte", MD_HF_SUBJECT },
+	/* zh, ja, ko webmail and Thunderbird (163, Naver, Daum) */
+	{ "发送日期", MD_HF_DATE }, { "發送日期", MD_HF_DATE }, { "送信者", MD_HF_FROM },
+	{ "送信日", MD_HF_DATE }, { "보낸사람", MD_HF_FROM }, { "받는사람", MD_HF_TO },
 	/* pl and cs webmail (WP, o2, Seznam) */
 	{ "Nadawca", MD_HF_FROM }, { "Odesílatel", MD_HF_FROM },
 	{ "Adresat", MD_HF_TO },
@@ -236,7 +239,7 @@ const char *const md_trim_forward_phrases[] = {
 	"Thư được chuyển tiếp", "Thư đã chuyển tiếp",
 	"Bắt đầu tin nhắn được chuyển tiếp", "Tin nhắn được chuyển tiếp",
 	"Pesan terusan", "Pesan yang diteruskan", "Awal pesan yang diteruskan",
-	"Mesej dimajukan",
+	"Mesej dimajukan", "转发邮件信息", "轉寄郵件資訊",
 };
 const size_t md_trim_forward_phrases_n = N(md_trim_forward_phrases);
 
