@@ -129,6 +129,19 @@ has_digit(const char *s, size_t n)
 	return 0;
 }
 
+/* "<x@y>" as clients write a sender, not as people write an address. */
+static int
+bracketed_address(const char *s, size_t n)
+{
+	const char *lt = memchr(s, '<', n), *at, *gt;
+
+	if (lt == NULL)
+		return 0;
+	at = memchr(lt, '@', n - (size_t)(lt - s));
+	gt = memchr(lt, '>', n - (size_t)(lt - s));
+	return at != NULL && gt != NULL && at < gt;
+}
+
 /* A clock time "10:04" or "10.04" (also "10:04:12"). */
 int
 md_trim_has_time(const char *s, size_t n)
@@ -149,8 +162,9 @@ md_trim_has_time(const char *s, size_t n)
  * "ons 25 nov. 2026 kl. 10:04 skrev <name>:", "<name> 于2026年11月25日写道：".
  * Gmail in Russian and Japanese, and old Gmail, say no verb at all:
  * "<date> <time>, Name <addr>:"; those need an address and a time.  A
- * line with an address and a date but no verb we know (a language not in
- * the tables) is a guess: a reply header only before trailing quotes.
+ * line with an address and a date, or a "<x@y>" sender, but no verb we
+ * know (a language not in the tables) is a guess: a reply header only
+ * before trailing quotes.
  * Strong: there is an address, a date or a known opener.  Weak ("Bob
  * wrote:") is a short name and the verb, nothing else.  s[0, end) is the
  * header without its colon.
@@ -173,7 +187,8 @@ attribution_text(const char *s, size_t end)
 		    md_trim_has_time(s, end))
 			return MD_ATTR_STRONG;
 		/* a verb we do not know: the quotes after it must tell */
-		return has_digit(s, end) ? MD_ATTR_GUESS : MD_ATTR_NO;
+		return has_digit(s, end) || bracketed_address(s, end) ?
+		    MD_ATTR_GUESS : MD_ATTR_NO;
 	}
 	if (strong)
 		return MD_ATTR_STRONG;
