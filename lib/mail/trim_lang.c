@@ -165,7 +165,8 @@ md_trim_has_time(const char *s, size_t n)
  * line with an address and a date, or a "<x@y>" sender, but no verb we
  * know (a language not in the tables) is a guess: a reply header only
  * before trailing quotes.
- * Strong: there is an address, a date or a known opener.  Weak ("Bob
+ * Strong: there is an address, a clock time or a known opener (a bare
+ * number is not enough: "I wrote 2 emails before:").  Weak ("Bob
  * wrote:") is a short name and the verb, nothing else.  s[0, end) is the
  * header without its colon.
  */
@@ -177,7 +178,7 @@ attribution_text(const char *s, size_t end)
 
 	while (end > 0 && s[end - 1] == ' ')
 		end--;
-	strong = memchr(s, '@', end) != NULL || has_digit(s, end) ||
+	strong = memchr(s, '@', end) != NULL || md_trim_has_time(s, end) ||
 	    md_trim_opener(s, end);
 	ve = find_verb(s, end, &vs);
 	if (ve == 0) {

@@ -68,7 +68,7 @@ const size_t md_trim_verbs_n = N(md_trim_verbs);
 const char *const md_trim_unspaced_verbs[] = {
 	"写道", "寫道", "のメッセージ", "のメール", "書きました", "は書きました",
 	"작성", "님이 작성", "썼습니다", "님의 메시지",
-	"쓴 글", "이(가) 쓴 글", "เขียนว่า", "เขียน",
+	"쓴 글", "이(가) 쓴 글", "เขียนว่า",
 };
 const size_t md_trim_unspaced_verbs_n = N(md_trim_unspaced_verbs);
 
