@@ -340,6 +340,16 @@ next_nonblank(const struct text *t, size_t i)
 	return i;
 }
 
+/* Does one of lines a..e have the byte c? */
+static int
+span_has(const struct text *t, size_t a, size_t e, char c)
+{
+	for (; a <= e; a++)
+		if (memchr(t->l[a].np, c, t->l[a].nlen) != NULL)
+			return 1;
+	return 0;
+}
+
 /* After the quotes from i on, does the customer write again? */
 static int
 text_after_quotes(const struct text *t, size_t i)
@@ -430,6 +440,9 @@ find_cut(struct text *t, size_t *fwd)
 				continue;
 		} else if (s == MD_ATTR_WEAK || s == MD_ATTR_GUESS) {
 			continue;		/* "Bob wrote:" without quotes: text */
+		} else if (j < t->n && !span_has(t, i, e, '@') &&
+		    !nothing_before(t, i)) {
+			continue;	/* "On Monday your technician wrote:" */
 		} else if (j >= t->n || !nothing_before(t, i)) {
 			/* unquoted history (HTML renderings) */
 			return decorated_above(t, i);
