@@ -316,6 +316,7 @@ const struct md_trim_affix md_trim_sent_lines[] = {
 	{ "", "から送信" }, { "", "から送信しました" }, { "", "から送信されました" },
 	{ "내 ", "에서 보냄" }, { "", "에서 보냄" }, { "", "에서 보냄." },
 	{ "Von ", " gesendet" }, { "Envoyé de ", "" },
+	{ "Diese Nachricht wurde von meinem ", " gesendet" },
 	{ "Στάλθηκε από ", "" }, { "", "ról küldve" }, { "", "ről küldve" },
 	{ "Trimis de pe ", "" }, { "Trimis din ", "" }, { "Trimis cu ", "" },
 	{ "Изпратено от ", "" }, { "Poslano s ", "" }, { "Poslano sa ", "" },
@@ -352,6 +353,7 @@ const char *const md_trim_excuses[] = {
 	"Bitte entschuldigen", "Entschuldigen Sie", "Entschuldigt",
 	"Excusez", "Veuillez excuser", "Désolé pour", "Scusate", "Scusa",
 	"Disculpe", "Disculpa", "Perdone", "Desculpe", "Excuseer",
+	"Por favor, disculp", "Por favor disculp", "Por favor, desculp",
 	"Ursäkta", "Undskyld", "Unnskyld", "Pahoittelen", "Przepraszam",
 	"Извините", "Вибачте", "Omlouvám",
 };
