@@ -86,6 +86,9 @@ classify(struct line *l)
 		return L_QUOTE;
 	if (n == 2 && s[0] == '-' && s[1] == '-')
 		return L_SIGSEP;	/* "-- " and its mangled forms */
+	if (n == 3 && memcmp(s, "\xe2\x80", 2) == 0 &&
+	    ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94))
+		return L_SIGSEP;	/* "--" made a dash by smart punctuation */
 	if ((f = md_trim_header_field(s, n, &l->value)) != MD_HF_NONE) {
 		l->field = (unsigned char)f;	/* kept: a block may take it */
 		if (f != MD_HF_FROM || sender_value(s + l->value, n - l->value))
@@ -311,8 +314,9 @@ forward_block(const struct text *t, size_t subject)
 /* ---- deciding ----------------------------------------------------------- */
 
 /*
- * "----- anything -----" or a rule right above line i (a header block or
- * a reply header): its start, so that the decoration goes with the history.
+ * "----- anything -----" (any decoration) or a rule right above line i (a
+ * header block or a reply header): its start, so that the decoration goes
+ * with the history.
  */
 static size_t
 decorated_above(const struct text *t, size_t i)
@@ -325,9 +329,8 @@ decorated_above(const struct text *t, size_t i)
 	if (j == 0)
 		return i;
 	l = &t->l[j - 1];
-	if (l->cls == L_RULE || (l->cls == L_TEXT && l->nlen >= 6 &&
-	    l->np[0] == '-' && l->np[1] == '-' &&
-	    l->np[l->nlen - 1] == '-' && l->np[l->nlen - 2] == '-'))
+	if (l->cls == L_RULE ||
+	    (l->cls == L_TEXT && md_trim_decorated(l->np, l->nlen)))
 		return j - 1;
 	return i;
 }

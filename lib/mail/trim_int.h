@@ -54,6 +54,8 @@ enum md_hf md_trim_header_field(const char *s, size_t n, size_t *value);
 /* A subject that says "forward" (FW:, Fwd:, WG:, TR:, RV:, I: ...). */
 int	md_trim_forward_subject(const char *s, size_t n);
 enum md_sep md_trim_separator(const char *s, size_t n);
+/* "----- x -----", "=== x ===", "—— x ——": text between decorations. */
+int	md_trim_decorated(const char *s, size_t n);
 /* A clock time "10:04" or "10.04" in s. */
 int	md_trim_has_time(const char *s, size_t n);
 /* A whole short line "Sent from my iPhone" and its kin. */

@@ -255,11 +255,67 @@ md_trim_forward_subject(const char *s, size_t n)
 
 /* ---- separators ------------------------------------------------------- */
 
-static int
-decor(char c)
+/* Dashes and bars beyond ASCII that lines are drawn with (UTF-8). */
+static const char *const wide_decor[] = {
+	"\xe2\x80\x93", "\xe2\x80\x94", "\xe2\x80\x95",	/* en, em dash, bar */
+	"\xe2\x94\x80", "\xe2\x94\x81", "\xe2\x95\x90",	/* box drawing */
+	"\xef\xbc\x8d", "\xef\xbc\x9d", "\xef\xbc\xbf",	/* fullwidth - = _ */
+	"\xe3\x83\xbc",					/* katakana long mark */
+};
+
+/* Bytes of a decoration character starting at s[i] (i < n), or 0. */
+static size_t
+decor_at(const char *s, size_t n, size_t i)
 {
-	return c == '-' || c == '_' || c == '=' || c == '*' || c == ' ' ||
-	    c == '~';
+	size_t k;
+
+	if (strchr("-_=*~ ", s[i]) != NULL && s[i] != '\0')
+		return 1;
+	for (k = 0; k < sizeof wide_decor / sizeof wide_decor[0]; k++)
+		if (n - i >= 3 && memcmp(s + i, wide_decor[k], 3) == 0)
+			return 3;
+	return 0;
+}
+
+/* Bytes of a decoration character ending at s[e - 1] (a <= e - 1), or 0. */
+static size_t
+decor_before(const char *s, size_t a, size_t e)
+{
+	if (decor_at(s, e, e - 1) == 1)
+		return 1;
+	if (e - a >= 3 && decor_at(s, e, e - 3) == 3)
+		return 3;
+	return 0;
+}
+
+/*
+ * The text between a line's decorations: [*a, *b).  Returns 1 if there
+ * are at least two decoration characters on each side.
+ */
+static int
+undecorate(const char *s, size_t n, size_t *a, size_t *b)
+{
+	size_t w, left = 0, right = 0;
+
+	*a = 0;
+	*b = n;
+	while (*a < *b && (w = decor_at(s, *b, *a)) > 0) {
+		*a += w;
+		left++;
+	}
+	while (*b > *a && (w = decor_before(s, *a, *b)) > 0) {
+		*b -= w;
+		right++;
+	}
+	return left >= 2 && right >= 2;
+}
+
+int
+md_trim_decorated(const char *s, size_t n)
+{
+	size_t a, b;
+
+	return undecorate(s, n, &a, &b) && b > a;
 }
 
 static int
@@ -282,7 +338,7 @@ phrase_in(const char *s, size_t n, const char *const *list, size_t count)
 enum md_sep
 md_trim_separator(const char *s, size_t n)
 {
-	size_t a = 0, b = n, i;
+	size_t a, b, i, w, dashes = 0;
 	int decorated;
 
 	if (n == 0 || n > ATTR_MAX)
@@ -291,15 +347,13 @@ md_trim_separator(const char *s, size_t n)
 		;
 	if (i == n && n >= 10)
 		return MD_SEP_RULE;
-	for (i = 0; i < n && (s[i] == '-' || s[i] == ' '); i++)
-		;
-	if (i == n && n >= 5)
+	/* dashes, also em dashes and box drawing, and spaces only */
+	for (i = 0; i < n && s[i] != '_' && s[i] != '=' && s[i] != '*' &&
+	    s[i] != '~' && (w = decor_at(s, n, i)) > 0; i += w)
+		dashes += s[i] != ' ';
+	if (i == n && dashes >= 5)
 		return MD_SEP_RULE;
-	while (a < b && decor(s[a]))
-		a++;
-	while (b > a && decor(s[b - 1]))
-		b--;
-	decorated = a >= 2 && n - b >= 2;
+	decorated = undecorate(s, n, &a, &b);
 	if (b > a && s[b - 1] == ':') {
 		b--;
 		while (b > a && s[b - 1] == ' ')
