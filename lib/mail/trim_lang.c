@@ -20,6 +20,7 @@
 #define SENT_WORDS	5	/* words allowed after "Sent from my" */
 #define APP_WORDS	8	/* words of a line with a mail app's link */
 #define EXCUSE_WORDS	8	/* "Please excuse my brevity" after "Sent from" */
+#define GUESS_WORDS	10	/* words of a guessed reply header without address */
 
 int
 md_trim_starts(const char *s, size_t n, const char *prefix)
@@ -129,6 +130,23 @@ has_digit(const char *s, size_t n)
 	return 0;
 }
 
+/* A year: four digits from 1990 to 2099 standing alone. */
+static int
+has_year(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 4 <= n; i++)
+		if ((i == 0 || s[i - 1] < '0' || s[i - 1] > '9') &&
+		    (i + 4 == n || s[i + 4] < '0' || s[i + 4] > '9') &&
+		    ((s[i] == '1' && s[i + 1] == '9' && s[i + 2] == '9') ||
+		    (s[i] == '2' && s[i + 1] == '0')) &&
+		    s[i + 2] >= '0' && s[i + 2] <= '9' &&
+		    s[i + 3] >= '0' && s[i + 3] <= '9')
+			return 1;
+	return 0;
+}
+
 /* "<x@y>" as clients write a sender, not as people write an address. */
 static int
 bracketed_address(const char *s, size_t n)
@@ -162,9 +180,9 @@ md_trim_has_time(const char *s, size_t n)
  * "ons 25 nov. 2026 kl. 10:04 skrev <name>:", "<name> 于2026年11月25日写道：".
  * Gmail in Russian and Japanese, and old Gmail, say no verb at all:
  * "<date> <time>, Name <addr>:"; those need an address and a time.  A
- * line with an address and a date, or a "<x@y>" sender, but no verb we
- * know (a language not in the tables) is a guess: a reply header only
- * before trailing quotes.
+ * line with an address and a date, a "<x@y>" sender, or a short one with
+ * a year and a time (Thunderbird), but no verb we know (a language not in
+ * the tables) is a guess: a reply header only before trailing quotes.
  * Strong: there is an address, a clock time or a known opener (a bare
  * number is not enough: "I wrote 2 emails before:").  Weak ("Bob
  * wrote:") is a short name and the verb, nothing else.  s[0, end) is the
@@ -182,12 +200,14 @@ attribution_text(const char *s, size_t end)
 	    md_trim_opener(s, end);
 	ve = find_verb(s, end, &vs);
 	if (ve == 0) {
+		/* a verb we do not know: the quotes after it must tell */
 		if (memchr(s, '@', end) == NULL)
-			return MD_ATTR_NO;
+			return md_trim_has_time(s, end) && has_year(s, end) &&
+			    count_words(s, end) <= GUESS_WORDS ?
+			    MD_ATTR_GUESS : MD_ATTR_NO;
 		if (end > 0 && (s[end - 1] == '>' || s[end - 1] == ')') &&
 		    md_trim_has_time(s, end))
 			return MD_ATTR_STRONG;
-		/* a verb we do not know: the quotes after it must tell */
 		return has_digit(s, end) || bracketed_address(s, end) ?
 		    MD_ATTR_GUESS : MD_ATTR_NO;
 	}
