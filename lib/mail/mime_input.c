@@ -14,6 +14,7 @@
 
 #define CHARSET_MAX	64	/* longer charset names are not looked up */
 #define CFWS_MAX	256	/* blanks and comments around an RFC 2231 '*' */
+#define OPEN_WORDS_MAX	16	/* encoded words without "?=" in one field */
 
 static int
 is_lwsp(unsigned char c)
@@ -246,8 +247,10 @@ padded_b_word(const unsigned char *p, size_t end, size_t j, size_t *e)
 	if (k + 3 >= end || p[k] != '?' || (p[k + 1] != 'B' && p[k + 1] != 'b') ||
 	    p[k + 2] != '?')
 		return 0;
-	for (*e = k + 3; *e + 1 < end && !is_lwsp(p[*e]) &&
-	    !(p[*e] == '?' && p[*e + 1] == '='); (*e)++)
+	/* base64 only: a scan that stopped only at "?=" would, over a line of
+	   "=?a?B?AAAA=?a?B?AAAA...", start again at every word: quadratic */
+	for (*e = k + 3; *e < end && (g_ascii_isalnum(p[*e]) || p[*e] == '+' ||
+	    p[*e] == '/' || p[*e] == '='); (*e)++)
 		;
 	return *e + 1 < end && p[*e] == '?' && p[*e + 1] == '=' &&
 	    (p[*e - 1] == '=' || (*e - (k + 3)) % 4 != 0);
@@ -298,22 +301,40 @@ put_as_q(GByteArray *o, const unsigned char *p, size_t j, size_t e)
  *    mailers and gateways) becomes UTF-8, which GMime takes as it is;
  *    left alone, the "(B" of the escapes opens a comment in From: and
  *    the address is lost.
+ * And one guard: GMime looks for the "?=" of every "=?charset?" it meets
+ * up to the end of the field, so a field of many words that never close
+ * ("=?a?B?AAAA =?a?B?AAAA ...") costs it quadratic time (200 KB: 2 s).
+ * Past OPEN_WORDS_MAX such words in a field (*open_words counts them),
+ * their "=?" becomes "= ".  Real mail has one or two (raw blanks inside a
+ * word, a word cut at a fold).
  * Linear: every byte is looked at a bounded number of times.
  */
 static void
-put_header_line(GByteArray *o, const unsigned char *p, size_t n)
+put_header_line(GByteArray *o, const unsigned char *p, size_t n,
+    int *open_words)
 {
-	size_t i = 0, run = 0, j, k, end = n;
+	size_t i = 0, run = 0, j, k, end = n, last_close = 0;
 	const char *dec;
 	char *u;
 
 	while (end > 0 && (p[end - 1] == '\r' || p[end - 1] == '\n'))
 		end--;
+	for (k = end; k >= 2 && last_close == 0; k--)
+		if (p[k - 2] == '?' && p[k - 1] == '=')
+			last_close = k;		/* just past the line's last "?=" */
 	while (i < end) {
 		if (p[i] == '=' && i + 1 < end && p[i + 1] == '?') {
 			for (j = i + 2; j < end && j - (i + 2) < MD_CHARSET_MAX &&
 			    p[j] != '?' && p[j] != '*' && !is_lwsp(p[j]); j++)
 				;
+			if (j < end && p[j] == '?' && last_close < i + 4 &&
+			    ++*open_words > OPEN_WORDS_MAX) {
+				g_byte_array_append(o, p + run, (guint)(i + 1 - run));
+				g_byte_array_append(o, (const guint8 *)" ", 1);
+				run = i + 2;
+				i = j;
+				continue;
+			}
 			dec = j < end && (p[j] == '?' || p[j] == '*') ?
 			    md_charset_alias((const char *)p + i + 2, j - (i + 2)) :
 			    NULL;
@@ -373,7 +394,7 @@ close_header_blocks(GByteArray *a)
 	GByteArray *o = g_byte_array_sized_new(a->len + 64);
 	const unsigned char *d = a->data, *e;
 	size_t i = 0, n, len = a->len;
-	int headers = 1, hdr_line, delim, prev_crlf = 0;
+	int headers = 1, hdr_line, delim, prev_crlf = 0, open_words = 0;
 
 	while (i < len) {
 		e = memchr(d + i, '\n', len - i);
@@ -396,6 +417,7 @@ close_header_blocks(GByteArray *a)
 				}
 			} else if (field_line(d + i, n)) {
 				hdr_line = 1;
+				open_words = 0;
 				if (g_ascii_strncasecmp((const char *)d + i,
 				    "Content-Type", 12) == 0) {
 					k->in_ct = 1;
@@ -413,7 +435,7 @@ close_header_blocks(GByteArray *a)
 			headers = delim == 1;
 		}
 		if (hdr_line)
-			put_header_line(o, d + i, n);
+			put_header_line(o, d + i, n, &open_words);
 		else if (delim)
 			put_delimiter(o, d + i, n, prev_crlf);
 		else

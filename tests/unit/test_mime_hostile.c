@@ -166,6 +166,37 @@ START_TEST(long_charsets_small_stack)
 }
 END_TEST
 
+/*
+ * Encoded words that never close: GMime looks for each one's "?=" to the
+ * end of the field, quadratic (1 MB of them took half a minute).  2 MB
+ * each in Subject and From, folded and not, must parse in linear time
+ * (the test's timeout is the check).  Also B words whose padding is
+ * missing or in the middle, the repairs mime_input.c makes for each.
+ */
+START_TEST(unclosed_encoded_words)
+{
+	md_buf b = MD_BUF_INIT;
+	struct md_mime m;
+	size_t i;
+
+	md_buf_puts(&b, "From: ");
+	for (i = 0; b.len < 2 * 1024 * 1024; i++)
+		md_buf_puts(&b, i % 8 == 7 ? "=?a?B?AAAA\r\n " : "=?utf-8?B?w6k");
+	md_buf_puts(&b, " <a@example.org>\r\nSubject: ");
+	for (i = 0; b.len < 4 * 1024 * 1024; i++)
+		md_buf_puts(&b, "=?a?B?AAAA ");
+	md_buf_puts(&b, "\r\nCc: ");
+	for (i = 0; b.len < 5 * 1024 * 1024; i++)
+		md_buf_puts(&b, "=?utf-8?B?ww==?==?utf-8?B?w6k?=");
+	md_buf_puts(&b, " <c@example.org>\r\n\r\nbody\r\n");
+	parse_mem(b.data, b.len, 0, 0, &m);
+	ck_assert_uint_le(strlen(m.subject), MD_MIME_MAX_HEADER);
+	ck_assert_str_eq(m.text, "body\n");
+	md_mime_free(&m);
+	md_buf_free(&b);
+}
+END_TEST
+
 START_TEST(huge_text_is_capped)
 {
 	md_buf b = MD_BUF_INIT;
@@ -325,6 +356,7 @@ mime_hostile_suite(void)
 	tcase_add_test(tc, huge_headers);
 	tcase_add_test(tc, long_charsets_small_stack);
 	tcase_add_test(tc, huge_text_is_capped);
+	tcase_add_test(tc, unclosed_encoded_words);
 	tcase_add_test(tc, utf8_prefix);
 	tcase_add_test(tc, utf8_sanitize);
 	tcase_add_test(tc, garbage);
