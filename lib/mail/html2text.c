@@ -127,11 +127,19 @@ entity(const char *p, const char *end, uint32_t *cp)
 		name[n] = c;
 	}
 	name[n] = '\0';
-	if (n == 0 || p + n >= end || p[n] != ';')
+	if (n == 0 || (*cp = entity_by_name(name)) == 0)
 		return 0;
-	if ((*cp = entity_by_name(name)) == 0)
-		return 0;
-	return n + 2;
+	if (p + n < end && p[n] == ';')
+		return n + 2;
+	/*
+	 * Without its ';', as sloppy generators write "&nbsp" and "&copy
+	 * 2026": browsers take the legacy Latin-1 names so, unless an '='
+	 * follows ("?a=1&not=2" is a URL).  ("&amp" stays text: a literal
+	 * '&' before a word is likelier than a forgotten ';' there.)
+	 */
+	if (*cp >= 0xa0 && *cp <= 0xff)
+		return p + n < end && p[n] == '=' ? 0 : n + 1;
+	return 0;
 }
 
 /* ---- HTML rendering ------------------------------------------------- */

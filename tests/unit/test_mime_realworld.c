@@ -467,12 +467,23 @@ START_TEST(html_only_shapes)
 	    "style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp; </span></span>"
 	    "<![endif]>Open it<o:p></o:p></p>"
 	    "<div>Thanks,<br>Ana</div></div>\n";
+
+	static const char sloppy[] = "From: a@example.org\nSubject: h\n"
+	    "Content-Type: text/html; charset=utf-8\n\n"
+	    "<p>A&nbsp;B &copy 2026 Acme&nbsp<a href=\"https://x.example/"
+	    "?a=1&not=2&amp;b=3\">link</a> AT&T &bogus</p>\n";
 	struct md_mime m;
 
 	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
 	ck_assert_int_eq(m.html_only, 1);
 	ck_assert_str_eq(m.text, "Hello,\n\nthe app crashes on start.\n\n"
 	    "1. Open it\n\nThanks,\nAna");
+	md_mime_free(&m);
+
+	/* references without their ';' */
+	parse_mem(sloppy, sizeof sloppy - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "A B © 2026 Acme link "
+	    "(https://x.example/?a=1&not=2&b=3) AT&T &bogus");
 	md_mime_free(&m);
 }
 END_TEST
