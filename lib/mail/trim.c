@@ -443,9 +443,13 @@ find_cut(struct text *t, size_t *fwd)
 				continue;
 		} else if (s == MD_ATTR_WEAK || s == MD_ATTR_GUESS) {
 			continue;		/* "Bob wrote:" without quotes: text */
-		} else if (j < t->n && !span_has(t, i, e, '@') &&
-		    !nothing_before(t, i)) {
-			continue;	/* "On Monday your technician wrote:" */
+		} else if (j < t->n && !span_has(t, i, e, '@')) {
+			/*
+			 * "On Monday your technician wrote:" and his words:
+			 * clients that leave the history unquoted name the
+			 * sender's address.
+			 */
+			continue;
 		} else if (j >= t->n || !nothing_before(t, i)) {
 			/* unquoted history (HTML renderings) */
 			return decorated_above(t, i);
@@ -457,7 +461,6 @@ find_cut(struct text *t, size_t *fwd)
 	}
 	return t->n;
 }
-
 
 static void
 free_text(struct text *t)
