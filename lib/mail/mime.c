@@ -189,6 +189,15 @@ keep_data(struct walk *w, GMimeObject *obj, struct md_attachment *a)
 	g_byte_array_free(bytes, TRUE);
 }
 
+static int
+ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
 static void
 add_attachment(struct walk *w, GMimeObject *obj)
 {
@@ -219,6 +228,11 @@ add_attachment(struct walk *w, GMimeObject *obj)
 	name = filename_of(obj);
 	a->filename = md_mime_clean(w, name, name ? strlen(name) : 0,
 	    MD_MIME_MAX_FILENAME, CL_NAME);
+	if (a->filename != NULL && !ascii(a->filename) &&
+	    w->nnamed < MD_MIME_PLAIN_PARTS) {
+		w->named[w->nnamed] = obj;	/* legacy_filenames may redo it */
+		w->named_at[w->nnamed++] = m->nattachments - 1;
+	}
 	a->size = decoded_size(obj);
 	keep_data(w, obj, a);
 }
@@ -433,6 +447,32 @@ text_charset(struct walk *w)
 	return t ? g_mime_object_get_content_type_parameter(t, "charset") : NULL;
 }
 
+/*
+ * Headers in raw 8-bit text that is not UTF-8 were written in the body's
+ * charset (see md_mime_headers_legacy): Subject, From, filenames.
+ */
+static void
+legacy_headers(struct walk *w, GMimeMessage *msg)
+{
+	const char *cs = text_charset(w);
+	struct md_attachment *a;
+	char *name;
+	int i;
+
+	if (cs == NULL || md_charset_kind(cs) != 0)
+		return;
+	md_mime_headers_legacy(w, msg, cs);
+	for (i = 0; i < w->nnamed && !w->oom; i++) {
+		if ((name = md_mime_legacy_filename(w->named[i], cs)) == NULL)
+			continue;
+		a = &w->out->attachments[w->named_at[i]];
+		free(a->filename);
+		a->filename = md_mime_clean(w, name, strlen(name),
+		    MD_MIME_MAX_FILENAME, CL_NAME);
+		g_free(name);
+	}
+}
+
 /* GMime gave up: the body is whatever follows the first blank line. */
 static void
 raw_fallback(struct walk *w, const char *raw, size_t len)
@@ -514,7 +554,7 @@ md_mime_parse(const char *raw, size_t len, int want_data,
 		md_mime_headers(&w, msg);
 		body(&w, msg);
 		if (!w.oom)
-			md_mime_headers_legacy(&w, msg, text_charset(&w));
+			legacy_headers(&w, msg);
 		g_object_unref(msg);
 	}
 	fill_empty(&w);

@@ -264,10 +264,10 @@ md_mime_headers(struct walk *w, GMimeMessage *msg)
  * when they hold 8-bit text that is not UTF-8; else NULL.  g_free it.
  */
 static char *
-legacy_header(GMimeMessage *msg, const char *name, const char *cs)
+legacy_header(GMimeObject *obj, const char *name, const char *cs)
 {
 	GMimeHeader *h = g_mime_header_list_get_header(
-	    g_mime_object_get_header_list(GMIME_OBJECT(msg)), name);
+	    g_mime_object_get_header_list(obj), name);
 	const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
 	size_t i, n = raw ? strlen(raw) : 0;
 	char *u, *r;
@@ -299,18 +299,49 @@ md_mime_headers_legacy(struct walk *w, GMimeMessage *msg, const char *cs)
 
 	if (cs == NULL || md_charset_kind(cs) != 0)
 		return;
-	if ((v = legacy_header(msg, "Subject", cs)) != NULL) {
+	if ((v = legacy_header(GMIME_OBJECT(msg), "Subject", cs)) != NULL) {
 		d = g_mime_utils_header_decode_text(md_mime_opts, v);
 		free(w->out->subject);
 		w->out->subject = md_mime_clean_hdr(w, d);
 		g_free(d);
 		g_free(v);
 	}
-	if ((v = legacy_header(msg, "From", cs)) != NULL) {
+	if ((v = legacy_header(GMIME_OBJECT(msg), "From", cs)) != NULL) {
 		if ((l = internet_address_list_parse(md_mime_opts, v)) != NULL) {
 			from_header(w, l);
 			g_object_unref(l);
 		}
 		g_free(v);
 	}
+}
+
+/*
+ * A part's filename again from raw 8-bit parameters that are not UTF-8
+ * (filename="<GB2312 bytes>": Chinese and Japanese mailers), decoded with
+ * the body's charset cs like Subject; NULL if there is no such name.
+ * g_free it.
+ */
+char *
+md_mime_legacy_filename(GMimeObject *obj, const char *cs)
+{
+	GMimeContentDisposition *d;
+	GMimeContentType *t;
+	char *v, *r = NULL;
+
+	if ((v = legacy_header(obj, "Content-Disposition", cs)) != NULL) {
+		if ((d = g_mime_content_disposition_parse(md_mime_opts, v)) != NULL) {
+			r = g_strdup(g_mime_content_disposition_get_parameter(d,
+			    "filename"));
+			g_object_unref(d);
+		}
+		g_free(v);
+	}
+	if (r == NULL && (v = legacy_header(obj, "Content-Type", cs)) != NULL) {
+		if ((t = g_mime_content_type_parse(md_mime_opts, v)) != NULL) {
+			r = g_strdup(g_mime_content_type_get_parameter(t, "name"));
+			g_object_unref(t);
+		}
+		g_free(v);
+	}
+	return r;
 }

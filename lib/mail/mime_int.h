@@ -34,6 +34,10 @@ struct walk {
 	GMimeObject	*plain_more[MD_MIME_PLAIN_PARTS]; /* later body text/plain
 					   siblings in a multipart/mixed */
 	int		 nplain_more;
+	GMimeObject	*named[MD_MIME_PLAIN_PARTS]; /* attachments with a
+					   non-ASCII name, and their index */
+	size_t		 named_at[MD_MIME_PLAIN_PARTS];
+	int		 nnamed;
 	GMimeObject	*html;		/* first text/html */
 	const char	*prologue;	/* of the first multipart without parts */
 	size_t		 cap;		/* attachments allocated */
@@ -56,5 +60,7 @@ char	*md_mime_unflow(const char *s, int delsp);
 void	 md_mime_headers(struct walk *w, GMimeMessage *msg);
 /* Subject and From redone when raw 8-bit in the body's charset cs. */
 void	 md_mime_headers_legacy(struct walk *w, GMimeMessage *msg, const char *cs);
+/* A part's raw 8-bit filename decoded from cs; NULL if none (g_free). */
+char	*md_mime_legacy_filename(GMimeObject *obj, const char *cs);
 
 #endif

@@ -198,6 +198,16 @@ START_TEST(raw_8bit_headers_use_body_charset)
 	static const char latin[] = "From: Ren\xe9 <r@example.fr>\n"
 	    "Subject: Caf\xe9\nContent-Type: text/plain; charset=iso-8859-1\n\n"
 	    "ok\n";
+	static const char files[] = "From: a@example.cn\nSubject: f\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: application/pdf; name=\"\xb7\xa2\xc6\xb1.pdf\"\n"
+	    "Content-Disposition: attachment; filename=\"\xb7\xa2\xc6\xb1.pdf\"\n"
+	    "\n%PDF\n"
+	    "--b\nContent-Type: application/msword; name=\"\xba\xcf\xcd\xac.doc\"\n"
+	    "\nDOC\n"
+	    "--b\nContent-Type: text/plain; charset=gb2312\n\n\xb8\xbd\xbc\xfe\n"
+	    "--b\nContent-Type: application/vnd.ms-excel\n"
+	    "Content-Disposition: attachment; filename=\"清单.xls\"\n\nXLS\n--b--\n";
 	struct md_mime m;
 
 	parse_file("raw_8bit_gb2312_headers.eml", 0, 0, &m);
@@ -211,6 +221,15 @@ START_TEST(raw_8bit_headers_use_body_charset)
 	parse_mem(latin, sizeof latin - 1, 0, 0, &m);
 	ck_assert_str_eq(m.subject, "Café");
 	ck_assert_str_eq(m.from, "René <r@example.fr>");
+	md_mime_free(&m);
+
+	/* filenames too; a raw UTF-8 one is left as it is */
+	parse_mem(files, sizeof files - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "附件");
+	ck_assert_uint_eq(m.nattachments, 3);
+	ck_assert_str_eq(m.attachments[0].filename, "发票.pdf");
+	ck_assert_str_eq(m.attachments[1].filename, "合同.doc");
+	ck_assert_str_eq(m.attachments[2].filename, "清单.xls");
 	md_mime_free(&m);
 }
 END_TEST
