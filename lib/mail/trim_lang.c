@@ -38,14 +38,23 @@ ends_ci(const char *s, size_t n, const char *suffix)
 	return n >= k && strncasecmp(s + n - k, suffix, k) == 0;
 }
 
+static unsigned char
+lower_ascii(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
+}
+
 /* ASCII-case-insensitive search; returns the offset or (size_t)-1. */
 static size_t
 find_ci(const char *s, size_t n, const char *word, size_t from)
 {
 	size_t k = strlen(word), i;
+	unsigned char first = lower_ascii((unsigned char)word[0]);
 
+	/* the first byte tested inline: this runs for every word of a table */
 	for (i = from; k > 0 && i + k <= n; i++)
-		if (strncasecmp(s + i, word, k) == 0)
+		if (lower_ascii((unsigned char)s[i]) == first &&
+		    strncasecmp(s + i, word, k) == 0)
 			return i;
 	return (size_t)-1;
 }
