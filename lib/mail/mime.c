@@ -409,6 +409,43 @@ joined_text(struct walk *w)
 	return r;
 }
 
+/*
+ * A whole HTML document (starts with <!DOCTYPE html> or <html>, has a
+ * <body> or </html>) in a text/plain part: scripts that send HTML
+ * without saying so (mail() with the default Content-Type).  Shown as it
+ * came, the text is all tags.
+ */
+static int
+html_document(const char *s)
+{
+	s += strspn(s, " \t\n");
+	if (g_ascii_strncasecmp(s, "<!doctype html", 14) != 0 &&
+	    g_ascii_strncasecmp(s, "<html", 5) != 0)
+		return 0;
+	for (; (s = strchr(s + 1, '<')) != NULL; )
+		if (g_ascii_strncasecmp(s, "<body", 5) == 0 ||
+		    g_ascii_strncasecmp(s, "</html", 6) == 0)
+			return 1;
+	return 0;
+}
+
+/* The text is such a document: it becomes the html, rendered for text. */
+static void
+html_as_plain(struct walk *w)
+{
+	char *t = md_html_to_text(w->out->text, strlen(w->out->text));
+
+	if (t == NULL) {
+		w->oom = 1;
+		return;
+	}
+	w->out->html = w->out->text;
+	w->out->html_len = strlen(w->out->html);
+	w->out->text = md_mime_clean(w, t, strlen(t), MD_MIME_MAX_TEXT, CL_TEXT);
+	w->out->html_only = 1;
+	free(t);
+}
+
 static void
 body(struct walk *w, GMimeMessage *msg)
 {
@@ -434,6 +471,9 @@ body(struct walk *w, GMimeMessage *msg)
 	} else if (plain == NULL && w->prologue != NULL)
 		w->out->text = md_mime_clean(w, w->prologue, strlen(w->prologue),
 		    MD_MIME_MAX_TEXT, CL_TEXT);
+	else if (w->html == NULL && w->out->text != NULL &&
+	    html_document(w->out->text))
+		html_as_plain(w);
 }
 
 /* The declared charset of the part the text came from, NULL if none. */

@@ -327,8 +327,22 @@ finish(md_buf *b)
 	return r;
 }
 
+static char *
+to_utf8(const char *p, size_t n, const char *cs);
+
+/* A leading byte order mark (Windows tools write one) is no text. */
 char *
 md_charset_to_utf8(const char *p, size_t n, const char *cs)
+{
+	char *r = to_utf8(p, n, cs);
+
+	if (r != NULL && memcmp(r, "\xef\xbb\xbf", 3) == 0)
+		memmove(r, r + 3, strlen(r + 3) + 1);
+	return r;
+}
+
+static char *
+to_utf8(const char *p, size_t n, const char *cs)
 {
 	char buf[MD_CHARSET_MAX];
 	const char *dec = md_charset_decoder(cs, buf, sizeof buf);

@@ -26,7 +26,9 @@ filter(char *s, int flags)
 		unsigned char c = (unsigned char)*r;
 
 		if ((flags & CL_TEXT) && c == '\r') {
-			if (r[1] != '\n')
+			/* "\r\r\n" is one break written through two CRLF
+			   conversions (Windows tools), not a blank line */
+			if (r[1] != '\n' && !(r[1] == '\r' && r[2] == '\n'))
 				*w++ = '\n';
 		} else if ((flags & CL_NAME) && (c < 0x20 || c == 0x7f ||
 		    c == '/' || c == '\\')) {

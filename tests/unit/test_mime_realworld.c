@@ -641,6 +641,43 @@ START_TEST(unknown_transfer_encoding_body)
 }
 END_TEST
 
+/* Windows tools: a byte order mark, "\r\r\n" line ends. */
+START_TEST(bom_and_double_cr)
+{
+	static const char raw[] = "From: a@example.org\nSubject: b\n"
+	    "Content-Type: text/plain; charset=utf-8\n\n"
+	    "\xef\xbb\xbfone\r\r\ntwo\r\r\n\r\r\nthree\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "one\ntwo\n\nthree\n");
+	md_mime_free(&m);
+}
+END_TEST
+
+/* A whole HTML document sent as text/plain (or with no Content-Type). */
+START_TEST(html_document_as_plain)
+{
+	static const char raw[] = "From: shop@example.org\nSubject: Order\n\n"
+	    "<!DOCTYPE html>\n<html><head><style>p{color:red}</style></head>"
+	    "<body><p>Order <b>42</b> shipped.</p></body></html>\n";
+	static const char code[] = "From: dev@example.org\nSubject: snippet\n\n"
+	    "<html> is where the template starts, see line 3.\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "Order 42 shipped.");
+	ck_assert_int_eq(m.html_only, 1);
+	assert_has(m.html, "<p>Order <b>42</b> shipped.</p>");
+	md_mime_free(&m);
+
+	parse_mem(code, sizeof code - 1, 0, 0, &m);	/* not a document */
+	ck_assert_str_eq(m.text, "<html> is where the template starts, see line 3.\n");
+	ck_assert_int_eq(m.html_only, 0);
+	md_mime_free(&m);
+}
+END_TEST
+
 /* Nested alternative whose close never comes, LF and CRLF mixed. */
 START_TEST(nested_missing_close)
 {
@@ -718,6 +755,8 @@ mime_realworld_suite(void)
 	tcase_add_test(tc, reports_are_flagged);
 	tcase_add_test(tc, broken_encodings);
 	tcase_add_test(tc, unknown_transfer_encoding_body);
+	tcase_add_test(tc, bom_and_double_cr);
+	tcase_add_test(tc, html_document_as_plain);
 	tcase_add_test(tc, nested_missing_close);
 	tcase_add_test(tc, nul_and_long_lines);
 	suite_add_tcase(s, tc);
