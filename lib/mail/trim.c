@@ -475,15 +475,23 @@ md_trim_forward_start(const char *text)
 {
 	struct text t;
 	size_t fwd = 0, i;
-	int r = 0;
+	int r = 0, fw;
 
 	memset(&t, 0, sizeof t);
-	if (split_lines(text, &t) == 0 && find_cut(&t, &fwd) == t.n &&
-	    fwd < t.n) {
+	if (split_lines(text, &t) < 0) {
+		free_text(&t);
+		return 0;
+	}
+	if (find_cut(&t, &fwd) == t.n && fwd < t.n) {
 		for (i = 0; i < fwd && (t.l[i].cls == L_BLANK ||
 		    t.l[i].cls == L_RULE); i++)
 			;
 		r = i == fwd;
+	} else {
+		/* the marker stands right before it: labels in any language */
+		for (i = 0; i < t.n && t.l[i].cls == L_BLANK; i++)
+			;
+		r = i < t.n && unknown_block(&t, i, &fw) && fw;
 	}
 	free_text(&t);
 	return r;
