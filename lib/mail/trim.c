@@ -54,7 +54,7 @@ struct text {
 	unsigned char	*drop;
 };
 
-/* ---- classifying (lines normalised by trim_norm.c) ------------------------ */
+/* ---- classifying (lines normalised by trim_norm.c) ---------------------- */
 
 /*
  * A "From:" field names a sender: an address, or a name of a few words.
@@ -275,11 +275,12 @@ labelled(const struct line *l, size_t *value)
 }
 
 /*
- * Outlook's header block in a language the field table lacks, right after
- * its line of underscores: UNKNOWN_FIELDS or more labelled lines in a row,
- * one of them with an address and one with a time (the "Sent:" date),
- * which customers' own "Name: / Email: / Phone:" lists lack.  1 if found; *forward when a value says
- * FW:/Fwd: (the block starts a forwarded message).
+ * Outlook's header block in a language the field table lacks, where a
+ * marker announces one (its line of underscores, its HTML marker):
+ * UNKNOWN_FIELDS or more labelled lines in a row from line j, one of them
+ * with an address and one with a time (the "Sent:" date), which the
+ * customers' own "Name: / Email: / Phone:" lists lack.  1 if found;
+ * *forward when a value says FW:/Fwd: (a forwarded message starts).
  */
 static int
 unknown_block(const struct text *t, size_t j, int *forward)

@@ -38,7 +38,9 @@ enum md_sep {
  * trailing quotes: before quotes answered inline they may be the
  * customer's own words.
  */
-enum { MD_ATTR_NO = 0, MD_ATTR_WEAK = 1, MD_ATTR_STRONG = 2, MD_ATTR_GUESS = 3 };
+enum {
+	MD_ATTR_NO = 0, MD_ATTR_WEAK = 1, MD_ATTR_STRONG = 2, MD_ATTR_GUESS = 3
+};
 
 /* Normalises src[0, len) into dst (at most len bytes); returns its length. */
 size_t	md_trim_normalise(const char *src, size_t len, char *dst);
