@@ -2,11 +2,13 @@
 # run.sh - build the libFuzzer harnesses with clang (ASan + UBSan) and run
 # each for FUZZ_RUNS inputs (default 5000), seeded from tests/fuzz/corpus.
 # Prints TAP, one line per harness.  `make fuzz` runs it from the build dir;
-# FUZZ_TIME=60 runs each harness for 60 seconds instead.
+# FUZZ_TIME=60 runs each harness for 60 seconds instead.  FUZZ_MAX_LEN caps
+# an input's size (default 65536; `make fuzz-long` uses 4096, see below).
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-$(pwd)}
 runs=${FUZZ_RUNS:-5000}
+max_len=${FUZZ_MAX_LEN:-65536}
 # FUZZ_OUT: another directory for objects, binaries and corpora, so that two
 # runs (one per CPU) do not recompile each other's objects.
 out=${FUZZ_OUT:-$builddir/tests/fuzz/build}
@@ -60,7 +62,7 @@ for h in $harnesses; do
 	mkdir -p "$corpus"
 	cp "$srcdir"/tests/fuzz/corpus/$h-* "$corpus"/ 2>/dev/null || true
 	if [ -n "${FUZZ_TIME:-}" ]; then limit="-max_total_time=$FUZZ_TIME"; else limit="-runs=$runs"; fi
-	if (cd "$out" && ASAN_OPTIONS=detect_leaks=1 "$bin" $limit -max_len=65536 -timeout=10 \
+	if (cd "$out" && ASAN_OPTIONS=detect_leaks=1 "$bin" $limit -max_len=$max_len -timeout=10 \
 		-rss_limit_mb=2048 "$corpus" >"$out/$h.log" 2>&1); then
 		echo "ok $n - fuzz_$h ($(grep -Eo 'Done [0-9]+ runs' "$out/$h.log" | head -1))"
 	else
