@@ -216,25 +216,41 @@ attribution_at(const struct text *t, size_t i, size_t *last)
 static unsigned
 header_block(const struct text *t, size_t i, size_t *subject)
 {
-	unsigned kinds = 0;
+	unsigned kinds = 0, nkinds = 0, k;
 	size_t j, loose = 0;
+	int address = 0, time = 0;
 
 	if (t->l[i].cls != L_FIELD)
 		return 0;
 	*subject = (size_t)-1;
 	for (j = i; j < t->n && j < i + BLOCK_WINDOW; j++) {
-		if (t->l[j].cls == L_BLANK)
+		const struct line *l = &t->l[j];
+
+		if (l->cls == L_BLANK)
 			continue;
-		if (t->l[j].cls != L_FIELD) {
+		if (l->cls != L_FIELD) {
 			if (++loose > 1 || j == i + 1)
 				break;
 			continue;
 		}
 		loose = 0;
-		if (t->l[j].field == MD_HF_SUBJECT && *subject == (size_t)-1)
+		if (l->field == MD_HF_SUBJECT && *subject == (size_t)-1)
 			*subject = j;
-		kinds |= t->l[j].field;
+		kinds |= l->field;
+		address |= memchr(l->np, '@', l->nlen) != NULL ||
+		    memchr(l->np, '<', l->nlen) != NULL;
+		time |= l->field == MD_HF_DATE &&
+		    md_trim_has_time(l->np + l->value, l->nlen - l->value);
 	}
+	for (k = kinds; k != 0; k &= k - 1)
+		nkinds++;
+	/*
+	 * Without an address the block must look like a mail's: a sent time
+	 * and three kinds of field ("From: Mustermann, Max / Sent: ... 16:15
+	 * / To: ..."), not a route ("From: London / To: Paris / Date: 23.11.").
+	 */
+	if (!address && (!time || nkinds < 3))
+		return 0;
 	if (!(t->l[i].field & (MD_HF_FROM | MD_HF_DATE)))
 		return (kinds & MD_HF_FROM) && (kinds & MD_HF_DATE) ? kinds : 0;
 	if ((kinds & MD_HF_FROM) && (kinds & (MD_HF_DATE | MD_HF_SUBJECT)))
