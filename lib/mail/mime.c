@@ -268,21 +268,21 @@ bare_text(GMimeObject *obj)
 }
 
 /*
- * The first body text/plain, and later ones beside it in the same
- * multipart/mixed: Apple Mail sends "text, inline image, more text" as
- * sibling parts (and list servers add their footer so), and the reader
- * sees all of them, so the text is all of them.
+ * The first body part of a type (text/plain, text/html), and later ones
+ * beside it in the same multipart/mixed: Apple Mail sends "text, inline
+ * image, more text" as sibling parts (and list servers add their footer
+ * so), and the reader sees all of them, so the text is all of them.
  */
 static void
-plain_part(struct walk *w, GMimeObject *obj, GMimeObject *parent)
+body_part(GMimeObject **first, struct body_more *more, GMimeObject *obj,
+    GMimeObject *parent)
 {
-	if (w->plain == NULL) {
-		w->plain = obj;
-		w->plain_parent = parent;
-	} else if (parent != NULL && parent == w->plain_parent &&
-	    is_type(parent, "multipart", "mixed") &&
-	    w->nplain_more < MD_MIME_PLAIN_PARTS)
-		w->plain_more[w->nplain_more++] = obj;
+	if (*first == NULL) {
+		*first = obj;
+		more->parent = parent;
+	} else if (parent != NULL && parent == more->parent &&
+	    is_type(parent, "multipart", "mixed") && more->n < MD_MIME_PLAIN_PARTS)
+		more->part[more->n++] = obj;
 }
 
 static void
@@ -306,9 +306,9 @@ leaf(struct walk *w, GMimeObject *obj, GMimeObject *parent)
 	    ((w->plain == NULL && w->html == NULL) || (parent != NULL &&
 	    is_type(parent, "multipart", "alternative")))))) {
 		if (!plain)
-			w->html = w->html ? w->html : obj;
+			body_part(&w->html, &w->html_more, obj, parent);
 		else {
-			plain_part(w, obj, parent);
+			body_part(&w->plain, &w->plain_more, obj, parent);
 			if (parent != NULL && is_type(parent, "multipart",
 			    "alternative") && w->plain_alt == NULL)
 				w->plain_alt = obj;
@@ -383,16 +383,19 @@ blank(const char *s)
 	return s[strspn(s, " \t\n")] == '\0';
 }
 
-/* w->plain and the plain_more parts, one after the other, capped. */
+/* first and its body siblings as one text (html: see part_text), capped. */
 static char *
-joined_text(struct walk *w)
+joined_text(struct walk *w, GMimeObject *first, const struct body_more *more,
+    int html)
 {
 	md_buf b = MD_BUF_INIT;
 	char *t, *r = NULL;
 	int i;
 
-	for (i = -1; i < w->nplain_more && !w->oom; i++) {
-		t = part_text(w, i < 0 ? w->plain : w->plain_more[i], 0);
+	if (more->n == 0)
+		return part_text(w, first, html);
+	for (i = -1; i < more->n && !w->oom; i++) {
+		t = part_text(w, i < 0 ? first : more->part[i], html);
 		if (t == NULL)
 			break;
 		if (b.len > 0 && b.data[b.len - 1] != '\n' && *t != '\0')
@@ -454,19 +457,19 @@ body(struct walk *w, GMimeMessage *msg)
 	walk(w, g_mime_message_get_mime_part(msg), NULL, 0);
 	plain = w->plain_alt ? w->plain_alt : w->plain;
 	if (plain != NULL)
-		w->out->text = plain == w->plain && w->nplain_more > 0 ?
-		    joined_text(w) : part_text(w, plain, 0);
+		w->out->text = plain == w->plain ?
+		    joined_text(w, plain, &w->plain_more, 0) : part_text(w, plain, 0);
 	if (w->oom)
 		return;
 	if (w->html != NULL) {
-		w->out->html = part_text(w, w->html, 2);
+		w->out->html = joined_text(w, w->html, &w->html_more, 2);
 		if (w->out->html != NULL)
 			w->out->html_len = strlen(w->out->html);
 	}
 	/* an empty text/plain beside HTML is a mailer's placeholder */
 	if (w->html != NULL && (plain == NULL || blank(w->out->text))) {
 		free(w->out->text);
-		w->out->text = part_text(w, w->html, 1);
+		w->out->text = joined_text(w, w->html, &w->html_more, 1);
 		w->out->html_only = 1;
 	} else if (plain == NULL && w->prologue != NULL)
 		w->out->text = md_mime_clean(w, w->prologue, strlen(w->prologue),

@@ -18,7 +18,14 @@ enum {
 	CL_NAME = 4	/* filename: no '/', '\\' or controls */
 };
 
-#define MD_MIME_PLAIN_PARTS	16	/* text/plain parts joined into one text */
+#define MD_MIME_PLAIN_PARTS	16	/* body parts of a type joined into one */
+
+/* Later body parts of one type beside the first in a multipart/mixed. */
+struct body_more {
+	GMimeObject	*parent;	/* the first's multipart */
+	GMimeObject	*part[MD_MIME_PLAIN_PARTS];
+	int		 n;
+};
 
 /* Per-call state while walking the MIME tree. */
 struct walk {
@@ -30,15 +37,13 @@ struct walk {
 	size_t		 max_attachment;
 	GMimeObject	*plain_alt;	/* first text/plain in a multipart/alternative */
 	GMimeObject	*plain;		/* first text/plain anywhere */
-	GMimeObject	*plain_parent;	/* its multipart */
-	GMimeObject	*plain_more[MD_MIME_PLAIN_PARTS]; /* later body text/plain
-					   siblings in a multipart/mixed */
-	int		 nplain_more;
+	struct body_more plain_more;	/* its body siblings */
 	GMimeObject	*named[MD_MIME_PLAIN_PARTS]; /* attachments with a
 					   non-ASCII name, and their index */
 	size_t		 named_at[MD_MIME_PLAIN_PARTS];
 	int		 nnamed;
 	GMimeObject	*html;		/* first text/html */
+	struct body_more html_more;
 	const char	*prologue;	/* of the first multipart without parts */
 	size_t		 cap;		/* attachments allocated */
 	int		 oom;

@@ -196,6 +196,7 @@ EXTRA_DIST += tests/fixtures/mime/alternative.eml \
 	tests/fixtures/mime/unknown_charset.eml
 EXTRA_DIST += \
 	tests/fixtures/mime/apple_mail_interleaved.eml \
+	tests/fixtures/mime/apple_mail_html_interleaved.eml \
 	tests/fixtures/mime/ascii_label_utf8_body.eml \
 	tests/fixtures/mime/big5_comment.eml \
 	tests/fixtures/mime/broken_encodings.eml \

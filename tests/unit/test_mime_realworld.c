@@ -507,6 +507,22 @@ START_TEST(html_only_shapes)
 }
 END_TEST
 
+/* Apple Mail's rich text: the HTML is split around the image too. */
+START_TEST(apple_mail_html_interleaved)
+{
+	struct md_mime m;
+
+	parse_file("apple_mail_html_interleaved.eml", 0, 0, &m);
+	ck_assert_str_eq(m.text, "Hi,\n\nsee:\n\n\n\nit stays blank.\n");
+	assert_has(m.html, "<div>see:</div>");
+	assert_has(m.html, "<div>it stays blank.</div>");
+	ck_assert_uint_eq(m.html_len, strlen(m.html));
+	ck_assert_uint_eq(m.nattachments, 1);
+	ck_assert_str_eq(m.attachments[0].filename, "shot.png");
+	md_mime_free(&m);
+}
+END_TEST
+
 /* S/MIME: signed > mixed > alternative; the signature is a file. */
 START_TEST(smime_nested)
 {
@@ -747,6 +763,7 @@ mime_realworld_suite(void)
 	tcase_add_test(tc, outlook_html_related);
 	tcase_add_test(tc, gmail_alternative);
 	tcase_add_test(tc, apple_mail_interleaved);
+	tcase_add_test(tc, apple_mail_html_interleaved);
 	tcase_add_test(tc, named_inline_text_after_body);
 	tcase_add_test(tc, html_only_shapes);
 	tcase_add_test(tc, smime_nested);
