@@ -6,7 +6,8 @@
  *
  * Every matcher takes a "normalised" line: invisible characters (U+200B,
  * U+FEFF, soft hyphen ...) removed, no-break and other spaces made plain
- * spaces, runs of spaces collapsed, no leading or trailing space.  So the
+ * spaces, runs of spaces collapsed, no leading or trailing space, digits
+ * of other scripts (Arabic-Indic, Persian, Thai, fullwidth ...) ASCII.  So the
  * tables need one spelling of "a écrit :" however the client spaced it.
  */
 #ifndef MD_TRIM_INT_H

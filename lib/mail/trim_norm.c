@@ -1,7 +1,7 @@
 /*
  * trim_norm.c - making a line of a reply comparable: invisible characters
  * (zero widths, bidi controls, soft hyphens) removed, the many spaces of
- * Unicode made one plain space.  The clients put such characters into
+ * Unicode made one plain space, the digits of other scripts made ASCII.  The clients put such characters into
  * their markers ("a écrit\xc2\xa0:", "\xe2\x80\x8b-- ", RTL headers in
  * embeddings), so the phrase tables need only one spelling.
  */
@@ -53,12 +53,48 @@ spacech(const unsigned char *p, size_t n)
 	return 0;
 }
 
+/*
+ * Bytes of a digit of another script at p (Arabic-Indic, Persian,
+ * Devanagari, Bengali, Thai, fullwidth), its value in *d; or 0.  Clients
+ * write dates and times in them, the rules look for ASCII digits.
+ */
+static size_t
+digit(const unsigned char *p, size_t n, char *d)
+{
+	static const struct {
+		unsigned char	b0, b1, zero;	/* lead bytes, third/second of 0 */
+		size_t		len;
+	} scripts[] = {
+		{ 0xd9, 0, 0xa0, 2 },		/* U+0660 Arabic-Indic */
+		{ 0xdb, 0, 0xb0, 2 },		/* U+06F0 Persian */
+		{ 0xe0, 0xa5, 0xa6, 3 },	/* U+0966 Devanagari */
+		{ 0xe0, 0xa7, 0xa6, 3 },	/* U+09E6 Bengali */
+		{ 0xe0, 0xb9, 0x90, 3 },	/* U+0E50 Thai */
+		{ 0xef, 0xbc, 0x90, 3 },	/* U+FF10 fullwidth */
+	};
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
+		if (n < scripts[i].len || p[0] != scripts[i].b0 ||
+		    (scripts[i].len == 3 && p[1] != scripts[i].b1))
+			continue;
+		c = p[scripts[i].len - 1];
+		if (c >= scripts[i].zero && c <= scripts[i].zero + 9) {
+			*d = (char)('0' + (c - scripts[i].zero));
+			return scripts[i].len;
+		}
+	}
+	return 0;
+}
+
 size_t
 md_trim_normalise(const char *src, size_t len, char *dst)
 {
 	const unsigned char *p = (const unsigned char *)src;
 	size_t i = 0, k = 0, w;
 	int space = 0;
+	char d;
 
 	while (i < len) {
 		if ((w = invisible(p + i, len - i)) > 0) {
@@ -70,7 +106,11 @@ md_trim_normalise(const char *src, size_t len, char *dst)
 			if (space && k > 0)
 				dst[k++] = ' ';
 			space = 0;
-			dst[k++] = (char)p[i++];
+			if ((w = digit(p + i, len - i, &d)) > 0) {
+				dst[k++] = d;
+				i += w;
+			} else
+				dst[k++] = (char)p[i++];
 		}
 	}
 	return k;
