@@ -230,7 +230,7 @@ add_attachment(struct walk *w, GMimeObject *obj)
 	    MD_MIME_MAX_FILENAME, CL_NAME);
 	if (a->filename != NULL && !ascii(a->filename) &&
 	    w->nnamed < MD_MIME_PLAIN_PARTS) {
-		w->named[w->nnamed] = obj;	/* legacy_filenames may redo it */
+		w->named[w->nnamed] = obj;	/* legacy_headers may redo it */
 		w->named_at[w->nnamed++] = m->nattachments - 1;
 	}
 	a->size = decoded_size(obj);
@@ -285,13 +285,39 @@ body_part(GMimeObject **first, struct body_more *more, GMimeObject *obj,
 		more->part[more->n++] = obj;
 }
 
+/*
+ * RFC 2046 4.1.4: a text subtype the reader does not know is read as
+ * text/plain (text/x-log, text/x-diff, text/csv, text/markdown...).  Not
+ * the ones that are another form of the body (HTML, enriched, Apple
+ * Watch, AMP), data (calendar, vCard) or report parts.
+ */
+static int
+other_text(GMimeObject *obj)
+{
+	static const char *const not_prose[] = { "plain", "html", "calendar",
+	    "vcard", "x-vcard", "x-vcalendar", "rfc822-headers", "enriched",
+	    "richtext", "watch-html", "x-watch-html", "x-amp-html", "css",
+	    "javascript", NULL };
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
+	size_t i;
+
+	if (!is_type(obj, "text", "*") || sub == NULL)
+		return 0;
+	for (i = 0; not_prose[i] != NULL; i++)
+		if (g_ascii_strcasecmp(sub, not_prose[i]) == 0)
+			return 0;
+	return 1;
+}
+
 static void
 leaf(struct walk *w, GMimeObject *obj, GMimeObject *parent)
 {
 	const char *disp = g_mime_object_get_disposition(obj);
 	int attached = disp != NULL && g_ascii_strcasecmp(disp, "attachment") == 0;
 	int named = filename_of(obj) != NULL;
-	int plain = is_type(obj, "text", "plain") || bare_text(obj);
+	int plain = is_type(obj, "text", "plain") || bare_text(obj) ||
+	    other_text(obj);
 
 	/*
 	 * A named text part is a body only if explicitly inline, or if it is
@@ -320,6 +346,9 @@ leaf(struct walk *w, GMimeObject *obj, GMimeObject *parent)
 	    is_type(obj, "text", "calendar") || is_type(obj, "text", "vcard") ||
 	    is_type(obj, "text", "x-vcard") || is_type(obj, "text", "x-vcalendar"))
 		add_attachment(w, obj);
+	/* no body at all but a text file not marked as one (VM, old Eudora) */
+	if (plain && named && !attached && w->named_text == NULL)
+		w->named_text = obj;
 }
 
 static void walk(struct walk *, GMimeObject *, GMimeObject *, int);
@@ -474,6 +503,8 @@ body(struct walk *w, GMimeMessage *msg)
 	} else if (plain == NULL && w->prologue != NULL)
 		w->out->text = md_mime_clean(w, w->prologue, strlen(w->prologue),
 		    MD_MIME_MAX_TEXT, CL_TEXT);
+	else if (plain == NULL && w->named_text != NULL)
+		w->out->text = part_text(w, w->named_text, 0);	/* also a file */
 	else if (w->html == NULL && w->out->text != NULL &&
 	    html_document(w->out->text))
 		html_as_plain(w);

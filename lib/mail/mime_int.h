@@ -42,6 +42,7 @@ struct walk {
 					   non-ASCII name, and their index */
 	size_t		 named_at[MD_MIME_PLAIN_PARTS];
 	int		 nnamed;
+	GMimeObject	*named_text;	/* first text file not marked attachment */
 	GMimeObject	*html;		/* first text/html */
 	struct body_more html_more;
 	const char	*prologue;	/* of the first multipart without parts */

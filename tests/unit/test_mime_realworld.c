@@ -507,6 +507,45 @@ START_TEST(html_only_shapes)
 }
 END_TEST
 
+/*
+ * RFC 2046: unknown text subtypes read as text/plain; a text file not
+ * marked as an attachment is the text when there is no body at all.
+ */
+START_TEST(other_text_subtypes)
+{
+	static const char logs[] = "From: a@example.org\nSubject: l\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: text/plain\n\nThe log:\n"
+	    "--b\nContent-Type: text/x-log; charset=utf-8\n\nERR 1\n"
+	    "--b\nContent-Type: text/enriched\n\n<bold>no</bold>\n"
+	    "--b\nContent-Type: text/csv; name=\"d.csv\"\n\na,b\n--b--\n";
+	static const char only[] = "From: a@example.org\nSubject: o\n"
+	    "MIME-Version: 1.0\nContent-Type: text/x-diff; charset=utf-8\n\n"
+	    "--- a\n+++ b\n";
+	static const char vm[] = "From: a@example.org\nSubject: vm\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: text/plain; name=\"msg.txt\"\n\nthe words\n"
+	    "--b\nContent-Type: text/plain; name=\"more.txt\"\n\nmore\n--b--\n";
+	struct md_mime m;
+
+	parse_mem(logs, sizeof logs - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "The log:\nERR 1");
+	ck_assert_uint_eq(m.nattachments, 1);
+	ck_assert_str_eq(m.attachments[0].filename, "d.csv");
+	md_mime_free(&m);
+
+	parse_mem(only, sizeof only - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "--- a\n+++ b\n");
+	ck_assert_uint_eq(m.nattachments, 0);
+	md_mime_free(&m);
+
+	parse_mem(vm, sizeof vm - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "the words");
+	ck_assert_uint_eq(m.nattachments, 2);		/* still files too */
+	md_mime_free(&m);
+}
+END_TEST
+
 /* Apple Mail's rich text: the HTML is split around the image too. */
 START_TEST(apple_mail_html_interleaved)
 {
@@ -764,6 +803,7 @@ mime_realworld_suite(void)
 	tcase_add_test(tc, gmail_alternative);
 	tcase_add_test(tc, apple_mail_interleaved);
 	tcase_add_test(tc, apple_mail_html_interleaved);
+	tcase_add_test(tc, other_text_subtypes);
 	tcase_add_test(tc, named_inline_text_after_body);
 	tcase_add_test(tc, html_only_shapes);
 	tcase_add_test(tc, smime_nested);
