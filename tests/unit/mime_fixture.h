@@ -113,6 +113,14 @@ find_attachment(const struct md_mime *m, const char *type, const char *name)
 	return NULL;
 }
 
+/* The text md_mime_parse makes of raw (a char array) is want. */
+#define assert_text(raw, want) do { \
+	struct md_mime m_; \
+	parse_mem((raw), sizeof (raw) - 1, 0, 0, &m_); \
+	ck_assert_str_eq(m_.text, (want)); \
+	md_mime_free(&m_); \
+} while (0)
+
 #define assert_has(hay, needle) \
 	ck_assert_msg(strstr((hay), (needle)) != NULL, \
 	    "%s: [%s] lacks [%s]", #hay, (hay), (needle))
