@@ -301,14 +301,23 @@ render(md_buf *out, const char *h, size_t a, size_t b, int quoted)
 	return rc;
 }
 
-/* Is the last line of html[a, b) a forward marker ("Begin forwarded message:")? */
+enum { FWD_NO, FWD_MARKER, FWD_HEADERS };
+
+/*
+ * Does the quote q begin a forward: is the last line of html[a, q->lead) a
+ * forward marker ("Begin forwarded message:", FWD_MARKER), or a line
+ * ending in a colon that is no reply header, with the quote starting with
+ * a mail's header block (Apple Mail's marker in a language without a
+ * table: FWD_HEADERS, the text rules must be told)?
+ */
 static int
-forward_before(const char *h, size_t a, size_t b)
+forward_before(const char *h, size_t a, const struct quote *q)
 {
-	char *t, *l, *e;
+	char *t, *l, *e, *body;
+	size_t n;
 	int r = 0;
 
-	if (b <= a || (t = md_html_to_text(h + a, b - a)) == NULL)
+	if (q->lead <= a || (t = md_html_to_text(h + a, q->lead - a)) == NULL)
 		return 0;
 	e = t + strlen(t);
 	while (e > t && (e[-1] == '\n' || e[-1] == ' '))
@@ -317,7 +326,16 @@ forward_before(const char *h, size_t a, size_t b)
 		;
 	while (l < e && *l == ' ')
 		l++;
-	r = md_trim_separator(l, (size_t)(e - l)) == MD_SEP_FORWARD;
+	n = (size_t)(e - l);
+	if (md_trim_separator(l, n) == MD_SEP_FORWARD)
+		r = FWD_MARKER;
+	else if (n > 0 && (l[n - 1] == ':' || (n >= 3 &&
+	    memcmp(l + n - 3, "\xef\xbc\x9a", 3) == 0)) &&
+	    md_trim_attribution(l, n) == MD_ATTR_NO &&
+	    (body = md_html_to_text(h + q->start, q->end - q->start)) != NULL) {
+		r = md_trim_header_start(body) ? FWD_HEADERS : 0;
+		free(body);
+	}
 	free(t);
 	return r;
 }
@@ -338,9 +356,10 @@ md_reply_trim_html(const char *html, size_t len)
 {
 	struct scan *s;
 	md_buf out = MD_BUF_INIT;
-	size_t i, at = 0, cut, fwd = (size_t)-1;
+	size_t i, at = 0, cut, fwd = (size_t)-1, fwd_quote = (size_t)-1;
+	size_t keep_at = (size_t)-1;
 	char *res = NULL;
-	int quoted_tail = 0;
+	int quoted_tail = 0, how;
 
 	if (html == NULL)
 		html = "", len = 0;
@@ -357,15 +376,20 @@ md_reply_trim_html(const char *html, size_t len)
 		if (s->q[i].start < s->last_vis)
 			continue;
 		/* trailing quotes are history, unless forwarded (Apple Mail) */
-		if (!forward_before(html, i > 0 ? s->q[i - 1].end : 0, s->q[i].lead)) {
+		how = forward_before(html, i > 0 ? s->q[i - 1].end : 0, &s->q[i]);
+		if (how == FWD_NO) {
 			cut = s->q[i].lead;
 			quoted_tail = 1;
-		}
+		} else if (how == FWD_HEADERS)
+			fwd_quote = i;
 		break;
 	}
 	for (i = 0; i < s->nq && s->q[i].start < cut; i++) {
-		if (render(&out, html, at, s->q[i].start, 0) < 0 ||
-		    render(&out, html, s->q[i].start,
+		if (render(&out, html, at, s->q[i].start, 0) < 0)
+			goto done;
+		if (i == fwd_quote)
+			keep_at = out.len;
+		if (render(&out, html, s->q[i].start,
 		    s->q[i].end < cut ? s->q[i].end : cut, 1) < 0)
 			goto done;
 		at = s->q[i].end;
@@ -383,7 +407,7 @@ md_reply_trim_html(const char *html, size_t len)
 	 */
 	if (quoted_tail && md_buf_append(&out, "\n\n>", 3) < 0)
 		goto done;
-	res = md_reply_trim(md_buf_str(&out));
+	res = md_trim_reply_keep(md_buf_str(&out), keep_at);
 done:
 	md_buf_free(&out);
 	free(s);

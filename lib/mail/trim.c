@@ -514,8 +514,52 @@ md_trim_forward_start(const char *text)
 	return r;
 }
 
+int
+md_trim_header_start(const char *text)
+{
+	struct text t;
+	size_t i, subject;
+	int r = 0, fw;
+
+	memset(&t, 0, sizeof t);
+	if (split_lines(text, &t) == 0) {
+		for (i = 0; i < t.n && t.l[i].cls == L_BLANK; i++)
+			;
+		r = i < t.n && (header_block(&t, i, &subject) != 0 ||
+		    unknown_block(&t, i, &fw));
+	}
+	free_text(&t);
+	return r;
+}
+
+/*
+ * The forward an HTML reply showed by its structure: the line before the
+ * text at keep_at (its marker) becomes the forward's start, and goes.
+ */
+static void
+forward_at(struct text *t, const char *text, size_t keep_at, size_t cut,
+    size_t *fwd)
+{
+	size_t i, m;
+
+	for (i = 0; i < t->n && (size_t)(t->l[i].p - text) < keep_at; i++)
+		;
+	for (m = i; m > 0 && t->l[m - 1].cls == L_BLANK; m--)
+		;
+	if (m > 0 && m - 1 < *fwd && m - 1 < cut) {
+		*fwd = m - 1;
+		t->drop[m - 1] = 1;
+	}
+}
+
 char *
 md_reply_trim(const char *text)
+{
+	return md_trim_reply_keep(text, (size_t)-1);
+}
+
+char *
+md_trim_reply_keep(const char *text, size_t keep_at)
 {
 	struct text t;
 	md_buf out = MD_BUF_INIT;
@@ -529,6 +573,8 @@ md_reply_trim(const char *text)
 	if (split_lines(text, &t) < 0)
 		goto done;
 	cut = find_cut(&t, &fwd);
+	if (keep_at != (size_t)-1)
+		forward_at(&t, text, keep_at, cut, &fwd);
 	/* a forward's marker lines go, also those closing its header (Zoho) */
 	for (i = fwd; i < cut; i++)
 		if (t.l[i].cls == L_FORWARD)

@@ -103,6 +103,14 @@ extern const size_t md_trim_excuses_n;
 extern const char *const md_trim_app_links[];
 extern const size_t md_trim_app_links_n;
 
+/*
+ * md_reply_trim, the text from byte keep_at on being a forwarded message
+ * (the HTML showed it), the line before it its marker; (size_t)-1: none.
+ */
+char	*md_trim_reply_keep(const char *text, size_t keep_at);
+/* 1 if text starts with a mail's header block (From:, Date:, Subject: ...). */
+int	md_trim_header_start(const char *text);
+
 /* ASCII-case-insensitive prefix test. */
 int	md_trim_starts(const char *s, size_t n, const char *prefix);
 

@@ -240,6 +240,11 @@ const char *const md_trim_forward_phrases[] = {
 	"Bắt đầu tin nhắn được chuyển tiếp", "Tin nhắn được chuyển tiếp",
 	"Pesan terusan", "Pesan yang diteruskan", "Awal pesan yang diteruskan",
 	"Mesej dimajukan", "转发邮件信息", "轉寄郵件資訊",
+	/* Apple Mail's "Begin forwarded message:" */
+	"Početak proslijeđene poruke", "Začiatok preposlanej správy",
+	"Začetek posredovanega sporočila", "เริ่มข้อความที่ส่งต่อ",
+	"Permulaan mesej yang dimajukan", "Begynnelse på videresendt melding",
+	"Vidarebefordrat mejl",
 };
 const size_t md_trim_forward_phrases_n = N(md_trim_forward_phrases);
 
