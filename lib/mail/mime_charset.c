@@ -67,7 +67,11 @@ static const struct {
 	{ "iso-8859-6-i", "ISO-8859-6" }, { "iso-8859-6-e", "ISO-8859-6" },
 	{ "x-mac-roman", "MACINTOSH" }, { "macintosh", "MACINTOSH" },
 	{ "x-mac-cyrillic", "MAC-CYRILLIC" }, { "koi8-ru", "KOI8-U" },
-	{ "cp-850", "CP850" }, { "cp-866", "CP866" },
+	{ "cp-850", "CP850" }, { "cp-866", "CP866" }, { "dos-866", "CP866" },
+	{ "x-mac-ce", "MAC-CENTRALEUROPE" }, { "x-mac-japanese", "CP932" },
+	{ "ms949", "CP949" }, { "x-windows-949", "CP949" },
+	{ "cp20936", "GB18030" }, { "x-euc-tw", "EUC-TW" },
+	{ "unicode-1-1-utf-7", "UTF-7" }, { "x-unicode-2-0-utf-7", "UTF-7" },
 };
 
 static const char *const utf8_labels[] = { "utf-8", "utf8",

@@ -251,6 +251,8 @@ START_TEST(charset_labels)
 		{ "iso-8859-9", "\xfe\xf0 \x80", "şğ €" },	/* as cp1254 */
 		{ "windows-1252", "\x80\x85", "€…" },
 		{ "x-mac-roman", "\x8e", "é" },
+		{ "unicode-1-1-utf-7", "Hi +AOk-t+AOk-", "Hi été" },
+		{ "iso-2022-kr", "\x1b$)C\x0e\x3e\x48\x0f!", "안!" },
 		{ "x-unknown-8bit", "caf\xe9", "café" },
 		{ "", "plain", "plain" },
 	};
