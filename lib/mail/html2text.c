@@ -21,6 +21,7 @@
 #define REPLACEMENT	0xfffdu
 #define HREF_MAX	2048	/* longer link targets are not shown */
 #define TAG_NAME_MAX	16
+#define HIDDEN_MAX	(64 * 1024)	/* bytes searched for a hidden element's end */
 
 /* ---- HTML entities -------------------------------------------------- */
 
@@ -152,6 +153,10 @@ struct h2t {
 	int	 err;		/* ENOMEM seen */
 	md_buf	 href;		/* target of the open <a>, empty if none */
 	size_t	 link_at;	/* out.len where that link's text began */
+	int	 want_href;	/* the tag being read is an <a> */
+	int	 hidden;	/* ...and has display:none */
+	size_t	 hide_budget;	/* bytes hidden elements may still be
+				   searched for their end */
 };
 
 enum tag_kind {
@@ -293,12 +298,32 @@ set_href(struct h2t *h, const char *v, size_t n)
 	}
 }
 
-/* Only href matters (on <a>): the link target shown after its text. */
-static void
-href_attr(void *ctx, const char *name, size_t nlen, const char *val, size_t vlen)
+/* CSS that hides an element: "display:none", Outlook's "mso-hide:all". */
+static int
+hiding_style(const char *v, size_t n)
 {
-	if (nlen == 4 && strncasecmp(name, "href", 4) == 0)
-		set_href(ctx, val, vlen);
+	char css[1024];
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k + 1 < sizeof css; i++)
+		if (!is_ws(v[i]))
+			css[k++] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
+	css[k] = '\0';
+	return strstr(css, "display:none") != NULL ||
+	    strstr(css, "mso-hide:all") != NULL;
+}
+
+/* href (on <a>: the target shown after its text) and a hiding style. */
+static void
+tag_attr(void *ctx, const char *name, size_t nlen, const char *val, size_t vlen)
+{
+	struct h2t *h = ctx;
+
+	if (h->want_href && nlen == 4 && strncasecmp(name, "href", 4) == 0)
+		set_href(h, val, vlen);
+	else if (nlen == 5 && strncasecmp(name, "style", 5) == 0 &&
+	    hiding_style(val, vlen))
+		h->hidden = 1;
 }
 
 static void
@@ -376,12 +401,56 @@ apply_tag(struct h2t *h, enum tag_kind kind, int closing)
 	}
 }
 
+/*
+ * An element hidden by its style: a newsletter's preheader ("preview
+ * text" padded with hundreds of &zwnj;&nbsp;), Outlook's mso-hide parts.
+ * A reader never sees it, so neither does the text.  Returns past its
+ * closing tag (nesting of the same name counted), or NULL to render it
+ * after all: a void element, or no end within HIDDEN_MAX bytes (sloppy
+ * markup must not hide the rest of the mail).  The searches of one
+ * rendering share a budget of its length, so they stay linear.
+ */
+static const char *
+past_hidden(struct h2t *h, const char *q, const char *end, const char *name)
+{
+	static const char *const voids[] = { "area", "base", "br", "col",
+	    "embed", "hr", "img", "input", "link", "meta", "param", "source",
+	    "track", "wbr", NULL };
+	const char *p = q, *lim, *lt, *a;
+	char nm[TAG_NAME_MAX];
+	int depth = 1, closing, i;
+
+	for (i = 0; voids[i] != NULL; i++)
+		if (strcmp(name, voids[i]) == 0)
+			return NULL;
+	lim = (size_t)(end - q) > HIDDEN_MAX ? q + HIDDEN_MAX : end;
+	if ((size_t)(lim - q) > h->hide_budget)
+		lim = q + h->hide_budget;
+	while (p < lim && (lt = memchr(p, '<', (size_t)(lim - p))) != NULL) {
+		if (lt + 1 < end && (lt[1] == '!' || lt[1] == '?')) {
+			p = md_html_skip_decl(lt, end);
+			continue;
+		}
+		if ((a = md_html_tag_name(lt, end, nm, sizeof nm, &closing)) == NULL) {
+			p = lt + 1;
+			continue;
+		}
+		p = md_html_attributes(a, end, ignore_attr, NULL);
+		if (tag_kind(nm) == T_SKIP && !closing)
+			p = md_html_skip_raw(p, end, nm);
+		else if (strcmp(nm, name) == 0 && (depth += closing ? -1 : 1) == 0)
+			break;
+	}
+	h->hide_budget -= (size_t)((p < lim ? p : lim) - q);
+	return depth == 0 && p <= lim ? p : NULL;
+}
+
 /* p is at '<'; returns where text resumes. */
 static const char *
 tag(struct h2t *h, const char *p, const char *end)
 {
 	char name[TAG_NAME_MAX];
-	const char *q;
+	const char *q, *r;
 	enum tag_kind kind;
 	int closing;
 
@@ -394,10 +463,13 @@ tag(struct h2t *h, const char *p, const char *end)
 	kind = tag_kind(name);
 	if (kind == T_A && !closing)
 		md_buf_reset(&h->href);
-	q = md_html_attributes(q, end, kind == T_A && !closing ? href_attr :
-	    ignore_attr, h);
+	h->want_href = kind == T_A && !closing;
+	h->hidden = 0;
+	q = md_html_attributes(q, end, tag_attr, h);
 	if (kind == T_SKIP && !closing)
 		return md_html_skip_raw(q, end, name);
+	if (h->hidden && !closing && (r = past_hidden(h, q, end, name)) != NULL)
+		return r;
 	apply_tag(h, kind, closing);
 	return q;
 }
@@ -412,6 +484,7 @@ md_html_to_text(const char *html, size_t len)
 	memset(&h, 0, sizeof h);
 	md_buf_init(&h.out);
 	md_buf_init(&h.href);
+	h.hide_budget = (size_t)(end - p);
 	while (p < end && !h.err)
 		p = *p == '<' ? tag(&h, p, end) : text_run(&h, p, end);
 	while (h.out.len > 0 && h.out.data[h.out.len - 1] == '\n')

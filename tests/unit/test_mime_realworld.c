@@ -626,6 +626,22 @@ START_TEST(flowed_edges)
 }
 END_TEST
 
+/* Newsletters: a hidden preheader, Outlook-only parts, tracking pixels. */
+START_TEST(hidden_html_elements)
+{
+	static const char raw[] = "From: news@example.org\nSubject: n\n"
+	    "Content-Type: text/html; charset=utf-8\n\n"
+	    "<body><div style=\"display: none; max-height:0; overflow:hidden\">"
+	    "Preview: 20% off &zwnj;&nbsp;&zwnj;&nbsp;<div>inner</div></div>"
+	    "<p>Hello Jane,</p><img src=\"t.gif\" style=\"display:none\">"
+	    "<span style=\"MSO-HIDE: all\">outlook only</span>"
+	    "<p>Sale<div style=\"DISPLAY:NONE\">never closed<p>still shown</p>"
+	    "</body>\n";
+
+	assert_text(raw, "Hello Jane,\n\nSale\nnever closed\n\nstill shown");
+}
+END_TEST
+
 /* ---- automated mail -------------------------------------------------- */
 
 START_TEST(reports_are_flagged)
@@ -801,6 +817,7 @@ mime_realworld_suite(void)
 	tcase_add_test(tc, smime_nested);
 	tcase_add_test(tc, pgp_signed_flowed);
 	tcase_add_test(tc, flowed_edges);
+	tcase_add_test(tc, hidden_html_elements);
 	tcase_add_test(tc, reports_are_flagged);
 	tcase_add_test(tc, broken_encodings);
 	tcase_add_test(tc, unknown_transfer_encoding_body);
