@@ -82,26 +82,20 @@ struct md_trim_field {
 struct md_trim_affix {
 	const char	*pre, *suf;	/* a "Sent from" line's start and end */
 };
-extern const char *const md_trim_openers[];
-extern const size_t md_trim_openers_n;
-extern const char *const md_trim_verbs[];
-extern const size_t md_trim_verbs_n;
-extern const char *const md_trim_unspaced_verbs[];
-extern const size_t md_trim_unspaced_verbs_n;
-extern const struct md_trim_field md_trim_fields[];
-extern const size_t md_trim_fields_n;
-extern const char *const md_trim_fwd_prefixes[];
-extern const size_t md_trim_fwd_prefixes_n;
-extern const char *const md_trim_forward_phrases[];
-extern const size_t md_trim_forward_phrases_n;
-extern const char *const md_trim_original_phrases[];
-extern const size_t md_trim_original_phrases_n;
-extern const struct md_trim_affix md_trim_sent_lines[];
-extern const size_t md_trim_sent_lines_n;
-extern const char *const md_trim_excuses[];
-extern const size_t md_trim_excuses_n;
-extern const char *const md_trim_app_links[];
-extern const size_t md_trim_app_links_n;
+/* A table and its length, name and name_n. */
+#define MD_TRIM_TABLE(type, name) \
+	extern type const name[]; \
+	extern const size_t name##_n
+MD_TRIM_TABLE(const char *, md_trim_openers);
+MD_TRIM_TABLE(const char *, md_trim_verbs);
+MD_TRIM_TABLE(const char *, md_trim_unspaced_verbs);
+MD_TRIM_TABLE(struct md_trim_field, md_trim_fields);
+MD_TRIM_TABLE(const char *, md_trim_fwd_prefixes);
+MD_TRIM_TABLE(const char *, md_trim_forward_phrases);
+MD_TRIM_TABLE(const char *, md_trim_original_phrases);
+MD_TRIM_TABLE(struct md_trim_affix, md_trim_sent_lines);
+MD_TRIM_TABLE(const char *, md_trim_excuses);
+MD_TRIM_TABLE(const char *, md_trim_app_links);
 
 /*
  * md_reply_trim, the text from byte keep_at on being a forwarded message
