@@ -82,8 +82,8 @@ classify(struct line *l)
 
 	if (n == 0)
 		return L_BLANK;
-	if (s[0] == '>')
-		return L_QUOTE;
+	if (s[0] == '>' || (n >= 3 && memcmp(s, "\xef\xbc\x9e", 3) == 0))
+		return L_QUOTE;		/* also Japanese mailers' fullwidth '＞' */
 	if (n == 2 && s[0] == '-' && s[1] == '-')
 		return L_SIGSEP;	/* "-- " and its mangled forms */
 	if (n == 3 && memcmp(s, "\xe2\x80", 2) == 0 &&
