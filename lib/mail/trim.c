@@ -175,11 +175,29 @@ attribution_span(const struct text *t, size_t a, size_t e)
 }
 
 /*
+ * Could line l begin a reply header that wraps: it starts with an opener
+ * ("On ", "Am "), or carries a clock time and ends like no sentence (the
+ * date-first headers of Gmail in Polish, Russian, Czech ..., "pon., 23 lis
+ * 2026 o 16:15 Acme Support" above "<addr> napisał(a):").
+ */
+static int
+header_start(const struct line *l)
+{
+	char c;
+
+	if (md_trim_opener(l->np, l->nlen))
+		return 1;
+	c = l->nlen > 0 ? l->np[l->nlen - 1] : '.';
+	return c != '.' && c != '!' && c != '?' &&
+	    md_trim_has_time(l->np, l->nlen);
+}
+
+/*
  * A reply header starting at line i, over at most ATTR_LINES lines: its
  * last line's index in *last, its strength returned.  A header that spans
- * lines is taken from line i only if i could begin one: it starts with an
- * opener ("On ", "Am ") or the lines after i are no reply header by
- * themselves (then "I tried 3 times" above "On ... wrote:" stays text).
+ * lines is taken from line i only if i could begin one (header_start) or
+ * the lines after i are no reply header by themselves (then "I tried 3
+ * times" above "On ... wrote:" stays text).
  */
 static int
 attribution_at(const struct text *t, size_t i, size_t *last)
@@ -194,7 +212,7 @@ attribution_at(const struct text *t, size_t i, size_t *last)
 			continue;
 		if ((s = attribution_span(t, i, e)) == MD_ATTR_NO)
 			continue;
-		if (e > i && !md_trim_opener(t->l[i].np, t->l[i].nlen) &&
+		if (e > i && !header_start(&t->l[i]) &&
 		    attribution_span(t, i + 1, e) != MD_ATTR_NO)
 			return MD_ATTR_NO;
 		*last = e;
