@@ -203,7 +203,7 @@ static int
 attribution_at(const struct text *t, size_t i, size_t *last)
 {
 	size_t e;
-	int s;
+	int s, rest;
 
 	for (e = i; e < t->n && e < i + ATTR_LINES; e++) {
 		if (t->l[e].cls != L_TEXT && t->l[e].cls != L_FIELD)
@@ -212,8 +212,14 @@ attribution_at(const struct text *t, size_t i, size_t *last)
 			continue;
 		if ((s = attribution_span(t, i, e)) == MD_ATTR_NO)
 			continue;
+		/*
+		 * A guess for the rest ("23. Nov. 2026 um 16:15:") is no
+		 * rival to a sure header from i; between guesses the
+		 * shorter wins.
+		 */
 		if (e > i && !header_start(&t->l[i]) &&
-		    attribution_span(t, i + 1, e) != MD_ATTR_NO)
+		    (rest = attribution_span(t, i + 1, e)) != MD_ATTR_NO &&
+		    (rest != MD_ATTR_GUESS || s == MD_ATTR_GUESS))
 			return MD_ATTR_NO;
 		*last = e;
 		return s;
