@@ -176,9 +176,10 @@ attribution_span(const struct text *t, size_t a, size_t e)
 
 /*
  * Could line l begin a reply header that wraps: it starts with an opener
- * ("On ", "Am "), or carries a clock time and ends like no sentence (the
- * date-first headers of Gmail in Polish, Russian, Czech ..., "pon., 23 lis
- * 2026 o 16:15 Acme Support" above "<addr> napisał(a):").
+ * ("On ", "Am "), or carries a clock time or an address and ends like no
+ * sentence (Gmail's date-first headers in Polish, Russian, Czech ...,
+ * "pon., 23 lis 2026 o 16:15 Acme Support" above "<addr> napisał(a):";
+ * "Name <addr> 于2026年11月23日周一" above "16:15写道：").
  */
 static int
 header_start(const struct line *l)
@@ -189,7 +190,8 @@ header_start(const struct line *l)
 		return 1;
 	c = l->nlen > 0 ? l->np[l->nlen - 1] : '.';
 	return c != '.' && c != '!' && c != '?' &&
-	    md_trim_has_time(l->np, l->nlen);
+	    (md_trim_has_time(l->np, l->nlen) ||
+	    memchr(l->np, '@', l->nlen) != NULL);
 }
 
 /*
