@@ -189,6 +189,30 @@ keep_data(struct walk *w, GMimeObject *obj, struct md_attachment *a)
 	g_byte_array_free(bytes, TRUE);
 }
 
+/* A zeroed entry at the end of the list; NULL when full (or ENOMEM). */
+struct md_attachment *
+md_mime_new_attachment(struct walk *w)
+{
+	struct md_mime *m = w->out;
+	struct md_attachment *a;
+
+	if (m->nattachments >= MD_MIME_MAX_ATTACHMENTS)
+		return NULL;
+	if (m->nattachments == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 4;
+
+		if ((a = realloc(m->attachments, cap * sizeof *a)) == NULL) {
+			w->oom = 1;
+			return NULL;
+		}
+		m->attachments = a;
+		w->cap = cap;
+	}
+	a = &m->attachments[m->nattachments++];
+	memset(a, 0, sizeof *a);
+	return a;
+}
+
 static int
 ascii(const char *s)
 {
@@ -206,20 +230,8 @@ add_attachment(struct walk *w, GMimeObject *obj)
 	const char *name;
 	char *type;
 
-	if (m->nattachments >= MD_MIME_MAX_ATTACHMENTS)
+	if ((a = md_mime_new_attachment(w)) == NULL)
 		return;
-	if (m->nattachments == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 4;
-
-		if ((a = realloc(m->attachments, cap * sizeof *a)) == NULL) {
-			w->oom = 1;
-			return;
-		}
-		m->attachments = a;
-		w->cap = cap;
-	}
-	a = &m->attachments[m->nattachments++];
-	memset(a, 0, sizeof *a);
 	type = g_mime_content_type_get_mime_type(
 	    g_mime_object_get_content_type(obj));
 	a->content_type = md_mime_clean(w, type, strlen(type), MD_MIME_MAX_FILENAME,
@@ -508,6 +520,8 @@ body(struct walk *w, GMimeMessage *msg)
 	else if (w->html == NULL && w->out->text != NULL &&
 	    html_document(w->out->text))
 		html_as_plain(w);
+	if (!w->out->html_only && !w->oom)
+		md_mime_uudecode_text(w);
 }
 
 /* The declared charset of the part the text came from, NULL if none. */

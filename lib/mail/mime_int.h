@@ -50,6 +50,11 @@ struct walk {
 	int		 oom;
 };
 
+/* A zeroed attachment at the end of w->out's list; NULL when full. */
+struct md_attachment *md_mime_new_attachment(struct walk *w);
+/* Uuencoded files in w->out->text become attachments (mime_uu.c). */
+void	 md_mime_uudecode_text(struct walk *w);
+
 /* The parser options of every call (md_mime_init). */
 extern GMimeParserOptions *md_mime_opts;
 

@@ -225,7 +225,8 @@ EXTRA_DIST += \
 	tests/fixtures/mime/rfc2231_filenames.eml \
 	tests/fixtures/mime/shift_jis_cp932.eml \
 	tests/fixtures/mime/smime_signed_nested.eml \
-	tests/fixtures/mime/utf8_label_latin1_body.eml
+	tests/fixtures/mime/utf8_label_latin1_body.eml \
+	tests/fixtures/mime/uuencoded_attachment.eml
 
 # outbound mail: templates, composition, SMTP submission
 check_PROGRAMS += tests/unit/test_template tests/unit/test_compose tests/unit/test_smtp

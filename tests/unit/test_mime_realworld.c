@@ -664,6 +664,27 @@ START_TEST(reports_are_flagged)
 }
 END_TEST
 
+/* Outlook Express style: a file uuencoded into the text. */
+START_TEST(uuencoded_file)
+{
+	const struct md_attachment *a;
+	struct md_mime m;
+	int i;
+
+	parse_file("uuencoded_attachment.eml", 1, 1 << 20, &m);
+	ck_assert_str_eq(m.text, "Hello,\n\nthe log is attached.\n\n\nRegards\n"
+	    "begin this is just a sentence, not a file\n");
+	ck_assert_uint_eq(m.nattachments, 1);
+	a = att_named(&m, "trace.bin");
+	ck_assert_str_eq(a->content_type, "application/octet-stream");
+	ck_assert_uint_eq(a->size, 256 + 12);
+	for (i = 0; i < 256; i++)
+		ck_assert_int_eq((unsigned char)a->data[i], i);
+	ck_assert_str_eq(a->data + 256, "end of file\n");
+	md_mime_free(&m);
+}
+END_TEST
+
 /* ---- broken bodies --------------------------------------------------- */
 
 START_TEST(broken_encodings)
@@ -819,6 +840,7 @@ mime_realworld_suite(void)
 	tcase_add_test(tc, flowed_edges);
 	tcase_add_test(tc, hidden_html_elements);
 	tcase_add_test(tc, reports_are_flagged);
+	tcase_add_test(tc, uuencoded_file);
 	tcase_add_test(tc, broken_encodings);
 	tcase_add_test(tc, unknown_transfer_encoding_body);
 	tcase_add_test(tc, bom_and_double_cr);
