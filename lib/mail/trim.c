@@ -22,6 +22,7 @@
 #define BLOCK_WINDOW	14	/* lines an Outlook header block may span */
 #define RULE_GAP	3	/* lines between a separator and its header block */
 #define SENDER_WORDS	8	/* a "From:" without address names at most this */
+#define WRAP_MIN	60	/* a line this long with the next word was folded */
 #define LABEL_MAX	32	/* bytes of a header field's label */
 #define UNKNOWN_FIELDS	3	/* labelled lines of a header block in any language */
 
@@ -195,11 +196,31 @@ header_start(const struct line *l)
 }
 
 /*
+ * Does line l continue on line n: n starts with "<addr>" (the name before
+ * it is on l), or l was folded by a mailer, its next word would not have
+ * fitted (l plus that word reach WRAP_MIN).  "I tried 3 times" above "On
+ * ... wrote:" is neither.
+ */
+static int
+continued(const struct line *l, const struct line *n)
+{
+	size_t w;
+
+	if (n->nlen > 1 && (n->np[0] == '<' || (n->np[0] == '(' &&
+	    n->np[1] == '<')))
+		return 1;
+	for (w = 0; w < n->nlen && n->np[w] != ' '; w++)
+		;
+	return l->nlen + 1 + w >= WRAP_MIN;
+}
+
+/*
  * A reply header starting at line i, over at most ATTR_LINES lines: its
  * last line's index in *last, its strength returned.  A header that spans
- * lines is taken from line i only if i could begin one (header_start) or
- * the lines after i are no reply header by themselves (then "I tried 3
- * times" above "On ... wrote:" stays text).
+ * lines is taken from line i only if i could begin one (header_start),
+ * was folded onto the next (continued), or the lines after i are no reply
+ * header by themselves (then "I tried 3 times" above "On ... wrote:"
+ * stays text).
  */
 static int
 attribution_at(const struct text *t, size_t i, size_t *last)
@@ -220,6 +241,7 @@ attribution_at(const struct text *t, size_t i, size_t *last)
 		 * shorter wins.
 		 */
 		if (e > i && !header_start(&t->l[i]) &&
+		    !continued(&t->l[i], &t->l[i + 1]) &&
 		    (rest = attribution_span(t, i + 1, e)) != MD_ATTR_NO &&
 		    (rest != MD_ATTR_GUESS || s == MD_ATTR_GUESS))
 			return MD_ATTR_NO;
