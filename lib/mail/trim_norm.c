@@ -124,7 +124,8 @@ md_trim_rstrip(const char *p, size_t *len)
 	size_t n = *len;
 
 	for (;;) {
-		if (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		if (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+		    p[n - 1] == '\r'))
 			n--;
 		else if (n >= 2 && (spacech(u + n - 2, 2) == 2 ||
 		    invisible(u + n - 2, 2) == 2))
