@@ -52,7 +52,7 @@ const char *const md_trim_verbs[] = {
 	"έγραψε", "έγραψες", "γράψατε", "a scris", "ați scris",
 	"написа", "написахте", "napisao", "napisala", "napisali", "написао",
 	"napísal(a)", "napísal", "napísala", "napísali",
-	"napisal(a)", "napisal",
+	"napisal(a)", "napisal", "napisana",	/* pl: Apple's "Wiadomość napisana przez" */
 	/* lt, lv, et, ca, gl, eu, is, nn */
 	"rašė", "parašė", "rakstīja", "kirjutas", "kirjutasite",
 	"va escriure", "ha escrit", "escribiu", "idatzi zuen", "skrifaði",
