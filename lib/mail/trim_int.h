@@ -81,7 +81,7 @@ struct md_trim_field {
 };
 struct md_trim_affix {
 	const char	*pre, *suf;	/* a "Sent from" line's start and end */
-};
+};				/* (app links: the link, the app's name) */
 /* A table and its length, name and name_n. */
 #define MD_TRIM_TABLE(type, name) \
 	extern type const name[]; \
@@ -95,7 +95,7 @@ MD_TRIM_TABLE(const char *, md_trim_forward_phrases);
 MD_TRIM_TABLE(const char *, md_trim_original_phrases);
 MD_TRIM_TABLE(struct md_trim_affix, md_trim_sent_lines);
 MD_TRIM_TABLE(const char *, md_trim_excuses);
-MD_TRIM_TABLE(const char *, md_trim_app_links);
+MD_TRIM_TABLE(struct md_trim_affix, md_trim_app_links);
 
 /*
  * md_reply_trim, the text from byte keep_at on being a forwarded message

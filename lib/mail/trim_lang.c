@@ -437,16 +437,19 @@ without_excuse(const char *s, size_t n)
 	return n;
 }
 
-/* A link the mail apps put in their "Sent from" lines (s: the link). */
-static int
+/*
+ * A link the mail apps put in their "Sent from" lines (s: the link): the
+ * app's name, which the line must show, or NULL.
+ */
+static const char *
 app_link(const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < md_trim_app_links_n; i++)
-		if (find_ci(s, n, md_trim_app_links[i], 0) != (size_t)-1)
-			return 1;
-	return 0;
+		if (find_ci(s, n, md_trim_app_links[i].pre, 0) != (size_t)-1)
+			return md_trim_app_links[i].suf;
+	return NULL;
 }
 
 /*
@@ -462,8 +465,7 @@ md_trim_sent_from(const char *s, size_t n)
 {
 	char buf[SENT_MAX + 1];
 	size_t i, k = 0, pl, sl;
-	const char *gt;
-	int app = 0;
+	const char *gt, *app = NULL;
 
 	if (n == 0 || n > 4 * SENT_MAX)
 		return 0;
@@ -476,7 +478,8 @@ md_trim_sent_from(const char *s, size_t n)
 		    md_trim_starts(s + i + 1, n - i - 1, "mailto:")))
 			gt = memchr(s + i, ')', n - i);
 		if (gt != NULL) {
-			app |= app_link(s + i, (size_t)(gt - s) - i);
+			if (app == NULL)
+				app = app_link(s + i, (size_t)(gt - s) - i);
 			i = (size_t)(gt - s);
 			continue;
 		}
@@ -488,7 +491,8 @@ md_trim_sent_from(const char *s, size_t n)
 		k--;
 	buf[k] = '\0';
 	k = without_excuse(buf, k);
-	if (app && count_words(buf, k) <= APP_WORDS && plain_words(buf, k, ";:!?"))
+	if (app != NULL && find_ci(buf, k, app, 0) != (size_t)-1 &&
+	    count_words(buf, k) <= APP_WORDS && plain_words(buf, k, ";:!?"))
 		return 1;
 	for (i = 0; i < md_trim_sent_lines_n; i++) {
 		const char *mid;

@@ -341,15 +341,20 @@ const struct md_trim_affix md_trim_sent_lines[] = {
 const size_t md_trim_sent_lines_n = N(md_trim_sent_lines);
 
 /*
- * Links the mail apps put in their "Sent from" lines: a short line with
- * one is such a line whatever its language.
+ * Links the mail apps put in their "Sent from" lines (.pre) and the app's
+ * name the line shows (.suf): a short line with both is such a line
+ * whatever its language ("Outlook beszerzése iOS rendszerre<aka.ms/..>").
  */
-const char *const md_trim_app_links[] = {
-	"aka.ms/", "go.microsoft.com/fwlink", "mail.yahoo.com", "yahoo.com/?.src",
-	"proton.me", "protonmail.com", "protonmail.ch", "tuta.com", "tutanota.com",
-	"sparkmailapp.com", "bluemail.me", "typeapp.com", "edison.tech",
-	"airmailapp.com", "nine.email", "mail.onelink.me",
-	"onelink.me/107872968",	/* Yahoo Mail's app signature */
+const struct md_trim_affix md_trim_app_links[] = {
+	{ "aka.ms/", "Outlook" }, { "go.microsoft.com/fwlink", "Mail" },
+	{ "mail.yahoo.com", "Yahoo" }, { "yahoo.com/?.src", "Yahoo" },
+	{ "mail.onelink.me", "Yahoo" }, { "onelink.me/107872968", "Yahoo" },
+	{ "proton.me", "Proton" }, { "protonmail.com", "Proton" },
+	{ "protonmail.ch", "Proton" }, { "tuta.com", "Tuta" },
+	{ "tutanota.com", "Tuta" }, { "sparkmailapp.com", "Spark" },
+	{ "bluemail.me", "BlueMail" }, { "typeapp.com", "TypeApp" },
+	{ "edison.tech", "Edison" }, { "airmailapp.com", "Airmail" },
+	{ "nine.email", "Nine" },
 };
 const size_t md_trim_app_links_n = N(md_trim_app_links);
 
