@@ -298,7 +298,12 @@ set_href(struct h2t *h, const char *v, size_t n)
 	}
 }
 
-/* CSS that hides an element: "display:none", Outlook's "mso-hide:all". */
+/*
+ * CSS that hides an element: "display:none".  (Not Outlook's mso-hide:all:
+ * it marks what every other client shows, while Outlook's own version
+ * sits in an <!--[if mso]> comment, which this renderer skips as browsers
+ * do; honouring both would lose the content.)
+ */
 static int
 hiding_style(const char *v, size_t n)
 {
@@ -309,8 +314,7 @@ hiding_style(const char *v, size_t n)
 		if (!is_ws(v[i]))
 			css[k++] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
 	css[k] = '\0';
-	return strstr(css, "display:none") != NULL ||
-	    strstr(css, "mso-hide:all") != NULL;
+	return strstr(css, "display:none") != NULL;
 }
 
 /* href (on <a>: the target shown after its text) and a hiding style. */
@@ -403,8 +407,8 @@ apply_tag(struct h2t *h, enum tag_kind kind, int closing)
 
 /*
  * An element hidden by its style: a newsletter's preheader ("preview
- * text" padded with hundreds of &zwnj;&nbsp;), Outlook's mso-hide parts.
- * A reader never sees it, so neither does the text.  Returns past its
+ * text" padded with hundreds of &zwnj;&nbsp;), the mobile copy of a
+ * layout.  A reader never sees it, so neither does the text.  Returns past its
  * closing tag (nesting of the same name counted), or NULL to render it
  * after all: a void element, or no end within HIDDEN_MAX bytes (sloppy
  * markup must not hide the rest of the mail).  The searches of one

@@ -301,20 +301,23 @@ body_part(GMimeObject **first, struct body_more *more, GMimeObject *obj,
  * RFC 2046 4.1.4: a text subtype the reader does not know is read as
  * text/plain (text/x-log, text/x-diff, text/csv, text/markdown...).  Not
  * the ones that are another form of the body (HTML, enriched, Apple
- * Watch, AMP), data (calendar, vCard) or report parts.
+ * Watch, AMP), data (calendar, vCard, XML, code) or report parts, and
+ * none inside a multipart/related: those are the HTML's resources (Word
+ * and Outlook put filelist.xml and colorschememapping.xml there).
  */
 static int
-other_text(GMimeObject *obj)
+other_text(GMimeObject *obj, GMimeObject *parent)
 {
 	static const char *const not_prose[] = { "plain", "html", "calendar",
 	    "vcard", "x-vcard", "x-vcalendar", "rfc822-headers", "enriched",
 	    "richtext", "watch-html", "x-watch-html", "x-amp-html", "css",
-	    "javascript", NULL };
+	    "javascript", "x-javascript", "ecmascript", "xml", NULL };
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
 	size_t i;
 
-	if (!is_type(obj, "text", "*") || sub == NULL)
+	if (!is_type(obj, "text", "*") || sub == NULL || (parent != NULL &&
+	    is_type(parent, "multipart", "related")))
 		return 0;
 	for (i = 0; not_prose[i] != NULL; i++)
 		if (g_ascii_strcasecmp(sub, not_prose[i]) == 0)
@@ -329,7 +332,7 @@ leaf(struct walk *w, GMimeObject *obj, GMimeObject *parent)
 	int attached = disp != NULL && g_ascii_strcasecmp(disp, "attachment") == 0;
 	int named = filename_of(obj) != NULL;
 	int plain = is_type(obj, "text", "plain") || bare_text(obj) ||
-	    other_text(obj);
+	    other_text(obj, parent);
 
 	/*
 	 * A named text part is a body only if explicitly inline, or if it is

@@ -528,6 +528,16 @@ START_TEST(other_text_subtypes)
 	    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
 	    "--b\nContent-Type: text/plain; name=\"msg.txt\"\n\nthe words\n"
 	    "--b\nContent-Type: text/plain; name=\"more.txt\"\n\nmore\n--b--\n";
+	static const char word[] = "From: a@example.org\nSubject: w\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/related; boundary=r\n\n"
+	    "--r\nContent-Type: text/html; charset=utf-8\n\n"
+	    "<html><body><p class=MsoNormal>Memo text</p></body></html>\n"
+	    "--r\nContent-Type: text/xml; charset=utf-8\n"
+	    "Content-ID: <filelist.xml@01DB0000.00000000>\n\n"
+	    "<xml xmlns:o=\"urn:schemas-microsoft-com:office:office\">"
+	    "<o:MainFile HRef=\"../memo.htm\"/></xml>\n"
+	    "--r\nContent-Type: text/x-unknown\nContent-ID: <cs@x>\n\nscheme\n"
+	    "--r--\n";
 	struct md_mime m;
 
 	parse_mem(logs, sizeof logs - 1, 0, 0, &m);
@@ -544,6 +554,12 @@ START_TEST(other_text_subtypes)
 	parse_mem(vm, sizeof vm - 1, 0, 0, &m);
 	ck_assert_str_eq(m.text, "the words");
 	ck_assert_uint_eq(m.nattachments, 2);		/* still files too */
+	md_mime_free(&m);
+
+	/* Word's resources beside its HTML are not text */
+	parse_mem(word, sizeof word - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "Memo text");
+	ck_assert_int_eq(m.html_only, 1);
 	md_mime_free(&m);
 }
 END_TEST
@@ -626,7 +642,10 @@ START_TEST(flowed_edges)
 }
 END_TEST
 
-/* Newsletters: a hidden preheader, Outlook-only parts, tracking pixels. */
+/*
+ * Newsletters: a hidden preheader, tracking pixels; what Outlook hides
+ * (mso-hide) others show, while Outlook's own copy is in a comment.
+ */
 START_TEST(hidden_html_elements)
 {
 	static const char raw[] = "From: news@example.org\nSubject: n\n"
@@ -634,11 +653,13 @@ START_TEST(hidden_html_elements)
 	    "<body><div style=\"display: none; max-height:0; overflow:hidden\">"
 	    "Preview: 20% off &zwnj;&nbsp;&zwnj;&nbsp;<div>inner</div></div>"
 	    "<p>Hello Jane,</p><img src=\"t.gif\" style=\"display:none\">"
-	    "<span style=\"MSO-HIDE: all\">outlook only</span>"
+	    "<span style=\"MSO-HIDE: all\">not for Outlook</span>"
+	    "<!--[if mso]>for Outlook<![endif]-->"
 	    "<p>Sale<div style=\"DISPLAY:NONE\">never closed<p>still shown</p>"
 	    "</body>\n";
 
-	assert_text(raw, "Hello Jane,\n\nSale\nnever closed\n\nstill shown");
+	assert_text(raw, "Hello Jane,\n\nnot for Outlook\n\nSale\nnever closed\n\n"
+	    "still shown");
 }
 END_TEST
 
