@@ -427,8 +427,9 @@ without_excuse(const char *s, size_t n)
 	for (i = 0; i + 2 < n; i++) {
 		if (s[i] != '.' || s[i + 1] != ' ')
 			continue;
-		if (count_words(s + i + 2, n - i - 2) > EXCUSE_WORDS)
-			return n;
+		if (count_words(s + i + 2, n - i - 2) > EXCUSE_WORDS ||
+		    memchr(s + i + 2, '?', n - i - 2) != NULL)
+			return n;	/* a question is the customer's */
 		for (j = 0; j < md_trim_excuses_n; j++)
 			if (md_trim_starts(s + i + 2, n - i - 2, md_trim_excuses[j]))
 				return i;

@@ -360,7 +360,10 @@ const size_t md_trim_app_links_n = N(md_trim_app_links);
 
 /* Apologies that may follow a "Sent from" line in the same line. */
 const char *const md_trim_excuses[] = {
-	"Please excuse", "Excuse", "Sorry for", "Pardon", "Apologies for",
+	"Please excuse", "Excuse my", "Excuse any", "Excuse the", "Excuse typos",
+	"Sorry for any", "Sorry for typos", "Sorry for the brevity",
+	"Sorry for brevity", "Pardon my", "Pardon the", "Pardon any",
+	"Apologies for",
 	"Bitte entschuldigen", "Entschuldigen Sie", "Entschuldigt",
 	"Excusez", "Veuillez excuser", "Désolé pour", "Scusate", "Scusa",
 	"Disculpe", "Disculpa", "Perdone", "Desculpe", "Excuseer",
