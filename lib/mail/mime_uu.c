@@ -71,7 +71,8 @@ data_line(const char *p, const char *eol, md_buf *b)
 		md_buf_putc(b, (char)(g[1] << 4 | g[2] >> 2));
 		md_buf_putc(b, (char)(g[2] << 6 | g[3]));
 	}
-	b->len -= need / 4 * 3 - n;	/* the last group's padding */
+	if (!md_buf_failed(b))
+		b->len -= need / 4 * 3 - n;	/* the last group's padding */
 	return 0;
 }
 
