@@ -122,9 +122,12 @@ flowed(GMimeObject *obj)
 static char *
 part_text(struct walk *w, GMimeObject *obj, int html)
 {
-	GByteArray *a = decoded(obj);
+	GByteArray *a = md_mime_decode_text(obj);
 	char *u, *h, *r = NULL, meta[MD_CHARSET_MAX];
 	const char *cs;
+
+	if (a == NULL)
+		a = decoded(obj);
 
 	cs = g_mime_object_get_content_type_parameter(obj, "charset");
 	if (cs == NULL && html)

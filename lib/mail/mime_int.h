@@ -50,6 +50,11 @@ struct walk {
 	int		 oom;
 };
 
+/*
+ * A text part's base64 or quoted-printable content decoded leniently
+ * (mime_decode.c); NULL for other encodings.  g_byte_array_free it.
+ */
+GByteArray *md_mime_decode_text(GMimeObject *obj);
 /* A zeroed attachment at the end of w->out's list; NULL when full. */
 struct md_attachment *md_mime_new_attachment(struct walk *w);
 /* Uuencoded files in w->out->text become attachments (mime_uu.c). */

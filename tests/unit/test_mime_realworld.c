@@ -713,11 +713,12 @@ START_TEST(broken_encodings)
 	const struct md_attachment *a;
 	struct md_mime m;
 
-	/* base64 with odd breaks, a blank, no padding; CTE in capitals;
-	   boundary-like lines; preamble, epilogue; one bare LF */
+	/* base64 with odd breaks, a blank, no padding (its last byte, the
+	   "\n", kept); CTE in capitals; boundary-like lines; preamble,
+	   epilogue; one bare LF */
 	parse_file("broken_encodings.eml", 1, 1 << 20, &m);
 	ck_assert_str_eq(m.text, "Die Zahlung wurde zweimal abgebucht. Bitte "
-	    "erstatten Sie den Betrag über 49,90 €.");
+	    "erstatten Sie den Betrag über 49,90 €.\n");
 	assert_lacks(m.text, "epilogue");
 	assert_lacks(m.text, "multi-part");
 	ck_assert_uint_eq(m.nattachments, 2);
@@ -733,6 +734,10 @@ END_TEST
 
 START_TEST(unknown_transfer_encoding_body)
 {
+	static const char b64[] = "From: a@example.org\nSubject: cte\n"
+	    "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: base64\n\n"
+	    "SGVsbG8gd29ybGQu\r\nIFJlZ2FyZHM=\r\nCi0tIApGb290ZXIgYWRkZWQgYnkgdGhlIGxpc3Q=\r\n";
 	static const char raw[] = "From: a@example.org\nSubject: cte\n"
 	    "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
 	    "Content-Transfer-Encoding: x-gzip64\n\nAs it came: =C3=A9\n";
@@ -740,12 +745,20 @@ START_TEST(unknown_transfer_encoding_body)
 	    "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
 	    "Content-Transfer-Encoding:  Quoted-Printable \n\n"
 	    "soft=\r\nbreak, lower =c3=a9, bad =zz, end=\n";
+	static const char qp_pad[] = "From: a@example.org\nSubject: cte\n"
+	    "Content-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\n"
+	    "Kunden= \r\nnummer und Rech=\t\nnung.\n";
 	struct md_mime m;
 
 	assert_text(raw, "As it came: =C3=A9\n");
 	parse_mem(qp, sizeof qp - 1, 0, 0, &m);
 	assert_has(m.text, "softbreak, lower é, bad =zz, end");
 	md_mime_free(&m);
+	/* padding mid-way: a footer encoded on its own was appended */
+	assert_text(b64, "Hello world. Regards\n-- \nFooter added by the list");
+	/* "=" and blanks before the line end: a soft break (RFC 2045 6.7) */
+	assert_text(qp_pad, "Kundennummer und Rechnung.\n");
 }
 END_TEST
 
