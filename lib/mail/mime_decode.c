@@ -71,18 +71,6 @@ base64(const guint8 *p, size_t n, GByteArray *out)
 	}
 }
 
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "=XX" (either case); "=" + blanks + line end is a soft break. */
 static void
 quoted_printable(const guint8 *p, size_t n, GByteArray *out)
@@ -100,8 +88,8 @@ quoted_printable(const guint8 *p, size_t n, GByteArray *out)
 		if (j == n || p[j] == '\n' || (p[j] == '\r' && j + 1 < n &&
 		    p[j + 1] == '\n')) {
 			i = j == n ? j - 1 : j + (p[j] == '\r');
-		} else if (i + 2 < n && (hi = hex_value(p[i + 1])) >= 0 &&
-		    (lo = hex_value(p[i + 2])) >= 0) {
+		} else if (i + 2 < n && (hi = g_ascii_xdigit_value(p[i + 1])) >= 0 &&
+		    (lo = g_ascii_xdigit_value(p[i + 2])) >= 0) {
 			c = (guint8)(hi << 4 | lo);
 			g_byte_array_append(out, &c, 1);
 			i += 2;
