@@ -105,6 +105,53 @@ char	*md_trim_reply_keep(const char *text, size_t keep_at);
 /* 1 if text starts with a mail's header block (From:, Date:, Subject: ...). */
 int	md_trim_header_start(const char *text);
 
+/* ---- a reply's lines (trim_lines.c) ---------------------------------- */
+
+#define BLOCK_WINDOW	14	/* lines an Outlook header block may span */
+
+enum line_class {
+	L_TEXT,
+	L_BLANK,
+	L_QUOTE,	/* "> ..." */
+	L_SIGSEP,	/* "-- " */
+	L_SENTFROM,	/* "Sent from my iPhone" */
+	L_ORIGINAL,	/* "-----Original Message-----" */
+	L_FORWARD,	/* "---------- Forwarded message ---------" */
+	L_RULE,		/* "______________" */
+	L_FIELD		/* "From: ..." (kind in .field) */
+};
+
+struct md_trim_line {
+	const char	*p;	/* as written, without the line break */
+	size_t		 len;
+	const char	*np;	/* normalised (see above) */
+	size_t		 nlen;
+	unsigned char	 cls;	/* enum line_class */
+	unsigned char	 field;	/* enum md_hf (also a "From:" taken for text) */
+	size_t		 value;	/* offset of the field's value in np */
+};
+
+struct md_trim_text {
+	struct md_trim_line	*l;
+	size_t			 n;
+	char			*norm;	/* storage of every np */
+	unsigned char		*drop;	/* lines that go whatever else holds */
+};
+
+/* Splits and classifies text; 0, or -1 (ENOMEM: md_trim_free it anyway). */
+int	md_trim_split(const char *text, struct md_trim_text *t);
+void	md_trim_free(struct md_trim_text *t);
+/* A reply header from line i: its strength, its last line in *last. */
+int	md_trim_attribution_at(const struct md_trim_text *t, size_t i,
+	    size_t *last);
+/* An Outlook-style header block from line i: the kinds seen, or 0. */
+unsigned md_trim_header_block(const struct md_trim_text *t, size_t i,
+	    size_t *subject);
+/* A header block with labels in any language at line j (see trim_lines.c). */
+int	md_trim_unknown_block(const struct md_trim_text *t, size_t j, int *forward);
+/* A header block of a forward: its subject says FW:/WG:/TR: ... */
+int	md_trim_forward_block(const struct md_trim_text *t, size_t subject);
+
 /* ASCII-case-insensitive prefix test. */
 int	md_trim_starts(const char *s, size_t n, const char *prefix);
 

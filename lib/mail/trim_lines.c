@@ -1,0 +1,349 @@
+/*
+ * trim_lines.c - a reply's lines and what they are: each line normalised
+ * (trim_norm.c) and classified once (quote, signature separator, header
+ * field, separator, "Sent from" line ...), and the structures that span a
+ * few lines recognised: reply headers wrapped over up to ATTR_LINES
+ * lines, Outlook-style header blocks, in the languages of trim_words.c or
+ * any other.  trim.c decides from these where the history starts.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "trim_int.h"
+
+#define ATTR_LINES	3	/* a reply header wraps over at most this */
+#define SENDER_WORDS	8	/* a "From:" without address names at most this */
+#define WRAP_MIN	60	/* a line this long with the next word was folded */
+#define LABEL_MAX	32	/* bytes of a header field's label */
+#define UNKNOWN_FIELDS	3	/* labelled lines of a header block in any language */
+
+/* ---- classifying (lines normalised by trim_norm.c) ---------------------- */
+
+/*
+ * A "From:" field names a sender: an address, or a name of a few words.
+ * A sentence ("From: the warehouse the parcel went back to you") is text.
+ */
+static int
+sender_value(const char *v, size_t n)
+{
+	size_t i, words = 0;
+
+	if (memchr(v, '@', n) != NULL)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (v[i] != ' ' && (i == 0 || v[i - 1] == ' '))
+			words++;
+	return words <= SENDER_WORDS;
+}
+
+static enum line_class
+classify(struct md_trim_line *l)
+{
+	const char *s = l->np;
+	size_t n = l->nlen;
+	enum md_hf f;
+
+	if (n == 0)
+		return L_BLANK;
+	if (s[0] == '>' || (n >= 3 && memcmp(s, "\xef\xbc\x9e", 3) == 0))
+		return L_QUOTE;		/* also Japanese mailers' fullwidth '＞' */
+	if (n == 2 && s[0] == '-' && s[1] == '-')
+		return L_SIGSEP;	/* "-- " and its mangled forms */
+	if (n == 3 && memcmp(s, "\xe2\x80", 2) == 0 &&
+	    ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94))
+		return L_SIGSEP;	/* "--" made a dash by smart punctuation */
+	if ((f = md_trim_header_field(s, n, &l->value)) != MD_HF_NONE) {
+		l->field = (unsigned char)f;	/* kept: a block may take it */
+		if (f != MD_HF_FROM || sender_value(s + l->value, n - l->value))
+			return L_FIELD;
+	}
+	switch (md_trim_separator(s, n)) {
+	case MD_SEP_RULE:
+		return L_RULE;
+	case MD_SEP_ORIGINAL:
+		return L_ORIGINAL;
+	case MD_SEP_FORWARD:
+		return L_FORWARD;
+	default:
+		break;
+	}
+	if (md_trim_sent_from(s, n))
+		return L_SENTFROM;
+	return L_TEXT;
+}
+
+int
+md_trim_split(const char *text, struct md_trim_text *t)
+{
+	size_t cap = 64, len = strlen(text), used = 0;
+	const char *p = text, *end = text + len, *e;
+
+	if ((t->norm = malloc(len + 1)) == NULL ||
+	    (t->l = malloc(cap * sizeof *t->l)) == NULL)
+		return -1;
+	while (p < end) {
+		struct md_trim_line *l;
+
+		if (t->n == cap) {
+			struct md_trim_line *nl = realloc(t->l, 2 * cap * sizeof *nl);
+
+			if (nl == NULL)
+				return -1;
+			t->l = nl;
+			cap *= 2;
+		}
+		e = memchr(p, '\n', (size_t)(end - p));
+		l = &t->l[t->n++];
+		memset(l, 0, sizeof *l);
+		l->p = p;
+		l->len = e ? (size_t)(e - p) : (size_t)(end - p);
+		if (l->len > 0 && p[l->len - 1] == '\r')
+			l->len--;
+		l->np = t->norm + used;
+		l->nlen = md_trim_normalise(l->p, l->len, t->norm + used);
+		used += l->nlen;
+		l->cls = (unsigned char)classify(l);
+		p = e ? e + 1 : end;
+	}
+	return (t->drop = calloc(t->n + 1, 1)) == NULL ? -1 : 0;
+}
+
+/* ---- reply headers and header blocks ------------------------------------ */
+
+static int
+ends_colon(const struct md_trim_line *l)
+{
+	return l->nlen > 0 && (l->np[l->nlen - 1] == ':' || (l->nlen >= 3 &&
+	    memcmp(l->np + l->nlen - 3, "\xef\xbc\x9a", 3) == 0));
+}
+
+/* Attribution strength of lines a..e joined with spaces. */
+static int
+attribution_span(const struct md_trim_text *t, size_t a, size_t e)
+{
+	char buf[4 * 128 + 8];
+	size_t k = 0, i;
+
+	if (a == e)
+		return md_trim_attribution(t->l[a].np, t->l[a].nlen);
+	for (i = a; i <= e; i++) {
+		if (k + t->l[i].nlen + 1 > sizeof buf)
+			return MD_ATTR_NO;
+		if (i > a)
+			buf[k++] = ' ';
+		memcpy(buf + k, t->l[i].np, t->l[i].nlen);
+		k += t->l[i].nlen;
+	}
+	return md_trim_attribution(buf, k);
+}
+
+/*
+ * Could line l begin a reply header that wraps: it starts with an opener
+ * ("On ", "Am "), or carries a clock time or an address and ends like no
+ * sentence (Gmail's date-first headers in Polish, Russian, Czech ...,
+ * "pon., 23 lis 2026 o 16:15 Acme Support" above "<addr> napisał(a):";
+ * "Name <addr> 于2026年11月23日周一" above "16:15写道：").
+ */
+static int
+header_start(const struct md_trim_line *l)
+{
+	char c;
+
+	if (md_trim_opener(l->np, l->nlen))
+		return 1;
+	c = l->nlen > 0 ? l->np[l->nlen - 1] : '.';
+	return c != '.' && c != '!' && c != '?' &&
+	    (md_trim_has_time(l->np, l->nlen) ||
+	    memchr(l->np, '@', l->nlen) != NULL);
+}
+
+/*
+ * Does line l continue on line n: n starts with "<addr>" (the name before
+ * it is on l), or l was folded by a mailer, its next word would not have
+ * fitted (l plus that word reach WRAP_MIN).  "I tried 3 times" above "On
+ * ... wrote:" is neither.
+ */
+static int
+continued(const struct md_trim_line *l, const struct md_trim_line *n)
+{
+	size_t w;
+
+	if (n->nlen > 1 && (n->np[0] == '<' || (n->np[0] == '(' &&
+	    n->np[1] == '<')))
+		return 1;
+	for (w = 0; w < n->nlen && n->np[w] != ' '; w++)
+		;
+	return l->nlen + 1 + w >= WRAP_MIN;
+}
+
+/*
+ * A reply header starting at line i, over at most ATTR_LINES lines: its
+ * last line's index in *last, its strength returned.  A header that spans
+ * lines is taken from line i only if i could begin one (header_start),
+ * was folded onto the next (continued), or the lines after i are no reply
+ * header by themselves (then "I tried 3 times" above "On ... wrote:"
+ * stays text).
+ */
+int
+md_trim_attribution_at(const struct md_trim_text *t, size_t i, size_t *last)
+{
+	size_t e;
+	int s, rest;
+
+	for (e = i; e < t->n && e < i + ATTR_LINES; e++) {
+		if (t->l[e].cls != L_TEXT && t->l[e].cls != L_FIELD)
+			return MD_ATTR_NO;
+		if (!ends_colon(&t->l[e]))
+			continue;
+		if ((s = attribution_span(t, i, e)) == MD_ATTR_NO)
+			continue;
+		/*
+		 * A guess for the rest ("23. Nov. 2026 um 16:15:") is no
+		 * rival to a sure header from i; between guesses the
+		 * shorter wins.
+		 */
+		if (e > i && !header_start(&t->l[i]) &&
+		    !continued(&t->l[i], &t->l[i + 1]) &&
+		    (rest = attribution_span(t, i + 1, e)) != MD_ATTR_NO &&
+		    (rest != MD_ATTR_GUESS || s == MD_ATTR_GUESS))
+			return MD_ATTR_NO;
+		*last = e;
+		return s;
+	}
+	return MD_ATTR_NO;
+}
+
+/*
+ * An Outlook-style header block from line i: "From:" (or "Sent:", which
+ * GMX puts first) with, within BLOCK_WINDOW lines, a date or a subject
+ * (from first) or both a subject and a recipient; a block that starts
+ * with another field (Thunderbird's and WP's "Subject:" first) needs both
+ * a sender and a date.  Blank lines between fields are allowed (HTML
+ * renderings), and a long value may wrap onto one unlabelled line.
+ * Returns the kinds seen (0: no block); *subject gets the subject line's
+ * index.
+ */
+unsigned
+md_trim_header_block(const struct md_trim_text *t, size_t i, size_t *subject)
+{
+	unsigned kinds = 0, nkinds = 0, k;
+	size_t j, loose = 0;
+	int address = 0, time = 0;
+
+	if (t->l[i].cls != L_FIELD)
+		return 0;
+	*subject = (size_t)-1;
+	for (j = i; j < t->n && j < i + BLOCK_WINDOW; j++) {
+		const struct md_trim_line *l = &t->l[j];
+
+		if (l->cls == L_BLANK)
+			continue;
+		if (l->cls != L_FIELD) {
+			if (++loose > 1 || j == i + 1)
+				break;
+			continue;
+		}
+		loose = 0;
+		if (l->field == MD_HF_SUBJECT && *subject == (size_t)-1)
+			*subject = j;
+		kinds |= l->field;
+		address |= memchr(l->np, '@', l->nlen) != NULL ||
+		    memchr(l->np, '<', l->nlen) != NULL;
+		time |= l->field == MD_HF_DATE &&
+		    md_trim_has_time(l->np + l->value, l->nlen - l->value);
+	}
+	for (k = kinds; k != 0; k &= k - 1)
+		nkinds++;
+	/*
+	 * Without an address the block must look like a mail's: a sent time
+	 * and three kinds of field ("From: Mustermann, Max / Sent: ... 16:15
+	 * / To: ..."), not a route ("From: London / To: Paris / Date: 23.11.").
+	 */
+	if (!address && (!time || nkinds < 3))
+		return 0;
+	if (!(t->l[i].field & (MD_HF_FROM | MD_HF_DATE)))
+		return (kinds & MD_HF_FROM) && (kinds & MD_HF_DATE) ? kinds : 0;
+	if ((kinds & MD_HF_FROM) && (kinds & (MD_HF_DATE | MD_HF_SUBJECT)))
+		return kinds;
+	if ((kinds & MD_HF_DATE) && (kinds & MD_HF_SUBJECT) && (kinds & MD_HF_TO))
+		return kinds;
+	return 0;
+}
+
+/*
+ * "Label: value" with a label of at most three words and no digits, bold
+ * or not: a header field in any language.  *value gets the value's offset.
+ */
+static int
+labelled(const struct md_trim_line *l, size_t *value)
+{
+	size_t i, spaces = 0, a = 0;
+	const char *s = l->np;
+
+	while (a < l->nlen && s[a] == '*')
+		a++;
+	for (i = a; i < l->nlen && i < a + LABEL_MAX; i++) {
+		if (s[i] == ':' || (l->nlen - i >= 3 &&
+		    memcmp(s + i, "\xef\xbc\x9a", 3) == 0)) {
+			if (i == a || s[i - 1] == ' ')
+				return 0;
+			i += s[i] == ':' ? 1 : 3;
+			while (i < l->nlen && (s[i] == ' ' || s[i] == '*'))
+				i++;
+			*value = i;
+			return 1;
+		}
+		if ((s[i] >= '0' && s[i] <= '9') || s[i] == '/' || s[i] == '<' ||
+		    (s[i] == ' ' && ++spaces > 2))
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * Outlook's header block in a language the field table lacks, where a
+ * marker announces one (its line of underscores, its HTML marker):
+ * UNKNOWN_FIELDS or more labelled lines in a row from line j, one of them
+ * with an address and one with a time (the "Sent:" date), which the
+ * customers' own "Name: / Email: / Phone:" lists lack.  1 if found;
+ * *forward when a value says FW:/Fwd: (a forwarded message starts).
+ */
+int
+md_trim_unknown_block(const struct md_trim_text *t, size_t j, int *forward)
+{
+	size_t k, v, rows = 0;
+	int address = 0, time = 0;
+
+	*forward = 0;
+	for (k = j; k < t->n && k < j + BLOCK_WINDOW; k++, rows++) {
+		if (!labelled(&t->l[k], &v))
+			break;
+		address |= memchr(t->l[k].np, '@', t->l[k].nlen) != NULL;
+		time |= md_trim_has_time(t->l[k].np + v, t->l[k].nlen - v);
+		if (md_trim_forward_subject(t->l[k].np + v, t->l[k].nlen - v))
+			*forward = 1;
+	}
+	return rows >= UNKNOWN_FIELDS && address && time;
+}
+
+/* A header block of a forward: its subject says FW:/WG:/TR: ... */
+int
+md_trim_forward_block(const struct md_trim_text *t, size_t subject)
+{
+	const struct md_trim_line *l;
+
+	if (subject == (size_t)-1)
+		return 0;
+	l = &t->l[subject];
+	return md_trim_forward_subject(l->np + l->value, l->nlen - l->value);
+}
+
+void
+md_trim_free(struct md_trim_text *t)
+{
+	free(t->l);
+	free(t->norm);
+	free(t->drop);
+}
