@@ -9,6 +9,11 @@ srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-$(pwd)}
 runs=${FUZZ_RUNS:-5000}
 max_len=${FUZZ_MAX_LEN:-65536}
+# FUZZ_TIMEOUT: seconds of wall clock before an input counts as a hang.
+# Long runs beside other work want more: libFuzzer's alarm counts time the
+# process waited for a CPU, and a niced run on a busy machine reported
+# inputs that take 30 ms as 10 s hangs.
+timeout=${FUZZ_TIMEOUT:-10}
 # FUZZ_OUT: another directory for objects, binaries and corpora, so that two
 # runs (one per CPU) do not recompile each other's objects.
 out=${FUZZ_OUT:-$builddir/tests/fuzz/build}
@@ -62,7 +67,7 @@ for h in $harnesses; do
 	mkdir -p "$corpus"
 	cp "$srcdir"/tests/fuzz/corpus/$h-* "$corpus"/ 2>/dev/null || true
 	if [ -n "${FUZZ_TIME:-}" ]; then limit="-max_total_time=$FUZZ_TIME"; else limit="-runs=$runs"; fi
-	if (cd "$out" && ASAN_OPTIONS=detect_leaks=1 "$bin" $limit -max_len=$max_len -timeout=10 \
+	if (cd "$out" && ASAN_OPTIONS=detect_leaks=1 "$bin" $limit -max_len=$max_len -timeout=$timeout \
 		-rss_limit_mb=2048 "$corpus" >"$out/$h.log" 2>&1); then
 		echo "ok $n - fuzz_$h ($(grep -Eo 'Done [0-9]+ runs' "$out/$h.log" | head -1))"
 	else
