@@ -120,7 +120,9 @@ md_mime_decode_text(GMimeObject *obj)
 	g_mime_stream_reset(src);
 	raw = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	out = g_byte_array_sized_new(raw->len);
-	if (enc == GMIME_CONTENT_ENCODING_BASE64)
+	if (raw->len == 0)
+		;			/* data is NULL then */
+	else if (enc == GMIME_CONTENT_ENCODING_BASE64)
 		base64(raw->data, raw->len, out);
 	else
 		quoted_printable(raw->data, raw->len, out);

@@ -745,6 +745,8 @@ START_TEST(unknown_transfer_encoding_body)
 	    "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
 	    "Content-Transfer-Encoding:  Quoted-Printable \n\n"
 	    "soft=\r\nbreak, lower =c3=a9, bad =zz, end=\n";
+	static const char empty[] = "From: a@example.org\nSubject: e\n"
+	    "Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n";
 	static const char qp_pad[] = "From: a@example.org\nSubject: cte\n"
 	    "Content-Type: text/plain; charset=utf-8\n"
 	    "Content-Transfer-Encoding: quoted-printable\n\n"
@@ -759,6 +761,7 @@ START_TEST(unknown_transfer_encoding_body)
 	assert_text(b64, "Hello world. Regards\n-- \nFooter added by the list");
 	/* "=" and blanks before the line end: a soft break (RFC 2045 6.7) */
 	assert_text(qp_pad, "Kundennummer und Rechnung.\n");
+	assert_text(empty, "");		/* no bytes to decode (fuzz_mime) */
 }
 END_TEST
 
