@@ -136,7 +136,8 @@ judge_attr(const char *name, size_t nlen, const char *v, size_t vlen)
 	    (has_ci(v, vlen, "divRplyFwdMsg") || has_ci(v, vlen, "appendonsend") ||
 	    has_ci(v, vlen, "mail-editor-reference-message-container") ||
 	    has_ci(v, vlen, "yahoo_quoted") || has_ci(v, vlen, "stopSpelling") ||
-	    has_ci(v, vlen, "OLK_SRC_BODY_SECTION") || has_ci(v, vlen, "zwchr")))
+	    has_ci(v, vlen, "OLK_SRC_BODY_SECTION") || has_ci(v, vlen, "zwchr") ||
+	    has_ci(v, vlen, "divRpF")))	/* Exchange 2010's OWA: divRpF262540 */
 		return M_CUT;
 	if (nlen == 11 && strncasecmp(name, "data-marker", 11) == 0 &&
 	    has_ci(v, vlen, "__DIVIDER__"))

@@ -148,6 +148,7 @@ const struct md_trim_field md_trim_fields[] = {
 	{ "Κοιν.", MD_HF_CC }, { "Θέμα", MD_HF_SUBJECT }, { "Ημερομηνία", MD_HF_DATE },
 	/* hu, ro */
 	{ "Másolatot kap", MD_HF_CC }, { "Másolat", MD_HF_CC }, { "Dátum", MD_HF_DATE },
+	{ "Küldve", MD_HF_DATE },
 	{ "De la", MD_HF_FROM }, { "Trimis", MD_HF_DATE }, { "Către", MD_HF_TO },
 	{ "Subiect", MD_HF_SUBJECT },
 	/* bg, sr, hr, sk, sl */
