@@ -146,9 +146,13 @@ repetition_len(const char *p, long *hi)
  * repetitions multiply the automaton ("((a{50}){50}){50}"); the estimate
  * follows the groups: every atom costs 1, "+" doubles what it repeats,
  * {n,m} multiplies it by m, a group costs the sum of what it holds, and
- * the whole must stay within MD_TRIAGE_REPEAT_TOTAL.  A repetition right
- * after another ("a++", "a+?": no such thing in POSIX) is refused: glibc
- * takes seconds to compile long runs of them.  A ')' without its '('
+ * the whole must stay within MD_TRIAGE_REPEAT_TOTAL.  A '|' costs 1 as
+ * well: glibc copies the alternation with the group, and empty branches
+ * are worse ("(ab|||||||||||||||||){100}" took 12 s and a gigabyte to
+ * compile, found by fuzz_triage), so an empty alternative ("a||b", "(|a)",
+ * "a|", "()"), which would match everything anyway, is refused.  A
+ * repetition right after another ("a++", "a+?": no such thing in POSIX)
+ * is refused: glibc takes seconds to compile long runs of them.  A ')' without its '('
  * would change meaning inside the wrapper matches() puts around the
  * pattern, and so would a '^' past its start (glibc lets it match after
  * a newline there).  Back-references make matching exponential.
@@ -157,7 +161,7 @@ static const char *
 regex_cost_problem(const char *pattern)
 {
 	long sum[GROUPS_MAX + 1], last = 0, hi;
-	int depth = 0, repeated = 0;
+	int depth = 0, repeated = 0, branch_empty = 1;
 	const char *p;
 	size_t n;
 
@@ -178,6 +182,10 @@ regex_cost_problem(const char *pattern)
 		repeated = 0;
 		sum[depth] = capped(sum[depth] + last);
 		last = 1;
+		if ((*p == '|' || *p == ')') && branch_empty)
+			return "an empty alternative ('a||b', '(|a)', 'a|', '()') would "
+			    "match everything";
+		branch_empty = *p == '(' || *p == '|';
 		if (*p == '\\' && p[1] >= '1' && p[1] <= '9')
 			return "back-references (\\1 ... \\9) are not allowed in a pattern";
 		if (*p == '\\' && p[1] != '\0')
@@ -196,9 +204,12 @@ regex_cost_problem(const char *pattern)
 		} else if (*p == '^' && p != pattern) {
 			return "'^' anchors only at the start of the pattern: write "
 			    "^(a|b), not ^a|^b";
-		} else if (*p == '|' || *p == '^' || *p == '$')
+		} else if (*p == '^' || *p == '$')
 			last = 0;
 	}
+	if (branch_empty && depth == 0)	/* an open group: regcomp says so */
+		return "an empty alternative ('a||b', '(|a)', 'a|', '()') would "
+		    "match everything";
 	for (sum[depth] = capped(sum[depth] + last); depth > 0; depth--)
 		sum[depth - 1] = capped(sum[depth - 1] + sum[depth]);
 	if (sum[0] > MD_TRIAGE_REPEAT_TOTAL)

@@ -121,6 +121,16 @@ static const struct {
 	{ MD_TRIAGE_REGEX, "a\\)b[)]", NULL },
 	{ MD_TRIAGE_REGEX, "(((((((((((((((((((((((((((((((((a)))))))))))))))))))))))))))))))))",
 	  "nests at most 32" },
+	/* a '|' costs what an atom does, and empty alternatives are refused
+	 * (found by fuzz_triage: 12 s and a gigabyte in regcomp) */
+	{ MD_TRIAGE_REGEX, "(\xff\xff|||||||||||||||||){100}", "empty alternative" },
+	{ MD_TRIAGE_REGEX, "(ab|cd|ef|gh|ij|kl|mn|op){100}", "too large" },
+	{ MD_TRIAGE_REGEX, "(ab|cd){100}", NULL },
+	{ MD_TRIAGE_REGEX, "refund|", "empty alternative" },
+	{ MD_TRIAGE_REGEX, "|refund", "empty alternative" },
+	{ MD_TRIAGE_REGEX, "(|a)b", "empty alternative" },
+	{ MD_TRIAGE_REGEX, "a()b", "empty alternative" },
+	{ MD_TRIAGE_REGEX, "a\\(|\\)b[|]", NULL },
 };
 
 START_TEST(pattern_table)
