@@ -149,6 +149,7 @@ struct h2t {
 	md_buf	 out;
 	int	 space;		/* a collapsed space is pending */
 	int	 nl;		/* newlines at the end of out */
+	int	 nbsp_line;	/* a line of only &nbsp; is open: a blank line */
 	int	 pre;		/* inside <pre>: whitespace is kept */
 	int	 err;		/* ENOMEM seen */
 	md_buf	 href;		/* target of the open <a>, empty if none */
@@ -204,14 +205,23 @@ out_bytes(struct h2t *h, const char *p, size_t n)
 		h->err = 1;
 	h->space = 0;
 	h->nl = 0;
+	h->nbsp_line = 0;
 	if (md_buf_append(&h->out, p, n) < 0)
 		h->err = 1;
 }
 
-/* Ensures the output ends in at least n (at most 2) line breaks. */
+/*
+ * Ensures the output ends in at least n (at most 2) line breaks.  A line
+ * that held only non-breaking spaces ("<div>&nbsp;</div>", how GMX, web.de
+ * and many editors write an empty line between paragraphs) is shown by a
+ * browser as a blank line, so it counts as one.
+ */
 static void
 out_break(struct h2t *h, int n)
 {
+	if (h->nbsp_line && n < 2)
+		n = h->nl + 1 < 2 ? h->nl + 1 : 2;
+	h->nbsp_line = 0;
 	h->space = 0;
 	if (h->out.len == 0)
 		return;
@@ -228,10 +238,13 @@ out_cp(struct h2t *h, uint32_t cp)
 	char u[4];
 
 	if (cp == 0xa0 || cp == 0x2002 || cp == 0x2003 || cp == 0x2009) {
-		if (h->pre)
+		if (h->pre) {
 			out_bytes(h, " ", 1);
-		else
+		} else {
 			h->space = 1;
+			if (cp == 0xa0 && h->nl > 0)
+				h->nbsp_line = 1;	/* nothing else on it yet */
+		}
 		return;
 	}
 	out_bytes(h, u, md_utf8_encode(cp, u));

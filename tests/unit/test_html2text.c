@@ -26,6 +26,12 @@ static const struct {
 	    "1 2\n3" },
 	{ "&amp;&lt;&gt;&quot;&#39;&apos;", "&<>\"''" },
 	{ "a&nbsp;b&nbsp;&nbsp;c", "a b c" },
+	/* a line of only &nbsp; is the blank line a browser shows */
+	{ "<div>Hi,</div><div>&nbsp;</div><div>text</div><div>&nbsp;</div>", "Hi,\n\ntext" },
+	{ "<div>a</div><div>&nbsp;&nbsp;</div><div>&nbsp;</div><div>b</div>", "a\n\nb" },
+	{ "<div>a</div><div>&nbsp;b</div>", "a\nb" },
+	{ "<p>a</p><p>&nbsp;</p><p>b</p>", "a\n\nb" },
+	{ "a&nbsp;<br>b", "a\nb" },
 	{ "&#65;&#x42;&#X43;&#0068", "ABCD" },
 	{ "&#0;&#xD800;&#x110000;&#99999999999;",
 	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
