@@ -1,6 +1,7 @@
 /*
- * mime_int.h - what mime.c (the tree and the body) and mime_headers.c (the
- * headers and the string cleaning everything goes through) share.
+ * mime_int.h - what mime.c (the tree and the body), mime_parts.c (one
+ * part's text and file) and mime_headers.c (the headers and the string
+ * cleaning everything goes through) share.
  */
 #ifndef MD_MIME_INT_H
 #define MD_MIME_INT_H
@@ -57,6 +58,15 @@ struct walk {
 GByteArray *md_mime_decode_text(GMimeObject *obj);
 /* A zeroed attachment at the end of w->out's list; NULL when full. */
 struct md_attachment *md_mime_new_attachment(struct walk *w);
+/*
+ * Body text of a text/plain or text/html part, cleaned and capped; html 2:
+ * the HTML itself, not rendered (mime_parts.c).
+ */
+char	*md_mime_part_text(struct walk *w, GMimeObject *obj, int html);
+/* A part's filename as GMime reads it (RFC 2231 too), or its name=. */
+const char *md_mime_filename(GMimeObject *obj);
+/* obj into w->out's attachments: type, cleaned name, size, data if wanted. */
+void	 md_mime_add_attachment(struct walk *w, GMimeObject *obj);
 /* Uuencoded files in w->out->text become attachments (mime_uu.c). */
 void	 md_mime_uudecode_text(struct walk *w);
 
