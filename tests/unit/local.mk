@@ -174,6 +174,12 @@ tests_unit_test_mime_realworld_SOURCES = tests/unit/test_mime_realworld.c \
 tests_unit_test_mime_realworld_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mime_realworld_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_mime_realworld
+check_PROGRAMS += tests/unit/test_mime_charsets
+tests_unit_test_mime_charsets_SOURCES = tests/unit/test_mime_charsets.c \
+	tests/unit/mime_fixture.h tests/unit/unit.h
+tests_unit_test_mime_charsets_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mime_charsets_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_mime_charsets
 tests_unit_test_html2text_SOURCES = tests/unit/test_html2text.c tests/unit/unit.h
 tests_unit_test_html2text_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_html2text_LDADD = $(UNIT_LDADD)
