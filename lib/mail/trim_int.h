@@ -88,6 +88,7 @@ struct md_trim_affix {
 	extern const size_t name##_n
 MD_TRIM_TABLE(const char *, md_trim_openers);
 MD_TRIM_TABLE(const char *, md_trim_verbs);
+#define MD_TRIM_VERBS_MAX	4096	/* trim_lang.c indexes them by first byte */
 MD_TRIM_TABLE(const char *, md_trim_unspaced_verbs);
 MD_TRIM_TABLE(struct md_trim_field, md_trim_fields);
 MD_TRIM_TABLE(const char *, md_trim_fwd_prefixes);

@@ -63,6 +63,7 @@ const char *const md_trim_verbs[] = {
 	"aliandika", "sumulat",
 };
 const size_t md_trim_verbs_n = N(md_trim_verbs);
+_Static_assert(N(md_trim_verbs) <= MD_TRIM_VERBS_MAX, "raise MD_TRIM_VERBS_MAX");
 
 /* The same in scripts without spaces between words: found anywhere. */
 const char *const md_trim_unspaced_verbs[] = {
