@@ -7,7 +7,7 @@
  * the decisions here are loops over those (the phrases of the clients are
  * trim_lang.c's).  The rules, in the order they apply, are described
  * in doc/conversation.md, "Reply trimming".  Every step is linear in the
- * text (reply headers are looked for over at most three lines, header
+ * text (reply headers are looked for over at most eight lines, header
  * blocks over a bounded window), so hostile input costs no more than mail.
  */
 #include "config.h"

@@ -2,7 +2,7 @@
  * trim_lines.c - a reply's lines and what they are: each line normalised
  * (trim_norm.c) and classified once (quote, signature separator, header
  * field, separator, "Sent from" line ...), and the structures that span a
- * few lines recognised: reply headers wrapped over up to ATTR_LINES
+ * few lines recognised: reply headers wrapped over up to ATTR_LINES_MAX
  * lines, Outlook-style header blocks, in the languages of trim_words.c or
  * any other.  trim.c decides from these where the history starts.
  */
@@ -13,11 +13,17 @@
 
 #include "trim_int.h"
 
-#define ATTR_LINES	3	/* a reply header wraps over at most this */
+#define ATTR_LINES	3	/* a reply header wraps over this many lines freely */
+#define ATTR_LINES_MAX	8	/* and over at most this when it looks like one */
+#define ATTR_BUF	512	/* bytes of a wrapped reply header, joined */
+#define WRAPPED_WORDS	24	/* words of a header over more than ATTR_LINES */
+#define WRAPPED_PROSE	6	/* ... and of them lower-case words (see below) */
+#define WRAPPED_TAIL	2	/* ... of those on its last line */
 #define SENDER_WORDS	8	/* a "From:" without address names at most this */
 #define WRAP_MIN	60	/* a line this long with the next word was folded */
 #define LABEL_MAX	32	/* bytes of a header field's label */
 #define UNKNOWN_FIELDS	3	/* labelled lines of a header block in any language */
+#define BARE_FIELDS_MAX	6	/* ... and at most this without its underscores */
 
 /* ---- classifying (lines normalised by trim_norm.c) ---------------------- */
 
@@ -119,24 +125,37 @@ ends_colon(const struct md_trim_line *l)
 	    memcmp(l->np + l->nlen - 3, "\xef\xbc\x9a", 3) == 0));
 }
 
-/* Attribution strength of lines a..e joined with spaces. */
-static int
-attribution_span(const struct md_trim_text *t, size_t a, size_t e)
+/*
+ * Lines a..e joined with spaces into buf (ATTR_BUF bytes): the length, or
+ * 0 if they do not fit (md_trim_attribution takes no more anyway).
+ */
+static size_t
+join_span(const struct md_trim_text *t, size_t a, size_t e, char *buf)
 {
-	char buf[4 * 128 + 8];
 	size_t k = 0, i;
 
-	if (a == e)
-		return md_trim_attribution(t->l[a].np, t->l[a].nlen);
 	for (i = a; i <= e; i++) {
-		if (k + t->l[i].nlen + 1 > sizeof buf)
-			return MD_ATTR_NO;
+		if (k + t->l[i].nlen + 1 > ATTR_BUF)
+			return 0;
 		if (i > a)
 			buf[k++] = ' ';
 		memcpy(buf + k, t->l[i].np, t->l[i].nlen);
 		k += t->l[i].nlen;
 	}
-	return md_trim_attribution(buf, k);
+	return k;
+}
+
+/* Attribution strength of lines a..e joined with spaces. */
+static int
+attribution_span(const struct md_trim_text *t, size_t a, size_t e)
+{
+	char buf[ATTR_BUF];
+	size_t k;
+
+	if (a == e)
+		return md_trim_attribution(t->l[a].np, t->l[a].nlen);
+	k = join_span(t, a, e, buf);
+	return k > 0 ? md_trim_attribution(buf, k) : MD_ATTR_NO;
 }
 
 /*
@@ -178,27 +197,125 @@ continued(const struct md_trim_line *l, const struct md_trim_line *n)
 	return l->nlen + 1 + w >= WRAP_MIN;
 }
 
+/* A word of prose: four lower-case letters or more, no digit, no '@'. */
+static int
+prose_word(const char *s, size_t n)
+{
+	size_t k;
+
+	if (memchr(s, '@', n) != NULL)
+		return 0;
+	for (k = 0; k < n; k++)
+		if (s[k] >= '0' && s[k] <= '9')
+			return 0;
+	for (k = 0; k < n && s[k] >= 'a' && s[k] <= 'z'; k++)
+		;
+	return k >= 4;
+}
+
 /*
- * A reply header starting at line i, over at most ATTR_LINES lines: its
- * last line's index in *last, its strength returned.  A header that spans
- * lines is taken from line i only if i could begin one (header_start),
- * was folded onto the next (continued), or the lines after i are no reply
- * header by themselves (then "I tried 3 times" above "On ... wrote:"
- * stays text).
+ * The words of prose in s: a reply header has its verb and a few small
+ * words ("heeft", "volgende", "maart"), a sentence has many ("called",
+ * "would").
+ */
+static size_t
+prose_words(const char *s, size_t n)
+{
+	size_t i, w, prose = 0;
+
+	for (i = 0; i < n; i = w + 1) {
+		for (w = i; w < n && s[w] != ' '; w++)
+			;
+		prose += w > i && prose_word(s + i, w - i);
+	}
+	return prose;
+}
+
+/*
+ * The words of a reply header wrapped over more than ATTR_LINES lines
+ * (narrow clients, long names and addresses; joined in s): an address or
+ * a time, a date, names, a verb, a few small words.  Not a paragraph that
+ * happens to hold a date and "wrote" ("On Monday I called at 10:15 and
+ * ... I wrote to x@y and got this:"): prose gives itself away by its
+ * length, its sentences (a question, an exclamation, "... the label. He
+ * ...") and its words of prose, also on the last line (from byte tail
+ * on), where a header has only its verb, names, an address or a date
+ * ("... Peter (peter@x) / wrote in the shared / document these notes:").
+ */
+static int
+wrapped_shape(const char *s, size_t n, size_t tail)
+{
+	size_t i, w, k, words = 0;
+
+	if (memchr(s, '@', n) == NULL && !md_trim_has_time(s, n))
+		return 0;
+	for (i = 0; i < n; i = w + 1) {
+		for (w = i; w < n && s[w] != ' '; w++)
+			;
+		if (w == i)
+			continue;
+		words++;
+		if (memchr(s + i, '?', w - i) != NULL ||
+		    memchr(s + i, '!', w - i) != NULL)
+			return 0;
+		/* a sentence ends: "label. He" (not "Corp. Support", "mrt. 2025") */
+		for (k = i; k < w && s[k] >= 'a' && s[k] <= 'z'; k++)
+			;
+		if (k - i >= 4 && k == w - 1 && s[k] == '.' && w + 1 < n &&
+		    s[w + 1] >= 'A' && s[w + 1] <= 'Z')
+			return 0;
+	}
+	return words <= WRAPPED_WORDS && prose_words(s, n) <= WRAPPED_PROSE &&
+	    prose_words(s + tail, n - tail) <= WRAPPED_TAIL;
+}
+
+/*
+ * A reply header starting at line i: its last line's index in *last, its
+ * strength returned.  A header that spans lines is taken from line i only
+ * if i could begin one (header_start), was folded onto the next
+ * (continued), or the lines after i are no reply header by themselves
+ * (then "I tried 3 times" above "On ... wrote:" stays text), and its
+ * last line is no sentence (wrapped_shape).  Over more than ATTR_LINES
+ * lines (a narrow client wraps the name, the address and the date) it
+ * must begin like one or begin a paragraph, have a header's words
+ * (wrapped_shape) and hold no line that begins one itself ("Call me at
+ * 10:30" right above "On ..."); up to ATTR_LINES_MAX lines and ATTR_BUF
+ * bytes: bounded.
  */
 int
 md_trim_attribution_at(const struct md_trim_text *t, size_t i, size_t *last)
 {
-	size_t e;
+	char buf[ATTR_BUF];
+	size_t e, k, len = 0;
 	int s, rest;
 
-	for (e = i; e < t->n && e < i + ATTR_LINES; e++) {
+	for (e = i; e < t->n && e < i + ATTR_LINES_MAX; e++) {
 		if (t->l[e].cls != L_TEXT && t->l[e].cls != L_FIELD)
+			return MD_ATTR_NO;
+		if ((len += t->l[e].nlen + 1) > ATTR_BUF)
 			return MD_ATTR_NO;
 		if (!ends_colon(&t->l[e]))
 			continue;
-		if ((s = attribution_span(t, i, e)) == MD_ATTR_NO)
-			continue;
+		if (e - i < ATTR_LINES) {
+			if ((s = attribution_span(t, i, e)) == MD_ATTR_NO ||
+			    (e > i && prose_words(t->l[e].np, t->l[e].nlen) >
+			    WRAPPED_TAIL))
+				continue;
+		} else {
+			if ((k = join_span(t, i, e, buf)) == 0 ||
+			    ((s = md_trim_attribution(buf, k)) != MD_ATTR_STRONG &&
+			    s != MD_ATTR_GUESS) ||
+			    (!header_start(&t->l[i]) && i > 0 &&
+			    t->l[i - 1].cls != L_BLANK) ||
+			    !wrapped_shape(buf, k, k - t->l[e].nlen))
+				continue;
+			if (!md_trim_opener(t->l[i].np, t->l[i].nlen))
+				for (k = i + 1; k <= e; k++)
+					if (md_trim_opener(t->l[k].np, t->l[k].nlen))
+						return MD_ATTR_NO; /* it starts below */
+			*last = e;
+			return s;
+		}
 		/*
 		 * A guess for the rest ("23. Nov. 2026 um 16:15:") is no
 		 * rival to a sure header from i; between guesses the
