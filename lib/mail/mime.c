@@ -350,7 +350,8 @@ text_charset(struct walk *w)
 
 /*
  * Headers in raw 8-bit text that is not UTF-8 were written in the body's
- * charset (see md_mime_headers_legacy): Subject, From, filenames.
+ * charset (see md_mime_headers_legacy): Subject, the address headers,
+ * filenames.
  */
 static void
 legacy_headers(struct walk *w, GMimeMessage *msg)

@@ -234,18 +234,36 @@ nonblank(const char *a, const char *b)
 	return a != NULL && a[strspn(a, " \t\r\n")] != '\0' ? a : b;
 }
 
+/* The first Reply-To mailbox's address: where the customer wants answers. */
+static void
+reply_to_header(struct walk *w, InternetAddressList *l)
+{
+	InternetAddressMailbox *mb = NULL;
+
+	free(w->out->reply_to);
+	w->out->reply_to = NULL;
+	if (mailboxes(l, 0, &mb) > 0)
+		w->out->reply_to = clean_addr(w,
+		    internet_address_mailbox_get_addr(mb));
+}
+
+/* The Cc addresses: they become the participants. */
+static void
+cc_header(struct walk *w, InternetAddressList *l)
+{
+	free(w->out->cc);
+	w->out->cc = address_list(w, l);
+}
+
 void
 md_mime_headers(struct walk *w, GMimeMessage *msg)
 {
 	struct md_mime *m = w->out;
-	InternetAddressMailbox *mb;
 
 	m->subject = md_mime_clean_hdr(w, g_mime_message_get_subject(msg));
 	from_header(w, g_mime_message_get_from(msg));
-	mb = NULL;
-	if (mailboxes(g_mime_message_get_reply_to(msg), 0, &mb) > 0)
-		m->reply_to = clean_addr(w, internet_address_mailbox_get_addr(mb));
-	m->cc = address_list(w, g_mime_message_get_cc(msg));
+	reply_to_header(w, g_mime_message_get_reply_to(msg));
+	cc_header(w, g_mime_message_get_cc(msg));
 	m->message_id = md_mime_clean_hdr(w, g_mime_message_get_message_id(msg));
 	m->in_reply_to = msgids(w, header(msg, "In-Reply-To"), 1);
 	m->references = msgids(w, header(msg, "References"), 0);
@@ -286,18 +304,41 @@ legacy_header(GMimeObject *obj, const char *name, const char *cs)
 }
 
 /*
- * Subject and From again when they hold raw 8-bit text that is not UTF-8
- * (no RFC 2047: old and bulk mailers in Chinese, Japanese, Russian...):
- * GMime could only guess windows-1252, but such a sender wrote the headers
- * in the charset it declares for the body, as Thunderbird assumes too.
- * cs: the charset of the text part; ASCII, Latin-1 and UTF-8 change
- * nothing.
+ * The address headers a record keeps, and how each is read from a list.
+ * In raw 8-bit text the display names matter even where only addresses
+ * are kept: a Shift_JIS, Big5 or GBK name has '\', '@', '[' or ']' as the
+ * second byte of many characters ("表" is 0x95 0x5C), and read as
+ * windows-1252 that byte escapes the closing quote, so GMime loses the
+ * address after the name: a Cc participant or the Reply-To vanished.
+ */
+static const struct {
+	const char	*name;
+	InternetAddressList *(*get)(GMimeMessage *);
+	void		(*set)(struct walk *, InternetAddressList *);
+} address_headers[] = {
+	{ "From", g_mime_message_get_from, from_header },
+	{ "Reply-To", g_mime_message_get_reply_to, reply_to_header },
+	{ "Cc", g_mime_message_get_cc, cc_header },
+};
+
+/*
+ * Subject and the address headers again when they hold raw 8-bit text that
+ * is not UTF-8 (no RFC 2047: old and bulk mailers in Chinese, Japanese,
+ * Russian...): GMime could only guess windows-1252, but such a sender
+ * wrote the headers in the charset it declares for the body, as
+ * Thunderbird assumes too.  An address header is only replaced when the
+ * new reading finds at least as many mailboxes: a wrong guess must not
+ * lose one GMime found.  cs: the charset of the text part; ASCII, Latin-1
+ * and UTF-8 change nothing (GMime's own fallback reads those right).
  */
 void
 md_mime_headers_legacy(struct walk *w, GMimeMessage *msg, const char *cs)
 {
+	InternetAddressMailbox *mb;
 	InternetAddressList *l;
 	char *v, *d;
+	size_t i;
+	int had;
 
 	if (cs == NULL || md_charset_kind(cs) != 0)
 		return;
@@ -308,9 +349,16 @@ md_mime_headers_legacy(struct walk *w, GMimeMessage *msg, const char *cs)
 		g_free(d);
 		g_free(v);
 	}
-	if ((v = legacy_header(GMIME_OBJECT(msg), "From", cs)) != NULL) {
+	for (i = 0; i < G_N_ELEMENTS(address_headers) && !w->oom; i++) {
+		v = legacy_header(GMIME_OBJECT(msg), address_headers[i].name, cs);
+		if (v == NULL)
+			continue;
+		mb = NULL;
+		had = mailboxes(address_headers[i].get(msg), 0, &mb);
 		if ((l = internet_address_list_parse(md_mime_opts, v)) != NULL) {
-			from_header(w, l);
+			mb = NULL;
+			if (mailboxes(l, 0, &mb) >= (had > 1 ? had : 1))
+				address_headers[i].set(w, l);
 			g_object_unref(l);
 		}
 		g_free(v);

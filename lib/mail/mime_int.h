@@ -84,7 +84,7 @@ char	*md_mime_clean_hdr(struct walk *w, const char *s);
 char	*md_mime_unflow(const char *s, int delsp);
 /* The decoded headers of msg into w->out. */
 void	 md_mime_headers(struct walk *w, GMimeMessage *msg);
-/* Subject and From redone when raw 8-bit in the body's charset cs. */
+/* Subject, From, Reply-To and Cc redone when raw 8-bit in the body's charset cs. */
 void	 md_mime_headers_legacy(struct walk *w, GMimeMessage *msg, const char *cs);
 /* A part's raw 8-bit filename decoded from cs; NULL if none (g_free). */
 char	*md_mime_legacy_filename(GMimeObject *obj, const char *cs);

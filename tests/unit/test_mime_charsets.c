@@ -271,6 +271,59 @@ START_TEST(charset_labels)
 }
 END_TEST
 
+/*
+ * Raw 8-bit display names in Cc and Reply-To go the way From's do: a
+ * Shift_JIS or Big5 name whose second byte is '\' (表 0x95 0x5C, 許 0xB3
+ * 0x5C), read as windows-1252, escaped its closing quote and the address
+ * after it was lost.  Latin-1 and UTF-8 names were and stay right.
+ */
+START_TEST(raw_8bit_cc_and_reply_to)
+{
+	static const char sjis[] = "From: \"\x95\x5c\" <f@example.jp>\n"
+	    "Cc: \"\x95\x5c\" <x@example.jp>, \"\x83\x65\x83\x58\x83\x67\" "
+	    "<t@example.jp>\nReply-To: \"\x95\x5c\" <r@example.jp>\n"
+	    "Subject: s\nContent-Type: text/plain; charset=shift_jis\n\n"
+	    "\x95\x5c\n";
+	static const char big5[] = "From: f@example.tw\n"
+	    "Cc: \"\xb3\x5c\" <x@example.tw>\nReply-To: \"\xb3\x5c\" "
+	    "<r@example.tw>\nSubject: s\n"
+	    "Content-Type: text/plain; charset=big5\n\n\xb3\x5c\n";
+	static const char latin1[] = "From: \"M\xfcller, J\xfcrgen\" <j@example.de>\n"
+	    "Cc: \"M\xfcller, J\xfcrgen\" <x@example.de>, Bj\xf6rn <b@example.de>\n"
+	    "Reply-To: \"G\xf6tz\" <r@example.de>\n"
+	    "Subject: s\nContent-Type: text/plain; charset=iso-8859-1\n\nok\n";
+	static const char utf8[] = "From: \"Zo\xc3\xab\" <z@example.fr>\n"
+	    "Cc: \"Zo\xc3\xab, A\" <x@example.fr>, \xe8\xa1\xa8 <t@example.fr>\n"
+	    "Reply-To: \xc3\x89ric <r@example.fr>\nSubject: s\n"
+	    "Content-Type: text/plain; charset=shift_jis\n\n\x95\x5c\n";
+	struct md_mime m;
+
+	parse_mem(sjis, sizeof sjis - 1, 0, 0, &m);
+	ck_assert_str_eq(m.from, "表 <f@example.jp>");
+	ck_assert_str_eq(m.cc, "x@example.jp, t@example.jp");
+	ck_assert_str_eq(m.reply_to, "r@example.jp");
+	md_mime_free(&m);
+
+	parse_mem(big5, sizeof big5 - 1, 0, 0, &m);
+	ck_assert_str_eq(m.cc, "x@example.tw");
+	ck_assert_str_eq(m.reply_to, "r@example.tw");
+	md_mime_free(&m);
+
+	parse_mem(latin1, sizeof latin1 - 1, 0, 0, &m);
+	ck_assert_str_eq(m.from, "Müller, Jürgen <j@example.de>");
+	ck_assert_str_eq(m.cc, "x@example.de, b@example.de");
+	ck_assert_str_eq(m.reply_to, "r@example.de");
+	md_mime_free(&m);
+
+	/* raw UTF-8 beside a Shift_JIS body is left to GMime */
+	parse_mem(utf8, sizeof utf8 - 1, 0, 0, &m);
+	ck_assert_str_eq(m.from, "Zoë <z@example.fr>");
+	ck_assert_str_eq(m.cc, "x@example.fr, t@example.fr");
+	ck_assert_str_eq(m.reply_to, "r@example.fr");
+	md_mime_free(&m);
+}
+END_TEST
+
 /* ---- RFC 2047 -------------------------------------------------------- */
 
 START_TEST(rfc2047_words)
@@ -332,6 +385,7 @@ mime_charsets_suite(void)
 	tcase_add_test(tc, charset_labels);
 	tcase_add_test(tc, html_meta_charset);
 	tcase_add_test(tc, raw_8bit_headers_use_body_charset);
+	tcase_add_test(tc, raw_8bit_cc_and_reply_to);
 	tcase_add_test(tc, rfc2047_words);
 	suite_add_tcase(s, tc);
 	return s;
