@@ -143,6 +143,13 @@ find_cut(struct md_trim_text *t, size_t *fwd)
 		default:
 			break;
 		}
+		if (md_trim_bare_block(t, i, &fw)) {
+			if (fw) {
+				*fwd = i;
+				return t->n;
+			}
+			return decorated_above(t, i);
+		}
 		if ((s = md_trim_attribution_at(t, i, &e)) == MD_ATTR_NO)
 			continue;
 		j = next_nonblank(t, e + 1);

@@ -150,6 +150,8 @@ unsigned md_trim_header_block(const struct md_trim_text *t, size_t i,
 	    size_t *subject);
 /* A header block with labels in any language at line j (see trim_lines.c). */
 int	md_trim_unknown_block(const struct md_trim_text *t, size_t j, int *forward);
+/* The same without its marker: told by its structure (see trim_lines.c). */
+int	md_trim_bare_block(const struct md_trim_text *t, size_t i, int *forward);
 /* A header block of a forward: its subject says FW:/WG:/TR: ... */
 int	md_trim_forward_block(const struct md_trim_text *t, size_t subject);
 

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "trim_int.h"
 
@@ -21,7 +22,7 @@
 #define WRAPPED_TAIL	2	/* ... of those on its last line */
 #define SENDER_WORDS	8	/* a "From:" without address names at most this */
 #define WRAP_MIN	60	/* a line this long with the next word was folded */
-#define LABEL_MAX	32	/* bytes of a header field's label */
+#define LABEL_MAX	32	/* characters of a header field's label */
 #define UNKNOWN_FIELDS	3	/* labelled lines of a header block in any language */
 #define BARE_FIELDS_MAX	6	/* ... and at most this without its underscores */
 
@@ -396,12 +397,15 @@ md_trim_header_block(const struct md_trim_text *t, size_t i, size_t *subject)
 static int
 labelled(const struct md_trim_line *l, size_t *value)
 {
-	size_t i, spaces = 0, a = 0;
+	size_t i, spaces = 0, a = 0, chars = 0;
 	const char *s = l->np;
 
 	while (a < l->nlen && s[a] == '*')
 		a++;
-	for (i = a; i < l->nlen && i < a + LABEL_MAX; i++) {
+	for (i = a; i < l->nlen; i++) {
+		/* characters, not bytes: Georgian's "გაგზავნილია" is 33 */
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && ++chars > LABEL_MAX)
+			return 0;
 		if (s[i] == ':' || (l->nlen - i >= 3 &&
 		    memcmp(s + i, "\xef\xbc\x9a", 3) == 0)) {
 			if (i == a || s[i - 1] == ' ')
@@ -419,6 +423,35 @@ labelled(const struct md_trim_line *l, size_t *value)
 	return 0;
 }
 
+/* The rows of a block of labelled lines ("Label: value"). */
+struct rows {
+	size_t	n;		/* labelled lines in a row, at most max + 1 */
+	size_t	value[BARE_FIELDS_MAX + 1];	/* offsets of the first ones' values */
+	int	address;	/* a value has an '@' */
+	int	time;		/* a value has a clock time */
+	int	forward;	/* a value says FW:/Fwd: */
+};
+
+/* Labelled lines from line j on, at most max + 1 of them. */
+static void
+scan_rows(const struct md_trim_text *t, size_t j, size_t max, struct rows *r)
+{
+	const struct md_trim_line *l;
+	size_t v;
+
+	memset(r, 0, sizeof *r);
+	for (; j < t->n && r->n <= max; j++, r->n++) {
+		l = &t->l[j];
+		if (!labelled(l, &v))
+			break;
+		if (r->n < sizeof r->value / sizeof r->value[0])
+			r->value[r->n] = v;
+		r->address |= memchr(l->np, '@', l->nlen) != NULL;
+		r->time |= md_trim_has_time(l->np + v, l->nlen - v);
+		r->forward |= md_trim_forward_subject(l->np + v, l->nlen - v);
+	}
+}
+
 /*
  * Outlook's header block in a language the field table lacks, where a
  * marker announces one (its line of underscores, its HTML marker):
@@ -430,19 +463,118 @@ labelled(const struct md_trim_line *l, size_t *value)
 int
 md_trim_unknown_block(const struct md_trim_text *t, size_t j, int *forward)
 {
-	size_t k, v, rows = 0;
-	int address = 0, time = 0;
+	struct rows r;
+
+	scan_rows(t, j, BLOCK_WINDOW - 1, &r);
+	*forward = r.forward;
+	return r.n >= UNKNOWN_FIELDS && r.address && r.time;
+}
+
+/*
+ * A sender as mail clients write one: an address in brackets, "Name
+ * <x@y>", "Name [mailto:x@y]", "(x@y)", not a bare one as in a form's
+ * "Email: x@y".
+ */
+static int
+bracketed_sender(const char *v, size_t n)
+{
+	size_t at, a, b;
+
+	for (at = 0; at < n; at++) {
+		if (v[at] != '@')
+			continue;
+		for (a = at; a > 0 && v[a - 1] != ' ' && strchr("<[(", v[a - 1]) ==
+		    NULL; a--)
+			;
+		for (b = at + 1; b < n && v[b] != ' ' && strchr(">])", v[b]) ==
+		    NULL; b++)
+			;
+		if (a > 0 && v[a - 1] != ' ' && b < n && v[b] != ' ')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A sent date as clients write one, for people: a clock time, a year (a
+ * number of four digits: also Buddhist and Persian years) and a word (a
+ * day's or month's name, "年"), not a log's "2026-11-23 16:15:02".
+ */
+static int
+sent_date(const char *v, size_t n)
+{
+	size_t i, digits = 0;
+	int year = 0, word = 0;
+
+	for (i = 0; i <= n; i++) {
+		if (i < n && v[i] >= '0' && v[i] <= '9') {
+			digits++;
+			continue;
+		}
+		year |= digits == 4;
+		digits = 0;
+		if (i < n && (((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z') ||
+		    (unsigned char)v[i] >= 0x80))
+			word = 1;
+	}
+	return year && word && md_trim_has_time(v, n);
+}
+
+/* The label of line l, whose value starts at v (its colon and blanks off). */
+static size_t
+label_len(const struct md_trim_line *l, size_t v)
+{
+	while (v > 0 && (l->np[v - 1] == ' ' || l->np[v - 1] == '*'))
+		v--;
+	return v > 0 && l->np[v - 1] == ':' ? v - 1 : v > 3 ? v - 3 : 0;
+}
+
+/*
+ * Outlook's header block in a language the field table lacks and without
+ * its line of underscores (Outlook's plain text, HTML renderings), told
+ * by its structure alone: at line i a paragraph of UNKNOWN_FIELDS to
+ * BARE_FIELDS_MAX labelled lines with distinct labels, its first two the
+ * sender ("Name <x@y>", "Name [mailto:x@y]") and the sent date (a time, a
+ * year, a day's or month's name), in either order.  A customer's own
+ * lines are not: a form's "Email: x@y" has no brackets, a log's time has
+ * no words, a longer list is no header, and lines introduced by a colon
+ * ("The bounce said:") are a paste.  1 if found, *forward as above.
+ */
+int
+md_trim_bare_block(const struct md_trim_text *t, size_t i, int *forward)
+{
+	const struct md_trim_line *a, *b;
+	struct rows r;
+	size_t j, k, la, lb;
 
 	*forward = 0;
-	for (k = j; k < t->n && k < j + BLOCK_WINDOW; k++, rows++) {
-		if (!labelled(&t->l[k], &v))
-			break;
-		address |= memchr(t->l[k].np, '@', t->l[k].nlen) != NULL;
-		time |= md_trim_has_time(t->l[k].np + v, t->l[k].nlen - v);
-		if (md_trim_forward_subject(t->l[k].np + v, t->l[k].nlen - v))
-			*forward = 1;
-	}
-	return rows >= UNKNOWN_FIELDS && address && time;
+	if (i > 0 && t->l[i - 1].cls != L_BLANK && t->l[i - 1].cls != L_RULE)
+		return 0;	/* a paragraph of its own, or after a rule */
+	scan_rows(t, i, BARE_FIELDS_MAX, &r);
+	if (r.n < UNKNOWN_FIELDS || r.n > BARE_FIELDS_MAX)
+		return 0;
+	a = &t->l[i];
+	b = &t->l[i + 1];
+	if (!(bracketed_sender(a->np + r.value[0], a->nlen - r.value[0]) &&
+	    sent_date(b->np + r.value[1], b->nlen - r.value[1])) &&
+	    !(sent_date(a->np + r.value[0], a->nlen - r.value[0]) &&
+	    bracketed_sender(b->np + r.value[1], b->nlen - r.value[1])))
+		return 0;
+	for (j = 0; j < r.n; j++)
+		for (k = j + 1; k < r.n; k++) {
+			a = &t->l[i + j];
+			b = &t->l[i + k];
+			la = label_len(a, r.value[j]);
+			lb = label_len(b, r.value[k]);
+			if (la == lb && strncasecmp(a->np, b->np, la) == 0)
+				return 0;
+		}
+	for (j = i; j > 0 && t->l[j - 1].cls == L_BLANK; j--)
+		;
+	if (j > 0 && ends_colon(&t->l[j - 1]))
+		return 0;
+	*forward = r.forward;
+	return 1;
 }
 
 /* A header block of a forward: its subject says FW:/WG:/TR: ... */
