@@ -47,6 +47,8 @@ struct walk {
 	GMimeObject	*html;		/* first text/html */
 	struct body_more html_more;
 	const char	*prologue;	/* of the first multipart without parts */
+	const char	*tnef_text;	/* of the first TNEF blob with text (owned
+					   by its part; see md_mime_tnef_text) */
 	size_t		 cap;		/* attachments allocated */
 	int		 oom;
 };
@@ -67,6 +69,11 @@ char	*md_mime_part_text(struct walk *w, GMimeObject *obj, int html);
 const char *md_mime_filename(GMimeObject *obj);
 /* obj into w->out's attachments: type, cleaned name, size, data if wanted. */
 void	 md_mime_add_attachment(struct walk *w, GMimeObject *obj);
+/*
+ * The text of a TNEF blob (winmail.dat) as the message's text when it has
+ * no other (mime_parts.c): body() calls it once every part is walked.
+ */
+void	 md_mime_tnef_text(struct walk *w);
 /* Uuencoded files in w->out->text become attachments (mime_uu.c). */
 void	 md_mime_uudecode_text(struct walk *w);
 
