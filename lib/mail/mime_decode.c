@@ -1,13 +1,20 @@
 /*
- * mime_decode.c - the transfer encoding of a body text part undone the
- * way mail clients do, where GMime's decoders give up early:
+ * mime_decode.c - the transfer encoding of a part undone the way mail
+ * clients do, where GMime's decoders give up early:
  *  - base64 with padding in the middle: list servers and gateways append
- *    a footer encoded on its own to an encoded body; GMime stops at the
- *    first '=' and the rest of the text was lost;
+ *    a footer encoded on its own to an encoded body, and some scripts
+ *    encode a file in chunks, each padded; GMime stops at the first '='
+ *    and the rest of the text or file was lost;
+ *  - base64 without its final padding: GMime drops the last one or two
+ *    bytes of the text or file;
  *  - quoted-printable "=" followed by blanks before the line end: RFC 2045
  *    6.7 makes trailing blanks transport padding, so it is a soft break;
  *    GMime kept "= " and the break.
- * Other encodings are GMime's (mime.c decoded()).
+ * Bytes outside the alphabet are skipped by both.  Correct base64 and
+ * quoted-printable come out byte for byte as GMime's; files use these
+ * decoders too, because with a broken encoding a best effort (the file
+ * the sender meant, or one with a few wrong bytes) is worth more than a
+ * file cut short at the first flaw.  Other encodings are GMime's.
  */
 #include "config.h"
 
@@ -128,4 +135,18 @@ md_mime_decode_text(GMimeObject *obj)
 		quoted_printable(raw->data, raw->len, out);
 	g_object_unref(mem);
 	return out;
+}
+
+void
+md_mime_write_decoded(GMimeObject *obj, GMimeStream *st)
+{
+	GByteArray *a = md_mime_decode_text(obj);
+
+	if (a != NULL) {
+		if (a->len > 0)
+			g_mime_stream_write(st, (const char *)a->data, a->len);
+		g_byte_array_free(a, TRUE);
+	} else if (GMIME_IS_PART(obj) && g_mime_part_get_content(GMIME_PART(obj)))
+		g_mime_data_wrapper_write_to_stream(
+		    g_mime_part_get_content(GMIME_PART(obj)), st);
 }

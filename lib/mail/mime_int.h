@@ -58,6 +58,12 @@ struct walk {
  * (mime_decode.c); NULL for other encodings.  g_byte_array_free it.
  */
 GByteArray *md_mime_decode_text(GMimeObject *obj);
+/*
+ * What a leaf part holds with its transfer encoding undone onto st: base64
+ * and quoted-printable as md_mime_decode_text does (for files too), other
+ * encodings by GMime.
+ */
+void	 md_mime_write_decoded(GMimeObject *obj, GMimeStream *st);
 /* A zeroed attachment at the end of w->out's list; NULL when full. */
 struct md_attachment *md_mime_new_attachment(struct walk *w);
 /*

@@ -182,6 +182,11 @@ tests_unit_test_mime_charsets_SOURCES = tests/unit/test_mime_charsets.c \
 tests_unit_test_mime_charsets_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mime_charsets_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_mime_charsets
+check_PROGRAMS += tests/unit/test_mime_decode
+tests_unit_test_mime_decode_SOURCES = tests/unit/test_mime_decode.c tests/unit/unit.h
+tests_unit_test_mime_decode_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mime_decode_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_mime_decode
 # TNEF (winmail.dat) read, and its files in md_mime_parse (lib/mail/tnef.c).
 check_PROGRAMS += tests/unit/test_tnef
 tests_unit_test_tnef_SOURCES = tests/unit/test_tnef.c \
