@@ -72,17 +72,20 @@ text_after_quotes(const struct md_trim_text *t, size_t i)
 	return i < t->n && t->l[i].cls != L_SIGSEP && t->l[i].cls != L_SENTFROM;
 }
 
-/* Nothing kept before line i: a header here is the first thing. */
+/*
+ * Nothing kept before line i: a header here is the first thing.  *seen
+ * counts the lines from the top known to be nothing (dropped, blank, a
+ * "Sent from" line): find_cut asks for ever later lines and drops only
+ * lines from i on, so each line is looked at once (asking from the top
+ * each time was quadratic: a reply of 80,000 header lines took seconds).
+ */
 static int
-nothing_before(const struct md_trim_text *t, size_t i)
+nothing_before(const struct md_trim_text *t, size_t i, size_t *seen)
 {
-	size_t j;
-
-	for (j = 0; j < i; j++)
-		if (!t->drop[j] && t->l[j].cls != L_BLANK &&
-		    t->l[j].cls != L_SENTFROM)
-			return 0;
-	return 1;
+	while (*seen < i && (t->drop[*seen] || t->l[*seen].cls == L_BLANK ||
+	    t->l[*seen].cls == L_SENTFROM))
+		(*seen)++;
+	return *seen >= i;
 }
 
 /*
@@ -93,7 +96,7 @@ nothing_before(const struct md_trim_text *t, size_t i)
 static size_t
 find_cut(struct md_trim_text *t, size_t *fwd)
 {
-	size_t i, j, k, e, subject;
+	size_t i, j, k, e, subject, seen = 0;
 	int s, fw;
 
 	*fwd = t->n;
@@ -167,7 +170,7 @@ find_cut(struct md_trim_text *t, size_t *fwd)
 			 * sender's address.
 			 */
 			continue;
-		} else if (j >= t->n || !nothing_before(t, i)) {
+		} else if (j >= t->n || !nothing_before(t, i, &seen)) {
 			/* unquoted history (HTML renderings) */
 			return decorated_above(t, i);
 		}

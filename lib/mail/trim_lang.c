@@ -290,7 +290,13 @@ md_trim_header_field(const char *s, size_t n, size_t *value)
 
 	while (start < n && s[start] == '*')
 		start++;
+	if (start == n)
+		return MD_HF_NONE;
 	for (i = 0; i < md_trim_fields_n; i++) {
+		/* the first byte first: this runs for every line of a reply */
+		if (lower_ascii((unsigned char)md_trim_fields[i].name[0]) !=
+		    lower_ascii((unsigned char)s[start]))
+			continue;
 		k = strlen(md_trim_fields[i].name);
 		if (n - start < k + 1 ||
 		    strncasecmp(s + start, md_trim_fields[i].name, k) != 0)
@@ -540,6 +546,10 @@ md_trim_sent_from(const char *s, size_t n)
 		const char *mid;
 		size_t mlen;
 
+		if (md_trim_sent_lines[i].pre[0] != '\0' &&
+		    (k == 0 || lower_ascii((unsigned char)buf[0]) !=
+		    lower_ascii((unsigned char)md_trim_sent_lines[i].pre[0])))
+			continue;	/* the first byte first, as above */
 		pl = strlen(md_trim_sent_lines[i].pre);
 		sl = strlen(md_trim_sent_lines[i].suf);
 		if (k < pl + sl || !md_trim_starts(buf, k, md_trim_sent_lines[i].pre) ||

@@ -46,8 +46,8 @@ spacech(const unsigned char *p, size_t n)
 	if (n >= 2 && p[0] == 0xc2 && p[1] == 0xa0)
 		return 2;	/* no-break space */
 	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 &&
-	    (p[2] <= 0x8a || p[2] == 0xaf))
-		return 3;	/* U+2000..U+200A, U+202F */
+	    ((p[2] >= 0x80 && p[2] <= 0x8a) || p[2] == 0xaf))
+		return 3;	/* U+2000..U+200A, U+202F (not a broken one's next byte) */
 	if (n >= 3 && p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
 		return 3;	/* ideographic space */
 	return 0;

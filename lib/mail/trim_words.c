@@ -9,7 +9,8 @@
  * Apple Mail, Thunderbird, Yahoo, mobile apps).  Matching is ASCII-case-
  * insensitive; other letters are listed in the case the clients use.
  * Adding a language is adding its words here: the rules that use them
- * (trim.c, trim_lang.c) know no language.
+ * (trim.c, trim_lang.c) know no language.  An entry that an earlier one
+ * matches already (same letters, other ASCII case) is never reached.
  */
 #include "config.h"
 
@@ -45,7 +46,7 @@ const char *const md_trim_verbs[] = {
 	"napisał(a)", "napisał", "napisała", "napisałeś", "napisałaś", "pisze",
 	"написал(а)", "написал", "написала", "написали", "пишет", "писал",
 	"писала", "писали",
-	"написав(-ла)", "написав", "пише", "писав", "писала",
+	"написав(-ла)", "написав", "пише", "писав",
 	"napsal(a)", "napsal", "napsala", "napsali", "píše",
 	"yazdı", "yazmış", "írta",
 	/* el, ro, bg, mk, sr/hr/bs, sk, sl */
@@ -94,11 +95,11 @@ const struct md_trim_field md_trim_fields[] = {
 	{ "Enviado", MD_HF_DATE }, { "Enviado el", MD_HF_DATE },
 	{ "Enviada", MD_HF_DATE }, { "Enviada em", MD_HF_DATE },
 	{ "Enviado em", MD_HF_DATE }, { "Fecha", MD_HF_DATE },
-	{ "Para", MD_HF_TO }, { "CC", MD_HF_CC }, { "Asunto", MD_HF_SUBJECT },
+	{ "Para", MD_HF_TO }, { "Asunto", MD_HF_SUBJECT },
 	{ "Assunto", MD_HF_SUBJECT }, { "Remetente", MD_HF_FROM },
 	/* nl */
 	{ "Van", MD_HF_FROM }, { "Verzonden", MD_HF_DATE }, { "Aan", MD_HF_TO },
-	{ "Onderwerp", MD_HF_SUBJECT }, { "Datum", MD_HF_DATE },
+	{ "Onderwerp", MD_HF_SUBJECT },
 	/* sv, da, no */
 	{ "Från", MD_HF_FROM }, { "Skickat", MD_HF_DATE }, { "Till", MD_HF_TO },
 	{ "Ämne", MD_HF_SUBJECT }, { "Fra", MD_HF_FROM }, { "Sendt", MD_HF_DATE },
@@ -111,7 +112,6 @@ const struct md_trim_field md_trim_fields[] = {
 	{ "Od", MD_HF_FROM }, { "Wysłano", MD_HF_DATE }, { "Wysłane", MD_HF_DATE },
 	{ "Do", MD_HF_TO }, { "Temat", MD_HF_SUBJECT }, { "DW", MD_HF_CC },
 	{ "Odesláno", MD_HF_DATE }, { "Komu", MD_HF_TO }, { "Předmět", MD_HF_SUBJECT },
-	{ "Kopie", MD_HF_CC },
 	/* ru, uk */
 	{ "От", MD_HF_FROM }, { "Отправлено", MD_HF_DATE }, { "Кому", MD_HF_TO },
 	{ "Тема", MD_HF_SUBJECT }, { "Копия", MD_HF_CC }, { "Дата", MD_HF_DATE },
@@ -192,7 +192,7 @@ const size_t md_trim_fields_n = N(md_trim_fields);
 const char *const md_trim_fwd_prefixes[] = {
 	"FW:", "FWD:", "FW :", "FWD :", "WG:", "TR:", "TR :", "RV:", "I:",
 	"Doorst:", "VB:", "VL:", "ENC:", "PD:", "Przekaż:", "İLT:", "ILT:",
-	"Пересл:", "ПЕРЕСЛ:", "Fwd:", "Trans:", "Rif:", "转发:", "转发：", "轉寄:",
+	"Пересл:", "ПЕРЕСЛ:", "Trans:", "Rif:", "转发:", "转发：", "轉寄:",
 	"轉寄：", "転送:", "転送：", "전달:", "PS:",
 	"TOV:", "הועבר:",
 };
@@ -200,7 +200,7 @@ const size_t md_trim_fwd_prefixes_n = N(md_trim_fwd_prefixes);
 
 /* "---------- Forwarded message ---------", "Begin forwarded message:". */
 const char *const md_trim_forward_phrases[] = {
-	"Forwarded message", "Forwarded Message", "Forwarded e-mail",
+	"Forwarded message", "Forwarded e-mail",
 	"Begin forwarded message", "Forwarded email",
 	"Weitergeleitete Nachricht", "Anfang der weitergeleiteten Nachricht",
 	"Weitergeleitete E-Mail",
@@ -257,9 +257,9 @@ const char *const md_trim_original_phrases[] = {
 	"E-mail original", "Correo original", "Messaggio originale inviato",
 	"Replied Message", "Ursprüngliche Nachricht", "Originalnachricht",
 	"Original-Nachricht", "Message d'origine", "Message original",
-	"Messaggio originale", "Messaggio Originale", "Mensaje original",
-	"Mensagem original", "Mensagem Original",
-	"Oorspronkelijk bericht", "Origineel bericht", "Oorspronkelijk Bericht",
+	"Messaggio originale", "Mensaje original",
+	"Mensagem original",
+	"Oorspronkelijk bericht", "Origineel bericht",
 	"Originalmeddelande", "Ursprungligt meddelande", "Opprinnelig melding",
 	"Original meddelelse", "Oprindelig meddelelse", "Alkuperäinen viesti",
 	"Wiadomość oryginalna", "Oryginalna wiadomość", "Oryginalna wiadomosc",
@@ -321,7 +321,7 @@ const struct md_trim_affix md_trim_sent_lines[] = {
 	{ "", "'imden gönderildi" },
 	{ "发自我的", "" }, { "发自", "" }, { "從我的", "" }, { "寄件者為我的", "" },
 	{ "", "から送信" }, { "", "から送信しました" }, { "", "から送信されました" },
-	{ "내 ", "에서 보냄" }, { "", "에서 보냄" }, { "", "에서 보냄." },
+	{ "내 ", "에서 보냄" }, { "", "에서 보냄" },
 	{ "Von ", " gesendet" }, { "Envoyé de Yahoo", "" },
 	{ "Diese Nachricht wurde von meinem ", " gesendet" },
 	{ "Στάλθηκε από ", "" }, { "", "ról küldve" }, { "", "ről küldve" },

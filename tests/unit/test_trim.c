@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "trim.h"
+#include "trim_int.h"
 #include "unit.h"
 
 #define DIR_	"tests/fixtures/replies"
@@ -228,6 +229,80 @@ START_TEST(huge_input)
 }
 END_TEST
 
+/*
+ * Many lines that are each a reply header with nothing kept above them:
+ * whether anything was kept before was asked from the top for each
+ * (quadratic: 80,000 lines took seconds, minutes under ASan).  Lines that
+ * each end in a colon and could begin a header (every one joins the next
+ * seven), and paragraph after paragraph of labelled lines: linear too.
+ */
+START_TEST(many_lines)
+{
+	static const char *const unit[] = {
+		"On 1 Jan 2020 10:00 a@b.example wrote:\n",
+		"On Mon, 3 Mar 2025 at 10:15, a@b.example Name:\n",
+		"Nga: A <a@b.example>\nDergua: e hene, 3 mars 2025 10:15\n\n",
+	};
+	size_t n = 4 * 1024 * 1024, k, i;
+	char *in = malloc(n + 64), *t;
+
+	for (i = 0; i < sizeof unit / sizeof unit[0]; i++) {
+		for (k = 0; k + strlen(unit[i]) < n; k += strlen(unit[i]))
+			memcpy(in + k, unit[i], strlen(unit[i]));
+		in[k] = '\0';
+		t = md_reply_trim(in);
+		ck_assert_ptr_nonnull(t);
+		free(t);
+	}
+	free(in);
+}
+END_TEST
+
+/*
+ * Normalising keeps every byte it does not understand: a broken UTF-8
+ * sequence that starts like a space ("\xe2\x80") does not swallow the
+ * ASCII byte after it (it took the colon of "wrote\xe2\x80:" and the
+ * last letter of a line), truncated sequences at the end are copied.
+ */
+START_TEST(normalise_invalid_utf8)
+{
+	static const struct {
+		const char	*in, *want;
+	} cases[] = {
+		{ "a\xe2\x80:b", "a\xe2\x80:b" },
+		{ "a\xe2\x80\x83" "b", "a b" },		/* em space */
+		{ "x\xe2\x80", "x\xe2\x80" },
+		{ "x\xef\xbc", "x\xef\xbc" },
+		{ "\xd9", "\xd9" },
+		{ "\xd9\xa3\xef\xbc\x91", "31" },	/* Arabic-Indic, fullwidth */
+		{ "\xc2", "\xc2" },
+		{ " \xc2\xa0" "a\xe2\x80\x8b \xe3\x80\x80 ", "a" },
+	};
+	char out[64];
+	size_t i, n;
+	char *t;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		n = md_trim_normalise(cases[i].in, strlen(cases[i].in), out);
+		ck_assert_uint_le(n, strlen(cases[i].in));
+		out[n] = '\0';
+		ck_assert_msg(strcmp(out, cases[i].want) == 0, "case %zu", i);
+	}
+	n = 4;
+	md_trim_rstrip("ab\xe2\x80" "A", &n);	/* no blank at the end */
+	ck_assert_uint_eq(n, 4);
+	n = 6;
+	md_trim_rstrip("ab\xe2\x80\x8a ", &n);
+	ck_assert_uint_eq(n, 2);
+	t = md_reply_trim("Fixed.\n\nOn Mon, 3 Mar 2025, Bob <b@x.example> wrote\xe2\x80:\n> old\n");
+	ck_assert_str_eq(t, "Fixed.");	/* the header keeps its colon */
+	free(t);
+	t = md_reply_trim("Line one\xe2\x80" "A\n");
+	ck_assert_str_eq(t, "Line one\xe2\x80" "A");
+	free(t);
+}
+END_TEST
+
 /* Deep nesting, many quotes, unclosed everything: linear and bounded. */
 START_TEST(huge_html)
 {
@@ -267,6 +342,8 @@ trim_suite(void)
 	tcase_add_test(tc, crlf_and_edge_cases);
 	tcase_add_test(tc, huge_input);
 	tcase_add_test(tc, huge_html);
+	tcase_add_test(tc, many_lines);
+	tcase_add_test(tc, normalise_invalid_utf8);
 	suite_add_tcase(s, tc);
 	return s;
 }
