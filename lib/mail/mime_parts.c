@@ -358,12 +358,18 @@ expand_tnef(struct walk *w, GMimeObject *obj)
 	return whole && !w->oom;
 }
 
+/* Outlook may send an empty text/plain beside a blob that has the text. */
 void
 md_mime_tnef_text(struct walk *w)
 {
-	if (w->out->text == NULL && w->tnef_text != NULL && !w->oom)
-		w->out->text = md_mime_clean(w, w->tnef_text,
-		    strlen(w->tnef_text), MD_MIME_MAX_TEXT, CL_TEXT);
+	const char *t = w->out->text;
+
+	if (w->tnef_text == NULL || w->oom ||
+	    (t != NULL && t[strspn(t, " \t\n")] != '\0'))
+		return;
+	free(w->out->text);
+	w->out->text = md_mime_clean(w, w->tnef_text, strlen(w->tnef_text),
+	    MD_MIME_MAX_TEXT, CL_TEXT);
 }
 
 /* ---- one file -------------------------------------------------------- */

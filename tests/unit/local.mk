@@ -189,11 +189,18 @@ tests_unit_test_mime_decode_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_mime_decode
 # TNEF (winmail.dat) read, and its files in md_mime_parse (lib/mail/tnef.c).
 check_PROGRAMS += tests/unit/test_tnef
-tests_unit_test_tnef_SOURCES = tests/unit/test_tnef.c \
+tests_unit_test_tnef_SOURCES = tests/unit/test_tnef.c tests/unit/tnef_builder.h \
 	tests/unit/mime_fixture.h tests/unit/unit.h
 tests_unit_test_tnef_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tnef_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_tnef
+# Attached messages named after their Subject (lib/mail/mime_parts.c).
+check_PROGRAMS += tests/unit/test_mime_forward
+tests_unit_test_mime_forward_SOURCES = tests/unit/test_mime_forward.c \
+	tests/unit/mime_fixture.h tests/unit/unit.h
+tests_unit_test_mime_forward_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mime_forward_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_mime_forward
 tests_unit_test_html2text_SOURCES = tests/unit/test_html2text.c tests/unit/unit.h
 tests_unit_test_html2text_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_html2text_LDADD = $(UNIT_LDADD)
