@@ -36,6 +36,7 @@ lib_libmaildesk_a_SOURCES += lib/mail/template.c lib/mail/template.h lib/mail/co
 lib_libmaildesk_a_SOURCES += lib/store/tracker.c lib/store/tracker.h lib/store/tracker_int.h lib/store/tracker_ingest.c lib/store/tracker_record.c lib/store/tracker_edit.c lib/store/tracker_render.c
 lib_libmaildesk_a_SOURCES += lib/store/tracker_mail.c lib/store/tracker_reply.c lib/store/tracker_newreq.c lib/store/tracker_auto.c lib/store/tracker_notes.c
 lib_libmaildesk_a_SOURCES += lib/store/tracker_search.c lib/store/tracker_purge.c
+lib_libmaildesk_a_SOURCES += lib/store/tracker_lock.c
 lib_libmaildesk_a_SOURCES += lib/store/tracker_change.c lib/store/tracker_change.h lib/store/tracker_signature.c lib/store/tracker_signature.h
 lib_libmaildesk_a_SOURCES += lib/store/tracker_get.c lib/store/tracker_bytes.c lib/store/tracker_rows.c lib/store/tracker_rows.h
 lib_libmaildesk_a_SOURCES += lib/store/tracker_assign.c lib/store/tracker_participants.c lib/store/tracker_mywork.c lib/store/access.c lib/store/access.h lib/store/members.c lib/store/members.h

@@ -10,6 +10,11 @@
  * (tracker_reply.c finds it) and are then filed as a note; new requests
  * proper are tracker_newreq.c's.
  *
+ * Before the first record the read takes every issue and project row lock
+ * its records will need, in the one order (tracker_lock.c): two workers
+ * filing replies and new requests in opposite order would otherwise wait
+ * for each other until the deadlock detector fails one record.
+ *
  * Keys made for new subscribers go into the milter's view in one pipelined
  * call just before the commit (a key in the view whose commit then fails
  * is harmless: the worker looks keys up in PostgreSQL).  The inbox stream
@@ -95,58 +100,6 @@ tx_ok(struct md_store *st)
 	    PQtransactionStatus(c) == PQTRANS_INTRANS;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/*
- * New requests take their project's row lock (the number) and keep it to
- * the commit.  Two workers whose reads name the same projects in another
- * order would wait for each other until the deadlock detector fails one
- * record; taking the locks in name order first avoids that.  Only worth a
- * statement when a read names two projects or more.
- */
-static int
-lock_projects(struct md_store *st, const struct md_ingest_item *items, size_t n,
-    char *err, size_t errlen)
-{
-	const char **names;
-	md_buf arr = MD_BUF_INIT;
-	struct md_sqlp p;
-	size_t i, k = 0, u = 0;
-	int rc = 0;
-
-	if ((names = calloc(n, sizeof *names)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		if (strcmp(md_record_get(items[i].rec, MD_F_KIND), "new") == 0 &&
-		    md_project_name_valid(md_record_get(items[i].rec, MD_F_PROJECT)))
-			names[k++] = md_record_get(items[i].rec, MD_F_PROJECT);
-	qsort(names, k, sizeof *names, cmp_str);
-	for (i = 0; i < k; i++)
-		if (u == 0 || strcmp(names[u - 1], names[i]) != 0)
-			names[u++] = names[i];
-	if (u >= 2) {
-		if (md_trk_array(&arr, names, u) < 0) {
-			snprintf(err, errlen, "out of memory");
-			rc = -1;
-		} else {
-			md_sqlp_init(&p);
-			md_sqlp_str(&p, md_buf_str(&arr));
-			rc = md_db_exec(st->db, "SELECT 1 FROM projects WHERE name = "
-			    "ANY($1::text[]) ORDER BY name FOR NO KEY UPDATE", &p, err, errlen);
-			md_sqlp_free(&p);
-		}
-	}
-	md_buf_free(&arr);
-	free(names);
-	return rc;
-}
-
 static void
 fail_all(struct md_ingest_item *items, size_t n, const char *why)
 {
@@ -177,7 +130,7 @@ md_tracker_ingest_batch(struct md_store *st, const struct md_config *cfg,
 		return;
 	if (md_db_begin(st->db, err, sizeof err) < 0 ||
 	    md_trk_prepared_load(st, &prepared, err, sizeof err) < 0 ||
-	    lock_projects(st, items, n, err, sizeof err) < 0) {
+	    md_trk_lock_batch(st, items, n, err, sizeof err) < 0) {
 		md_db_rollback(st->db);
 		fail_all(items, n, err);
 		return;

@@ -202,6 +202,15 @@ int	md_trk_keys_add(struct md_trk_keys *k, const char *project, long iid,
 int	md_trk_new_request(struct md_trk_rec *r, const char *project, long follows);
 /* 1 if the record has anything that may thread it to an issue. */
 int	md_trk_may_thread(const struct md_record *rec);
+/* The Message-IDs a mail may answer, as a PostgreSQL array literal
+ * appended to arr; 0 or -1 (ENOMEM). */
+int	md_trk_thread_ids(const struct md_record *rec, md_buf *arr);
+/* The iid of the record's "[project#n]" subject tag, 0 if none. */
+long	md_trk_subject_tag(const struct md_record *rec);
+/* Takes the row locks a batch of records needs, in the one order every
+ * writer follows (tracker_lock.c); 0 or -1. */
+int	md_trk_lock_batch(struct md_store *st, const struct md_ingest_item *items,
+	    size_t n, char *err, size_t errlen);
 /* The issue (of the record's project) a new mail answers: 1 (iid set), 0, -1. */
 int	md_trk_find_thread(struct md_trk_rec *r, long *iid);
 /* Claims the record for issue_id of project in filed_messages: 1 new,

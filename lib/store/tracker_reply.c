@@ -53,6 +53,12 @@ subject_tag(const char *subject, const char *project)
 	return last;
 }
 
+long
+md_trk_subject_tag(const struct md_record *rec)
+{
+	return subject_tag(md_record_get(rec, MD_F_SUBJECT), md_record_get(rec, MD_F_PROJECT));
+}
+
 int
 md_trk_may_thread(const struct md_record *rec)
 {
@@ -63,9 +69,10 @@ md_trk_may_thread(const struct md_record *rec)
 }
 
 /* The Message-IDs to look up, in the order they count: In-Reply-To, then
- * References from the newest (last) one. */
-static int
-thread_ids(const struct md_record *rec, md_buf *arr)
+ * References from the newest (last) one.  Also what the batch's locks
+ * are taken for (tracker_lock.c). */
+int
+md_trk_thread_ids(const struct md_record *rec, md_buf *arr)
 {
 	const char *refs = md_record_get(rec, MD_F_REFERENCES);
 	const char *irt = md_record_get(rec, MD_F_IN_REPLY_TO);
@@ -107,7 +114,7 @@ md_trk_find_thread(struct md_trk_rec *r, long *iid)
 	PGresult *res;
 	int rc = 0;
 
-	if (thread_ids(rec, &arr) < 0) {
+	if (md_trk_thread_ids(rec, &arr) < 0) {
 		snprintf(r->err, r->errlen, "out of memory");
 		md_buf_free(&arr);
 		return -1;

@@ -290,6 +290,14 @@ tests_unit_test_tracker_SOURCES = tests/unit/test_tracker.c tests/unit/tracker_f
 tests_unit_test_tracker_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tracker_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_tracker
+# Two workers' reads crossing replies and new requests: one lock order.
+check_PROGRAMS += tests/unit/test_lock_order
+tests_unit_test_lock_order_SOURCES = tests/unit/test_lock_order.c \
+	tests/unit/tracker_fixture.h tests/unit/pg_fixture.h tests/unit/redis_fixture.h \
+	tests/unit/unit.h
+tests_unit_test_lock_order_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_lock_order_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_lock_order
 check_PROGRAMS += tests/unit/test_tracker_edit
 tests_unit_test_tracker_edit_SOURCES = tests/unit/test_tracker_edit.c \
 	tests/unit/issue_rows.h tests/unit/pg_fixture.h tests/unit/redis_fixture.h tests/unit/unit.h
