@@ -83,50 +83,94 @@ rfc2231_charset_len(const unsigned char *d, size_t len, size_t j)
 	return n > CHARSET_MAX ? n : 0;
 }
 
+/* A Content-Type or Content-Disposition field starts at p[0..n). */
+static int
+param_field(const unsigned char *p, size_t n)
+{
+	static const char *const names[] = { "content-type",
+	    "content-disposition" };
+	size_t i, k, l;
+
+	for (k = 0; k < sizeof names / sizeof names[0]; k++) {
+		l = strlen(names[k]);
+		if (n <= l || g_ascii_strncasecmp((const char *)p, names[k], l) != 0)
+			continue;
+		for (i = l; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
+			;
+		return i < n && p[i] == ':';
+	}
+	return 0;
+}
+
 /*
  * GMime copies charset names it meets in RFC 2047 words ("=?charset?")
  * and RFC 2231 values ("name*=charset'lang'...") onto the stack with
  * alloca, unbounded: a megabyte-long charset name overflows a thread's
  * stack.  No charset name is longer than CHARSET_MAX, so such would-be
- * charsets are broken up before GMime sees them (the '?' or the '*'
- * becomes a space or an 'X').  GMime's parameter grammar is looser than
- * RFC 2231 (blanks and comments around the '*' and the '=', unquoted
- * values with blanks in them), so every '*' followed by '=' is judged the
- * way GMime would read the value after it.  Text rarely has these shapes;
- * when a body does ("=?" and no '?' for 64 bytes), it loses that '?' in
- * md_mime.
+ * charsets are broken up before GMime sees them: defang_words, then
+ * defang_params (a '?' it turns into a blank is a blank to the latter).
+ * Every line is looked at, bodies too: which lines GMime takes for
+ * headers (parts, attached messages) is GMime's to decide, and a field
+ * missed here would be a crash.
+ */
+
+/*
+ * "=?" starting a charset longer than CHARSET_MAX becomes "= ".  Text
+ * rarely has that shape; a body that does loses that '?' in md_mime.
  */
 static void
-defang_charsets(unsigned char *d, size_t len)
+defang_words(unsigned char *d, size_t len)
 {
 	size_t i, j, n;
 
 	for (i = 0; i + 1 < len; i++) {
-		if (d[i] == '=' && d[i + 1] == '?') {
-			/* GMime lets these charsets hold spaces, even folds */
-			for (j = i + 2, n = 0; j < len && n <= CHARSET_MAX &&
-			    d[j] != '?'; j++, n++)
+		if (d[i] != '=' || d[i + 1] != '?')
+			continue;
+		/* GMime lets these charsets hold spaces, even folds */
+		for (j = i + 2, n = 0; j < len && n <= CHARSET_MAX &&
+		    d[j] != '?'; j++, n++)
+			;
+		if (n > CHARSET_MAX) {
+			d[i + 1] = ' ';
+		} else if (j + 2 < len && d[j + 2] == '?') {
+			/*
+			 * A real encoded word: skip to its "?=" so base64
+			 * padding before it ("...==?=") is not read as the
+			 * start of another word.
+			 */
+			for (j += 3; j + 1 < len && !is_lwsp(d[j]) &&
+			    !(d[j] == '?' && d[j + 1] == '='); j++)
 				;
-			if (n > CHARSET_MAX) {
-				d[i + 1] = ' ';
-			} else if (j + 2 < len && d[j + 2] == '?') {
-				/*
-				 * A real encoded word: skip to its "?=" so base64
-				 * padding before it ("...==?=") is not read as the
-				 * start of another word.
-				 */
-				for (j += 3; j + 1 < len && !is_lwsp(d[j]) &&
-				    !(d[j] == '?' && d[j + 1] == '='); j++)
-					;
-				i = j;
-			}
-		} else if (d[i] == '*') {
-			if ((j = skip_cfws(d, len, i + 1)) == SIZE_MAX ||
-			    (j < len && d[j] == '=' &&
-			    ((j = skip_cfws(d, len, j + 1)) == SIZE_MAX ||
-			    rfc2231_charset_len(d, len, j) > CHARSET_MAX)))
-				d[i] = 'X';
+			i = j;
 		}
+	}
+}
+
+/*
+ * A '*' followed by '=' and a value whose charset part is longer than
+ * CHARSET_MAX, in a Content-Type or Content-Disposition field (the only
+ * fields GMime reads parameters of), becomes an 'X'.  GMime's parameter
+ * grammar is looser than RFC 2231 (blanks and comments around the '*'
+ * and the '=', unquoted values with blanks in them), so each such '*' is
+ * judged the way GMime would read the value after it.  Elsewhere a '*' is
+ * text and stays ("**=> Note: ..." in a body was cut to "*X=> Note").
+ */
+static void
+defang_params(unsigned char *d, size_t len)
+{
+	size_t i, j;
+	int params = 0;		/* inside such a field */
+
+	for (i = 0; i < len; i++) {
+		if ((i == 0 || d[i - 1] == '\n') && d[i] != ' ' && d[i] != '\t')
+			params = param_field(d + i, len - i);
+		if (d[i] != '*' || !params)
+			continue;
+		if ((j = skip_cfws(d, len, i + 1)) == SIZE_MAX ||
+		    (j < len && d[j] == '=' &&
+		    ((j = skip_cfws(d, len, j + 1)) == SIZE_MAX ||
+		    rfc2231_charset_len(d, len, j) > CHARSET_MAX)))
+			d[i] = 'X';
 	}
 }
 
@@ -378,6 +422,16 @@ put_header_line(GByteArray *o, const unsigned char *p, size_t n,
 	g_byte_array_append(o, p + run, (guint)(n - run));
 }
 
+/* An empty line ending like the line p[0..n) does; 1 if that is CRLF. */
+static int
+put_blank_line(GByteArray *o, const unsigned char *p, size_t n)
+{
+	int crlf = n >= 2 && p[n - 2] == '\r';
+
+	g_byte_array_append(o, (const guint8 *)"\r\n" + !crlf, crlf ? 2 : 1);
+	return crlf;
+}
+
 /*
  * A header block must end with an empty line; mailers that forget it
  * ("Content-Type: text/plain" and the text right below) make GMime read
@@ -401,8 +455,8 @@ close_header_blocks(GByteArray *a)
 		n = e ? (size_t)(e - (d + i)) + 1 : len - i;
 		hdr_line = delim = 0;
 		if (headers) {
-			int empty = n == 1 || (n == 2 && d[i] == '\r') ||
-			    (e == NULL && n == 0);
+			int empty = e != NULL && (n == 1 || (n == 2 &&
+			    d[i] == '\r'));
 			int fold = d[i] == ' ' || d[i] == '\t';
 
 			if (k->in_ct && !fold)
@@ -415,6 +469,15 @@ close_header_blocks(GByteArray *a)
 					memcpy(k->ct + k->ctlen, d + i, n);
 					k->ctlen += n;
 				}
+			} else if ((delim = delimiter(k, d + i, n)) != 0) {
+				/*
+				 * A part with headers and no body at all: its
+				 * block ends at the next delimiter, which must
+				 * still open the next part's block (else that
+				 * part's missing blank line goes unrepaired).
+				 */
+				prev_crlf = put_blank_line(o, d + i, n);
+				headers = delim == 1;
 			} else if (field_line(d + i, n)) {
 				hdr_line = 1;
 				open_words = 0;
@@ -425,10 +488,7 @@ close_header_blocks(GByteArray *a)
 					memcpy(k->ct, d + i, k->ctlen);
 				}
 			} else if (!(i == 0 && n >= 5 && memcmp(d, "From ", 5) == 0)) {
-				if (n >= 2 && d[i + n - 2] == '\r')
-					g_byte_array_append(o, (const guint8 *)"\r\n", 2);
-				else
-					g_byte_array_append(o, (const guint8 *)"\n", 1);
+				put_blank_line(o, d + i, n);
 				headers = 0;
 			}
 		} else if ((delim = delimiter(k, d + i, n)) != 0) {
@@ -472,6 +532,7 @@ md_mime_input_stream(const char *raw, size_t len)
 			break;
 	}
 	a = close_header_blocks(a);
-	defang_charsets(a->data, a->len);
+	defang_words(a->data, a->len);
+	defang_params(a->data, a->len);
 	return g_mime_stream_mem_new_with_byte_array(a);
 }

@@ -426,6 +426,37 @@ START_TEST(headers_without_blank_line)
 }
 END_TEST
 
+/*
+ * A part with headers and no body runs straight into the next delimiter:
+ * that delimiter still opens the next part, whose own missing blank line
+ * is repaired too (its text was lost).
+ */
+START_TEST(empty_part_before_headers_without_blank_line)
+{
+	static const char lf[] = "From: a@example.com\nSubject: e\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+	    "--b\nContent-Type: text/plain\n"
+	    "--b\nContent-Type: text/plain\nHello there\n--b--\n";
+	static const char crlf[] = "From: a@example.com\r\nSubject: e\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+	    "--b\r\nContent-Type: text/plain\r\n"
+	    "--b\r\nContent-Type: application/pdf; name=a.pdf\r\n"
+	    "--b\r\nContent-Type: text/plain\r\nSecond\r\n--b--\r\n";
+	struct md_mime m;
+
+	parse_mem(lf, sizeof lf - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "Hello there");
+	ck_assert_int_eq(m.parse_error, 0);
+	md_mime_free(&m);
+	parse_mem(crlf, sizeof crlf - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "Second");
+	ck_assert_uint_eq(m.nattachments, 1);
+	ck_assert_str_eq(m.attachments[0].filename, "a.pdf");
+	ck_assert_uint_eq(m.attachments[0].size, 0);
+	md_mime_free(&m);
+}
+END_TEST
+
 /* The raw HTML part is kept for md_reply_visible, which prefers it. */
 START_TEST(html_part_and_visible_reply)
 {
@@ -500,6 +531,7 @@ mime_suite(void)
 	tcase_add_test(tc, text_without_subtype);
 	tcase_add_test(tc, single_named_plain_is_body);
 	tcase_add_test(tc, headers_without_blank_line);
+	tcase_add_test(tc, empty_part_before_headers_without_blank_line);
 	tcase_add_test(tc, html_part_and_visible_reply);
 	suite_add_tcase(s, tc);
 	return s;

@@ -167,6 +167,34 @@ START_TEST(long_charsets_small_stack)
 END_TEST
 
 /*
+ * The long-charset guard only touches fields GMime reads parameters of: a
+ * '*' before '=' in body text stays ("**=> Note" came out "*X=> Note"),
+ * while the same shape in a part's Content-Disposition is still broken up.
+ */
+START_TEST(star_in_text_is_text)
+{
+	static const char raw[] = "From: a@example.org\nSubject: s\n"
+	    "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+	    "Content-Type: text/plain\n\n"
+	    "**=> Note that the service is down on Sunday between two and four\n"
+	    "x *= factor_applied_to_every_line_item_before_the_discount_total\n"
+	    "--b\nContent-Type: application/pdf\n"
+	    "Content-Disposition: attachment; filename*=aaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa''x.pdf\n\n"
+	    "%PDF\n--b--\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	ck_assert_str_eq(m.text, "**=> Note that the service is down on Sunday "
+	    "between two and four\nx *= factor_applied_to_every_line_item_before"
+	    "_the_discount_total");
+	ck_assert_uint_eq(m.nattachments, 1);
+	assert_lacks(m.attachments[0].filename, "x.pdf");
+	md_mime_free(&m);
+}
+END_TEST
+
+/*
  * Encoded words that never close: GMime looks for each one's "?=" to the
  * end of the field, quadratic (1 MB of them took half a minute).  2 MB
  * each in Subject and From, folded and not, must parse in linear time
@@ -355,6 +383,7 @@ mime_hostile_suite(void)
 	tcase_add_test(tc, deep_nesting);
 	tcase_add_test(tc, huge_headers);
 	tcase_add_test(tc, long_charsets_small_stack);
+	tcase_add_test(tc, star_in_text_is_text);
 	tcase_add_test(tc, huge_text_is_capped);
 	tcase_add_test(tc, unclosed_encoded_words);
 	tcase_add_test(tc, utf8_prefix);
