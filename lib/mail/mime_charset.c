@@ -178,15 +178,17 @@ iconv_lossy(const char *p, size_t n, const char *from, md_buf *b)
 		return -1;
 	while (inleft > 0 && !md_buf_failed(b)) {
 		gsize r;
+		int err;
 
 		o = out, oleft = sizeof out;
 		r = g_iconv(cd, &in, &inleft, &o, &oleft);
+		err = r == (gsize)-1 ? errno : 0;	/* before realloc's */
 		md_buf_append(b, out, (size_t)(o - out));
-		if (r != (gsize)-1 || errno == E2BIG)
+		if (err == 0 || err == E2BIG)
 			continue;
 		errors++;
 		md_utf8_put_cp(b, 0xfffd);
-		if (errno != EILSEQ)
+		if (err != EILSEQ)
 			break;		/* EINVAL: cut off at the end */
 		in++, inleft--;
 	}
@@ -334,13 +336,16 @@ finish(md_buf *b)
 static char *
 to_utf8(const char *p, size_t n, const char *cs);
 
-/* A leading byte order mark (Windows tools write one) is no text. */
+/*
+ * A leading byte order mark (Windows tools write one) is no text.  r may
+ * be shorter than the mark: strncmp, not memcmp.
+ */
 char *
 md_charset_to_utf8(const char *p, size_t n, const char *cs)
 {
 	char *r = to_utf8(p, n, cs);
 
-	if (r != NULL && memcmp(r, "\xef\xbb\xbf", 3) == 0)
+	if (r != NULL && strncmp(r, "\xef\xbb\xbf", 3) == 0)
 		memmove(r, r + 3, strlen(r + 3) + 1);
 	return r;
 }

@@ -76,10 +76,13 @@ md_mime_clean(struct walk *w, const char *s, size_t len, size_t max, int flags)
 	if (s == NULL)
 		s = "", len = 0;
 	/*
-	 * Input past this cannot reach the output: filter() at most halves
-	 * text (CRLF -> LF) and keeps other strings' length.
+	 * Input past this cannot reach the output (sanitizing only ever
+	 * lengthens: a bad byte becomes 3): filter() keeps at least a third
+	 * of text ("\r\r\n" -> "\n").  Names and lines it shortens only by
+	 * what the sender wrote to be dropped (separators, blanks at the
+	 * ends), so a few such bytes more cost part of the name, no more.
 	 */
-	lim = (flags & CL_TEXT) ? 2 * max + 4 : max + 4;
+	lim = (flags & CL_TEXT) ? 3 * max + 4 : max + 4;
 	r = md_utf8_sanitize(s, len > lim ? lim : len);
 	if (r == NULL) {
 		w->oom = 1;

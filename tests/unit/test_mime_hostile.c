@@ -240,6 +240,15 @@ START_TEST(huge_text_is_capped)
 	ck_assert_uint_gt(strlen(m.text), MD_MIME_MAX_TEXT - 8);
 	md_mime_free(&m);
 	md_buf_free(&b);
+
+	/* "\r\r\n" is one line break: the text still fills its cap */
+	md_buf_puts(&b, "Subject: blank\r\n\r\n");
+	for (i = 0; i < MD_MIME_MAX_TEXT + 10; i++)
+		md_buf_puts(&b, "\r\r\n");
+	parse_mem(b.data, b.len, 0, 0, &m);
+	ck_assert_uint_eq(strlen(m.text), MD_MIME_MAX_TEXT);
+	md_mime_free(&m);
+	md_buf_free(&b);
 }
 END_TEST
 
