@@ -163,26 +163,49 @@ from_header(struct walk *w, InternetAddressList *from)
 	md_buf_free(&b);
 }
 
-static char *
-address_list(struct walk *w, InternetAddressList *l)
+/*
+ * The addresses of l's mailboxes (group members too: "Team: a@x, b@y;"
+ * names real recipients) appended to b, ", " between them.  Whole
+ * addresses only: the list ends before one that the header cap would
+ * cut (a cut address is a wrong one).  *items counts the list entries
+ * looked at, bounded by ADDRESS_MAX.
+ */
+static void
+add_addresses(struct walk *w, md_buf *b, InternetAddressList *l, int in_group,
+    int *items)
 {
 	int i, len = l ? internet_address_list_length(l) : 0;
-	md_buf b = MD_BUF_INIT;
-	char *r = NULL, *a;
+	char *a;
 
-	for (i = 0; i < len && i < ADDRESS_MAX && b.len < MD_MIME_MAX_HEADER;
-	    i++) {
+	for (i = 0; i < len && *items < ADDRESS_MAX && !w->oom; i++) {
 		InternetAddress *ia = internet_address_list_get_address(l, i);
 
+		(*items)++;
+		if (INTERNET_ADDRESS_IS_GROUP(ia) && !in_group)
+			add_addresses(w, b, internet_address_group_get_members(
+			    INTERNET_ADDRESS_GROUP(ia)), 1, items);
 		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
 			continue;
-		a = clean_addr(w, internet_address_mailbox_get_addr(
-		    INTERNET_ADDRESS_MAILBOX(ia)));
-		if (a != NULL && *a != '\0' && md_buf_printf(&b, "%s%s",
-		    b.len ? ", " : "", a) < 0)
+		if ((a = clean_addr(w, internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia)))) == NULL)
+			return;
+		if (b->len + 2 + strlen(a) > MD_MIME_MAX_HEADER)
+			*items = ADDRESS_MAX;
+		else if (*a != '\0' && md_buf_printf(b, "%s%s", b->len ? ", " : "",
+		    a) < 0)
 			w->oom = 1;
 		free(a);
 	}
+}
+
+static char *
+address_list(struct walk *w, InternetAddressList *l)
+{
+	md_buf b = MD_BUF_INIT;
+	char *r = NULL;
+	int items = 0;
+
+	add_addresses(w, &b, l, 0, &items);
 	if (!w->oom)
 		r = md_mime_clean_hdr(w, md_buf_str(&b));
 	md_buf_free(&b);

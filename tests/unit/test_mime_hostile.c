@@ -195,6 +195,37 @@ START_TEST(star_in_text_is_text)
 END_TEST
 
 /*
+ * A Cc list longer than the header cap ends with a whole address, not a
+ * cut one ("u0761-xx" is nobody's); group members are recipients too.
+ */
+START_TEST(cc_list_whole_addresses)
+{
+	static const char group[] = "From: a@example.org\nSubject: g\n"
+	    "Cc: Team: a@example.org, B <b@example.org>;, c@example.org\n\nx\n";
+	md_buf b = MD_BUF_INIT;
+	struct md_mime m;
+	const char *p;
+	size_t i;
+
+	md_buf_puts(&b, "From: a@example.org\nSubject: long\nCc: ");
+	for (i = 0; i < 900; i++)
+		md_buf_printf(&b, "%su%04zu-%066d@example.com", i ? ", " : "", i, 0);
+	md_buf_puts(&b, "\n\nbody\n");
+	parse_mem(b.data, b.len, 0, 0, &m);
+	ck_assert_uint_gt(strlen(m.cc), MD_MIME_MAX_HEADER - 100);
+	for (p = m.cc; (p = strstr(p, ", ")) != NULL; p += 2)
+		ck_assert_int_eq(strncmp(p - 12, "@example.com", 12), 0);
+	ck_assert_str_eq(m.cc + strlen(m.cc) - 12, "@example.com");
+	md_mime_free(&m);
+	md_buf_free(&b);
+
+	parse_mem(group, sizeof group - 1, 0, 0, &m);
+	ck_assert_str_eq(m.cc, "a@example.org, b@example.org, c@example.org");
+	md_mime_free(&m);
+}
+END_TEST
+
+/*
  * Encoded words that never close: GMime looks for each one's "?=" to the
  * end of the field, quadratic (1 MB of them took half a minute).  2 MB
  * each in Subject and From, folded and not, must parse in linear time
@@ -393,6 +424,7 @@ mime_hostile_suite(void)
 	tcase_add_test(tc, huge_headers);
 	tcase_add_test(tc, long_charsets_small_stack);
 	tcase_add_test(tc, star_in_text_is_text);
+	tcase_add_test(tc, cc_list_whole_addresses);
 	tcase_add_test(tc, huge_text_is_capped);
 	tcase_add_test(tc, unclosed_encoded_words);
 	tcase_add_test(tc, utf8_prefix);
