@@ -15,6 +15,7 @@ EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/fuzz_mime.c tests/fuzz/fuzz_address.c
 	tests/fuzz/fuzz_template.c tests/fuzz/fuzz_html.c tests/fuzz/fuzz_spamd.c tests/fuzz/corpus
 EXTRA_DIST += tests/fuzz/fuzz_html_trim.c tests/fuzz/fuzz_auth.c
 EXTRA_DIST += tests/fuzz/fuzz_triage.c
+EXTRA_DIST += tests/fuzz/fuzz_tnef.c
 fuzz: all
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 		$(SHELL) $(top_srcdir)/tests/fuzz/run.sh

@@ -17,7 +17,7 @@ timeout=${FUZZ_TIMEOUT:-10}
 # FUZZ_OUT: another directory for objects, binaries and corpora, so that two
 # runs (one per CPU) do not recompile each other's objects.
 out=${FUZZ_OUT:-$builddir/tests/fuzz/build}
-harnesses=${FUZZERS:-"mime address record conf trim template html spamd auth html_trim triage"}
+harnesses=${FUZZERS:-"mime address record conf trim template html spamd auth html_trim triage tnef"}
 
 if ! command -v clang >/dev/null; then
 	echo "1..0 # SKIP clang is not installed"
