@@ -12,7 +12,6 @@
 #include "mime_charset.h"
 #include "mime_input.h"
 
-#define CHARSET_MAX	64	/* longer charset names are not looked up */
 #define CFWS_MAX	256	/* blanks and comments around an RFC 2231 '*' */
 #define OPEN_WORDS_MAX	16	/* encoded words without "?=" in one field */
 
@@ -61,7 +60,7 @@ skip_cfws(const unsigned char *d, size_t len, size_t j)
  * Bytes before the charset's closing '\'' of an RFC 2231 value starting at
  * j, the way GMime reads it: a quoted value runs to its unescaped closing
  * quote, an unquoted one (GMime is lenient) to the next ';', both at most
- * to the end of the field.  More than CHARSET_MAX means "too long"; a value
+ * to the end of the field.  More than MD_CHARSET_MAX means "too long"; a value
  * without '\'' within it returns 0 (no charset).
  */
 static size_t
@@ -70,7 +69,7 @@ rfc2231_charset_len(const unsigned char *d, size_t len, size_t j)
 	int quoted = j < len && d[j] == '"';
 	size_t n;
 
-	for (j += quoted, n = 0; j < len && n <= CHARSET_MAX; j++, n++) {
+	for (j += quoted, n = 0; j < len && n <= MD_CHARSET_MAX; j++, n++) {
 		if (d[j] == '\'')
 			return n;
 		if (field_end(d, len, j) || (quoted ? d[j] == '"' : d[j] == ';'))
@@ -80,7 +79,7 @@ rfc2231_charset_len(const unsigned char *d, size_t len, size_t j)
 			n++;
 		}
 	}
-	return n > CHARSET_MAX ? n : 0;
+	return n > MD_CHARSET_MAX ? n : 0;
 }
 
 /* A Content-Type or Content-Disposition field starts at p[0..n). */
@@ -106,7 +105,7 @@ param_field(const unsigned char *p, size_t n)
  * GMime copies charset names it meets in RFC 2047 words ("=?charset?")
  * and RFC 2231 values ("name*=charset'lang'...") onto the stack with
  * alloca, unbounded: a megabyte-long charset name overflows a thread's
- * stack.  No charset name is longer than CHARSET_MAX, so such would-be
+ * stack.  No charset name is longer than MD_CHARSET_MAX, so such would-be
  * charsets are broken up before GMime sees them: defang_words, then
  * defang_params (a '?' it turns into a blank is a blank to the latter).
  * Every line is looked at, bodies too: which lines GMime takes for
@@ -115,7 +114,7 @@ param_field(const unsigned char *p, size_t n)
  */
 
 /*
- * "=?" starting a charset longer than CHARSET_MAX becomes "= ".  Text
+ * "=?" starting a charset longer than MD_CHARSET_MAX becomes "= ".  Text
  * rarely has that shape; a body that does loses that '?' in md_mime.
  */
 static void
@@ -127,10 +126,10 @@ defang_words(unsigned char *d, size_t len)
 		if (d[i] != '=' || d[i + 1] != '?')
 			continue;
 		/* GMime lets these charsets hold spaces, even folds */
-		for (j = i + 2, n = 0; j < len && n <= CHARSET_MAX &&
+		for (j = i + 2, n = 0; j < len && n <= MD_CHARSET_MAX &&
 		    d[j] != '?'; j++, n++)
 			;
-		if (n > CHARSET_MAX) {
+		if (n > MD_CHARSET_MAX) {
 			d[i + 1] = ' ';
 		} else if (j + 2 < len && d[j + 2] == '?') {
 			/*
@@ -148,7 +147,7 @@ defang_words(unsigned char *d, size_t len)
 
 /*
  * A '*' followed by '=' and a value whose charset part is longer than
- * CHARSET_MAX, in a Content-Type or Content-Disposition field (the only
+ * MD_CHARSET_MAX, in a Content-Type or Content-Disposition field (the only
  * fields GMime reads parameters of), becomes an 'X'.  GMime's parameter
  * grammar is looser than RFC 2231 (blanks and comments around the '*'
  * and the '=', unquoted values with blanks in them), so each such '*' is
@@ -169,7 +168,7 @@ defang_params(unsigned char *d, size_t len)
 		if ((j = skip_cfws(d, len, i + 1)) == SIZE_MAX ||
 		    (j < len && d[j] == '=' &&
 		    ((j = skip_cfws(d, len, j + 1)) == SIZE_MAX ||
-		    rfc2231_charset_len(d, len, j) > CHARSET_MAX)))
+		    rfc2231_charset_len(d, len, j) > MD_CHARSET_MAX)))
 			d[i] = 'X';
 	}
 }
