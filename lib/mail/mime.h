@@ -33,7 +33,9 @@ void	md_mime_init(void);
 void	md_mime_shutdown(void);
 
 struct md_attachment {
-	char	*filename;	/* UTF-8, never NULL ("" if none); path separators removed */
+	char	*filename;	/* UTF-8, never NULL ("" if none); path separators
+				   removed; an attached message without one:
+				   its Subject + ".eml" */
 	char	*content_type;	/* "application/pdf" */
 	char	*data;		/* decoded bytes (plus a NUL), only when want_data
 				   and size <= max_attachment; else NULL */
@@ -86,7 +88,10 @@ struct md_mime {
 /*
  * Parses len bytes of raw message (CRLF or LF line ends).  Safe to call
  * from many threads at once, each with its own out.
- * An attached message/rfc822 is one attachment; its body is never the text.  want_data: also keep attachment bytes.
+ * An attached message/rfc822 is one attachment; its body is never the text.
+ * A TNEF part (winmail.dat) is listed as the files it holds, and is kept
+ * itself when it cannot be read completely (mime_parts.c).
+ * want_data: also keep attachment bytes.
  * max_attachment: attachments bigger than this are listed with data NULL.
  * Returns 0 (out filled; free with md_mime_free) or -1 only on ENOMEM.
  */
