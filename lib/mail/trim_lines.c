@@ -271,6 +271,18 @@ wrapped_shape(const char *s, size_t n, size_t tail)
 }
 
 /*
+ * Line l ends with a sender's address ("... <x@y>", "(x@y)"): an opener on
+ * the next line is the date of a name-first header ("Name <x@y>" above
+ * "于2025年3月3日 10:15写道："), not the start of one.
+ */
+static int
+after_sender(const struct md_trim_line *l)
+{
+	return l->nlen > 0 && (l->np[l->nlen - 1] == '>' ||
+	    l->np[l->nlen - 1] == ')') && memchr(l->np, '@', l->nlen) != NULL;
+}
+
+/*
  * A reply header starting at line i: its last line's index in *last, its
  * strength returned.  A header that spans lines is taken from line i only
  * if i could begin one (header_start), was folded onto the next
@@ -280,8 +292,8 @@ wrapped_shape(const char *s, size_t n, size_t tail)
  * lines (a narrow client wraps the name, the address and the date) it
  * must begin like one or begin a paragraph, have a header's words
  * (wrapped_shape) and hold no line that begins one itself ("Call me at
- * 10:30" right above "On ..."); up to ATTR_LINES_MAX lines and ATTR_BUF
- * bytes: bounded.
+ * 10:30" right above "On ...", but see after_sender); up to
+ * ATTR_LINES_MAX lines and ATTR_BUF bytes: bounded.
  */
 int
 md_trim_attribution_at(const struct md_trim_text *t, size_t i, size_t *last)
@@ -312,7 +324,8 @@ md_trim_attribution_at(const struct md_trim_text *t, size_t i, size_t *last)
 				continue;
 			if (!md_trim_opener(t->l[i].np, t->l[i].nlen))
 				for (k = i + 1; k <= e; k++)
-					if (md_trim_opener(t->l[k].np, t->l[k].nlen))
+					if (md_trim_opener(t->l[k].np, t->l[k].nlen) &&
+					    !after_sender(&t->l[k - 1]))
 						return MD_ATTR_NO; /* it starts below */
 			*last = e;
 			return s;
