@@ -439,26 +439,35 @@ labelled(const struct md_trim_line *l, size_t *value)
 /* The rows of a block of labelled lines ("Label: value"). */
 struct rows {
 	size_t	n;		/* labelled lines in a row, at most max + 1 */
-	size_t	value[BARE_FIELDS_MAX + 1];	/* offsets of the first ones' values */
+	size_t	line[BARE_FIELDS_MAX + 1];	/* the first ones' lines */
+	size_t	value[BARE_FIELDS_MAX + 1];	/* and their values' offsets */
 	int	address;	/* a value has an '@' */
 	int	time;		/* a value has a clock time */
 	int	forward;	/* a value says FW:/Fwd: */
 };
 
-/* Labelled lines from line j on, at most max + 1 of them. */
+/*
+ * Labelled lines from line j on, at most max + 1 of them: every line
+ * (step 1), or every other with a blank line between (step 2: HTML
+ * renderings that make each field a paragraph).
+ */
 static void
-scan_rows(const struct md_trim_text *t, size_t j, size_t max, struct rows *r)
+scan_rows(const struct md_trim_text *t, size_t j, size_t max, size_t step,
+    struct rows *r)
 {
 	const struct md_trim_line *l;
 	size_t v;
 
 	memset(r, 0, sizeof *r);
-	for (; j < t->n && r->n <= max; j++, r->n++) {
+	for (; j < t->n && r->n <= max; j += step, r->n++) {
 		l = &t->l[j];
-		if (!labelled(l, &v))
+		if (!labelled(l, &v) || (r->n > 0 && step == 2 &&
+		    t->l[j - 1].cls != L_BLANK))
 			break;
-		if (r->n < sizeof r->value / sizeof r->value[0])
+		if (r->n < sizeof r->value / sizeof r->value[0]) {
+			r->line[r->n] = j;
 			r->value[r->n] = v;
+		}
 		r->address |= memchr(l->np, '@', l->nlen) != NULL;
 		r->time |= md_trim_has_time(l->np + v, l->nlen - v);
 		r->forward |= md_trim_forward_subject(l->np + v, l->nlen - v);
@@ -478,7 +487,7 @@ md_trim_unknown_block(const struct md_trim_text *t, size_t j, int *forward)
 {
 	struct rows r;
 
-	scan_rows(t, j, BLOCK_WINDOW - 1, &r);
+	scan_rows(t, j, BLOCK_WINDOW - 1, 1, &r);
 	*forward = r.forward;
 	return r.n >= UNKNOWN_FIELDS && r.address && r.time;
 }
@@ -546,7 +555,8 @@ label_len(const struct md_trim_line *l, size_t v)
  * Outlook's header block in a language the field table lacks and without
  * its line of underscores (Outlook's plain text, HTML renderings), told
  * by its structure alone: at line i a paragraph of UNKNOWN_FIELDS to
- * BARE_FIELDS_MAX labelled lines with distinct labels, its first two the
+ * BARE_FIELDS_MAX labelled lines (or as many paragraphs of one each) with
+ * distinct labels, its first two the
  * sender ("Name <x@y>", "Name [mailto:x@y]") and the sent date (a time, a
  * year, a day's or month's name), in either order.  A customer's own
  * lines are not: a form's "Email: x@y" has no brackets, a log's time has
@@ -563,11 +573,12 @@ md_trim_bare_block(const struct md_trim_text *t, size_t i, int *forward)
 	*forward = 0;
 	if (i > 0 && t->l[i - 1].cls != L_BLANK && t->l[i - 1].cls != L_RULE)
 		return 0;	/* a paragraph of its own, or after a rule */
-	scan_rows(t, i, BARE_FIELDS_MAX, &r);
+	scan_rows(t, i, BARE_FIELDS_MAX, i + 1 < t->n &&
+	    t->l[i + 1].cls == L_BLANK ? 2 : 1, &r);
 	if (r.n < UNKNOWN_FIELDS || r.n > BARE_FIELDS_MAX)
 		return 0;
-	a = &t->l[i];
-	b = &t->l[i + 1];
+	a = &t->l[r.line[0]];
+	b = &t->l[r.line[1]];
 	if (!(bracketed_sender(a->np + r.value[0], a->nlen - r.value[0]) &&
 	    sent_date(b->np + r.value[1], b->nlen - r.value[1])) &&
 	    !(sent_date(a->np + r.value[0], a->nlen - r.value[0]) &&
@@ -575,8 +586,8 @@ md_trim_bare_block(const struct md_trim_text *t, size_t i, int *forward)
 		return 0;
 	for (j = 0; j < r.n; j++)
 		for (k = j + 1; k < r.n; k++) {
-			a = &t->l[i + j];
-			b = &t->l[i + k];
+			a = &t->l[r.line[j]];
+			b = &t->l[r.line[k]];
 			la = label_len(a, r.value[j]);
 			lb = label_len(b, r.value[k]);
 			if (la == lb && strncasecmp(a->np, b->np, la) == 0)
