@@ -26,6 +26,7 @@ lib_libmaildesk_a_SOURCES = \
 MD_LIBS = lib/libmaildesk.a $(GMIME_LIBS) $(HIREDIS_LIBS) $(CURL_LIBS) $(SPF_LIBS) $(PQ_LIBS) -lpthread
 lib_libmaildesk_a_SOURCES += lib/mail/trim.c lib/mail/trim.h lib/mail/trim_int.h lib/mail/trim_lang.c lib/mail/html_trim.c
 lib_libmaildesk_a_SOURCES += lib/mail/trim_words.c lib/mail/trim_norm.c lib/mail/trim_lines.c
+lib_libmaildesk_a_SOURCES += lib/mail/trim_blocks.c
 lib_libmaildesk_a_SOURCES += lib/mail/spf.c lib/mail/spf.h lib/mail/spf_resolv.c lib/util/netlist.c lib/util/netlist.h lib/mail/spamd.c lib/mail/spamd.h lib/mail/score.c lib/mail/score.h lib/mail/automated.c lib/mail/automated.h lib/store/ratelimit.c lib/store/ratelimit.h lib/store/lists.c lib/store/lists.h lib/store/rcpt_gate.c lib/store/rcpt_gate.h
 # What the desk answers a sender: pure rules over the milter's facts.
 lib_libmaildesk_a_SOURCES += lib/policy/policy.c lib/policy/policy.h

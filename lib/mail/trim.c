@@ -3,9 +3,9 @@
  *
  * Works line by line on the text.  Each line is normalised (invisible
  * characters out, odd spaces made plain) and classified once, reply
- * headers and header blocks are recognised over a few lines (trim_lines.c);
- * the decisions here are loops over those (the phrases of the clients are
- * trim_lang.c's).  The rules, in the order they apply, are described
+ * headers and header blocks are recognised over a few lines (trim_lines.c,
+ * trim_blocks.c); the decisions here are loops over those (the phrases of
+ * the clients are trim_lang.c's).  The rules, in the order they apply, are described
  * in doc/conversation.md, "Reply trimming".  Every step is linear in the
  * text (reply headers are looked for over at most eight lines, header
  * blocks over a bounded window), so hostile input costs no more than mail.

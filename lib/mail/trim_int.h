@@ -142,15 +142,20 @@ struct md_trim_text {
 /* Splits and classifies text; 0, or -1 (ENOMEM: md_trim_free it anyway). */
 int	md_trim_split(const char *text, struct md_trim_text *t);
 void	md_trim_free(struct md_trim_text *t);
+/* Line l ends in a colon (also the fullwidth one). */
+int	md_trim_ends_colon(const struct md_trim_line *l);
 /* A reply header from line i: its strength, its last line in *last. */
 int	md_trim_attribution_at(const struct md_trim_text *t, size_t i,
 	    size_t *last);
+
+/* ---- header blocks (trim_blocks.c) ------------------------------------ */
+
 /* An Outlook-style header block from line i: the kinds seen, or 0. */
 unsigned md_trim_header_block(const struct md_trim_text *t, size_t i,
 	    size_t *subject);
-/* A header block with labels in any language at line j (see trim_lines.c). */
+/* A header block with labels in any language at line j (see trim_blocks.c). */
 int	md_trim_unknown_block(const struct md_trim_text *t, size_t j, int *forward);
-/* The same without its marker: told by its structure (see trim_lines.c). */
+/* The same without its marker: told by its structure (see trim_blocks.c). */
 int	md_trim_bare_block(const struct md_trim_text *t, size_t i, int *forward);
 /* A header block of a forward: its subject says FW:/WG:/TR: ... */
 int	md_trim_forward_block(const struct md_trim_text *t, size_t subject);
