@@ -325,10 +325,15 @@ tnef_body(struct walk *w, GMimeObject *obj, const struct md_tnef *t)
 
 /*
  * A TNEF part listed as the files it holds.  Returns 1 when they replace
- * it, 0 when winmail.dat must be listed too: it is no TNEF we can read
- * (then nothing was added), a checksum was wrong (the files may be
- * damaged), it holds what we do not extract (an embedded message, an
- * OLE object, only compressed RTF text), or nothing at all.
+ * it, 0 when winmail.dat must be listed too:
+ *  - it is no TNEF we can read (then nothing was added);
+ *  - a checksum was wrong (the files may be damaged);
+ *  - it holds what we do not extract (an embedded message, an OLE object);
+ *  - it holds text (attBody, PR_BODY, RTF) and no text part came before
+ *    it: its text may be the message's only one.  Outlook puts its
+ *    text/plain first, and the blob's text (mostly RTF, not decoded) is
+ *    then that text again with formatting;
+ *  - it holds nothing we know at all.
  */
 static int
 expand_tnef(struct walk *w, GMimeObject *obj)
@@ -336,7 +341,7 @@ expand_tnef(struct walk *w, GMimeObject *obj)
 	GByteArray *bytes = decoded(obj);
 	struct md_tnef t;
 	size_t i;
-	int rc, whole;
+	int rc, whole, text;
 
 	rc = md_tnef_parse(bytes->data, bytes->len, &t);
 	if (rc != MD_TNEF_OK) {
@@ -344,8 +349,9 @@ expand_tnef(struct walk *w, GMimeObject *obj)
 		w->oom |= rc == MD_TNEF_NOMEM;
 		return 0;
 	}
-	whole = !t.bad_checksum && !t.incomplete &&
-	    (t.nfiles > 0 || t.body.s != NULL);
+	text = t.body.s != NULL || t.has_rtf;
+	whole = !t.bad_checksum && !t.incomplete && (t.nfiles > 0 || text) &&
+	    (!text || w->plain != NULL || w->html != NULL);
 	for (i = 0; i < t.nfiles; i++)
 		if (tnef_file(w, &t.files[i], t.codepage) < 0) {
 			whole = 0;

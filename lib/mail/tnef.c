@@ -77,7 +77,6 @@ struct parse {
 	int	*name_rank;		/* per file, beside out->files */
 	int	*unusable;		/* per file: an object, or by reference */
 	int	 body_rank;
-	int	 has_rtf;
 	unsigned html_cp;		/* PR_INTERNET_CPID */
 	int	 nomem;
 };
@@ -329,7 +328,7 @@ message_prop(struct parse *ps, uint16_t id, uint16_t type,
 	if (id == PR_BODY_HTML && (type == PT_STRING8 || type == PT_BINARY))
 		return set_body(ps, BODY_HTML, PT_STRING8, v, n);
 	if (id == PR_RTF_COMPRESSED)
-		ps->has_rtf = 1;
+		ps->out->has_rtf = 1;
 	else if (id == PR_INTERNET_CPID && n >= 4)
 		ps->html_cp = le32(v);
 	return 0;
@@ -550,9 +549,6 @@ md_tnef_parse(const void *buf, size_t len, struct md_tnef *out)
 	if (rc == 0) {
 		drop_unusable(&ps);
 		code_pages(&ps);
-		/* compressed RTF is not decoded: the text would be lost */
-		if (ps.has_rtf && out->body.s == NULL)
-			out->incomplete = 1;
 	}
 	free(ps.name_rank);
 	free(ps.unusable);

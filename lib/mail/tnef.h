@@ -50,12 +50,14 @@ struct md_tnef {
 	int	 bad_checksum;		/* some attribute's checksum did not add up */
 	int	 incomplete;		/* something is not in files: an embedded
 					   message, an OLE object, a file without data */
+	int	 has_rtf;		/* the text as compressed RTF (not decoded;
+					   Outlook sends it beside a text/plain) */
 };
 
 /*
  * Reads len bytes of TNEF.  MD_TNEF_OK: out is filled (md_tnef_free it);
- * otherwise out is empty.  Compressed RTF bodies (PR_RTF_COMPRESSED) are
- * not decoded: a blob whose only text is RTF has no body.
+ * otherwise out is empty.  Compressed RTF (PR_RTF_COMPRESSED) is not
+ * decoded: a blob whose only text is RTF has no body, only has_rtf.
  */
 int	 md_tnef_parse(const void *buf, size_t len, struct md_tnef *out);
 void	 md_tnef_free(struct md_tnef *t);

@@ -191,16 +191,41 @@ START_TEST(body_text)
 	md_tnef_free(&t);
 	md_buf_reset(&b);
 
-	/* compressed RTF only: incomplete, so winmail.dat stays */
+	/*
+	 * Outlook's usual blob: the text as compressed RTF beside its
+	 * text/plain, and a file.  The RTF (not decoded) is that text again,
+	 * so winmail.dat goes; alone in a message its text may be the only
+	 * one, so winmail.dat stays.
+	 */
 	start(&b);
 	prop_bytes(&p, PT_BINARY, 0x1009, "\x10\0\0\0LZFu", 8);
 	props_attr(&b, 1, ATT_MSG_PROPS, &p);
 	ck_assert_int_eq(md_tnef_parse(b.data, b.len, &t), MD_TNEF_OK);
 	ck_assert_ptr_null(t.body.s);
-	ck_assert_int_eq(t.incomplete, 1);
+	ck_assert_int_eq(t.has_rtf, 1);
+	ck_assert_int_eq(t.incomplete, 0);
 	md_tnef_free(&t);
 	parse_blob(&b, "x", &m);
+	ck_assert_uint_eq(m.nattachments, 0);
+	md_mime_free(&m);
+	file(&b, "a.txt", "a");
+	parse_blob(&b, "x", &m);
 	ck_assert_uint_eq(m.nattachments, 1);
+	find_attachment(&m, "text/plain", "a.txt");
+	md_mime_free(&m);
+	parse_blob(&b, NULL, &m);
+	ck_assert_uint_eq(m.nattachments, 2);
+	find_attachment(&m, "text/plain", "a.txt");
+	find_attachment(&m, "application/ms-tnef", "winmail.dat");
+	md_mime_free(&m);
+	md_buf_reset(&b);
+
+	/* the same with attBody: no text part before it, winmail.dat stays */
+	start(&b);
+	attr_str(&b, 1, ATT_BODY, "only here");
+	file(&b, "a.txt", "a");
+	parse_blob(&b, NULL, &m);
+	ck_assert_uint_eq(m.nattachments, 2);
 	find_attachment(&m, "application/ms-tnef", "winmail.dat");
 	md_mime_free(&m);
 	md_buf_free(&b);
