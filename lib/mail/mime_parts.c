@@ -131,6 +131,20 @@ md_mime_filename(GMimeObject *obj)
 	    "filename"), g_mime_object_get_content_type_parameter(obj, "name"));
 }
 
+/* n bytes as a's data, with the NUL callers may rely on. */
+static void
+set_data(struct walk *w, struct md_attachment *a, const void *p, size_t n)
+{
+	if ((a->data = malloc(n + 1)) == NULL) {
+		w->oom = 1;
+		return;
+	}
+	if (n > 0)
+		memcpy(a->data, p, n);
+	a->data[n] = '\0';
+	a->size = n;
+}
+
 static void
 keep_data(struct walk *w, GMimeObject *obj, struct md_attachment *a)
 {
@@ -139,14 +153,7 @@ keep_data(struct walk *w, GMimeObject *obj, struct md_attachment *a)
 	if (!w->want_data || a->size > w->max_attachment)
 		return;
 	bytes = decoded(obj);
-	if ((a->data = malloc(bytes->len + 1)) == NULL)
-		w->oom = 1;
-	else {
-		if (bytes->len > 0)
-			memcpy(a->data, bytes->data, bytes->len);
-		a->data[bytes->len] = '\0';
-		a->size = bytes->len;
-	}
+	set_data(w, a, bytes->data, bytes->len);
 	g_byte_array_free(bytes, TRUE);
 }
 
@@ -279,15 +286,8 @@ tnef_file(struct walk *w, const struct md_tnef_file *f, unsigned cp)
 	free(name);
 	free(type);
 	a->size = f->size;
-	if (w->want_data && f->size <= w->max_attachment) {
-		if ((a->data = malloc(f->size + 1)) == NULL)
-			w->oom = 1;
-		else {
-			if (f->size > 0)
-				memcpy(a->data, f->data, f->size);
-			a->data[f->size] = '\0';
-		}
-	}
+	if (w->want_data && f->size <= w->max_attachment)
+		set_data(w, a, f->data, f->size);
 	return w->oom ? -1 : 0;
 }
 

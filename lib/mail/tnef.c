@@ -93,6 +93,14 @@ take(struct rd *r, size_t n, const unsigned char **at)
 	return 0;
 }
 
+static uint32_t
+le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+/* Little-endian integers off the cursor; -1 when too few bytes are left. */
 static int
 u16(struct rd *r, uint16_t *v)
 {
@@ -111,8 +119,7 @@ u32(struct rd *r, uint32_t *v)
 
 	if (take(r, 4, &p) < 0)
 		return -1;
-	*v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
+	*v = le32(p);
 	return 0;
 }
 
@@ -280,13 +287,6 @@ set_body(struct parse *ps, int rank, uint16_t type, const unsigned char *p,
 	if (str_prop(&ps->out->body, type, p, n) < 0)
 		ps->nomem = 1;
 	return ps->nomem ? -1 : 0;
-}
-
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
 }
 
 /* One attachment property's first value v[0..n). */
