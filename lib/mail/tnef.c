@@ -325,8 +325,10 @@ message_prop(struct parse *ps, uint16_t id, uint16_t type,
 {
 	if (id == PR_BODY && (type == PT_STRING8 || type == PT_UNICODE))
 		return set_body(ps, BODY_PROP, type, v, n);
-	if (id == PR_BODY_HTML && (type == PT_STRING8 || type == PT_BINARY))
-		return set_body(ps, BODY_HTML, PT_STRING8, v, n);
+	if (id == PR_BODY_HTML && (type == PT_STRING8 || type == PT_BINARY ||
+	    type == PT_UNICODE))
+		return set_body(ps, BODY_HTML, type == PT_UNICODE ? PT_UNICODE :
+		    PT_STRING8, v, n);
 	if (id == PR_RTF_COMPRESSED)
 		ps->out->has_rtf = 1;
 	else if (id == PR_INTERNET_CPID && n >= 4)

@@ -190,6 +190,15 @@ START_TEST(body_text)
 	ck_assert_int_eq(t.incomplete, 0);
 	md_tnef_free(&t);
 	md_buf_reset(&b);
+	start(&b);
+	prop_unicode(&p, 0x1013, "<p>Grüße</p>");
+	props_attr(&b, 1, ATT_MSG_PROPS, &p);
+	ck_assert_int_eq(md_tnef_parse(b.data, b.len, &t), MD_TNEF_OK);
+	ck_assert_str_eq(t.body.s, "<p>Grüße</p>");
+	ck_assert_int_eq(t.body.eight_bit, 0);
+	ck_assert_int_eq(t.body_html, 1);
+	md_tnef_free(&t);
+	md_buf_reset(&b);
 
 	/*
 	 * Outlook's usual blob: the text as compressed RTF beside its
