@@ -201,6 +201,7 @@ tests_unit_test_mime_forward_SOURCES = tests/unit/test_mime_forward.c \
 tests_unit_test_mime_forward_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mime_forward_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_mime_forward
+EXTRA_DIST += tests/fixtures/mime/outlook_winmail.eml
 tests_unit_test_html2text_SOURCES = tests/unit/test_html2text.c tests/unit/unit.h
 tests_unit_test_html2text_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_html2text_LDADD = $(UNIT_LDADD)

@@ -109,6 +109,34 @@ START_TEST(two_files_long_names)
 }
 END_TEST
 
+/*
+ * Outlook's mail as it leaves Exchange: text and HTML, then winmail.dat
+ * with the text again as compressed RTF and the files, one with a long
+ * UTF-16 name (tests/fixtures/mime/outlook_winmail.eml, built with
+ * tnef_builder.h).  The files replace winmail.dat; the text is the
+ * text/plain.
+ */
+START_TEST(outlook_fixture)
+{
+	const struct md_attachment *a;
+	struct md_mime m;
+
+	parse_file("outlook_winmail.eml", 1, 1 << 20, &m);
+	ck_assert_str_eq(m.from_name, "Jürgen Müller");
+	assert_has(m.text, "Mit freundlichen Grüßen\nJürgen Müller");
+	ck_assert_int_eq(m.html_only, 0);
+	ck_assert_int_eq(m.parse_error, 0);
+	ck_assert_uint_eq(m.nattachments, 2);
+	a = find_attachment(&m, "application/pdf",
+	    "Angebot Müller & Söhne 2026.pdf");
+	ck_assert_uint_eq(a->size, 41);
+	ck_assert_int_eq(memcmp(a->data, "%PDF-1.5\n", 9), 0);
+	a = find_attachment(&m, "image/png", "image001.png");
+	ck_assert_uint_eq(a->size, 16);
+	md_mime_free(&m);
+}
+END_TEST
+
 /* Names a desk must not take as paths or terminal controls. */
 START_TEST(hostile_names)
 {
@@ -535,6 +563,7 @@ tnef_suite(void)
 	tcase_add_unchecked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, one_file);
 	tcase_add_test(tc, two_files_long_names);
+	tcase_add_test(tc, outlook_fixture);
 	tcase_add_test(tc, hostile_names);
 	tcase_add_test(tc, body_text);
 	tcase_add_test(tc, truncated);
