@@ -224,14 +224,15 @@ label_len(const struct md_trim_line *l, size_t v)
 /*
  * Outlook's header block in a language the field table lacks and without
  * its line of underscores (Outlook's plain text, HTML renderings), told
- * by its structure alone: at line i a paragraph of UNKNOWN_FIELDS to
- * BARE_FIELDS_MAX labelled lines (or as many paragraphs of one each) with
- * distinct labels, its first two the
- * sender ("Name <x@y>", "Name [mailto:x@y]") and the sent date (a time, a
- * year, a day's or month's name), in either order.  A customer's own
- * lines are not: a form's "Email: x@y" has no brackets, a log's time has
- * no words, a longer list is no header, and lines introduced by a colon
- * ("The bounce said:") are a paste.  1 if found, *forward as above.
+ * by its structure alone: at line i, after a blank line, a rule or an
+ * "Original Message" line in any language, a paragraph of UNKNOWN_FIELDS
+ * to BARE_FIELDS_MAX labelled lines (or as many paragraphs of one each)
+ * with distinct labels, its first two the sender ("Name <x@y>", "Name
+ * [mailto:x@y]") and the sent date (a time, a year, a day's or month's
+ * name), in either order.  A customer's own lines are not: a form's
+ * "Email: x@y" has no brackets, a log's time has no words, a longer list
+ * is no header, and lines introduced by a colon ("The bounce said:") are
+ * a paste.  1 if found, *forward as above.
  */
 int
 md_trim_bare_block(const struct md_trim_text *t, size_t i, int *forward)
@@ -241,8 +242,11 @@ md_trim_bare_block(const struct md_trim_text *t, size_t i, int *forward)
 	size_t j, k, la, lb;
 
 	*forward = 0;
-	if (i > 0 && t->l[i - 1].cls != L_BLANK && t->l[i - 1].cls != L_RULE)
-		return 0;	/* a paragraph of its own, or after a rule */
+	/* a paragraph of its own, or after a rule or "-----Xyz xyz-----" */
+	if (i > 0 && t->l[i - 1].cls != L_BLANK && t->l[i - 1].cls != L_RULE &&
+	    (t->l[i - 1].cls != L_TEXT ||
+	    !md_trim_decorated(t->l[i - 1].np, t->l[i - 1].nlen)))
+		return 0;
 	scan_rows(t, i, BARE_FIELDS_MAX, i + 1 < t->n &&
 	    t->l[i + 1].cls == L_BLANK ? 2 : 1, &r);
 	if (r.n < UNKNOWN_FIELDS || r.n > BARE_FIELDS_MAX)
