@@ -247,6 +247,8 @@ md_trim_bare_block(const struct md_trim_text *t, size_t i, int *forward)
 	    (t->l[i - 1].cls != L_TEXT ||
 	    !md_trim_decorated(t->l[i - 1].np, t->l[i - 1].nlen)))
 		return 0;
+	if (!labelled(&t->l[i], &la))
+		return 0;	/* most lines: before anything else */
 	scan_rows(t, i, BARE_FIELDS_MAX, i + 1 < t->n &&
 	    t->l[i + 1].cls == L_BLANK ? 2 : 1, &r);
 	if (r.n < UNKNOWN_FIELDS || r.n > BARE_FIELDS_MAX)

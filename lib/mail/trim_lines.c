@@ -280,6 +280,35 @@ after_sender(const struct md_trim_line *l)
 }
 
 /*
+ * A reply header over lines i..e, more than ATTR_LINES of them (see
+ * md_trim_attribution_at): its strength (strong or guessed), or
+ * MD_ATTR_NO, with *below set when it starts at a line further down.
+ * The joined lines' buffer lives here, not on every line's call.
+ */
+static int
+wrapped_span(const struct md_trim_text *t, size_t i, size_t e, int *below)
+{
+	char buf[ATTR_BUF];
+	size_t k;
+	int s;
+
+	if ((k = join_span(t, i, e, buf)) == 0 ||
+	    ((s = md_trim_attribution(buf, k)) != MD_ATTR_STRONG &&
+	    s != MD_ATTR_GUESS) ||
+	    (!header_start(&t->l[i]) && i > 0 && t->l[i - 1].cls != L_BLANK) ||
+	    !wrapped_shape(buf, k, k - t->l[e].nlen))
+		return MD_ATTR_NO;
+	if (!md_trim_opener(t->l[i].np, t->l[i].nlen))
+		for (k = i + 1; k <= e; k++)
+			if (md_trim_opener(t->l[k].np, t->l[k].nlen) &&
+			    !after_sender(&t->l[k - 1])) {
+				*below = 1;
+				return MD_ATTR_NO;
+			}
+	return s;
+}
+
+/*
  * A reply header starting at line i: its last line's index in *last, its
  * strength returned.  A header that spans lines is taken from line i only
  * if i could begin one (header_start), was folded onto the next
@@ -295,9 +324,8 @@ after_sender(const struct md_trim_line *l)
 int
 md_trim_attribution_at(const struct md_trim_text *t, size_t i, size_t *last)
 {
-	char buf[ATTR_BUF];
-	size_t e, k, len = 0;
-	int s, rest;
+	size_t e, len = 0;
+	int s, rest, below = 0;
 
 	for (e = i; e < t->n && e < i + ATTR_LINES_MAX; e++) {
 		if (t->l[e].cls != L_TEXT && t->l[e].cls != L_FIELD)
@@ -312,18 +340,11 @@ md_trim_attribution_at(const struct md_trim_text *t, size_t i, size_t *last)
 			    WRAPPED_TAIL))
 				continue;
 		} else {
-			if ((k = join_span(t, i, e, buf)) == 0 ||
-			    ((s = md_trim_attribution(buf, k)) != MD_ATTR_STRONG &&
-			    s != MD_ATTR_GUESS) ||
-			    (!header_start(&t->l[i]) && i > 0 &&
-			    t->l[i - 1].cls != L_BLANK) ||
-			    !wrapped_shape(buf, k, k - t->l[e].nlen))
+			if ((s = wrapped_span(t, i, e, &below)) == MD_ATTR_NO) {
+				if (below)
+					return MD_ATTR_NO;
 				continue;
-			if (!md_trim_opener(t->l[i].np, t->l[i].nlen))
-				for (k = i + 1; k <= e; k++)
-					if (md_trim_opener(t->l[k].np, t->l[k].nlen) &&
-					    !after_sender(&t->l[k - 1]))
-						return MD_ATTR_NO; /* it starts below */
+			}
 			*last = e;
 			return s;
 		}
