@@ -333,6 +333,7 @@ body(struct walk *w, GMimeMessage *msg)
 	else if (w->html == NULL && w->out->text != NULL &&
 	    html_document(w->out->text))
 		html_as_plain(w);
+	md_mime_tnef_text(w);	/* no text but winmail.dat's (mime_parts.c) */
 	if (!w->out->html_only && !w->oom)
 		md_mime_uudecode_text(w);
 }

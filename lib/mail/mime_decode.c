@@ -107,8 +107,9 @@ quoted_printable(const guint8 *p, size_t n, GByteArray *out)
 	g_byte_array_append(out, p + run, (guint)(n - run));
 }
 
-GByteArray *
-md_mime_decode_text(GMimeObject *obj)
+/* base64 or quoted-printable content decoded leniently; NULL for others. */
+static GByteArray *
+lenient_decode(GMimeObject *obj)
 {
 	GMimeDataWrapper *dw = GMIME_IS_PART(obj) ?
 	    g_mime_part_get_content(GMIME_PART(obj)) : NULL;
@@ -140,7 +141,7 @@ md_mime_decode_text(GMimeObject *obj)
 void
 md_mime_write_decoded(GMimeObject *obj, GMimeStream *st)
 {
-	GByteArray *a = md_mime_decode_text(obj);
+	GByteArray *a = lenient_decode(obj);
 
 	if (a != NULL) {
 		if (a->len > 0)

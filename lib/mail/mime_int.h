@@ -54,14 +54,9 @@ struct walk {
 };
 
 /*
- * A text part's base64 or quoted-printable content decoded leniently
- * (mime_decode.c); NULL for other encodings.  g_byte_array_free it.
- */
-GByteArray *md_mime_decode_text(GMimeObject *obj);
-/*
- * What a leaf part holds with its transfer encoding undone onto st: base64
- * and quoted-printable as md_mime_decode_text does (for files too), other
- * encodings by GMime.
+ * What a leaf part holds with its transfer encoding undone onto st, text and
+ * files alike: base64 and quoted-printable by the lenient decoders of
+ * mime_decode.c, other encodings by GMime.
  */
 void	 md_mime_write_decoded(GMimeObject *obj, GMimeStream *st);
 /* A zeroed attachment at the end of w->out's list; NULL when full. */

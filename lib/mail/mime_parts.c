@@ -29,9 +29,8 @@ write_content(GMimeObject *obj, GMimeStream *st)
 		if (inner != NULL)
 			g_mime_object_write_to_stream(GMIME_OBJECT(inner),
 			    NULL, st);
-	} else if (g_mime_part_get_content(GMIME_PART(obj)) != NULL)
-		g_mime_data_wrapper_write_to_stream(
-		    g_mime_part_get_content(GMIME_PART(obj)), st);
+	} else
+		md_mime_write_decoded(obj, st);	/* lenient, as for text */
 }
 
 /* Decoded (transfer encoding undone) bytes; g_byte_array_free them. */
@@ -80,12 +79,9 @@ flowed(GMimeObject *obj)
 char *
 md_mime_part_text(struct walk *w, GMimeObject *obj, int html)
 {
-	GByteArray *a = md_mime_decode_text(obj);
+	GByteArray *a = decoded(obj);
 	char *u, *h, *r = NULL, meta[MD_CHARSET_MAX];
 	const char *cs;
-
-	if (a == NULL)
-		a = decoded(obj);
 
 	cs = g_mime_object_get_content_type_parameter(obj, "charset");
 	if (cs == NULL && html)

@@ -195,12 +195,12 @@ tests_unit_test_tnef_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tnef_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_tnef
 # Attached messages named after their Subject (lib/mail/mime_parts.c).
-check_PROGRAMS += tests/unit/test_mime_forward
-tests_unit_test_mime_forward_SOURCES = tests/unit/test_mime_forward.c \
+check_PROGRAMS += tests/unit/test_mime_attachments
+tests_unit_test_mime_attachments_SOURCES = tests/unit/test_mime_attachments.c \
 	tests/unit/mime_fixture.h tests/unit/unit.h
-tests_unit_test_mime_forward_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_mime_forward_LDADD = $(UNIT_LDADD)
-TESTS += tests/unit/test_mime_forward
+tests_unit_test_mime_attachments_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mime_attachments_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_mime_attachments
 EXTRA_DIST += tests/fixtures/mime/outlook_winmail.eml
 tests_unit_test_html2text_SOURCES = tests/unit/test_html2text.c tests/unit/unit.h
 tests_unit_test_html2text_CFLAGS = $(UNIT_CFLAGS)

@@ -1,7 +1,8 @@
 /*
- * test_mime_forward.c - an attached message (message/rfc822, a forward)
- * without a filename is listed under its Subject + ".eml", made a safe
- * file name; "forwarded-message.eml" when it has none.
+ * test_mime_attachments.c - what a message's files are listed as: an
+ * attached message (message/rfc822, a forward) without a filename under its
+ * Subject + ".eml", made a safe file name ("forwarded-message.eml" when it
+ * has none); files in broken base64 decoded as well as they can be.
  */
 #include "config.h"
 
@@ -72,17 +73,50 @@ START_TEST(forwarded_message_named)
 }
 END_TEST
 
-static Suite *
-forward_suite(void)
+/*
+ * Files use the lenient base64 decoder too (mime_decode.c): a file encoded
+ * in padded chunks, or without its final padding, comes out whole, where
+ * GMime's decoder stopped at the first '=' ("Hello") or dropped the last
+ * bytes ("Hel").
+ */
+START_TEST(broken_base64_files)
 {
-	Suite *s = suite_create("mime_forward");
-	TCase *tc = tcase_create("mime_forward");
+	static const char raw[] = "From: a@example.org\nSubject: f\n"
+	    "Content-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: text/plain\n\nsee files\n"
+	    "--b\nContent-Type: application/octet-stream; name=a.bin\n"
+	    "Content-Transfer-Encoding: base64\n\nSGVsbG8=\nIHdvcmxkIQ==\n"
+	    "--b\nContent-Type: application/octet-stream; name=b.bin\n"
+	    "Content-Transfer-Encoding: base64\n\nSGVsbG8\n--b--\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 1, 1024, &m);
+	ck_assert_uint_eq(m.nattachments, 2);
+	ck_assert_uint_eq(m.attachments[0].size, 12);
+	ck_assert_str_eq(m.attachments[0].data, "Hello world!");
+	ck_assert_uint_eq(m.attachments[1].size, 5);
+	ck_assert_str_eq(m.attachments[1].data, "Hello");
+	md_mime_free(&m);
+	/* the size without the data is the same */
+	parse_mem(raw, sizeof raw - 1, 0, 0, &m);
+	ck_assert_uint_eq(m.attachments[0].size, 12);
+	ck_assert_uint_eq(m.attachments[1].size, 5);
+	md_mime_free(&m);
+}
+END_TEST
+
+static Suite *
+attachments_suite(void)
+{
+	Suite *s = suite_create("mime_attachments");
+	TCase *tc = tcase_create("mime_attachments");
 
 	tcase_add_unchecked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, forwarded_message_names);
 	tcase_add_test(tc, forwarded_message_named);
+	tcase_add_test(tc, broken_base64_files);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-MD_UNIT_MAIN(forward_suite)
+MD_UNIT_MAIN(attachments_suite)

@@ -269,6 +269,44 @@ START_TEST(body_text)
 }
 END_TEST
 
+/* A message whose only text is in winmail.dat (or beside an empty text/plain). */
+START_TEST(blob_text_is_the_text)
+{
+	md_buf b = MD_BUF_INIT;
+	struct md_mime m;
+
+	start(&b);
+	attr_str(&b, 1, ATT_BODY, "Gr\xfc\xdf" "e aus K\xf6ln\r\n");
+	file(&b, "a.txt", "a");
+	parse_blob(&b, NULL, &m);
+	ck_assert_str_eq(m.text, "Grüße aus Köln\n");
+	ck_assert_uint_eq(m.nattachments, 2);	/* winmail.dat kept too */
+	md_mime_free(&m);
+	parse_blob(&b, " ", &m);
+	ck_assert_str_eq(m.text, "Grüße aus Köln\n");
+	ck_assert_uint_eq(m.nattachments, 1);
+	md_mime_free(&m);
+	parse_blob(&b, "Other text.", &m);
+	ck_assert_str_eq(m.text, "Other text.");
+	md_mime_free(&m);
+	md_buf_reset(&b);
+
+	/* HTML only: rendered */
+	{
+		struct props p = { MD_BUF_INIT, 0 };
+
+		start(&b);
+		prop_bytes(&p, PT_BINARY, 0x1013, "<p>Hi <b>there</b></p>", 22);
+		props_attr(&b, 1, ATT_MSG_PROPS, &p);
+		parse_blob(&b, NULL, &m);
+		ck_assert_str_eq(m.text, "Hi there");
+		ck_assert_uint_eq(m.nattachments, 1);	/* winmail.dat */
+		md_mime_free(&m);
+	}
+	md_buf_free(&b);
+}
+END_TEST
+
 /* ---- what must not be trusted ------------------------------------------ */
 
 /* The original kept as it came, nothing taken from the blob. */
@@ -566,6 +604,7 @@ tnef_suite(void)
 	tcase_add_test(tc, outlook_fixture);
 	tcase_add_test(tc, hostile_names);
 	tcase_add_test(tc, body_text);
+	tcase_add_test(tc, blob_text_is_the_text);
 	tcase_add_test(tc, truncated);
 	tcase_add_test(tc, lying_lengths);
 	tcase_add_test(tc, bad_checksum);
