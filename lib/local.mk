@@ -12,7 +12,7 @@ lib_libmaildesk_a_SOURCES = \
 	lib/mail/keygen.c lib/mail/keygen.h \
 	lib/mail/mime.c lib/mail/mime_headers.c lib/mail/mime_int.h lib/mail/mime.h lib/mail/mime_input.c lib/mail/mime_input.h \
 	lib/mail/mime_charset.c lib/mail/mime_charset.h lib/mail/mime_flowed.c lib/mail/mime_uu.c lib/mail/mime_parts.c \
-	lib/mail/mime_decode.c lib/mail/tnef.c lib/mail/tnef.h \
+	lib/mail/mime_decode.c lib/mail/tnef.c lib/mail/tnef.h lib/mail/file_type.c lib/mail/file_type.h \
 	lib/mail/html2text.c lib/mail/html_tag.c lib/mail/html_tag.h lib/mail/utf8.c lib/mail/utf8.h \
 	lib/store/redis.c lib/store/redis.h lib/store/redis_cmd.c lib/store/redis_eval.c lib/store/redis_int.h \
 	lib/store/redis_pool.c \

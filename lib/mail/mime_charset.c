@@ -382,3 +382,27 @@ to_utf8(const char *p, size_t n, const char *cs)
 		return md_utf8_sanitize(p, n);
 	return md_cp1252_to_utf8(p, n);
 }
+
+/*
+ * Windows code pages by number (TNEF strings, Outlook): the few whose iconv
+ * name is not "CP" and the number.
+ */
+const char *
+md_charset_of_codepage(unsigned cp, char *buf, size_t bufsz)
+{
+	if (cp == 65001)
+		return "UTF-8";
+	if (cp == 20127)
+		return "US-ASCII";
+	if (cp >= 28591 && cp <= 28606)
+		snprintf(buf, bufsz, "ISO-8859-%u", cp - 28590);
+	else if (cp >= 50220 && cp <= 50222)
+		return "ISO-2022-JP";
+	else if (cp == 51932)
+		return "EUC-JP";
+	else if (cp == 936)
+		return "GBK";
+	else
+		snprintf(buf, bufsz, "CP%u", cp);
+	return buf;
+}

@@ -48,4 +48,8 @@ char	*md_charset_to_utf8(const char *p, size_t n, const char *cs);
 const char *md_charset_html_meta(const char *p, size_t n, char *buf,
 	    size_t bufsz);
 
+/* The iconv label for Windows code page cp ("CP1252", "UTF-8"...), in buf
+ * when not a constant. */
+const char *md_charset_of_codepage(unsigned cp, char *buf, size_t bufsz);
+
 #endif

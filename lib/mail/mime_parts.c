@@ -14,6 +14,7 @@
 
 #include "mime_charset.h"
 #include "mime_int.h"
+#include "file_type.h"
 #include "tnef.h"
 
 #define FORWARD_NAME_MAX	100	/* bytes of a Subject in a file name */
@@ -244,7 +245,7 @@ tnef_utf8(const struct md_tnef_str *s, unsigned cp)
 
 	if (!s->eight_bit)
 		return strdup(s->s);
-	return md_charset_to_utf8(s->s, s->len, md_tnef_charset(cp, buf,
+	return md_charset_to_utf8(s->s, s->len, md_charset_of_codepage(cp, buf,
 	    sizeof buf));
 }
 
@@ -257,7 +258,7 @@ tnef_type(const char *declared, const char *name)
 	if (slash != NULL && slash > declared && slash[1] != '\0' &&
 	    declared[strcspn(declared, " ;\t")] == '\0')
 		return declared;
-	return md_tnef_guess_type(name);
+	return md_file_type_guess(name);
 }
 
 /* One file of the blob into the list; -1 when full or out of memory. */

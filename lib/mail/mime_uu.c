@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "file_type.h"
 #include "mime_int.h"
 
 #define UU(c)	(((unsigned char)(c) - 0x20) & 0x3f)
@@ -97,6 +98,7 @@ block(struct walk *w, const char *p, const char *name, const char *name_end)
 {
 	md_buf b = MD_BUF_INIT;
 	struct md_attachment *a;
+	const char *type;
 	const char *eol = line_end(p), *past = NULL;
 	int rc = 0;
 
@@ -118,7 +120,8 @@ block(struct walk *w, const char *p, const char *name, const char *name_end)
 	}
 	a->filename = md_mime_clean(w, name, (size_t)(name_end - name),
 	    MD_MIME_MAX_FILENAME, CL_NAME);
-	a->content_type = md_mime_clean(w, "application/octet-stream", 24,
+	type = md_file_type_guess(a->filename);
+	a->content_type = md_mime_clean(w, type, strlen(type),
 	    MD_MIME_MAX_FILENAME, CL_LINE);
 	a->size = b.len;
 	if (w->want_data && a->size <= w->max_attachment) {

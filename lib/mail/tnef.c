@@ -376,7 +376,7 @@ one_prop(struct parse *ps, struct rd *r, int level)
 {
 	uint16_t type, id, base;
 	uint32_t nvals = 1, i, vlen;
-	const unsigned char *v;
+	const unsigned char *v = NULL;
 	size_t size = 0;
 	int variable, rc = 0;
 
@@ -572,64 +572,4 @@ md_tnef_free(struct md_tnef *t)
 	free(t->files);
 	str_free(&t->body);
 	memset(t, 0, sizeof *t);
-}
-
-/* ---- what the caller needs besides ----------------------------------------- */
-
-const char *
-md_tnef_guess_type(const char *name)
-{
-	static const struct { const char *ext, *type; } types[] = {
-		{ "pdf", "application/pdf" },
-		{ "doc", "application/msword" },
-		{ "docx", "application/vnd.openxmlformats-officedocument."
-		    "wordprocessingml.document" },
-		{ "xls", "application/vnd.ms-excel" },
-		{ "xlsx", "application/vnd.openxmlformats-officedocument."
-		    "spreadsheetml.sheet" },
-		{ "ppt", "application/vnd.ms-powerpoint" },
-		{ "pptx", "application/vnd.openxmlformats-officedocument."
-		    "presentationml.presentation" },
-		{ "zip", "application/zip" },
-		{ "png", "image/png" },
-		{ "jpg", "image/jpeg" },
-		{ "jpeg", "image/jpeg" },
-		{ "gif", "image/gif" },
-		{ "txt", "text/plain" },
-		{ "csv", "text/csv" },
-		{ "htm", "text/html" },
-		{ "html", "text/html" },
-		{ "xml", "application/xml" },
-		{ "eml", "message/rfc822" },
-		{ "ics", "text/calendar" },
-		{ "vcf", "text/vcard" },
-	};
-	const char *dot = name ? strrchr(name, '.') : NULL;
-	size_t i;
-
-	if (dot != NULL)
-		for (i = 0; i < sizeof types / sizeof types[0]; i++)
-			if (strcasecmp(dot + 1, types[i].ext) == 0)
-				return types[i].type;
-	return "application/octet-stream";
-}
-
-const char *
-md_tnef_charset(unsigned cp, char *buf, size_t bufsz)
-{
-	if (cp == 65001)
-		return "UTF-8";
-	if (cp == 20127)
-		return "US-ASCII";
-	if (cp >= 28591 && cp <= 28606)
-		snprintf(buf, bufsz, "ISO-8859-%u", cp - 28590);
-	else if (cp >= 50220 && cp <= 50222)
-		return "ISO-2022-JP";
-	else if (cp == 51932)
-		return "EUC-JP";
-	else if (cp == 936)
-		return "GBK";
-	else
-		snprintf(buf, bufsz, "CP%u", cp);
-	return buf;
 }

@@ -65,13 +65,4 @@ void	 md_tnef_free(struct md_tnef *t);
 /* 1 if buf starts with the TNEF signature. */
 int	 md_tnef_is_tnef(const void *buf, size_t len);
 
-/*
- * A content type for a file named name (UTF-8) from its extension;
- * "application/octet-stream" when unknown.  Static string.
- */
-const char *md_tnef_guess_type(const char *name);
-
-/* The iconv label for a Windows code page ("CP1252", "UTF-8", ...) in buf. */
-const char *md_tnef_charset(unsigned codepage, char *buf, size_t bufsz);
-
 #endif

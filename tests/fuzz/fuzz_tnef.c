@@ -9,6 +9,7 @@
 #include <string.h>
 #include <glib.h>
 
+#include "file_type.h"
 #include "tnef.h"
 
 static void
@@ -40,7 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		check_str(&t.files[i].name);
 		check_str(&t.files[i].mime_type);
-		(void)md_tnef_guess_type(t.files[i].name.s);
+		(void)md_file_type_guess(t.files[i].name.s);
 	}
 	check_str(&t.body);
 	md_tnef_free(&t);

@@ -2,7 +2,8 @@
  * test_mime_attachments.c - what a message's files are listed as: an
  * attached message (message/rfc822, a forward) without a filename under its
  * Subject + ".eml", made a safe file name ("forwarded-message.eml" when it
- * has none); files in broken base64 decoded as well as they can be.
+ * has none); files in broken base64 decoded as well as they can be; a
+ * uuencoded file typed by its name.
  */
 #include "config.h"
 
@@ -105,6 +106,22 @@ START_TEST(broken_base64_files)
 }
 END_TEST
 
+/* A uuencoded file is typed by its name's extension, like TNEF's. */
+START_TEST(uuencoded_file_typed_by_name)
+{
+	static const char raw[] = "From: a@example.org\nSubject: f\n\n"
+	    "the report:\n\nbegin 644 Report.PDF\n-)5!$1BTQ+C0@=&EN>0``\n`\nend\n";
+	struct md_mime m;
+
+	parse_mem(raw, sizeof raw - 1, 1, 1024, &m);
+	ck_assert_uint_eq(m.nattachments, 1);
+	ck_assert_str_eq(m.attachments[0].filename, "Report.PDF");
+	ck_assert_str_eq(m.attachments[0].content_type, "application/pdf");
+	ck_assert_str_eq(m.attachments[0].data, "%PDF-1.4 tiny");
+	md_mime_free(&m);
+}
+END_TEST
+
 static Suite *
 attachments_suite(void)
 {
@@ -115,6 +132,7 @@ attachments_suite(void)
 	tcase_add_test(tc, forwarded_message_names);
 	tcase_add_test(tc, forwarded_message_named);
 	tcase_add_test(tc, broken_base64_files);
+	tcase_add_test(tc, uuencoded_file_typed_by_name);
 	suite_add_tcase(s, tc);
 	return s;
 }

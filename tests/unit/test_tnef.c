@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include "file_type.h"
+#include "mime_charset.h"
 #include "tnef_builder.h"
 
 /* ---- the reader ------------------------------------------------------ */
@@ -581,12 +583,12 @@ START_TEST(helpers)
 {
 	char buf[32];
 
-	ck_assert_str_eq(md_tnef_guess_type("A.PDF"), "application/pdf");
-	ck_assert_str_eq(md_tnef_guess_type("noext"), "application/octet-stream");
-	ck_assert_str_eq(md_tnef_guess_type(NULL), "application/octet-stream");
-	ck_assert_str_eq(md_tnef_charset(1252, buf, sizeof buf), "CP1252");
-	ck_assert_str_eq(md_tnef_charset(65001, buf, sizeof buf), "UTF-8");
-	ck_assert_str_eq(md_tnef_charset(28592, buf, sizeof buf), "ISO-8859-2");
+	ck_assert_str_eq(md_file_type_guess("A.PDF"), "application/pdf");
+	ck_assert_str_eq(md_file_type_guess("noext"), "application/octet-stream");
+	ck_assert_str_eq(md_file_type_guess(NULL), "application/octet-stream");
+	ck_assert_str_eq(md_charset_of_codepage(1252, buf, sizeof buf), "CP1252");
+	ck_assert_str_eq(md_charset_of_codepage(65001, buf, sizeof buf), "UTF-8");
+	ck_assert_str_eq(md_charset_of_codepage(28592, buf, sizeof buf), "ISO-8859-2");
 	ck_assert_int_eq(md_tnef_is_tnef("\x78\x9f\x3e\x22", 4), 1);
 	ck_assert_int_eq(md_tnef_is_tnef("\x78\x9f\x3e", 3), 0);
 }
