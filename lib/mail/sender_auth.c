@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -66,10 +65,31 @@ in_domain(const char *d, const char *domain)
 	return n > m && d[n - m - 1] == '.' && strcasecmp(d + n - m, domain) == 0;
 }
 
+/*
+ * The From: domain as every comparison below needs it: lower case (ASCII,
+ * whatever the locale), without the DNS root's trailing dot ("Desk.Example."
+ * is desk.example, which MTAs deliver to and mail readers show).  0, or -1
+ * when it does not fit.
+ */
+static int
+domain_norm(const char *d, char *out, size_t outlen)
+{
+	size_t n = strlen(d), i;
+
+	if (n > 1 && d[n - 1] == '.')
+		n--;
+	if (n >= outlen)
+		return -1;
+	for (i = 0; i < n; i++)
+		out[i] = d[i] >= 'A' && d[i] <= 'Z' ? (char)(d[i] - 'A' + 'a') : d[i];
+	out[n] = '\0';
+	return 0;
+}
+
 /* The passing signing domain to report: an aligned one first. */
 static void
-pick_dkim(const struct md_auth_input *in, const char *from_org, int strict, int *dkim_aligned,
-    int *aligned_temp, struct md_auth_result *out)
+pick_dkim(const struct md_auth_input *in, const char *from, const char *from_org, int strict,
+    int *dkim_aligned, int *aligned_temp, struct md_auth_result *out)
 {
 	const struct md_dkim_result *dk = in->dkim;
 	size_t i;
@@ -79,7 +99,7 @@ pick_dkim(const struct md_auth_input *in, const char *from_org, int strict, int 
 		return;
 	for (i = 0; i < dk->nsigs; i++) {
 		const struct md_dkim_sig *s = &dk->sigs[i];
-		int al = from_org != NULL && aligned(s->domain, in->from_domain, from_org, strict);
+		int al = from_org != NULL && aligned(s->domain, from, from_org, strict);
 
 		if (s->res == MD_DKIM_TEMPERROR && al)
 			*aligned_temp = 1;
@@ -129,26 +149,27 @@ void
 md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *pol,
     struct md_auth_result *out)
 {
-	char org[MD_DOMAIN_MAX + 1];
+	char org[MD_DOMAIN_MAX + 1], from[MD_DOMAIN_MAX + 1];
 	const struct md_dmarc_record *rec = in->rec_status == MD_DMARC_REC_FOUND ? in->rec : NULL;
 	int have_from, spf_aligned, dkim_aligned, aligned_temp, p;
-	size_t i;
 
 	memset(out, 0, sizeof *out);
 	out->policy = -1;
 	out->aligned_by = "";
 	out->dkim = in->dkim != NULL ? in->dkim->res : MD_DKIM_NONE;
 	have_from = in->from_domain != NULL && *in->from_domain != '\0' && in->from_count == 1 &&
-	    in->from_headers == 1 && md_org_domain(in->from_domain, org, sizeof org) == 0;
+	    in->from_headers == 1 && domain_norm(in->from_domain, from, sizeof from) == 0 &&
+	    md_org_domain(from, org, sizeof org) == 0;
 	if (!have_from) {
 		/* No single From: domain: nothing to align with, no policy to find. */
-		pick_dkim(in, NULL, 0, &dkim_aligned, &aligned_temp, out);
+		pick_dkim(in, NULL, NULL, 0, &dkim_aligned, &aligned_temp, out);
 		out->dmarc = MD_DMARC_PERMERROR;
 		return;
 	}
 	spf_aligned = in->spf == MD_SPF_PASS &&
-	    aligned(in->spf_domain, in->from_domain, org, rec != NULL && rec->strict_spf);
-	pick_dkim(in, org, rec != NULL && rec->strict_dkim, &dkim_aligned, &aligned_temp, out);
+	    aligned(in->spf_domain, from, org, rec != NULL && rec->strict_spf);
+	pick_dkim(in, from, org, rec != NULL && rec->strict_dkim, &dkim_aligned, &aligned_temp,
+	    out);
 	out->sender_auth = spf_aligned || dkim_aligned ? MD_SENDER_AUTH_YES : MD_SENDER_AUTH_NO;
 	out->aligned_by = dkim_aligned ? "dkim" : spf_aligned ? "spf" : "";
 
@@ -169,7 +190,7 @@ md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *po
 	}
 	if (rec != NULL) {
 		/* sp= applies to a subdomain whose policy came from its org domain */
-		p = in->rec_at_org && strcasecmp(in->from_domain, org) != 0 ? (int)rec->sp : (int)rec->p;
+		p = in->rec_at_org && strcmp(from, org) != 0 ? (int)rec->sp : (int)rec->p;
 		/* pct < 100: the messages not sampled get the next milder policy (RFC 7489 6.6.4) */
 		if (rec->pct < 100 && p > MD_DMARC_P_NONE)
 			p--;
@@ -177,8 +198,7 @@ md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *po
 	}
 
 	/* Lower case: the view's set of responder domains is. */
-	for (i = 0; in->from_domain[i] != '\0' && i + 1 < sizeof out->from_domain; i++)
-		out->from_domain[i] = (char)tolower((unsigned char)in->from_domain[i]);
+	snprintf(out->from_domain, sizeof out->from_domain, "%s", from);
 	out->dns_trouble = out->dmarc == MD_DMARC_TEMPERROR || aligned_temp ||
 	    out->dkim == MD_DKIM_TEMPERROR;
 
@@ -294,13 +314,16 @@ md_auth_check(const struct md_auth_env *env, const char *raw, size_t rawlen,
 {
 	struct md_auth_input in;
 	struct md_dmarc_record rec;
-	char org[MD_DOMAIN_MAX + 1] = "";
+	char org[MD_DOMAIN_MAX + 1] = "", from[MD_DOMAIN_MAX + 1] = "";
 	const char *at = from_addr != NULL ? strrchr(from_addr, '@') : NULL;
 	long long deadline = env->timeout_ms > 0 ? md_now_ms() + env->timeout_ms : 0;
 
 	memset(&in, 0, sizeof in);
 	memset(dkim, 0, sizeof *dkim);
-	in.from_domain = at != NULL ? at + 1 : "";
+	/* too long for a domain: no From: domain, which md_auth_evaluate judges permerror */
+	if (at != NULL && domain_norm(at + 1, from, sizeof from) < 0)
+		from[0] = '\0';
+	in.from_domain = from;
 	in.from_count = from_count;
 	in.from_headers = md_header_count(raw, rawlen, "From");
 	in.spf = spf;

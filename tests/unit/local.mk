@@ -342,6 +342,12 @@ tests_unit_test_dmarc_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dmarc_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_dmarc
 EXTRA_DIST += tests/fixtures/dkim/sel.private tests/fixtures/dkim/sel.txt tests/fuzz/fuzz_auth.c
+check_PROGRAMS += tests/unit/test_dkim_attacks
+tests_unit_test_dkim_attacks_SOURCES = tests/unit/test_dkim_attacks.c tests/unit/unit.h
+tests_unit_test_dkim_attacks_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dkim_attacks_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_dkim_attacks
+EXTRA_DIST += tests/fixtures/dkim/small512.private tests/fixtures/dkim/small512.txt
 
 # Web login throttling: the policy (table driven) and its counters in PostgreSQL.
 check_PROGRAMS += tests/unit/test_login_throttle

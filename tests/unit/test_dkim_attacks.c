@@ -1,0 +1,586 @@
+/*
+ * test_dkim_attacks.c - a second reader's attacks on sender identity
+ * (doc/reliability.md, "Attacks tried"): messages signed here with the
+ * fixture keys (tests/fixtures/dkim) and then changed the way a forger
+ * would, checked through md_dkim_verify() and md_auth_check() with a
+ * table "DNS".  Each test names the attack; the expectation is that the
+ * forged part is never counted as verified.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <opendkim/dkim.h>
+
+#include "dkim_verify.h"
+#include "dmarc.h"
+#include "dns_txt.h"
+#include "sender_auth.h"
+#include "spf.h"
+#include "unit.h"
+
+/* --- a table "DNS" ------------------------------------------------------------- */
+
+static const char *zone_name[8], *zone_txt[8];
+static int zone_n;
+
+static void
+zone_reset(void)
+{
+	zone_n = 0;
+}
+
+static void
+zone_add(const char *name, const char *txt)
+{
+	zone_name[zone_n] = name;
+	zone_txt[zone_n++] = txt;
+}
+
+static enum md_dns_status
+zone_lookup(void *self, const char *name, long long deadline, md_txt_cb cb, void *arg)
+{
+	int i, found = 0;
+
+	(void)self;
+	(void)deadline;
+	for (i = 0; i < zone_n; i++)
+		if (strcasecmp(zone_name[i], name) == 0) {
+			if (zone_txt[i] == NULL)
+				return MD_DNS_TEMP;
+			cb(arg, zone_txt[i], strlen(zone_txt[i]));
+			found++;
+		}
+	return found ? MD_DNS_FOUND : MD_DNS_NONE;
+}
+
+static const struct md_txt_resolver zone_dns = { zone_lookup, NULL };
+
+/* --- signing ------------------------------------------------------------------- */
+
+static char *
+slurp(const char *rel)
+{
+	char path[1024];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof path, "%s/tests/fixtures/dkim/%s", md_fixture_dir(), rel);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+/* A zone file's quoted strings, concatenated: the key record. */
+static char *
+key_record(const char *zonefile)
+{
+	char *zf = slurp(zonefile), *out = calloc(1, strlen(zf) + 1), *p, *q;
+
+	for (p = zf; (p = strchr(p, '"')) != NULL && (q = strchr(p + 1, '"')) != NULL; p = q + 1)
+		strncat(out, p + 1, (size_t)(q - p - 1));
+	free(zf);
+	return out;
+}
+
+struct signing {
+	const char	*key;		/* file under tests/fixtures/dkim */
+	const char	*selector;
+	const char	*domain;
+	dkim_alg_t	 alg;
+	ssize_t		 length;	/* l=, -1 = none */
+	time_t		 when;		/* t=, 0 = now */
+	unsigned long	 ttl;		/* x= - t=, 0 = no x= */
+	dkim_canon_t	 body_canon;
+};
+
+#define SIGNING(dom) { "sel.private", "sel", dom, DKIM_SIGN_RSASHA256, -1, 0, 0, \
+	DKIM_CANON_RELAXED }
+
+/*
+ * hdrs ("Name: value\r\n"..., folded lines allowed) and body signed as sg
+ * says; the message as the milter holds it, the signature first.
+ */
+static char *
+sign(const struct signing *sg, const char *hdrs, const char *body)
+{
+	DKIM_LIB *lib = dkim_init(NULL, NULL);
+	char *key = slurp(sg->key), *msg;
+	unsigned char sig[4096];
+	uint64_t fixed = (uint64_t)sg->when;
+	DKIM_STAT st;
+	DKIM *dk;
+	const char *p = hdrs, *e;
+
+	/* the signer may use a weak key and leave From: out of h=: the attacks need both */
+	static const char *required[] = { "subject", NULL };
+	unsigned int minbits = 256;
+
+	ck_assert_int_eq(dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_MINKEYBITS, &minbits,
+	    sizeof minbits), DKIM_STAT_OK);
+	ck_assert_int_eq(dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_REQUIREDHDRS, required,
+	    sizeof(char **)), DKIM_STAT_OK);
+	if (sg->when != 0)
+		ck_assert_int_eq(dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FIXEDTIME, &fixed,
+		    sizeof fixed), DKIM_STAT_OK);
+	if (sg->ttl != 0) {
+		uint64_t ttl = sg->ttl;
+
+		ck_assert_int_eq(dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_SIGNATURETTL, &ttl,
+		    sizeof ttl), DKIM_STAT_OK);
+	}
+	dk = dkim_sign(lib, (const u_char *)"t", NULL, (dkim_sigkey_t)key,
+	    (const u_char *)sg->selector, (const u_char *)sg->domain, DKIM_CANON_RELAXED,
+	    sg->body_canon, sg->alg, sg->length, &st);
+	ck_assert_msg(dk != NULL, "dkim_sign: %d", st);
+	while (*p != '\0') {
+		for (e = p; !(e[0] == '\r' && e[1] == '\n' && e[2] != '\t' && e[2] != ' '); e++)
+			;
+		ck_assert_int_eq(dkim_header(dk, (u_char *)p, (size_t)(e - p)), DKIM_STAT_OK);
+		p = e + 2;
+	}
+	ck_assert_int_eq(dkim_eoh(dk), DKIM_STAT_OK);
+	ck_assert_int_eq(dkim_body(dk, (u_char *)body, strlen(body)), DKIM_STAT_OK);
+	ck_assert_int_eq(dkim_eom(dk, NULL), DKIM_STAT_OK);
+	ck_assert_int_eq(dkim_getsighdr(dk, sig, sizeof sig, strlen("DKIM-Signature: ")),
+	    DKIM_STAT_OK);
+	msg = malloc(strlen((char *)sig) + strlen(hdrs) + strlen(body) + 64);
+	sprintf(msg, "DKIM-Signature: %s\r\n%s\r\n%s", sig, hdrs, body);
+	dkim_free(dk);
+	dkim_close(lib);
+	free(key);
+	return msg;
+}
+
+static const char hdrs[] =
+	"From: Carl <carl@example.org>\r\n"
+	"To: support+acme@desk.test\r\n"
+	"Subject: signed\r\n";
+static const char body[] = "Hello desk,\r\nplease help.\r\n";
+
+static struct md_dkim *
+verifier(const char *selector_name, const char *zonefile)
+{
+	static char *key;
+
+	free(key);
+	key = key_record(zonefile);
+	zone_reset();
+	zone_add(selector_name, key);
+	return md_dkim_new(&zone_dns);
+}
+
+/* md_dkim_verify's summary, its first signature's reason in the message. */
+static enum md_dkim_res
+verify(struct md_dkim *d, const char *msg, struct md_dkim_result *r)
+{
+	ck_assert_int_eq(md_dkim_verify(d, msg, strlen(msg), "example.org", 0, r), 0);
+	return r->res;
+}
+
+/* The control: the helpers make a message that passes. */
+START_TEST(control_passes)
+{
+	struct signing sg = SIGNING("example.org");
+	struct md_dkim *d = verifier("sel._domainkey.example.org", "sel.txt");
+	struct md_dkim_result r;
+	char *msg = sign(&sg, hdrs, body);
+
+	ck_assert_msg(verify(d, msg, &r) == MD_DKIM_PASS, "%s", r.sigs[0].why);
+	md_dkim_free(d);
+	free(msg);
+}
+END_TEST
+
+/*
+ * l= (body length): a forger appends text after the signed part of a real
+ * signed message.  The signature covers the first l= bytes only, so it
+ * must not vouch for the message: fail.  l= covering the whole body passes.
+ */
+START_TEST(body_length_appended)
+{
+	struct signing sg = SIGNING("example.org");
+	struct md_dkim *d = verifier("sel._domainkey.example.org", "sel.txt");
+	struct md_dkim_result r;
+	char *msg, *longer;
+	int i;
+
+	sg.length = (ssize_t)strlen(body);
+	msg = sign(&sg, hdrs, body);
+	ck_assert_ptr_nonnull(strstr(msg, "l=27"));
+	ck_assert_msg(verify(d, msg, &r) == MD_DKIM_PASS, "%s", r.sigs[0].why);
+	longer = malloc(strlen(msg) + 100);
+	sprintf(longer, "%sPay the invoice to IBAN XX00 0000 today.\r\n", msg);
+	ck_assert_int_eq(verify(d, longer, &r), MD_DKIM_FAIL);
+	ck_assert_str_eq(r.sigs[0].why, "l= does not cover the whole body");
+	/* appended blank lines only: nothing the reader sees, still the whole body */
+	sprintf(longer, "%s\r\n\r\n", msg);
+	ck_assert_msg(verify(d, longer, &r) == MD_DKIM_PASS, "%s", r.sigs[0].why);
+	free(msg);
+
+	/*
+	 * Blanks the relaxed form shortens inside the signed part, and both
+	 * body canonicalizations: l= is counted in canonical bytes, so the
+	 * signed text must still be recognised as the whole body.
+	 */
+	for (i = 0; i < 2; i++) {
+		static const char spaced[] = "Hello    desk,  \r\n\r\n\tplease\t\thelp.\r\n";
+
+		sg.body_canon = i == 0 ? DKIM_CANON_RELAXED : DKIM_CANON_SIMPLE;
+		sg.length = (ssize_t)strlen(spaced);
+		msg = sign(&sg, hdrs, spaced);
+		ck_assert_msg(verify(d, msg, &r) == MD_DKIM_PASS, "%s", r.sigs[0].why);
+		sprintf(longer, "%s \r\n\r\n", msg);
+		ck_assert_msg(verify(d, longer, &r) == MD_DKIM_PASS, "%s", r.sigs[0].why);
+		sprintf(longer, "%sx", msg);
+		ck_assert_int_eq(verify(d, longer, &r), MD_DKIM_FAIL);
+		free(msg);
+	}
+	md_dkim_free(d);
+	free(longer);
+}
+END_TEST
+
+/* rsa-sha1: RFC 8301 3.1, verifiers must not consider it valid. */
+START_TEST(rsa_sha1)
+{
+	struct signing sg = SIGNING("example.org");
+	struct md_dkim *d = verifier("sel._domainkey.example.org", "sel.txt");
+	struct md_dkim_result r;
+	char *msg, *h;
+
+	/* the fixture's record says h=sha256; this one allows any hash */
+	h = strstr(zone_txt[0], "h=sha256; ");
+	ck_assert_ptr_nonnull(h);
+	memmove(h, h + strlen("h=sha256; "), strlen(h + strlen("h=sha256; ")) + 1);
+	sg.alg = DKIM_SIGN_RSASHA1;
+	msg = sign(&sg, hdrs, body);
+	ck_assert_ptr_nonnull(strstr(msg, "a=rsa-sha1"));
+	ck_assert_int_eq(verify(d, msg, &r), MD_DKIM_FAIL);
+	ck_assert_str_eq(r.sigs[0].why, "rsa-sha1 is not accepted (RFC 8301)");
+	md_dkim_free(d);
+	free(msg);
+}
+END_TEST
+
+/* A 512-bit RSA key: too small (RFC 8301 3.2: at least 1024). */
+START_TEST(small_key)
+{
+	struct signing sg = { "small512.private", "small512", "example.org",
+	    DKIM_SIGN_RSASHA256, -1, 0, 0, DKIM_CANON_RELAXED };
+	struct md_dkim *d = verifier("small512._domainkey.example.org", "small512.txt");
+	struct md_dkim_result r;
+	char *msg = sign(&sg, hdrs, body);
+
+	ck_assert_int_eq(verify(d, msg, &r), MD_DKIM_FAIL);
+	md_dkim_free(d);
+	free(msg);
+}
+END_TEST
+
+/* An algorithm nobody knows: fail, not pass, not an error that stops the rest. */
+START_TEST(unknown_algorithm)
+{
+	struct signing sg = SIGNING("example.org");
+	struct md_dkim *d = verifier("sel._domainkey.example.org", "sel.txt");
+	struct md_dkim_result r;
+	char *msg = sign(&sg, hdrs, body), *a = strstr(msg, "a=rsa-sha256");
+
+	ck_assert_ptr_nonnull(a);
+	memcpy(a, "a=rsa-sha999", 12);
+	ck_assert_int_eq(verify(d, msg, &r), MD_DKIM_FAIL);
+	md_dkim_free(d);
+	free(msg);
+}
+END_TEST
+
+/* h= without "from": the signer vouched for other fields; From: is the forger's. */
+START_TEST(from_not_signed)
+{
+	struct signing sg = SIGNING("example.org");
+	struct md_dkim *d = verifier("sel._domainkey.example.org", "sel.txt");
+	struct md_dkim_result r;
+	char *msg = sign(&sg, "To: support+acme@desk.test\r\nSubject: signed\r\n", body), *m2;
+
+	ck_assert_ptr_null(strstr(msg, "from"));
+	m2 = malloc(strlen(msg) + 64);
+	/* the From: after the signature, where a real one would be */
+	sprintf(m2, "From: ceo@example.org\r\n%s", msg);
+	ck_assert_int_eq(verify(d, m2, &r), MD_DKIM_FAIL);
+	md_dkim_free(d);
+	free(msg);
+	free(m2);
+}
+END_TEST
+
+/* x= in the past, t= in the future. */
+START_TEST(expired_and_future)
+{
+	struct signing sg = SIGNING("example.org");
+	struct md_dkim *d = verifier("sel._domainkey.example.org", "sel.txt");
+	struct md_dkim_result r;
+	char *msg;
+
+	sg.when = time(NULL) - 2 * 86400;
+	sg.ttl = 3600;
+	msg = sign(&sg, hdrs, body);
+	ck_assert_ptr_nonnull(strstr(msg, "x="));
+	ck_assert_int_eq(verify(d, msg, &r), MD_DKIM_FAIL);
+	free(msg);
+	sg.when = time(NULL) + 2 * 86400;
+	sg.ttl = 0;
+	msg = sign(&sg, hdrs, body);
+	ck_assert_int_eq(verify(d, msg, &r), MD_DKIM_FAIL);
+	free(msg);
+	md_dkim_free(d);
+}
+END_TEST
+
+/* A header field longer than MD_DKIM_FIELD_MAX: fail, no pass. */
+START_TEST(huge_header)
+{
+	struct signing sg = SIGNING("example.org");
+	struct md_dkim *d = verifier("sel._domainkey.example.org", "sel.txt");
+	struct md_dkim_result r;
+	char *msg = sign(&sg, hdrs, body), *big;
+	size_t n = MD_DKIM_FIELD_MAX + 10;
+
+	big = malloc(strlen(msg) + n + 16);
+	memcpy(big, "X-Big: ", 7);
+	memset(big + 7, 'a', n);
+	sprintf(big + 7 + n, "\r\n%s", msg);
+	ck_assert_int_eq(verify(d, big, &r), MD_DKIM_FAIL);
+	md_dkim_free(d);
+	free(msg);
+	free(big);
+}
+END_TEST
+
+/*
+ * The double-From attack past the header cap: a signed message of the
+ * real author, MD_DKIM_HEADERS_MAX filler fields, then the forger's
+ * From:.  Two From: fields are no single author, however far apart.
+ */
+START_TEST(second_from_after_many_fields)
+{
+	struct signing sg = SIGNING("example.org");
+	struct md_auth_env env = { 0 };
+	struct md_auth_result out;
+	struct md_dkim_result dk;
+	char *msg = sign(&sg, hdrs, body), *big, *p, *blank;
+	int i;
+
+	env.dkim = verifier("sel._domainkey.example.org", "sel.txt");
+	env.dns = &zone_dns;
+	big = malloc(strlen(msg) + (MD_DKIM_HEADERS_MAX + 10) * 16 + 64);
+	/* the signed fields, the padding, the forged From:, the body */
+	blank = strstr(msg, "\r\n\r\n") + 2;
+	memcpy(big, msg, (size_t)(blank - msg));
+	p = big + (blank - msg);
+	for (i = 0; i < MD_DKIM_HEADERS_MAX + 5; i++)
+		p += sprintf(p, "X-Pad: %d\r\n", i);
+	p += sprintf(p, "From: ceo@bank.test\r\n");
+	strcpy(p, blank);
+	ck_assert_int_eq(md_header_count(big, strlen(big), "From"), 2);
+	md_auth_check(&env, big, strlen(big), "carl@example.org", 1, MD_SPF_PASS, "example.org",
+	    &out, &dk);
+	ck_assert_int_eq(out.dmarc, MD_DMARC_PERMERROR);
+	ck_assert_int_eq(out.sender_auth, MD_SENDER_AUTH_NO);
+	md_dkim_free(env.dkim);
+	free(msg);
+	free(big);
+}
+END_TEST
+
+/* Many signatures: at most MD_DKIM_MAX_SIGS key lookups, and the work ends. */
+static int key_lookups;
+
+static enum md_dns_status
+counting_lookup(void *self, const char *name, long long deadline, md_txt_cb cb, void *arg)
+{
+	key_lookups++;
+	return zone_lookup(self, name, deadline, cb, arg);
+}
+
+START_TEST(many_signatures)
+{
+	static const struct md_txt_resolver counting = { counting_lookup, NULL };
+	struct signing sg = SIGNING("example.org");
+	struct md_dkim_result r;
+	struct md_dkim *d;
+	char *msg = sign(&sg, hdrs, body), *eol, *big, *p;
+	char *key = key_record("sel.txt");
+	size_t siglen;
+	int i;
+
+	/* the DKIM-Signature field 50 times in front of the message */
+	for (eol = msg; !(eol[0] == '\r' && eol[1] == '\n' && eol[2] != ' ' && eol[2] != '\t');
+	    eol++)
+		;
+	siglen = (size_t)(eol - msg) + 2;
+	big = malloc(strlen(msg) + 50 * (siglen + 8));
+	for (p = big, i = 0; i < 50; i++) {
+		memcpy(p, msg, siglen);
+		p += siglen;
+	}
+	strcpy(p, msg);
+	zone_reset();
+	zone_add("sel._domainkey.example.org", key);
+	key_lookups = 0;
+	d = md_dkim_new(&counting);
+	ck_assert_int_eq(md_dkim_verify(d, big, strlen(big), "example.org", 0, &r), 0);
+	ck_assert_int_eq(r.res, MD_DKIM_PASS);
+	ck_assert_uint_le(r.nsigs, MD_DKIM_MAX_SIGS);
+	ck_assert_int_le(key_lookups, MD_DKIM_MAX_SIGS);
+	md_dkim_free(d);
+	free(msg);
+	free(big);
+	free(key);
+}
+END_TEST
+
+/* From: domain spelled with a trailing dot or in capitals is still the desk's. */
+START_TEST(desk_domain_spelled_differently)
+{
+	static const char *const spellings[] = { "desk.test.", "DESK.test", "Sub.Desk.Test." };
+	struct md_auth_policy pol = { 1, 0, 1 };
+	struct md_auth_result out;
+	struct md_auth_input in;
+	size_t i;
+
+	for (i = 0; i < sizeof spellings / sizeof spellings[0]; i++) {
+		memset(&in, 0, sizeof in);
+		in.from_domain = spellings[i];
+		in.from_count = 1;
+		in.from_headers = 1;
+		in.spf = MD_SPF_PASS;
+		in.spf_domain = "attacker.test";
+		in.desk_domain = "desk.test";
+		md_auth_evaluate(&in, &pol, &out);
+		ck_assert_msg(out.action == MD_AUTH_REJECT, "%s accepted", spellings[i]);
+		ck_assert_int_eq(out.sender_auth, MD_SENDER_AUTH_NO);
+		ck_assert_ptr_null(strchr(out.from_domain, 'D'));
+		ck_assert_int_ne(out.from_domain[strlen(out.from_domain) - 1], '.');
+	}
+}
+END_TEST
+
+/* --- DNS answers ------------------------------------------------------------------- */
+
+struct txts {
+	int	n;
+	char	txt[4][600];
+	size_t	len[4];
+};
+
+static void
+collect_txt(void *arg, const char *txt, size_t len)
+{
+	struct txts *t = arg;
+
+	if (t->n < 4) {
+		memcpy(t->txt[t->n], txt, len + 1);
+		t->len[t->n++] = len;
+	}
+}
+
+/* An answer with one TXT RR whose rdata is given; ancount as given. */
+static size_t
+answer(unsigned char *buf, const unsigned char *rdata, size_t rdlen, int ancount)
+{
+	static const unsigned char head[] = {
+		0x12, 0x34, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0,
+		1, 'x', 4, 't', 'e', 's', 't', 0, 0, 16, 0, 1,
+	};
+	size_t o = sizeof head;
+
+	memcpy(buf, head, sizeof head);
+	buf[7] = (unsigned char)ancount;
+	buf[o++] = 0xc0;
+	buf[o++] = 12;				/* the name: a pointer to the question's */
+	buf[o++] = 0;
+	buf[o++] = 16;				/* TXT */
+	buf[o++] = 0;
+	buf[o++] = 1;				/* IN */
+	memset(buf + o, 0, 4);			/* TTL */
+	o += 4;
+	buf[o++] = (unsigned char)(rdlen >> 8);
+	buf[o++] = (unsigned char)rdlen;
+	memcpy(buf + o, rdata, rdlen);
+	return o + rdlen;
+}
+
+START_TEST(txt_split_and_hostile)
+{
+	unsigned char buf[2048], rd[600];
+	struct txts t;
+	size_t len, i;
+
+	/* a record in many strings (keys are): concatenated without separators */
+	for (i = 0; i < 100; i++) {
+		rd[2 * i] = 1;
+		rd[2 * i + 1] = (unsigned char)('a' + i % 26);
+	}
+	memset(&t, 0, sizeof t);
+	len = answer(buf, rd, 200, 1);
+	ck_assert_int_eq(md_dns_txt_parse(buf, len, collect_txt, &t), 1);
+	ck_assert_uint_eq(t.len[0], 100);
+	ck_assert_int_eq(t.txt[0][99], 'a' + 99 % 26);
+
+	/* a string length past the rdata: cut at the rdata, no read beyond it */
+	memcpy(rd, "\x05v=DMARC1\xff", 10);
+	memset(&t, 0, sizeof t);
+	len = answer(buf, rd, 10, 1);
+	ck_assert_int_eq(md_dns_txt_parse(buf, len, collect_txt, &t), 1);
+	ck_assert_uint_eq(t.len[0], 8);
+
+	/* ancount larger than the answers present: the ones present, no more */
+	memset(&t, 0, sizeof t);
+	len = answer(buf, (const unsigned char *)"\x03" "abc", 4, 200);
+	ck_assert_int_eq(md_dns_txt_parse(buf, len, collect_txt, &t), 1);
+
+	/* rdlength past the end of the message: nothing */
+	memset(&t, 0, sizeof t);
+	len = answer(buf, (const unsigned char *)"\x03" "abc", 4, 1);
+	buf[len - 5] = 0xff;
+	ck_assert_int_eq(md_dns_txt_parse(buf, len, collect_txt, &t), 0);
+	ck_assert_int_eq(t.n, 0);
+}
+END_TEST
+
+static Suite *
+dkim_attacks_suite(void)
+{
+	Suite *s = suite_create("dkim_attacks");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, control_passes);
+	tcase_add_test(tc, body_length_appended);
+	tcase_add_test(tc, rsa_sha1);
+	tcase_add_test(tc, small_key);
+	tcase_add_test(tc, unknown_algorithm);
+	tcase_add_test(tc, from_not_signed);
+	tcase_add_test(tc, expired_and_future);
+	tcase_add_test(tc, huge_header);
+	tcase_add_test(tc, second_from_after_many_fields);
+	tcase_add_test(tc, many_signatures);
+	tcase_add_test(tc, desk_domain_spelled_differently);
+	tcase_add_test(tc, txt_split_and_hostile);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+MD_UNIT_MAIN(dkim_attacks_suite)
