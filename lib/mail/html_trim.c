@@ -49,6 +49,9 @@ struct scan {
 	unsigned	 attr_depth;	/* div depth of an open attribution, or 0 */
 	size_t		 attr_start;
 	size_t		 pending;	/* start of a closed attribution, or -1 */
+	unsigned	 wrap_depth;	/* div depth of an open quote wrapper, or 0 */
+	size_t		 wrap_start;
+	int		 wrap_quoted;	/* ...which holds a blockquote */
 };
 
 static int
@@ -94,6 +97,23 @@ has_ci(const char *v, size_t n, const char *needle)
 	return 0;
 }
 
+/* Is name one of the space-separated class names in v? */
+static int
+has_class(const char *v, size_t n, const char *name)
+{
+	size_t k = strlen(name), i = 0, w;
+
+	while (i < n) {
+		while (i < n && is_ws(v[i]))
+			i++;
+		for (w = i; i < n && !is_ws(v[i]); i++)
+			;
+		if (i - w == k && strncasecmp(v + w, name, k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Outlook's separator above its header block: a border-top declaration,
  * solid, in #E1E1E1 (or #B5C4DF of older versions), written in any order
@@ -124,7 +144,16 @@ outlook_border(const char *v, size_t n)
 	return 0;
 }
 
-enum { M_NONE, M_CUT, M_ATTR };
+/*
+ * M_CUT: the history starts here.  M_WRAP: a container of the history
+ * (Proton's div.protonmail_quote, Yahoo's div.yahoo_quoted, Zoho's
+ * div.zmail_extra) that holds the attribution and, in some versions, the
+ * quote as a <blockquote>: then it is that quote's attribution, and what
+ * the customer writes after the blockquote inside it was answered inline.
+ * Without a blockquote its content is unquoted history, cut.
+ * M_ATTR: the attribution element right before a blockquote.
+ */
+enum { M_NONE, M_ATTR, M_WRAP, M_CUT };
 
 /* What the attribute name=value makes of its element. */
 static int
@@ -135,19 +164,23 @@ judge_attr(const char *name, size_t nlen, const char *v, size_t vlen)
 	if (nlen == 2 && strncasecmp(name, "id", 2) == 0 &&
 	    (has_ci(v, vlen, "divRplyFwdMsg") || has_ci(v, vlen, "appendonsend") ||
 	    has_ci(v, vlen, "mail-editor-reference-message-container") ||
-	    has_ci(v, vlen, "yahoo_quoted") || has_ci(v, vlen, "stopSpelling") ||
+	    has_ci(v, vlen, "stopSpelling") ||
 	    has_ci(v, vlen, "OLK_SRC_BODY_SECTION") || has_ci(v, vlen, "zwchr") ||
 	    has_ci(v, vlen, "divRpF")))	/* Exchange 2010's OWA: divRpF262540 */
 		return M_CUT;
+	if (nlen == 2 && strncasecmp(name, "id", 2) == 0 &&
+	    has_ci(v, vlen, "yahoo_quoted"))
+		return M_WRAP;
 	if (nlen == 11 && strncasecmp(name, "data-marker", 11) == 0 &&
 	    has_ci(v, vlen, "__DIVIDER__"))
 		return M_CUT;	/* Zimbra's rule above its header block */
 	if (nlen == 5 && strncasecmp(name, "class", 5) == 0) {
+		if (has_ci(v, vlen, "OutlookMessageHeader"))
+			return M_CUT;
 		if (has_ci(v, vlen, "yahoo_quoted") ||
 		    has_ci(v, vlen, "protonmail_quote") ||
-		    has_ci(v, vlen, "OutlookMessageHeader") ||
-		    has_ci(v, vlen, "zmail_extra"))
-			return M_CUT;
+		    has_class(v, vlen, "zmail_extra"))
+			return M_WRAP;	/* (not Zoho's rule div.zmail_extra_hr above) */
 		if (has_ci(v, vlen, "gmail_attr") || has_ci(v, vlen, "moz-cite-prefix"))
 			return M_ATTR;
 	}
@@ -163,7 +196,7 @@ mark_attr(void *mark, const char *name, size_t nlen, const char *v, size_t vlen)
 {
 	int m = judge_attr(name, nlen, v, vlen), *best = mark;
 
-	if (m == M_CUT || (m == M_ATTR && *best == M_NONE))
+	if (m > *best)
 		*best = m;
 }
 
@@ -192,9 +225,21 @@ open_tag(struct scan *s, const char *name, size_t at, int mark)
 		q->start = at;
 		q->end = s->len;
 		q->lead = s->pending != (size_t)-1 ? s->pending : at;
+		/*
+		 * The wrapper's own quote sits at its top level or one div
+		 * below (Yahoo); a deeper one belongs to the unquoted message
+		 * it holds, whose later text is no answer of the customer's.
+		 */
+		if (s->wrap_depth > 0 && !s->wrap_quoted &&
+		    s->div_depth <= s->wrap_depth + 1) {
+			q->lead = s->wrap_start;
+			s->wrap_quoted = 1;
+		}
 		s->pending = (size_t)-1;
 		return;
 	}
+	if (mark == M_WRAP && strcmp(name, "div") != 0)
+		mark = M_CUT;	/* only a div's end is followed */
 	if (strcmp(name, "div") != 0 && mark != M_CUT)
 		return;
 	if (strcmp(name, "div") == 0)
@@ -203,6 +248,11 @@ open_tag(struct scan *s, const char *name, size_t at, int mark)
 		return;
 	if (mark == M_CUT && at < s->cut)
 		s->cut = at;
+	else if (mark == M_WRAP && s->wrap_depth == 0) {
+		s->wrap_depth = s->div_depth;
+		s->wrap_start = at;
+		s->wrap_quoted = 0;
+	}
 	else if (mark == M_ATTR && s->attr_depth == 0 &&
 	    strcmp(name, "div") == 0) {
 		s->attr_depth = s->div_depth;
@@ -220,6 +270,11 @@ close_tag(struct scan *s, const char *name, size_t after)
 		if (s->attr_depth == s->div_depth) {
 			s->attr_depth = 0;
 			s->pending = s->attr_start;
+		}
+		if (s->wrap_depth == s->div_depth) {
+			if (!s->wrap_quoted && s->wrap_start < s->cut)
+				s->cut = s->wrap_start;	/* unquoted history */
+			s->wrap_depth = 0;
 		}
 		s->div_depth--;
 	}
@@ -265,11 +320,14 @@ scan(struct scan *s, const char *h, size_t len, int markers)
 		}
 		for (t = p; p < end && *p != '<'; p++)
 			;
-		if (s->bq_depth == 0 && s->attr_depth == 0 && visible(t, p)) {
+		if (s->bq_depth == 0 && s->attr_depth == 0 &&
+		    (s->wrap_depth == 0 || s->wrap_quoted) && visible(t, p)) {
 			s->last_vis = (size_t)(p - h);
 			s->pending = (size_t)-1;
 		}
 	}
+	if (s->wrap_depth > 0 && !s->wrap_quoted && s->wrap_start < s->cut)
+		s->cut = s->wrap_start;	/* a wrapper never closed */
 	if (s->cut > len)
 		s->cut = len;
 }
@@ -318,6 +376,17 @@ forward_before(const char *h, size_t a, const struct quote *q)
 	size_t n;
 	int r = 0;
 
+	/*
+	 * Proton puts its forward's marker and header block where a reply's
+	 * attribution stands, in the wrapper above the blockquote.
+	 */
+	if (q->lead < q->start &&
+	    (t = md_html_to_text(h + q->lead, q->start - q->lead)) != NULL) {
+		r = md_trim_forward_start(t);
+		free(t);
+		if (r)
+			return FWD_MARKER;
+	}
 	if (q->lead <= a || (t = md_html_to_text(h + a, q->lead - a)) == NULL)
 		return 0;
 	e = t + strlen(t);
@@ -358,7 +427,7 @@ md_reply_trim_html(const char *html, size_t len)
 	struct scan *s;
 	md_buf out = MD_BUF_INIT;
 	size_t i, at = 0, cut, fwd = (size_t)-1, fwd_quote = (size_t)-1;
-	size_t keep_at = (size_t)-1;
+	size_t keep_at = (size_t)-1, stop;
 	char *res = NULL;
 	int quoted_tail = 0, how;
 
@@ -386,7 +455,14 @@ md_reply_trim_html(const char *html, size_t len)
 		break;
 	}
 	for (i = 0; i < s->nq && s->q[i].start < cut; i++) {
-		if (render(&out, html, at, s->q[i].start, 0) < 0)
+		/*
+		 * A quote answered inline goes without its attribution
+		 * element: the text rules would read Zoho's decorated "---- On
+		 * ... wrote ----" as the start of the history.
+		 */
+		stop = s->q[i].start < s->last_vis && s->q[i].lead >= at ?
+		    s->q[i].lead : s->q[i].start;
+		if (render(&out, html, at, stop, 0) < 0)
 			goto done;
 		if (i == fwd_quote)
 			keep_at = out.len;

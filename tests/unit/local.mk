@@ -80,6 +80,7 @@ EXTRA_DIST += tests/fixtures/replies/more_langs_eu.cases \
 	tests/fixtures/replies/unknown_langs.cases tests/fixtures/replies/webmail.cases
 EXTRA_DIST += tests/fixtures/replies/wrapped_headers.cases
 EXTRA_DIST += tests/fixtures/replies/bare_blocks.cases
+EXTRA_DIST += tests/fixtures/replies/html3.cases
 
 # SMTP-stage trust decisions (helper "trust").
 check_PROGRAMS += tests/unit/test_spf
