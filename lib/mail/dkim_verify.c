@@ -135,7 +135,15 @@ key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
 			vc->temp[vc->ntemp++] = sig;
 		return DKIM_CBSTAT_NOTFOUND;
 	}
-	snprintf((char *)buf, buflen, "%s", txt);
+	/*
+	 * A record cut to fit would lose its last tags (s=, h=, t= restrict
+	 * the key): one that does not fit is no key.
+	 */
+	if (strlen(txt) >= buflen) {
+		free(txt);
+		return DKIM_CBSTAT_NOTFOUND;
+	}
+	memcpy(buf, txt, strlen(txt) + 1);
 	free(txt);
 	return DKIM_CBSTAT_CONTINUE;
 }

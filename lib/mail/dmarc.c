@@ -242,8 +242,8 @@ fetch_one(const struct md_txt_resolver *dns, const char *domain, long long deadl
 	memset(a, 0, sizeof *a);
 	snprintf(name, sizeof name, "_dmarc.%s", domain);
 	st = dns->lookup(dns->self, name, deadline_ms, fetch_cb, a);
-	if (st == MD_DNS_FOUND && a->count != 1)
-		st = MD_DNS_NONE;	/* none, or several: no policy (RFC 7489 6.6.3) */
+	if (st == MD_DNS_FOUND && a->count == 0)
+		st = MD_DNS_NONE;	/* TXT records, none of them DMARC's */
 	return st;
 }
 
@@ -265,7 +265,12 @@ md_dmarc_fetch(const struct md_txt_resolver *dns, const char *from_domain, long 
 	}
 	if (st == MD_DNS_TEMP)
 		return MD_DMARC_REC_TEMPERROR;
-	if (st == MD_DNS_NONE)
+	/*
+	 * Several records at a name end the discovery with no policy; the
+	 * organisational domain is asked only when the From: domain has none
+	 * (RFC 7489 6.6.3, steps 3 and 5).
+	 */
+	if (st == MD_DNS_NONE || a.count > 1)
 		return MD_DMARC_REC_NONE;
 	if (a.status != 0)
 		return MD_DMARC_REC_PERMERROR;

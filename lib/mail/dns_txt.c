@@ -69,31 +69,40 @@ md_dns_txt_parse(const unsigned char *msg, size_t len, md_txt_cb cb, void *cbarg
 	char *txt;
 	int skip, found = 0;
 
+	/*
+	 * A reply that does not add up (a count or length past its end) is
+	 * -1, not "these are all the records": a lost second DMARC record or
+	 * a cut key must not read as the whole answer.
+	 */
 	if (len < NS_HFIXEDSZ || len > ANSWER_MAX)
-		return 0;
+		return -1;
 	qd = (msg[4] << 8) | msg[5];
 	an = (msg[6] << 8) | msg[7];
 	while (qd-- > 0) {
 		if ((skip = dn_skipname(p, end)) < 0 || end - p < skip + 4)
-			return found;
+			return -1;
 		p += skip + 4;
 	}
 	while (an-- > 0) {
 		if ((skip = dn_skipname(p, end)) < 0 || end - p < skip + 10)
-			return found;
+			return -1;
 		p += skip;
 		type = (p[0] << 8) | p[1];
 		rdlen = (p[8] << 8) | p[9];
 		p += 10;
 		if ((size_t)(end - p) < rdlen)
-			return found;
-		if (type == ns_t_txt && (txt = malloc(rdlen + 1)) != NULL) {
+			return -1;
+		if (type == ns_t_txt) {
+			if ((txt = malloc(rdlen + 1)) == NULL)
+				return -1;
 			/* character-strings are concatenated (RFC 6376 3.6.2.2, RFC 7489 6.1) */
 			for (n = 0, k = 0; n < rdlen; ) {
 				unsigned l = p[n++];
 
-				if (l > rdlen - n)
-					l = rdlen - n;
+				if (l > rdlen - n) {
+					free(txt);
+					return -1;
+				}
 				memcpy(txt + k, p + n, l);
 				k += l;
 				n += l;
@@ -136,7 +145,7 @@ md_dns_txt(void *self, const char *name, long long deadline_ms, md_txt_cb cb, vo
 		len = ANSWER_MAX;
 	found = md_dns_txt_parse(ans, (size_t)len, cb, cbarg);
 	free(ans);
-	return found > 0 ? MD_DNS_FOUND : MD_DNS_NONE;
+	return found < 0 ? MD_DNS_TEMP : found > 0 ? MD_DNS_FOUND : MD_DNS_NONE;
 }
 
 const struct md_txt_resolver md_dns_resolver = { md_dns_txt, NULL };

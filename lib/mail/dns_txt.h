@@ -36,7 +36,9 @@ extern const struct md_txt_resolver md_dns_resolver;
 
 /*
  * Walks the answer section of a DNS reply msg[0..len) and calls cb for
- * each TXT RR.  Returns the number of TXT records.  Exposed for the fuzzer.
+ * each TXT RR.  Returns the number of TXT records, or -1 when the reply
+ * is malformed (then cb may have seen some records; the lookup is
+ * temperror).  Exposed for the fuzzer.
  */
 int	md_dns_txt_parse(const unsigned char *msg, size_t len, md_txt_cb cb, void *cbarg);
 

@@ -158,6 +158,11 @@ START_TEST(fetch)
 	ck_assert_int_eq(at_org, 1);
 	ck_assert_int_eq(r.sp, MD_DMARC_P_NONE);
 	ck_assert_int_eq(md_dmarc_fetch(&zone_dns, "two.test", 0, &r, &at_org), MD_DMARC_REC_NONE);
+	/* several records at the From: domain: no policy, not the org domain's instead */
+	zone_add("_dmarc.sub.example.org", "v=DMARC1; p=none");
+	zone_add("_dmarc.sub.example.org", "v=DMARC1; p=quarantine");
+	ck_assert_int_eq(md_dmarc_fetch(&zone_dns, "sub.example.org", 0, &r, &at_org),
+	    MD_DMARC_REC_NONE);
 	ck_assert_int_eq(md_dmarc_fetch(&zone_dns, "bad.test", 0, &r, &at_org),
 	    MD_DMARC_REC_PERMERROR);
 	ck_assert_int_eq(md_dmarc_fetch(&zone_dns, "temp.test", 0, &r, &at_org),
