@@ -91,9 +91,16 @@ md_html_skip_decl(const char *p, const char *end)
 	const char *q;
 
 	if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+		/* "<!-->" and "<!--->" are empty comments to browsers */
+		for (q = p + 4; q < end && q - p < 6 && *q == '-'; q++)
+			;
+		if (q < end && *q == '>')
+			return q + 1;
+		/* "--!>" ends a comment as "-->" does */
 		for (q = p + 4; end - q >= 3; q++)
-			if (memcmp(q, "-->", 3) == 0)
-				return q + 3;
+			if (q[0] == '-' && q[1] == '-' && (q[2] == '>' ||
+			    (q[2] == '!' && end - q >= 4 && q[3] == '>')))
+				return q + (q[2] == '>' ? 3 : 4);
 		return end;
 	}
 	q = memchr(p, '>', (size_t)(end - p));
@@ -105,9 +112,12 @@ md_html_skip_raw(const char *p, const char *end, const char *name)
 {
 	size_t n = strlen(name);
 
+	/* "</scriptx" does not end a script: the name must end there */
 	for (; p < end; p++)
 		if (*p == '<' && (size_t)(end - p) >= n + 2 && p[1] == '/' &&
-		    strncasecmp(p + 2, name, n) == 0)
+		    strncasecmp(p + 2, name, n) == 0 && (p + 2 + n == end ||
+		    md_html_tag_space(p[2 + n]) || p[2 + n] == '>' ||
+		    p[2 + n] == '/'))
 			return p;
 	return end;
 }

@@ -41,6 +41,9 @@ static const struct {
 	{ "a < b > c", "a < b > c" },
 	{ "x<!-- <p>gone</p> -->y", "xy" },
 	{ "x<!-- never closed <p>gone", "x" },
+	{ "a<!-->b<!--->c<!-- x --!>d", "abcd" },	/* as browsers end them */
+	{ "<!--[if !mso]><!-->shown<!--<![endif]-->", "shown" },
+	{ "<script>s = '</scripts>';</script>ok", "ok" },
 	{ "<!DOCTYPE html><?xml version=\"1.0\"?>ok", "ok" },
 	{ "<script>if (a < b) alert('x');</script>ok", "ok" },
 	{ "<SCRIPT type=x>var s = '</p>';</SCRIPT >ok", "ok" },
