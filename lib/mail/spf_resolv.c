@@ -121,7 +121,7 @@ add_rdata(SPF_dns_rr_t *rr, const u_char *msg, const u_char *end,
 		for (n = 0; n < rdlen; ) {
 			len = rd[n++];
 			if (len > rdlen - n)
-				len = rdlen - n;
+				return -1;	/* a string past its RR: malformed */
 			memcpy(dst, rd + n, len);
 			dst += len;
 			n += len;
@@ -135,8 +135,13 @@ add_rdata(SPF_dns_rr_t *rr, const u_char *msg, const u_char *end,
 	return 0;
 }
 
-/* Fills rr from the answer section of msg[0..len). */
-static void
+/*
+ * Fills rr from the answer section of msg[0..len).  -1 when the reply does
+ * not add up (a count or length past its end): the records in it may not
+ * be all of them (a second SPF record is a permerror, RFC 7208 4.5), so
+ * the lookup is a temporary error, not the records that were readable.
+ */
+static int
 parse_answer(SPF_dns_rr_t *rr, const u_char *msg, int len, int qtype)
 {
 	const u_char *p = msg + NS_HFIXEDSZ, *end = msg + len;
@@ -145,33 +150,34 @@ parse_answer(SPF_dns_rr_t *rr, const u_char *msg, int len, int qtype)
 	int n;
 
 	if (len < NS_HFIXEDSZ)
-		return;
+		return -1;
 	qd = (msg[4] << 8) | msg[5];
 	an = (msg[6] << 8) | msg[7];
 	while (qd-- > 0) {
 		if ((n = dn_skipname(p, end)) < 0 || end - p < n + 4)
-			return;
+			return -1;
 		p += n + 4;
 	}
 	while (an-- > 0) {
 		if ((n = dn_skipname(p, end)) < 0 || end - p < n + 10)
-			return;
+			return -1;
 		p += n;
 		type = (p[0] << 8) | p[1];
 		ttl = ((unsigned long)p[4] << 24) | (p[5] << 16) | (p[6] << 8) | p[7];
 		rdlen = (p[8] << 8) | p[9];
 		p += 10;
 		if ((size_t)(end - p) < rdlen)
-			return;
+			return -1;
 		if ((int)type == qtype) {
 			if (add_rdata(rr, msg, end, p, rdlen, type) < 0)
-				return;
+				return -1;
 			if (ttl < minttl)
 				minttl = ttl;
 		}
 		p += rdlen;
 	}
 	rr->ttl = rr->num_rr > 0 ? (time_t)minttl : NEG_TTL;
+	return 0;
 }
 
 static SPF_dns_rr_t *
@@ -211,11 +217,13 @@ resolv_lookup(SPF_dns_server_t *srv, const char *domain, ns_type type,
 	if (len > ANSWER_MAX)
 		len = ANSWER_MAX;
 	rr = SPF_dns_rr_new_init(srv, domain, type, 0, NETDB_SUCCESS);
-	if (rr != NULL) {
-		parse_answer(rr, ans, len, type);
-		if (rr->num_rr == 0)
-			rr->herrno = NO_DATA;
+	if (rr != NULL && parse_answer(rr, ans, len, type) < 0) {
+		SPF_dns_rr_free(rr);
+		free(ans);
+		return failed(srv, domain, type, TRY_AGAIN);
 	}
+	if (rr != NULL && rr->num_rr == 0)
+		rr->herrno = NO_DATA;
 	free(ans);
 	return rr;
 }

@@ -124,6 +124,8 @@ START_TEST(org_domain)
 		{ "example.org", "example.org" }, { "Mail.Example.ORG", "example.org" },
 		{ "a.b.example.co.uk", "example.co.uk" }, { "co.uk", "co.uk" },
 		{ "x.example.test", "example.test" }, { "example.org.", "example.org" },
+		/* the list's private section: two customers of a host are not aligned */
+		{ "victim.github.io", "victim.github.io" }, { "a.attacker.github.io", "attacker.github.io" },
 	};
 	char out[256];
 	size_t i;

@@ -262,7 +262,12 @@ dns_answer(unsigned char *q, ssize_t len, struct sockaddr *from, socklen_t flen)
 		o += put_txt(out + o, (const char *const[]){ "not spf", NULL });
 		o += put_txt(out + o, splitrec);
 		out[7] = 2;
-	} else if (strcasecmp(name, "example.test") != 0 && strcasecmp(name, "split.test") != 0)
+	} else if (type == ns_t_txt && strcasecmp(name, "cut.test") == 0) {
+		/* two answers announced, one sent: the other may be a second SPF record */
+		o += put_txt(out + o, (const char *const[]){ "v=spf1 ip4:192.0.2.4 -all", NULL });
+		out[7] = 2;
+	} else if (strcasecmp(name, "example.test") != 0 && strcasecmp(name, "split.test") != 0 &&
+	    strcasecmp(name, "cut.test") != 0)
 		out[3] = 0x83;		/* NXDOMAIN */
 	sendto(dns_fd, out, o, 0, from, flen);
 }
@@ -321,6 +326,8 @@ START_TEST(real_resolver)
 	ck_assert_int_eq(check("192.0.2.2", "h.test", "x@split.test", &r), MD_SPF_PASS);
 	ck_assert_int_eq(check("192.0.2.3", "h.test", "x@split.test", &r), MD_SPF_FAIL);
 	ck_assert_int_eq(check("192.0.2.3", "h.test", "x@nosuch.test", &r), MD_SPF_NONE);
+	/* a reply that does not add up is a temporary error, not the records it held */
+	ck_assert_int_eq(check("192.0.2.4", "h.test", "x@cut.test", &r), MD_SPF_TEMPERROR);
 	/* second time from the cache */
 	ck_assert_int_eq(check("192.0.2.1", "h.test", "x@example.test", &r), MD_SPF_PASS);
 	md_spf_free(spf);
