@@ -52,6 +52,7 @@ struct scan {
 	unsigned	 wrap_depth;	/* div depth of an open quote wrapper, or 0 */
 	size_t		 wrap_start;
 	int		 wrap_quoted;	/* ...which holds a blockquote */
+	unsigned	 qdiv_depth;	/* div depth of an open div name=quote, or 0 */
 };
 
 static int
@@ -152,8 +153,9 @@ outlook_border(const char *v, size_t n)
  * the customer writes after the blockquote inside it was answered inline.
  * Without a blockquote its content is unquoted history, cut.
  * M_ATTR: the attribution element right before a blockquote.
+ * M_QUOTE: GMX's and web.de's <div name="quote">, their blockquote.
  */
-enum { M_NONE, M_ATTR, M_WRAP, M_CUT };
+enum { M_NONE, M_QUOTE, M_ATTR, M_WRAP, M_CUT };
 
 /* What the attribute name=value makes of its element. */
 static int
@@ -187,6 +189,9 @@ judge_attr(const char *name, size_t nlen, const char *v, size_t vlen)
 	if (nlen == 5 && strncasecmp(name, "style", 5) == 0 &&
 	    outlook_border(v, vlen))
 		return M_CUT;
+	if (nlen == 4 && strncasecmp(name, "name", 4) == 0 && vlen == 5 &&
+	    strncasecmp(v, "quote", 5) == 0)
+		return M_QUOTE;
 	return M_NONE;
 }
 
@@ -213,8 +218,13 @@ static void
 open_tag(struct scan *s, const char *name, size_t at, int mark)
 {
 	struct quote *q;
+	int qdiv = mark == M_QUOTE && strcmp(name, "div") == 0;
 
-	if (strcmp(name, "blockquote") == 0) {
+	if (qdiv && s->bq_depth == 0)
+		s->qdiv_depth = ++s->div_depth;	/* the quote ends with it */
+	else
+		qdiv = 0;	/* a quote inside a quote is just a div */
+	if (strcmp(name, "blockquote") == 0 || (qdiv && s->bq_depth == 0)) {
 		if (s->bq_depth++ > 0)
 			return;
 		if (s->nq == MAX_QUOTES) {
@@ -267,6 +277,13 @@ close_tag(struct scan *s, const char *name, size_t after)
 		if (s->bq_depth > 0 && --s->bq_depth == 0 && s->nq > 0)
 			s->q[s->nq - 1].end = after;
 	} else if (strcmp(name, "div") == 0 && s->div_depth > 0) {
+		if (s->qdiv_depth == s->div_depth) {
+			/* GMX's quote: blockquotes left open inside end too */
+			s->qdiv_depth = 0;
+			s->bq_depth = 0;
+			if (s->nq > 0)
+				s->q[s->nq - 1].end = after;
+		}
 		if (s->attr_depth == s->div_depth) {
 			s->attr_depth = 0;
 			s->pending = s->attr_start;
