@@ -349,6 +349,7 @@ tests_unit_test_dkim_attacks_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dkim_attacks_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_dkim_attacks
 EXTRA_DIST += tests/fixtures/dkim/small512.private tests/fixtures/dkim/small512.txt
+EXTRA_DIST += tests/fixtures/dkim/ed.private tests/fixtures/dkim/ed.txt
 
 # Web login throttling: the policy (table driven) and its counters in PostgreSQL.
 check_PROGRAMS += tests/unit/test_login_throttle

@@ -317,6 +317,28 @@ START_TEST(key_record_too_long)
 }
 END_TEST
 
+/*
+ * Ed25519 (RFC 8463) passes; the same signature under an RSA key record
+ * (a key type that does not match a=) does not.
+ */
+START_TEST(ed25519)
+{
+	struct signing sg = { "ed.private", "ed", "example.org", DKIM_SIGN_ED25519SHA256, -1, 0, 0,
+	    DKIM_CANON_RELAXED };
+	struct md_dkim *d = verifier("ed._domainkey.example.org", "ed.txt");
+	struct md_dkim_result r;
+	char *msg = sign(&sg, hdrs, body), *rsa = key_record("sel.txt");
+
+	ck_assert_ptr_nonnull(strstr(msg, "a=ed25519-sha256"));
+	ck_assert_msg(verify(d, msg, &r) == MD_DKIM_PASS, "%s", r.sigs[0].why);
+	zone_txt[0] = rsa;
+	ck_assert_int_eq(verify(d, msg, &r), MD_DKIM_FAIL);
+	md_dkim_free(d);
+	free(msg);
+	free(rsa);
+}
+END_TEST
+
 /* An algorithm nobody knows: fail, not pass, not an error that stops the rest. */
 START_TEST(unknown_algorithm)
 {
@@ -599,6 +621,7 @@ dkim_attacks_suite(void)
 	tcase_add_test(tc, rsa_sha1);
 	tcase_add_test(tc, small_key);
 	tcase_add_test(tc, unknown_algorithm);
+	tcase_add_test(tc, ed25519);
 	tcase_add_test(tc, key_record_too_long);
 	tcase_add_test(tc, from_not_signed);
 	tcase_add_test(tc, expired_and_future);
