@@ -164,6 +164,17 @@ md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *po
 		/* No single From: domain: nothing to align with, no policy to find. */
 		pick_dkim(in, NULL, NULL, 0, &dkim_aligned, &aligned_temp, out);
 		out->dmarc = MD_DMARC_PERMERROR;
+		/*
+		 * But the tracker files the message under its first mailbox
+		 * (from_domain): a second From: field or mailbox must not let an
+		 * address in the desk's or a responder's domain past the rules
+		 * that refuse it unauthenticated.
+		 */
+		if (in->from_domain != NULL && *in->from_domain != '\0' &&
+		    domain_norm(in->from_domain, from, sizeof from) == 0) {
+			snprintf(out->from_domain, sizeof out->from_domain, "%s", from);
+			md_auth_decide(out, pol, in->desk_domain);
+		}
 		return;
 	}
 	spf_aligned = in->spf == MD_SPF_PASS &&
@@ -212,7 +223,7 @@ md_auth_decide(struct md_auth_result *out, const struct md_auth_policy *pol,
 	out->action = MD_AUTH_ACCEPT;
 	out->xcode[0] = out->reason[0] = '\0';
 	if (out->dmarc == MD_DMARC_SKIPPED || out->from_domain[0] == '\0')
-		return;		/* not judged, or no single From: domain */
+		return;		/* not judged, or no From: domain at all */
 	/* Our own domain: only authenticated senders may write as it. */
 	if (pol->desk_from_auth && desk_domain != NULL &&
 	    in_domain(out->from_domain, desk_domain) && out->sender_auth != MD_SENDER_AUTH_YES) {

@@ -526,6 +526,35 @@ START_TEST(desk_domain_spelled_differently)
 }
 END_TEST
 
+/*
+ * A From: in the desk domain with a second From: field, or a second
+ * mailbox: no single author, and still refused unauthenticated (the
+ * tracker files the first mailbox).  Without a From: domain: accepted,
+ * sender_auth=no.
+ */
+START_TEST(desk_from_with_second_author)
+{
+	struct md_auth_policy pol = { 1, 0, 1 };
+	struct md_auth_result out;
+	struct md_auth_input in;
+	int variant;
+
+	for (variant = 0; variant < 3; variant++) {
+		memset(&in, 0, sizeof in);
+		in.from_domain = variant == 2 ? "" : "Desk.Test";
+		in.from_count = variant == 1 ? 2 : 1;
+		in.from_headers = variant == 0 ? 2 : 1;
+		in.spf = MD_SPF_PASS;
+		in.spf_domain = "attacker.test";
+		in.desk_domain = "desk.test";
+		md_auth_evaluate(&in, &pol, &out);
+		ck_assert_int_eq(out.dmarc, MD_DMARC_PERMERROR);
+		ck_assert_int_eq(out.sender_auth, MD_SENDER_AUTH_NO);
+		ck_assert_int_eq(out.action, variant == 2 ? MD_AUTH_ACCEPT : MD_AUTH_REJECT);
+	}
+}
+END_TEST
+
 /* --- DNS answers ------------------------------------------------------------------- */
 
 struct txts {
@@ -629,6 +658,7 @@ dkim_attacks_suite(void)
 	tcase_add_test(tc, second_from_after_many_fields);
 	tcase_add_test(tc, many_signatures);
 	tcase_add_test(tc, desk_domain_spelled_differently);
+	tcase_add_test(tc, desk_from_with_second_author);
 	tcase_add_test(tc, txt_split_and_hostile);
 	suite_add_tcase(s, tc);
 	return s;

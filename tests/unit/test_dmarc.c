@@ -538,8 +538,18 @@ START_TEST(responder_domain)
 	md_auth_evaluate(&in, &pol, &out);
 	ck_assert_int_eq(out.action, MD_AUTH_REJECT);
 	ck_assert_int_eq(md_auth_wants_responder_check(&out, &pol), 0);
+	/*
+	 * No single From: (a second field): not authenticated, and the first
+	 * mailbox, which the tracker files, is still checked against the
+	 * responder domains (a second From: must not get a responder's past)
+	 */
 	in.rec_status = MD_DMARC_REC_NONE;
 	in.from_headers = 2;
+	md_auth_evaluate(&in, &pol, &out);
+	ck_assert_int_eq(out.dmarc, MD_DMARC_PERMERROR);
+	ck_assert_int_eq(out.sender_auth, MD_SENDER_AUTH_NO);
+	ck_assert_int_eq(md_auth_wants_responder_check(&out, &pol), 1);
+	in.from_domain = "";
 	md_auth_evaluate(&in, &pol, &out);
 	ck_assert_int_eq(md_auth_wants_responder_check(&out, &pol), 0);
 	md_auth_skipped(&out);
