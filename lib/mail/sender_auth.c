@@ -181,6 +181,10 @@ md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *po
 	    aligned(in->spf_domain, from, org, rec != NULL && rec->strict_spf);
 	pick_dkim(in, from, org, rec != NULL && rec->strict_dkim, &dkim_aligned, &aligned_temp,
 	    out);
+	/* SPF of an aligned domain unknown now is doubt like an aligned key's: never a fail */
+	if (in->spf == MD_SPF_TEMPERROR &&
+	    aligned(in->spf_domain, from, org, rec != NULL && rec->strict_spf))
+		aligned_temp = 1;
 	out->sender_auth = spf_aligned || dkim_aligned ? MD_SENDER_AUTH_YES : MD_SENDER_AUTH_NO;
 	out->aligned_by = dkim_aligned ? "dkim" : spf_aligned ? "spf" : "";
 

@@ -339,6 +339,33 @@ START_TEST(ed25519)
 }
 END_TEST
 
+/*
+ * d= with bytes no host name has (libopendkim's signer refuses them, a
+ * forger's need not): never a pass, and never such bytes in the record's
+ * dkim field or the log line.
+ */
+START_TEST(domain_with_control_bytes)
+{
+	static const char *const odd[] = { "ex\001mple.org", "exa\tple.org", "ex%mple.org" };
+	struct signing sg = SIGNING("example.org");
+	struct md_dkim *d = verifier("sel._domainkey.example.org", "sel.txt");
+	struct md_dkim_result r;
+	char *msg = sign(&sg, hdrs, body), *dtag = strstr(msg, "d=example.org;");
+	size_t i, k;
+
+	ck_assert_ptr_nonnull(dtag);
+	for (i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		memcpy(dtag + 2, odd[i], strlen(odd[i]));
+		ck_assert_int_ne(verify(d, msg, &r), MD_DKIM_PASS);
+		for (k = 0; r.sigs[0].domain[k] != '\0'; k++)
+			ck_assert_msg(r.sigs[0].domain[k] > ' ' && r.sigs[0].domain[k] != '%',
+			    "byte %d in %s", r.sigs[0].domain[k], odd[i]);
+	}
+	md_dkim_free(d);
+	free(msg);
+}
+END_TEST
+
 /* An algorithm nobody knows: fail, not pass, not an error that stops the rest. */
 START_TEST(unknown_algorithm)
 {
@@ -651,6 +678,7 @@ dkim_attacks_suite(void)
 	tcase_add_test(tc, small_key);
 	tcase_add_test(tc, unknown_algorithm);
 	tcase_add_test(tc, ed25519);
+	tcase_add_test(tc, domain_with_control_bytes);
 	tcase_add_test(tc, key_record_too_long);
 	tcase_add_test(tc, from_not_signed);
 	tcase_add_test(tc, expired_and_future);
