@@ -347,13 +347,19 @@ md_auth_check(const struct md_auth_env *env, const char *raw, size_t rawlen,
 	in.dkim = dkim;
 	if (*in.from_domain != '\0')
 		(void)md_org_domain(in.from_domain, org, sizeof org);
-	if (env->dkim != NULL)
-		md_dkim_verify(env->dkim, raw, rawlen, org, deadline, dkim);
+	/*
+	 * The policy first: the From: domain's own DNS decides it, while the
+	 * signatures' keys may be anyone's.  A forger's key server that never
+	 * answers would otherwise spend the budget and turn the p=reject of
+	 * the domain he forges into temperror.
+	 */
 	in.rec_status = MD_DMARC_REC_NONE;
 	if (*org != '\0' && in.from_count == 1 && in.from_headers == 1) {
 		in.rec_status = md_dmarc_fetch(env->dns, in.from_domain, deadline, &rec,
 		    &in.rec_at_org);
 		in.rec = &rec;
 	}
+	if (env->dkim != NULL)
+		md_dkim_verify(env->dkim, raw, rawlen, org, deadline, dkim);
 	md_auth_evaluate(&in, &env->policy, out);
 }

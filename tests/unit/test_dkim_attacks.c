@@ -14,9 +14,11 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <opendkim/dkim.h>
 
+#include "clock.h"
 #include "dkim_verify.h"
 #include "dmarc.h"
 #include "dns_txt.h"
@@ -582,6 +584,58 @@ START_TEST(desk_from_with_second_author)
 }
 END_TEST
 
+/*
+ * A resolver like the real one about time: past the deadline every lookup
+ * fails at once, and names under slow.test take until the deadline (a
+ * forger's name server that never answers).
+ */
+static enum md_dns_status
+slow_lookup(void *self, const char *name, long long deadline, md_txt_cb cb, void *arg)
+{
+	size_t n = strlen(name);
+
+	if (deadline != 0 && md_now_ms() >= deadline)
+		return MD_DNS_TEMP;
+	if (n >= 9 && strcmp(name + n - 9, "slow.test") == 0) {
+		while (deadline != 0 && md_now_ms() < deadline)
+			usleep(5000);
+		return MD_DNS_TEMP;
+	}
+	return zone_lookup(self, name, deadline, cb, arg);
+}
+
+/*
+ * A forged From: of a p=reject domain carrying a signature of the forger's
+ * own domain whose key server never answers: the DNS budget is spent on
+ * that key, and the DMARC record must not then be "temperror" (accepted)
+ * instead of the refusal the domain asked for.
+ */
+START_TEST(slow_key_does_not_hide_policy)
+{
+	static const struct md_txt_resolver slow = { slow_lookup, NULL };
+	struct signing sg = SIGNING("slow.test");
+	struct md_auth_env env = { 0 };
+	struct md_auth_result out;
+	struct md_dkim_result dk;
+	char *msg = sign(&sg, hdrs, body);
+
+	zone_reset();
+	zone_add("_dmarc.example.org", "v=DMARC1; p=reject");
+	env.dkim = md_dkim_new(&slow);
+	env.dns = &slow;
+	env.policy.dmarc_reject = 1;
+	env.desk_domain = "desk.test";
+	env.timeout_ms = 300;
+	md_auth_check(&env, msg, strlen(msg), "carl@example.org", 1, MD_SPF_PASS, "attacker.test",
+	    &out, &dk);
+	ck_assert_int_eq(out.sender_auth, MD_SENDER_AUTH_NO);
+	ck_assert_int_eq(out.dmarc, MD_DMARC_FAIL);
+	ck_assert_int_eq(out.action, MD_AUTH_REJECT);
+	md_dkim_free(env.dkim);
+	free(msg);
+}
+END_TEST
+
 /* --- DNS answers ------------------------------------------------------------------- */
 
 struct txts {
@@ -687,6 +741,7 @@ dkim_attacks_suite(void)
 	tcase_add_test(tc, many_signatures);
 	tcase_add_test(tc, desk_domain_spelled_differently);
 	tcase_add_test(tc, desk_from_with_second_author);
+	tcase_add_test(tc, slow_key_does_not_hide_policy);
 	tcase_add_test(tc, txt_split_and_hostile);
 	suite_add_tcase(s, tc);
 	return s;
