@@ -338,13 +338,14 @@ tests_unit_test_conversation_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conversation_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_conversation
 check_PROGRAMS += tests/unit/test_dmarc
-tests_unit_test_dmarc_SOURCES = tests/unit/test_dmarc.c tests/unit/unit.h
+tests_unit_test_dmarc_SOURCES = tests/unit/test_dmarc.c tests/unit/unit.h tests/unit/dkim_fixture.h
 tests_unit_test_dmarc_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dmarc_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_dmarc
 EXTRA_DIST += tests/fixtures/dkim/sel.private tests/fixtures/dkim/sel.txt tests/fuzz/fuzz_auth.c
 check_PROGRAMS += tests/unit/test_dkim_attacks
-tests_unit_test_dkim_attacks_SOURCES = tests/unit/test_dkim_attacks.c tests/unit/unit.h
+tests_unit_test_dkim_attacks_SOURCES = tests/unit/test_dkim_attacks.c tests/unit/unit.h \
+	tests/unit/dkim_fixture.h
 tests_unit_test_dkim_attacks_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dkim_attacks_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_dkim_attacks

@@ -12,8 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <opendkim/dkim.h>
-
+#include "dkim_fixture.h"
 #include "dkim_verify.h"
 #include "dmarc.h"
 #include "record.h"
@@ -178,38 +177,6 @@ END_TEST
 
 /* --- DKIM with the fixture key ----------------------------------------------------------- */
 
-static char *
-slurp(const char *rel)
-{
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof path, "%s/tests/fixtures/dkim/%s", md_fixture_dir(), rel);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
-/* sel.txt's quoted strings, concatenated: the key record. */
-static char *
-public_key(void)
-{
-	char *zf = slurp("sel.txt"), *out = calloc(1, strlen(zf) + 1), *p, *q;
-
-	for (p = zf; (p = strchr(p, '"')) != NULL && (q = strchr(p + 1, '"')) != NULL; p = q + 1)
-		strncat(out, p + 1, (size_t)(q - p - 1));
-	free(zf);
-	return out;
-}
-
 static const char hdrs[] =
 	"From: Carl <carl@example.org>\r\n"
 	"To: support+acme@desk.test\r\n"
@@ -221,42 +188,16 @@ static const char body[] = "Hello desk,\r\nplease help.\r\n";
 static char *
 signed_message(const char *domain)
 {
-	DKIM_LIB *lib = dkim_init(NULL, NULL);
-	char *key = slurp("sel.private"), *msg;
-	unsigned char sig[4096];
-	DKIM_STAT st;
-	DKIM *dk;
-	const char *p = hdrs, *e;
+	struct md_dkim_signing sg = MD_DKIM_SIGNING(domain);
 
-	dk = dkim_sign(lib, (const u_char *)"t", NULL, (dkim_sigkey_t)key, (const u_char *)"sel",
-	    (const u_char *)domain, DKIM_CANON_RELAXED, DKIM_CANON_RELAXED, DKIM_SIGN_RSASHA256,
-	    -1, &st);
-	ck_assert_ptr_nonnull(dk);
-	while (*p != '\0') {
-		for (e = p; !(e[0] == '\r' && e[1] == '\n' && e[2] != '\t'); e++)
-			;
-		ck_assert_int_eq(dkim_header(dk, (u_char *)p, (size_t)(e - p)), DKIM_STAT_OK);
-		p = e + 2;
-	}
-	ck_assert_int_eq(dkim_eoh(dk), DKIM_STAT_OK);
-	ck_assert_int_eq(dkim_body(dk, (u_char *)body, strlen(body)), DKIM_STAT_OK);
-	ck_assert_int_eq(dkim_eom(dk, NULL), DKIM_STAT_OK);
-	ck_assert_int_eq(dkim_getsighdr(dk, sig, sizeof sig, strlen("DKIM-Signature: ")),
-	    DKIM_STAT_OK);
-	msg = malloc(strlen((char *)sig) + sizeof hdrs + sizeof body + 64);
-	/* the milter's raw form: folded lines of a header end in bare LF */
-	sprintf(msg, "DKIM-Signature: %s\r\n%s\r\n%s", sig, hdrs, body);
-	dkim_free(dk);
-	dkim_close(lib);
-	free(key);
-	return msg;
+	return md_dkim_fixture_sign(&sg, hdrs, body);
 }
 
 START_TEST(dkim_pass_fail_temp)
 {
 	struct md_dkim *d;
 	struct md_dkim_result r;
-	char *key = public_key(), *msg = signed_message("example.org"), *bad;
+	char *key = md_dkim_fixture_key("sel.txt"), *msg = signed_message("example.org"), *bad;
 
 	zone_reset();
 	zone_add("sel._domainkey.example.org", key);
@@ -301,7 +242,7 @@ START_TEST(dkim_two_signatures)
 {
 	struct md_dkim *d;
 	struct md_dkim_result r;
-	char *key = public_key(), *good = signed_message("example.org");
+	char *key = md_dkim_fixture_key("sel.txt"), *good = signed_message("example.org");
 	char *other = signed_message("mailer.test"), *msg, *eol;
 	size_t i;
 
@@ -334,7 +275,7 @@ START_TEST(dkim_through_auth_check)
 	struct md_auth_env env = { 0 };
 	struct md_auth_result out;
 	struct md_dkim_result dk;
-	char *key = public_key(), *msg = signed_message("example.org"), f[300];
+	char *key = md_dkim_fixture_key("sel.txt"), *msg = signed_message("example.org"), f[300];
 
 	zone_reset();
 	zone_add("sel._domainkey.example.org", key);
