@@ -444,7 +444,7 @@ past_hidden(struct h2t *h, const char *q, const char *end, const char *name)
 	if ((size_t)(lim - q) > h->hide_budget)
 		lim = q + h->hide_budget;
 	while (p < lim && (lt = memchr(p, '<', (size_t)(lim - p))) != NULL) {
-		if (lt + 1 < end && (lt[1] == '!' || lt[1] == '?')) {
+		if (md_html_is_decl(lt, end)) {
 			p = md_html_skip_decl(lt, end);
 			continue;
 		}
@@ -471,7 +471,7 @@ tag(struct h2t *h, const char *p, const char *end)
 	enum tag_kind kind;
 	int closing;
 
-	if (end - p > 1 && (p[1] == '!' || p[1] == '?'))
+	if (md_html_is_decl(p, end))
 		return md_html_skip_decl(p, end);
 	if ((q = md_html_tag_name(p, end, name, sizeof name, &closing)) == NULL) {
 		out_bytes(h, "<", 1);	/* "a < b": not markup */

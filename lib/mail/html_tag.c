@@ -85,6 +85,16 @@ md_html_attributes(const char *p, const char *end, md_html_attr_fn *fn,
 	return p < end ? p + 1 : end;
 }
 
+int
+md_html_is_decl(const char *p, const char *end)
+{
+	if (end - p < 2)
+		return 0;
+	if (p[1] == '!' || p[1] == '?')
+		return 1;
+	return p[1] == '/' && end - p > 2 && !is_alpha(p[2]);
+}
+
 const char *
 md_html_skip_decl(const char *p, const char *end)
 {

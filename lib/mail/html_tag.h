@@ -33,7 +33,14 @@ typedef void md_html_attr_fn(void *ctx, const char *name, size_t nlen,
 const char *md_html_attributes(const char *p, const char *end,
     md_html_attr_fn *fn, void *ctx);
 
-/* p at "<!" or "<?": past "<!-- ... -->", "<!DOCTYPE ...>" or "<?...>". */
+/*
+ * Does the '<' at p start a comment or something browsers read as one:
+ * "<!", "<?", or "</" before no letter ("</ div>", "</>")?  At the end of
+ * the input "</" is text.
+ */
+int md_html_is_decl(const char *p, const char *end);
+
+/* p at such a '<': past "<!-- ... -->", "<!DOCTYPE ...>", "<?...>" ... */
 const char *md_html_skip_decl(const char *p, const char *end);
 
 /* Raw text elements (script, style, ...): to the "</name" that ends them. */

@@ -305,7 +305,7 @@ tag(struct scan *s, const char *p, const char *end)
 	const char *r;
 	int closing, mark = M_NONE;
 
-	if (end - p > 1 && (p[1] == '!' || p[1] == '?'))
+	if (md_html_is_decl(p, end))
 		return md_html_skip_decl(p, end);
 	if ((r = md_html_tag_name(p, end, name, sizeof name, &closing)) == NULL)
 		return p + 1;	/* a literal '<' */

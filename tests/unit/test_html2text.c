@@ -44,6 +44,7 @@ static const struct {
 	{ "a<!-->b<!--->c<!-- x --!>d", "abcd" },	/* as browsers end them */
 	{ "<!--[if !mso]><!-->shown<!--<![endif]-->", "shown" },
 	{ "<script>s = '</scripts>';</script>ok", "ok" },
+	{ "a</ div>b</>c", "abc" },			/* bogus comments */
 	{ "<!DOCTYPE html><?xml version=\"1.0\"?>ok", "ok" },
 	{ "<script>if (a < b) alert('x');</script>ok", "ok" },
 	{ "<SCRIPT type=x>var s = '</p>';</SCRIPT >ok", "ok" },
