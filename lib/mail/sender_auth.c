@@ -171,7 +171,8 @@ md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *po
 		 * that refuse it unauthenticated.
 		 */
 		if (in->from_domain != NULL && *in->from_domain != '\0' &&
-		    domain_norm(in->from_domain, from, sizeof from) == 0) {
+		    domain_norm(in->from_domain, from, sizeof from) == 0 &&
+		    md_org_domain(from, org, sizeof org) == 0) {	/* a host name: fit for the reply */
 			snprintf(out->from_domain, sizeof out->from_domain, "%s", from);
 			md_auth_decide(out, pol, in->desk_domain);
 		}

@@ -454,6 +454,16 @@ START_TEST(desk_from_with_second_author)
 	struct md_auth_input in;
 	int variant;
 
+	/* a From: domain that is no host name never reaches the reply (CR LF, '%') */
+	memset(&in, 0, sizeof in);
+	in.from_domain = "desk.test\r\n250 ok %s";
+	in.from_count = 2;
+	in.from_headers = 1;
+	in.desk_domain = "desk.test";
+	md_auth_evaluate(&in, &pol, &out);
+	ck_assert_int_eq(out.action, MD_AUTH_ACCEPT);
+	ck_assert_str_eq(out.from_domain, "");
+	ck_assert_ptr_null(strpbrk(out.reason, "\r\n%"));
 	for (variant = 0; variant < 3; variant++) {
 		memset(&in, 0, sizeof in);
 		in.from_domain = variant == 2 ? "" : "Desk.Test";
