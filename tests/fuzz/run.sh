@@ -42,6 +42,9 @@ if [ -e "$stamp" ] && [ -n "$(find "$srcdir/lib" "$builddir/lib" -maxdepth 2 \
 	rm -f "$out"/obj/*.o "$stamp"
 fi
 [ -e "$stamp" ] || rm -f "$out"/obj/*.o
+# The stamp's time is the compile's start: a source saved while the
+# objects are compiled is newer than it, so the next run compiles again.
+touch "$stamp.new"
 objs=()
 for c in "${sources[@]}"; do
 	o=$out/obj/$(basename "$c" .c).o
@@ -50,7 +53,7 @@ for c in "${sources[@]}"; do
 	fi
 	objs+=("$o")
 done
-touch "$stamp"
+mv "$stamp.new" "$stamp"
 
 n=0
 fail=0
