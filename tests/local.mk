@@ -4,7 +4,7 @@ include tests/unit/local.mk
 include tests/worker/local.mk
 # The layering of lib/ (util, mail, store, policy, ops) and of the programs, from #include lines.
 TESTS += tests/check-layers.sh
-EXTRA_DIST += tests/check-layers.sh
+EXTRA_DIST += tests/check-layers.sh tests/lsan.supp
 include tests/milter/local.mk
 include tests/e2e/local.mk
 EXTRA_DIST += tests/harness/lib.sh tests/harness/tap.sh tests/harness/pg-cluster tests/harness/dkim_sign.pl
