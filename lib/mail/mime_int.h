@@ -59,6 +59,10 @@ struct walk {
  * mime_decode.c, other encodings by GMime.
  */
 void	 md_mime_write_decoded(GMimeObject *obj, GMimeStream *st);
+/* n bytes (a copy, NUL-terminated for callers that rely on it) as a's data
+ * and size; w->oom when out of memory. */
+void	 md_mime_set_data(struct walk *w, struct md_attachment *a, const void *p,
+	    size_t n);
 /* A zeroed attachment at the end of w->out's list; NULL when full. */
 struct md_attachment *md_mime_new_attachment(struct walk *w);
 /*

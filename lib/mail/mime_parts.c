@@ -128,9 +128,8 @@ md_mime_filename(GMimeObject *obj)
 	    "filename"), g_mime_object_get_content_type_parameter(obj, "name"));
 }
 
-/* n bytes as a's data, with the NUL callers may rely on. */
-static void
-set_data(struct walk *w, struct md_attachment *a, const void *p, size_t n)
+void
+md_mime_set_data(struct walk *w, struct md_attachment *a, const void *p, size_t n)
 {
 	if ((a->data = malloc(n + 1)) == NULL) {
 		w->oom = 1;
@@ -150,7 +149,7 @@ keep_data(struct walk *w, GMimeObject *obj, struct md_attachment *a)
 	if (!w->want_data || a->size > w->max_attachment)
 		return;
 	bytes = decoded(obj);
-	set_data(w, a, bytes->data, bytes->len);
+	md_mime_set_data(w, a, bytes->data, bytes->len);
 	g_byte_array_free(bytes, TRUE);
 }
 
@@ -284,7 +283,7 @@ tnef_file(struct walk *w, const struct md_tnef_file *f, unsigned cp)
 	free(type);
 	a->size = f->size;
 	if (w->want_data && f->size <= w->max_attachment)
-		set_data(w, a, f->data, f->size);
+		md_mime_set_data(w, a, f->data, f->size);
 	return w->oom ? -1 : 0;
 }
 

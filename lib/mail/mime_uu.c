@@ -124,15 +124,8 @@ block(struct walk *w, const char *p, const char *name, const char *name_end)
 	a->content_type = md_mime_clean(w, type, strlen(type),
 	    MD_MIME_MAX_FILENAME, CL_LINE);
 	a->size = b.len;
-	if (w->want_data && a->size <= w->max_attachment) {
-		if ((a->data = malloc(b.len + 1)) == NULL)
-			w->oom = 1;
-		else {
-			if (b.len > 0)
-				memcpy(a->data, b.data, b.len);
-			a->data[b.len] = '\0';
-		}
-	}
+	if (w->want_data && a->size <= w->max_attachment)
+		md_mime_set_data(w, a, b.data, b.len);
 	md_buf_free(&b);
 	return past;
 }
