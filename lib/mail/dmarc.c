@@ -173,10 +173,8 @@ psl_load(void)
 }
 
 int
-md_org_domain(const char *domain, char *out, size_t outlen)
+md_domain_norm(const char *domain, char *out, size_t outlen)
 {
-	char d[MD_DOMAIN_MAX + 1];
-	const char *reg, *last, *prev;
 	size_t n = strlen(domain), i;
 
 	if (n > 0 && domain[n - 1] == '.')
@@ -189,11 +187,23 @@ md_org_domain(const char *domain, char *out, size_t outlen)
 		if (c >= 'A' && c <= 'Z')
 			c += 'a' - 'A';
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.') || (c == '.' && (i == 0 || d[i - 1] == '.')))
+		    c == '.') || (c == '.' && (i == 0 || out[i - 1] == '.')))
 			return -1;
-		d[i] = c;
+		out[i] = c;
 	}
-	d[n] = '\0';
+	out[n] = '\0';
+	return 0;
+}
+
+int
+md_org_domain(const char *domain, char *out, size_t outlen)
+{
+	char d[MD_DOMAIN_MAX + 1];
+	const char *reg, *last, *prev;
+	size_t n, i;
+
+	if (md_domain_norm(domain, d, sizeof d) < 0 || (n = strlen(d)) >= outlen)
+		return -1;
 	pthread_once(&psl_once, psl_load);
 	reg = psl != NULL ? psl_registrable_domain(psl, d) : NULL;
 	if (reg == NULL && psl == NULL) {

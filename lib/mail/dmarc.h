@@ -49,6 +49,14 @@ struct md_dmarc_record {
 int	md_dmarc_record_parse(const char *txt, size_t len, struct md_dmarc_record *out);
 
 /*
+ * domain as every comparison needs it, into out: lower case (ASCII, whatever
+ * the locale), without the DNS root's trailing dot ("Desk.Example." is
+ * desk.example, which MTAs deliver to).  0, or -1 (empty, too long, not a
+ * host name: only letters, digits, '-', '_' and non-empty labels).
+ */
+int	md_domain_norm(const char *domain, char *out, size_t outlen);
+
+/*
  * Organisational domain of domain (lower case, no trailing dot) into out:
  * the registrable domain by the public suffix list, or domain itself when
  * it is a public suffix.  0, or -1 (empty/too long/not a host name).

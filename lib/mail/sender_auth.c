@@ -65,27 +65,6 @@ in_domain(const char *d, const char *domain)
 	return n > m && d[n - m - 1] == '.' && strcasecmp(d + n - m, domain) == 0;
 }
 
-/*
- * The From: domain as every comparison below needs it: lower case (ASCII,
- * whatever the locale), without the DNS root's trailing dot ("Desk.Example."
- * is desk.example, which MTAs deliver to and mail readers show).  0, or -1
- * when it does not fit.
- */
-static int
-domain_norm(const char *d, char *out, size_t outlen)
-{
-	size_t n = strlen(d), i;
-
-	if (n > 1 && d[n - 1] == '.')
-		n--;
-	if (n >= outlen)
-		return -1;
-	for (i = 0; i < n; i++)
-		out[i] = d[i] >= 'A' && d[i] <= 'Z' ? (char)(d[i] - 'A' + 'a') : d[i];
-	out[n] = '\0';
-	return 0;
-}
-
 /* The passing signing domain to report: an aligned one first. */
 static void
 pick_dkim(const struct md_auth_input *in, const char *from, const char *from_org, int strict,
@@ -158,7 +137,7 @@ md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *po
 	out->aligned_by = "";
 	out->dkim = in->dkim != NULL ? in->dkim->res : MD_DKIM_NONE;
 	have_from = in->from_domain != NULL && *in->from_domain != '\0' && in->from_count == 1 &&
-	    in->from_headers == 1 && domain_norm(in->from_domain, from, sizeof from) == 0 &&
+	    in->from_headers == 1 && md_domain_norm(in->from_domain, from, sizeof from) == 0 &&
 	    md_org_domain(from, org, sizeof org) == 0;
 	if (!have_from) {
 		/* No single From: domain: nothing to align with, no policy to find. */
@@ -170,9 +149,8 @@ md_auth_evaluate(const struct md_auth_input *in, const struct md_auth_policy *po
 		 * address in the desk's or a responder's domain past the rules
 		 * that refuse it unauthenticated.
 		 */
-		if (in->from_domain != NULL && *in->from_domain != '\0' &&
-		    domain_norm(in->from_domain, from, sizeof from) == 0 &&
-		    md_org_domain(from, org, sizeof org) == 0) {	/* a host name: fit for the reply */
+		if (in->from_domain != NULL &&	/* a host name: fit for the reply */
+		    md_domain_norm(in->from_domain, from, sizeof from) == 0) {
 			snprintf(out->from_domain, sizeof out->from_domain, "%s", from);
 			md_auth_decide(out, pol, in->desk_domain);
 		}
@@ -336,8 +314,8 @@ md_auth_check(const struct md_auth_env *env, const char *raw, size_t rawlen,
 
 	memset(&in, 0, sizeof in);
 	memset(dkim, 0, sizeof *dkim);
-	/* too long for a domain: no From: domain, which md_auth_evaluate judges permerror */
-	if (at != NULL && domain_norm(at + 1, from, sizeof from) < 0)
+	/* not a host name: no From: domain, which md_auth_evaluate judges permerror */
+	if (at != NULL && md_domain_norm(at + 1, from, sizeof from) < 0)
 		from[0] = '\0';
 	in.from_domain = from;
 	in.from_count = from_count;
